@@ -1,0 +1,186 @@
+/**
+ * Time as the gateway model and the collector core see it.
+ *
+ * Everything that waits — service times, grace periods, backoff, timeouts — asks a Clock, never
+ * `setTimeout` or `Date.now()` directly. That single seam lets one behaviour run in real time
+ * (against a live gateway), scaled (a 60 s incident replayed in 0.6 s over real TCP), or in virtual
+ * time (thousands of property-test runs with no real waiting).
+ *
+ * All durations given to and returned by a Clock are *model* milliseconds.
+ */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Model time in epoch milliseconds. */
+  now(): number;
+  /** Run `fn` after `ms` model milliseconds. */
+  setTimer(ms: number, fn: () => void): TimerHandle;
+  /** Resolve after `ms` model milliseconds; rejects with the signal's reason if aborted first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** How many real milliseconds one model millisecond takes (1 = real time, 0 = virtual). */
+  readonly scale: number;
+}
+
+function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      timer.cancel();
+      reject(signal?.reason);
+    };
+    const timer = clock.setTimer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Real time stretched or compressed by `scale`: `scale = 0.01` makes every model millisecond last
+ * 10 real microseconds, so the model runs 100x faster. Model time starts at the real wall time of
+ * construction (or `origin`) and advances at 1/scale the real rate.
+ */
+export class ScaledClock implements Clock {
+  readonly scale: number;
+  private readonly origin: number;
+  private readonly realStart: number;
+
+  constructor(scale = 1, origin: number = Date.now()) {
+    if (!(scale > 0) || !Number.isFinite(scale)) {
+      throw new RangeError(`time scale must be a positive finite number, got ${scale}`);
+    }
+    this.scale = scale;
+    this.origin = origin;
+    this.realStart = performance.now();
+  }
+
+  now(): number {
+    return this.origin + (performance.now() - this.realStart) / this.scale;
+  }
+
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    const t = setTimeout(fn, Math.max(0, ms * this.scale));
+    return { cancel: () => clearTimeout(t) };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepWith(this, ms, signal);
+  }
+
+  /** Convert a model duration to the real duration it takes on this clock. */
+  toReal(modelMs: number): number {
+    return modelMs * this.scale;
+  }
+}
+
+export class RealClock extends ScaledClock {
+  constructor() {
+    super(1);
+  }
+}
+
+interface VirtualTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * Time that moves only when told to. Timers fire in (time, creation order), so a run is a pure
+ * function of its inputs and seed. `advance` and `runUntilIdle` let microtasks settle between
+ * timers, so promise chains that schedule further timers behave as they would in real time.
+ */
+export class VirtualClock implements Clock {
+  readonly scale = 0;
+  private current: number;
+  private seq = 0;
+  private queue: VirtualTimer[] = [];
+
+  constructor(start = Date.UTC(2025, 10, 10, 14, 0, 0)) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    const timer: VirtualTimer = { at: this.current + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
+    // Insert keeping (at, seq) order; timers are few enough that a linear scan from the end is fine.
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1]!.at > timer.at) i--;
+    this.queue.splice(i, 0, timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepWith(this, ms, signal);
+  }
+
+  /** Number of timers still waiting to fire. */
+  pending(): number {
+    return this.queue.filter((t) => !t.cancelled).length;
+  }
+
+  /** Fire every timer due within the next `ms`, letting promise jobs run between timers. */
+  async advance(ms: number): Promise<void> {
+    const until = this.current + ms;
+    await settle();
+    for (;;) {
+      const next = this.popDue(until);
+      if (!next) break;
+      this.current = next.at;
+      next.fn();
+      await settle();
+    }
+    this.current = until;
+  }
+
+  /**
+   * Fire timers until none are left (or `limitMs` of model time has passed, to stop runaway
+   * periodic timers). Returns the model time reached.
+   */
+  async runUntilIdle(limitMs = 24 * 3600_000): Promise<number> {
+    const until = this.current + limitMs;
+    await settle();
+    for (;;) {
+      const next = this.popDue(until);
+      if (!next) break;
+      this.current = next.at;
+      next.fn();
+      await settle();
+    }
+    return this.current;
+  }
+
+  private popDue(until: number): VirtualTimer | undefined {
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      if (head.cancelled) {
+        this.queue.shift();
+        continue;
+      }
+      if (head.at > until) return undefined;
+      this.queue.shift();
+      return head;
+    }
+    return undefined;
+  }
+}
+
+/** Let pending promise jobs (and jobs they queue) run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 8; i++) await Promise.resolve();
+  await new Promise<void>((r) => setImmediate(r));
+}

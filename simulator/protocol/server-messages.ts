@@ -1,0 +1,160 @@
+/**
+ * Messages the gateway sends to clients, declared once for encoder and decoder.
+ * Layouts and version gates: ../shared/reference/tws-protocol.md §2.3, §2.5, §3, §4.2, §5.2, §6.
+ * The simulator negotiates at most v178, but gates above it are kept so the tables stay true.
+ */
+import { double, int, list, message, optDouble, str, version, type MessageUnion } from './schema.ts';
+
+export const ServerMessages = {
+  /** The handshake reply: the only frame without a message id. */
+  SERVER_VERSION: message(null, 'SERVER_VERSION', [int('serverVersion'), str('connectionTime')]),
+
+  ERR_MSG: message(4, 'ERR_MSG', [
+    version(2, { before: 194 }),
+    int('id'),
+    int('code'),
+    str('message'),
+    str('advancedOrderRejectJson', { since: 166 }),
+    int('errorTime', { since: 194 }),
+  ]),
+
+  MANAGED_ACCTS: message(15, 'MANAGED_ACCTS', [version(1), str('accounts')]),
+  NEXT_VALID_ID: message(9, 'NEXT_VALID_ID', [version(1), int('orderId')]),
+  CURRENT_TIME: message(49, 'CURRENT_TIME', [version(1), int('time')]),
+
+  CONTRACT_DATA: message(10, 'CONTRACT_DATA', [
+    version(8, { before: 164 }),
+    int('reqId'),
+    str('symbol'),
+    str('secType'),
+    str('lastTradeDateOrContractMonth'),
+    str('lastTradeDate', { since: 182 }),
+    double('strike'),
+    str('right'),
+    str('exchange'),
+    str('currency'),
+    str('localSymbol'),
+    str('marketName'),
+    str('tradingClass'),
+    int('conId'),
+    double('minTick'),
+    int('mdSizeMultiplier', { since: 110, before: 164 }),
+    str('multiplier'),
+    str('orderTypes'),
+    str('validExchanges'),
+    int('priceMagnifier'),
+    int('underConId'),
+    str('longName'),
+    str('primaryExchange'),
+    str('contractMonth'),
+    str('industry'),
+    str('category'),
+    str('subcategory'),
+    str('timeZoneId'),
+    str('tradingHours'),
+    str('liquidHours'),
+    str('evRule'),
+    optDouble('evMultiplier'),
+    list('secIdList', [str('tag'), str('value')]),
+    int('aggGroup', { since: 121 }),
+    str('underSymbol', { since: 122 }),
+    str('underSecType', { since: 122 }),
+    str('marketRuleIds', { since: 126 }),
+    str('realExpirationDate', { since: 134 }),
+    str('stockType', { since: 152 }),
+    str('sizeMinTick', { since: 163, before: 164 }),
+    str('minSize', { since: 164 }),
+    str('sizeIncrement', { since: 164 }),
+    str('suggestedSizeIncrement', { since: 164 }),
+    list('ineligibilityReasons', [str('id'), str('description')], { since: 186 }),
+  ]),
+  CONTRACT_DATA_END: message(52, 'CONTRACT_DATA_END', [version(1), int('reqId')]),
+
+  HISTORICAL_DATA: message(17, 'HISTORICAL_DATA', [
+    version(3, { before: 124 }),
+    int('reqId'),
+    str('startDate', { before: 196 }),
+    str('endDate', { before: 196 }),
+    list('bars', [
+      str('date'),
+      double('open'),
+      double('high'),
+      double('low'),
+      double('close'),
+      double('volume'),
+      double('wap'),
+      str('hasGaps', { before: 124 }),
+      int('barCount'),
+    ]),
+  ]),
+  HISTORICAL_DATA_END: message(108, 'HISTORICAL_DATA_END', [int('reqId'), str('startDate'), str('endDate')]),
+  HEAD_TIMESTAMP: message(88, 'HEAD_TIMESTAMP', [int('reqId'), str('headTimestamp')]),
+
+  SYMBOL_SAMPLES: message(79, 'SYMBOL_SAMPLES', [
+    int('reqId'),
+    list('descriptions', [
+      int('conId'),
+      str('symbol'),
+      str('secType'),
+      str('primaryExchange'),
+      str('currency'),
+      list('derivativeSecTypes', [str('secType')]),
+      str('description', { since: 176 }),
+      str('issuerId', { since: 176 }),
+    ]),
+  ]),
+
+  MARKET_DATA_TYPE: message(58, 'MARKET_DATA_TYPE', [version(1), int('reqId'), int('marketDataType')]),
+
+  POSITION: message(61, 'POSITION', [
+    version(3),
+    str('account'),
+    int('conId'),
+    str('symbol'),
+    str('secType'),
+    str('lastTradeDateOrContractMonth'),
+    double('strike'),
+    str('right'),
+    str('multiplier'),
+    str('exchange'),
+    str('currency'),
+    str('localSymbol'),
+    str('tradingClass'),
+    double('position'),
+    double('avgCost'),
+  ]),
+  POSITION_END: message(62, 'POSITION_END', [version(1)]),
+  OPEN_ORDER_END: message(53, 'OPEN_ORDER_END', [version(1)]),
+  COMPLETED_ORDERS_END: message(102, 'COMPLETED_ORDERS_END', []),
+
+  ACCT_VALUE: message(6, 'ACCT_VALUE', [version(2), str('key'), str('value'), str('currency'), str('accountName')]),
+  ACCT_UPDATE_TIME: message(8, 'ACCT_UPDATE_TIME', [version(1), str('time')]),
+  ACCT_DOWNLOAD_END: message(54, 'ACCT_DOWNLOAD_END', [version(1), str('account')]),
+
+  ACCOUNT_SUMMARY: message(63, 'ACCOUNT_SUMMARY', [version(1), int('reqId'), str('account'), str('tag'), str('value'), str('currency')]),
+  ACCOUNT_SUMMARY_END: message(64, 'ACCOUNT_SUMMARY_END', [version(1), int('reqId')]),
+  ACCOUNT_UPDATE_MULTI: message(73, 'ACCOUNT_UPDATE_MULTI', [
+    version(1),
+    int('reqId'),
+    str('account'),
+    str('modelCode'),
+    str('key'),
+    str('value'),
+    str('currency'),
+  ]),
+  ACCOUNT_UPDATE_MULTI_END: message(74, 'ACCOUNT_UPDATE_MULTI_END', [version(1), int('reqId')]),
+  POSITION_MULTI_END: message(72, 'POSITION_MULTI_END', [version(1), int('reqId')]),
+  EXECUTION_DATA_END: message(55, 'EXECUTION_DATA_END', [version(1), int('reqId')]),
+} as const;
+
+export type ServerMessageDefs = typeof ServerMessages;
+export type ServerMessageType = keyof ServerMessageDefs;
+export type ServerMessage = MessageUnion<ServerMessageDefs>;
+export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;
+
+/** Server message definitions by wire id (the id-less handshake reply is not in this map). */
+export const serverMessageById: ReadonlyMap<number, ServerMessageDefs[ServerMessageType]> = new Map(
+  Object.values(ServerMessages)
+    .filter((d) => d.id !== null)
+    .map((d) => [d.id as number, d]),
+);
