@@ -23,6 +23,8 @@ export interface Clock {
   readonly scale: number;
 }
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -65,7 +67,15 @@ export class ScaledClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, ms * this.scale));
+    // Node turns delays above 2^31-1 ms into 1 ms; long timers are re-armed in pieces instead.
+    let remaining = Math.max(0, ms * this.scale);
+    let t: NodeJS.Timeout;
+    const arm = () => {
+      const step = Math.min(remaining, MAX_TIMEOUT_MS);
+      remaining -= step;
+      t = setTimeout(remaining > 0 ? arm : fn, step);
+    };
+    arm();
     return { cancel: () => clearTimeout(t) };
   }
 

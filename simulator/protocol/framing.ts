@@ -30,7 +30,8 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private needPrefix: boolean;
-  private readonly maxLength: number;
+  /** May be raised after the handshake: the version text is tiny, later frames are not. */
+  maxLength: number;
 
   constructor(opts: FrameDecoderOptions = {}) {
     this.needPrefix = opts.expectApiPrefix ?? false;

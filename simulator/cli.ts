@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger, type LogLevel } from '../common/logger.ts';
+import { parseAssignments, PROFILES, DEFAULT_PROFILE } from './model/profile.ts';
+import { startSimulator } from './simulator.ts';
+
+export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be an integer, got "${value}"`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+export function positiveNumberArg(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function simCommand(): Command {
+  return new Command('sim')
+    .description('Start the IB Gateway simulator (TWS socket protocol) on a TCP port.')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port for API clients', intArg('--port', 0, 65535), 4002)
+    .addOption(new Option('--profile <name>', 'gateway behaviour profile').choices(Object.keys(PROFILES)).default(DEFAULT_PROFILE))
+    .option('--seed <n>', 'seed for every random draw (same seed + same inputs = same run)', intArg('--seed', -(2 ** 31), 2 ** 31 - 1), 1)
+    .option('--time-scale <x>', 'real seconds per model second (0.01 = 100x faster)', positiveNumberArg('--time-scale'), 1)
+    .option('--control-port <port>', 'HTTP control plane port (off unless given)', intArg('--control-port', 0, 65535))
+    .option('--control-host <host>', 'address of the control plane', '127.0.0.1')
+    .option('--contracts <file>', 'contract universe JSON file to use instead of the bundled one')
+    .option('--extend-contracts', 'add --contracts to the bundled universe instead of replacing it')
+    .option('--set <path=value>', 'override one profile field, e.g. --set secdef.perOtherClientMs=300 (repeatable)', collect, [])
+    .option('--account <id>', 'managed account to report (repeatable)', collect, [])
+    .option('--no-journal', 'do not record frames in the journal')
+    .option('--journal-size <n>', 'journal ring-buffer capacity', intArg('--journal-size', 1), 10_000)
+    .addOption(new Option('--log-level <level>', 'log level').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
+    .action(async (o) => {
+      const logger = createLogger('ibkr-sim', o.logLevel as LogLevel);
+      const overrides = parseAssignments(o.set as string[]);
+      if ((o.account as string[]).length > 0) (overrides as Record<string, unknown>).accounts = o.account;
+      const sim = await startSimulator({
+        host: o.host,
+        port: o.port,
+        profile: o.profile,
+        overrides,
+        seed: o.seed,
+        timeScale: o.timeScale,
+        logger,
+        journal: { enabled: o.journal, capacity: o.journalSize },
+        ...(o.controlPort !== undefined ? { controlPort: o.controlPort, controlHost: o.controlHost } : {}),
+        ...(o.contracts ? { contractsFile: o.contracts, extendContracts: Boolean(o.extendContracts) } : {}),
+      });
+      const control = sim.controlPort !== undefined ? `, control plane on http://${o.controlHost}:${sim.controlPort}` : '';
+      console.log(`ibkr-harness simulator listening on ${sim.host}:${sim.port} (profile ${sim.gateway.profile.name}, seed ${sim.seed}, time scale ${o.timeScale})${control}`);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'stopping');
+        await sim.close();
+        console.log('simulator stopped');
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,84 @@
+/**
+ * Shaping an instrument into the bodies of the CONTRACT_DATA and SYMBOL_SAMPLES server messages.
+ * The types come straight from the message declarations, so a change of layout there shows up
+ * here as a type error instead of a silently missing field.
+ */
+import type { ServerMessageOf } from '../protocol/server-messages.ts';
+import type { Instrument } from './instrument.ts';
+import { localDay } from './time.ts';
+import { hoursString } from './trading-hours.ts';
+
+/** Every CONTRACT_DATA field except the message type and the request id. */
+export type ContractDetailsFields = Omit<ServerMessageOf<'CONTRACT_DATA'>, 'type' | 'reqId'>;
+/** One result of a contract-details match: exactly the CONTRACT_DATA body. */
+export type ContractDetailsResult = ContractDetailsFields;
+/** One item of SYMBOL_SAMPLES.descriptions. */
+export type SymbolSample = ServerMessageOf<'SYMBOL_SAMPLES'>['descriptions'][number];
+
+/** Days of sessions listed in tradingHours/liquidHours (TWS sends about a week). */
+export const HOURS_DAYS = 7;
+
+/**
+ * The CONTRACT_DATA body for one instrument as seen through one exchange (`SMART` or a listing).
+ * Hours start on the exchange-local date of `nowMs`, as TWS does.
+ */
+export function contractDetailsFor(instrument: Instrument, exchange: string, nowMs: number): ContractDetailsFields {
+  const today = localDay(nowMs, instrument.timeZoneId);
+  return {
+    symbol: instrument.symbol,
+    secType: instrument.secType,
+    lastTradeDateOrContractMonth: '',
+    lastTradeDate: '',
+    strike: 0,
+    right: '',
+    exchange,
+    currency: instrument.currency,
+    localSymbol: instrument.localSymbol,
+    marketName: instrument.marketName,
+    tradingClass: instrument.tradingClass,
+    conId: instrument.conId,
+    minTick: instrument.minTick,
+    mdSizeMultiplier: 1,
+    multiplier: '',
+    orderTypes: instrument.orderTypes.join(','),
+    validExchanges: instrument.validExchanges.join(','),
+    priceMagnifier: instrument.priceMagnifier,
+    underConId: 0,
+    longName: instrument.longName,
+    primaryExchange: instrument.primaryExchange,
+    contractMonth: '',
+    industry: instrument.industry,
+    category: instrument.category,
+    subcategory: instrument.subcategory,
+    timeZoneId: instrument.timeZoneId,
+    tradingHours: hoursString(instrument.schedule, today, HOURS_DAYS, 'trading'),
+    liquidHours: hoursString(instrument.schedule, today, HOURS_DAYS, 'liquid'),
+    evRule: '',
+    evMultiplier: undefined,
+    secIdList: Object.entries(instrument.secIds).map(([tag, value]) => ({ tag, value })),
+    aggGroup: instrument.aggGroup,
+    underSymbol: '',
+    underSecType: '',
+    marketRuleIds: instrument.marketRuleIds.join(','),
+    realExpirationDate: '',
+    stockType: instrument.stockType,
+    sizeMinTick: '',
+    minSize: instrument.minSize,
+    sizeIncrement: instrument.sizeIncrement,
+    suggestedSizeIncrement: instrument.suggestedSizeIncrement,
+    ineligibilityReasons: [],
+  };
+}
+
+export function symbolSampleFor(instrument: Instrument): SymbolSample {
+  return {
+    conId: instrument.conId,
+    symbol: instrument.symbol,
+    secType: instrument.secType,
+    primaryExchange: instrument.primaryExchange,
+    currency: instrument.currency,
+    derivativeSecTypes: instrument.derivativeSecTypes.map((secType) => ({ secType })),
+    description: instrument.longName,
+    issuerId: '',
+  };
+}

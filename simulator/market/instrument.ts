@@ -1,0 +1,54 @@
+/**
+ * An instrument of the simulated contract universe, after the data file has been validated and
+ * its profile defaults applied. Everything the gateway needs to answer contract-details,
+ * symbol-search and historical-data requests for it.
+ */
+import type { Schedule } from './trading-hours.ts';
+
+export interface Instrument {
+  conId: number;
+  /** True for conIds made up by the simulator (reserved range), false for real IB conIds. */
+  synthetic: boolean;
+  symbol: string;
+  secType: string;
+  currency: string;
+  primaryExchange: string;
+  /** Exchanges answered one result each when a request's exchange is "". */
+  listingExchanges: readonly string[];
+  validExchanges: readonly string[];
+  orderTypes: readonly string[];
+  marketName: string;
+  tradingClass: string;
+  localSymbol: string;
+  minTick: number;
+  longName: string;
+  industry: string;
+  category: string;
+  subcategory: string;
+  timeZoneId: string;
+  scheduleName: string;
+  schedule: Schedule;
+  /** Security ids by type, e.g. `{ ISIN: 'US0378331005' }`. */
+  secIds: Readonly<Record<string, string>>;
+  stockType: string;
+  minSize: string;
+  sizeIncrement: string;
+  suggestedSizeIncrement: string;
+  /** One market rule id per valid exchange (empty when the data gives none). */
+  marketRuleIds: readonly number[];
+  aggGroup: number;
+  priceMagnifier: number;
+  derivativeSecTypes: readonly string[];
+  /** Centre of the simulated price walk, in the instrument's currency. */
+  basePrice: number;
+  /** Typical daily log-return spread of the simulated walk (0.02 = 2 %). */
+  dailyVolatility: number;
+  /** Typical regular-session volume of one day, in shares. */
+  avgDailyVolume: number;
+}
+
+/** Exchanges an instrument can be asked for by name (listing or routing destination). */
+export function isOnExchange(instrument: Instrument, exchange: string): boolean {
+  const ex = exchange.toUpperCase();
+  return instrument.validExchanges.includes(ex) || instrument.listingExchanges.includes(ex) || instrument.primaryExchange === ex;
+}

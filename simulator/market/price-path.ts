@@ -1,0 +1,140 @@
+/**
+ * Deterministic synthetic prices. The mid price is a pure function of (seed, conId, instant): a
+ * sum of smoothed value-noise layers whose periods run from seconds to a year, with amplitudes
+ * growing like a random walk's (√period). Because it is a function of time rather than a walk
+ * that has to be replayed from some origin, any bar can be computed on its own, overlapping
+ * requests agree, and a bar's close equals the next bar's open.
+ */
+import { hashInts, rngFor } from '../../common/rng.ts';
+
+export interface PriceModel {
+  seed: number;
+  conId: number;
+  basePrice: number;
+  dailyVolatility: number;
+  minTick: number;
+  avgDailyVolume: number;
+}
+
+export type PriceSeries = 'TRADES' | 'MIDPOINT' | 'BID' | 'ASK' | 'BID_ASK';
+
+export interface RawBar {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  /** -1 for quote series, as TWS sends. */
+  volume: number;
+  wap: number;
+  barCount: number;
+}
+
+/** What a bar covers, beyond its instants. */
+export interface BarSpan {
+  start: number;
+  end: number;
+  /** Nominal bar size in seconds (1 day = 86400 …): part of the bar's identity. */
+  sizeSeconds: number;
+  /** Trading days a period bar (day/week/month) covers; 0 for intraday bars. */
+  days: number;
+  /** Whether the bar lies in regular hours (extended-hours bars trade far less). */
+  liquid: boolean;
+}
+
+const LAYER_PERIODS_S = [3, 15, 60, 300, 1800, 7200, 86_400, 5 * 86_400, 20 * 86_400, 90 * 86_400, 365 * 86_400];
+/** Seconds in a regular US session: the yardstick that turns bar length into "fraction of a day". */
+const REGULAR_DAY_S = 23_400;
+const TRADE_JITTER_SALT = 7;
+
+/** Uniform in [-1, 1], fixed per (seed, conId, layer, knot). */
+function knot(m: PriceModel, layer: number, index: number): number {
+  return (hashInts(m.seed, m.conId, layer, index) / 4294967296) * 2 - 1;
+}
+
+/** The simulated mid price at an instant (unrounded, always > 0). */
+export function midPriceAt(m: PriceModel, ms: number): number {
+  let logOffset = 0;
+  for (let layer = 0; layer < LAYER_PERIODS_S.length; layer++) {
+    const period = LAYER_PERIODS_S[layer]!;
+    const u = ms / (period * 1000);
+    const i = Math.floor(u);
+    const f = u - i;
+    const smooth = f * f * (3 - 2 * f);
+    const a = knot(m, layer, i);
+    const b = knot(m, layer, i + 1);
+    logOffset += m.dailyVolatility * Math.sqrt(period / 86_400) * 0.6 * (a + (b - a) * smooth);
+  }
+  return m.basePrice * Math.exp(logOffset);
+}
+
+function decimalsOf(x: number): number {
+  const [mant, exp] = x.toExponential().split('e');
+  const frac = (mant!.split('.')[1] ?? '').length;
+  return Math.max(0, frac - Number(exp));
+}
+
+type Rounding = 'nearest' | 'down' | 'up';
+function toStep(x: number, step: number, how: Rounding = 'nearest'): number {
+  const q = x / step;
+  // Nudge before floor/ceil so that 270.02 / 0.01 = 27001.999… does not round to the wrong tick.
+  const n = how === 'down' ? Math.floor(q + 1e-9) : how === 'up' ? Math.ceil(q - 1e-9) : Math.round(q);
+  return Number((n * step).toFixed(decimalsOf(step)));
+}
+
+const halfSpread = (m: PriceModel, mid: number) => Math.max(m.minTick, toStep(mid * 0.0002, m.minTick)) / 2;
+
+/** Last-trade price: the mid plus a deterministic jitter inside the spread. */
+function tradeAt(m: PriceModel, ms: number): number {
+  const mid = midPriceAt(m, ms);
+  const jitter = (hashInts(m.seed, m.conId, TRADE_JITTER_SALT, ms) / 4294967296) * 2 - 1;
+  return mid + halfSpread(m, mid) * jitter;
+}
+
+/** Synthesize one bar; every random draw is keyed by (seed, conId, start, size). */
+export function synthesizeBar(m: PriceModel, span: BarSpan, series: PriceSeries): RawBar {
+  const rng = rngFor(m.seed, m.conId, span.start, span.sizeSeconds);
+  const tick = m.minTick;
+  const dayFraction = span.days > 0 ? span.days : Math.max(1, (span.end - span.start) / 1000) / REGULAR_DAY_S;
+  const trades = series === 'TRADES';
+  const o = trades ? tradeAt(m, span.start) : midPriceAt(m, span.start);
+  const c = trades ? tradeAt(m, span.end) : midPriceAt(m, span.end);
+  const excursion = ((o + c) / 2) * m.dailyVolatility * Math.sqrt(dayFraction) * 0.5;
+  const hiRaw = Math.max(o, c) + excursion * Math.abs(rng.normal());
+  const loRaw = Math.min(o, c) - excursion * Math.abs(rng.normal());
+  const hs = halfSpread(m, (o + c) / 2);
+
+  let open: number, high: number, low: number, close: number;
+  switch (series) {
+    case 'TRADES':
+      [open, high, low, close] = [toStep(o, tick), toStep(hiRaw, tick, 'up'), toStep(loRaw, tick, 'down'), toStep(c, tick)];
+      break;
+    case 'MIDPOINT': // mids can sit on half ticks
+      [open, high, low, close] = [toStep(o, tick / 2), toStep(hiRaw, tick / 2, 'up'), toStep(loRaw, tick / 2, 'down'), toStep(c, tick / 2)];
+      break;
+    case 'BID':
+      [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => toStep(p - hs, tick, 'down')) as [number, number, number, number];
+      break;
+    case 'ASK':
+      [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => toStep(p + hs, tick, 'up')) as [number, number, number, number];
+      break;
+    case 'BID_ASK': // IB: open = average bid, high = max ask, low = min bid, close = average ask
+      open = toStep((o + c) / 2 - hs, tick, 'down');
+      close = toStep((o + c) / 2 + hs, tick, 'up');
+      high = toStep(hiRaw + hs, tick, 'up');
+      low = toStep(loRaw - hs, tick, 'down');
+      break;
+  }
+  open = Math.max(open, tick);
+  close = Math.max(close, tick);
+  high = Math.max(high, open, close);
+  low = Math.max(Math.min(low, open, close), Math.min(tick, open, close));
+
+  if (!trades) return { open, high, low, close, volume: -1, wap: -1, barCount: -1 };
+
+  const activity = span.liquid ? 1 : 0.08;
+  const volume = Math.max(1, Math.round(m.avgDailyVolume * dayFraction * activity * rng.lognormal(1, 0.4)));
+  const mid = (open + close) / 2 + (rng.next() - 0.5) * (high - low) * 0.5;
+  const wap = Math.min(high, Math.max(low, Number(mid.toFixed(4))));
+  const barCount = Math.max(1, Math.min(volume, Math.round(volume / rng.int(60, 140))));
+  return { open, high, low, close, volume, wap, barCount };
+}

@@ -1,0 +1,479 @@
+import type { Clock, TimerHandle } from '../../common/clock.ts';
+import { Rng } from '../../common/rng.ts';
+import {
+  FramingError,
+  parseVersionRange,
+  SIM_MAX_VERSION,
+  SIM_MIN_VERSION,
+  type ClientMessage,
+  type ServerMessage,
+  type UnknownClientMessage,
+} from '../protocol/index.ts';
+import { ClientIdRegistry } from './client-id-registry.ts';
+import { FaultRules, type FaultAction } from './fault-rules.ts';
+import { HistoryPacing } from './history-pacing.ts';
+import { FARM_NOTICES, IbError, NO_ID, type IbErrorBody } from './ib-errors.ts';
+import { Journal } from './journal.ts';
+import { MessageRateMeter } from './message-rate.ts';
+import type { GatewayObserver, Logger, MarketData, SessionTransport } from './ports.ts';
+import { silentLogger } from './ports.ts';
+import { applyOverrides, type Profile, type ProfileOverrides } from './profile.ts';
+import { requestHandlers, type HandlerContext } from './request-handlers.ts';
+import { SecdefQueue } from './secdef-queue.ts';
+import { Session, type SessionInfo } from './session.ts';
+import { formatConnectionTime } from './time-format.ts';
+
+export interface GatewayOptions {
+  clock: Clock;
+  seed: number;
+  profile: Profile;
+  market: MarketData;
+  logger?: Logger;
+  observer?: GatewayObserver;
+  journal?: Journal;
+}
+
+type Incoming = ClientMessage | UnknownClientMessage;
+
+/**
+ * The transport-free gateway: sessions, client ids, the shared sec-def queue, pacing, message-rate
+ * limits and faults. Adapters (TCP, in-process) feed it decoded messages and carry its replies;
+ * it reads time only from its Clock and randomness only from its seeded Rng.
+ */
+export class GatewayModel {
+  readonly clock: Clock;
+  readonly market: MarketData;
+  readonly journal: Journal;
+  readonly faults = new FaultRules();
+  readonly clientIds = new ClientIdRegistry();
+  readonly secdef: SecdefQueue;
+  readonly pacing: HistoryPacing;
+  readonly seed: number;
+  profile: Profile;
+  rng: Rng;
+  logger: Logger;
+  observer: GatewayObserver;
+
+  private readonly sessions = new Map<number, Session>();
+  private nextSessionId = 1;
+  private readonly nextOrderIds = new Map<number, number>();
+  private connectivityLost = false;
+  /** Requests held while connectivity is lost, replayed on restore. */
+  private heldWhileLost: Array<() => void> = [];
+  private downUntil = 0;
+
+  constructor(opts: GatewayOptions) {
+    this.clock = opts.clock;
+    this.seed = opts.seed;
+    this.rng = new Rng(opts.seed);
+    this.profile = opts.profile;
+    this.market = opts.market;
+    this.logger = opts.logger ?? silentLogger;
+    this.observer = opts.observer ?? {};
+    this.journal = opts.journal ?? new Journal();
+    this.pacing = new HistoryPacing(this.profile.history.pacing);
+    this.secdef = new SecdefQueue({ clock: this.clock, serviceTime: (job, waiting) => this.secdefServiceTime(job.sessionId, waiting) });
+  }
+
+  // ---- adapter API -------------------------------------------------------------------------------
+
+  /** A connection was accepted. Returns the session the adapter feeds from now on. */
+  open(transport: SessionTransport, remote: string): Session {
+    const now = this.clock.now();
+    const session = new Session(this.nextSessionId++, remote, now, transport);
+    this.sessions.set(session.id, session);
+    this.observer.sessionOpened?.();
+    if (now < this.downUntil) {
+      this.close(session, 'gateway restarting', { holdId: false });
+      return session;
+    }
+    this.sessionTimer(session, this.profile.connections.handshakeTimeoutMs, () => {
+      if (session.state === 'handshake' || session.state === 'awaiting-start') {
+        this.logger.warn({ session: session.id, remote: session.remote }, 'no handshake/START_API in time, closing');
+        this.close(session, 'handshake timeout', { holdId: false });
+      }
+    });
+    return session;
+  }
+
+  /** The client's `v<min>..<max> [options]` handshake text arrived. */
+  handshake(session: Session, text: string): void {
+    if (session.state !== 'handshake') return;
+    let range;
+    try {
+      range = parseVersionRange(text);
+    } catch (err) {
+      this.logger.warn({ session: session.id, remote: session.remote, err: (err as Error).message }, 'bad handshake');
+      this.close(session, (err as Error).message, { holdId: false });
+      return;
+    }
+    const negotiated = Math.min(range.max, SIM_MAX_VERSION);
+    if (negotiated < range.min || negotiated < SIM_MIN_VERSION) {
+      const why = `client needs server version ${range.min}..${range.max}; this gateway speaks ${SIM_MIN_VERSION}..${SIM_MAX_VERSION}`;
+      this.logger.warn({ session: session.id, remote: session.remote }, why);
+      this.close(session, why, { holdId: false });
+      return;
+    }
+    session.version = negotiated;
+    session.paceApi = range.options.some((o) => o.toUpperCase() === '+PACEAPI');
+    session.state = 'awaiting-start';
+    this.send(session, {
+      type: 'SERVER_VERSION',
+      serverVersion: negotiated,
+      connectionTime: formatConnectionTime(this.clock.now(), this.profile.timeZone),
+    });
+  }
+
+  /** A decoded message arrived on a session. */
+  receive(session: Session, msg: Incoming): void {
+    if (!session.isOpen) return;
+    const now = this.clock.now();
+    session.messagesIn++;
+    this.journal.record(now, session.id, session.clientId, 'in', msg as JournalMessage);
+    this.observer.messageIn?.(msg.type);
+    if (session.stalled) return;
+    if (session.state === 'handshake') return; // cannot happen over TCP: the adapter handshakes first
+    if (session.state === 'awaiting-start') {
+      if (msg.type === 'START_API') this.startApi(session, msg.clientId);
+      else this.logger.warn({ session: session.id, type: msg.type }, 'request before START_API ignored');
+      return;
+    }
+    if (msg.type === 'START_API') {
+      this.logger.warn({ session: session.id, clientId: session.clientId }, 'repeated START_API ignored');
+      return;
+    }
+    this.admit(session, msg, now);
+  }
+
+  /** A frame on this session could not be decoded. Framing errors close it; field errors do not. */
+  protocolError(session: Session, err: Error): void {
+    if (!session.isOpen) return;
+    const now = this.clock.now();
+    this.journal.record(now, session.id, session.clientId, 'in', { type: 'MALFORMED', error: err.message });
+    if (err instanceof FramingError || session.state === 'handshake') {
+      this.logger.warn({ session: session.id, remote: session.remote, err: err.message }, 'unreadable stream, closing');
+      this.close(session, err.message, { holdId: false });
+      return;
+    }
+    const reqId = (err as { reqId?: number }).reqId;
+    this.logger.warn({ session: session.id, clientId: session.clientId, err: err.message }, 'malformed request');
+    this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+  }
+
+  /** The transport reports the connection gone. `clean` = the client closed it (FIN). */
+  disconnected(session: Session, clean: boolean): void {
+    if (!session.isOpen) return;
+    const grace = clean ? this.profile.connections.idGraceCleanMs : this.profile.connections.idGraceMs;
+    this.finish(session, clean ? 'client closed' : 'connection lost', grace);
+  }
+
+  // ---- sending ------------------------------------------------------------------------------------
+
+  send(session: Session, msg: ServerMessage): void {
+    if (!session.isOpen || session.stalled) return;
+    session.messagesOut++;
+    this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
+    this.observer.messageOut?.(msg.type);
+    session.transport.send(msg);
+    const backlog = session.transport.backlog?.() ?? 0;
+    if (backlog > this.profile.limits.maxOutboundBytes) {
+      this.logger.warn({ session: session.id, clientId: session.clientId, backlog }, 'client is not reading its socket, closing');
+      this.close(session, 'client not reading', { holdId: true });
+    }
+  }
+
+  sendError(session: Session, id: number, body: IbErrorBody): void {
+    if (!session.isOpen || session.stalled) return;
+    this.logger.info({ session: session.id, clientId: session.clientId, id, code: body.code }, body.message);
+    this.observer.errorSent?.(body.code);
+    this.send(session, { type: 'ERR_MSG', id, code: body.code, message: body.message, advancedOrderRejectJson: '', errorTime: 0 });
+  }
+
+  /** Close from the gateway side. `holdId`: keep the client id held for the grace period. */
+  close(session: Session, reason: string, opts: { holdId: boolean }): void {
+    if (!session.isOpen) return;
+    this.finish(session, reason, opts.holdId ? this.profile.connections.idGraceMs : 0);
+    session.transport.close();
+  }
+
+  private finish(session: Session, reason: string, graceMs: number): void {
+    const now = this.clock.now();
+    const wasClient = session.isApiClient;
+    session.state = 'closed';
+    session.closedAt = now;
+    session.closeReason = reason;
+    session.cancelTimers();
+    if (wasClient && session.clientId !== null) this.clientIds.release(session.clientId, session.id, now + graceMs, now);
+    this.sessions.delete(session.id);
+    this.observer.sessionClosed?.(reason);
+    if (wasClient) this.logger.info({ session: session.id, clientId: session.clientId, remote: session.remote, reason }, 'session ended');
+  }
+
+  /** Schedule work owned by a session; it is cancelled if the session closes first. */
+  sessionTimer(session: Session, ms: number, fn: () => void): TimerHandle {
+    const handle = this.clock.setTimer(ms, () => {
+      session.timers.delete(handle);
+      if (session.isOpen) fn();
+    });
+    session.timers.add(handle);
+    return handle;
+  }
+
+  // ---- login --------------------------------------------------------------------------------------
+
+  private startApi(session: Session, clientId: number): void {
+    const now = this.clock.now();
+    session.clientId = clientId;
+    const fault = this.faults.apply({ type: 'START_API', clientId });
+    if (fault && this.applyConnectFault(session, fault.action)) return;
+
+    const status = this.clientIds.status(clientId, now);
+    if (status.state !== 'free') {
+      this.logger.info({ session: session.id, clientId, remote: session.remote, holder: status }, 'client id already in use');
+      this.sendError(session, NO_ID, IbError.clientIdInUse());
+      this.close(session, 'client id in use', { holdId: false });
+      return;
+    }
+    const max = this.profile.connections.maxClients;
+    if (this.clientIds.liveCount >= max) {
+      this.sendError(session, NO_ID, IbError.tooManyClients(max));
+      this.close(session, 'too many clients', { holdId: false });
+      return;
+    }
+    const others = this.clientIds.liveCount;
+    this.clientIds.claim(clientId, session.id);
+    session.state = 'login';
+    session.rate = new MessageRateMeter(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds, session.paceApi);
+    const c = this.profile.connections;
+    const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others;
+    this.logger.info({ session: session.id, clientId, remote: session.remote, version: session.version }, 'session started');
+    this.sessionTimer(session, latency, () => this.completeLogin(session));
+  }
+
+  private applyConnectFault(session: Session, action: FaultAction): boolean {
+    switch (action.kind) {
+      case 'error':
+        this.sendError(session, NO_ID, { code: action.code, message: action.message ?? `Simulated error ${action.code}` });
+        this.close(session, `fault: error ${action.code}`, { holdId: false });
+        return true;
+      case 'disconnect':
+        this.close(session, 'fault: disconnect at login', { holdId: false });
+        return true;
+      case 'ignore':
+        return true; // START_API swallowed: the client waits forever for nextValidId
+      case 'stall':
+        session.stalled = true;
+        return true;
+      case 'delay':
+        return false; // login latency is the delay that matters here; handled by the profile
+    }
+  }
+
+  private completeLogin(session: Session): void {
+    session.state = 'ready';
+    session.readyAt = this.clock.now();
+    const clientId = session.clientId!;
+    this.send(session, { type: 'MANAGED_ACCTS', accounts: this.profile.accounts.join(',') });
+    this.send(session, { type: 'NEXT_VALID_ID', orderId: this.nextOrderId(clientId, 0) });
+    for (const notice of FARM_NOTICES) this.sendError(session, NO_ID, notice);
+    if (this.connectivityLost) this.sendError(session, NO_ID, IbError.connectivityLost());
+    const pending = session.beforeReady.splice(0);
+    for (const run of pending) run();
+  }
+
+  /** Order ids are remembered per client id across sessions, as TWS keeps them in its settings. */
+  nextOrderId(clientId: number, reserve: number): number {
+    const next = this.nextOrderIds.get(clientId) ?? 1;
+    this.nextOrderIds.set(clientId, next + reserve);
+    return next;
+  }
+
+  // ---- request path ---------------------------------------------------------------------------------
+
+  private admit(session: Session, msg: Incoming, now: number): void {
+    if (this.profile.messageRate.enabled && session.rate) {
+      const d = session.rate.offer(now);
+      if (d.kind === 'reject') {
+        if (d.notify) {
+          this.sendError(session, d.notify.count, IbError.rateExceeded(this.profile.messageRate.maxPerSecond, d.notify.received, d.notify.count));
+        }
+        if (d.close) {
+          this.logger.warn({ session: session.id, clientId: session.clientId }, 'message rate exceeded for too long, closing');
+          this.close(session, 'message rate exceeded', { holdId: false });
+        }
+        return;
+      }
+      if (d.kind === 'defer') {
+        this.sessionTimer(session, d.at! - now, () => this.dispatch(session, msg));
+        return;
+      }
+    }
+    if (session.state === 'login') {
+      session.beforeReady.push(() => this.dispatch(session, msg));
+      return;
+    }
+    this.dispatch(session, msg);
+  }
+
+  private dispatch(session: Session, msg: Incoming): void {
+    if (!session.isOpen || session.stalled) return;
+    const symbol = 'symbol' in msg && typeof msg.symbol === 'string' ? msg.symbol : undefined;
+    const fault = this.faults.apply({ type: msg.type, clientId: session.clientId, symbol });
+    if (fault) {
+      const a = fault.action;
+      this.logger.info({ session: session.id, clientId: session.clientId, type: msg.type, rule: fault.rule.id, action: a.kind }, 'fault applied');
+      switch (a.kind) {
+        case 'ignore':
+          return;
+        case 'stall':
+          session.stalled = true;
+          return;
+        case 'disconnect':
+          this.close(session, 'fault: disconnect', { holdId: true });
+          return;
+        case 'error': {
+          const id = 'reqId' in msg && typeof msg.reqId === 'number' ? msg.reqId : NO_ID;
+          this.sendError(session, id, { code: a.code, message: a.message ?? `Simulated error ${a.code}` });
+          return;
+        }
+        case 'delay':
+          this.sessionTimer(session, a.ms, () => this.handle(session, msg));
+          return;
+      }
+    }
+    this.handle(session, msg);
+  }
+
+  private handle(session: Session, msg: Incoming): void {
+    const ctx: HandlerContext = { gateway: this, session, now: this.clock.now() };
+    if (msg.type === 'UNKNOWN') {
+      requestHandlers.unknown(ctx, msg);
+      return;
+    }
+    const handler = requestHandlers.byType[msg.type as keyof typeof requestHandlers.byType] as ((c: HandlerContext, m: Incoming) => void) | undefined;
+    if (handler) handler(ctx, msg);
+    else requestHandlers.unsupported(ctx, msg);
+  }
+
+  /** Run now, or hold until connectivity is restored. */
+  whenConnected(session: Session, run: () => void): void {
+    if (this.connectivityLost) this.heldWhileLost.push(() => session.isOpen && run());
+    else run();
+  }
+
+  private secdefServiceTime(sessionId: number, waiting: ReadonlyArray<{ sessionId: number }>): number {
+    const s = this.profile.secdef;
+    const others = Math.max(0, this.clientIds.liveCount - 1);
+    const waitingClients = new Set(waiting.map((j) => j.sessionId));
+    waitingClients.delete(sessionId);
+    const arrivals = this.secdef.arrivalsWithin(s.throttle.windowMs);
+    const excess = arrivals - s.throttle.threshold;
+    const throttle = excess > 0 ? s.throttle.penaltyMs + s.throttle.perExcessMs * excess : 0;
+    return this.rng.lognormal(s.service.median, s.service.sigma) + s.perOtherClientMs * others + s.perWaitingClientMs * waitingClients.size + throttle;
+  }
+
+  // ---- control plane --------------------------------------------------------------------------------
+
+  listSessions(): SessionInfo[] {
+    return [...this.sessions.values()].map((s) => ({
+      sessionId: s.id,
+      clientId: s.clientId,
+      remote: s.remote,
+      state: s.state,
+      serverVersion: s.version,
+      paceApi: s.paceApi,
+      stalled: s.stalled,
+      connectedSince: new Date(s.openedAt).toISOString(),
+      readySince: s.readyAt === undefined ? null : new Date(s.readyAt).toISOString(),
+      messagesIn: s.messagesIn,
+      messagesOut: s.messagesOut,
+      queuedRequests: this.secdef.countFor(s.id) + s.openHistory.size,
+    }));
+  }
+
+  /** Sessions matching a session id or a client id. */
+  findSessions(sel: { sessionId?: number; clientId?: number }): Session[] {
+    return [...this.sessions.values()].filter(
+      (s) => (sel.sessionId === undefined || s.id === sel.sessionId) && (sel.clientId === undefined || s.clientId === sel.clientId),
+    );
+  }
+
+  /** Drop a session uncleanly, as a network failure would: its id stays held for the grace period. */
+  dropSession(session: Session): void {
+    this.close(session, 'fault: dropped', { holdId: true });
+  }
+
+  /** Make a session a zombie: connected, answering nothing. */
+  stallSession(session: Session): void {
+    session.stalled = true;
+    this.logger.info({ session: session.id, clientId: session.clientId }, 'session stalled');
+  }
+
+  /** IB ↔ gateway connectivity lost: 1100 to every client; requests wait until it is restored. */
+  loseConnectivity(): void {
+    if (this.connectivityLost) return;
+    this.connectivityLost = true;
+    this.secdef.pause();
+    for (const s of this.sessions.values()) if (s.state === 'ready') this.sendError(s, NO_ID, IbError.connectivityLost());
+  }
+
+  /** Connectivity back: 1102 (data maintained) or 1101 (data lost: held and queued requests are dropped). */
+  restoreConnectivity(dataLost: boolean): void {
+    if (!this.connectivityLost) return;
+    this.connectivityLost = false;
+    const held = this.heldWhileLost.splice(0);
+    if (dataLost) {
+      this.secdef.dropWaiting();
+      for (const s of this.sessions.values()) {
+        for (const t of s.openHistory.values()) t.cancel();
+        s.openHistory.clear();
+      }
+    }
+    const notice = dataLost ? IbError.connectivityRestoredDataLost() : IbError.connectivityRestoredDataMaintained();
+    for (const s of this.sessions.values()) if (s.state === 'ready') this.sendError(s, NO_ID, notice);
+    this.secdef.resume();
+    if (!dataLost) for (const run of held) run();
+  }
+
+  get isConnectivityLost(): boolean {
+    return this.connectivityLost;
+  }
+
+  /** Gateway restart: every session dropped, ids held for the grace period, new connections refused for a while. */
+  restart(): void {
+    for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: true });
+    this.secdef.clear();
+    this.pacing.clear();
+    this.heldWhileLost = [];
+    this.connectivityLost = false;
+    this.downUntil = this.clock.now() + this.profile.connections.restartDowntimeMs;
+  }
+
+  /** Back to a fresh gateway with the same seed and profile (faults and journal cleared). */
+  reset(): void {
+    for (const s of [...this.sessions.values()]) this.close(s, 'gateway reset', { holdId: false });
+    this.secdef.clear();
+    this.pacing.clear();
+    this.clientIds.clear();
+    this.faults.clear();
+    this.journal.clear();
+    this.nextOrderIds.clear();
+    this.heldWhileLost = [];
+    this.connectivityLost = false;
+    this.downUntil = 0;
+    this.rng = new Rng(this.seed);
+  }
+
+  updateProfile(overrides: ProfileOverrides): Profile {
+    this.profile = applyOverrides(this.profile, overrides);
+    this.pacing.setRules(this.profile.history.pacing);
+    for (const s of this.sessions.values()) s.rate?.setLimits(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds);
+    return this.profile;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+}
+
+type JournalMessage = { type: string; [field: string]: unknown };

@@ -1,0 +1,83 @@
+import type { Profile } from './profile.ts';
+
+/**
+ * IB's historical-data pacing rules, checked the way the gateway would: a request that breaks
+ * one is answered with error 162 and not served. The rules apply gateway-wide (all clients of one
+ * login share the HMDS budget) — a deliberate choice, since several connections must not be a way
+ * around pacing.
+ */
+export type PacingRules = Profile['history']['pacing'];
+
+export interface PacedRequest {
+  /** Everything that makes two requests "identical" (contract, end, duration, bar size, what, RTH). */
+  identityKey: string;
+  /** Contract + exchange + whatToShow. */
+  contractKey: string;
+  whatToShow: string;
+  barSeconds: number;
+}
+
+interface Record_ {
+  at: number;
+  identityKey: string;
+  contractKey: string;
+  weight: number;
+}
+
+export type PacingVerdict = { ok: true } | { ok: false; rule: 'identical' | 'same-contract' | 'window' | 'open' };
+
+export class HistoryPacing {
+  private readonly accepted: Record_[] = [];
+
+  constructor(private rules: PacingRules) {}
+
+  setRules(rules: PacingRules): void {
+    this.rules = rules;
+  }
+
+  appliesTo(req: PacedRequest): boolean {
+    if (!this.rules.enabled) return false;
+    return this.rules.maxBarSeconds === null || req.barSeconds <= this.rules.maxBarSeconds;
+  }
+
+  /** Check a new request; if it passes it is recorded against the budget. */
+  admit(req: PacedRequest, now: number, openRequests: number): PacingVerdict {
+    if (!this.appliesTo(req)) return { ok: true };
+    const r = this.rules;
+    this.forget(now - Math.max(r.windowMs, r.identicalWindowMs, r.sameContractWindowMs));
+    const weight = req.whatToShow === 'BID_ASK' ? r.bidAskWeight : 1;
+
+    if (openRequests >= r.maxOpen) return { ok: false, rule: 'open' };
+    let sameContract = 0;
+    let inWindow = 0;
+    for (const a of this.accepted) {
+      if (a.identityKey === req.identityKey && now - a.at < r.identicalWindowMs) return { ok: false, rule: 'identical' };
+      if (a.contractKey === req.contractKey && now - a.at < r.sameContractWindowMs) sameContract += a.weight;
+      if (now - a.at < r.windowMs) inWindow += a.weight;
+    }
+    if (sameContract + weight > r.sameContractMax) return { ok: false, rule: 'same-contract' };
+    if (inWindow + weight > r.windowMax) return { ok: false, rule: 'window' };
+    this.accepted.push({ at: now, identityKey: req.identityKey, contractKey: req.contractKey, weight });
+    return { ok: true };
+  }
+
+  clear(): void {
+    this.accepted.length = 0;
+  }
+
+  private forget(before: number): void {
+    let i = 0;
+    while (i < this.accepted.length && this.accepted[i]!.at < before) i++;
+    if (i > 0) this.accepted.splice(0, i);
+  }
+}
+
+/** Bar size text (`5 secs`, `1 min`, `1 hour`, `1 day`…) in seconds; NaN when not recognised. */
+export function barSizeSeconds(barSize: string): number {
+  const m = /^\s*(\d+)\s+(sec|secs|min|mins|hour|hours|day|days|week|weeks|month|months)\s*$/i.exec(barSize);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  const unit = m[2]!.toLowerCase().replace(/s$/, '');
+  const seconds: Record<string, number> = { sec: 1, min: 60, hour: 3600, day: 86_400, week: 604_800, month: 2_592_000 };
+  return n * seconds[unit]!;
+}

@@ -1,0 +1,77 @@
+/**
+ * Every frame in and out of the gateway, decoded, in a bounded ring buffer: the simulator's
+ * equivalent of a packet capture, readable by tests ("exactly one REQ_CONTRACT_DATA reached the
+ * gateway") and by humans (`GET /journal`). When the ring is full the oldest entries go.
+ */
+export interface JournalEntry {
+  seq: number;
+  /** Model time, epoch ms. */
+  at: number;
+  sessionId: number;
+  clientId: number | null;
+  dir: 'in' | 'out';
+  /** The decoded message (or a short description for frames that could not be decoded). */
+  message: { type: string; [field: string]: unknown };
+}
+
+export interface JournalQuery {
+  sinceSeq?: number;
+  sessionId?: number;
+  clientId?: number;
+  type?: string;
+  dir?: 'in' | 'out';
+  limit?: number;
+}
+
+export class Journal {
+  private ring: Array<JournalEntry | undefined>;
+  private next = 0;
+  private seq = 0;
+  enabled: boolean;
+
+  constructor(capacity = 10_000, enabled = true) {
+    this.ring = new Array(Math.max(1, capacity));
+    this.enabled = enabled;
+  }
+
+  get capacity(): number {
+    return this.ring.length;
+  }
+
+  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): void {
+    if (!this.enabled) return;
+    this.ring[this.next] = { seq: ++this.seq, at, sessionId, clientId, dir, message };
+    this.next = (this.next + 1) % this.ring.length;
+  }
+
+  /** Entries matching the query, oldest first. */
+  query(q: JournalQuery = {}): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (let i = 0; i < this.ring.length; i++) {
+      const e = this.ring[(this.next + i) % this.ring.length];
+      if (!e) continue;
+      if (q.sinceSeq !== undefined && e.seq <= q.sinceSeq) continue;
+      if (q.sessionId !== undefined && e.sessionId !== q.sessionId) continue;
+      if (q.clientId !== undefined && e.clientId !== q.clientId) continue;
+      if (q.type !== undefined && e.message.type !== q.type) continue;
+      if (q.dir !== undefined && e.dir !== q.dir) continue;
+      out.push(e);
+    }
+    return q.limit !== undefined && out.length > q.limit ? out.slice(out.length - q.limit) : out;
+  }
+
+  resize(capacity: number): void {
+    const kept = this.query();
+    this.ring = new Array(Math.max(1, capacity));
+    this.next = 0;
+    for (const e of kept.slice(-this.ring.length)) {
+      this.ring[this.next] = e;
+      this.next = (this.next + 1) % this.ring.length;
+    }
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.next = 0;
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Gateway profiles: every modeled limit, latency and contention parameter, as data.
+ *
+ * A profile is a plain object; a run can override any field (CLI `--set path=value`, or
+ * `PATCH /profile` on the control plane). Each parameter says where its value comes from:
+ *   [IB]       documented by Interactive Brokers (see ../shared/reference/tws-protocol.md §7)
+ *   [incident] calibrated to the figures of the TTE/WLN incident (README, "Calibration")
+ *   [observed] seen in public logs of real gateways
+ *   [choice]   the simulator's own choice where IB documents nothing
+ */
+
+/** A log-normal duration: `median` model ms, `sigma` the spread of the underlying normal (0 = fixed). */
+export interface Latency {
+  median: number;
+  sigma: number;
+}
+
+export interface Profile {
+  name: string;
+  description: string;
+
+  /** Accounts reported in MANAGED_ACCTS. [choice: the incident's paper account] */
+  accounts: string[];
+  /** Time-zone id shown in the handshake's connection time. [observed: MET, EST] */
+  timeZone: string;
+
+  connections: {
+    /** Simultaneous API clients; the next one is refused. [IB: 32] */
+    maxClients: number;
+    /**
+     * After a client vanishes without closing cleanly (reset/timeout), its id stays "in use" for
+     * this long. [observed: 30–60 s reported; uncertain]
+     */
+    idGraceMs: number;
+    /** Grace after a clean close (FIN). Real gateways release at once. [choice: 0] */
+    idGraceCleanMs: number;
+    /** START_API → ready (MANAGED_ACCTS/NEXT_VALID_ID) for the first client. [incident: ≈0.4 s] */
+    loginLatency: Latency;
+    /** Added to the login time per other API client connected or logging in. [incident: others ≈1.1 s] */
+    loginPerOtherClientMs: number;
+    /** Gateway restart: how long new connections are refused. [choice] */
+    restartDowntimeMs: number;
+    /** A connection that has not sent its handshake and START_API by then is closed. [choice] */
+    handshakeTimeoutMs: number;
+  };
+
+  secdef: {
+    /** Service time of one contract-details request with no contention. [incident: single client < 200 ms for 5 symbols] */
+    service: Latency;
+    /** Added to each service time per *other* connected API client. [incident: 3 clients → ≈0.5 s each] */
+    perOtherClientMs: number;
+    /** Added per other client that has requests waiting in the queue. [incident] */
+    perWaitingClientMs: number;
+    /**
+     * Throttle: when more than `threshold` contract-details requests arrived in the last `windowMs`,
+     * each request served costs `penaltyMs` + `perExcessMs` × (count − threshold) more. [incident]
+     */
+    throttle: { windowMs: number; threshold: number; penaltyMs: number; perExcessMs: number };
+  };
+
+  history: {
+    /** Time to answer one historical-data request (HMDS is not serialized across clients). [choice] */
+    service: Latency;
+    /** Pacing limits. [IB] */
+    pacing: {
+      enabled: boolean;
+      identicalWindowMs: number;
+      sameContractWindowMs: number;
+      /** Requests for one contract+exchange+whatToShow allowed within the window (the 6th violates). */
+      sameContractMax: number;
+      windowMs: number;
+      windowMax: number;
+      maxOpen: number;
+      /** BID_ASK requests count this many times. */
+      bidAskWeight: number;
+      /** Apply the rules to bars up to this size in seconds (IB: 30); `Infinity`/null = all bar sizes. */
+      maxBarSeconds: number | null;
+    };
+  };
+
+  messageRate: {
+    enabled: boolean;
+    /** Messages per second a client may send. [IB: 50] */
+    maxPerSecond: number;
+    /** Consecutive seconds with violations after which the connection is closed. [IB: "eventually"; choice: 3] */
+    closeAfterViolatingSeconds: number;
+  };
+
+  /** Memory bounds. [choice] */
+  limits: {
+    /** Bytes queued for a client that does not read before it is dropped. */
+    maxOutboundBytes: number;
+    /** Requests a +PACEAPI client may have waiting before it is treated as flooding. */
+    maxPacedBacklog: number;
+  };
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+export type ProfileOverrides = DeepPartial<Profile>;
+
+const ibkrPaper: Profile = {
+  name: 'ibkr-paper',
+  description: "IB's documented limits (32 clients, 50 msg/s, historical pacing) with a quick secdef service and no extra contention penalty.",
+  accounts: ['DU0118471'],
+  timeZone: 'MET',
+  connections: {
+    maxClients: 32,
+    idGraceMs: 30_000,
+    idGraceCleanMs: 0,
+    loginLatency: { median: 300, sigma: 0.1 },
+    loginPerOtherClientMs: 0,
+    restartDowntimeMs: 5_000,
+    handshakeTimeoutMs: 20_000,
+  },
+  secdef: {
+    service: { median: 30, sigma: 0.25 },
+    perOtherClientMs: 0,
+    perWaitingClientMs: 0,
+    throttle: { windowMs: 10_000, threshold: Number.MAX_SAFE_INTEGER, penaltyMs: 0, perExcessMs: 0 },
+  },
+  history: {
+    service: { median: 150, sigma: 0.3 },
+    pacing: {
+      enabled: true,
+      identicalWindowMs: 15_000,
+      sameContractWindowMs: 2_000,
+      sameContractMax: 5,
+      windowMs: 600_000,
+      windowMax: 60,
+      maxOpen: 50,
+      bidAskWeight: 2,
+      maxBarSeconds: 30,
+    },
+  },
+  messageRate: { enabled: true, maxPerSecond: 50, closeAfterViolatingSeconds: 3 },
+  limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
+};
+
+const lynxPaper: Profile = {
+  ...ibkrPaper,
+  name: 'lynx-paper',
+  description:
+    'A LYNX/IBKR paper gateway as the incident saw it: qualification serialized across all clients, slowing with every extra connection and throttled when requests pile up.',
+  connections: { ...ibkrPaper.connections, loginLatency: { median: 400, sigma: 0.08 }, loginPerOtherClientMs: 350 },
+  secdef: {
+    service: { median: 30, sigma: 0.25 },
+    perOtherClientMs: 220,
+    perWaitingClientMs: 60,
+    throttle: { windowMs: 10_000, threshold: 6, penaltyMs: 400, perExcessMs: 60 },
+  },
+};
+
+const instant: Profile = {
+  ...ibkrPaper,
+  name: 'instant',
+  description: 'No modeled latency, throttling or rate limit: for raw performance and unit tests.',
+  connections: {
+    ...ibkrPaper.connections,
+    idGraceMs: 0,
+    loginLatency: { median: 0, sigma: 0 },
+    loginPerOtherClientMs: 0,
+    restartDowntimeMs: 0,
+  },
+  secdef: { ...ibkrPaper.secdef, service: { median: 0, sigma: 0 } },
+  history: { service: { median: 0, sigma: 0 }, pacing: { ...ibkrPaper.history.pacing, enabled: false } },
+  messageRate: { ...ibkrPaper.messageRate, enabled: false },
+};
+
+export const PROFILES: Readonly<Record<string, Profile>> = {
+  'lynx-paper': lynxPaper,
+  'ibkr-paper': ibkrPaper,
+  instant,
+};
+
+export const DEFAULT_PROFILE = 'lynx-paper';
+
+export function getProfile(name: string): Profile {
+  const p = PROFILES[name];
+  if (!p) throw new Error(`unknown profile "${name}"; available: ${Object.keys(PROFILES).join(', ')}`);
+  return structuredClone(p);
+}
+
+/**
+ * Apply overrides field by field. Unknown keys and values of the wrong type are rejected with the
+ * dotted path of the offending field, so a typo in `--set` never silently does nothing.
+ */
+export function applyOverrides(base: Profile, overrides: ProfileOverrides, path = ''): Profile {
+  const out = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) {
+    const where = path ? `${path}.${key}` : key;
+    if (!Object.hasOwn(out, key)) throw new Error(`unknown profile field "${where}"`);
+    const current = out[key];
+    if (isPlainObject(current)) {
+      if (!isPlainObject(value)) throw new Error(`profile field "${where}" must be an object`);
+      out[key] = applyOverrides(current as unknown as Profile, value as ProfileOverrides, where);
+    } else if (Array.isArray(current)) {
+      if (!Array.isArray(value)) throw new Error(`profile field "${where}" must be a list`);
+      out[key] = value;
+    } else if (typeof value === typeof current || (NULLABLE.has(where) && (value === null || typeof value === 'number'))) {
+      if (typeof value === 'number' && !Number.isFinite(value) && value !== Number.POSITIVE_INFINITY) {
+        throw new Error(`profile field "${where}" must be a finite number`);
+      }
+      if (typeof value === 'number' && value < 0) throw new Error(`profile field "${where}" must not be negative`);
+      out[key] = value;
+    } else {
+      throw new Error(`profile field "${where}" must be a ${typeof current}, got ${JSON.stringify(value)}`);
+    }
+  }
+  return out as unknown as Profile;
+}
+
+/** Fields whose `null` means "no limit". */
+const NULLABLE = new Set(['history.pacing.maxBarSeconds']);
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parse `a.b.c=value` assignments (CLI `--set`) into an overrides object. Values are JSON or text. */
+export function parseAssignments(assignments: readonly string[]): ProfileOverrides {
+  const out: Record<string, unknown> = {};
+  for (const a of assignments) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new Error(`bad profile assignment "${a}": expected path=value`);
+    const keys = a.slice(0, eq).trim().split('.');
+    const raw = a.slice(eq + 1).trim();
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    let node = out;
+    keys.forEach((k, i) => {
+      if (i === keys.length - 1) node[k] = value;
+      else node = (node[k] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return out as ProfileOverrides;
+}

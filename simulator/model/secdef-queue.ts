@@ -1,0 +1,111 @@
+import type { Clock, TimerHandle } from '../../common/clock.ts';
+
+/**
+ * The gateway's sec-def service: one FIFO queue shared by every client, served one request at a
+ * time. This is the behaviour behind the incident: a qualification waits for every request queued
+ * before it, whoever sent it, and a request its client has given up on is still served (TWS has
+ * no cancel for contract details), so client-side timeouts plus re-sends only lengthen the queue.
+ */
+export interface SecdefJob {
+  sessionId: number;
+  reqId: number;
+  /** Model time the request entered the queue. */
+  enqueuedAt: number;
+  /** Called when service completes: send the reply (if the session still wants it). */
+  complete(timing: { waitMs: number; serviceMs: number }): void;
+}
+
+export interface SecdefQueueOptions {
+  clock: Clock;
+  /** Service time for the job about to start, given the queue as it is now. */
+  serviceTime(job: SecdefJob, waiting: readonly SecdefJob[]): number;
+}
+
+export class SecdefQueue {
+  private readonly waiting: SecdefJob[] = [];
+  private current: { job: SecdefJob; timer: TimerHandle; startedAt: number; serviceMs: number } | undefined;
+  private paused = false;
+  private readonly clock: Clock;
+  private readonly serviceTime: SecdefQueueOptions['serviceTime'];
+  /** Requests received (not served) with their arrival times, for rate-based throttling. */
+  private readonly arrivals: number[] = [];
+
+  constructor(opts: SecdefQueueOptions) {
+    this.clock = opts.clock;
+    this.serviceTime = opts.serviceTime;
+  }
+
+  enqueue(job: SecdefJob): void {
+    this.arrivals.push(job.enqueuedAt);
+    this.waiting.push(job);
+    this.pump();
+  }
+
+  /** Requests that arrived within the last `windowMs` (including served ones). */
+  arrivalsWithin(windowMs: number): number {
+    const since = this.clock.now() - windowMs;
+    while (this.arrivals.length > 0 && this.arrivals[0]! < since) this.arrivals.shift();
+    return this.arrivals.length;
+  }
+
+  /** Stop starting new jobs (connectivity lost); the job in service finishes. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
+  /** Drop every waiting job (data lost on reconnect, or a reset); returns how many were dropped. */
+  dropWaiting(filter: (job: SecdefJob) => boolean = () => true): number {
+    let dropped = 0;
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (filter(this.waiting[i]!)) {
+        this.waiting.splice(i, 1);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Cancel everything, including the job in service (model reset). */
+  clear(): void {
+    this.current?.timer.cancel();
+    this.current = undefined;
+    this.waiting.length = 0;
+    this.arrivals.length = 0;
+    this.paused = false;
+  }
+
+  get depth(): number {
+    return this.waiting.length + (this.current ? 1 : 0);
+  }
+
+  /** Jobs per session, waiting or in service. */
+  countFor(sessionId: number): number {
+    let n = this.current?.job.sessionId === sessionId ? 1 : 0;
+    for (const j of this.waiting) if (j.sessionId === sessionId) n++;
+    return n;
+  }
+
+  /** Sessions with at least one job waiting (not counting the one in service). */
+  waitingSessions(): Set<number> {
+    return new Set(this.waiting.map((j) => j.sessionId));
+  }
+
+  private pump(): void {
+    if (this.current || this.paused) return;
+    const job = this.waiting.shift();
+    if (!job) return;
+    const serviceMs = Math.max(0, this.serviceTime(job, this.waiting));
+    const startedAt = this.clock.now();
+    const timer = this.clock.setTimer(serviceMs, () => {
+      this.current = undefined;
+      job.complete({ waitMs: startedAt - job.enqueuedAt, serviceMs });
+      this.pump();
+    });
+    this.current = { job, timer, startedAt, serviceMs };
+  }
+}

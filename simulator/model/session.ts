@@ -1,0 +1,72 @@
+import type { TimerHandle } from '../../common/clock.ts';
+import type { MessageRateMeter } from './message-rate.ts';
+import type { SessionTransport } from './ports.ts';
+
+/**
+ * One client connection as the gateway sees it.
+ *  handshake → (version reply) → awaiting-start → (START_API) → login → (accounts, ids) → ready
+ * and `closed` from any state.
+ */
+export type SessionState = 'handshake' | 'awaiting-start' | 'login' | 'ready' | 'closed';
+
+export class Session {
+  state: SessionState = 'handshake';
+  version = 0;
+  clientId: number | null = null;
+  /** Connected with `+PACEAPI`: excess messages are queued, not rejected. */
+  paceApi = false;
+  /** A zombie: the socket stays open but nothing is answered. */
+  stalled = false;
+  readyAt: number | undefined;
+  closedAt: number | undefined;
+  closeReason: string | undefined;
+  messagesIn = 0;
+  messagesOut = 0;
+  rate: MessageRateMeter | undefined;
+  /** Open historical-data requests by reqId (the timer delivers the answer). */
+  readonly openHistory = new Map<number, TimerHandle>();
+  /** Active account-summary subscriptions (IB allows two). */
+  readonly accountSummaries = new Set<number>();
+  /** Requests that arrived before login completed; processed once ready. */
+  readonly beforeReady: Array<() => void> = [];
+  /** Timers owned by this session (login, deferred messages), cancelled on close. */
+  readonly timers = new Set<TimerHandle>();
+
+  constructor(
+    readonly id: number,
+    readonly remote: string,
+    readonly openedAt: number,
+    readonly transport: SessionTransport,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  /** Holds a client id at the gateway (logging in or ready). */
+  get isApiClient(): boolean {
+    return this.state === 'login' || this.state === 'ready';
+  }
+
+  cancelTimers(): void {
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+    for (const t of this.openHistory.values()) t.cancel();
+    this.openHistory.clear();
+  }
+}
+
+export interface SessionInfo {
+  sessionId: number;
+  clientId: number | null;
+  remote: string;
+  state: SessionState;
+  serverVersion: number;
+  paceApi: boolean;
+  stalled: boolean;
+  connectedSince: string;
+  readySince: string | null;
+  messagesIn: number;
+  messagesOut: number;
+  queuedRequests: number;
+}

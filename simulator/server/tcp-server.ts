@@ -1,0 +1,142 @@
+import net from 'node:net';
+import type { GatewayModel } from '../model/gateway.ts';
+import type { Logger } from '../model/ports.ts';
+import { silentLogger } from '../model/ports.ts';
+import type { Session } from '../model/session.ts';
+import { decodeClientFrame, encodeServerMessage, FrameDecoder, MAX_FRAME_LENGTH, SIM_MAX_VERSION } from '../protocol/index.ts';
+
+/** The version text of a handshake is a few bytes; refuse to buffer more before the session exists. */
+const HANDSHAKE_MAX_LENGTH = 1024;
+/** How long a closing socket may take to flush before it is destroyed (real ms). */
+const CLOSE_FLUSH_MS = 2000;
+
+export interface TcpServerOptions {
+  host?: string;
+  port?: number;
+  logger?: Logger;
+}
+
+/**
+ * The thin adapter from sockets to the gateway model: bytes → frames → decoded messages in,
+ * replies → frames → bytes out. Everything a session does is decided by the model; this file only
+ * frames, decodes, and reports how a connection ended.
+ */
+export class TcpGatewayServer {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly gateway: GatewayModel,
+    private readonly opts: TcpServerOptions = {},
+  ) {
+    this.logger = opts.logger ?? silentLogger;
+    this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    this.server.on('error', (err) => this.logger.error({ err: err.message }, 'server error'));
+  }
+
+  /** Start listening; resolves with the bound address once connections are accepted. */
+  listen(): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.opts.port ?? 4002, this.opts.host ?? '127.0.0.1', () => {
+        this.server.off('error', onError);
+        const addr = this.server.address() as net.AddressInfo;
+        resolve({ host: addr.address, port: addr.port });
+      });
+    });
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Stop accepting, close every connection, and resolve when the listener is closed. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      for (const s of this.sockets) s.destroy();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const decoder = new FrameDecoder({ expectApiPrefix: true, maxLength: HANDSHAKE_MAX_LENGTH });
+    let closing = false;
+    let corked = false;
+    let session: Session | undefined;
+
+    session = this.gateway.open(
+      {
+        send: (msg) => {
+          if (socket.destroyed || closing) return;
+          if (!corked) {
+            // Coalesce everything sent in one tick into one write.
+            corked = true;
+            socket.cork();
+            process.nextTick(() => {
+              corked = false;
+              socket.uncork();
+            });
+          }
+          socket.write(encodeServerMessage(msg, session?.version || SIM_MAX_VERSION));
+        },
+        close: () => {
+          if (closing) return;
+          closing = true;
+          socket.end();
+          setTimeout(() => socket.destroy(), CLOSE_FLUSH_MS).unref();
+        },
+        backlog: () => socket.writableLength,
+      },
+      remote,
+    );
+
+    socket.on('data', (chunk: Buffer) => {
+      const s = session!;
+      if (!s.isOpen) return;
+      let frames: Buffer[];
+      try {
+        frames = decoder.push(chunk);
+      } catch (err) {
+        this.gateway.protocolError(s, err as Error);
+        return;
+      }
+      for (const frame of frames) {
+        if (!s.isOpen) return;
+        if (s.state === 'handshake') {
+          this.gateway.handshake(s, frame.toString('latin1'));
+          decoder.maxLength = MAX_FRAME_LENGTH;
+          continue;
+        }
+        let msg;
+        try {
+          msg = decodeClientFrame(frame, s.version);
+        } catch (err) {
+          this.gateway.protocolError(s, err as Error);
+          continue;
+        }
+        this.gateway.receive(s, msg);
+      }
+    });
+    // 'end' is the client's FIN: a clean close. An error (reset) or a close without 'end' is not.
+    socket.on('end', () => {
+      this.gateway.disconnected(session!, true);
+      socket.end();
+    });
+    socket.on('error', (err) => {
+      this.logger.debug({ remote, err: err.message }, 'socket error');
+      this.gateway.disconnected(session!, false);
+    });
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.gateway.disconnected(session!, false);
+    });
+  }
+}

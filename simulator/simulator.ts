@@ -1,0 +1,98 @@
+import { ScaledClock, type Clock } from '../common/clock.ts';
+import { GatewayModel } from './model/gateway.ts';
+import { Journal } from './model/journal.ts';
+import type { Logger, MarketData } from './model/ports.ts';
+import { applyOverrides, DEFAULT_PROFILE, getProfile, type Profile, type ProfileOverrides } from './model/profile.ts';
+import { createMarketData } from './market/market-data.ts';
+import { TcpGatewayServer } from './server/tcp-server.ts';
+import { startControlServer, type ControlServer } from './control/control-server.ts';
+
+export interface SimulatorOptions {
+  host?: string;
+  /** TCP port for API clients; 0 picks a free one. Default 4002 (paper IB Gateway). */
+  port?: number;
+  /** Port of the HTTP control plane; omit to run without it, 0 to pick a free one. */
+  controlPort?: number;
+  controlHost?: string;
+  profile?: string | Profile;
+  overrides?: ProfileOverrides;
+  seed?: number;
+  /** Real ms per model ms: 0.01 runs the model 100x faster. Ignored when `clock` is given. */
+  timeScale?: number;
+  clock?: Clock;
+  /** Replace the bundled contract universe with this file (or extend it, see `extendContracts`). */
+  contractsFile?: string;
+  extendContracts?: boolean;
+  market?: MarketData;
+  logger?: Logger;
+  journal?: { enabled?: boolean; capacity?: number };
+}
+
+export interface Simulator {
+  gateway: GatewayModel;
+  tcp: TcpGatewayServer;
+  control: ControlServer | undefined;
+  host: string;
+  port: number;
+  controlPort: number | undefined;
+  clock: Clock;
+  seed: number;
+  close(): Promise<void>;
+}
+
+/** Build a gateway model with its market data; no sockets (the in-process and virtual-time entry point). */
+export function createGateway(opts: SimulatorOptions & { clock: Clock }): GatewayModel {
+  const seed = opts.seed ?? 1;
+  const base = typeof opts.profile === 'object' ? opts.profile : getProfile(opts.profile ?? DEFAULT_PROFILE);
+  const profile = opts.overrides ? applyOverrides(base, opts.overrides) : base;
+  const market =
+    opts.market ?? createMarketData({ seed, ...(opts.contractsFile ? { contractsFile: opts.contractsFile, extend: opts.extendContracts ?? false } : {}) });
+  return new GatewayModel({
+    clock: opts.clock,
+    seed,
+    profile,
+    market,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    journal: new Journal(opts.journal?.capacity ?? 10_000, opts.journal?.enabled ?? true),
+  });
+}
+
+/** Start a simulator: the model behind a TCP listener, and optionally the control plane. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
+  const seed = opts.seed ?? 1;
+  const gateway = createGateway({ ...opts, clock, seed });
+  const tcp = new TcpGatewayServer(gateway, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, ...(opts.logger ? { logger: opts.logger } : {}) });
+  const bound = await tcp.listen();
+  let control: ControlServer | undefined;
+  try {
+    if (opts.controlPort !== undefined) {
+      control = await startControlServer({
+        gateway,
+        tcp,
+        host: opts.controlHost ?? '127.0.0.1',
+        port: opts.controlPort,
+        timeScale: clock.scale,
+        ...(opts.logger ? { logger: opts.logger } : {}),
+      });
+    }
+  } catch (err) {
+    await tcp.close();
+    throw err;
+  }
+  return {
+    gateway,
+    tcp,
+    control,
+    host: bound.host,
+    port: bound.port,
+    controlPort: control?.port,
+    clock,
+    seed,
+    async close() {
+      await control?.close();
+      await tcp.close();
+      gateway.reset();
+    },
+  };
+}
