@@ -1,0 +1,233 @@
+/**
+ * Typed failures of the collector.
+ *
+ * Every error the collector raises on purpose is a `CollectorError`: callers branch on `code` (or
+ * `instanceof`) instead of matching message text, and `retryable` tells `retry()` whether trying
+ * again can possibly help. Messages always name the thing that failed (address, client id,
+ * symbol, file) because in the incident the logs said "timeout" and nothing else.
+ */
+export interface CollectorErrorOptions {
+  retryable: boolean;
+  cause?: unknown;
+  /** IB error code this failure came from (326, 200, 162...), when there is one. */
+  ibCode?: number;
+  /** Minimum wait before a retry can succeed (e.g. a pacing penalty); `retry()` honours it. */
+  retryAfterMs?: number;
+}
+
+export class CollectorError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly ibCode: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: string, message: string, options: CollectorErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable;
+    this.ibCode = options.ibCode;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export function isCollectorError(err: unknown): err is CollectorError {
+  return err instanceof CollectorError;
+}
+
+/** One-line description of any thrown value, for messages that wrap another error. */
+export function describeError(err: unknown): string {
+  if (err instanceof CollectorError) return `${err.code}: ${err.message}`;
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/**
+ * Error 326. Retryable because the cure is another attempt with a *different* id (the session
+ * marks this one taken and leases the next); retrying with the same id only repeats the 326.
+ */
+export class ClientIdInUse extends CollectorError {
+  constructor(
+    readonly clientId: number,
+    readonly address: string,
+  ) {
+    super('CLIENT_ID_IN_USE', `client id ${clientId} is already in use on gateway ${address} (error 326)`, {
+      retryable: true,
+      ibCode: 326,
+    });
+  }
+}
+
+/** Every id of a role's range is leased by a live process or marked in use after a 326. */
+export class ClientIdsExhausted extends CollectorError {
+  constructor(
+    readonly role: string,
+    readonly gateway: string,
+    readonly detail: string,
+  ) {
+    super('CLIENT_IDS_EXHAUSTED', `no free client id for role '${role}' on gateway ${gateway}: ${detail}`, {
+      // Ids come back when other holders finish or a 326 grace period ends.
+      retryable: true,
+    });
+  }
+}
+
+export class GatewayUnreachable extends CollectorError {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    cause?: unknown,
+  ) {
+    const why = cause === undefined ? '' : `: ${describeError(cause)}`;
+    super('GATEWAY_UNREACHABLE', `cannot reach gateway at ${host}:${port}${why}`, { retryable: true, cause });
+  }
+}
+
+export class HandshakeTimeout extends CollectorError {
+  constructor(
+    readonly address: string,
+    readonly clientId: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      'HANDSHAKE_TIMEOUT',
+      `gateway ${address} did not complete the API handshake for client id ${clientId} within ${timeoutMs} ms`,
+      { retryable: true },
+    );
+  }
+}
+
+export class NotConnected extends CollectorError {
+  constructor(readonly operation: string) {
+    super('NOT_CONNECTED', `cannot ${operation}: not connected to the gateway`, { retryable: true, ibCode: 504 });
+  }
+}
+
+export class ConnectionLost extends CollectorError {
+  constructor(
+    readonly address: string,
+    readonly clientId: number,
+    cause?: unknown,
+  ) {
+    const why = cause === undefined ? '' : `: ${describeError(cause)}`;
+    super('CONNECTION_LOST', `connection to gateway ${address} (client id ${clientId}) was lost${why}`, {
+      retryable: true,
+      cause,
+    });
+  }
+}
+
+export class RequestTimeout extends CollectorError {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+  ) {
+    super('REQUEST_TIMEOUT', `${what} got no answer within ${timeoutMs} ms`, { retryable: true });
+  }
+}
+
+/** Error 200: the gateway knows no such contract. Asking again gives the same answer. */
+export class NoSecurityDefinition extends CollectorError {
+  constructor(
+    readonly symbol: string,
+    readonly query: string = symbol,
+  ) {
+    super('NO_SECURITY_DEFINITION', `no security definition found for ${query} (error 200)`, {
+      retryable: false,
+      ibCode: 200,
+    });
+  }
+}
+
+export interface ContractCandidate {
+  conId: number;
+  symbol: string;
+  exchange?: string;
+  primaryExchange?: string;
+  currency?: string;
+  localSymbol?: string;
+}
+
+/** More than one contract matches; the query must be made more specific, not repeated. */
+export class AmbiguousContract extends CollectorError {
+  constructor(
+    readonly symbol: string,
+    readonly candidates: readonly ContractCandidate[],
+  ) {
+    const list = candidates
+      .slice(0, 5)
+      .map((c) => `${c.conId} ${c.primaryExchange ?? c.exchange ?? '?'}/${c.currency ?? '?'}`)
+      .join(', ');
+    const more = candidates.length > 5 ? `, ... (${candidates.length} in all)` : '';
+    super('AMBIGUOUS_CONTRACT', `contract for ${symbol} is ambiguous: ${candidates.length} matches [${list}${more}]`, {
+      retryable: false,
+    });
+  }
+}
+
+/** Error 162 "Historical data request pacing violation". */
+export class PacingViolation extends CollectorError {
+  constructor(
+    readonly what: string,
+    retryAfterMs = 15_000,
+  ) {
+    super('PACING_VIOLATION', `historical data pacing violation for ${what} (error 162)`, {
+      retryable: true,
+      ibCode: 162,
+      retryAfterMs,
+    });
+  }
+}
+
+export class DeadlineExceeded extends CollectorError {
+  constructor(
+    readonly what: string,
+    readonly deadlineMs: number,
+    readonly attempts: number,
+    readonly lastError: unknown,
+  ) {
+    const last = lastError === undefined ? '' : `; last error: ${describeError(lastError)}`;
+    super('DEADLINE_EXCEEDED', `${what} did not succeed within ${deadlineMs} ms (${attempts} attempt(s))${last}`, {
+      retryable: false,
+      cause: lastError,
+    });
+  }
+}
+
+export class Aborted extends CollectorError {
+  constructor(
+    readonly what: string,
+    readonly reason?: unknown,
+    readonly lastError?: unknown,
+  ) {
+    const why = reason === undefined ? '' : `: ${describeError(reason)}`;
+    super('ABORTED', `${what} was aborted${why}`, { retryable: false, cause: lastError ?? reason });
+  }
+}
+
+export type StoreFailure = 'corrupt' | 'locked' | 'io' | 'schema' | 'constraint' | 'other';
+
+/** A storage failure, naming the database file. Only a locked database is worth retrying. */
+export class StoreError extends CollectorError {
+  constructor(
+    readonly kind: StoreFailure,
+    readonly path: string,
+    readonly operation: string,
+    cause?: unknown,
+  ) {
+    const why = cause === undefined ? '' : `: ${describeError(cause)}`;
+    super('STORE_' + kind.toUpperCase(), `${STORE_FAILURE_TEXT[kind]} (${path}) while trying to ${operation}${why}`, {
+      retryable: kind === 'locked',
+      cause,
+    });
+  }
+}
+
+const STORE_FAILURE_TEXT: Record<StoreFailure, string> = {
+  corrupt: 'database file is corrupt or not a SQLite database',
+  locked: 'database is locked by another connection',
+  io: 'database file cannot be opened or written',
+  schema: 'database schema is not one this version understands',
+  constraint: 'data rejected by a database constraint',
+  other: 'database operation failed',
+};

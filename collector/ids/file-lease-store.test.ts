@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../common/clock.ts';
+import { FileLeaseStore } from './index.ts';
+
+const gateway = '127.0.0.1:4002';
+const owner = (token: string, pid = process.pid) => ({ pid, token, role: 'workers' });
+
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', '']);
+  return child.pid!;
+}
+
+describe('FileLeaseStore', () => {
+  let dir: string;
+  let clock: VirtualClock;
+  let store: FileLeaseStore;
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'leases-'));
+    clock = new VirtualClock();
+    store = new FileLeaseStore({ dir, clock });
+  });
+
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes one JSON file per (gateway, id) with owner and expiry', async () => {
+    const lease = await store.tryAcquire({ gateway, clientId: 7 }, owner('a'), 30_000);
+    expect(lease).toMatchObject({ clientId: 7, expiresAt: clock.now() + 30_000 });
+    const names = await fs.readdir(dir);
+    expect(names).toEqual(['127.0.0.1_3a4002@7.lease']);
+    const content = JSON.parse(await fs.readFile(path.join(dir, names[0]!), 'utf8'));
+    expect(content).toMatchObject({ pid: process.pid, token: 'a', role: 'workers', hostname: hostname(), expiresAt: clock.now() + 30_000 });
+  });
+
+  it('lets exactly one of many concurrent acquirers win', async () => {
+    const stores = Array.from({ length: 12 }, () => new FileLeaseStore({ dir, clock }));
+    const results = await Promise.all(stores.map((s, i) => s.tryAcquire({ gateway, clientId: 5 }, owner(`t${i}`), 30_000)));
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(await fs.readdir(dir)).toEqual(['127.0.0.1_3a4002@5.lease']); // no temp files or tombstones left
+  });
+
+  it('keeps ids separate per gateway', async () => {
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('a'), 30_000)).not.toBeNull();
+    expect(await store.tryAcquire({ gateway: '127.0.0.1:4001', clientId: 5 }, owner('b'), 30_000)).not.toBeNull();
+  });
+
+  it('refuses a lease held by a live process until it expires', async () => {
+    await store.tryAcquire({ gateway, clientId: 5 }, owner('a'), 30_000);
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).toBeNull();
+    await clock.advance(29_999);
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).toBeNull();
+    await clock.advance(1);
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).toMatchObject({ owner: { token: 'b' } });
+  });
+
+  it('reclaims at once a lease whose owner process is dead', async () => {
+    const pid = deadPid();
+    await store.tryAcquire({ gateway, clientId: 5 }, owner('crashed', pid), 30_000);
+    const [entry] = await store.list(gateway);
+    expect(entry).toMatchObject({ kind: 'lease', live: false, owner: { pid } });
+    const lease = await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000);
+    expect(lease).toMatchObject({ owner: { token: 'b' } });
+    expect(await fs.readdir(dir)).toEqual(['127.0.0.1_3a4002@5.lease']);
+  });
+
+  it('trusts only expiry for a lease written on another host', async () => {
+    const other = new FileLeaseStore({ dir, clock, hostname: 'other-host' });
+    await other.tryAcquire({ gateway, clientId: 5 }, owner('remote', deadPid()), 30_000);
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).toBeNull();
+    await clock.advance(30_000);
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).not.toBeNull();
+  });
+
+  it('reclaims a file that is not a lease record', async () => {
+    await fs.writeFile(store.leasePath(gateway, 5), '\u0000garbage{');
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).not.toBeNull();
+  });
+
+  it('renews by rewriting the expiry, and refuses when the lease is no longer ours', async () => {
+    const lease = (await store.tryAcquire({ gateway, clientId: 5 }, owner('a'), 30_000))!;
+    await clock.advance(10_000);
+    const renewed = (await store.renew(lease))!;
+    expect(renewed.expiresAt).toBe(clock.now() + 30_000);
+    await clock.advance(35_000); // expired: someone else takes it
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).not.toBeNull();
+    expect(await store.renew(renewed)).toBeNull();
+  });
+
+  it('refuses a renewal too close to expiry, where a reclaimer might already be at work', async () => {
+    const lease = (await store.tryAcquire({ gateway, clientId: 5 }, owner('a'), 30_000))!;
+    await clock.advance(29_500);
+    expect(await store.renew(lease)).toBeNull();
+  });
+
+  it('releases only its own lease', async () => {
+    const lease = (await store.tryAcquire({ gateway, clientId: 5 }, owner('a'), 30_000))!;
+    await store.release({ ...lease, owner: owner('impostor') });
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).toBeNull();
+    await store.release(lease);
+    expect(await fs.readdir(dir)).toEqual([]);
+    expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).not.toBeNull();
+  });
+
+  it('honours markTaken until it expires, keeping the later of two marks', async () => {
+    const t0 = clock.now();
+    await store.markTaken(gateway, 9, t0 + 60_000);
+    await store.markTaken(gateway, 9, t0 + 30_000);
+    expect(await store.tryAcquire({ gateway, clientId: 9 }, owner('a'), 30_000)).toBeNull();
+    expect(await store.list(gateway)).toEqual([{ kind: 'taken', gateway, clientId: 9, until: t0 + 60_000, live: true }]);
+    await clock.advance(59_999);
+    expect(await store.tryAcquire({ gateway, clientId: 9 }, owner('a'), 30_000)).toBeNull();
+    await clock.advance(1);
+    expect(await store.tryAcquire({ gateway, clientId: 9 }, owner('a'), 30_000)).not.toBeNull();
+  });
+
+  it('lists the leases of one gateway only', async () => {
+    await store.tryAcquire({ gateway, clientId: 5 }, owner('a'), 30_000);
+    await store.tryAcquire({ gateway: 'gw-b:4001', clientId: 6 }, owner('a'), 30_000);
+    const entries = await store.list(gateway);
+    expect(entries.map((e) => e.clientId)).toEqual([5]);
+    expect(await new FileLeaseStore({ dir: path.join(dir, 'missing'), clock }).list(gateway)).toEqual([]);
+  });
+});

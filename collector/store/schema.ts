@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  /** Becomes `PRAGMA user_version` once applied; strictly increasing from 1. */
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * Schema history, oldest first. Never edit an applied migration; append a new one. Each runs in
+ * its own transaction together with the user_version bump, so a failure leaves the previous
+ * version intact.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'contracts, qualification cache, bars, runs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE contracts (
+          con_id           INTEGER PRIMARY KEY,
+          symbol           TEXT    NOT NULL,
+          sec_type         TEXT    NOT NULL,
+          exchange         TEXT    NOT NULL,
+          primary_exchange TEXT,
+          currency         TEXT    NOT NULL,
+          local_symbol     TEXT,
+          long_name        TEXT,
+          qualified_at     INTEGER NOT NULL,   -- epoch ms
+          query_key        TEXT                -- the qualification query that found it last
+        );
+        CREATE INDEX contracts_symbol ON contracts (symbol, currency);
+
+        CREATE TABLE qualify_cache (
+          query_key  TEXT    PRIMARY KEY,
+          con_id     INTEGER NOT NULL REFERENCES contracts (con_id) ON DELETE CASCADE,
+          cached_at  INTEGER NOT NULL,   -- epoch ms
+          expires_at INTEGER NOT NULL    -- epoch ms
+        );
+
+        CREATE TABLE bars (
+          con_id       INTEGER NOT NULL REFERENCES contracts (con_id),
+          bar_size     TEXT    NOT NULL,
+          what_to_show TEXT    NOT NULL,
+          use_rth      INTEGER NOT NULL CHECK (use_rth IN (0, 1)),
+          time         INTEGER NOT NULL,  -- epoch seconds; daily bars at 00:00 UTC of the date
+          open         REAL    NOT NULL,
+          high         REAL    NOT NULL,
+          low          REAL    NOT NULL,
+          close        REAL    NOT NULL,
+          volume       REAL,              -- NULL where IB sends -1 (MIDPOINT, BID, ASK...)
+          wap          REAL,
+          bar_count    INTEGER,
+          PRIMARY KEY (con_id, bar_size, what_to_show, time)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE runs (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          started_at INTEGER NOT NULL,   -- epoch ms
+          ended_at   INTEGER,
+          strategy   TEXT    NOT NULL,
+          status     TEXT    NOT NULL,
+          symbols    TEXT    NOT NULL,   -- JSON array
+          errors     TEXT    NOT NULL DEFAULT '[]'  -- JSON array of {symbol?, code, message}
+        );
+      `);
+    },
+  },
+];
