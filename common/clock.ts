@@ -67,16 +67,27 @@ export class ScaledClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): TimerHandle {
-    // Node turns delays above 2^31-1 ms into 1 ms; long timers are re-armed in pieces instead.
-    let remaining = Math.max(0, ms * this.scale);
-    let t: NodeJS.Timeout;
-    const arm = () => {
-      const step = Math.min(remaining, MAX_TIMEOUT_MS);
-      remaining -= step;
-      t = setTimeout(remaining > 0 ? arm : fn, step);
+    // Fire at the model due time, not "at least ms later": setTimeout only counts whole real
+    // milliseconds, which at scale 0.02 is 50 model ms of error per timer. Whole milliseconds are
+    // slept with setTimeout (capped: Node turns delays above 2^31-1 ms into 1 ms), the last
+    // fraction is spun off with setImmediate, which still lets I/O run in between.
+    const due = this.now() + Math.max(0, ms);
+    let timeout: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
+    const tick = () => {
+      const remainingReal = (due - this.now()) * this.scale;
+      if (remainingReal <= 0) fn();
+      else if (remainingReal >= 1) timeout = setTimeout(tick, Math.min(Math.floor(remainingReal), MAX_TIMEOUT_MS));
+      else immediate = setImmediate(tick);
     };
-    arm();
-    return { cancel: () => clearTimeout(t) };
+    if (ms <= 0) immediate = setImmediate(tick);
+    else tick();
+    return {
+      cancel: () => {
+        if (timeout) clearTimeout(timeout);
+        if (immediate) clearImmediate(immediate);
+      },
+    };
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -15,7 +15,9 @@ export class Rng {
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
     this.seed = seed;
-    this.gen = xoroshiro128plus(seed | 0);
+    // xoroshiro's first output for small seeds is close to 1 whatever the seed (all-but-zero
+    // state), which would make the first draw of every run an outlier; scramble the seed first.
+    this.gen = xoroshiro128plus(hashInts(seed) | 0);
   }
 
   /** Uniform in [0, 1). */

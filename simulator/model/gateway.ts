@@ -240,12 +240,13 @@ export class GatewayModel {
       this.close(session, 'too many clients', { holdId: false });
       return;
     }
-    const others = this.clientIds.liveCount;
+    // Every other open connection (logging in or not) slows the login down.
+    const others = this.sessions.size - 1;
     this.clientIds.claim(clientId, session.id);
     session.state = 'login';
     session.rate = new MessageRateMeter(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds, session.paceApi);
     const c = this.profile.connections;
-    const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others;
+    const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others + session.loginDelayMs;
     this.logger.info({ session: session.id, clientId, remote: session.remote, version: session.version }, 'session started');
     this.sessionTimer(session, latency, () => this.completeLogin(session));
   }
@@ -265,7 +266,8 @@ export class GatewayModel {
         session.stalled = true;
         return true;
       case 'delay':
-        return false; // login latency is the delay that matters here; handled by the profile
+        session.loginDelayMs = action.ms;
+        return false;
     }
   }
 
@@ -304,15 +306,26 @@ export class GatewayModel {
         return;
       }
       if (d.kind === 'defer') {
-        this.sessionTimer(session, d.at! - now, () => this.dispatch(session, msg));
+        if (session.pacedBacklog >= this.profile.limits.maxPacedBacklog) {
+          this.logger.warn({ session: session.id, clientId: session.clientId, backlog: session.pacedBacklog }, 'paced client floods beyond its backlog, closing');
+          this.close(session, 'paced backlog exceeded', { holdId: false });
+          return;
+        }
+        session.pacedBacklog++;
+        this.sessionTimer(session, d.at! - now, () => {
+          session.pacedBacklog--;
+          this.afterLogin(session, msg);
+        });
         return;
       }
     }
-    if (session.state === 'login') {
-      session.beforeReady.push(() => this.dispatch(session, msg));
-      return;
-    }
-    this.dispatch(session, msg);
+    this.afterLogin(session, msg);
+  }
+
+  /** Requests that arrive while the login is still in progress are answered once it completes. */
+  private afterLogin(session: Session, msg: Incoming): void {
+    if (session.state === 'login') session.beforeReady.push(() => this.dispatch(session, msg));
+    else this.dispatch(session, msg);
   }
 
   private dispatch(session: Session, msg: Incoming): void {
@@ -458,6 +471,7 @@ export class GatewayModel {
     this.faults.clear();
     this.journal.clear();
     this.nextOrderIds.clear();
+    this.nextSessionId = 1;
     this.heldWhileLost = [];
     this.connectivityLost = false;
     this.downUntil = 0;

@@ -42,12 +42,14 @@ export class HistoryPacing {
 
   /** Check a new request; if it passes it is recorded against the budget. */
   admit(req: PacedRequest, now: number, openRequests: number): PacingVerdict {
-    if (!this.appliesTo(req)) return { ok: true };
     const r = this.rules;
+    // The open-request limit holds for every bar size; only the three window rules are
+    // documented for small bars.
+    if (r.enabled && openRequests >= r.maxOpen) return { ok: false, rule: 'open' };
+    if (!this.appliesTo(req)) return { ok: true };
     this.forget(now - Math.max(r.windowMs, r.identicalWindowMs, r.sameContractWindowMs));
     const weight = req.whatToShow === 'BID_ASK' ? r.bidAskWeight : 1;
 
-    if (openRequests >= r.maxOpen) return { ok: false, rule: 'open' };
     let sameContract = 0;
     let inWindow = 0;
     for (const a of this.accepted) {

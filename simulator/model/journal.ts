@@ -73,5 +73,6 @@ export class Journal {
   clear(): void {
     this.ring.fill(undefined);
     this.next = 0;
+    this.seq = 0;
   }
 }

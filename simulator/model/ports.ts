@@ -32,14 +32,8 @@ export interface MarketData {
   historical(req: HistoricalRequest, instrument: InstrumentRef, nowMs: number): HistoricalResult;
 }
 
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export type { Log as Logger } from '../../common/log.ts';
+export { silentLog as silentLogger } from '../../common/log.ts';
 
 /** Measurable events, for metrics. Every method is optional. */
 export interface GatewayObserver {

@@ -36,7 +36,7 @@ export interface Profile {
     idGraceCleanMs: number;
     /** START_API → ready (MANAGED_ACCTS/NEXT_VALID_ID) for the first client. [incident: ≈0.4 s] */
     loginLatency: Latency;
-    /** Added to the login time per other API client connected or logging in. [incident: others ≈1.1 s] */
+    /** Added to the login time per other open connection. [incident: others ≈1.1 s] */
     loginPerOtherClientMs: number;
     /** Gateway restart: how long new connections are refused. [choice] */
     restartDowntimeMs: number;
@@ -142,11 +142,13 @@ const lynxPaper: Profile = {
   description:
     'A LYNX/IBKR paper gateway as the incident saw it: qualification serialized across all clients, slowing with every extra connection and throttled when requests pile up.',
   connections: { ...ibkrPaper.connections, loginLatency: { median: 400, sigma: 0.08 }, loginPerOtherClientMs: 350 },
+  // Paper HMDS answers in 1–2 s; with connects and qualification this makes the after-fix run ≈5 s. [incident]
+  history: { ...ibkrPaper.history, service: { median: 1500, sigma: 0.2 } },
   secdef: {
     service: { median: 30, sigma: 0.25 },
     perOtherClientMs: 220,
     perWaitingClientMs: 60,
-    throttle: { windowMs: 10_000, threshold: 6, penaltyMs: 400, perExcessMs: 60 },
+    throttle: { windowMs: 10_000, threshold: 20, penaltyMs: 400, perExcessMs: 60 },
   },
 };
 

@@ -72,8 +72,11 @@ function historicalData(ctx: HandlerContext, msg: ClientMessageOf<'REQ_HISTORICA
   const h = gateway.profile.history.service;
   const latency = gateway.rng.lognormal(h.median, h.sigma);
   const timer = gateway.sessionTimer(session, latency, () => {
-    session.openHistory.delete(msg.reqId);
+    // While connectivity is lost the answer is held; the request stays open (cancellable, and
+    // counted against the open-request limit) until it is actually answered.
     gateway.whenConnected(session, () => {
+      if (session.openHistory.get(msg.reqId) !== timer) return; // cancelled meanwhile
+      session.openHistory.delete(msg.reqId);
       const result = gateway.market.historical(msg, instrument, gateway.clock.now());
       gateway.observer.historyServed?.(latency);
       if (!result.ok) {

@@ -95,16 +95,23 @@ export class SecdefQueue {
     return new Set(this.waiting.map((j) => j.sessionId));
   }
 
-  private pump(): void {
+  /**
+   * Start the next job. `startAt` is when the previous job was *due* to finish: on a scaled clock
+   * timers fire late by up to a real millisecond, and that lateness must not add up along the
+   * queue. After an idle or paused spell the next job starts now.
+   */
+  private pump(startAt?: number): void {
     if (this.current || this.paused) return;
     const job = this.waiting.shift();
     if (!job) return;
     const serviceMs = Math.max(0, this.serviceTime(job, this.waiting));
-    const startedAt = this.clock.now();
-    const timer = this.clock.setTimer(serviceMs, () => {
+    const now = this.clock.now();
+    const startedAt = Math.max(job.enqueuedAt, startAt ?? now);
+    const dueAt = startedAt + serviceMs;
+    const timer = this.clock.setTimer(dueAt - now, () => {
       this.current = undefined;
       job.complete({ waitMs: startedAt - job.enqueuedAt, serviceMs });
-      this.pump();
+      this.pump(dueAt);
     });
     this.current = { job, timer, startedAt, serviceMs };
   }

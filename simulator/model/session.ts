@@ -23,6 +23,10 @@ export class Session {
   messagesIn = 0;
   messagesOut = 0;
   rate: MessageRateMeter | undefined;
+  /** Messages of a +PACEAPI client waiting for their slot. */
+  pacedBacklog = 0;
+  /** Extra login time from a `delay` fault on START_API. */
+  loginDelayMs = 0;
   /** Open historical-data requests by reqId (the timer delivers the answer). */
   readonly openHistory = new Map<number, TimerHandle>();
   /** Active account-summary subscriptions (IB allows two). */
