@@ -67,4 +67,27 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'history fetch ledger',
+    up(db) {
+      // One row per completed historical-data request: what a later run needs to fetch only what
+      // is missing, and an audit of what was asked of the gateway.
+      db.exec(`
+        CREATE TABLE history_fetches (
+          id            INTEGER PRIMARY KEY AUTOINCREMENT,
+          con_id        INTEGER NOT NULL REFERENCES contracts (con_id),
+          bar_size      TEXT    NOT NULL,
+          what_to_show  TEXT    NOT NULL,
+          use_rth       INTEGER NOT NULL CHECK (use_rth IN (0, 1)),
+          end_date_time TEXT    NOT NULL,
+          duration      TEXT    NOT NULL,
+          fetched_at    INTEGER NOT NULL,  -- epoch ms
+          bars          INTEGER NOT NULL,
+          new_bars      INTEGER NOT NULL
+        );
+        CREATE INDEX history_fetches_series ON history_fetches (con_id, bar_size, what_to_show, use_rth, fetched_at);
+      `);
+    },
+  },
 ];

@@ -12,6 +12,7 @@ import type {
   RunStatus,
   StoredBar,
   StoredContract,
+  HistoryFetch,
   TimeRange,
   UpsertBarsOptions,
 } from './types.ts';
@@ -93,6 +94,10 @@ function prepareStatements(db: Database.Database) {
     barTimes: db.prepare(`SELECT time FROM bars WHERE con_id = ? AND bar_size = ? AND what_to_show = ? AND time BETWEEN ? AND ? ORDER BY time`).pluck(),
     getBars: db.prepare(`SELECT time, open, high, low, close, volume, wap, bar_count, use_rth FROM bars
       WHERE con_id = ? AND bar_size = ? AND what_to_show = ? AND time BETWEEN ? AND ? ORDER BY time`),
+    insertFetch: db.prepare(`INSERT INTO history_fetches (con_id, bar_size, what_to_show, use_rth, end_date_time, duration, fetched_at, bars, new_bars)
+      VALUES (@conId, @barSize, @whatToShow, @useRTH, @endDateTime, @duration, @fetchedAt, @bars, @newBars)`),
+    lastFetch: db.prepare(`SELECT * FROM history_fetches WHERE con_id = ? AND bar_size = ? AND what_to_show = ? AND use_rth = ?
+      ORDER BY fetched_at DESC, id DESC LIMIT 1`),
     startRun: db.prepare(`INSERT INTO runs (started_at, strategy, status, symbols) VALUES (?, ?, 'running', ?)`),
     finishRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, errors = ? WHERE id = ?`),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
@@ -215,6 +220,34 @@ export class SqliteStore implements CollectorStore {
         useRTH: r.use_rth === 1,
       })),
     );
+  }
+
+  recordHistoryFetch(fetch: Omit<HistoryFetch, 'newBars' | 'bars'>, bars: readonly BarInput[], opts: UpsertBarsOptions = {}): number {
+    return this.guard('record a history fetch', () =>
+      this.db.transaction(() => {
+        const newBars = this.upsertBars(fetch.conId, fetch.barSize, fetch.whatToShow, bars, { ...opts, useRTH: fetch.useRTH });
+        this.stmt.insertFetch.run({ ...fetch, useRTH: fetch.useRTH ? 1 : 0, bars: bars.length, newBars });
+        return newBars;
+      })(),
+    );
+  }
+
+  lastHistoryFetch(conId: number, barSize: string, whatToShow: string, useRTH: boolean): HistoryFetch | null {
+    const row = this.guard('read the history ledger', () => this.stmt.lastFetch.get(conId, barSize, whatToShow, useRTH ? 1 : 0)) as
+      | { con_id: number; bar_size: string; what_to_show: string; use_rth: number; end_date_time: string; duration: string; fetched_at: number; bars: number; new_bars: number }
+      | undefined;
+    if (!row) return null;
+    return {
+      conId: row.con_id,
+      barSize: row.bar_size,
+      whatToShow: row.what_to_show,
+      useRTH: row.use_rth === 1,
+      endDateTime: row.end_date_time,
+      duration: row.duration,
+      fetchedAt: row.fetched_at,
+      bars: row.bars,
+      newBars: row.new_bars,
+    };
   }
 
   startRun(run: { strategy: string; symbols: readonly string[]; startedAt: number }): number {

@@ -76,6 +76,19 @@ export interface RunRecord {
   errors: RunError[];
 }
 
+export interface HistoryFetch {
+  conId: number;
+  barSize: string;
+  whatToShow: string;
+  useRTH: boolean;
+  endDateTime: string;
+  duration: string;
+  /** Epoch ms. */
+  fetchedAt: number;
+  bars: number;
+  newBars: number;
+}
+
 export interface CollectorStore {
   upsertContract(contract: StoredContract): void;
   getContract(conId: number): StoredContract | null;
@@ -90,6 +103,9 @@ export interface CollectorStore {
   missingTimes(conId: number, barSize: string, whatToShow: string, expected: Iterable<number>): number[];
   coverage(conId: number, barSize: string, whatToShow: string): Coverage;
   getBars(conId: number, barSize: string, whatToShow: string, range?: TimeRange): StoredBar[];
+  /** Store bars and log the fetch that brought them, in one transaction; returns how many bars were new. */
+  recordHistoryFetch(fetch: Omit<HistoryFetch, 'newBars' | 'bars'>, bars: readonly BarInput[], opts?: UpsertBarsOptions): number;
+  lastHistoryFetch(conId: number, barSize: string, whatToShow: string, useRTH: boolean): HistoryFetch | null;
   startRun(run: { strategy: string; symbols: readonly string[]; startedAt: number }): number;
   finishRun(id: number, result: { status: Exclude<RunStatus, 'running'>; endedAt: number; errors?: readonly RunError[] }): void;
   getRun(id: number): RunRecord | null;

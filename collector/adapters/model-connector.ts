@@ -1,0 +1,237 @@
+/**
+ * The gateway port straight onto the in-process gateway model: no sockets, no bytes, no real
+ * waiting — the collector core and the gateway run on one virtual clock, which is what lets the
+ * property tests run thousands of workloads. It follows the same rules as the @stoqey/ib adapter
+ * (326 → ClientIdInUse, every pending request ends when the connection does).
+ */
+import type { Clock } from '../../common/clock.ts';
+import type { GatewayModel } from '../../simulator/model/gateway.ts';
+import type { ServerMessage } from '../../simulator/protocol/index.ts';
+import { InProcessConnection } from '../../simulator/server/in-process.ts';
+import { Aborted, ClientIdInUse, ConnectionLost, HandshakeTimeout, NotConnected } from '../errors.ts';
+import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, PendingRequest, RawBar } from '../gateway-client.ts';
+import { describeSpec } from './stoqey-connector.ts';
+import { RequestBook, settleWithError } from './request-book.ts';
+
+export class ModelConnector implements GatewayConnector {
+  readonly address: string;
+
+  constructor(
+    private readonly gateway: GatewayModel,
+    private readonly clock: Clock,
+    name = 'in-process',
+  ) {
+    this.address = name;
+  }
+
+  connect(opts: ConnectOptions): Promise<GatewayConnection> {
+    const conn = InProcessConnection.open(this.gateway, { remote: `collector/${opts.clientId}` });
+    return new Promise((resolve, reject) => {
+      let saw326 = false;
+      let settled = false;
+      const timer = this.clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(this.address, opts.clientId, opts.timeoutMs)));
+      const onAbort = () => fail(new Aborted(`connect to ${this.address}`, opts.signal?.reason));
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        settled = true;
+        timer.cancel();
+        opts.signal?.removeEventListener('abort', onAbort);
+        offMessage();
+        offClose();
+      };
+      const fail = (err: Error) => {
+        if (settled) return;
+        done();
+        conn.close(true);
+        reject(err);
+      };
+      const offMessage = conn.onMessage((m) => {
+        if (m.type === 'SERVER_VERSION') conn.send({ type: 'START_API', clientId: opts.clientId, optionalCapabilities: '' });
+        else if (m.type === 'ERR_MSG' && m.id === -1 && m.code === 326) saw326 = true;
+        else if (m.type === 'NEXT_VALID_ID' && !settled) {
+          done();
+          resolve(new ModelConnection(conn, opts.clientId, this.address));
+        }
+      });
+      const offClose = conn.onClose(() =>
+        fail(saw326 ? new ClientIdInUse(opts.clientId, this.address) : new ConnectionLost(this.address, opts.clientId, new Error('the gateway closed the connection during the handshake'))),
+      );
+      if (opts.signal?.aborted) onAbort();
+    });
+  }
+}
+
+class ModelConnection implements GatewayConnection {
+  private readonly book = new RequestBook();
+  private nextReqId = 1;
+  private open = true;
+  private closingOnPurpose = false;
+  private readonly noticeListeners = new Set<(code: number, message: string) => void>();
+  private readonly closeListeners = new Set<(error?: Error) => void>();
+  private readonly details = new Map<number, ContractInfo[]>();
+  private readonly timeRequests: Array<{ resolve(t: number): void; reject(e: Error): void }> = [];
+
+  constructor(
+    private readonly conn: InProcessConnection,
+    readonly clientId: number,
+    readonly address: string,
+  ) {
+    conn.onMessage((m) => this.onMessage(m));
+    conn.onClose(() => this.onClosed());
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  contractDetails(spec: ContractSpec): PendingRequest<ContractInfo[]> {
+    const reqId = this.nextReqId++;
+    const result = this.book.add<ContractInfo[]>(reqId, { kind: 'contract', label: describeSpec(spec) });
+    this.details.set(reqId, []);
+    this.sendOrFail(reqId, 'request contract details', () =>
+      this.conn.send({
+        type: 'REQ_CONTRACT_DATA',
+        reqId,
+        conId: spec.conId ?? 0,
+        symbol: spec.symbol,
+        secType: spec.secType ?? 'STK',
+        lastTradeDateOrContractMonth: '',
+        strike: 0,
+        right: '',
+        multiplier: '',
+        exchange: spec.exchange ?? 'SMART',
+        primaryExchange: spec.primaryExchange ?? '',
+        currency: spec.currency ?? '',
+        localSymbol: spec.localSymbol ?? '',
+        tradingClass: '',
+        includeExpired: false,
+        secIdType: '',
+        secId: '',
+        issuerId: '',
+      }),
+    );
+    return { reqId, result };
+  }
+
+  historicalData(q: HistoryQuery): PendingRequest<RawBar[]> {
+    const reqId = this.nextReqId++;
+    const result = this.book.add<RawBar[]>(reqId, { kind: 'history', label: `${q.contract.symbol} ${q.duration} of ${q.barSize}` });
+    this.sendOrFail(reqId, 'request historical data', () =>
+      this.conn.send({
+        type: 'REQ_HISTORICAL_DATA',
+        reqId,
+        conId: q.contract.conId,
+        symbol: q.contract.symbol,
+        secType: q.contract.secType,
+        lastTradeDateOrContractMonth: '',
+        strike: 0,
+        right: '',
+        multiplier: '',
+        exchange: q.contract.exchange || 'SMART',
+        primaryExchange: '',
+        currency: q.contract.currency,
+        localSymbol: '',
+        tradingClass: '',
+        includeExpired: false,
+        endDateTime: q.endDateTime,
+        barSize: q.barSize,
+        duration: q.duration,
+        useRTH: q.useRTH ? 1 : 0,
+        whatToShow: q.whatToShow,
+        formatDate: 2,
+        comboLegs: [],
+        keepUpToDate: false,
+        chartOptions: '',
+      }),
+    );
+    return { reqId, result };
+  }
+
+  cancelHistoricalData(reqId: number): void {
+    if (this.open) this.conn.send({ type: 'CANCEL_HISTORICAL_DATA', reqId });
+    this.book.reject(reqId, new Aborted(`historical data request ${reqId}`));
+  }
+
+  currentTime(): PendingRequest<number> {
+    const result = new Promise<number>((resolve, reject) => this.timeRequests.push({ resolve, reject }));
+    if (this.open) this.conn.send({ type: 'REQ_CURRENT_TIME' });
+    else this.timeRequests.pop()?.reject(new NotConnected('request the current time'));
+    return { reqId: -1, result };
+  }
+
+  onNotice(listener: (code: number, message: string) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  onClose(listener: (error?: Error) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    this.closeWith(true);
+  }
+
+  destroy(): void {
+    this.closeWith(false);
+  }
+
+  private closeWith(clean: boolean): void {
+    if (!this.open) return;
+    this.closingOnPurpose = true;
+    this.conn.close(clean);
+  }
+
+  private sendOrFail(reqId: number, what: string, send: () => void): void {
+    if (this.open) send();
+    else this.book.reject(reqId, new NotConnected(what));
+  }
+
+  private onMessage(m: ServerMessage): void {
+    switch (m.type) {
+      case 'CONTRACT_DATA':
+        this.details.get(m.reqId)?.push({
+          conId: m.conId,
+          symbol: m.symbol,
+          secType: m.secType,
+          exchange: m.exchange,
+          primaryExchange: m.primaryExchange,
+          currency: m.currency,
+          localSymbol: m.localSymbol,
+          longName: m.longName,
+          timeZoneId: m.timeZoneId,
+        });
+        return;
+      case 'CONTRACT_DATA_END':
+        this.book.resolve(m.reqId, this.details.get(m.reqId) ?? []);
+        this.details.delete(m.reqId);
+        return;
+      case 'HISTORICAL_DATA':
+        this.book.resolve(
+          m.reqId,
+          m.bars.map((b) => ({ time: b.date, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, count: b.barCount })),
+        );
+        return;
+      case 'CURRENT_TIME':
+        this.timeRequests.shift()?.resolve(m.time);
+        return;
+      case 'ERR_MSG':
+        if (m.id === -1) for (const l of this.noticeListeners) l(m.code, m.message);
+        else if (settleWithError(this.book, m.id, m.code, m.message)) this.details.delete(m.id);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onClosed(): void {
+    if (!this.open) return;
+    this.open = false;
+    const error = this.closingOnPurpose ? undefined : new ConnectionLost(this.address, this.clientId);
+    const failure = error ?? new NotConnected('finish the request');
+    this.book.rejectAll(failure);
+    for (const r of this.timeRequests.splice(0)) r.reject(failure);
+    for (const l of this.closeListeners) l(error);
+  }
+}

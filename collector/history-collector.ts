@@ -1,0 +1,153 @@
+/**
+ * Historical bars for qualified contracts, into the store. Every request goes through the pacing
+ * scheduler, so IB's pacing rules are kept on the client side and error 162 does not happen. Bars
+ * are upserted by (conId, bar size, whatToShow, time), so nothing is stored twice; a request lost
+ * with its connection is sent again once the session has reconnected, so nothing is lost. A run
+ * after a previous one fetches only what can have appeared since: nothing at all if the last
+ * fetch of the same series is younger than one bar, otherwise just the bars since the last one.
+ */
+import type { Clock } from '../common/clock.ts';
+import { silentLog, type Log } from '../common/log.ts';
+import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
+import { barSizeSeconds } from '../simulator/model/history-pacing.ts';
+import { CollectorError, ConnectionLost, NotConnected, PacingViolation, describeError } from './errors.ts';
+import type { ContractInfo, RawBar } from './gateway-client.ts';
+import { pacedRequestFor, type PacingScheduler } from './pacing/index.ts';
+import type { GatewaySession } from './session.ts';
+import type { CollectorStore } from './store/index.ts';
+
+export interface HistorySpec {
+  duration: string;
+  barSize: string;
+  whatToShow?: string;
+  useRTH?: boolean;
+}
+
+export interface HistoryOutcome {
+  symbol: string;
+  conId: number;
+  /** Bars the gateway sent for this collection (0 when nothing could be new). */
+  received: number;
+  /** Bars that were not in the store before. */
+  added: number;
+  /** Bars of this series now in the store. */
+  stored: number;
+  /** Requests sent (re-sends after a lost connection included). */
+  requests: number;
+  skipped: boolean;
+}
+
+export interface HistoryCollectorOptions {
+  session: GatewaySession;
+  store: CollectorStore;
+  pacing: PacingScheduler;
+  clock: Clock;
+  log?: Log;
+  recorder?: Recorder;
+  context?: OpContext;
+  /** Re-sends of one request after lost connections or pacing errors before giving up. Default 5. */
+  maxAttempts?: number;
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+export class HistoryCollector {
+  private readonly o: Required<HistoryCollectorOptions>;
+
+  constructor(opts: HistoryCollectorOptions) {
+    this.o = { log: silentLog, recorder: noRecorder, context: { actor: 'collector' }, maxAttempts: 5, ...opts };
+  }
+
+  async collect(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal, context?: OpContext): Promise<HistoryOutcome> {
+    const { store, clock } = this.o;
+    const whatToShow = spec.whatToShow ?? 'TRADES';
+    const useRTH = spec.useRTH ?? true;
+    const barSeconds = barSizeSeconds(spec.barSize);
+    if (!Number.isFinite(barSeconds)) throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}" (e.g. "1 min", "1 hour", "1 day")`, { retryable: false });
+    const op = this.o.recorder.invoke(context ?? this.o.context, 'history', { symbol: contract.symbol, conId: contract.conId, duration: spec.duration, barSize: spec.barSize });
+
+    const now = clock.now();
+    ensureContract(store, contract, now);
+    const last = store.lastHistoryFetch(contract.conId, spec.barSize, whatToShow, useRTH);
+    const base = { symbol: contract.symbol, conId: contract.conId };
+    if (last && now - last.fetchedAt < barSeconds * 1000 && last.duration === spec.duration) {
+      const stored = store.countBars(contract.conId, spec.barSize, whatToShow);
+      op.ok({ skipped: true, stored });
+      return { ...base, received: 0, added: 0, stored, requests: 0, skipped: true };
+    }
+    const duration = last ? this.durationSinceLastBar(contract, spec.barSize, whatToShow, spec.duration, now) : spec.duration;
+
+    let requests = 0;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const req = pacedRequestFor({ conId: contract.conId, exchange: contract.exchange || 'SMART', endDateTime: '', durationStr: duration, barSize: spec.barSize, whatToShow, useRTH });
+        const release = await this.o.pacing.acquire(req, signal);
+        let bars: RawBar[];
+        try {
+          const conn = await this.o.session.connection(signal);
+          requests++;
+          bars = await conn.historicalData({ contract, endDateTime: '', duration, barSize: spec.barSize, whatToShow, useRTH }).result;
+        } catch (err) {
+          const retryable = err instanceof ConnectionLost || err instanceof NotConnected || err instanceof PacingViolation;
+          if (err instanceof PacingViolation) this.o.pacing.pauseUntil(clock.now() + (err.retryAfterMs ?? 15_000));
+          if (!retryable || attempt >= this.o.maxAttempts) throw err;
+          this.o.log.warn({ symbol: contract.symbol, attempt, err: describeError(err) }, 'historical request failed; sending again');
+          continue;
+        } finally {
+          release();
+        }
+        const added = store.recordHistoryFetch(
+          // The ledger keeps the series as asked for, so a later run recognises it.
+          { conId: contract.conId, barSize: spec.barSize, whatToShow, useRTH, endDateTime: '', duration: spec.duration, fetchedAt: clock.now() },
+          bars.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, barCount: b.count })),
+          { defaultTimeZone: contract.timeZoneId || 'UTC' },
+        );
+        const stored = store.countBars(contract.conId, spec.barSize, whatToShow);
+        this.o.log.info({ symbol: contract.symbol, received: bars.length, added, stored }, `stored ${added} new ${spec.barSize} bars for ${contract.symbol}`);
+        op.ok({ received: bars.length, added, stored, requests });
+        return { ...base, received: bars.length, added, stored, requests, skipped: false };
+      }
+    } catch (err) {
+      op.fail(err);
+      throw err;
+    }
+  }
+
+  /**
+   * The duration that covers everything since the last stored bar (plus one bar of overlap, since
+   * the last bar may have been incomplete), never longer than what was asked for originally.
+   */
+  private durationSinceLastBar(contract: ContractInfo, barSize: string, whatToShow: string, asked: string, now: number): string {
+    const cov = this.o.store.coverage(contract.conId, barSize, whatToShow);
+    if (cov.last === null) return asked;
+    const seconds = Math.ceil(now / 1000 - cov.last) + barSizeSeconds(barSize);
+    const askedSeconds = durationSeconds(asked);
+    if (seconds >= askedSeconds) return asked;
+    if (seconds <= SECONDS_PER_DAY) return `${Math.max(60, seconds)} S`;
+    return `${Math.ceil(seconds / SECONDS_PER_DAY)} D`;
+  }
+}
+
+/** Bars reference their contract: make sure it is in the store (callers may qualify elsewhere). */
+export function ensureContract(store: CollectorStore, c: ContractInfo, nowMs: number): void {
+  if (store.getContract(c.conId)) return;
+  store.upsertContract({
+    conId: c.conId,
+    symbol: c.symbol,
+    secType: c.secType,
+    exchange: c.exchange,
+    primaryExchange: c.primaryExchange,
+    currency: c.currency,
+    localSymbol: c.localSymbol,
+    longName: c.longName,
+    qualifiedAt: nowMs,
+  });
+}
+
+/** A duration string's calendar length in seconds (months and years approximated). */
+export function durationSeconds(duration: string): number {
+  const m = /^\s*(\d+)\s*([SDWMY])\s*$/i.exec(duration);
+  if (!m) return Number.POSITIVE_INFINITY;
+  const unit: Record<string, number> = { S: 1, D: SECONDS_PER_DAY, W: 7 * SECONDS_PER_DAY, M: 31 * SECONDS_PER_DAY, Y: 366 * SECONDS_PER_DAY };
+  return Number(m[1]) * unit[m[2]!.toUpperCase()]!;
+}

@@ -1,0 +1,210 @@
+/**
+ * Contract qualification done the way the incident's gateway needs it: one request at a time per
+ * gateway (it serializes them anyway), a second caller for the same contract joins the pending
+ * request instead of sending another, answers are cached (memory and SQLite), and a caller's
+ * deadline never abandons a request whose answer may still come — contract details cannot be
+ * cancelled, so a late answer is kept and the next caller gets it from the cache.
+ */
+import PQueue from 'p-queue';
+import type { Clock } from '../common/clock.ts';
+import { silentLog, type Log } from '../common/log.ts';
+import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
+import { describeSpec } from './adapters/stoqey-connector.ts';
+import { ConnectionLost, NoSecurityDefinition, NotConnected, RequestTimeout, describeError } from './errors.ts';
+import type { ContractInfo, ContractSpec } from './gateway-client.ts';
+import type { GatewaySession } from './session.ts';
+import { waitBounded } from './session.ts';
+import { qualificationKey, type CollectorStore } from './store/index.ts';
+
+export type QualifyResult =
+  | { kind: 'qualified'; contract: ContractInfo; source: 'gateway' | 'cache' | 'store'; ms: number }
+  | { kind: 'ambiguous'; candidates: ContractInfo[]; ms: number }
+  | { kind: 'unknown'; ms: number };
+
+export interface QualifierOptions {
+  session: GatewaySession;
+  clock: Clock;
+  store?: CollectorStore;
+  /** How long a qualified contract is trusted. Default 24 h. */
+  cacheTtlMs?: number;
+  /** Requests in flight at the gateway at once. Default 1: the gateway serializes them anyway. */
+  concurrency?: number;
+  /** A qualification slower than this logs "gateway may be throttling". Default 5 s. */
+  slowThresholdMs?: number;
+  /** A caller's default deadline. Default 60 s. */
+  deadlineMs?: number;
+  log?: Log;
+  recorder?: Recorder;
+  context?: OpContext;
+}
+
+interface Flight {
+  startedAt: number;
+  result: Promise<ContractInfo[]>;
+}
+
+export class Qualifier {
+  private readonly queue: PQueue;
+  private readonly flights = new Map<string, Flight>();
+  private readonly memory = new Map<string, { contract: ContractInfo; expiresAt: number }>();
+  private readonly o: Required<Omit<QualifierOptions, 'store'>> & Pick<QualifierOptions, 'store'>;
+  /** Requests actually sent to the gateway (re-sends after a lost connection included). */
+  requestsSent = 0;
+
+  constructor(opts: QualifierOptions) {
+    this.o = {
+      cacheTtlMs: 24 * 3600_000,
+      concurrency: 1,
+      slowThresholdMs: 5_000,
+      deadlineMs: 60_000,
+      log: silentLog,
+      recorder: noRecorder,
+      context: { actor: 'collector' },
+      ...opts,
+    };
+    this.queue = new PQueue({ concurrency: this.o.concurrency });
+  }
+
+  /** Requests waiting in the client-side queue or in flight. */
+  get pending(): number {
+    return this.flights.size;
+  }
+
+  async qualify(spec: ContractSpec, opts: { deadlineMs?: number; signal?: AbortSignal; context?: OpContext } = {}): Promise<QualifyResult> {
+    const { clock } = this.o;
+    const started = clock.now();
+    const key = qualificationKey(spec);
+    const op = this.o.recorder.invoke(opts.context ?? this.o.context, 'qualify', { symbol: spec.symbol, currency: spec.currency ?? '', key });
+    const cached = this.fromCache(key, started);
+    if (cached) {
+      const r: QualifyResult = { kind: 'qualified', contract: cached.contract, source: cached.source, ms: 0 };
+      op.ok({ kind: r.kind, conId: cached.contract.conId, source: cached.source, ms: 0 });
+      return r;
+    }
+    const flight = this.flights.get(key) ?? this.launch(key, spec);
+    const deadlineMs = opts.deadlineMs ?? this.o.deadlineMs;
+    let matches: ContractInfo[];
+    try {
+      matches = await waitBounded(flight.result, clock, deadlineMs, opts.signal, `qualification of ${describeSpec(spec)}`, () => new RequestTimeout(`qualification of ${describeSpec(spec)}`, deadlineMs));
+    } catch (err) {
+      const ms = clock.now() - started;
+      if (err instanceof NoSecurityDefinition) {
+        this.o.log.warn({ symbol: spec.symbol, ms }, `unknown contract ${describeSpec(spec)}: no security definition (error 200)`);
+        op.ok({ kind: 'unknown', ms });
+        return { kind: 'unknown', ms };
+      }
+      if (err instanceof RequestTimeout) {
+        // The request stays at the gateway and its answer will still be cached; the outcome of
+        // this call is unknown rather than failed.
+        this.o.log.warn({ symbol: spec.symbol, ms }, `${err.message}; the request stays pending at the gateway (gateway may be throttling)`);
+        op.info(err);
+        throw err;
+      }
+      op.fail(err);
+      throw err;
+    }
+    const ms = clock.now() - started;
+    const result = interpret(spec, matches, ms);
+    if (result.kind === 'qualified') {
+      this.o.log.info({ symbol: spec.symbol, conId: result.contract.conId, ms: Math.round(ms) }, `Contract qualified in ${Math.round(ms)} ms`);
+      if (ms > this.o.slowThresholdMs) {
+        this.o.log.warn({ symbol: spec.symbol, ms: Math.round(ms), thresholdMs: this.o.slowThresholdMs }, `qualifying ${spec.symbol} took ${Math.round(ms)} ms: gateway may be throttling`);
+      }
+      op.ok({ kind: 'qualified', conId: result.contract.conId, source: 'gateway', ms });
+    } else if (result.kind === 'ambiguous') {
+      const list = result.candidates.map((c) => `${c.conId} ${c.primaryExchange}/${c.currency}`).join(', ');
+      this.o.log.warn({ symbol: spec.symbol }, `ambiguous contract ${describeSpec(spec)}: candidates ${list}`);
+      op.ok({ kind: 'ambiguous', candidates: result.candidates.map((c) => c.conId), ms });
+    }
+    return result;
+  }
+
+  private fromCache(key: string, now: number): { contract: ContractInfo; source: 'cache' | 'store' } | undefined {
+    const mem = this.memory.get(key);
+    if (mem && mem.expiresAt > now) return { contract: mem.contract, source: 'cache' };
+    const stored = this.o.store?.getCachedQualification(key, now);
+    if (!stored) return undefined;
+    const contract: ContractInfo = {
+      conId: stored.conId,
+      symbol: stored.symbol,
+      secType: stored.secType,
+      exchange: stored.exchange,
+      primaryExchange: stored.primaryExchange ?? '',
+      currency: stored.currency,
+      localSymbol: stored.localSymbol ?? '',
+      longName: stored.longName ?? '',
+      timeZoneId: '',
+    };
+    this.memory.set(key, { contract, expiresAt: now + this.o.cacheTtlMs });
+    return { contract, source: 'store' };
+  }
+
+  /** Start the one request for `key`; every caller for the same contract shares it. */
+  private launch(key: string, spec: ContractSpec): Flight {
+    const { clock, session } = this.o;
+    const result = this.queue.add(async () => {
+      // A request lost with its connection never reached an answer: sending it again on the new
+      // connection is safe. A request still pending is never sent twice.
+      for (;;) {
+        const conn = await session.connection();
+        this.requestsSent++;
+        try {
+          return await conn.contractDetails(spec).result;
+        } catch (err) {
+          if (err instanceof ConnectionLost || err instanceof NotConnected) {
+            this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
+            continue;
+          }
+          throw err;
+        }
+      }
+    }) as Promise<ContractInfo[]>;
+    const flight: Flight = { startedAt: clock.now(), result };
+    this.flights.set(key, flight);
+    result.then(
+      (matches) => {
+        this.flights.delete(key);
+        const r = interpret(spec, matches, 0);
+        if (r.kind === 'qualified') this.remember(key, r.contract);
+      },
+      () => this.flights.delete(key),
+    );
+    return flight;
+  }
+
+  private remember(key: string, contract: ContractInfo): void {
+    const now = this.o.clock.now();
+    this.memory.set(key, { contract, expiresAt: now + this.o.cacheTtlMs });
+    this.o.store?.putQualification(
+      key,
+      {
+        conId: contract.conId,
+        symbol: contract.symbol,
+        secType: contract.secType,
+        exchange: contract.exchange,
+        primaryExchange: contract.primaryExchange,
+        currency: contract.currency,
+        localSymbol: contract.localSymbol,
+        longName: contract.longName,
+        qualifiedAt: now,
+      },
+      this.o.cacheTtlMs,
+      now,
+    );
+  }
+}
+
+/**
+ * What a list of matches means, as ib_async decides it: keep only the asked-for secType; one
+ * distinct contract qualifies, several are ambiguous (e.g. TTE on SBF/EUR and NYSE/USD).
+ */
+export function interpret(spec: ContractSpec, matches: readonly ContractInfo[], ms: number): QualifyResult {
+  if (matches.length === 0) return { kind: 'unknown', ms };
+  const secType = (spec.secType ?? 'STK').toUpperCase();
+  const sameType = matches.filter((m) => m.secType.toUpperCase() === secType);
+  const byConId = new Map<number, ContractInfo>();
+  for (const m of sameType.length ? sameType : matches) if (!byConId.has(m.conId)) byConId.set(m.conId, m);
+  const distinct = [...byConId.values()];
+  if (distinct.length === 1) return { kind: 'qualified', contract: distinct[0]!, source: 'gateway', ms };
+  return { kind: 'ambiguous', candidates: distinct, ms };
+}

@@ -1,0 +1,287 @@
+/**
+ * One connection to one gateway, shared by every caller in the process — the incident's
+ * `global_ibkr`, made robust. It connects lazily, leases its client id, and when the link drops
+ * (socket closed, gateway restarted, a zombie that stopped answering) it reconnects with backoff
+ * while callers wait, bounded, instead of failing. On a 326 it marks the id taken for the
+ * gateway's grace period and leases another.
+ */
+import type { Clock, TimerHandle } from '../common/clock.ts';
+import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
+import type { Rng } from '../common/rng.ts';
+import { Aborted, ClientIdInUse, CollectorError, DeadlineExceeded, NotConnected, describeError } from './errors.ts';
+import type { GatewayConnection, GatewayConnector } from './gateway-client.ts';
+import type { ClientIdLease, ClientIdSource } from './ids/index.ts';
+import { backoffDelay, resolveBackoff, type BackoffOptions } from './retry/index.ts';
+import { silentLog, type Log } from '../common/log.ts';
+
+export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface GatewaySessionOptions {
+  connector: GatewayConnector;
+  ids: ClientIdSource;
+  role: string;
+  clock: Clock;
+  rng?: Rng;
+  log?: Log;
+  recorder?: Recorder;
+  context?: OpContext;
+  /** Handshake deadline per attempt, model ms. */
+  connectTimeoutMs?: number;
+  /** Backoff between reconnect attempts. */
+  backoff?: BackoffOptions;
+  /** How long a caller waits for a (re)connection before NotConnected. */
+  maxWaitMs?: number;
+  /** After a 326, how long the id is left alone (the gateway's grace period). */
+  idGraceMs?: number;
+  /** Reconnect automatically after a drop (default true). */
+  reconnect?: boolean;
+  /** Connection attempts per connect (default unlimited, with backoff); legacy designs try once. */
+  maxConnectAttempts?: number;
+  /** On a 326: lease another id and retry (default), or fail like the legacy designs did. */
+  onClientIdInUse?: 'lease-another' | 'fail';
+  /** Probe liveness with REQ_CURRENT_TIME: a connection silent for `timeoutMs` is a zombie. */
+  watchdog?: { intervalMs: number; timeoutMs: number };
+}
+
+export class GatewaySession {
+  private stateValue: SessionState = 'idle';
+  private conn: GatewayConnection | undefined;
+  private lease: ClientIdLease | undefined;
+  private connecting: Promise<GatewayConnection> | undefined;
+  private readonly stateListeners = new Set<(s: SessionState) => void>();
+  private readonly connectionListeners = new Set<(c: GatewayConnection) => void>();
+  private readonly noticeListeners = new Set<(code: number, message: string) => void>();
+  private readonly excluded = new Set<number>();
+  private watchdogTimer: TimerHandle | undefined;
+  private closing = new AbortController();
+  readonly o: Required<Omit<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>> & Pick<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>;
+  /** Connections made over the session's life (1 = never reconnected). */
+  connectCount = 0;
+
+  constructor(opts: GatewaySessionOptions) {
+    this.o = {
+      log: silentLog,
+      recorder: noRecorder,
+      context: { actor: 'collector' },
+      connectTimeoutMs: 10_000,
+      maxWaitMs: 60_000,
+      idGraceMs: 60_000,
+      reconnect: true,
+      maxConnectAttempts: Number.POSITIVE_INFINITY,
+      onClientIdInUse: 'lease-another',
+      ...opts,
+    };
+  }
+
+  get state(): SessionState {
+    return this.stateValue;
+  }
+
+  /** A getter, so checks after an await are not narrowed away by the compiler. */
+  get isClosed(): boolean {
+    return this.stateValue === 'closed';
+  }
+
+  get clientId(): number | undefined {
+    return this.conn?.isOpen ? this.conn.clientId : undefined;
+  }
+
+  get address(): string {
+    return this.o.connector.address;
+  }
+
+  onState(listener: (s: SessionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called with every new connection (after reconnects too). */
+  onConnection(listener: (c: GatewayConnection) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  /** Gateway notices (1100/1101/1102, farm status…) from whichever connection is current. */
+  onNotice(listener: (code: number, message: string) => void): () => void {
+    this.noticeListeners.add(listener);
+    return () => this.noticeListeners.delete(listener);
+  }
+
+  /**
+   * The live connection, connecting first if needed. Waits at most `maxWaitMs` (or until the
+   * signal aborts) while the session is (re)connecting.
+   */
+  async connection(signal?: AbortSignal): Promise<GatewayConnection> {
+    if (this.stateValue === 'closed') throw new NotConnected('use a closed session');
+    if (this.conn?.isOpen) return this.conn;
+    const pending = this.connecting ?? this.startConnecting();
+    const wait = this.o.maxWaitMs;
+    return waitBounded(pending, this.o.clock, wait, signal, `connect to ${this.address}`, () => new NotConnected(`reach gateway ${this.address} within ${wait} ms`));
+  }
+
+  /** Close the connection and release the client id. */
+  async close(): Promise<void> {
+    if (this.stateValue === 'closed') return;
+    this.setState('closed');
+    this.closing.abort(new NotConnected('use a session that is closing'));
+    this.watchdogTimer?.cancel();
+    const conn = this.conn;
+    this.conn = undefined;
+    if (conn?.isOpen) {
+      const op = this.o.recorder.invoke(this.o.context, 'disconnect', undefined, { clientId: conn.clientId });
+      conn.close();
+      op.ok();
+    }
+    await this.lease?.release();
+    this.lease = undefined;
+  }
+
+  /** Drop the current connection without a clean close (as a crash would) and reconnect. */
+  dropConnection(reason: string): void {
+    const conn = this.conn;
+    if (!conn?.isOpen) return;
+    this.o.log.warn({ clientId: conn.clientId, address: this.address, reason }, 'dropping the gateway connection');
+    conn.destroy();
+    this.handleLoss(conn, new CollectorError('CONNECTION_DROPPED', `connection dropped: ${reason}`, { retryable: true }));
+  }
+
+  private startConnecting(): Promise<GatewayConnection> {
+    const p = this.connectLoop().finally(() => {
+      if (this.connecting === p) this.connecting = undefined;
+    });
+    this.connecting = p;
+    p.catch(() => {}); // callers see the failure through waitBounded
+    return p;
+  }
+
+  private async connectLoop(): Promise<GatewayConnection> {
+    this.setState(this.connectCount === 0 ? 'connecting' : 'reconnecting');
+    const backoff = resolveBackoff({ ...this.o.backoff, ...(this.o.rng ? { rng: this.o.rng } : {}) });
+    for (let attempt = 1; ; attempt++) {
+      if (this.isClosed) throw new NotConnected('connect a closed session');
+      this.lease ??= await this.o.ids.leaseNext(this.o.role, { exclude: this.excluded });
+      const clientId = this.lease.clientId;
+      const op = this.o.recorder.invoke(this.o.context, this.connectCount === 0 ? 'connect' : 'reconnect', { attempt }, { clientId });
+      try {
+        const conn = await this.o.connector.connect({ clientId, timeoutMs: this.o.connectTimeoutMs, signal: this.closing.signal });
+        op.ok({ clientId }, { clientId });
+        this.adopt(conn);
+        return conn;
+      } catch (err) {
+        op.fail(err, { clientId });
+        if (this.isClosed) throw err;
+        if (err instanceof ClientIdInUse && this.o.onClientIdInUse === 'fail') {
+          await this.lease.release();
+          this.lease = undefined;
+          this.setState('idle');
+          throw err;
+        }
+        if (err instanceof ClientIdInUse) {
+          // Someone outside our control holds this id: leave it alone for the grace period.
+          this.o.log.warn({ clientId, address: this.address }, `client id ${clientId} is in use (326); leasing another`);
+          await this.lease.markInUse(this.o.idGraceMs);
+          this.lease = undefined;
+          this.excluded.add(clientId);
+          continue;
+        }
+        if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) {
+          await this.lease?.release();
+          this.lease = undefined;
+          this.setState('idle');
+          throw err;
+        }
+        const delay = backoffDelay(Math.min(attempt - 1, 16), backoff);
+        this.o.log.warn({ attempt, delayMs: Math.round(delay), address: this.address, err: describeError(err) }, 'connect failed; retrying');
+        const wait = this.o.recorder.invoke(this.o.context, 'backoff', { delayMs: delay });
+        await this.o.clock.sleep(delay, this.closing.signal).catch(() => {});
+        wait.ok();
+      }
+    }
+  }
+
+  private adopt(conn: GatewayConnection): void {
+    this.conn = conn;
+    this.connectCount++;
+    this.excluded.clear();
+    this.setState('connected');
+    this.o.log.info({ clientId: conn.clientId, address: this.address }, 'connected to gateway');
+    conn.onNotice((code, message) => {
+      for (const l of this.noticeListeners) l(code, message);
+    });
+    conn.onClose((error) => {
+      if (error) this.handleLoss(conn, error);
+    });
+    for (const l of this.connectionListeners) l(conn);
+    this.armWatchdog(conn);
+  }
+
+  private handleLoss(conn: GatewayConnection, error: Error): void {
+    if (this.conn !== conn || this.stateValue === 'closed') return;
+    this.conn = undefined;
+    this.watchdogTimer?.cancel();
+    const op = this.o.recorder.invoke(this.o.context, 'connection-lost', undefined, { clientId: conn.clientId });
+    op.info(error, { clientId: conn.clientId });
+    this.o.log.warn({ clientId: conn.clientId, address: this.address, err: describeError(error) }, 'gateway connection lost');
+    if (this.o.reconnect) this.startConnecting();
+    else this.setState('idle');
+  }
+
+  /** A zombie keeps the socket open and answers nothing; only a probe tells it from an idle link. */
+  private armWatchdog(conn: GatewayConnection): void {
+    const w = this.o.watchdog;
+    if (!w) return;
+    this.watchdogTimer = this.o.clock.setTimer(w.intervalMs, () => {
+      if (this.conn !== conn) return;
+      let answered = false;
+      conn.currentTime().result.then(
+        () => {
+          answered = true;
+        },
+        () => {},
+      );
+      this.watchdogTimer = this.o.clock.setTimer(w.timeoutMs, () => {
+        if (this.conn !== conn) return;
+        if (answered) this.armWatchdog(conn);
+        else this.dropConnection(`no answer to a liveness probe within ${w.timeoutMs} ms`);
+      });
+    });
+  }
+
+  private setState(s: SessionState): void {
+    if (this.stateValue === s) return;
+    this.stateValue = s;
+    for (const l of this.stateListeners) l(s);
+  }
+}
+
+/** Wait for `p`, but no longer than `ms` model time (then fail with `onTimeout()`) or until `signal` aborts. */
+export function waitBounded<T>(
+  p: Promise<T>,
+  clock: Clock,
+  ms: number,
+  signal: AbortSignal | undefined,
+  what: string,
+  onTimeout: () => Error = () => new DeadlineExceeded(what, ms, 1, undefined),
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new Aborted(what, signal.reason));
+      return;
+    }
+    const timer = clock.setTimer(ms, () => finish(() => reject(onTimeout())));
+    const onAbort = () => finish(() => reject(new Aborted(what, signal?.reason)));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let done = false;
+    const finish = (f: () => void) => {
+      if (done) return;
+      done = true;
+      timer.cancel();
+      signal?.removeEventListener('abort', onAbort);
+      f();
+    };
+    p.then(
+      (v) => finish(() => resolve(v)),
+      (e) => finish(() => reject(e)),
+    );
+  });
+}

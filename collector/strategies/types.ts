@@ -1,0 +1,70 @@
+/**
+ * Connection strategies: how a process's callers (UI pages, worker tasks) get to the gateway.
+ * The legacy designs of the incident are kept runnable beside the recommended one, so scenarios
+ * and benchmarks can show the difference on the same workload. One instance serves one process.
+ */
+import type { Clock } from '../../common/clock.ts';
+import type { Log } from '../../common/log.ts';
+import type { Recorder } from '../../common/op-history.ts';
+import type { Rng } from '../../common/rng.ts';
+import type { ContractInfo, ContractSpec, GatewayConnector } from '../gateway-client.ts';
+import type { HistoryOutcome, HistorySpec } from '../history-collector.ts';
+import type { LeaseStore } from '../ids/index.ts';
+import type { QualifyResult } from '../qualifier.ts';
+import type { CollectorStore } from '../store/index.ts';
+
+export const STRATEGY_NAMES = ['per-page', 'timeout-wrapper', 'task-random-id', 'singleton', 'pooled'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export interface ActorSpec {
+  /** e.g. `ui/page-2`, `worker-1/task-3`. */
+  actor: string;
+  role: 'ui' | 'worker';
+}
+
+/** What one caller uses; `close()` when the caller (page, task) is done. */
+export interface CollectorClient {
+  qualify(spec: ContractSpec, opts?: { deadlineMs?: number; signal?: AbortSignal }): Promise<QualifyResult>;
+  collectHistory(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal): Promise<HistoryOutcome>;
+  /** The client id this caller is connected with, when it has a connection. */
+  readonly clientId: number | undefined;
+  close(): Promise<void>;
+}
+
+export interface StrategyOptions {
+  /** Client id of the singleton strategy (the incident's UI used 1). */
+  singletonClientId?: number;
+  /** Handshake deadline per connection attempt, model ms. */
+  connectTimeoutMs?: number;
+  /** Default deadline of one qualify call, model ms. */
+  qualifyDeadlineMs?: number;
+  /** How long an id is left alone after a 326. */
+  idGraceMs?: number;
+  /** Liveness probing for the pooled session (zombie detection). */
+  watchdog?: { intervalMs: number; timeoutMs: number };
+  /** Escalating timeouts of the legacy wrapper, model ms. */
+  wrapperTimeoutsMs?: number[];
+}
+
+export interface StrategyDeps {
+  /** Logical process this instance serves (`ui`, `worker-1`, …). */
+  process: string;
+  connector: GatewayConnector;
+  clock: Clock;
+  rng: Rng;
+  log: Log;
+  recorder: Recorder;
+  store: CollectorStore;
+  /** Shared by every process on the host (pooled only). */
+  leaseStore?: LeaseStore;
+  options?: StrategyOptions;
+}
+
+export interface ConnectionStrategy {
+  readonly name: StrategyName;
+  readonly description: string;
+  client(actor: ActorSpec): CollectorClient;
+  /** Connections this instance has opened so far. */
+  readonly connectionsOpened: number;
+  close(): Promise<void>;
+}
