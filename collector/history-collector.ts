@@ -53,12 +53,40 @@ const SECONDS_PER_DAY = 86_400;
 
 export class HistoryCollector {
   private readonly o: Required<HistoryCollectorOptions>;
+  private readonly inFlight = new Map<string, Promise<HistoryOutcome>>();
 
   constructor(opts: HistoryCollectorOptions) {
     this.o = { log: silentLog, recorder: noRecorder, context: { actor: 'collector' }, maxAttempts: 5, ...opts };
   }
 
+  /**
+   * Collect one series. A caller asking for a series that is being fetched right now joins that
+   * fetch: the gateway would call a second, identical request a pacing violation anyway.
+   */
   async collect(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal, context?: OpContext): Promise<HistoryOutcome> {
+    const key = [contract.conId, spec.barSize, spec.whatToShow ?? 'TRADES', spec.useRTH ?? true, spec.duration].join('|');
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      const op = this.o.recorder.invoke(context ?? this.o.context, 'history', { symbol: contract.symbol, conId: contract.conId, duration: spec.duration, barSize: spec.barSize, joined: true });
+      try {
+        const r = await pending;
+        op.ok({ received: r.received, added: 0, stored: r.stored, requests: 0, joined: true });
+        return { ...r, added: 0, requests: 0 };
+      } catch (err) {
+        op.fail(err);
+        throw err;
+      }
+    }
+    const run = this.fetch(contract, spec, signal, context);
+    this.inFlight.set(key, run);
+    try {
+      return await run;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async fetch(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal, context?: OpContext): Promise<HistoryOutcome> {
     const { store, clock } = this.o;
     const whatToShow = spec.whatToShow ?? 'TRADES';
     const useRTH = spec.useRTH ?? true;

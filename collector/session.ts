@@ -159,7 +159,19 @@ export class GatewaySession {
     const backoff = resolveBackoff({ ...this.o.backoff, ...(this.o.rng ? { rng: this.o.rng } : {}) });
     for (let attempt = 1; ; attempt++) {
       if (this.isClosed) throw new NotConnected('connect a closed session');
-      this.lease ??= await this.o.ids.leaseNext(this.o.role, { exclude: this.excluded });
+      if (!this.lease) {
+        try {
+          this.lease = await this.o.ids.leaseNext(this.o.role, { exclude: this.excluded });
+        } catch (err) {
+          // Every id of the role is taken (leased elsewhere, or cooling down after a 326): ids come
+          // back as leases end and grace periods pass, so wait and ask again.
+          if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) throw err;
+          const delay = backoffDelay(Math.min(attempt - 1, 16), backoff);
+          this.o.log.warn({ attempt, delayMs: Math.round(delay), err: describeError(err) }, 'no client id available; retrying');
+          await this.o.clock.sleep(delay, this.closing.signal).catch(() => {});
+          continue;
+        }
+      }
       const clientId = this.lease.clientId;
       const op = this.o.recorder.invoke(this.o.context, this.connectCount === 0 ? 'connect' : 'reconnect', { attempt }, { clientId });
       try {
@@ -206,6 +218,10 @@ export class GatewaySession {
     this.setState('connected');
     this.o.log.info({ clientId: conn.clientId, address: this.address }, 'connected to gateway');
     conn.onNotice((code, message) => {
+      // Farm-status chatter (2100–2199) is noise; connectivity and rate notices are history.
+      if (code < 2100 || code >= 2200) {
+        this.o.recorder.invoke(this.o.context, 'notice', { code }, { clientId: conn.clientId }).info({ code: `IB_${code}`, message, ibCode: code }, { clientId: conn.clientId });
+      }
       for (const l of this.noticeListeners) l(code, message);
     });
     conn.onClose((error) => {

@@ -185,6 +185,22 @@ export class VirtualClock implements Clock {
     return this.current;
   }
 
+  /**
+   * Fire timers one by one until `done()` holds, `limitMs` of model time has passed, or nothing is
+   * left to fire (whatever is still waiting then waits for something that will never happen).
+   */
+  async runUntil(done: () => boolean, limitMs: number): Promise<void> {
+    const until = this.current + limitMs;
+    await settle();
+    while (!done()) {
+      const next = this.popDue(until);
+      if (!next) break;
+      this.current = next.at;
+      next.fn();
+      await settle();
+    }
+  }
+
   private popDue(until: number): VirtualTimer | undefined {
     while (this.queue.length > 0) {
       const head = this.queue[0]!;

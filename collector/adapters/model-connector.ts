@@ -6,22 +6,30 @@
  */
 import type { Clock } from '../../common/clock.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
-import type { ServerMessage } from '../../simulator/protocol/index.ts';
+import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { InProcessConnection } from '../../simulator/server/in-process.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, HandshakeTimeout, NotConnected } from '../errors.ts';
 import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, PendingRequest, RawBar } from '../gateway-client.ts';
 import { describeSpec } from './stoqey-connector.ts';
-import { RequestBook, settleWithError } from './request-book.ts';
+import { isConnectionNotice, RequestBook, settleWithError } from './request-book.ts';
+
+export interface ModelConnectorOptions {
+  name?: string;
+  /** Client-side send limit, as @stoqey/ib's (default 40/s); Infinity for a client without one. */
+  maxReqPerSec?: number;
+}
 
 export class ModelConnector implements GatewayConnector {
   readonly address: string;
+  private readonly maxReqPerSec: number;
 
   constructor(
     private readonly gateway: GatewayModel,
     private readonly clock: Clock,
-    name = 'in-process',
+    opts: ModelConnectorOptions = {},
   ) {
-    this.address = name;
+    this.address = opts.name ?? 'in-process';
+    this.maxReqPerSec = opts.maxReqPerSec ?? 40;
   }
 
   connect(opts: ConnectOptions): Promise<GatewayConnection> {
@@ -50,7 +58,7 @@ export class ModelConnector implements GatewayConnector {
         else if (m.type === 'ERR_MSG' && m.id === -1 && m.code === 326) saw326 = true;
         else if (m.type === 'NEXT_VALID_ID' && !settled) {
           done();
-          resolve(new ModelConnection(conn, opts.clientId, this.address));
+          resolve(new ModelConnection(conn, opts.clientId, this.address, new SendPacer(this.clock, this.maxReqPerSec)));
         }
       });
       const offClose = conn.onClose(() =>
@@ -75,6 +83,7 @@ class ModelConnection implements GatewayConnection {
     private readonly conn: InProcessConnection,
     readonly clientId: number,
     readonly address: string,
+    private readonly pacer: SendPacer,
   ) {
     conn.onMessage((m) => this.onMessage(m));
     conn.onClose(() => this.onClosed());
@@ -89,7 +98,7 @@ class ModelConnection implements GatewayConnection {
     const result = this.book.add<ContractInfo[]>(reqId, { kind: 'contract', label: describeSpec(spec) });
     this.details.set(reqId, []);
     this.sendOrFail(reqId, 'request contract details', () =>
-      this.conn.send({
+      this.paced({
         type: 'REQ_CONTRACT_DATA',
         reqId,
         conId: spec.conId ?? 0,
@@ -117,7 +126,7 @@ class ModelConnection implements GatewayConnection {
     const reqId = this.nextReqId++;
     const result = this.book.add<RawBar[]>(reqId, { kind: 'history', label: `${q.contract.symbol} ${q.duration} of ${q.barSize}` });
     this.sendOrFail(reqId, 'request historical data', () =>
-      this.conn.send({
+      this.paced({
         type: 'REQ_HISTORICAL_DATA',
         reqId,
         conId: q.contract.conId,
@@ -148,13 +157,13 @@ class ModelConnection implements GatewayConnection {
   }
 
   cancelHistoricalData(reqId: number): void {
-    if (this.open) this.conn.send({ type: 'CANCEL_HISTORICAL_DATA', reqId });
+    if (this.open) this.paced({ type: 'CANCEL_HISTORICAL_DATA', reqId });
     this.book.reject(reqId, new Aborted(`historical data request ${reqId}`));
   }
 
   currentTime(): PendingRequest<number> {
     const result = new Promise<number>((resolve, reject) => this.timeRequests.push({ resolve, reject }));
-    if (this.open) this.conn.send({ type: 'REQ_CURRENT_TIME' });
+    if (this.open) this.paced({ type: 'REQ_CURRENT_TIME' });
     else this.timeRequests.pop()?.reject(new NotConnected('request the current time'));
     return { reqId: -1, result };
   }
@@ -181,6 +190,13 @@ class ModelConnection implements GatewayConnection {
     if (!this.open) return;
     this.closingOnPurpose = true;
     this.conn.close(clean);
+  }
+
+  /** Send through the client-side rate limit; a message still waiting when the link closes is dropped. */
+  private paced(msg: ClientMessage): void {
+    this.pacer.schedule(() => {
+      if (this.open) this.conn.send(msg);
+    });
   }
 
   private sendOrFail(reqId: number, what: string, send: () => void): void {
@@ -217,7 +233,7 @@ class ModelConnection implements GatewayConnection {
         this.timeRequests.shift()?.resolve(m.time);
         return;
       case 'ERR_MSG':
-        if (m.id === -1) for (const l of this.noticeListeners) l(m.code, m.message);
+        if (isConnectionNotice(m.id, m.code)) for (const l of this.noticeListeners) l(m.code, m.message);
         else if (settleWithError(this.book, m.id, m.code, m.message)) this.details.delete(m.id);
         return;
       default:
@@ -233,5 +249,37 @@ class ModelConnection implements GatewayConnection {
     this.book.rejectAll(failure);
     for (const r of this.timeRequests.splice(0)) r.reject(failure);
     for (const l of this.closeListeners) l(error);
+  }
+}
+
+/**
+ * The same send limit @stoqey/ib applies (rate/10 messages per 100 ms window), on the model clock,
+ * so a client behaves alike in virtual time and over TCP.
+ */
+class SendPacer {
+  private readonly perWindow: number;
+  private readonly sent: number[] = [];
+  private nextFree = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    maxReqPerSec: number,
+  ) {
+    this.perWindow = Number.isFinite(maxReqPerSec) ? Math.max(1, Math.floor(maxReqPerSec / 10)) : Number.POSITIVE_INFINITY;
+  }
+
+  schedule(send: () => void): void {
+    if (!Number.isFinite(this.perWindow)) {
+      send();
+      return;
+    }
+    const now = this.clock.now();
+    let at = Math.max(now, this.nextFree);
+    while (this.sent.length > 0 && this.sent[0]! <= at - 100) this.sent.shift();
+    if (this.sent.length >= this.perWindow) at = Math.max(at, this.sent[this.sent.length - this.perWindow]! + 100);
+    this.sent.push(at);
+    this.nextFree = at;
+    if (at <= now) send();
+    else this.clock.setTimer(at - now, send);
   }
 }

@@ -9,7 +9,7 @@ import { EventName, IBApi, type Contract, type ContractDetails } from '@stoqey/i
 import type { Clock } from '../../common/clock.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout, NotConnected } from '../errors.ts';
 import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, PendingRequest, RawBar } from '../gateway-client.ts';
-import { RequestBook, settleWithError } from './request-book.ts';
+import { isConnectionNotice, RequestBook, settleWithError } from './request-book.ts';
 
 export interface StoqeyConnectorOptions {
   host: string;
@@ -200,6 +200,10 @@ class StoqeyConnection implements GatewayConnection {
   }
 
   private onError(err: Error, code: number, reqId: number): void {
+    if (isConnectionNotice(reqId, code)) {
+      for (const l of this.noticeListeners) l(code, err.message);
+      return;
+    }
     settleWithError(this.book, reqId, code, err.message);
   }
 

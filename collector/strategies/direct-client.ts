@@ -35,6 +35,10 @@ export class DirectClient implements CollectorClient {
     return this.session.clientId;
   }
 
+  async connect(): Promise<void> {
+    await this.session.connection();
+  }
+
   async qualify(spec: ContractSpec, opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<QualifyResult> {
     const { clock, recorder } = this.deps;
     const started = clock.now();

@@ -110,7 +110,8 @@ class PerCallerStrategy extends StrategyBase {
   }
 
   client(actor: ActorSpec): CollectorClient {
-    const session = this.session(actor.actor, this.ids, 'any', true);
+    const ids = actor.clientId === undefined ? this.ids : new RandomIdStrategy({ any: { fixed: actor.clientId } }, this.deps.rng, this.deps.connector.address);
+    const session = this.session(actor.actor, ids, 'any', true);
     return this.track(new DirectClient(session, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: this.mode, ownsSession: true }));
   }
 }
@@ -121,7 +122,7 @@ class SingletonStrategy extends StrategyBase {
   private shared: GatewaySession | undefined;
 
   client(actor: ActorSpec): CollectorClient {
-    const id = this.deps.options?.singletonClientId ?? 1;
+    const id = actor.clientId ?? this.deps.options?.singletonClientId ?? 1;
     this.shared ??= this.session(`${this.deps.process}/session`, new RandomIdStrategy({ [actor.role]: { fixed: id } }, this.deps.rng, this.deps.connector.address), actor.role, true);
     return this.track(new DirectClient(this.shared, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: 'direct', ownsSession: false }));
   }
@@ -138,6 +139,9 @@ class PooledStrategy extends StrategyBase {
     return this.track({
       get clientId() {
         return p.session.clientId;
+      },
+      connect: async () => {
+        await p.session.connection();
       },
       qualify: (spec, opts) => p.qualifier.qualify(spec, { ...opts, context: ctx }),
       collectHistory: (contract, spec, signal) => p.history.collect(contract, spec, signal, ctx),
@@ -158,8 +162,10 @@ class PooledStrategy extends StrategyBase {
       store: d.leaseStore,
       clock: d.clock,
       gateway: d.connector.address,
-      roles: { ui: { fixed: 1 }, worker: { min: 4, max: 999 } },
-      order: 'seeded',
+      // The UI keeps low ids (1 first, as the incident's UI had), with spares so that a 326 after a
+      // crash does not lock the UI out for the gateway's grace period.
+      roles: { ui: { min: 1, max: 3 }, worker: { min: 4, max: 999 } },
+      order: role === 'ui' ? 'lowest' : 'seeded',
       rng: d.rng,
       ...(d.options?.idGraceMs !== undefined ? { defaultGraceMs: d.options.idGraceMs } : {}),
     });

@@ -20,10 +20,17 @@ export interface ActorSpec {
   /** e.g. `ui/page-2`, `worker-1/task-3`. */
   actor: string;
   role: 'ui' | 'worker';
+  /**
+   * A hard-wired client id, as legacy code had (`IBKRCollector(client_id=1)`). Strategies that
+   * draw ids per caller use it instead of a random one; `pooled` ignores it (it leases ids).
+   */
+  clientId?: number;
 }
 
 /** What one caller uses; `close()` when the caller (page, task) is done. */
 export interface CollectorClient {
+  /** Connect now rather than on first use (the incident's UI connected at startup). */
+  connect(): Promise<void>;
   qualify(spec: ContractSpec, opts?: { deadlineMs?: number; signal?: AbortSignal }): Promise<QualifyResult>;
   collectHistory(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal): Promise<HistoryOutcome>;
   /** The client id this caller is connected with, when it has a connection. */

@@ -1,0 +1,69 @@
+/** Client ids: random allocation collides, and a fast reconnect meets its own ghost. */
+import { birthdayCollisionProbability } from '../../collector/ids/index.ts';
+import { AAPL, actor, at, MSFT, range, task } from '../dsl.ts';
+import { expectThat } from '../expect.ts';
+import type { Scenario } from '../types.ts';
+
+const BATCHES = 60;
+const TASKS_PER_BATCH = 30;
+const ID_RANGE = 996; // 4..999
+
+export const randomIdBirthday: Scenario = {
+  name: 'random-id-birthday',
+  title: 'Random client ids in 4–999 collide at the birthday rate',
+  problem:
+    "The incident's worker fix picked random.randint(4, 999) per task. With 30 tasks connected at once the chance that two share an id is about 35% — each such pair is a 326 that looks like a gateway problem.",
+  gateway: { profile: 'instant' },
+  timeScale: 0.05,
+  maxModelMs: BATCHES * 2_000 + 10_000,
+  processes: [
+    {
+      name: 'workers',
+      strategy: 'task-random-id',
+      actors: range(BATCHES).flatMap((b) => range(TASKS_PER_BATCH).map((t) => task(`batch-${b}/task-${t}`, { at: (b - 1) * 2_000, collect: [AAPL], holdMs: 1_000 }))),
+    },
+  ],
+  expect: [
+    expectThat.custom(`326 collisions match the birthday bound (${BATCHES} batches of ${TASKS_PER_BATCH} concurrent tasks)`, (run) => {
+      const collisions = run.ops('connect').filter((c) => c.end?.error?.code === 'CLIENT_ID_IN_USE').length;
+      // Expected colliding pairs per batch: C(k,2)/n; over all batches a sum of near-Poisson counts.
+      const pairs = (TASKS_PER_BATCH * (TASKS_PER_BATCH - 1)) / 2 / ID_RANGE;
+      const mean = BATCHES * pairs;
+      const sd = Math.sqrt(mean);
+      const pBatch = birthdayCollisionProbability(TASKS_PER_BATCH, ID_RANGE);
+      return Math.abs(collisions - mean) <= 3 * sd || `${collisions} collisions; expected ${mean.toFixed(1)} ± ${(3 * sd).toFixed(1)} (P(a batch collides) = ${(pBatch * 100).toFixed(0)}%)`;
+    }),
+  ],
+};
+
+export const fastReconnect: Scenario = {
+  name: 'fast-reconnect',
+  title: 'Reconnecting with the same id inside the grace period',
+  problem:
+    "After a connection dies without a clean close, the gateway keeps its client id 'in use' for a while (30–60 s reported). A collector that reconnects at once with the same id gets 326; one that leases ids marks it taken and connects with another.",
+  gateway: { profile: 'lynx-paper' },
+  timeScale: 0.05,
+  needsControl: true,
+  faults: [
+    at(2_000, 'both connections drop without a clean close', (gw) => {
+      for (const s of gw.findSessions({})) if (s.clientId !== null) gw.dropSession(s);
+    }),
+  ],
+  processes: [
+    { name: 'legacy', strategy: 'singleton', options: { singletonClientId: 7 }, actors: [actor('page', 'ui', async (ctx) => { await ctx.qualify(AAPL); await ctx.sleep(3_000); await ctx.qualify(MSFT); })] },
+    { name: 'pooled', strategy: 'pooled', actors: [actor('page', 'ui', async (ctx) => { await ctx.qualify(AAPL); await ctx.sleep(3_000); await ctx.qualify(MSFT); })] },
+  ],
+  expect: [
+    expectThat.custom('the legacy singleton gets 326 when it reconnects with id 7', (run) => {
+      const attempts = [...run.ops('connect'), ...run.ops('reconnect')].filter((c) => c.invoke.process === 'legacy');
+      const refused = attempts.filter((c) => c.end?.error?.code === 'CLIENT_ID_IN_USE' && c.invoke.clientId === 7);
+      return refused.length >= 1 || 'no 326 for the legacy client';
+    }),
+    expectThat.custom('the pooled session reconnects with another id and qualifies MSFT', (run) => {
+      const ids = run.connectionsByProcess().get('pooled') ?? new Set();
+      const msft = run.qualifications('MSFT').filter((c) => c.invoke.process === 'pooled');
+      const ok = msft.length === 1 && msft[0]!.end?.type === 'ok';
+      return (ids.size >= 2 && ok) || `pooled used ids [${[...ids].join(', ')}], MSFT ${msft[0]?.end?.type ?? 'not asked'}`;
+    }),
+  ],
+};

@@ -1,0 +1,81 @@
+/**
+ * Building blocks that make scenarios read like the incident report: pages that qualify a
+ * watchlist when opened, tasks that collect a symbol and disconnect, faults at a point in time.
+ */
+import type { ContractSpec } from '../collector/gateway-client.ts';
+import type { HistorySpec } from '../collector/history-collector.ts';
+import type { ActorPlan, FaultStep, GatewayControl } from './types.ts';
+
+export const TTE: ContractSpec = { symbol: 'TTE', currency: 'EUR' };
+export const WLN: ContractSpec = { symbol: 'WLN', currency: 'EUR' };
+export const AAPL: ContractSpec = { symbol: 'AAPL', currency: 'USD' };
+export const TSLA: ContractSpec = { symbol: 'TSLA', currency: 'USD' };
+export const MSFT: ContractSpec = { symbol: 'MSFT', currency: 'USD' };
+/** The incident's five symbols. */
+export const WATCHLIST: readonly ContractSpec[] = [TTE, WLN, AAPL, TSLA, MSFT];
+
+export const ONE_DAY_HOURLY: HistorySpec = { duration: '1 D', barSize: '1 hour' };
+
+interface Timing {
+  /** Model ms after the start. */
+  at?: number;
+  /** A hard-wired client id, as the incident's code had. */
+  clientId?: number;
+}
+
+/** A UI page: qualifies its symbols (all at once, as qualifyContracts does) when it opens, then stays open. */
+export function page(name: string, o: Timing & { qualify: readonly ContractSpec[] }): ActorPlan {
+  return {
+    name,
+    role: 'ui',
+    ...timing(o),
+    async script(ctx) {
+      await Promise.all(o.qualify.map((c) => ctx.qualify(c)));
+    },
+  };
+}
+
+/** A background task: qualifies and collects history for its symbols, then disconnects. */
+export function task(name: string, o: Timing & { collect: readonly ContractSpec[]; history?: HistorySpec; deadlineMs?: number; holdMs?: number }): ActorPlan {
+  return {
+    name,
+    role: 'worker',
+    closeWhenDone: true,
+    ...timing(o),
+    async script(ctx) {
+      // Like the incident's tasks: connect first; a task that cannot connect ends there (the
+      // failure is in the recorded history).
+      const connected = await ctx.client.connect().then(
+        () => true,
+        () => false,
+      );
+      if (!connected) return;
+      await Promise.all(
+        o.collect.map(async (c) => {
+          if (!o.history) {
+            await ctx.qualify(c, o.deadlineMs === undefined ? undefined : { deadlineMs: o.deadlineMs });
+            return;
+          }
+          await ctx.collect(c, o.history);
+        }),
+      );
+      // Stay connected a while, so that concurrent tasks overlap at the gateway.
+      if (o.holdMs) await ctx.sleep(o.holdMs);
+    },
+  };
+}
+
+/** An actor with a script of its own. */
+export function actor(name: string, role: 'ui' | 'worker', script: ActorPlan['script'], o: Timing & { closeWhenDone?: boolean } = {}): ActorPlan {
+  return { name, role, script, ...timing(o), ...(o.closeWhenDone ? { closeWhenDone: true } : {}) };
+}
+
+export function at(atMs: number, description: string, run: (gateway: GatewayControl) => void): FaultStep {
+  return { atMs, description, run };
+}
+
+function timing(o: Timing): Pick<ActorPlan, 'startAtMs' | 'clientId'> {
+  return { ...(o.at !== undefined ? { startAtMs: o.at } : {}), ...(o.clientId !== undefined ? { clientId: o.clientId } : {}) };
+}
+
+export const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

@@ -1,0 +1,231 @@
+/**
+ * Runs a scenario against a target and returns its recorded history. One runner for tests,
+ * `npm start` and the reports:
+ *  - `sim`: an in-process simulator on an ephemeral port, real TCP, the real @stoqey/ib client,
+ *    time scaled so that minutes of gateway behaviour take seconds;
+ *  - `virtual`: the gateway model and the collector core on one virtual clock (no sockets, no
+ *    waiting) — for property tests and quick checks;
+ *  - `live`: a real gateway at IBKR_HOST:IBKR_PORT (scenarios that need faults are refused).
+ */
+import { RealClock, ScaledClock, VirtualClock, type Clock } from '../common/clock.ts';
+import { silentLog, type Log } from '../common/log.ts';
+import { OpRecorder } from '../common/op-history.ts';
+import { Rng } from '../common/rng.ts';
+import { ModelConnector } from '../collector/adapters/model-connector.ts';
+import { StoqeyConnector } from '../collector/adapters/stoqey-connector.ts';
+import type { GatewayConnector } from '../collector/gateway-client.ts';
+import { InMemoryLeaseStore } from '../collector/ids/index.ts';
+import { openStore } from '../collector/store/index.ts';
+import { createStrategy, type ConnectionStrategy } from '../collector/strategies/index.ts';
+import type { GatewayModel } from '../simulator/model/gateway.ts';
+import { createGateway, startSimulator, type Simulator } from '../simulator/simulator.ts';
+import { actorContext } from './actor.ts';
+import type { Scenario, Target } from './types.ts';
+import { RunView, type RunRecord } from './view.ts';
+
+export interface RunOptions {
+  target?: Target;
+  seed?: number;
+  /** Real ms per model ms over TCP; default the scenario's own. */
+  timeScale?: number;
+  /** Live target address (default IBKR_HOST / IBKR_PORT, else 127.0.0.1:4002). */
+  host?: string;
+  port?: number;
+  log?: Log;
+  /** Called every `progressEveryMs` real ms while a TCP run is going on. */
+  onProgress?: (p: Progress) => void;
+  progressEveryMs?: number;
+  /** Resolve other scenario names (for baselines). */
+  lookup?: (name: string) => Scenario | undefined;
+}
+
+export interface Progress {
+  scenario: string;
+  modelMs: number;
+  operations: number;
+  timeouts: number;
+  failures: number;
+}
+
+/** Model time virtual runs start at: a Monday afternoon in Europe, morning in New York. */
+export const VIRTUAL_START = Date.UTC(2025, 10, 10, 15, 0, 0);
+
+interface Rig {
+  clock: Clock;
+  connector(unthrottled: boolean): GatewayConnector;
+  gateway: GatewayModel | undefined;
+  close(): Promise<void>;
+}
+
+async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOptions): Promise<Rig> {
+  if (target === 'virtual') {
+    const clock = new VirtualClock(VIRTUAL_START);
+    const gateway = createGateway({ clock, seed, profile: scenario.gateway.profile, ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}) });
+    return {
+      clock,
+      gateway,
+      connector: (unthrottled) => new ModelConnector(gateway, clock, { maxReqPerSec: unthrottled ? Infinity : 40 }),
+      close: async () => gateway.reset(),
+    };
+  }
+  if (target === 'live') {
+    if (scenario.needsControl) throw new Error(`scenario ${scenario.name} needs the simulator's fault controls and cannot run against a live gateway`);
+    const clock = new RealClock();
+    const host = opts.host ?? process.env.IBKR_HOST ?? '127.0.0.1';
+    const port = opts.port ?? Number(process.env.IBKR_PORT ?? 4002);
+    return { clock, gateway: undefined, connector: (u) => new StoqeyConnector({ host, port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }), close: async () => {} };
+  }
+  const clock = new ScaledClock(opts.timeScale ?? scenario.timeScale ?? 0.05);
+  const sim: Simulator = await startSimulator({ port: 0, seed, clock, profile: scenario.gateway.profile, ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}) });
+  return {
+    clock,
+    gateway: sim.gateway,
+    connector: (u) => new StoqeyConnector({ host: '127.0.0.1', port: sim.port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
+    close: () => sim.close(),
+  };
+}
+
+export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunRecord> {
+  const target = opts.target ?? 'sim';
+  const seed = opts.seed ?? 1;
+  let baseline: RunRecord | undefined;
+  if (scenario.baseline) {
+    const other = opts.lookup?.(scenario.baseline);
+    if (!other) throw new Error(`scenario ${scenario.name}: baseline "${scenario.baseline}" not found`);
+    baseline = await runScenario(other, { ...opts, onProgress: undefined });
+  }
+
+  const wallStart = performance.now();
+  const r = await rig(scenario, target, seed, opts);
+  const { clock } = r;
+  const log = opts.log ?? silentLog;
+  const recorder = new OpRecorder(() => clock.now());
+  const store = openStore(':memory:');
+  const leaseStore = new InMemoryLeaseStore({ clock });
+  // The collector side gets its own stream from the same seed, so gateway and clients never
+  // consume each other's draws.
+  const rng = new Rng((seed * 2654435761) % 2 ** 31);
+  const strategies = new Map<string, ConnectionStrategy>();
+  const t0 = clock.now();
+  const timers: Array<{ cancel(): void }> = [];
+
+  try {
+    for (const f of scenario.faults ?? []) {
+      if (!r.gateway) throw new Error(`scenario ${scenario.name} injects faults, which need the simulator`);
+      const gw = r.gateway;
+      timers.push(
+        clock.setTimer(f.atMs, () => {
+          recorder.invoke({ actor: 'gateway' }, 'fault', { description: f.description }).ok();
+          f.run(gw);
+        }),
+      );
+    }
+    const actors: Array<Promise<void>> = [];
+    for (const p of scenario.processes) {
+      const strategy = createStrategy(p.strategy, {
+        process: p.name,
+        connector: r.connector(Boolean(p.unthrottled)),
+        clock,
+        rng,
+        log,
+        recorder,
+        store,
+        leaseStore,
+        ...(p.options ? { options: p.options } : {}),
+      });
+      strategies.set(p.name, strategy);
+      for (const a of p.actors) {
+        actors.push(
+          (async () => {
+            if (a.startAtMs) await clock.sleep(a.startAtMs);
+            const client = strategy.client({ actor: `${p.name}/${a.name}`, role: a.role, ...(a.clientId !== undefined ? { clientId: a.clientId } : {}) });
+            try {
+              await a.script(actorContext(`${p.name}/${a.name}`, client, clock, rng));
+            } finally {
+              if (a.closeWhenDone) await client.close();
+            }
+          })(),
+        );
+      }
+    }
+    await waitForActors(actors, clock, scenario.maxModelMs ?? 600_000, () => report(opts, scenario, recorder, clock.now() - t0));
+  } finally {
+    for (const t of timers) t.cancel();
+  }
+  const modelMs = clock.now() - t0;
+  const connectionsOpened = [...strategies.values()].reduce((n, s) => n + s.connectionsOpened, 0);
+  await Promise.all([...strategies.values()].map((s) => s.close()));
+  if (clock instanceof VirtualClock) await clock.advance(1);
+  const journal = r.gateway?.journal.query() ?? [];
+  await r.close();
+  store.close();
+
+  const record: RunRecord = {
+    schema: 'ibkr-harness/run@1',
+    scenario: scenario.name,
+    title: scenario.title,
+    seed,
+    target,
+    timeScale: clock.scale,
+    startedAt: new Date(t0).toISOString(),
+    modelMs,
+    wallMs: performance.now() - wallStart,
+    strategies: Object.fromEntries(scenario.processes.map((p) => [p.name, p.strategy])),
+    history: [...recorder.events()],
+    journal,
+    connectionsOpened,
+    expectations: [],
+    ...(baseline ? { baseline } : {}),
+  };
+  const view = new RunView(record);
+  record.expectations = scenario.expect.map((e) => {
+    let verdict: true | string;
+    try {
+      verdict = e.check(view);
+    } catch (err) {
+      verdict = `check threw: ${(err as Error).message}`;
+    }
+    return verdict === true ? { claim: e.claim, ok: true } : { claim: e.claim, ok: false, detail: verdict };
+  });
+  return record;
+}
+
+/** Wait until every actor is done, or `maxModelMs` of model time has passed. */
+async function waitForActors(actors: Array<Promise<void>>, clock: Clock, maxModelMs: number, progress: () => void): Promise<void> {
+  let done = false;
+  const all = Promise.allSettled(actors).then(() => {
+    done = true;
+  });
+  if (clock instanceof VirtualClock) {
+    await clock.runUntil(() => done, maxModelMs);
+    return;
+  }
+  const ticker = setInterval(progress, 250);
+  try {
+    await Promise.race([all, clock.sleep(maxModelMs)]);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+function report(opts: RunOptions, scenario: Scenario, recorder: OpRecorder, modelMs: number): void {
+  if (!opts.onProgress) return;
+  const events = recorder.events();
+  opts.onProgress({
+    scenario: scenario.name,
+    modelMs,
+    operations: events.filter((e) => e.type === 'invoke').length,
+    timeouts: events.filter((e) => e.type === 'info' && e.error?.code === 'REQUEST_TIMEOUT').length,
+    failures: events.filter((e) => e.type === 'fail').length,
+  });
+}
+
+/** The command that replays a run, printed with every failure. */
+export function replayCommand(record: Pick<RunRecord, 'scenario' | 'seed' | 'target' | 'timeScale'>): string {
+  const scale = record.target === 'sim' ? ` --time-scale ${record.timeScale}` : '';
+  return `npx ibkr-harness scenario run ${record.scenario} --seed ${record.seed} --target ${record.target}${scale}`;
+}
+
+export function failedExpectations(record: RunRecord): RunRecord['expectations'] {
+  return record.expectations.filter((e) => !e.ok);
+}

@@ -1,0 +1,133 @@
+/**
+ * A run as expectations and reports read it: the recorded history (invoke/ok/fail/info), the
+ * gateway's journal where there is one, and a few questions asked of both.
+ */
+import type { OpEvent } from '../common/op-history.ts';
+import type { JournalEntry } from '../simulator/model/journal.ts';
+import type { Target } from './types.ts';
+
+export interface RunRecord {
+  schema: 'ibkr-harness/run@1';
+  scenario: string;
+  title: string;
+  seed: number;
+  target: Target;
+  timeScale: number;
+  startedAt: string;
+  /** Model ms from the first actor start to the last completion. */
+  modelMs: number;
+  wallMs: number;
+  strategies: Record<string, string>;
+  history: OpEvent[];
+  journal: JournalEntry[];
+  connectionsOpened: number;
+  expectations: Array<{ claim: string; ok: boolean; detail?: string }>;
+  baseline?: RunRecord;
+}
+
+export interface Completed {
+  invoke: OpEvent;
+  end: OpEvent | undefined;
+  ms: number | undefined;
+}
+
+export class RunView {
+  constructor(readonly record: RunRecord) {}
+
+  get history(): readonly OpEvent[] {
+    return this.record.history;
+  }
+
+  get baseline(): RunView | undefined {
+    return this.record.baseline ? new RunView(this.record.baseline) : undefined;
+  }
+
+  /** Every invoke of `op` paired with its completion (undefined if it never completed). */
+  ops(op: string, filter: (invoke: OpEvent) => boolean = () => true): Completed[] {
+    const ends = new Map<number, OpEvent>();
+    for (const e of this.record.history) if (e.type !== 'invoke') ends.set(e.opId, e);
+    return this.record.history
+      .filter((e) => e.type === 'invoke' && e.op === op && filter(e))
+      .map((invoke) => {
+        const end = ends.get(invoke.opId);
+        return { invoke, end, ms: end ? end.at - invoke.at : undefined };
+      });
+  }
+
+  /** qualify operations for a symbol. */
+  qualifications(symbol?: string): Completed[] {
+    return this.ops('qualify', (e) => symbol === undefined || e.args?.symbol === symbol);
+  }
+
+  /** Successful qualifications' durations (model ms). */
+  qualifyTimes(symbols?: readonly string[]): number[] {
+    return this.ops('qualify', (e) => symbols === undefined || symbols.includes(String(e.args?.symbol)))
+      .filter((c) => c.end?.type === 'ok' && (c.end.value as { kind?: string } | undefined)?.kind === 'qualified')
+      .map((c) => c.ms!);
+  }
+
+  /** Completions that failed or ended with an unknown outcome, with an IB code. */
+  ibErrors(code: number): OpEvent[] {
+    return this.record.history.filter((e) => (e.type === 'fail' || e.type === 'info') && e.error?.ibCode === code);
+  }
+
+  /** Error frames the gateway sent, by code (from the journal). */
+  gatewayErrors(code: number): JournalEntry[] {
+    return this.record.journal.filter((e) => e.dir === 'out' && e.message.type === 'ERR_MSG' && e.message.code === code);
+  }
+
+  /** How long each contract-details request waited at the gateway for its answer, for a symbol. */
+  gatewayQualifyTimes(symbols?: readonly string[]): number[] {
+    const asked = new Map<string, { at: number; symbol: string }>();
+    const out: number[] = [];
+    for (const e of this.record.journal) {
+      const key = `${e.sessionId}/${String(e.message.reqId ?? e.message.id)}`;
+      if (e.dir === 'in' && e.message.type === 'REQ_CONTRACT_DATA') asked.set(key, { at: e.at, symbol: String(e.message.symbol) });
+      const done = e.dir === 'out' && (e.message.type === 'CONTRACT_DATA_END' || (e.message.type === 'ERR_MSG' && e.message.code === 200));
+      const req = done ? asked.get(key) : undefined;
+      if (req && (symbols === undefined || symbols.includes(req.symbol))) {
+        out.push(e.at - req.at);
+        asked.delete(key);
+      }
+    }
+    return out;
+  }
+
+  /** Timeouts (info outcomes) of qualify attempts, by the timeout they had. */
+  attemptTimeouts(symbol: string): number[] {
+    return this.ops('qualify-attempt', (e) => e.args?.symbol === symbol)
+      .filter((c) => c.end?.type === 'info')
+      .map((c) => Number(c.invoke.args?.timeoutMs));
+  }
+
+  get modelMs(): number {
+    return this.record.modelMs;
+  }
+
+  /** Distinct client ids that completed a connect, per process. */
+  connectionsByProcess(): Map<string, Set<number>> {
+    const out = new Map<string, Set<number>>();
+    for (const c of [...this.ops('connect'), ...this.ops('reconnect')]) {
+      if (c.end?.type !== 'ok') continue;
+      const p = c.invoke.process ?? '?';
+      if (!out.has(p)) out.set(p, new Set());
+      out.get(p)!.add(c.end.clientId!);
+    }
+    return out;
+  }
+
+  /** Operations that were invoked but never completed. */
+  unfinished(): OpEvent[] {
+    return this.ops('qualify')
+      .concat(this.ops('history'))
+      .filter((c) => c.end === undefined)
+      .map((c) => c.invoke);
+  }
+}
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+export const median = (xs: readonly number[]) => {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+};
