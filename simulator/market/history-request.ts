@@ -3,6 +3,7 @@
  * error codes and texts TWS uses. Texts marked "seen" were observed in real traffic; the others
  * follow the same pattern with wording of our own.
  */
+import { quote } from '../protocol/codec.ts';
 import { civilDate, dayNumber, isValidTimeZone, parseYmd, zonedParts, zonedToEpoch } from './time.ts';
 
 export interface HistError {
@@ -57,7 +58,7 @@ export function parseDuration(text: string): Duration | HistError {
   const m = /^(\d+) ([SDWMY])$/.exec(text.trim());
   const n = m ? Number(m[1]) : 0;
   if (!m || n < 1 || n > MAX_DURATION_N) {
-    return validationError('bL', `Historical data duration ${JSON.stringify(text)} is invalid. Format is '<integer> <unit>' with unit S, D, W, M or Y (e.g. '1 D')`);
+    return validationError('bL', `Historical data duration ${quote(text)} is invalid. Format is '<integer> <unit>' with unit S, D, W, M or Y (e.g. '1 D')`);
   }
   return { text: `${n} ${m[2]}`, n, unit: m[2] as Duration['unit'] };
 }
@@ -76,8 +77,17 @@ const STEP_RULES: ReadonlyArray<readonly [maxDurationS: number, minBarS: number]
 /** Beyond the guidance table a request is still refused if it would yield more bars than this. */
 export const MAX_BARS = 10_000;
 
+/**
+ * The simulator walks the trading calendar day by day, so a very long span costs seconds of CPU
+ * that every other session would wait for; longer spans are refused. (A simulator limit.)
+ */
+export const MAX_SPAN_SECONDS = 30 * 31_536_000;
+
 export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined {
   const secs = durationSeconds(d);
+  if (secs > MAX_SPAN_SECONDS) {
+    return hmdsError(`Historical data request for duration ${d.text} is not supported (the simulator serves at most 30 Y per request)`);
+  }
   const minBar = STEP_RULES.find(([maxDur]) => secs <= maxDur)?.[1] ?? 86_400;
   if (bar.seconds < minBar) {
     const smallest = BAR_SIZES.find((b) => b.seconds >= minBar)!.text;
@@ -101,7 +111,7 @@ export function parseWhatToShow(text: string): WhatToShow | HistError {
   if (KNOWN_WHAT_TO_SHOW.includes(t)) {
     return validationError('bM', `whatToShow ${t} is not supported by the simulator (supported: ${SUPPORTED_WHAT_TO_SHOW.join(', ')})`);
   }
-  return validationError('bM', `Invalid whatToShow ${JSON.stringify(text)}. Legal ones are: ${[...SUPPORTED_WHAT_TO_SHOW, ...KNOWN_WHAT_TO_SHOW].join(', ')}`);
+  return validationError('bM', `Invalid whatToShow ${quote(text)}. Legal ones are: ${[...SUPPORTED_WHAT_TO_SHOW, ...KNOWN_WHAT_TO_SHOW].join(', ')}`);
 }
 
 /** `Trades`, `Bid_Ask`: the spelling of whatToShow in HMDS "no data" texts (seen: `AAPL@SMART Trades`). */

@@ -36,7 +36,7 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
   const requireExchange = opts.requireExchange ?? true;
   return {
     universe,
-    matchContracts: (query, nowMs) => universe.match(query, nowMs),
+    matchContracts: cachedMatcher(universe),
     searchSymbols: (pattern) => universe.searchSymbols(pattern),
     resolveInstrument(req) {
       const r = universe.resolve(req, { requireExchange });
@@ -49,5 +49,30 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
       if (!instrument) return { ok: false, code: 200, message: 'No security definition has been found for the request' };
       return buildHistoricalReply(req, instrument, { seed: opts.seed, nowMs, exchange: req.exchange });
     },
+  };
+}
+
+/** Contract details only change with the query and the exchange-local date (trading hours). */
+const MATCH_BUCKET_MS = 15 * 60_000;
+const MATCH_CACHE_SIZE = 1_000;
+
+/**
+ * Building full contract details (seven days of trading hours in the exchange's zone) costs tens
+ * of microseconds; the same query within a quarter of an hour gets the same answer, so it is
+ * built once. Bounded, oldest first out.
+ */
+function cachedMatcher(universe: ContractUniverse): MarketData['matchContracts'] {
+  const cache = new Map<string, ReturnType<MarketData['matchContracts']>>();
+  return (query, nowMs) => {
+    // NUL never occurs inside a wire field, so it cannot make two queries collide.
+    const q = query;
+    const key = `${Math.floor(nowMs / MATCH_BUCKET_MS)}\u0000${q.conId}\u0000${q.symbol}\u0000${q.secType}\u0000${q.lastTradeDateOrContractMonth}\u0000${q.strike}\u0000${q.right}\u0000${q.multiplier}\u0000${q.exchange}\u0000${q.primaryExchange}\u0000${q.currency}\u0000${q.localSymbol}\u0000${q.tradingClass}\u0000${q.includeExpired}\u0000${q.secIdType}\u0000${q.secId}\u0000${q.issuerId}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = universe.match(query, nowMs);
+      if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(key, hit);
+    }
+    return hit;
   };
 }

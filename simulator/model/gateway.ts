@@ -209,11 +209,24 @@ export class GatewayModel {
     if (wasClient) this.logger.info({ session: session.id, clientId: session.clientId, remote: session.remote, reason }, 'session ended');
   }
 
+  /**
+   * Run `fn` for a session; an unexpected failure (a bug, or input no rule foresaw) is logged and
+   * ends that session only — one bad client never takes the gateway down for the others.
+   */
+  guard(session: Session, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error({ session: session.id, clientId: session.clientId, err: (err as Error).message }, `internal error while ${what}; closing the session`);
+      this.close(session, `internal error while ${what}`, { holdId: false });
+    }
+  }
+
   /** Schedule work owned by a session; it is cancelled if the session closes first. */
   sessionTimer(session: Session, ms: number, fn: () => void): TimerHandle {
     const handle = this.clock.setTimer(ms, () => {
       session.timers.delete(handle);
-      if (session.isOpen) fn();
+      if (session.isOpen) this.guard(session, 'running a scheduled reply', fn);
     });
     session.timers.add(handle);
     return handle;
@@ -370,19 +383,24 @@ export class GatewayModel {
 
   /** Run now, or hold until connectivity is restored. */
   whenConnected(session: Session, run: () => void): void {
-    if (this.connectivityLost) this.heldWhileLost.push(() => session.isOpen && run());
+    if (this.connectivityLost) this.heldWhileLost.push(() => session.isOpen && this.guard(session, 'answering a held request', run));
     else run();
   }
 
   private secdefServiceTime(sessionId: number, waiting: ReadonlyArray<{ sessionId: number }>): number {
     const s = this.profile.secdef;
-    const others = Math.max(0, this.clientIds.liveCount - 1);
-    const waitingClients = new Set(waiting.map((j) => j.sessionId));
-    waitingClients.delete(sessionId);
-    const arrivals = this.secdef.arrivalsWithin(s.throttle.windowMs);
-    const excess = arrivals - s.throttle.threshold;
-    const throttle = excess > 0 ? s.throttle.penaltyMs + s.throttle.perExcessMs * excess : 0;
-    return this.rng.lognormal(s.service.median, s.service.sigma) + s.perOtherClientMs * others + s.perWaitingClientMs * waitingClients.size + throttle;
+    let ms = this.rng.lognormal(s.service.median, s.service.sigma) + s.perOtherClientMs * Math.max(0, this.clientIds.liveCount - 1);
+    // The queue can be long; only look at it when the profile charges for it.
+    if (s.perWaitingClientMs > 0 && waiting.length > 0) {
+      const waitingClients = new Set<number>();
+      for (const j of waiting) if (j.sessionId !== sessionId) waitingClients.add(j.sessionId);
+      ms += s.perWaitingClientMs * waitingClients.size;
+    }
+    if (s.throttle.penaltyMs > 0 || s.throttle.perExcessMs > 0) {
+      const excess = this.secdef.arrivalsWithin(s.throttle.windowMs) - s.throttle.threshold;
+      if (excess > 0) ms += s.throttle.penaltyMs + s.throttle.perExcessMs * excess;
+    }
+    return ms;
   }
 
   // ---- control plane --------------------------------------------------------------------------------

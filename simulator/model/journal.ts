@@ -23,15 +23,26 @@ export interface JournalQuery {
   limit?: number;
 }
 
+export interface JournalLimits {
+  /** Longer text fields are cut (a hostile 16 MiB field must not be kept 10,000 times). */
+  maxStringLength: number;
+  /** Longer lists (bars, descriptions) keep their first items and a count. */
+  maxListItems: number;
+}
+
+export const DEFAULT_JOURNAL_LIMITS: JournalLimits = { maxStringLength: 1024, maxListItems: 500 };
+
 export class Journal {
   private ring: Array<JournalEntry | undefined>;
   private next = 0;
   private seq = 0;
   enabled: boolean;
+  readonly limits: JournalLimits;
 
-  constructor(capacity = 10_000, enabled = true) {
+  constructor(capacity = 10_000, enabled = true, limits: Partial<JournalLimits> = {}) {
     this.ring = new Array(Math.max(1, capacity));
     this.enabled = enabled;
+    this.limits = { ...DEFAULT_JOURNAL_LIMITS, ...limits };
   }
 
   get capacity(): number {
@@ -40,8 +51,29 @@ export class Journal {
 
   record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): void {
     if (!this.enabled) return;
-    this.ring[this.next] = { seq: ++this.seq, at, sessionId, clientId, dir, message };
+    this.ring[this.next] = { seq: ++this.seq, at, sessionId, clientId, dir, message: this.bounded(message) };
     this.next = (this.next + 1) % this.ring.length;
+  }
+
+  /** The message itself when it is within the limits (the usual case), else a trimmed copy. */
+  private bounded(message: JournalEntry['message']): JournalEntry['message'] {
+    const { maxStringLength, maxListItems } = this.limits;
+    let copy: Record<string, unknown> | undefined;
+    // for…in rather than Object.entries: this runs for every frame, and allocates nothing
+    // unless a field is over a limit.
+    for (const k in message) {
+      const v = message[k];
+      if (typeof v === 'string' && v.length > maxStringLength) {
+        copy ??= { ...message };
+        // A slice would keep the whole original string alive in V8; copy the kept part out.
+        copy[k] = `${Buffer.from(v.slice(0, maxStringLength), 'utf8').toString('utf8')}… (${v.length} chars)`;
+      } else if (Array.isArray(v) && v.length > maxListItems) {
+        copy ??= { ...message };
+        copy[k] = v.slice(0, maxListItems);
+        copy[`${k}Omitted`] = v.length - maxListItems;
+      }
+    }
+    return (copy as JournalEntry['message']) ?? message;
   }
 
   /** Entries matching the query, oldest first. */

@@ -3,7 +3,7 @@
  * *what* to send; timing (the sec-def queue, HMDS latency) and session bookkeeping stay in the
  * model. Minimal account/order replies follow reference §6 so ib_async's startup sync completes.
  */
-import type { ClientMessageOf, ClientMessageType, UnknownClientMessage } from '../protocol/index.ts';
+import { quote, type ClientMessageOf, type ClientMessageType, type UnknownClientMessage } from '../protocol/index.ts';
 import type { GatewayModel } from './gateway.ts';
 import { barSizeSeconds } from './history-pacing.ts';
 import { IbError, NO_ID } from './ib-errors.ts';
@@ -29,16 +29,20 @@ function contractData(ctx: HandlerContext, msg: ClientMessageOf<'REQ_CONTRACT_DA
     complete: ({ waitMs, serviceMs }) => {
       gateway.observer.secdefServed?.(waitMs, serviceMs);
       if (!session.isOpen) return;
-      const { type: _t, reqId: _r, ...query } = msg;
-      const matches = gateway.market.matchContracts(query, gateway.clock.now());
-      if (matches.length === 0) {
-        gateway.sendError(session, msg.reqId, IbError.noSecurityDefinition());
-        return;
-      }
-      for (const m of matches) gateway.send(session, { type: 'CONTRACT_DATA', reqId: msg.reqId, ...m });
-      gateway.send(session, { type: 'CONTRACT_DATA_END', reqId: msg.reqId });
+      gateway.guard(session, 'answering a contract-details request', () => answerContractData(ctx, msg));
     },
   });
+}
+
+function answerContractData({ gateway, session }: HandlerContext, msg: ClientMessageOf<'REQ_CONTRACT_DATA'>): void {
+  // The request itself is the query (its type and reqId are simply not looked at).
+  const matches = gateway.market.matchContracts(msg, gateway.clock.now());
+  if (matches.length === 0) {
+    gateway.sendError(session, msg.reqId, IbError.noSecurityDefinition());
+    return;
+  }
+  for (const m of matches) gateway.send(session, { type: 'CONTRACT_DATA', reqId: msg.reqId, ...m });
+  gateway.send(session, { type: 'CONTRACT_DATA_END', reqId: msg.reqId });
 }
 
 function historicalData(ctx: HandlerContext, msg: ClientMessageOf<'REQ_HISTORICAL_DATA'>): void {
@@ -203,6 +207,6 @@ export const requestHandlers = {
   /** A message id with no declaration: answered with an error, the session carries on. */
   unknown({ gateway, session }: HandlerContext, msg: UnknownClientMessage): void {
     gateway.logger.warn({ session: session.id, clientId: session.clientId, id: msg.id }, 'unknown message id');
-    gateway.sendError(session, NO_ID, IbError.readError(`unsupported message id ${JSON.stringify(String(msg.id))}`));
+    gateway.sendError(session, NO_ID, IbError.readError(`unsupported message id ${quote(String(msg.id))}`));
   },
 };

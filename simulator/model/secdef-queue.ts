@@ -37,6 +37,8 @@ export class SecdefQueue {
 
   enqueue(job: SecdefJob): void {
     this.arrivals.push(job.enqueuedAt);
+    // Profiles without a throttle never read the arrivals; keep the list from growing forever.
+    if (this.arrivals.length > 100_000) this.arrivals.splice(0, this.arrivals.length - 10_000);
     this.waiting.push(job);
     this.pump();
   }
@@ -44,7 +46,9 @@ export class SecdefQueue {
   /** Requests that arrived within the last `windowMs` (including served ones). */
   arrivalsWithin(windowMs: number): number {
     const since = this.clock.now() - windowMs;
-    while (this.arrivals.length > 0 && this.arrivals[0]! < since) this.arrivals.shift();
+    let drop = 0;
+    while (drop < this.arrivals.length && this.arrivals[drop]! < since) drop++;
+    if (drop > 0) this.arrivals.splice(0, drop);
     return this.arrivals.length;
   }
 
@@ -101,18 +105,26 @@ export class SecdefQueue {
    * queue. After an idle or paused spell the next job starts now.
    */
   private pump(startAt?: number): void {
-    if (this.current || this.paused) return;
-    const job = this.waiting.shift();
-    if (!job) return;
-    const serviceMs = Math.max(0, this.serviceTime(job, this.waiting));
-    const now = this.clock.now();
-    const startedAt = Math.max(job.enqueuedAt, startAt ?? now);
-    const dueAt = startedAt + serviceMs;
-    const timer = this.clock.setTimer(dueAt - now, () => {
-      this.current = undefined;
-      job.complete({ waitMs: startedAt - job.enqueuedAt, serviceMs });
-      this.pump(dueAt);
-    });
-    this.current = { job, timer, startedAt, serviceMs };
+    let from = startAt;
+    while (!this.current && !this.paused) {
+      const job = this.waiting.shift();
+      if (!job) return;
+      const serviceMs = Math.max(0, this.serviceTime(job, this.waiting));
+      const now = this.clock.now();
+      const startedAt = Math.max(job.enqueuedAt, from ?? now);
+      const dueAt = startedAt + serviceMs;
+      if (serviceMs === 0 && dueAt <= now) {
+        // Nothing to wait for (the `instant` profile): answer now instead of one timer per job.
+        job.complete({ waitMs: startedAt - job.enqueuedAt, serviceMs });
+        from = dueAt;
+        continue;
+      }
+      const timer = this.clock.setTimer(dueAt - now, () => {
+        this.current = undefined;
+        job.complete({ waitMs: startedAt - job.enqueuedAt, serviceMs });
+        this.pump(dueAt);
+      });
+      this.current = { job, timer, startedAt, serviceMs };
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Field, Gate, MessageDef } from './schema.ts';
+import type { Field, MessageDef } from './schema.ts';
 
 /** A message that does not match its declared layout. Names the message and the field. */
 export class ProtocolError extends Error {
@@ -14,33 +14,77 @@ export class ProtocolError extends Error {
 
 /** Server versions from which non-ASCII text is sent as `\uXXXX` escapes (ENCODE_MSG_ASCII7). */
 export const ASCII7_SINCE = 153;
+export { escapeAscii7 } from './text.ts';
+import { escapeAscii7 } from './text.ts';
 
 /** IB's "unset" sentinels, read as undefined by the opt* kinds. */
 const UNSET_DOUBLE = '1.7976931348623157E308';
 const UNSET_INT = '2147483647';
 
 const INT_RE = /^-?\d+$/;
-const DOUBLE_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
-function gateOpen(gate: Gate | undefined, version: number, msg: Record<string, unknown>): boolean {
-  if (!gate) return true;
-  if (gate.since !== undefined && version < gate.since) return false;
-  if (gate.before !== undefined && version >= gate.before) return false;
-  if (gate.when && !gate.when(msg)) return false;
-  return true;
+/** A client's bad value, quoted for an error message: bounded, so a huge field cannot make a huge reply. */
+export function quote(raw: string, max = 48): string {
+  return raw.length <= max ? JSON.stringify(raw) : `${JSON.stringify(raw.slice(0, max))}… (${raw.length} chars)`;
 }
 
-/** Escape every non-ASCII UTF-16 unit as `\uXXXX`, as TWS does from v153. */
-export function escapeAscii7(text: string): string {
-  // Fast path: almost all text is plain ASCII.
-  // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(text)) return text;
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out += c < 0x80 ? text[i] : `\\u${c.toString(16).padStart(4, '0')}`;
+/**
+ * Integers must be safe JavaScript integers: beyond 2^53 they lose digits, and from 1e21 on they
+ * would be echoed back in exponent form, which is not an integer field. (TWS itself parses most of
+ * these as 32-bit ints and rejects anything larger.)
+ */
+function parseInteger(raw: string, where: string, root: Record<string, unknown>): number {
+  // Fast path: canonical decimal text ("0", "-12", "265598") round-trips through Number.
+  const fast = +raw;
+  if (Number.isSafeInteger(fast) && String(fast) === raw) return fast;
+  if (!INT_RE.test(raw)) throw new ProtocolError(`${where}: expected an integer, got ${quote(raw)}`, reqIdOf(root));
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new ProtocolError(`${where}: integer ${quote(raw, 24)} is out of range`, reqIdOf(root));
+  return n;
+}
+const DOUBLE_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * A message layout resolved for one server version: fields whose version gate is closed are
+ * gone, field paths for error messages are built once. Encoding and decoding walk this plan; the
+ * table stays the single declaration.
+ */
+interface Step {
+  kind: Field['kind'];
+  name: string;
+  /** `msg.field` path used in error messages. */
+  where: string;
+  value?: string;
+  when?: (msg: Record<string, unknown>) => boolean;
+  item?: Step[];
+  /** Closed by a static gate at this version: only the decoder's default applies. */
+  absent: boolean;
+}
+
+const plans = new WeakMap<readonly Field[], Map<number, Step[]>>();
+
+function plan(fields: readonly Field[], version: number, where: string): Step[] {
+  let byVersion = plans.get(fields);
+  if (!byVersion) plans.set(fields, (byVersion = new Map()));
+  let steps = byVersion.get(version);
+  if (!steps) {
+    steps = fields.map((f) => {
+      const g = f.gate;
+      const absent = (g?.since !== undefined && version < g.since) || (g?.before !== undefined && version >= g.before);
+      const name = f.kind === 'const' ? 'version' : f.name;
+      return {
+        kind: f.kind,
+        name,
+        where: `${where}.${name}`,
+        absent,
+        ...(f.kind === 'const' ? { value: f.value } : {}),
+        ...(g?.when ? { when: g.when } : {}),
+        ...(f.kind === 'list' ? { item: plan(f.item, version, `${where}.${name}[]`) } : {}),
+      };
+    });
+    byVersion.set(version, steps);
   }
-  return out;
+  return steps;
 }
 
 export interface EncodeOptions {
@@ -52,26 +96,26 @@ export interface EncodeOptions {
 export function encodeFields(def: MessageDef, msg: Record<string, unknown>, version: number, opts: EncodeOptions = {}): string[] {
   const out: string[] = [];
   if (def.id !== null) out.push(String(def.id));
-  writeFields(def.fields, msg, version, out, opts.ascii7 ?? false, def.type);
+  writeFields(plan(def.fields, version, def.type), msg, out, opts.ascii7 ?? false);
   return out;
 }
 
-function writeFields(fields: readonly Field[], msg: Record<string, unknown>, version: number, out: string[], ascii7: boolean, where: string): void {
-  for (const field of fields) {
-    if (!gateOpen(field.gate, version, msg)) continue;
-    if (field.kind === 'const') {
-      out.push(field.value);
+function writeFields(steps: readonly Step[], msg: Record<string, unknown>, out: string[], ascii7: boolean): void {
+  for (const step of steps) {
+    if (step.absent || (step.when && !step.when(msg))) continue;
+    if (step.kind === 'const') {
+      out.push(step.value!);
       continue;
     }
-    const value = msg[field.name];
-    if (field.kind === 'list') {
+    const value = msg[step.name];
+    if (step.kind === 'list') {
       const items = (value ?? []) as Array<Record<string, unknown>>;
-      if (!Array.isArray(items)) throw new ProtocolError(`${where}.${field.name}: expected a list`);
+      if (!Array.isArray(items)) throw new ProtocolError(`${step.where}: expected a list`);
       out.push(String(items.length));
-      for (const item of items) writeFields(field.item, item, version, out, ascii7, `${where}.${field.name}[]`);
+      for (const item of items) writeFields(step.item!, item, out, ascii7);
       continue;
     }
-    out.push(writeScalar(field.kind, value, ascii7, `${where}.${field.name}`));
+    out.push(writeScalar(step.kind, value, ascii7, step.where));
   }
 }
 
@@ -114,7 +158,7 @@ export interface DecodeOptions {
 export function decodeFields<T = Record<string, unknown>>(def: MessageDef, fields: readonly string[], version: number, opts: DecodeOptions = {}): T {
   const cursor = { pos: def.id === null ? 0 : 1 };
   const msg: Record<string, unknown> = { type: def.type };
-  readFields(def.fields, fields, cursor, msg, version, def.type, msg);
+  readFields(plan(def.fields, version, def.type), fields, cursor, msg, version, msg);
   if (opts.strict && cursor.pos < fields.length) {
     throw new ProtocolError(`${def.type}: ${fields.length - cursor.pos} unprocessed field(s) left after the layout for v${version}`, reqIdOf(msg));
   }
@@ -125,39 +169,30 @@ function reqIdOf(msg: Record<string, unknown>): number | undefined {
   return typeof msg.reqId === 'number' ? msg.reqId : undefined;
 }
 
-function readFields(
-  fields: readonly Field[],
-  src: readonly string[],
-  cursor: { pos: number },
-  target: Record<string, unknown>,
-  version: number,
-  where: string,
-  root: Record<string, unknown>,
-): void {
-  for (const field of fields) {
-    if (!gateOpen(field.gate, version, target)) {
-      if (field.kind === 'list') target[field.name] = [];
-      else if (field.kind !== 'const') target[field.name] = defaultOf(field.kind);
+function readFields(steps: readonly Step[], src: readonly string[], cursor: { pos: number }, target: Record<string, unknown>, version: number, root: Record<string, unknown>): void {
+  for (const step of steps) {
+    if (step.absent || (step.when && !step.when(target))) {
+      if (step.kind === 'list') target[step.name] = [];
+      else if (step.kind !== 'const') target[step.name] = defaultOf(step.kind);
       continue;
     }
     if (cursor.pos >= src.length) {
-      const name = field.kind === 'const' ? 'version' : field.name;
-      throw new ProtocolError(`${where}: message ended before field '${name}' (v${version})`, reqIdOf(root));
+      throw new ProtocolError(`${step.where.slice(0, step.where.lastIndexOf('.'))}: message ended before field '${step.name}' (v${version})`, reqIdOf(root));
     }
     const raw = src[cursor.pos++]!;
-    if (field.kind === 'const') continue;
-    if (field.kind === 'list') {
-      const n = parseCount(raw, `${where}.${field.name}`, reqIdOf(root));
+    if (step.kind === 'const') continue;
+    if (step.kind === 'list') {
+      const n = parseCount(raw, step.where, root);
       const items: Record<string, unknown>[] = [];
       for (let i = 0; i < n; i++) {
         const item: Record<string, unknown> = {};
-        readFields(field.item, src, cursor, item, version, `${where}.${field.name}[${i}]`, root);
+        readFields(step.item!, src, cursor, item, version, root);
         items.push(item);
       }
-      target[field.name] = items;
+      target[step.name] = items;
       continue;
     }
-    target[field.name] = readScalar(field.kind, raw, `${where}.${field.name}`, reqIdOf(root));
+    target[step.name] = readScalar(step.kind, raw, step.where, root);
   }
 }
 
@@ -175,16 +210,16 @@ function defaultOf(kind: string): unknown {
   }
 }
 
-function parseCount(raw: string, where: string, reqId: number | undefined): number {
+function parseCount(raw: string, where: string, root: Record<string, unknown>): number {
   if (raw === '') return 0;
-  if (!INT_RE.test(raw)) throw new ProtocolError(`${where}: count must be an integer, got ${JSON.stringify(raw)}`, reqId);
+  if (!INT_RE.test(raw)) throw new ProtocolError(`${where}: count must be an integer, got ${quote(raw)}`, reqIdOf(root));
   const n = Number(raw);
   // A count can never exceed the number of fields a 16 MiB frame could hold.
-  if (n < 0 || n > 0xffffff) throw new ProtocolError(`${where}: count ${n} is out of range`, reqId);
+  if (n < 0 || n > 0xffffff) throw new ProtocolError(`${where}: count ${n} is out of range`, reqIdOf(root));
   return n;
 }
 
-function readScalar(kind: string, raw: string, where: string, reqId: number | undefined): unknown {
+function readScalar(kind: string, raw: string, where: string, root: Record<string, unknown>): unknown {
   switch (kind) {
     case 'str':
       return raw;
@@ -194,25 +229,26 @@ function readScalar(kind: string, raw: string, where: string, reqId: number | un
       const lower = raw.toLowerCase();
       if (lower === 'true') return true;
       if (lower === 'false') return false;
-      throw new ProtocolError(`${where}: expected 0 or 1, got ${JSON.stringify(raw)}`, reqId);
+      throw new ProtocolError(`${where}: expected 0 or 1, got ${quote(raw)}`, reqIdOf(root));
     }
     case 'int':
-      if (raw === '') return 0;
-      if (!INT_RE.test(raw)) throw new ProtocolError(`${where}: expected an integer, got ${JSON.stringify(raw)}`, reqId);
-      return Number(raw);
+      return raw === '' ? 0 : parseInteger(raw, where, root);
     case 'optInt':
-      if (raw === '' || raw === UNSET_INT) return undefined;
-      if (!INT_RE.test(raw)) throw new ProtocolError(`${where}: expected an integer, got ${JSON.stringify(raw)}`, reqId);
-      return Number(raw);
+      return raw === '' || raw === UNSET_INT ? undefined : parseInteger(raw, where, root);
     case 'double':
       if (raw === '') return 0;
-      if (!DOUBLE_RE.test(raw)) throw new ProtocolError(`${where}: expected a number, got ${JSON.stringify(raw)}`, reqId);
-      return Number(raw);
+      return parseDouble(raw, where, root);
     case 'optDouble':
       if (raw === '' || raw === UNSET_DOUBLE) return undefined;
-      if (!DOUBLE_RE.test(raw)) throw new ProtocolError(`${where}: expected a number, got ${JSON.stringify(raw)}`, reqId);
-      return Number(raw);
+      return parseDouble(raw, where, root);
     default:
-      throw new ProtocolError(`${where}: unknown field kind ${kind}`, reqId);
+      throw new ProtocolError(`${where}: unknown field kind ${kind}`, reqIdOf(root));
   }
+}
+
+function parseDouble(raw: string, where: string, root: Record<string, unknown>): number {
+  if (!DOUBLE_RE.test(raw)) throw new ProtocolError(`${where}: expected a number, got ${quote(raw)}`, reqIdOf(root));
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new ProtocolError(`${where}: number ${quote(raw, 24)} is out of range`, reqIdOf(root));
+  return n;
 }

@@ -1,3 +1,5 @@
+import { escapeAscii7 } from './text.ts';
+
 /**
  * Byte framing of the TWS socket protocol (v100+): an `API\0` prefix from the client, then
  * length-prefixed frames in both directions. A frame body is a sequence of NUL-terminated fields.
@@ -117,15 +119,23 @@ export function splitFields(body: Buffer): string[] {
   return fields;
 }
 
-/** Frame a list of fields: length prefix + NUL-terminated fields. */
-export function encodeFrame(fields: readonly string[]): Buffer {
-  let body = '';
-  for (const f of fields) body += f + '\0';
-  const length = Buffer.byteLength(body, 'utf8');
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Frame a list of fields: length prefix + NUL-terminated fields. With `ascii7`, non-ASCII text is
+ * sent as `\uXXXX` escapes (TWS from v153); the check runs once per frame, not per field.
+ */
+export function encodeFrame(fields: readonly string[], opts: { ascii7?: boolean } = {}): Buffer {
+  let body = fields.join('\0') + '\0';
+  const ascii = !NON_ASCII.test(body);
+  if (!ascii && opts.ascii7) body = escapeAscii7(body);
+  const plain = ascii || opts.ascii7 === true;
+  const length = plain ? body.length : Buffer.byteLength(body, 'utf8');
   if (length > MAX_FRAME_LENGTH) throw new FramingError(`cannot send a ${length}-byte frame (limit ${MAX_FRAME_LENGTH})`);
   const out = Buffer.allocUnsafe(4 + length);
   out.writeUInt32BE(length, 0);
-  out.write(body, 4, 'utf8');
+  out.write(body, 4, plain ? 'latin1' : 'utf8');
   return out;
 }
 

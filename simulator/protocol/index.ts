@@ -28,7 +28,7 @@ export interface UnknownClientMessage {
 /** Encode a server message to a ready-to-write frame at the negotiated version. */
 export function encodeServerMessage(msg: ServerMessage, version: number): Buffer {
   const def = ServerMessages[msg.type as ServerMessageType];
-  return encodeFrame(encodeFields(def, msg as Record<string, unknown>, version, { ascii7: version >= ASCII7_SINCE }));
+  return encodeFrame(encodeFields(def, msg as Record<string, unknown>, version), { ascii7: version >= ASCII7_SINCE });
 }
 
 /** Encode a client message to a ready-to-write frame (used by the project's own test client). */

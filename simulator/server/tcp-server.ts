@@ -64,36 +64,63 @@ export class TcpGatewayServer {
     });
   }
 
+  private onData(s: Session, decoder: FrameDecoder, chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = decoder.push(chunk);
+    } catch (err) {
+      this.gateway.protocolError(s, err as Error);
+      return;
+    }
+    for (const frame of frames) {
+      if (!s.isOpen) return;
+      if (s.state === 'handshake') {
+        this.gateway.handshake(s, frame.toString('latin1'));
+        decoder.maxLength = MAX_FRAME_LENGTH;
+        continue;
+      }
+      let msg;
+      try {
+        msg = decodeClientFrame(frame, s.version);
+      } catch (err) {
+        this.gateway.protocolError(s, err as Error);
+        continue;
+      }
+      this.gateway.receive(s, msg);
+    }
+  }
+
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     const decoder = new FrameDecoder({ expectApiPrefix: true, maxLength: HANDSHAKE_MAX_LENGTH });
     let closing = false;
-    let corked = false;
+    let pending: Buffer[] = [];
     let session: Session | undefined;
+    // Everything sent in one tick goes out as one write: replies come in bursts (CONTRACT_DATA
+    // then its END, or many answers to pipelined requests), and each write has a fixed cost.
+    const flush = () => {
+      const out = pending;
+      pending = [];
+      if (socket.destroyed || out.length === 0) return;
+      socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    };
 
     session = this.gateway.open(
       {
         send: (msg) => {
           if (socket.destroyed || closing) return;
-          if (!corked) {
-            // Coalesce everything sent in one tick into one write.
-            corked = true;
-            socket.cork();
-            process.nextTick(() => {
-              corked = false;
-              socket.uncork();
-            });
-          }
-          socket.write(encodeServerMessage(msg, session?.version || SIM_MAX_VERSION));
+          if (pending.length === 0) process.nextTick(flush);
+          pending.push(encodeServerMessage(msg, session?.version || SIM_MAX_VERSION));
         },
         close: () => {
           if (closing) return;
           closing = true;
+          flush();
           socket.end();
           setTimeout(() => socket.destroy(), CLOSE_FLUSH_MS).unref();
         },
-        backlog: () => socket.writableLength,
+        backlog: () => socket.writableLength + pending.reduce((n, b) => n + b.length, 0),
       },
       remote,
     );
@@ -101,29 +128,8 @@ export class TcpGatewayServer {
     socket.on('data', (chunk: Buffer) => {
       const s = session!;
       if (!s.isOpen) return;
-      let frames: Buffer[];
-      try {
-        frames = decoder.push(chunk);
-      } catch (err) {
-        this.gateway.protocolError(s, err as Error);
-        return;
-      }
-      for (const frame of frames) {
-        if (!s.isOpen) return;
-        if (s.state === 'handshake') {
-          this.gateway.handshake(s, frame.toString('latin1'));
-          decoder.maxLength = MAX_FRAME_LENGTH;
-          continue;
-        }
-        let msg;
-        try {
-          msg = decodeClientFrame(frame, s.version);
-        } catch (err) {
-          this.gateway.protocolError(s, err as Error);
-          continue;
-        }
-        this.gateway.receive(s, msg);
-      }
+      // Whatever one client sends, an unexpected failure ends that client's session, never the process.
+      this.gateway.guard(s, 'reading a request', () => this.onData(s, decoder, chunk));
     });
     // 'end' is the client's FIN: a clean close. An error (reset) or a close without 'end' is not.
     socket.on('end', () => {

@@ -1,0 +1,11 @@
+/** Escape every non-ASCII UTF-16 unit as `\uXXXX`, as TWS does from v153. */
+export function escapeAscii7(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += c < 0x80 ? text[i] : `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
