@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Four projects (see README): `npm test` runs unit, properties and scenarios; `npm run test:live`
 // runs the read-only live subset against a gateway on IBKR_HOST:IBKR_PORT.
 const common = ['node_modules/**'];
+/** Tests whose figures are model time measured over TCP at a small time scale. */
+const timing = ['simulator/calibration.test.ts'];
 
 export default defineConfig({
   test: {
@@ -11,8 +13,21 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{simulator,collector,reports,common}/**/*.test.ts'],
-          exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts'],
+          exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts', ...timing],
+          sequence: { groupOrder: 0 },
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'scenarios',
+          include: ['scenarios/**/*.test.ts', ...timing],
+          exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts'],
+          testTimeout: 60_000,
+          // These measure model time on a scaled clock, where each real millisecond of CPU
+          // contention reads as 20–50 model ms: they run last, one file at a time.
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -20,6 +35,7 @@ export default defineConfig({
           name: 'properties',
           include: ['**/*.property.test.ts'],
           exclude: common,
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
         },
       },

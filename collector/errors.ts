@@ -117,6 +117,19 @@ export class ConnectionLost extends CollectorError {
   }
 }
 
+/**
+ * Error 1101: IB connectivity came back with "data lost". Requests the gateway had in hand when
+ * the link dropped will never be answered; they are safe (and necessary) to send again.
+ */
+export class RequestsLost extends CollectorError {
+  constructor(readonly address: string) {
+    super('REQUESTS_LOST', `gateway ${address} restored connectivity with data lost (1101): pending requests must be sent again`, {
+      retryable: true,
+      ibCode: 1101,
+    });
+  }
+}
+
 export class RequestTimeout extends CollectorError {
   constructor(
     readonly what: string,

@@ -93,3 +93,8 @@ export interface GatewayConnector {
    */
   connect(opts: ConnectOptions): Promise<GatewayConnection>;
 }
+
+/** `TTE STK SMART EUR`: a contract spec as log lines and errors name it. */
+export function describeSpec(spec: ContractSpec): string {
+  return [spec.symbol, spec.secType ?? 'STK', spec.exchange ?? 'SMART', spec.primaryExchange, spec.currency].filter(Boolean).join(' ');
+}

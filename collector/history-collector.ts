@@ -10,7 +10,7 @@ import type { Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import { barSizeSeconds } from '../simulator/model/history-pacing.ts';
-import { CollectorError, ConnectionLost, NotConnected, PacingViolation, describeError } from './errors.ts';
+import { CollectorError, ConnectionLost, NotConnected, PacingViolation, RequestsLost, describeError } from './errors.ts';
 import type { ContractInfo, RawBar } from './gateway-client.ts';
 import { pacedRequestFor, type PacingScheduler } from './pacing/index.ts';
 import type { GatewaySession } from './session.ts';
@@ -94,29 +94,39 @@ export class HistoryCollector {
     if (!Number.isFinite(barSeconds)) throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}" (e.g. "1 min", "1 hour", "1 day")`, { retryable: false });
     const op = this.o.recorder.invoke(context ?? this.o.context, 'history', { symbol: contract.symbol, conId: contract.conId, duration: spec.duration, barSize: spec.barSize });
 
-    const now = clock.now();
-    ensureContract(store, contract, now);
-    const last = store.lastHistoryFetch(contract.conId, spec.barSize, whatToShow, useRTH);
+    ensureContract(store, contract, clock.now());
     const base = { symbol: contract.symbol, conId: contract.conId };
-    if (last && now - last.fetchedAt < barSeconds * 1000 && last.duration === spec.duration) {
+    /** Nothing new can exist if the same series was fetched less than one bar ago (by anyone sharing the store). */
+    const freshEnough = () => {
+      const last = store.lastHistoryFetch(contract.conId, spec.barSize, whatToShow, useRTH);
+      return last !== null && clock.now() - last.fetchedAt < barSeconds * 1000 && last.duration === spec.duration;
+    };
+    const skip = (): HistoryOutcome => {
       const stored = store.countBars(contract.conId, spec.barSize, whatToShow);
       op.ok({ skipped: true, stored });
       return { ...base, received: 0, added: 0, stored, requests: 0, skipped: true };
-    }
-    const duration = last ? this.durationSinceLastBar(contract, spec.barSize, whatToShow, spec.duration, now) : spec.duration;
+    };
+    if (freshEnough()) return skip();
 
     let requests = 0;
     try {
       for (let attempt = 1; ; attempt++) {
+        const last = store.lastHistoryFetch(contract.conId, spec.barSize, whatToShow, useRTH);
+        const duration = last ? this.durationSinceLastBar(contract, spec.barSize, whatToShow, spec.duration, clock.now()) : spec.duration;
         const req = pacedRequestFor({ conId: contract.conId, exchange: contract.exchange || 'SMART', endDateTime: '', durationStr: duration, barSize: spec.barSize, whatToShow, useRTH });
         const release = await this.o.pacing.acquire(req, signal);
+        // While this request waited for its pacing slot another process may have fetched the series.
+        if (freshEnough()) {
+          release();
+          return skip();
+        }
         let bars: RawBar[];
         try {
           const conn = await this.o.session.connection(signal);
           requests++;
           bars = await conn.historicalData({ contract, endDateTime: '', duration, barSize: spec.barSize, whatToShow, useRTH }).result;
         } catch (err) {
-          const retryable = err instanceof ConnectionLost || err instanceof NotConnected || err instanceof PacingViolation;
+          const retryable = err instanceof ConnectionLost || err instanceof NotConnected || err instanceof PacingViolation || err instanceof RequestsLost;
           if (err instanceof PacingViolation) this.o.pacing.pauseUntil(clock.now() + (err.retryAfterMs ?? 15_000));
           if (!retryable || attempt >= this.o.maxAttempts) throw err;
           this.o.log.warn({ symbol: contract.symbol, attempt, err: describeError(err) }, 'historical request failed; sending again');

@@ -9,8 +9,8 @@ import PQueue from 'p-queue';
 import type { Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
-import { describeSpec } from './adapters/stoqey-connector.ts';
-import { ConnectionLost, NoSecurityDefinition, NotConnected, RequestTimeout, describeError } from './errors.ts';
+import { describeSpec } from './gateway-client.ts';
+import { ConnectionLost, NoSecurityDefinition, NotConnected, RequestsLost, RequestTimeout, describeError } from './errors.ts';
 import type { ContractInfo, ContractSpec } from './gateway-client.ts';
 import type { GatewaySession } from './session.ts';
 import { waitBounded } from './session.ts';
@@ -151,7 +151,7 @@ export class Qualifier {
         try {
           return await conn.contractDetails(spec).result;
         } catch (err) {
-          if (err instanceof ConnectionLost || err instanceof NotConnected) {
+          if (err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost) {
             this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
             continue;
           }
@@ -165,7 +165,14 @@ export class Qualifier {
       (matches) => {
         this.flights.delete(key);
         const r = interpret(spec, matches, 0);
-        if (r.kind === 'qualified') this.remember(key, r.contract);
+        if (r.kind !== 'qualified') return;
+        try {
+          this.remember(key, r.contract);
+        } catch (err) {
+          // Nobody awaits this branch: a failed cache write (locked or closed store) must not
+          // become an unhandled rejection that kills the process. The answer was still delivered.
+          this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'could not cache a qualified contract');
+        }
       },
       () => this.flights.delete(key),
     );

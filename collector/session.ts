@@ -8,7 +8,7 @@
 import type { Clock, TimerHandle } from '../common/clock.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import type { Rng } from '../common/rng.ts';
-import { Aborted, ClientIdInUse, CollectorError, DeadlineExceeded, NotConnected, describeError } from './errors.ts';
+import { Aborted, ClientIdInUse, CollectorError, ConnectionLost, DeadlineExceeded, HandshakeTimeout, NotConnected, describeError } from './errors.ts';
 import type { GatewayConnection, GatewayConnector } from './gateway-client.ts';
 import type { ClientIdLease, ClientIdSource } from './ids/index.ts';
 import { backoffDelay, resolveBackoff, type BackoffOptions } from './retry/index.ts';
@@ -166,6 +166,10 @@ export class GatewaySession {
           // Every id of the role is taken (leased elsewhere, or cooling down after a 326): ids come
           // back as leases end and grace periods pass, so wait and ask again.
           if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) throw err;
+          // `excluded` only steers the next lease away from ids that just failed; the lease store's
+          // taken marks are what keep them off-limits for their grace period. Left in place it
+          // would exclude a fixed-id role's only id (the UI's 1) forever, after the grace is over.
+          this.excluded.clear();
           const delay = backoffDelay(Math.min(attempt - 1, 16), backoff);
           this.o.log.warn({ attempt, delayMs: Math.round(delay), err: describeError(err) }, 'no client id available; retrying');
           await this.o.clock.sleep(delay, this.closing.signal).catch(() => {});
@@ -191,10 +195,13 @@ export class GatewaySession {
         if (err instanceof ClientIdInUse) {
           // Someone outside our control holds this id: leave it alone for the grace period.
           this.o.log.warn({ clientId, address: this.address }, `client id ${clientId} is in use (326); leasing another`);
-          await this.lease.markInUse(this.o.idGraceMs);
-          this.lease = undefined;
-          this.excluded.add(clientId);
+          await this.setAside(clientId);
           continue;
+        }
+        if ((err instanceof ConnectionLost || err instanceof HandshakeTimeout) && this.o.onClientIdInUse === 'lease-another') {
+          // The gateway saw this id and then the attempt died: it may hold the id for its grace
+          // period, and trying it again would only earn a 326. Use another one next time.
+          await this.setAside(clientId);
         }
         if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) {
           await this.lease?.release();
@@ -209,6 +216,13 @@ export class GatewaySession {
         wait.ok();
       }
     }
+  }
+
+  /** Give up our lease on an id the gateway may still consider in use, and never pick it for a while. */
+  private async setAside(clientId: number): Promise<void> {
+    await this.lease?.markInUse(this.o.idGraceMs);
+    this.lease = undefined;
+    this.excluded.add(clientId);
   }
 
   private adopt(conn: GatewayConnection): void {
@@ -238,8 +252,19 @@ export class GatewaySession {
     const op = this.o.recorder.invoke(this.o.context, 'connection-lost', undefined, { clientId: conn.clientId });
     op.info(error, { clientId: conn.clientId });
     this.o.log.warn({ clientId: conn.clientId, address: this.address, err: describeError(error) }, 'gateway connection lost');
-    if (this.o.reconnect) this.startConnecting();
-    else this.setState('idle');
+    if (!this.o.reconnect) {
+      this.setState('idle');
+      return;
+    }
+    // The link died without a clean close, so the gateway may hold the old id for its grace
+    // period; reconnecting with it would only earn a 326. Set it aside and take another.
+    const stale = this.lease;
+    this.lease = undefined;
+    if (stale) {
+      this.excluded.add(stale.clientId);
+      stale.markInUse(this.o.idGraceMs).catch((err: unknown) => this.o.log.warn({ clientId: stale.clientId, err: describeError(err) }, 'could not mark the old client id taken'));
+    }
+    this.startConnecting();
   }
 
   /** A zombie keeps the socket open and answers nothing; only a probe tells it from an idle link. */

@@ -201,6 +201,16 @@ export class VirtualClock implements Clock {
     }
   }
 
+  /** Fire the next timer due by `until` (model time); false when there is none. */
+  async step(until = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const next = this.popDue(until);
+    if (!next) return false;
+    this.current = next.at;
+    next.fn();
+    await settle();
+    return true;
+  }
+
   private popDue(until: number): VirtualTimer | undefined {
     while (this.queue.length > 0) {
       const head = this.queue[0]!;

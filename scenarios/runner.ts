@@ -15,7 +15,8 @@ import { ModelConnector } from '../collector/adapters/model-connector.ts';
 import { StoqeyConnector } from '../collector/adapters/stoqey-connector.ts';
 import type { GatewayConnector } from '../collector/gateway-client.ts';
 import { InMemoryLeaseStore } from '../collector/ids/index.ts';
-import { openStore } from '../collector/store/index.ts';
+import { PacingScheduler } from '../collector/pacing/index.ts';
+import { openStore, type CollectorStore } from '../collector/store/index.ts';
 import { createStrategy, type ConnectionStrategy } from '../collector/strategies/index.ts';
 import type { GatewayModel } from '../simulator/model/gateway.ts';
 import { createGateway, startSimulator, type Simulator } from '../simulator/simulator.ts';
@@ -37,6 +38,20 @@ export interface RunOptions {
   progressEveryMs?: number;
   /** Resolve other scenario names (for baselines). */
   lookup?: (name: string) => Scenario | undefined;
+  /**
+   * Virtual target only: a fast-check scheduler that decides the order in which actors start and
+   * issue their operations when several are ready at the same model instant.
+   */
+  scheduler?: Interleaver;
+  /** Use this store (and leave it open) instead of a private in-memory one, to inspect it after. */
+  store?: CollectorStore;
+}
+
+/** The part of fast-check's Scheduler the runner uses. */
+export interface Interleaver {
+  schedule<T>(task: Promise<T>, label?: string): Promise<T>;
+  count(): number;
+  waitOne(): Promise<void>;
 }
 
 export interface Progress {
@@ -100,14 +115,31 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const { clock } = r;
   const log = opts.log ?? silentLog;
   const recorder = new OpRecorder(() => clock.now());
-  const store = openStore(':memory:');
+  const store = opts.store ?? openStore(':memory:');
+  // What the processes of one host share: the lease directory, and (pooled) one pacing budget.
   const leaseStore = new InMemoryLeaseStore({ clock });
+  const pacing = new PacingScheduler({ clock });
   // The collector side gets its own stream from the same seed, so gateway and clients never
   // consume each other's draws.
   const rng = new Rng((seed * 2654435761) % 2 ** 31);
   const strategies = new Map<string, ConnectionStrategy>();
   const t0 = clock.now();
   const timers: Array<{ cancel(): void }> = [];
+  const gate = (label: string): Promise<unknown> => (opts.scheduler && target === 'virtual' ? opts.scheduler.schedule(Promise.resolve(), label) : Promise.resolve());
+  // The gateway's own account of each contract-details request (queue wait + service), free of
+  // the client-side and host noise that wall-clock timing picks up on a scaled clock.
+  const secdef: NonNullable<RunRecord['secdef']> = [];
+  if (r.gateway) {
+    const gw = r.gateway;
+    const previous = gw.observer;
+    gw.observer = {
+      ...previous,
+      secdefServed: (waitMs, serviceMs) => {
+        previous.secdefServed?.(waitMs, serviceMs);
+        secdef.push({ at: clock.now(), waitMs, serviceMs });
+      },
+    };
+  }
 
   try {
     for (const f of scenario.faults ?? []) {
@@ -131,16 +163,19 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
         recorder,
         store,
         leaseStore,
+        pacing,
         ...(p.options ? { options: p.options } : {}),
       });
       strategies.set(p.name, strategy);
       for (const a of p.actors) {
         actors.push(
           (async () => {
+            const name = `${p.name}/${a.name}`;
             if (a.startAtMs) await clock.sleep(a.startAtMs);
-            const client = strategy.client({ actor: `${p.name}/${a.name}`, role: a.role, ...(a.clientId !== undefined ? { clientId: a.clientId } : {}) });
+            await gate(`start ${name}`);
+            const client = strategy.client({ actor: name, role: a.role, ...(a.clientId !== undefined ? { clientId: a.clientId } : {}) });
             try {
-              await a.script(actorContext(`${p.name}/${a.name}`, client, clock, rng));
+              await a.script(actorContext(name, client, clock, rng, gate));
             } finally {
               if (a.closeWhenDone) await client.close();
             }
@@ -148,7 +183,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
         );
       }
     }
-    await waitForActors(actors, clock, scenario.maxModelMs ?? 600_000, () => report(opts, scenario, recorder, clock.now() - t0));
+    await waitForActors(actors, clock, scenario.maxModelMs ?? 600_000, () => report(opts, scenario, recorder, clock.now() - t0), opts.scheduler);
   } finally {
     for (const t of timers) t.cancel();
   }
@@ -158,7 +193,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   if (clock instanceof VirtualClock) await clock.advance(1);
   const journal = r.gateway?.journal.query() ?? [];
   await r.close();
-  store.close();
+  if (!opts.store) store.close();
 
   const record: RunRecord = {
     schema: 'ibkr-harness/run@1',
@@ -173,12 +208,19 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     strategies: Object.fromEntries(scenario.processes.map((p) => [p.name, p.strategy])),
     history: [...recorder.events()],
     journal,
+    ...(r.gateway ? { secdef } : {}),
     connectionsOpened,
     expectations: [],
     ...(baseline ? { baseline } : {}),
   };
+  record.expectations = judge(scenario, record);
+  return record;
+}
+
+/** Check a scenario's expectations against a recorded run (with its baseline, if attached). */
+export function judge(scenario: Scenario, record: RunRecord): RunRecord['expectations'] {
   const view = new RunView(record);
-  record.expectations = scenario.expect.map((e) => {
+  return scenario.expect.map((e) => {
     let verdict: true | string;
     try {
       verdict = e.check(view);
@@ -187,17 +229,26 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     }
     return verdict === true ? { claim: e.claim, ok: true } : { claim: e.claim, ok: false, detail: verdict };
   });
-  return record;
 }
 
 /** Wait until every actor is done, or `maxModelMs` of model time has passed. */
-async function waitForActors(actors: Array<Promise<void>>, clock: Clock, maxModelMs: number, progress: () => void): Promise<void> {
+async function waitForActors(actors: Array<Promise<void>>, clock: Clock, maxModelMs: number, progress: () => void, scheduler?: Interleaver): Promise<void> {
   let done = false;
   const all = Promise.allSettled(actors).then(() => {
     done = true;
   });
   if (clock instanceof VirtualClock) {
-    await clock.runUntil(() => done, maxModelMs);
+    if (!scheduler) {
+      await clock.runUntil(() => done, maxModelMs);
+      return;
+    }
+    // Let the scheduler release whatever is ready now, in the order it chooses; only when
+    // nothing is ready does model time move on to the next timer.
+    const until = clock.now() + maxModelMs;
+    while (!done) {
+      if (scheduler.count() > 0) await scheduler.waitOne();
+      else if (!(await clock.step(until))) break;
+    }
     return;
   }
   const ticker = setInterval(progress, 250);

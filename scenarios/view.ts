@@ -20,6 +20,8 @@ export interface RunRecord {
   strategies: Record<string, string>;
   history: OpEvent[];
   journal: JournalEntry[];
+  /** The simulator's modeled wait and service time of every contract-details request it served. */
+  secdef?: Array<{ at: number; waitMs: number; serviceMs: number }>;
   connectionsOpened: number;
   expectations: Array<{ claim: string; ok: boolean; detail?: string }>;
   baseline?: RunRecord;

@@ -191,7 +191,7 @@ describe.each(adapters)('%s', (_name, make) => {
     env = await make();
     const conn = await connect(29);
     const t = await env.run(conn.currentTime().result);
-    expect(Math.abs(t - env.now() / 1000)).toBeLessThan(2);
+    expect(Math.abs(t - env.now() / 1000)).toBeLessThan(5); // model time (Nov 2025), not the wall clock
     const notices: number[] = [];
     conn.onNotice((code) => notices.push(code));
     env.gateway.loseConnectivity();

@@ -8,9 +8,8 @@ import type { Clock } from '../../common/clock.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { InProcessConnection } from '../../simulator/server/in-process.ts';
-import { Aborted, ClientIdInUse, ConnectionLost, HandshakeTimeout, NotConnected } from '../errors.ts';
-import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, PendingRequest, RawBar } from '../gateway-client.ts';
-import { describeSpec } from './stoqey-connector.ts';
+import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, RequestsLost, HandshakeTimeout, NotConnected } from '../errors.ts';
+import { describeSpec, type ConnectOptions, type ContractInfo, type ContractSpec, type GatewayConnection, type GatewayConnector, type HistoryQuery, type PendingRequest, type RawBar } from '../gateway-client.ts';
 import { isConnectionNotice, RequestBook, settleWithError } from './request-book.ts';
 
 export interface ModelConnectorOptions {
@@ -36,6 +35,7 @@ export class ModelConnector implements GatewayConnector {
     const conn = InProcessConnection.open(this.gateway, { remote: `collector/${opts.clientId}` });
     return new Promise((resolve, reject) => {
       let saw326 = false;
+      let sawVersion = false;
       let settled = false;
       const timer = this.clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(this.address, opts.clientId, opts.timeoutMs)));
       const onAbort = () => fail(new Aborted(`connect to ${this.address}`, opts.signal?.reason));
@@ -54,6 +54,7 @@ export class ModelConnector implements GatewayConnector {
         reject(err);
       };
       const offMessage = conn.onMessage((m) => {
+        if (m.type === 'SERVER_VERSION') sawVersion = true;
         if (m.type === 'SERVER_VERSION') conn.send({ type: 'START_API', clientId: opts.clientId, optionalCapabilities: '' });
         else if (m.type === 'ERR_MSG' && m.id === -1 && m.code === 326) saw326 = true;
         else if (m.type === 'NEXT_VALID_ID' && !settled) {
@@ -61,9 +62,12 @@ export class ModelConnector implements GatewayConnector {
           resolve(new ModelConnection(conn, opts.clientId, this.address, new SendPacer(this.clock, this.maxReqPerSec)));
         }
       });
-      const offClose = conn.onClose(() =>
-        fail(saw326 ? new ClientIdInUse(opts.clientId, this.address) : new ConnectionLost(this.address, opts.clientId, new Error('the gateway closed the connection during the handshake'))),
-      );
+      const offClose = conn.onClose(() => {
+        if (saw326) fail(new ClientIdInUse(opts.clientId, this.address));
+        // Closed before the version reply: the gateway never saw our client id (e.g. restarting).
+        else if (!sawVersion) fail(new GatewayUnreachable(this.address, 0, new Error('the gateway closed the connection before the handshake reply')));
+        else fail(new ConnectionLost(this.address, opts.clientId, new Error('the gateway closed the connection during the handshake')));
+      });
       if (opts.signal?.aborted) onAbort();
     });
   }
@@ -75,6 +79,7 @@ class ModelConnection implements GatewayConnection {
   private open = true;
   private closingOnPurpose = false;
   private readonly noticeListeners = new Set<(code: number, message: string) => void>();
+  private readonly unheardNotices: Array<[number, string]> = [];
   private readonly closeListeners = new Set<(error?: Error) => void>();
   private readonly details = new Map<number, ContractInfo[]>();
   private readonly timeRequests: Array<{ resolve(t: number): void; reject(e: Error): void }> = [];
@@ -170,7 +175,18 @@ class ModelConnection implements GatewayConnection {
 
   onNotice(listener: (code: number, message: string) => void): () => void {
     this.noticeListeners.add(listener);
+    // Notices that arrived right after the handshake, before anyone subscribed (a 1100 sent
+    // with the login), are not lost.
+    for (const [code, message] of this.unheardNotices.splice(0)) listener(code, message);
     return () => this.noticeListeners.delete(listener);
+  }
+
+  private notice(code: number, message: string): void {
+    // "Restored - data lost": whatever the gateway had in hand is gone, so end those requests
+    // now (retryably) instead of leaving them to wait for answers that will never come.
+    if (code === 1101) this.book.rejectAll(new RequestsLost(this.address));
+    if (this.noticeListeners.size === 0) this.unheardNotices.push([code, message]);
+    for (const l of this.noticeListeners) l(code, message);
   }
 
   onClose(listener: (error?: Error) => void): () => void {
@@ -233,7 +249,7 @@ class ModelConnection implements GatewayConnection {
         this.timeRequests.shift()?.resolve(m.time);
         return;
       case 'ERR_MSG':
-        if (isConnectionNotice(m.id, m.code)) for (const l of this.noticeListeners) l(m.code, m.message);
+        if (isConnectionNotice(m.id, m.code)) this.notice(m.code, m.message);
         else if (settleWithError(this.book, m.id, m.code, m.message)) this.details.delete(m.id);
         return;
       default:

@@ -7,8 +7,8 @@
  */
 import { EventName, IBApi, type Contract, type ContractDetails } from '@stoqey/ib';
 import type { Clock } from '../../common/clock.ts';
-import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout, NotConnected } from '../errors.ts';
-import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, PendingRequest, RawBar } from '../gateway-client.ts';
+import { Aborted, ClientIdInUse, ConnectionLost, RequestsLost, GatewayUnreachable, HandshakeTimeout, NotConnected } from '../errors.ts';
+import { describeSpec, type ConnectOptions, type ContractInfo, type ContractSpec, type GatewayConnection, type GatewayConnector, type HistoryQuery, type PendingRequest, type RawBar } from '../gateway-client.ts';
 import { isConnectionNotice, RequestBook, settleWithError } from './request-book.ts';
 
 export interface StoqeyConnectorOptions {
@@ -34,6 +34,7 @@ export class StoqeyConnector implements GatewayConnector {
     const address = this.address;
     return new Promise<GatewayConnection>((resolve, reject) => {
       let saw326 = false;
+      let sawVersion = false;
       let unreachable: Error | undefined;
       let settled = false;
       const timer = clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(address, opts.clientId, opts.timeoutMs)));
@@ -61,8 +62,13 @@ export class StoqeyConnector implements GatewayConnector {
       const onDisconnected = () => {
         if (saw326) fail(new ClientIdInUse(opts.clientId, address));
         else if (unreachable) fail(new GatewayUnreachable(host, port, unreachable));
+        // Closed before the version reply: the gateway never saw our client id (e.g. restarting).
+        else if (!sawVersion) fail(new GatewayUnreachable(host, port, new Error('the gateway closed the connection before the handshake reply')));
         else fail(new ConnectionLost(address, opts.clientId, new Error('the gateway closed the connection during the handshake')));
       };
+      api.once(EventName.server, () => {
+        sawVersion = true;
+      });
       const onReady = () => {
         if (settled) return;
         cleanup();
@@ -98,6 +104,7 @@ class StoqeyConnection implements GatewayConnection {
   private nextReqId = 1;
   private open = true;
   private readonly noticeListeners = new Set<(code: number, message: string) => void>();
+  private readonly unheardNotices: Array<[number, string]> = [];
   private readonly closeListeners = new Set<(error?: Error) => void>();
   private closingOnPurpose = false;
   private readonly timeRequests: Array<{ resolve(t: number): void; reject(e: Error): void }> = [];
@@ -118,7 +125,7 @@ class StoqeyConnection implements GatewayConnection {
     api.on(EventName.currentTime, (time: number) => this.timeRequests.shift()?.resolve(time));
     api.on(EventName.error, (err: Error, code: number, reqId: number) => this.onError(err, code, reqId));
     api.on(EventName.info, (message: string, code: number) => {
-      for (const l of this.noticeListeners) l(code, message);
+      this.notice(code, message);
     });
     api.on(EventName.disconnected, () => this.onDisconnected());
   }
@@ -171,7 +178,18 @@ class StoqeyConnection implements GatewayConnection {
 
   onNotice(listener: (code: number, message: string) => void): () => void {
     this.noticeListeners.add(listener);
+    // Notices that arrived right after the handshake, before anyone subscribed (a 1100 sent
+    // with the login), are not lost.
+    for (const [code, message] of this.unheardNotices.splice(0)) listener(code, message);
     return () => this.noticeListeners.delete(listener);
+  }
+
+  private notice(code: number, message: string): void {
+    // "Restored - data lost": whatever the gateway had in hand is gone, so end those requests
+    // now (retryably) instead of leaving them to wait for answers that will never come.
+    if (code === 1101) this.book.rejectAll(new RequestsLost(this.address));
+    if (this.noticeListeners.size === 0) this.unheardNotices.push([code, message]);
+    for (const l of this.noticeListeners) l(code, message);
   }
 
   onClose(listener: (error?: Error) => void): () => void {
@@ -201,7 +219,7 @@ class StoqeyConnection implements GatewayConnection {
 
   private onError(err: Error, code: number, reqId: number): void {
     if (isConnectionNotice(reqId, code)) {
-      for (const l of this.noticeListeners) l(code, err.message);
+      this.notice(code, err.message);
       return;
     }
     settleWithError(this.book, reqId, code, err.message);
@@ -244,8 +262,4 @@ function toContractInfo(d: ContractDetails): ContractInfo {
     longName: d.longName ?? '',
     timeZoneId: d.timeZoneId ?? '',
   };
-}
-
-export function describeSpec(spec: ContractSpec): string {
-  return [spec.symbol, spec.secType ?? 'STK', spec.exchange ?? 'SMART', spec.primaryExchange, spec.currency].filter(Boolean).join(' ');
 }

@@ -5,7 +5,7 @@
  * mode, gives up after an escalating timeout and sends the request again.
  */
 import type { OpContext } from '../../common/op-history.ts';
-import { describeSpec } from '../adapters/stoqey-connector.ts';
+import { describeSpec } from '../gateway-client.ts';
 import { CollectorError, ConnectionLost, NoSecurityDefinition, NotConnected, RequestTimeout, describeError } from '../errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection } from '../gateway-client.ts';
 import { barSizeSeconds } from '../../simulator/model/history-pacing.ts';

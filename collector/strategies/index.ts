@@ -180,7 +180,7 @@ class PooledStrategy extends StrategyBase {
       context,
       ...(d.options?.qualifyDeadlineMs !== undefined ? { deadlineMs: d.options.qualifyDeadlineMs } : {}),
     });
-    const pacing = new PacingScheduler({ clock: d.clock });
+    const pacing = d.pacing ?? new PacingScheduler({ clock: d.clock });
     const history = new HistoryCollector({ session, store: d.store, pacing, clock: d.clock, log: d.log, recorder: d.recorder, context });
     return { session, qualifier, history, allocator };
   }

@@ -10,6 +10,7 @@ import type { Rng } from '../../common/rng.ts';
 import type { ContractInfo, ContractSpec, GatewayConnector } from '../gateway-client.ts';
 import type { HistoryOutcome, HistorySpec } from '../history-collector.ts';
 import type { LeaseStore } from '../ids/index.ts';
+import type { PacingScheduler } from '../pacing/index.ts';
 import type { QualifyResult } from '../qualifier.ts';
 import type { CollectorStore } from '../store/index.ts';
 
@@ -64,6 +65,12 @@ export interface StrategyDeps {
   store: CollectorStore;
   /** Shared by every process on the host (pooled only). */
   leaseStore?: LeaseStore;
+  /**
+   * Historical-data pacing shared by the processes of this host that use one gateway login
+   * (pooled only; default: one scheduler per process). IB counts pacing per login, not per
+   * connection, so processes that each pace themselves can still break the rules together.
+   */
+  pacing?: PacingScheduler;
   options?: StrategyOptions;
 }
 

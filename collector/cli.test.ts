@@ -1,0 +1,225 @@
+/**
+ * `ibkr-harness collect` end to end: the real CLI as a child process, the simulator over real TCP
+ * in this process (so its journal is readable), real SQLite files checked with better-sqlite3.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../simulator/simulator.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const FIVE = 'TTE:EUR,WLN:EUR,AAPL:USD,TSLA:USD,MSFT:USD';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function cli(args: string[], timeoutMs = 60_000): Promise<Run> {
+  const env = { ...process.env };
+  delete env.IBKR_HOST;
+  delete env.IBKR_PORT;
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ibkr-harness.ts', ...args], { cwd: ROOT, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** The table row of one symbol, split into cells. */
+function row(out: string, symbol: string): string[] {
+  const line = out.split('\n').find((l) => l.startsWith(`${symbol} `));
+  if (!line) throw new Error(`no row for ${symbol} in:\n${out}`);
+  return line.trim().split(/\s{2,}/);
+}
+
+function barCounts(file: string): Map<number, number> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT con_id AS conId, count(*) AS n FROM bars GROUP BY con_id').all() as Array<{ conId: number; n: number }>;
+    return new Map(rows.map((r) => [r.conId, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+let dir: string;
+let sim: Simulator | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'collect-cli-'));
+});
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Each test starts CLI processes (tsx compiles on start-up): generous timeouts for loaded machines.
+describe('ibkr-harness collect', { timeout: 90_000 }, () => {
+  it('collects the five incident symbols; a second run adds nothing', async () => {
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+    const db = path.join(dir, 'bars.db');
+    const args = ['collect', '--port', String(sim.port), '--db', db, '--data-dir', dir, '--symbols', FIVE, '--duration', '1 D', '--bar', '1 hour'];
+    const first = await cli(args);
+    expect(first.code, first.stderr).toBe(0);
+    const conIds = { 'TTE:EUR': '900000001', 'WLN:EUR': '900000003', 'AAPL:USD': '265598', 'TSLA:USD': '76792991', 'MSFT:USD': '272093' };
+    for (const [symbol, conId] of Object.entries(conIds)) expect(row(first.stdout, symbol).slice(0, 3)).toEqual([symbol, 'ok', conId]);
+    expect(row(first.stdout, 'TTE:EUR')[3]).toBe('SMART/SBF');
+    const counts = barCounts(db);
+    expect([...counts.keys()].sort()).toEqual(Object.values(conIds).map(Number).sort());
+    for (const n of counts.values()) expect(n).toBeGreaterThan(0);
+
+    const second = await cli(args);
+    expect(second.code, second.stderr).toBe(0);
+    for (const symbol of Object.keys(conIds)) expect(row(second.stdout, symbol)[6]).toBe('0'); // ADDED
+    expect(barCounts(db)).toEqual(counts);
+  });
+
+  it('a bare TTE is ambiguous with both listings; the others are still collected; exit 1', async () => {
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+    const db = path.join(dir, 'bars.db');
+    const r = await cli(['collect', '--port', String(sim.port), '--db', db, '--data-dir', dir, '--symbols', 'TTE,WLN:EUR,AAPL:USD', '--log-level', 'silent']);
+    expect(r.code).toBe(1);
+    expect(row(r.stdout, 'TTE').slice(0, 5)).toEqual(['TTE', 'ambiguous', '900000001|900000002', 'SMART/SBF|SMART/NYSE', 'EUR|USD']);
+    expect(r.stdout).toMatch(/TTE: ambiguous: .*900000001 SBF\/EUR, 900000002 NYSE\/USD.*TTE:EUR or TTE:USD/);
+    expect(row(r.stdout, 'WLN:EUR')[1]).toBe('ok');
+    expect(row(r.stdout, 'AAPL:USD')[1]).toBe('ok');
+    expect(r.stderr).toContain('1 of 3 symbols not collected: TTE ambiguous');
+    expect([...barCounts(db).keys()].sort()).toEqual([265598, 900000003]);
+  });
+
+  it('an unknown symbol is reported unknown; exit 1; --json is machine-readable', async () => {
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+    const r = await cli(['collect', '--port', String(sim.port), '--data-dir', dir, '--symbols', 'NOSUCH:USD,AAPL:USD', '--json', '--log-level', 'silent']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ status: 'partial', strategy: 'pooled', db: path.join(dir, 'ibkr-harness.db') });
+    expect(out.results[0]).toMatchObject({ symbol: 'NOSUCH:USD', status: 'unknown', error: { code: 'NO_SECURITY_DEFINITION' } });
+    expect(out.results[1]).toMatchObject({ symbol: 'AAPL:USD', status: 'ok', conId: 265598 });
+  });
+
+  it('gateway down: GatewayUnreachable naming the address, within the deadline, exit 1', async () => {
+    const port = await closedPort();
+    const r = await cli(['collect', '--port', String(port), '--data-dir', dir, '--symbols', 'AAPL:USD,MSFT:USD', '--deadline', '1500', '--log-level', 'silent']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`AAPL:USD, MSFT:USD: failed: cannot reach gateway at 127.0.0.1:${port}`);
+    // Measured inside the process (TIME column): start-up time on a loaded machine says nothing.
+    const [, status, , , , , , time] = row(r.stdout, 'AAPL:USD');
+    expect(status).toBe('failed');
+    expect(time).toMatch(/^1\.[5-9] s$/);
+  });
+
+  it('a corrupt database file: one clear line naming the file, exit 2, nothing written', async () => {
+    const db = path.join(dir, 'corrupt.db');
+    const bytes = randomBytes(8192);
+    writeFileSync(db, bytes);
+    const r = await cli(['collect', '--port', '1', '--db', db, '--data-dir', path.join(dir, 'data')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: database file is corrupt or not a SQLite database \\(${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`))]);
+    expect(readFileSync(db).equals(bytes)).toBe(true);
+    expect(readdirSync(dir)).toEqual(['corrupt.db']);
+  });
+
+  it.concurrent.each([
+    [['--strategy', 'round-robin'], /argument 'round-robin' is invalid. Allowed choices are per-page, timeout-wrapper, task-random-id, singleton, pooled/],
+    [['--symbols', 'AAPL:USD,MS FT:USDOLLAR'], /^error: --symbols item 2: "MS FT:USDOLLAR": currency "USDOLLAR"/],
+    [['--bar', '1 hours'], /^error: --bar: "1 hours" is not a bar size; legal ones are 1 secs/],
+    [['--duration', '1 day'], /^error: --duration: "1 day" is not a duration/],
+    [['--port', 'http'], /--port must be an integer/],
+  ])('bad input %j: one-line error, exit 2, nothing written', async (args, message) => {
+    // Concurrent (process start-up dominates), so each has its own directory.
+    const own = mkdtempSync(path.join(tmpdir(), 'collect-cli-bad-'));
+    try {
+      const r = await cli(['collect', '--data-dir', path.join(own, 'data'), ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(message);
+      expect(existsSync(path.join(own, 'data'))).toBe(false);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it('four pooled collect processes at once share the lease dir: four distinct client ids, no 326', async () => {
+    // Slow history answers keep each process connected for a while, so all four hold their ids at
+    // once; the same --seed makes them all try the same id first, so only the leases keep them apart.
+    sim = await startSimulator({ port: 0, profile: 'lynx-paper', seed: 1, timeScale: 0.05, overrides: { history: { service: { median: 60_000, sigma: 0 } } } });
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        cli(['collect', '--strategy', 'pooled', '--port', String(sim!.port), '--time-scale', '0.05', '--data-dir', dir, '--db', path.join(dir, `w${i}.db`), '--seed', '7', '--deadline', '200000', '--json', '--log-level', 'silent'], 90_000),
+      ),
+    );
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const outs = runs.map((r) => JSON.parse(r.stdout) as { clientId: number; results: Array<{ status: string }> });
+    for (const o of outs) expect(o.results.map((x) => x.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    const errors = sim.gateway.journal.query({ type: 'ERR_MSG' }).map((e) => e.message.code);
+    expect(errors).not.toContain(326);
+    const ids = sim.gateway.journal.query({ type: 'START_API' }).map((e) => e.message.clientId as number);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+    expect(new Set(outs.map((o) => o.clientId))).toEqual(new Set(ids));
+    // Every process released its lease on the way out.
+    expect(readdirSync(path.join(dir, 'leases')).filter((f) => f.endsWith('.lease'))).toEqual([]);
+  }, 120_000);
+});
+
+describe('ibkr-harness serve', { timeout: 90_000 }, () => {
+  it('serves over HTTP and stops cleanly on SIGTERM, releasing its lease', async () => {
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+    const env = { ...process.env };
+    delete env.IBKR_HOST;
+    delete env.IBKR_PORT;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ibkr-harness.ts', 'serve', '--port', '0', '--gateway-port', String(sim.port), '--data-dir', dir, '--log-level', 'warn'], { cwd: ROOT, env });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`serve did not start: ${stdout}`)), 60_000);
+      child.stdout.on('data', () => {
+        const m = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]!);
+        }
+      });
+    });
+    try {
+      const q = await fetch(`${url}/qualify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ symbol: 'AAPL:USD' }) });
+      expect(await q.json()).toMatchObject({ kind: 'qualified', contract: { conId: 265598 } });
+      expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ state: 'connected', strategy: 'pooled' });
+      expect(readdirSync(path.join(dir, 'leases')).filter((f) => f.endsWith('.lease'))).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('serve stopped');
+    expect(readdirSync(path.join(dir, 'leases')).filter((f) => f.endsWith('.lease'))).toEqual([]);
+  });
+});

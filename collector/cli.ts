@@ -1,0 +1,226 @@
+/**
+ * `ibkr-harness collect` (one run over a watchlist, a table out, an exit code for scripts and
+ * cron) and `ibkr-harness serve` (the HTTP front). Exit codes: 0 every symbol collected, 1 some
+ * symbol not (unknown, ambiguous, failed), 2 bad input or an unusable database — checked before
+ * anything is written or any connection is made.
+ */
+import { Command, Option } from 'commander';
+import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
+import { createLogger, type LogLevel } from '../common/logger.ts';
+import { intArg, positiveNumberArg } from '../simulator/cli.ts';
+import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
+import { CollectorError, StoreError } from './errors.ts';
+import { startServe } from './serve/server.ts';
+import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
+import { DEFAULT_WATCHLIST, InvalidInput, parseSymbolList, validateHistorySpec } from './symbols.ts';
+
+const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'];
+
+/**
+ * Model time for `--time-scale`. Scaled, it is derived from the wall clock and one anchor every
+ * process shares (UTC midnight): processes sharing a lease directory must agree on lease expiry
+ * times, which they would not if each started its model clock at its own start.
+ */
+export function clockForScale(scale: number): Clock {
+  if (scale === 1) return new RealClock();
+  const wall = Date.now();
+  const anchor = wall - (wall % 86_400_000);
+  return new ScaledClock(scale, anchor + (wall - anchor) / scale);
+}
+
+/** Usage errors exit 2 (commander's default is 1, which we use for "some symbol failed"). */
+function usageExits(cmd: Command): Command {
+  return cmd.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+}
+
+function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Command {
+  return cmd
+    .addOption(new Option(`${hostFlag} <host>`, 'gateway host').env('IBKR_HOST').default('127.0.0.1'))
+    .addOption(new Option(`${portFlag} <port>`, 'gateway API port (4002 paper gateway, 7497 paper TWS)').env('IBKR_PORT').argParser(intArg(portFlag, 1, 65535)).default(4002))
+    .addOption(new Option('--strategy <name>', 'connection strategy').choices(STRATEGY_NAMES).default('pooled'))
+    .option('--db <file>', 'SQLite database (default <data-dir>/ibkr-harness.db)')
+    .option('--data-dir <dir>', 'data directory; its leases/ folder must be shared by every collector process on this host', './data')
+    .addOption(new Option('--client-role <role>', 'pooled ids: ui = the fixed id 1, worker = a leased id from 4-999').choices(['ui', 'worker']).default('worker'))
+    .option('--time-scale <x>', 'real seconds per model second; use the simulator\'s --time-scale', positiveNumberArg('--time-scale'), 1)
+    .option('--deadline <ms>', 'give up on one symbol (or request) after this many model ms', intArg('--deadline', 1), 60_000)
+    .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1));
+}
+
+export function collectCommand(): Command {
+  const cmd = new Command('collect')
+    .description('Qualify a watchlist and store its historical bars in SQLite, through one gateway connection strategy.')
+    .option('--symbols <list>', 'SYMBOL[:CURRENCY][@PRIMARYEXCHANGE],... (a bare symbol listed in several places is reported ambiguous)', DEFAULT_WATCHLIST)
+    .option('--duration <d>', 'how far back, "<n> S|D|W|M|Y"', '1 D')
+    .option('--bar <size>', 'bar size, e.g. "1 min", "1 hour", "1 day"', '1 hour')
+    .option('--what <type>', 'whatToShow: TRADES, MIDPOINT, BID, ASK, ...', 'TRADES')
+    .option('--rth', 'regular trading hours only', true)
+    .option('--no-rth', 'include bars outside regular trading hours');
+  gatewayOptions(cmd, '--host', '--port')
+    .option('--json', 'print the results as JSON instead of a table')
+    .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('warn'))
+    .action(async (o: CollectFlags) => {
+      process.exitCode = await runCollect(o);
+      // Exit even if a socket or timer somewhere still holds the loop; the result is printed.
+      setTimeout(() => process.exit(), 2_000).unref();
+    });
+  return usageExits(cmd);
+}
+
+/** The parsed flags of `collect` (commander camel-cases them). */
+interface CollectFlags {
+  symbols: string;
+  duration: string;
+  bar: string;
+  what: string;
+  rth: boolean;
+  host: string;
+  port: number;
+  strategy: StrategyName;
+  db?: string;
+  dataDir: string;
+  clientRole: 'ui' | 'worker';
+  timeScale: number;
+  deadline: number;
+  seed?: number;
+  json?: boolean;
+  logLevel: LogLevel;
+}
+
+async function runCollect(o: CollectFlags): Promise<number> {
+  let symbols, hist;
+  try {
+    symbols = parseSymbolList(o.symbols, '--symbols');
+    hist = validateHistorySpec({ duration: o.duration, barSize: o.bar, whatToShow: o.what }, { duration: '--duration', barSize: '--bar', whatToShow: '--what' });
+  } catch (err) {
+    return fail(err, 2);
+  }
+  const log = createLogger('ibkr-collect', o.logLevel);
+  let collector: Collector;
+  try {
+    collector = await createCollector({
+      host: o.host,
+      port: o.port,
+      strategy: o.strategy,
+      dataDir: o.dataDir,
+      ...(o.db ? { dbPath: o.db } : {}),
+      role: o.clientRole,
+      clock: clockForScale(o.timeScale),
+      deadlineMs: o.deadline,
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      log,
+    });
+  } catch (err) {
+    return fail(err, 2);
+  }
+  const abort = new AbortController();
+  const onSignal = () => (abort.signal.aborted ? process.exit(130) : abort.abort(new Error('interrupted')));
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  let out: CollectOutcome;
+  let clientId: number | null = null;
+  try {
+    out = await collector.collect({ symbols, ...hist, useRTH: o.rth, deadlineMs: o.deadline }, { signal: abort.signal });
+    clientId = collector.health().clientId;
+  } catch (err) {
+    await collector.close().catch(() => {});
+    return fail(err, err instanceof StoreError || err instanceof InvalidInput ? 2 : 1);
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  await collector.close();
+  if (o.json) {
+    console.log(JSON.stringify({ runId: out.runId, status: out.status, db: collector.dbPath, strategy: collector.strategyName, address: collector.address, clientId, ms: Math.round(out.ms), results: out.results }, null, 2));
+  } else {
+    console.log(renderTable(out.results));
+    for (const line of explainFailures(out.results)) console.log(line);
+    const ok = out.results.filter((r) => r.status === 'ok');
+    const added = ok.reduce((n, r) => n + (r.barsAdded ?? 0), 0);
+    console.log(`run ${out.runId} ${out.status}: ${ok.length} of ${out.results.length} collected, ${added} new bars in ${collector.dbPath} (strategy ${collector.strategyName}, gateway ${collector.address}${clientId !== null ? `, client id ${clientId}` : ''}, ${formatMs(out.ms)})`);
+  }
+  if (out.status === 'succeeded') return 0;
+  const bad = out.results.filter((r) => r.status !== 'ok');
+  console.error(`error: ${bad.length} of ${out.results.length} symbols not collected: ${bad.map((r) => `${r.symbol} ${r.status}`).join(', ')}`);
+  return out.status === 'aborted' ? 130 : 1;
+}
+
+function fail(err: unknown, code: number): number {
+  const msg = err instanceof CollectorError ? err.message : errorOf(err).message;
+  console.error(`error: ${msg}`);
+  return code;
+}
+
+export function serveCommand(): Command {
+  const cmd = new Command('serve')
+    .description('HTTP front for UI pages and workers: POST /qualify, POST /collect, GET /health, GET /metrics, over one gateway session.')
+    .option('--port <port>', 'HTTP port', intArg('--port', 0, 65535), 8080)
+    .option('--host <host>', 'HTTP address to listen on', '127.0.0.1');
+  gatewayOptions(cmd, '--gateway-host', '--gateway-port')
+    .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('info'))
+    .action(async (o) => {
+      const log = createLogger('ibkr-serve', o.logLevel as LogLevel);
+      let server;
+      try {
+        server = await startServe({
+          port: o.port,
+          host: o.host,
+          gatewayHost: o.gatewayHost,
+          gatewayPort: o.gatewayPort,
+          strategy: o.strategy as StrategyName,
+          dataDir: o.dataDir,
+          ...(o.db ? { dbPath: o.db } : {}),
+          role: o.clientRole,
+          clock: clockForScale(o.timeScale),
+          deadlineMs: o.deadline,
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          log,
+        });
+      } catch (err) {
+        process.exit(fail(err, err instanceof StoreError || err instanceof InvalidInput ? 2 : 1));
+      }
+      console.log(`ibkr-harness serve listening on ${server.url} (gateway ${server.collector.address}, strategy ${server.collector.strategyName}, db ${server.collector.dbPath})`);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        log.info({ signal }, 'stopping');
+        await server.close();
+        console.log('serve stopped');
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
+    });
+  return usageExits(cmd);
+}
+
+const COLUMNS = ['SYMBOL', 'STATUS', 'CONID', 'EXCHANGE/PRIMARY', 'CURRENCY', 'STORED', 'ADDED', 'TIME'] as const;
+const RIGHT = new Set(['CONID', 'STORED', 'ADDED', 'TIME']);
+
+export function renderTable(results: readonly SymbolResult[]): string {
+  const rows = results.map((r) => [
+    r.symbol,
+    r.status,
+    r.conId !== undefined ? String(r.conId) : r.candidates ? r.candidates.map((c) => c.conId).join('|') : '-',
+    r.exchange !== undefined ? `${r.exchange}/${r.primaryExchange || '-'}` : r.candidates ? r.candidates.map((c) => `${c.exchange}/${c.primaryExchange}`).join('|') : '-',
+    r.currency ?? (r.candidates ? r.candidates.map((c) => c.currency).join('|') : '-'),
+    r.barsStored !== undefined ? String(r.barsStored) : '-',
+    r.barsAdded !== undefined ? String(r.barsAdded) : '-',
+    formatMs(r.ms),
+  ]);
+  const widths = COLUMNS.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (RIGHT.has(COLUMNS[i]!) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** One line per distinct reason, so "gateway down" is said once, not once per symbol. */
+export function explainFailures(results: readonly SymbolResult[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const r of results) {
+    if (!r.error) continue;
+    const reason = `${r.status}: ${r.error.message}`;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), r.symbol]);
+  }
+  return [...byReason].map(([reason, symbols]) => `${symbols.join(', ')}: ${reason}`);
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,345 @@
+/**
+ * The collector as a library: one object per process that owns the gateway connection strategy,
+ * the client-id leases and the SQLite store, so applications never juggle IB() instances and
+ * client ids themselves (the incident's root cause). Every call is bounded by a deadline in model
+ * time, and a call that ran out of time while the gateway was unreachable says so, naming
+ * host:port, instead of "timeout".
+ */
+import { setMaxListeners } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomInt } from 'node:crypto';
+import { RealClock, type Clock } from '../common/clock.ts';
+import { silentLog, type Log } from '../common/log.ts';
+import { noRecorder, type Recorder } from '../common/op-history.ts';
+import { Rng } from '../common/rng.ts';
+import { StoqeyConnector } from './adapters/stoqey-connector.ts';
+import { AmbiguousContract, CollectorError, DeadlineExceeded, NoSecurityDefinition, NotConnected, RequestTimeout, Aborted, describeError } from './errors.ts';
+import type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector } from './gateway-client.ts';
+import { FileLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts';
+import type { QualifyResult } from './qualifier.ts';
+import { waitBounded } from './session.ts';
+import { openStore, type CollectorStore, type RunStatus } from './store/index.ts';
+import { createStrategy, isStrategyName, STRATEGY_NAMES, type CollectorClient, type ConnectionStrategy, type StrategyName, type StrategyOptions } from './strategies/index.ts';
+import { formatSymbol, InvalidInput, parseSymbol, parseSymbolList, validateHistorySpec, type SymbolSpec } from './symbols.ts';
+import { ObservedConnector, type ConnectionEvent } from './serve/observed-connector.ts';
+
+export interface CollectorOptions {
+  host?: string;
+  port?: number;
+  strategy?: StrategyName;
+  /** SQLite file; default `<dataDir>/ibkr-harness.db`. */
+  dbPath?: string;
+  /** Holds the lease directory shared by every collector process on this host. Default `./data`. */
+  dataDir?: string;
+  /** Name of this process in logs and recorded operations. */
+  process?: string;
+  /** `ui` gets the fixed client id 1 (pooled), `worker` one of 4–999. */
+  role?: 'ui' | 'worker';
+  clock?: Clock;
+  /** Seeds the id order and jitter; default random, so processes spread over the id range. */
+  seed?: number;
+  log?: Log;
+  recorder?: Recorder;
+  options?: StrategyOptions;
+  /** Default deadline of one qualify and of one symbol's collection, model ms. Default 60 s. */
+  deadlineMs?: number;
+  /** Replace the TCP connector (in-process gateways, tests). */
+  connector?: GatewayConnector;
+  leaseStore?: LeaseStore;
+}
+
+export interface CollectRequest {
+  /** `"TTE:EUR,AAPL:USD"`, or items: strings in that syntax or contract specs. */
+  symbols: string | ReadonlyArray<string | ContractSpec>;
+  duration: string;
+  barSize: string;
+  whatToShow?: string;
+  useRTH?: boolean;
+  deadlineMs?: number;
+  /** Symbols in progress at once. Default: all of them. */
+  concurrency?: number;
+}
+
+export type SymbolStatus = 'ok' | 'unknown' | 'ambiguous' | 'failed';
+
+/** One listing of an ambiguous symbol. */
+export type Candidate = Pick<ContractInfo, 'conId' | 'symbol' | 'exchange' | 'primaryExchange' | 'currency' | 'localSymbol' | 'longName'>;
+
+export interface SymbolResult {
+  /** The symbol as asked for (`TTE:EUR`). */
+  symbol: string;
+  status: SymbolStatus;
+  /** The qualified contract (status ok). */
+  conId?: number;
+  exchange?: string;
+  primaryExchange?: string;
+  currency?: string;
+  /** Bars of the series now in the store, and how many of them this run added. */
+  barsStored?: number;
+  barsAdded?: number;
+  qualifiedFrom?: 'gateway' | 'cache' | 'store';
+  /** Model ms from start to result. */
+  ms: number;
+  error?: { code: string; message: string };
+  candidates?: Candidate[];
+}
+
+export interface CollectOutcome {
+  runId: number;
+  status: Exclude<RunStatus, 'running'>;
+  results: SymbolResult[];
+  ms: number;
+}
+
+export type CollectorState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+export interface CollectorHealth {
+  state: CollectorState;
+  clientId: number | null;
+  address: string;
+  strategy: StrategyName;
+  connectionsOpened: number;
+  openConnections: number;
+  reconnects: number;
+  lastError: { code: string; message: string } | null;
+}
+
+export const DEFAULT_DEADLINE_MS = 60_000;
+
+/** Open the store and wire the strategy. Fails (StoreError naming the file) before touching the gateway. */
+export async function createCollector(opts: CollectorOptions = {}): Promise<Collector> {
+  const strategy = opts.strategy ?? 'pooled';
+  if (!isStrategyName(strategy)) throw new InvalidInput('strategy', `unknown strategy "${String(strategy)}"; choose one of ${STRATEGY_NAMES.join(', ')}`);
+  const dataDir = opts.dataDir ?? './data';
+  const dbPath = opts.dbPath ?? path.join(dataDir, 'ibkr-harness.db');
+  // Only the default location is created for the user; an explicit --db must point somewhere real.
+  if (opts.dbPath === undefined) mkdirSync(dataDir, { recursive: true });
+  const store = openStore(dbPath);
+  return new Collector({ ...opts, strategy, dataDir, dbPath }, store);
+}
+
+export class Collector {
+  readonly strategyName: StrategyName;
+  readonly dbPath: string;
+  readonly clock: Clock;
+  readonly store: CollectorStore;
+  private readonly connector: ObservedConnector;
+  private readonly strategy: ConnectionStrategy;
+  private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log };
+  private readonly shared = new Map<string, CollectorClient>();
+  private readonly closing = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed: Promise<void> | undefined;
+
+  constructor(opts: CollectorOptions & { strategy: StrategyName; dataDir: string; dbPath: string }, store: CollectorStore) {
+    this.clock = opts.clock ?? new RealClock();
+    this.strategyName = opts.strategy;
+    this.dbPath = opts.dbPath;
+    this.store = store;
+    // Every call in flight listens for the close; hundreds at once under load is normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
+    this.o = { process: opts.process ?? 'collector', role: opts.role ?? 'worker', deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS, log: opts.log ?? silentLog };
+    const inner = opts.connector ?? new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock });
+    this.connector = new ObservedConnector(inner);
+    const deadline = this.o.deadlineMs;
+    this.strategy = createStrategy(this.strategyName, {
+      process: this.o.process,
+      connector: this.connector,
+      clock: this.clock,
+      rng: new Rng(opts.seed ?? randomInt(0, 2 ** 31 - 1)),
+      log: this.o.log,
+      recorder: opts.recorder ?? noRecorder,
+      store,
+      leaseStore: opts.leaseStore ?? new FileLeaseStore({ dir: defaultLeaseDir(opts.dataDir), clock: this.clock }),
+      // No single handshake may outlive the caller's deadline.
+      options: { connectTimeoutMs: Math.min(10_000, deadline), qualifyDeadlineMs: deadline, ...opts.options },
+    });
+  }
+
+  get address(): string {
+    return this.connector.address;
+  }
+
+  /** Connection events (connects, failures, losses), for metrics. */
+  onConnectionEvent(listener: (e: ConnectionEvent) => void): () => void {
+    return this.connector.onEvent(listener);
+  }
+
+  async qualify(spec: string | ContractSpec, opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<QualifyResult> {
+    const s = toSymbolSpec(spec, 'symbol');
+    const deadlineMs = opts.deadlineMs ?? this.o.deadlineMs;
+    return this.track(async () => {
+      const { client, done } = this.client(`${this.o.process}/qualify`);
+      const signal = this.linked(opts.signal);
+      try {
+        return await waitBounded(client.qualify(contractOf(s), { deadlineMs, signal: signal.signal }), this.clock, deadlineMs, signal.signal, `qualification of ${s.label}`, () => new RequestTimeout(`qualification of ${s.label}`, deadlineMs));
+      } catch (err) {
+        signal.dispose(true);
+        throw this.explain(err, opts.signal);
+      } finally {
+        signal.dispose();
+        await done();
+      }
+    });
+  }
+
+  /** Qualify and collect every symbol concurrently; one symbol's failure never stops the others. */
+  async collect(req: CollectRequest, opts: { signal?: AbortSignal } = {}): Promise<CollectOutcome> {
+    const specs = typeof req.symbols === 'string' ? parseSymbolList(req.symbols, 'symbols') : req.symbols.map((s, i) => toSymbolSpec(s, `symbols[${i}]`));
+    if (specs.length === 0) throw new InvalidInput('symbols', 'must not be empty');
+    const hist = { ...validateHistorySpec(req), useRTH: req.useRTH ?? true };
+    const deadlineMs = req.deadlineMs ?? this.o.deadlineMs;
+    if (!(deadlineMs > 0)) throw new InvalidInput('deadlineMs', `must be a positive number of ms, got ${deadlineMs}`);
+    return this.track(async () => {
+      const started = this.clock.now();
+      const runId = this.store.startRun({ strategy: this.strategyName, symbols: specs.map((s) => s.label), startedAt: started });
+      const results = new Array<SymbolResult>(specs.length);
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < specs.length; i = next++) results[i] = await this.collectOne(specs[i]!, hist, deadlineMs, opts.signal);
+      };
+      const width = Math.max(1, Math.min(req.concurrency ?? specs.length, specs.length));
+      await Promise.all(Array.from({ length: width }, worker));
+      const okCount = results.filter((r) => r.status === 'ok').length;
+      const status: CollectOutcome['status'] = opts.signal?.aborted || this.closing.signal.aborted ? 'aborted' : okCount === results.length ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
+      const errors = results.filter((r) => r.error).map((r) => ({ symbol: r.symbol, code: r.error!.code, message: r.error!.message }));
+      this.store.finishRun(runId, { status, endedAt: this.clock.now(), errors });
+      return { runId, status, results, ms: Math.round(this.clock.now() - started) };
+    });
+  }
+
+  health(): CollectorHealth {
+    const c = this.connector;
+    const state: CollectorState = this.closed ? 'closed' : c.openCount > 0 ? 'connected' : c.connecting > 0 ? 'connecting' : c.lastFailure ? 'disconnected' : 'idle';
+    const last = c.lastFailure;
+    return {
+      state,
+      clientId: c.currentClientId ?? null,
+      address: this.address,
+      strategy: this.strategyName,
+      connectionsOpened: this.strategy.connectionsOpened,
+      openConnections: c.openCount,
+      reconnects: c.reconnects,
+      lastError: last ? { code: last instanceof CollectorError ? last.code : 'ERROR', message: last.message } : null,
+    };
+  }
+
+  /** Abort what is in flight, disconnect, release the client-id leases, close the database. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing.abort(new Aborted('collector', 'the collector is closing'));
+      await Promise.allSettled([...this.inFlight]);
+      await this.strategy.close();
+      this.store.close();
+    })();
+    return this.closed;
+  }
+
+  private async collectOne(spec: SymbolSpec, hist: { duration: string; barSize: string; whatToShow: string; useRTH: boolean }, deadlineMs: number, outer?: AbortSignal): Promise<SymbolResult> {
+    const started = this.clock.now();
+    const signal = this.linked(outer);
+    const { client, done } = this.client(`${this.o.process}/${spec.label}`);
+    const base = { symbol: spec.label };
+    const work = async (): Promise<SymbolResult> => {
+      const q = await client.qualify(contractOf(spec), { deadlineMs, signal: signal.signal });
+      const ms = () => Math.round(this.clock.now() - started);
+      if (q.kind === 'unknown') return { ...base, status: 'unknown', ms: ms(), error: errorOf(new NoSecurityDefinition(spec.symbol, spec.label)) };
+      if (q.kind === 'ambiguous') {
+        const candidates = q.candidates.map(candidateOf);
+        const hint = `; add a currency or primary exchange, e.g. ${candidates.map((c) => formatSymbol({ symbol: spec.symbol, currency: c.currency, primaryExchange: candidates.filter((o) => o.currency === c.currency).length > 1 ? c.primaryExchange : undefined })).join(' or ')}`;
+        const err = new AmbiguousContract(spec.label, candidates);
+        return { ...base, status: 'ambiguous', ms: ms(), candidates, error: { code: err.code, message: err.message + hint } };
+      }
+      const c = q.contract;
+      const h = await client.collectHistory(c, hist, signal.signal);
+      return { ...base, status: 'ok', conId: c.conId, exchange: c.exchange, primaryExchange: c.primaryExchange, currency: c.currency, barsStored: h.stored, barsAdded: h.added, qualifiedFrom: q.source, ms: ms() };
+    };
+    try {
+      const what = `collection of ${spec.label}`;
+      return await waitBounded(work(), this.clock, deadlineMs, signal.signal, what, () => new DeadlineExceeded(what, deadlineMs, 1, undefined));
+    } catch (err) {
+      signal.dispose(true);
+      const e = this.explain(err, outer);
+      this.o.log.warn({ symbol: spec.label, err: describeError(e) }, `${spec.label} failed: ${describeError(e)}`);
+      return { ...base, status: 'failed', ms: Math.round(this.clock.now() - started), error: errorOf(e) };
+    } finally {
+      signal.dispose();
+      await done();
+    }
+  }
+
+  /** Shared-session strategies hand out interchangeable clients: keep one per actor instead of one per call. */
+  private client(actor: string): { client: CollectorClient; done: () => Promise<void> } {
+    if (this.closed) throw new NotConnected('use a closed collector');
+    if (this.strategyName === 'pooled' || this.strategyName === 'singleton') {
+      let c = this.shared.get(actor);
+      if (!c) this.shared.set(actor, (c = this.strategy.client({ actor, role: this.o.role })));
+      return { client: c, done: async () => {} };
+    }
+    const c = this.strategy.client({ actor, role: this.o.role });
+    return { client: c, done: () => c.close().catch(() => {}) };
+  }
+
+  /**
+   * A timeout while no connection is open says little; the last connect failure (unreachable,
+   * handshake timeout, ids exhausted) says what is wrong and names the gateway.
+   */
+  private explain(err: unknown, outer?: AbortSignal): unknown {
+    if (outer?.aborted) return err;
+    const vague = err instanceof RequestTimeout || err instanceof DeadlineExceeded || err instanceof NotConnected || err instanceof Aborted;
+    const last = this.connector.lastFailure;
+    return vague && last && this.connector.openCount === 0 ? last : err;
+  }
+
+  /**
+   * A signal that aborts with the caller's or when the collector closes. dispose(true) also aborts
+   * it: work we gave up on (deadline) stops waiting for pacing slots and connections.
+   */
+  private linked(outer?: AbortSignal): { signal: AbortSignal; dispose(abandon?: boolean): void } {
+    const ctl = new AbortController();
+    const sources = [this.closing.signal, ...(outer ? [outer] : [])];
+    const onAbort = (e: Event) => ctl.abort((e.target as AbortSignal).reason);
+    for (const s of sources) {
+      if (s.aborted) ctl.abort(s.reason);
+      else s.addEventListener('abort', onAbort, { once: true });
+    }
+    return {
+      signal: ctl.signal,
+      dispose: (abandon = false) => {
+        for (const s of sources) s.removeEventListener('abort', onAbort);
+        if (abandon) ctl.abort(new Aborted('work past its deadline'));
+      },
+    };
+  }
+
+  private track<T>(op: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new NotConnected('use a closed collector'));
+    const p = op();
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => {});
+    return p;
+  }
+}
+
+function toSymbolSpec(item: string | ContractSpec | SymbolSpec, field: string): SymbolSpec {
+  if (typeof item === 'string') return parseSymbol(item, field);
+  if (typeof item?.symbol !== 'string' || item.symbol.trim() === '') throw new InvalidInput(`${field}.symbol`, 'is required');
+  return 'label' in item && typeof item.label === 'string' ? item : { ...item, label: formatSymbol(item) };
+}
+
+function contractOf(s: SymbolSpec): ContractSpec {
+  const { label: _label, ...spec } = s;
+  return spec;
+}
+
+function candidateOf(c: ContractInfo): Candidate {
+  return { conId: c.conId, symbol: c.symbol, exchange: c.exchange, primaryExchange: c.primaryExchange, currency: c.currency, localSymbol: c.localSymbol, longName: c.longName };
+}
+
+export function errorOf(err: unknown): { code: string; message: string } {
+  if (err instanceof CollectorError) return { code: err.code, message: err.message };
+  return { code: 'ERROR', message: describeError(err) };
+}
+
+export type { ConnectionEvent, GatewayConnection };

@@ -1,0 +1,214 @@
+/**
+ * The incident's "UI plus workers" front as one small HTTP service: every page and task calls it
+ * instead of opening its own gateway connection, so the whole host uses one leased client id, one
+ * qualification queue and one cache. Answers are typed: "ambiguous" and "unknown" are results
+ * (200), bad input is 400 naming the field, gateway trouble is 502 (unreachable, lost) or 504
+ * (no answer in time) — never a bare "timeout".
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../../common/clock.ts';
+import { silentLog, type Log } from '../../common/log.ts';
+import { createCollector, errorOf, type Collector, type CollectOutcome } from '../collector.ts';
+import { CollectorError, describeError } from '../errors.ts';
+import type { StrategyName } from '../strategies/index.ts';
+import { InvalidInput, parseSymbolItems, symbolFromObject } from '../symbols.ts';
+import { ServeMetrics } from './metrics.ts';
+
+export interface ServeOptions {
+  /** HTTP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  host?: string;
+  gatewayHost?: string;
+  gatewayPort?: number;
+  strategy?: StrategyName;
+  dbPath?: string;
+  dataDir?: string;
+  role?: 'ui' | 'worker';
+  clock?: Clock;
+  seed?: number;
+  /** Default per-request deadline, model ms (a body may ask for less or more, up to 10 min). */
+  deadlineMs?: number;
+  log?: Log;
+  /** Serve this collector instead of creating one; it is then left open on close(). */
+  collector?: Collector;
+  /** Node/process metrics (event-loop lag, heap) on /metrics. Default true. */
+  defaultMetrics?: boolean;
+}
+
+export interface ServeHandle {
+  port: number;
+  host: string;
+  url: string;
+  collector: Collector;
+  close(): Promise<void>;
+}
+
+const MAX_DEADLINE_MS = 600_000;
+const GATEWAY_TIMEOUT = new Set(['REQUEST_TIMEOUT', 'DEADLINE_EXCEEDED', 'HANDSHAKE_TIMEOUT']);
+const GATEWAY_TROUBLE = new Set(['GATEWAY_UNREACHABLE', 'CONNECTION_LOST', 'CONNECTION_DROPPED', 'NOT_CONNECTED', 'CLIENT_ID_IN_USE', 'CLIENT_IDS_EXHAUSTED']);
+
+/** HTTP status for a failure: the client's fault (4xx), the gateway's (502/504), or ours (500). */
+export function httpStatusOf(err: unknown): number {
+  if (err instanceof InvalidInput) return 400;
+  const code = err instanceof CollectorError ? err.code : '';
+  if (GATEWAY_TIMEOUT.has(code)) return 504;
+  if (GATEWAY_TROUBLE.has(code)) return 502;
+  if (code === 'PACING_VIOLATION' || code === 'ABORTED') return 503;
+  const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
+export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> {
+  const log = opts.log ?? silentLog;
+  const owned = !opts.collector;
+  const collector =
+    opts.collector ??
+    (await createCollector({
+      host: opts.gatewayHost ?? '127.0.0.1',
+      port: opts.gatewayPort ?? 4002,
+      strategy: opts.strategy ?? 'pooled',
+      process: 'serve',
+      role: opts.role ?? 'worker',
+      log,
+      ...(opts.dbPath !== undefined ? { dbPath: opts.dbPath } : {}),
+      ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    }));
+  const metrics = new ServeMetrics(collector, { defaultMetrics: opts.defaultMetrics ?? true });
+  const app = buildApp(collector, metrics, log);
+  try {
+    await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
+  } catch (err) {
+    metrics.dispose();
+    if (owned) await collector.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8080);
+  const host = opts.host ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    host,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    collector,
+    close: () =>
+      (closing ??= (async () => {
+        // Stop accepting first; closing the collector then aborts what is in flight, so pending
+        // requests answer 503 at once instead of holding shutdown for their whole deadline.
+        const stopped = app.close();
+        if (owned) await collector.close();
+        await stopped;
+        metrics.dispose();
+      })()),
+  };
+}
+
+function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): FastifyInstance {
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle' });
+
+  app.setErrorHandler((err, _req, reply) => {
+    const status = httpStatusOf(err);
+    if (status >= 500) log.error({ err: describeError(err) }, 'request failed');
+    const code = codeOf(err);
+    metrics.errors.inc({ code });
+    void reply.code(status).send({ error: err instanceof Error ? err.message : String(err), code });
+  });
+  app.setNotFoundHandler((req, reply) => void reply.code(404).send({ error: `no route ${req.method} ${req.url}` }));
+
+  app.post('/qualify', async (req, reply) => {
+    const started = performance.now();
+    let result = 'error';
+    try {
+      const body = objectBody(req.body);
+      const deadlineMs = deadlineOf(body);
+      const { deadlineMs: _d, ...rest } = body;
+      const spec = symbolFromObject(rest);
+      const r = await collector.qualify(spec, deadlineMs === undefined ? {} : { deadlineMs });
+      result = r.kind;
+      metrics.recordQualify(result, (performance.now() - started) / 1000);
+      return { symbol: spec.label, ...r };
+    } catch (err) {
+      if (result === 'error') metrics.recordQualify(err instanceof InvalidInput ? 'invalid' : 'error', (performance.now() - started) / 1000);
+      return sendError(reply, err, metrics);
+    }
+  });
+
+  app.post('/collect', async (req, reply) => {
+    let out: CollectOutcome;
+    try {
+      const body = objectBody(req.body);
+      for (const key of Object.keys(body)) {
+        if (!['symbols', 'duration', 'barSize', 'whatToShow', 'useRTH', 'deadlineMs'].includes(key)) throw new InvalidInput(key, 'unknown field (expected symbols, duration, barSize, whatToShow, useRTH, deadlineMs)');
+      }
+      const symbols = parseSymbolItems(body.symbols, 'symbols');
+      for (const key of ['duration', 'barSize'] as const) if (typeof body[key] !== 'string') throw new InvalidInput(key, body[key] === undefined ? 'is required' : 'must be a string');
+      if (body.whatToShow !== undefined && typeof body.whatToShow !== 'string') throw new InvalidInput('whatToShow', 'must be a string');
+      if (body.useRTH !== undefined && typeof body.useRTH !== 'boolean') throw new InvalidInput('useRTH', 'must be true or false');
+      const deadlineMs = deadlineOf(body);
+      out = await collector.collect({
+        symbols,
+        duration: body.duration as string,
+        barSize: body.barSize as string,
+        ...(body.whatToShow !== undefined ? { whatToShow: body.whatToShow as string } : {}),
+        ...(body.useRTH !== undefined ? { useRTH: body.useRTH as boolean } : {}),
+        ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+      });
+    } catch (err) {
+      metrics.collectRequests.inc({ status: err instanceof InvalidInput ? 'invalid' : 'error' });
+      return sendError(reply, err, metrics);
+    }
+    metrics.recordCollect(out);
+    // Nothing collected and every failure the gateway's: the request as a whole failed upstream.
+    const failures = out.results.filter((r) => r.status === 'failed');
+    const upstream = out.results.every((r) => r.status === 'failed') ? failures.map((r) => statusOfCode(r.error!.code)).find((s) => s === 502 || s === 504) : undefined;
+    if (upstream) return reply.code(upstream).send({ error: failures[0]!.error!.message, code: failures[0]!.error!.code, ...out });
+    return out;
+  });
+
+  app.get('/health', async (_req, reply) => {
+    const h = collector.health();
+    // Readiness: lazily idle is fine; a gateway we cannot reach is not.
+    const ok = h.state !== 'disconnected' && h.state !== 'closed';
+    return reply.code(ok ? 200 : 503).send({ ok, ...h });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+
+  return app;
+}
+
+function sendError(reply: FastifyReply, err: unknown, metrics: ServeMetrics): FastifyReply {
+  const code = codeOf(err);
+  metrics.errors.inc({ code });
+  return reply.code(httpStatusOf(err)).send({ error: errorOf(err).message, code });
+}
+
+/** Our codes, or Fastify's own (FST_ERR_CTP_INVALID_JSON_BODY, ...) for errors raised before a handler. */
+function codeOf(err: unknown): string {
+  if (err instanceof CollectorError) return err.code;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'ERROR';
+}
+
+function statusOfCode(code: string): number {
+  return GATEWAY_TIMEOUT.has(code) ? 504 : GATEWAY_TROUBLE.has(code) ? 502 : 200;
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body', 'must be a JSON object (Content-Type: application/json)');
+  return body as Record<string, unknown>;
+}
+
+function deadlineOf(body: Record<string, unknown>): number | undefined {
+  const d = body.deadlineMs;
+  if (d === undefined) return undefined;
+  if (typeof d !== 'number' || !(d > 0) || d > MAX_DEADLINE_MS) throw new InvalidInput('deadlineMs', `must be a number of ms between 1 and ${MAX_DEADLINE_MS}`);
+  return d;
+}

@@ -1,0 +1,82 @@
+/**
+ * What must hold for a correct collector on any workload, checked on a recorded run and the
+ * store it wrote to. Each check returns the first violation found, or undefined.
+ */
+import { normalizeBarTime, type CollectorStore } from '../../collector/store/index.ts';
+import { expectThat } from '../expect.ts';
+import { RunView, type RunRecord } from '../view.ts';
+import { QUALIFY_DEADLINE_MS } from './workload.ts';
+
+export type Invariant = (record: RunRecord, store: CollectorStore) => string | undefined;
+
+export const noClientIdClash: Invariant = (r) => {
+  const n = new RunView(r).gatewayErrors(326).length;
+  return n ? `${n} connection(s) refused with 326` : undefined;
+};
+
+export const oneConnectionPerProcess: Invariant = (r) => {
+  const v = expectThat.atMostOneConnectionPerProcess().check(new RunView(r));
+  return v === true ? undefined : v;
+};
+
+export const qualifyEndsByDeadline: Invariant = (r) => {
+  for (const c of new RunView(r).qualifications()) {
+    if (!c.end) return `${c.invoke.actor}: qualify ${String(c.invoke.args?.symbol)} never ended`;
+    if (c.ms! > QUALIFY_DEADLINE_MS + 1) return `${c.invoke.actor}: qualify ${String(c.invoke.args?.symbol)} ended after ${c.ms} ms (deadline ${QUALIFY_DEADLINE_MS})`;
+    if (c.end.type === 'fail' && !c.end.error?.code) return `${c.invoke.actor}: qualify failed with an untyped error: ${c.end.error?.message}`;
+  }
+  return undefined;
+};
+
+export const noPacingViolation: Invariant = (r) => {
+  const n = new RunView(r).gatewayErrors(162).filter((e) => /pacing violation/i.test(String(e.message.message))).length;
+  return n ? `${n} pacing violation(s) (162)` : undefined;
+};
+
+/**
+ * Every bar the gateway served is stored, with the values it was last served with, and nothing
+ * else is stored: nothing lost, nothing duplicated, nothing invented.
+ */
+export const storedBarsMatchServed: Invariant = (r, store) => {
+  const requests = new Map<string, { conId: number; barSize: string; whatToShow: string }>();
+  const served = new Map<string, Map<number, number>>(); // series → time → close
+  for (const e of r.journal) {
+    const key = `${e.sessionId}/${String(e.message.reqId)}`;
+    if (e.dir === 'in' && e.message.type === 'REQ_HISTORICAL_DATA') {
+      requests.set(key, { conId: Number(e.message.conId), barSize: String(e.message.barSize), whatToShow: String(e.message.whatToShow) });
+    } else if (e.dir === 'out' && e.message.type === 'HISTORICAL_DATA') {
+      const req = requests.get(key);
+      if (!req) continue;
+      const series = `${req.conId}|${req.barSize}|${req.whatToShow}`;
+      if (!served.has(series)) served.set(series, new Map());
+      for (const b of e.message.bars as Array<{ date: string; close: number }>) served.get(series)!.set(normalizeBarTime(b.date), b.close);
+    }
+  }
+  for (const [series, bars] of served) {
+    const [conId, barSize, whatToShow] = series.split('|');
+    const stored = new Map(store.getBars(Number(conId), barSize!, whatToShow!).map((b) => [b.time, b.close]));
+    for (const [time, close] of bars) {
+      if (!stored.has(time)) return `${series}: bar ${time} was served but not stored`;
+      if (stored.get(time) !== close) return `${series}: bar ${time} stored with close ${stored.get(time)}, served ${close}`;
+    }
+    if (stored.size !== bars.size) return `${series}: ${stored.size} bars stored, ${bars.size} served`;
+  }
+  return undefined;
+};
+
+export const ALL_INVARIANTS: Record<string, Invariant> = {
+  'no 326': noClientIdClash,
+  'at most one connection per process': oneConnectionPerProcess,
+  'every qualify ends (ok or typed error) by its deadline': qualifyEndsByDeadline,
+  'no pacing violation (162)': noPacingViolation,
+  'stored bars match the bars served': storedBarsMatchServed,
+};
+
+/** The first broken invariant, as "name: detail", or undefined when all hold. */
+export function firstViolation(record: RunRecord, store: CollectorStore, names = Object.keys(ALL_INVARIANTS)): string | undefined {
+  for (const name of names) {
+    const v = ALL_INVARIANTS[name]!(record, store);
+    if (v) return `${name}: ${v}`;
+  }
+  return undefined;
+}
