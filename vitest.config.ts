@@ -31,6 +31,17 @@ export default defineConfig({
         },
       },
       {
+        // Read-only checks against a real paper gateway (or, in CI, a simulator on a port).
+        test: {
+          name: 'live',
+          include: ['**/*.live.test.ts'],
+          exclude: common,
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'properties',
           include: ['**/*.property.test.ts'],

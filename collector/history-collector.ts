@@ -114,6 +114,12 @@ export class HistoryCollector {
         const last = store.lastHistoryFetch(contract.conId, spec.barSize, whatToShow, useRTH);
         const duration = last ? this.durationSinceLastBar(contract, spec.barSize, whatToShow, spec.duration, clock.now()) : spec.duration;
         const req = pacedRequestFor({ conId: contract.conId, exchange: contract.exchange || 'SMART', endDateTime: '', durationStr: duration, barSize: spec.barSize, whatToShow, useRTH });
+        // Connect before taking a pacing slot: the scheduler counts a request from the moment it
+        // grants the slot, so the request must go out right then, not after a (re)connection.
+        const ready = await this.o.session.connection(signal).then(
+          (conn) => ({ conn }),
+          (error: unknown) => ({ error }),
+        );
         const release = await this.o.pacing.acquire(req, signal);
         // While this request waited for its pacing slot another process may have fetched the series.
         if (freshEnough()) {
@@ -122,7 +128,10 @@ export class HistoryCollector {
         }
         let bars: RawBar[];
         try {
-          const conn = await this.o.session.connection(signal);
+          if ('error' in ready) throw ready.error;
+          // The link died while we waited for the slot: start over (a new slot, on the new link).
+          if (!ready.conn.isOpen) throw new NotConnected('send a historical-data request');
+          const conn = ready.conn;
           requests++;
           bars = await conn.historicalData({ contract, endDateTime: '', duration, barSize: spec.barSize, whatToShow, useRTH }).result;
         } catch (err) {

@@ -33,6 +33,8 @@ export interface QualifierOptions {
   slowThresholdMs?: number;
   /** A caller's default deadline. Default 60 s. */
   deadlineMs?: number;
+  /** How long "unknown" and "ambiguous" answers are reused. Default 60 s. */
+  negativeTtlMs?: number;
   log?: Log;
   recorder?: Recorder;
   context?: OpContext;
@@ -47,6 +49,8 @@ export class Qualifier {
   private readonly queue: PQueue;
   private readonly flights = new Map<string, Flight>();
   private readonly memory = new Map<string, { contract: ContractInfo; expiresAt: number }>();
+  /** Unknown and ambiguous answers, kept briefly so a burst of callers does not re-ask. */
+  private readonly negative = new Map<string, { result: Extract<QualifyResult, { kind: 'unknown' | 'ambiguous' }>; expiresAt: number }>();
   private readonly o: Required<Omit<QualifierOptions, 'store'>> & Pick<QualifierOptions, 'store'>;
   /** Requests actually sent to the gateway (re-sends after a lost connection included). */
   requestsSent = 0;
@@ -57,6 +61,7 @@ export class Qualifier {
       concurrency: 1,
       slowThresholdMs: 5_000,
       deadlineMs: 60_000,
+      negativeTtlMs: 60_000,
       log: silentLog,
       recorder: noRecorder,
       context: { actor: 'collector' },
@@ -75,6 +80,12 @@ export class Qualifier {
     const started = clock.now();
     const key = qualificationKey(spec);
     const op = this.o.recorder.invoke(opts.context ?? this.o.context, 'qualify', { symbol: spec.symbol, currency: spec.currency ?? '', key });
+    const known = this.negative.get(key);
+    if (known && known.expiresAt > started) {
+      // Asking again within the TTL would get the same "no such contract" / "several" answer.
+      op.ok({ kind: known.result.kind, source: 'cache', ms: 0 });
+      return { ...known.result, ms: 0 };
+    }
     const cached = this.fromCache(key, started);
     if (cached) {
       const r: QualifyResult = { kind: 'qualified', contract: cached.contract, source: cached.source, ms: 0 };
@@ -96,7 +107,8 @@ export class Qualifier {
       if (err instanceof RequestTimeout) {
         // The request stays at the gateway and its answer will still be cached; the outcome of
         // this call is unknown rather than failed.
-        this.o.log.warn({ symbol: spec.symbol, ms }, `${err.message}; the request stays pending at the gateway (gateway may be throttling)`);
+        const why = this.o.session.state === 'connected' ? 'the request stays pending at the gateway (gateway may be throttling)' : `the gateway connection is ${this.o.session.state}`;
+        this.o.log.warn({ symbol: spec.symbol, ms }, `${err.message}; ${why}`);
         op.info(err);
         throw err;
       }
@@ -135,7 +147,7 @@ export class Qualifier {
       longName: stored.longName ?? '',
       timeZoneId: '',
     };
-    this.memory.set(key, { contract, expiresAt: now + this.o.cacheTtlMs });
+    setBounded(this.memory, key, { contract, expiresAt: now + this.o.cacheTtlMs });
     return { contract, source: 'store' };
   }
 
@@ -165,6 +177,7 @@ export class Qualifier {
       (matches) => {
         this.flights.delete(key);
         const r = interpret(spec, matches, 0);
+        if (r.kind === 'ambiguous') setBounded(this.negative, key, { result: r, expiresAt: clock.now() + this.o.negativeTtlMs });
         if (r.kind !== 'qualified') return;
         try {
           this.remember(key, r.contract);
@@ -174,14 +187,17 @@ export class Qualifier {
           this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'could not cache a qualified contract');
         }
       },
-      () => this.flights.delete(key),
+      (err: unknown) => {
+        this.flights.delete(key);
+        if (err instanceof NoSecurityDefinition) setBounded(this.negative, key, { result: { kind: 'unknown', ms: 0 }, expiresAt: clock.now() + this.o.negativeTtlMs });
+      },
     );
     return flight;
   }
 
   private remember(key: string, contract: ContractInfo): void {
     const now = this.o.clock.now();
-    this.memory.set(key, { contract, expiresAt: now + this.o.cacheTtlMs });
+    setBounded(this.memory, key, { contract, expiresAt: now + this.o.cacheTtlMs });
     this.o.store?.putQualification(
       key,
       {
@@ -214,4 +230,13 @@ export function interpret(spec: ContractSpec, matches: readonly ContractInfo[], 
   const distinct = [...byConId.values()];
   if (distinct.length === 1) return { kind: 'qualified', contract: distinct[0]!, source: 'gateway', ms };
   return { kind: 'ambiguous', candidates: distinct, ms };
+}
+
+/** Caches keyed by what callers ask for must not grow without bound (a service sees any input). */
+const MAX_CACHED = 10_000;
+
+function setBounded<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  if (map.size >= MAX_CACHED) map.delete(map.keys().next().value as K);
+  map.set(key, value);
 }

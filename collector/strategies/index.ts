@@ -46,6 +46,8 @@ abstract class StrategyBase implements ConnectionStrategy {
   abstract readonly name: StrategyName;
   protected readonly sessions = new Set<GatewaySession>();
   protected readonly clients = new Set<CollectorClient>();
+  /** Connections made by sessions already closed and forgotten (a long-running `serve` makes many). */
+  private retiredConnections = 0;
 
   constructor(protected readonly deps: StrategyDeps) {}
 
@@ -54,7 +56,7 @@ abstract class StrategyBase implements ConnectionStrategy {
   }
 
   get connectionsOpened(): number {
-    let n = 0;
+    let n = this.retiredConnections;
     for (const s of this.sessions) n += s.connectCount;
     return n;
   }
@@ -80,6 +82,7 @@ abstract class StrategyBase implements ConnectionStrategy {
       context: { actor, process: d.process, strategy: this.name },
       ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
       ...(o.idGraceMs !== undefined ? { idGraceMs: o.idGraceMs } : {}),
+      ...(o.maxWaitMs !== undefined ? { maxWaitMs: o.maxWaitMs } : {}),
       // The incident's designs connect once per call and give up on a 326; they never reconnect.
       ...(legacy ? { reconnect: false, maxConnectAttempts: 1, onClientIdInUse: 'fail' as const } : {}),
       ...(!legacy && o.watchdog ? { watchdog: o.watchdog } : {}),
@@ -88,8 +91,15 @@ abstract class StrategyBase implements ConnectionStrategy {
     return s;
   }
 
-  protected track<C extends CollectorClient>(client: C): C {
+  /** Keep the client until it closes; with `ownSession`, its session goes with it. */
+  protected track<C extends CollectorClient>(client: C, ownSession?: GatewaySession): C {
     this.clients.add(client);
+    const close = client.close.bind(client);
+    client.close = async () => {
+      await close();
+      this.clients.delete(client);
+      if (ownSession && this.sessions.delete(ownSession)) this.retiredConnections += ownSession.connectCount;
+    };
     return client;
   }
 }
@@ -112,7 +122,7 @@ class PerCallerStrategy extends StrategyBase {
   client(actor: ActorSpec): CollectorClient {
     const ids = actor.clientId === undefined ? this.ids : new RandomIdStrategy({ any: { fixed: actor.clientId } }, this.deps.rng, this.deps.connector.address);
     const session = this.session(actor.actor, ids, 'any', true);
-    return this.track(new DirectClient(session, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: this.mode, ownsSession: true }));
+    return this.track(new DirectClient(session, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: this.mode, ownsSession: true }), session);
   }
 }
 

@@ -48,6 +48,8 @@ export interface StrategyOptions {
   qualifyDeadlineMs?: number;
   /** How long an id is left alone after a 326. */
   idGraceMs?: number;
+  /** How long a request waits for the session to (re)connect before NotConnected. */
+  maxWaitMs?: number;
   /** Liveness probing for the pooled session (zombie detection). */
   watchdog?: { intervalMs: number; timeoutMs: number };
   /** Escalating timeouts of the legacy wrapper, model ms. */
