@@ -157,14 +157,7 @@ export class VirtualClock implements Clock {
   /** Fire every timer due within the next `ms`, letting promise jobs run between timers. */
   async advance(ms: number): Promise<void> {
     const until = this.current + ms;
-    await settle();
-    for (;;) {
-      const next = this.popDue(until);
-      if (!next) break;
-      this.current = next.at;
-      next.fn();
-      await settle();
-    }
+    await this.runUntil(() => false, ms);
     this.current = until;
   }
 
@@ -173,15 +166,7 @@ export class VirtualClock implements Clock {
    * periodic timers). Returns the model time reached.
    */
   async runUntilIdle(limitMs = 24 * 3600_000): Promise<number> {
-    const until = this.current + limitMs;
-    await settle();
-    for (;;) {
-      const next = this.popDue(until);
-      if (!next) break;
-      this.current = next.at;
-      next.fn();
-      await settle();
-    }
+    await this.runUntil(() => false, limitMs);
     return this.current;
   }
 

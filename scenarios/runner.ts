@@ -252,9 +252,13 @@ async function waitForActors(actors: Array<Promise<void>>, clock: Clock, maxMode
     return;
   }
   const ticker = setInterval(progress, 250);
+  // The cut-off timer is cancelled when the actors finish first, or it would hold the process
+  // open for the rest of maxModelMs after the last run.
+  const cutOff = new AbortController();
   try {
-    await Promise.race([all, clock.sleep(maxModelMs)]);
+    await Promise.race([all, clock.sleep(maxModelMs, cutOff.signal).catch(() => {})]);
   } finally {
+    cutOff.abort();
     clearInterval(ticker);
   }
 }

@@ -8,9 +8,9 @@ import type { Clock } from '../../common/clock.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { InProcessConnection } from '../../simulator/server/in-process.ts';
-import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, RequestsLost, HandshakeTimeout, NotConnected } from '../errors.ts';
-import { describeSpec, type ConnectOptions, type ContractInfo, type ContractSpec, type GatewayConnection, type GatewayConnector, type HistoryQuery, type PendingRequest, type RawBar } from '../gateway-client.ts';
-import { isConnectionNotice, RequestBook, settleWithError } from './request-book.ts';
+import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
+import type { ConnectOptions, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery } from '../gateway-client.ts';
+import { BaseConnection } from './base-connection.ts';
 
 export interface ModelConnectorOptions {
   name?: string;
@@ -73,157 +73,93 @@ export class ModelConnector implements GatewayConnector {
   }
 }
 
-class ModelConnection implements GatewayConnection {
-  private readonly book = new RequestBook();
-  private nextReqId = 1;
-  private open = true;
-  private closingOnPurpose = false;
-  private readonly noticeListeners = new Set<(code: number, message: string) => void>();
-  private readonly unheardNotices: Array<[number, string]> = [];
-  private readonly closeListeners = new Set<(error?: Error) => void>();
-  private readonly details = new Map<number, ContractInfo[]>();
-  private readonly timeRequests: Array<{ resolve(t: number): void; reject(e: Error): void }> = [];
-
+class ModelConnection extends BaseConnection {
   constructor(
     private readonly conn: InProcessConnection,
-    readonly clientId: number,
-    readonly address: string,
+    clientId: number,
+    address: string,
     private readonly pacer: SendPacer,
   ) {
+    super(clientId, address);
     conn.onMessage((m) => this.onMessage(m));
-    conn.onClose(() => this.onClosed());
+    conn.onClose(() => this.closed());
   }
 
-  get isOpen(): boolean {
-    return this.open;
+  protected sendContractDetails(reqId: number, spec: ContractSpec): void {
+    this.paced({
+      type: 'REQ_CONTRACT_DATA',
+      reqId,
+      conId: spec.conId ?? 0,
+      symbol: spec.symbol,
+      secType: spec.secType ?? 'STK',
+      lastTradeDateOrContractMonth: '',
+      strike: 0,
+      right: '',
+      multiplier: '',
+      exchange: spec.exchange ?? 'SMART',
+      primaryExchange: spec.primaryExchange ?? '',
+      currency: spec.currency ?? '',
+      localSymbol: spec.localSymbol ?? '',
+      tradingClass: '',
+      includeExpired: false,
+      secIdType: '',
+      secId: '',
+      issuerId: '',
+    });
   }
 
-  contractDetails(spec: ContractSpec): PendingRequest<ContractInfo[]> {
-    const reqId = this.nextReqId++;
-    const result = this.book.add<ContractInfo[]>(reqId, { kind: 'contract', label: describeSpec(spec) });
-    this.details.set(reqId, []);
-    this.sendOrFail(reqId, 'request contract details', () =>
-      this.paced({
-        type: 'REQ_CONTRACT_DATA',
-        reqId,
-        conId: spec.conId ?? 0,
-        symbol: spec.symbol,
-        secType: spec.secType ?? 'STK',
-        lastTradeDateOrContractMonth: '',
-        strike: 0,
-        right: '',
-        multiplier: '',
-        exchange: spec.exchange ?? 'SMART',
-        primaryExchange: spec.primaryExchange ?? '',
-        currency: spec.currency ?? '',
-        localSymbol: spec.localSymbol ?? '',
-        tradingClass: '',
-        includeExpired: false,
-        secIdType: '',
-        secId: '',
-        issuerId: '',
-      }),
-    );
-    return { reqId, result };
+  protected sendHistoricalData(reqId: number, q: HistoryQuery): void {
+    this.paced({
+      type: 'REQ_HISTORICAL_DATA',
+      reqId,
+      conId: q.contract.conId,
+      symbol: q.contract.symbol,
+      secType: q.contract.secType,
+      lastTradeDateOrContractMonth: '',
+      strike: 0,
+      right: '',
+      multiplier: '',
+      exchange: q.contract.exchange || 'SMART',
+      primaryExchange: '',
+      currency: q.contract.currency,
+      localSymbol: '',
+      tradingClass: '',
+      includeExpired: false,
+      endDateTime: q.endDateTime,
+      barSize: q.barSize,
+      duration: q.duration,
+      useRTH: q.useRTH ? 1 : 0,
+      whatToShow: q.whatToShow,
+      formatDate: 2,
+      comboLegs: [],
+      keepUpToDate: false,
+      chartOptions: '',
+    });
   }
 
-  historicalData(q: HistoryQuery): PendingRequest<RawBar[]> {
-    const reqId = this.nextReqId++;
-    const result = this.book.add<RawBar[]>(reqId, { kind: 'history', label: `${q.contract.symbol} ${q.duration} of ${q.barSize}` });
-    this.sendOrFail(reqId, 'request historical data', () =>
-      this.paced({
-        type: 'REQ_HISTORICAL_DATA',
-        reqId,
-        conId: q.contract.conId,
-        symbol: q.contract.symbol,
-        secType: q.contract.secType,
-        lastTradeDateOrContractMonth: '',
-        strike: 0,
-        right: '',
-        multiplier: '',
-        exchange: q.contract.exchange || 'SMART',
-        primaryExchange: '',
-        currency: q.contract.currency,
-        localSymbol: '',
-        tradingClass: '',
-        includeExpired: false,
-        endDateTime: q.endDateTime,
-        barSize: q.barSize,
-        duration: q.duration,
-        useRTH: q.useRTH ? 1 : 0,
-        whatToShow: q.whatToShow,
-        formatDate: 2,
-        comboLegs: [],
-        keepUpToDate: false,
-        chartOptions: '',
-      }),
-    );
-    return { reqId, result };
+  protected sendCancelHistoricalData(reqId: number): void {
+    this.paced({ type: 'CANCEL_HISTORICAL_DATA', reqId });
   }
 
-  cancelHistoricalData(reqId: number): void {
-    if (this.open) this.paced({ type: 'CANCEL_HISTORICAL_DATA', reqId });
-    this.book.reject(reqId, new Aborted(`historical data request ${reqId}`));
+  protected sendCurrentTime(): void {
+    this.paced({ type: 'REQ_CURRENT_TIME' });
   }
 
-  currentTime(): PendingRequest<number> {
-    const result = new Promise<number>((resolve, reject) => this.timeRequests.push({ resolve, reject }));
-    if (this.open) this.paced({ type: 'REQ_CURRENT_TIME' });
-    else this.timeRequests.pop()?.reject(new NotConnected('request the current time'));
-    return { reqId: -1, result };
-  }
-
-  onNotice(listener: (code: number, message: string) => void): () => void {
-    this.noticeListeners.add(listener);
-    // Notices that arrived right after the handshake, before anyone subscribed (a 1100 sent
-    // with the login), are not lost.
-    for (const [code, message] of this.unheardNotices.splice(0)) listener(code, message);
-    return () => this.noticeListeners.delete(listener);
-  }
-
-  private notice(code: number, message: string): void {
-    // "Restored - data lost": whatever the gateway had in hand is gone, so end those requests
-    // now (retryably) instead of leaving them to wait for answers that will never come.
-    if (code === 1101) this.book.rejectAll(new RequestsLost(this.address));
-    if (this.noticeListeners.size === 0) this.unheardNotices.push([code, message]);
-    for (const l of this.noticeListeners) l(code, message);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
-  close(): void {
-    this.closeWith(true);
-  }
-
-  destroy(): void {
-    this.closeWith(false);
-  }
-
-  private closeWith(clean: boolean): void {
-    if (!this.open) return;
-    this.closingOnPurpose = true;
+  protected closeTransport(clean: boolean): void {
     this.conn.close(clean);
   }
 
   /** Send through the client-side rate limit; a message still waiting when the link closes is dropped. */
   private paced(msg: ClientMessage): void {
     this.pacer.schedule(() => {
-      if (this.open) this.conn.send(msg);
+      if (this.isOpen) this.conn.send(msg);
     });
-  }
-
-  private sendOrFail(reqId: number, what: string, send: () => void): void {
-    if (this.open) send();
-    else this.book.reject(reqId, new NotConnected(what));
   }
 
   private onMessage(m: ServerMessage): void {
     switch (m.type) {
       case 'CONTRACT_DATA':
-        this.details.get(m.reqId)?.push({
+        this.receivedContract(m.reqId, {
           conId: m.conId,
           symbol: m.symbol,
           secType: m.secType,
@@ -236,35 +172,23 @@ class ModelConnection implements GatewayConnection {
         });
         return;
       case 'CONTRACT_DATA_END':
-        this.book.resolve(m.reqId, this.details.get(m.reqId) ?? []);
-        this.details.delete(m.reqId);
+        this.receivedContractEnd(m.reqId);
         return;
       case 'HISTORICAL_DATA':
-        this.book.resolve(
+        this.receivedBars(
           m.reqId,
           m.bars.map((b) => ({ time: b.date, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, count: b.barCount })),
         );
         return;
       case 'CURRENT_TIME':
-        this.timeRequests.shift()?.resolve(m.time);
+        this.receivedTime(m.time);
         return;
       case 'ERR_MSG':
-        if (isConnectionNotice(m.id, m.code)) this.notice(m.code, m.message);
-        else if (settleWithError(this.book, m.id, m.code, m.message)) this.details.delete(m.id);
+        this.receivedError(m.id, m.code, m.message);
         return;
       default:
         return;
     }
-  }
-
-  private onClosed(): void {
-    if (!this.open) return;
-    this.open = false;
-    const error = this.closingOnPurpose ? undefined : new ConnectionLost(this.address, this.clientId);
-    const failure = error ?? new NotConnected('finish the request');
-    this.book.rejectAll(failure);
-    for (const r of this.timeRequests.splice(0)) r.reject(failure);
-    for (const l of this.closeListeners) l(error);
   }
 }
 

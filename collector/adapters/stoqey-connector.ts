@@ -7,9 +7,9 @@
  */
 import { EventName, IBApi, type Contract, type ContractDetails } from '@stoqey/ib';
 import type { Clock } from '../../common/clock.ts';
-import { Aborted, ClientIdInUse, ConnectionLost, RequestsLost, GatewayUnreachable, HandshakeTimeout, NotConnected } from '../errors.ts';
-import { describeSpec, type ConnectOptions, type ContractInfo, type ContractSpec, type GatewayConnection, type GatewayConnector, type HistoryQuery, type PendingRequest, type RawBar } from '../gateway-client.ts';
-import { isConnectionNotice, RequestBook, settleWithError } from './request-book.ts';
+import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
+import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, RawBar } from '../gateway-client.ts';
+import { BaseConnection } from './base-connection.ts';
 
 export interface StoqeyConnectorOptions {
   host: string;
@@ -99,141 +99,71 @@ export function disableNagle(api: IBApi): void {
   socketOf(api)?.setNoDelay(true);
 }
 
-class StoqeyConnection implements GatewayConnection {
-  private readonly book = new RequestBook();
-  private nextReqId = 1;
-  private open = true;
-  private readonly noticeListeners = new Set<(code: number, message: string) => void>();
-  private readonly unheardNotices: Array<[number, string]> = [];
-  private readonly closeListeners = new Set<(error?: Error) => void>();
-  private closingOnPurpose = false;
-  private readonly timeRequests: Array<{ resolve(t: number): void; reject(e: Error): void }> = [];
+class StoqeyConnection extends BaseConnection {
+  /** Bars arrive one event each, then a `finished…` marker. */
   private readonly bars = new Map<number, RawBar[]>();
-  private readonly details = new Map<number, ContractInfo[]>();
 
   constructor(
     private readonly api: IBApi,
-    readonly clientId: number,
-    readonly address: string,
+    clientId: number,
+    address: string,
   ) {
-    api.on(EventName.contractDetails, (reqId: number, d: ContractDetails) => this.details.get(reqId)?.push(toContractInfo(d)));
-    api.on(EventName.contractDetailsEnd, (reqId: number) => this.book.resolve(reqId, this.details.get(reqId) ?? []));
+    super(clientId, address);
+    api.on(EventName.contractDetails, (reqId: number, d: ContractDetails) => this.receivedContract(reqId, toContractInfo(d)));
+    api.on(EventName.contractDetailsEnd, (reqId: number) => this.receivedContractEnd(reqId));
     api.on(EventName.historicalData, (reqId: number, time: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
-      if (time.startsWith('finished')) this.book.resolve(reqId, this.bars.get(reqId) ?? []);
-      else this.bars.get(reqId)?.push({ time, open, high, low, close, volume, wap, count: count ?? -1 });
+      if (!time.startsWith('finished')) {
+        if (!this.bars.has(reqId)) this.bars.set(reqId, []);
+        this.bars.get(reqId)!.push({ time, open, high, low, close, volume, wap, count: count ?? -1 });
+        return;
+      }
+      const bars = this.bars.get(reqId) ?? [];
+      this.bars.delete(reqId);
+      this.receivedBars(reqId, bars);
     });
-    api.on(EventName.currentTime, (time: number) => this.timeRequests.shift()?.resolve(time));
-    api.on(EventName.error, (err: Error, code: number, reqId: number) => this.onError(err, code, reqId));
-    api.on(EventName.info, (message: string, code: number) => {
-      this.notice(code, message);
+    api.on(EventName.currentTime, (time: number) => this.receivedTime(time));
+    // IBApi delivers id -1 frames on `info` and the rest on `error`; both are error frames.
+    api.on(EventName.error, (err: Error, code: number, reqId: number) => this.receivedError(reqId, code, err.message));
+    api.on(EventName.info, (message: string, code: number) => this.receivedError(-1, code, message));
+    api.on(EventName.disconnected, () => {
+      this.closed();
+      api.removeAllListeners();
     });
-    api.on(EventName.disconnected, () => this.onDisconnected());
   }
 
-  get isOpen(): boolean {
-    return this.open;
+  protected sendContractDetails(reqId: number, spec: ContractSpec): void {
+    this.api.reqContractDetails(reqId, toContract(spec));
   }
 
-  contractDetails(spec: ContractSpec): PendingRequest<ContractInfo[]> {
-    const reqId = this.nextReqId++;
-    const result = this.book.add<ContractInfo[]>(reqId, { kind: 'contract', label: describeSpec(spec) });
-    this.details.set(reqId, []);
-    result.finally(() => this.details.delete(reqId)).catch(() => {});
-    this.whenOpen(reqId, 'request contract details', () => this.api.reqContractDetails(reqId, toContract(spec)));
-    return { reqId, result };
-  }
-
-  historicalData(q: HistoryQuery): PendingRequest<RawBar[]> {
-    const reqId = this.nextReqId++;
-    const result = this.book.add<RawBar[]>(reqId, { kind: 'history', label: `${q.contract.symbol} ${q.duration} of ${q.barSize}` });
+  protected sendHistoricalData(reqId: number, q: HistoryQuery): void {
     this.bars.set(reqId, []);
-    result.finally(() => this.bars.delete(reqId)).catch(() => {});
-    this.whenOpen(reqId, 'request historical data', () =>
-      this.api.reqHistoricalData(
-        reqId,
-        { conId: q.contract.conId, exchange: q.contract.exchange || 'SMART', symbol: q.contract.symbol, secType: q.contract.secType as never, currency: q.contract.currency },
-        q.endDateTime,
-        q.duration,
-        q.barSize as never,
-        q.whatToShow as never,
-        q.useRTH ? 1 : 0,
-        2,
-        false,
-      ),
+    this.api.reqHistoricalData(
+      reqId,
+      { conId: q.contract.conId, exchange: q.contract.exchange || 'SMART', symbol: q.contract.symbol, secType: q.contract.secType as never, currency: q.contract.currency },
+      q.endDateTime,
+      q.duration,
+      q.barSize as never,
+      q.whatToShow as never,
+      q.useRTH ? 1 : 0,
+      2,
+      false,
     );
-    return { reqId, result };
   }
 
-  cancelHistoricalData(reqId: number): void {
-    if (this.open) this.api.cancelHistoricalData(reqId);
-    this.book.reject(reqId, new Aborted(`historical data request ${reqId}`));
+  protected sendCancelHistoricalData(reqId: number): void {
+    this.bars.delete(reqId);
+    this.api.cancelHistoricalData(reqId);
   }
 
-  currentTime(): PendingRequest<number> {
-    const result = new Promise<number>((resolve, reject) => this.timeRequests.push({ resolve, reject }));
-    if (this.open) this.api.reqCurrentTime();
-    else this.timeRequests.pop()?.reject(new NotConnected('request the current time'));
-    return { reqId: -1, result };
+  protected sendCurrentTime(): void {
+    this.api.reqCurrentTime();
   }
 
-  onNotice(listener: (code: number, message: string) => void): () => void {
-    this.noticeListeners.add(listener);
-    // Notices that arrived right after the handshake, before anyone subscribed (a 1100 sent
-    // with the login), are not lost.
-    for (const [code, message] of this.unheardNotices.splice(0)) listener(code, message);
-    return () => this.noticeListeners.delete(listener);
-  }
-
-  private notice(code: number, message: string): void {
-    // "Restored - data lost": whatever the gateway had in hand is gone, so end those requests
-    // now (retryably) instead of leaving them to wait for answers that will never come.
-    if (code === 1101) this.book.rejectAll(new RequestsLost(this.address));
-    if (this.noticeListeners.size === 0) this.unheardNotices.push([code, message]);
-    for (const l of this.noticeListeners) l(code, message);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
-  close(): void {
-    if (!this.open) return;
-    this.closingOnPurpose = true;
-    this.api.disconnect();
-  }
-
-  destroy(): void {
-    if (!this.open) return;
-    this.closingOnPurpose = true;
+  protected closeTransport(clean: boolean): void {
     // IBApi has no abortive close; reach its socket to send a reset, as a crashed process would.
-    const socket = socketOf(this.api);
+    const socket = clean ? undefined : socketOf(this.api);
     if (socket) socket.resetAndDestroy();
     else this.api.disconnect();
-  }
-
-  private whenOpen(reqId: number, what: string, send: () => void): void {
-    if (this.open) send();
-    else this.book.reject(reqId, new NotConnected(what));
-  }
-
-  private onError(err: Error, code: number, reqId: number): void {
-    if (isConnectionNotice(reqId, code)) {
-      this.notice(code, err.message);
-      return;
-    }
-    settleWithError(this.book, reqId, code, err.message);
-  }
-
-  private onDisconnected(): void {
-    if (!this.open) return;
-    this.open = false;
-    const error = this.closingOnPurpose ? undefined : new ConnectionLost(this.address, this.clientId);
-    const failure = error ?? new NotConnected('finish the request');
-    this.book.rejectAll(failure);
-    for (const r of this.timeRequests.splice(0)) r.reject(failure);
-    for (const l of this.closeListeners) l(error);
-    this.api.removeAllListeners();
   }
 }
 

@@ -4,7 +4,7 @@ import { AAPL, actor, at, MSFT, range, task } from '../dsl.ts';
 import { expectThat } from '../expect.ts';
 import type { Scenario } from '../types.ts';
 
-const BATCHES = 60;
+const BATCHES = 40;
 const TASKS_PER_BATCH = 30;
 const ID_RANGE = 996; // 4..999
 
