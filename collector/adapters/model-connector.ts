@@ -7,6 +7,7 @@
 import type { Clock } from '../../common/clock.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
+import { contractRequest, historyRequest } from '../../simulator/protocol/requests.ts';
 import { InProcessConnection } from '../../simulator/server/in-process.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
 import type { ConnectOptions, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery } from '../gateway-client.ts';
@@ -86,55 +87,35 @@ class ModelConnection extends BaseConnection {
   }
 
   protected sendContractDetails(reqId: number, spec: ContractSpec): void {
-    this.paced({
-      type: 'REQ_CONTRACT_DATA',
-      reqId,
-      conId: spec.conId ?? 0,
-      symbol: spec.symbol,
-      secType: spec.secType ?? 'STK',
-      lastTradeDateOrContractMonth: '',
-      strike: 0,
-      right: '',
-      multiplier: '',
-      exchange: spec.exchange ?? 'SMART',
-      primaryExchange: spec.primaryExchange ?? '',
-      currency: spec.currency ?? '',
-      localSymbol: spec.localSymbol ?? '',
-      tradingClass: '',
-      includeExpired: false,
-      secIdType: '',
-      secId: '',
-      issuerId: '',
-    });
+    this.paced(
+      contractRequest(reqId, {
+        conId: spec.conId ?? 0,
+        symbol: spec.symbol,
+        secType: spec.secType ?? 'STK',
+        exchange: spec.exchange ?? 'SMART',
+        primaryExchange: spec.primaryExchange ?? '',
+        currency: spec.currency ?? '',
+        localSymbol: spec.localSymbol ?? '',
+      }),
+    );
   }
 
   protected sendHistoricalData(reqId: number, q: HistoryQuery): void {
-    this.paced({
-      type: 'REQ_HISTORICAL_DATA',
-      reqId,
-      conId: q.contract.conId,
-      symbol: q.contract.symbol,
-      secType: q.contract.secType,
-      lastTradeDateOrContractMonth: '',
-      strike: 0,
-      right: '',
-      multiplier: '',
-      exchange: q.contract.exchange || 'SMART',
-      primaryExchange: '',
-      currency: q.contract.currency,
-      localSymbol: '',
-      tradingClass: '',
-      includeExpired: false,
-      endDateTime: q.endDateTime,
-      barSize: q.barSize,
-      duration: q.duration,
-      useRTH: q.useRTH ? 1 : 0,
-      whatToShow: q.whatToShow,
-      formatDate: 2,
-      comboLegs: [],
-      keepUpToDate: false,
-      chartOptions: '',
-    });
+    this.paced(
+      historyRequest(reqId, {
+        conId: q.contract.conId,
+        symbol: q.contract.symbol,
+        secType: q.contract.secType,
+        exchange: q.contract.exchange || 'SMART',
+        currency: q.contract.currency,
+        endDateTime: q.endDateTime,
+        barSize: q.barSize,
+        duration: q.duration,
+        useRTH: q.useRTH ? 1 : 0,
+        whatToShow: q.whatToShow,
+        formatDate: 2,
+      }),
+    );
   }
 
   protected sendCancelHistoricalData(reqId: number): void {

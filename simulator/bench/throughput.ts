@@ -5,7 +5,6 @@
  *   npx tsx simulator/bench/throughput.ts            # table
  *   npx tsx simulator/bench/throughput.ts --json     # figures as JSON on stdout (table on stderr)
  *   npx tsx simulator/bench/throughput.ts --profile  # also CPU-profile the simulator targets
- *   npx tsx simulator/bench/throughput.ts --what-if  # also two patched simulators (see WHAT_IF below)
  *   options: --duration <s> (5) --warmup <s> (1) --connections <n> (4) --depth <n> (32)
  *            --serial-duration <s> (3) --targets bare,sim,sim-journal --rounds <n> (1)
  *
@@ -28,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMarketData } from '../market/market-data.ts';
 import { Journal } from '../model/journal.ts';
+import { contractRequest } from '../protocol/requests.ts';
 import {
   decodeClientFrame,
   decodeServerFrame,
@@ -36,10 +36,7 @@ import {
   encodeServerMessage,
   FrameDecoder,
   SIM_MAX_VERSION,
-  type ClientMessageOf,
 } from '../protocol/index.ts';
-import { SecdefQueue } from '../model/secdef-queue.ts';
-import type { MarketData } from '../model/ports.ts';
 import { startSimulator } from '../simulator.ts';
 
 // ---- options --------------------------------------------------------------------------------------
@@ -51,37 +48,15 @@ function opt(name: string, dflt: number): number {
 }
 const flag = (name: string) => argv.includes(`--${name}`);
 
-type TargetName = 'bare' | 'sim' | 'sim-journal' | 'whatif-drain' | 'whatif-drain-cache';
+type TargetName = 'bare' | 'sim' | 'sim-journal';
 const TARGETS: Record<TargetName, string> = {
   bare: 'bare framing server (canned reply)',
   sim: 'simulator, instant, journal off',
   'sim-journal': 'simulator, instant, journal on',
-  // WHAT_IF: the simulator with the two changes the profile points at, patched in at run time
-  // (nothing outside this file is modified) to measure what they would buy.
-  'whatif-drain': 'what-if: zero-time secdef jobs drained in one turn',
-  'whatif-drain-cache': 'what-if: drained + contract details cached',
 };
-const WHAT_IF: TargetName[] = ['whatif-drain', 'whatif-drain-cache'];
 
 const V = SIM_MAX_VERSION;
-const QUERY: Omit<ClientMessageOf<'REQ_CONTRACT_DATA'>, 'type' | 'reqId'> = {
-  conId: 0,
-  symbol: 'AAPL',
-  secType: 'STK',
-  lastTradeDateOrContractMonth: '',
-  strike: 0,
-  right: '',
-  multiplier: '',
-  exchange: 'SMART',
-  primaryExchange: '',
-  currency: 'USD',
-  localSymbol: '',
-  tradingClass: '',
-  includeExpired: false,
-  secIdType: '',
-  secId: '',
-  issuerId: '',
-};
+const { type: _type, reqId: _reqId, ...QUERY } = contractRequest(0);
 
 // ---- server side (child process) --------------------------------------------------------------------
 
@@ -124,66 +99,12 @@ function startBareServer(): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
 }
 
-/**
- * What-if 1: SecdefQueue.pump serves every job whose service time is 0 at once, in a loop, instead
- * of one job per event-loop turn (ScaledClock.setTimer(0) → setImmediate). Replies of one read then
- * leave in one corked write instead of one writev per request.
- */
-function patchSecdefDrain(): void {
-  type Job = { enqueuedAt: number; complete(t: { waitMs: number; serviceMs: number }): void };
-  type Q = {
-    waiting: Job[];
-    current: unknown;
-    paused: boolean;
-    clock: { now(): number; setTimer(ms: number, fn: () => void): { cancel(): void } };
-    serviceTime(job: Job, waiting: readonly Job[]): number;
-    pump(): void;
-  };
-  (SecdefQueue.prototype as unknown as Q).pump = function (this: Q) {
-    for (let budget = 1024; budget > 0; budget--) {
-      if (this.current || this.paused) return;
-      const job = this.waiting.shift();
-      if (!job) return;
-      const serviceMs = Math.max(0, this.serviceTime(job, this.waiting));
-      const startedAt = this.clock.now();
-      if (serviceMs === 0) {
-        job.complete({ waitMs: startedAt - job.enqueuedAt, serviceMs });
-        continue;
-      }
-      const timer = this.clock.setTimer(serviceMs, () => {
-        this.current = undefined;
-        job.complete({ waitMs: startedAt - job.enqueuedAt, serviceMs });
-        this.pump();
-      });
-      this.current = { job, timer, startedAt, serviceMs };
-      return;
-    }
-    setImmediate(() => this.pump()); // budget used up: let I/O in, then go on
-  };
-}
-
-/** What-if 2: contract details computed once per query and hour instead of on every request. */
-function cachedMarket(): MarketData {
-  const market = createMarketData({ seed: 1 });
-  const cache = new Map<string, ReturnType<MarketData['matchContracts']>>();
-  return {
-    ...market,
-    matchContracts(query, nowMs) {
-      const key = `${JSON.stringify(query)}|${Math.floor(nowMs / 3_600_000)}`;
-      let hit = cache.get(key);
-      if (!hit) cache.set(key, (hit = market.matchContracts(query, nowMs)));
-      return hit;
-    },
-  };
-}
 
 async function serve(target: TargetName): Promise<void> {
   let port: number;
   if (target === 'bare') port = await startBareServer();
   else {
-    if (target.startsWith('whatif-drain')) patchSecdefDrain();
-    const market = target === 'whatif-drain-cache' ? { market: cachedMarket() } : {};
-    port = (await startSimulator({ port: 0, profile: 'instant', seed: 1, journal: { enabled: target === 'sim-journal' }, ...market })).port;
+    port = (await startSimulator({ port: 0, profile: 'instant', seed: 1, journal: { enabled: target === 'sim-journal' } })).port;
   }
   process.on('message', (m) => {
     if (m === 'cpu') process.send!({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
@@ -483,7 +404,7 @@ async function main(): Promise<void> {
   const warmup = opt('warmup', 1);
   const duration = opt('duration', 5);
   const serialDuration = opt('serial-duration', 3);
-  const defaults = Object.keys(TARGETS).filter((t) => flag('what-if') || !WHAT_IF.includes(t as TargetName));
+  const defaults = Object.keys(TARGETS);
   const targetsArg = argv.includes('--targets') ? argv[argv.indexOf('--targets') + 1]!.split(',') : defaults;
   const targets = targetsArg.filter((t): t is TargetName => t in TARGETS);
   const profileDir = flag('profile') ? fs.mkdtempSync(path.join(os.tmpdir(), 'ibkr-bench-prof-')) : undefined;

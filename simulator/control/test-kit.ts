@@ -2,6 +2,7 @@
  * Shared set-up for the control-plane tests: a real simulator on ephemeral ports, raw TWS clients
  * over TCP, and the typed HTTP client; everything started is closed by `closeAll`.
  */
+import { contractRequest } from '../protocol/requests.ts';
 import type { ServerMessage, ServerMessageOf } from '../protocol/index.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator.ts';
 import { WireClient } from '../testing/wire-client.ts';
@@ -40,26 +41,7 @@ export class Harness {
 }
 
 export function requestContract(client: WireClient, reqId: number, symbol: string, currency = 'USD'): void {
-  client.send({
-    type: 'REQ_CONTRACT_DATA',
-    reqId,
-    conId: 0,
-    symbol,
-    secType: 'STK',
-    lastTradeDateOrContractMonth: '',
-    strike: 0,
-    right: '',
-    multiplier: '',
-    exchange: 'SMART',
-    primaryExchange: '',
-    currency,
-    localSymbol: '',
-    tradingClass: '',
-    includeExpired: false,
-    secIdType: '',
-    secId: '',
-    issuerId: '',
-  });
+  client.send(contractRequest(reqId, { symbol, currency }));
 }
 
 /** What ends a contract-details request: CONTRACT_DATA_END, or an error carrying its reqId. */

@@ -5,6 +5,7 @@
  */
 import { VirtualClock } from '../../common/clock.ts';
 import type { ClientMessage, ClientMessageOf, ServerMessage, ServerMessageOf, ServerMessageType } from '../protocol/index.ts';
+import { contractRequest, historyRequest } from '../protocol/requests.ts';
 import { InProcessConnection, type InProcessOptions } from '../server/in-process.ts';
 import { createMarketData } from '../market/market-data.ts';
 import { createGateway } from '../simulator.ts';
@@ -167,58 +168,21 @@ export class TestClient {
 }
 
 export function contractReq(reqId: number, symbol: string, over: Partial<ClientMessageOf<'REQ_CONTRACT_DATA'>> = {}): ClientMessageOf<'REQ_CONTRACT_DATA'> {
-  return {
-    type: 'REQ_CONTRACT_DATA',
-    reqId,
-    conId: 0,
-    symbol,
-    secType: 'STK',
-    lastTradeDateOrContractMonth: '',
-    strike: 0,
-    right: '',
-    multiplier: '',
-    exchange: 'SMART',
-    primaryExchange: '',
-    currency: 'USD',
-    localSymbol: '',
-    tradingClass: '',
-    includeExpired: false,
-    secIdType: '',
-    secId: '',
-    issuerId: '',
-    ...over,
-  };
+  return contractRequest(reqId, { symbol, ...over });
 }
 
 /** A request for AAPL 5-second trades of one half hour on the day before AFTER_CLOSE (always has data). */
 export function histReq(reqId: number, over: Partial<ClientMessageOf<'REQ_HISTORICAL_DATA'>> = {}): ClientMessageOf<'REQ_HISTORICAL_DATA'> {
-  return {
-    type: 'REQ_HISTORICAL_DATA',
-    reqId,
+  return historyRequest(reqId, {
     conId: AAPL,
     symbol: '',
     secType: '',
-    lastTradeDateOrContractMonth: '',
-    strike: 0,
-    right: '',
-    multiplier: '',
-    exchange: 'SMART',
-    primaryExchange: '',
     currency: '',
-    localSymbol: '',
-    tradingClass: '',
-    includeExpired: false,
     endDateTime: '20251112 15:00:00 US/Eastern',
     barSize: '5 secs',
     duration: '1800 S',
-    useRTH: 1,
-    whatToShow: 'TRADES',
-    formatDate: 1,
-    comboLegs: [],
-    keepUpToDate: false,
-    chartOptions: '',
     ...over,
-  };
+  });
 }
 
 /** A distinct end time (so requests are not "identical") for the n-th request: 15:00 minus n minutes. */

@@ -42,7 +42,7 @@ import {
   anyField,
 } from './arbitraries.ts';
 import { asError, pollUntil, RawClient, SERVER_ID } from './raw-client.ts';
-import { AAPL_CONID, contractRequest, encodeRequest, historyRequest } from './requests.ts';
+import { AAPL_CONID, contractRequest, encodeRequest, historyRequest } from '../protocol/requests.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 const BYSTANDER_ID = 777_001;

@@ -13,7 +13,7 @@ import { startSimulator, type Simulator } from '../simulator.ts';
 import { WireClient } from '../testing/wire-client.ts';
 import { startChildSimulator, type ChildSimulator } from './child-simulator.ts';
 import { asError, RawClient, SERVER_ID } from './raw-client.ts';
-import { encodeRequest, historyRequest } from './requests.ts';
+import { encodeRequest, historyRequest } from '../protocol/requests.ts';
 
 const children: ChildSimulator[] = [];
 const sims: Simulator[] = [];

@@ -10,7 +10,7 @@ import type { Session } from '../model/session.ts';
 import { startSimulator, type Simulator } from '../simulator.ts';
 import { WireClient } from '../testing/wire-client.ts';
 import { pollUntil, RawClient, SERVER_ID } from './raw-client.ts';
-import { AAPL_CONID, contractRequest, encodeRequest, historyRequest } from './requests.ts';
+import { AAPL_CONID, contractRequest, encodeRequest, historyRequest } from '../protocol/requests.ts';
 
 const LIMIT = 256 * 1024;
 let sim: Simulator | undefined;

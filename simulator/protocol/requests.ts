@@ -1,8 +1,8 @@
 /**
- * Valid client requests, for the robustness tests and the benchmark: the messages a real client
- * sends after login, built with the project's own codec so their layout is exactly the declared one.
+ * Client requests with every field at the value a real client sends when it has nothing to say
+ * (AAPL on SMART unless overridden): for the in-process adapter, the tests and the benchmarks.
  */
-import { encodeClientMessage, SIM_MAX_VERSION, type ClientMessageOf } from '../protocol/index.ts';
+import { encodeClientMessage, SIM_MAX_VERSION, type ClientMessageOf } from './index.ts';
 
 export type ContractRequest = ClientMessageOf<'REQ_CONTRACT_DATA'>;
 export type HistoryRequest = ClientMessageOf<'REQ_HISTORICAL_DATA'>;
