@@ -27,7 +27,7 @@ export default defineConfig({
           // These measure model time on a scaled clock, where each real millisecond of CPU
           // contention reads as 20–50 model ms: they run last, one file at a time.
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -46,7 +46,7 @@ export default defineConfig({
           name: 'properties',
           include: ['**/*.property.test.ts'],
           exclude: common,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 0 },
           testTimeout: 120_000,
         },
       },

@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('../collector/cli.ts')).serveCommand(),
   scenario: async () => (await import('../scenarios/cli.ts')).scenarioCommand(),
   repro: async () => (await import('../scenarios/repro.ts')).reproCommand(),
+  bench: async () => (await import('../reports/cli/bench.ts')).benchCommand(),
+  report: async () => (await import('../reports/cli/report.ts')).reportCommand(),
+  publish: async () => (await import('../reports/cli/publish.ts')).publishCommand(),
 };
 
 const program = new Command('ibkr-harness').description('Test harness and IB Gateway simulator for the TWS socket API.').showHelpAfterError();

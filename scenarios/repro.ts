@@ -10,6 +10,9 @@ import { Command } from 'commander';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { runsTableMarkdown, expectationsMarkdown } from '../reports/render/markdown.ts';
 import { renderRunsHtml } from '../reports/render/runs-html.ts';
+import { renderFigures, writeFigures } from '../reports/render/bench-figures.ts';
+import { figureHtml } from '../reports/render/html-page.ts';
+import { reproFigures } from '../reports/render/repro-figures.ts';
 import { findScenario } from './builtin/index.ts';
 import { failedExpectations, judge, runScenario, type Progress } from './runner.ts';
 import { fmtSeconds, summarize, textTable } from './summary.ts';
@@ -63,12 +66,23 @@ export async function repro(o: { seed: number; timeScale: number; out: string })
   const failed = runs.flatMap((r) => failedExpectations(r).map((e) => `${r.scenario}: ${e.claim} — saw ${e.detail}`));
   for (const f of failed) console.log(`\n✘ ${f}`);
 
-  mkdirSync(o.out, { recursive: true });
-  const md = `# TTE/WLN incident reproduction\n\nSeed ${o.seed}, time scale ${o.timeScale}, profile lynx-paper.\n\n${runsTableMarkdown(runs, SYMBOLS)}\n\n${expectationsMarkdown(runs)}`;
-  writeFileSync(path.join(o.out, 'report.md'), md);
-  writeFileSync(path.join(o.out, 'report.html'), renderRunsHtml('TTE/WLN incident reproduction', runs, SYMBOLS));
-  writeFileSync(path.join(o.out, 'runs.json'), JSON.stringify(runs, null, 1));
-  console.log(`\nReport: ${path.join(o.out, 'report.md')}, ${path.join(o.out, 'report.html')} (raw history: ${path.join(o.out, 'runs.json')})`);
+  const files = await writeReproReport(runs, o);
+  console.log(`\nReport: ${files.markdown}, ${files.html} (figures: ${files.figures.join(', ')}; raw history: ${files.runs})`);
   console.log(`Replay exactly: npm start -- --seed ${o.seed} --time-scale ${o.timeScale}`);
   return failed.length === 0;
+}
+
+/** report.md (with the figures as SVG files beside it), report.html (figures inline) and runs.json. */
+export async function writeReproReport(runs: readonly RunRecord[], o: { seed: number; timeScale: number; out: string }): Promise<{ markdown: string; html: string; runs: string; figures: string[] }> {
+  mkdirSync(o.out, { recursive: true });
+  const figures = await renderFigures(reproFigures(runs, SYMBOLS));
+  const svgs = writeFigures(o.out, figures);
+  const images = figures.map((f, i) => `![${f.title}](${path.basename(svgs[i]!)})\n\n${f.caption}`).join('\n\n');
+  const md = `# TTE/WLN incident reproduction\n\nSeed ${o.seed}, time scale ${o.timeScale}, profile lynx-paper.\n\n${runsTableMarkdown(runs, SYMBOLS)}\n\n${images}\n\n${expectationsMarkdown(runs)}`;
+  const files = { markdown: path.join(o.out, 'report.md'), html: path.join(o.out, 'report.html'), runs: path.join(o.out, 'runs.json'), figures: svgs };
+  writeFileSync(files.markdown, md);
+  const charts = `<h2>Figures</h2>\n${figures.map((f) => figureHtml(f.title, f.svg, f.caption)).join('\n')}`;
+  writeFileSync(files.html, renderRunsHtml('TTE/WLN incident reproduction', runs, SYMBOLS, charts));
+  writeFileSync(files.runs, JSON.stringify(runs, null, 1));
+  return files;
 }

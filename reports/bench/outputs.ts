@@ -1,0 +1,39 @@
+/** The four files of a bench run, written side by side. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderBenchHtml } from '../render/bench-html.ts';
+import { benchMarkdown } from '../render/bench-markdown.ts';
+import { compareResults, type Comparison, type Thresholds } from './compare.ts';
+import { githubBenchmark } from './github-benchmark.ts';
+import { assertResults, type BenchResults } from './schema.ts';
+
+export interface WrittenBench {
+  files: { results: string; markdown: string; html: string; benchmark: string };
+  comparison?: Comparison;
+}
+
+export function readResults(file: string): BenchResults {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  return assertResults(parsed, file);
+}
+
+export async function writeBenchOutputs(r: BenchResults, dir: string, o: { baseline?: BenchResults; thresholds?: Thresholds } = {}): Promise<WrittenBench> {
+  mkdirSync(dir, { recursive: true });
+  const comparison = o.baseline ? compareResults(o.baseline, r, o.thresholds) : undefined;
+  const files = {
+    results: path.join(dir, 'results.json'),
+    markdown: path.join(dir, 'report.md'),
+    html: path.join(dir, 'report.html'),
+    benchmark: path.join(dir, 'benchmark.json'),
+  };
+  writeFileSync(files.results, JSON.stringify(r));
+  writeFileSync(files.markdown, benchMarkdown(r, comparison));
+  writeFileSync(files.html, await renderBenchHtml(r, comparison));
+  writeFileSync(files.benchmark, JSON.stringify(githubBenchmark(r), null, 2));
+  return { files, ...(comparison ? { comparison } : {}) };
+}

@@ -1,0 +1,76 @@
+/**
+ * report.html of a bench run: self-contained (styles inline, figures as inline SVG rendered in
+ * Node, no scripts), so it opens from a CI artifact or a mail attachment as it is.
+ */
+import type { Comparison } from '../bench/compare.ts';
+import type { BenchResults, StrategySummary } from '../bench/schema.ts';
+import { benchFigures, renderFigures } from './bench-figures.ts';
+import { environmentLine, verdictLine, workloadTitle } from './bench-markdown.ts';
+import { countCI, modelDuration, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
+import { escapeHtml, figureHtml, page, tableHtml } from './html-page.ts';
+
+const HEAD = ['#', 'Strategy', 'Answered', 'p50', 'p90', 'p99', 'Max', 'Makespan', 'Ops/s', 'Conns', 'Reconn.', 'First ready', '326', '100', '162', '200', 'Timeouts', 'Wall/run'];
+
+function row(s: StrategySummary): string[] {
+  const f = s.figures;
+  return [
+    String(s.rank),
+    `<code>${escapeHtml(s.strategy)}</code>`,
+    shareCI(f.answeredShare),
+    secondsCI(f.p50),
+    secondsCI(f.p90),
+    secondsCI(f.p99),
+    secondsCI(f.max),
+    secondsCI(f.makespanMs, 1),
+    rateCI(f.throughputPerSec),
+    countCI(f.connections),
+    countCI(f.reconnects),
+    secondsCI(f.firstReadyMs),
+    countCI(f.e326),
+    countCI(f.e100),
+    countCI(f.e162),
+    countCI(f.e200),
+    countCI(f.timeouts),
+    secondsCI(f.wallMs),
+  ];
+}
+
+/** Markdown's bold and line breaks, for the verdict text shared with report.md. */
+const inlineMd = (s: string) => escapeHtml(s).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/^- (.*)$/gm, '<li>$1</li>').replace(/\n\n/g, '<br>');
+
+export async function renderBenchHtml(r: BenchResults, cmp?: Comparison): Promise<string> {
+  const figures = await renderFigures(benchFigures(r));
+  const tables = r.workloads
+    .map((w) => `<h3>${inlineCode(workloadTitle(w))}</h3>\n${tableHtml(HEAD, r.summary.filter((s) => s.workload === w.name).map(row), 2)}${cmp ? deltaHtml(cmp, w.name) : ''}`)
+    .join('\n');
+  const http = r.http?.length
+    ? `<h2>HTTP load on <code>serve</code></h2><p>autocannon, wall clock; its percentiles are whole milliseconds, so the mean is shown too. Collector figures are model time from enqueue.</p>${tableHtml(
+        ['Strategy', 'Req/s', 'Mean', 'p50', 'p90', 'p99', 'Max', 'Non-2xx', 'Errors', 'Collector p50', 'Collector p99', 'Conns', 'Gateway requests'],
+        r.http.map((h) => [h.strategy, h.requestsPerSec.toFixed(0), `${h.latencyMs.mean.toFixed(2)} ms`, `${h.latencyMs.p50} ms`, `${h.latencyMs.p90} ms`, `${h.latencyMs.p99} ms`, `${h.latencyMs.max} ms`, String(h.non2xx), String(h.errors + h.timeouts), modelDuration(h.collector.p50), modelDuration(h.collector.p99), String(h.collector.connections), String(h.collector.gatewayRequests)]),
+        1,
+      )}`
+    : '';
+  return page(
+    'Connection strategies, side by side',
+    `<p>${escapeHtml(environmentLine(r))}</p>
+<p>Durations are model time — what a caller would wait on a real gateway. Latency is a <code>qualify</code> call from enqueue in the collector to its answer; ± is the half-width of the 95% t-interval over ${r.environment.seeds.length} seed(s). Strategies are ranked by the share of operations answered, then makespan, then p99.</p>
+${cmp ? `<p>${inlineMd(verdictLine(cmp))}</p>` : ''}
+<h2>Figures</h2>
+${figures.map((f) => figureHtml(f.title, f.svg, f.caption)).join('\n')}
+<h2>Results by workload</h2>
+${tables}
+${http}
+${cmp?.notes.length ? `<ul>${cmp.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}`,
+  );
+}
+
+const inlineCode = (s: string) => escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
+
+function deltaHtml(cmp: Comparison, workload: string): string {
+  const mine = cmp.deltas.filter((d) => d.workload === workload);
+  if (!mine.length) return '';
+  const rows = mine
+    .filter((d) => d.regression || (d.rel !== null && Math.abs(d.rel) >= 0.001) || d.base !== d.current)
+    .map((d) => [d.strategy, d.figure, d.base.toFixed(2), d.current.toFixed(2), signedPct(d.rel), d.regression ? `<strong>regression</strong>: ${escapeHtml(d.why ?? '')}` : 'ok']);
+  return rows.length ? `<details><summary>Changes against the baseline (${rows.length})</summary>${tableHtml(['Strategy', 'Figure', 'Baseline', 'Current', 'Change', 'Verdict'], rows, 2)}</details>` : '<p>No change against the baseline.</p>';
+}
