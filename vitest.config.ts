@@ -8,6 +8,9 @@ const timing = ['simulator/calibration.test.ts'];
 
 export default defineConfig({
   test: {
+    // Many tests wait on child processes and sockets rather than the CPU: one more worker than
+    // this 2-core machine has cores keeps both cores busy.
+    maxWorkers: 3,
     projects: [
       {
         test: {

@@ -211,7 +211,9 @@ export class Collector {
 
   health(): CollectorHealth {
     const c = this.connector;
-    const state: CollectorState = this.closed ? 'closed' : c.openCount > 0 ? 'connected' : c.connecting > 0 ? 'connecting' : c.lastFailure ? 'disconnected' : 'idle';
+    // After a failure the session keeps retrying in the background; a retry in flight is still
+    // "disconnected" (with the last error), not "connecting", so health does not flap with it.
+    const state: CollectorState = this.closed ? 'closed' : c.openCount > 0 ? 'connected' : c.lastFailure ? 'disconnected' : c.connecting > 0 ? 'connecting' : 'idle';
     const last = c.lastFailure;
     return {
       state,
