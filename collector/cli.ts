@@ -6,6 +6,7 @@
  */
 import { Command, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
+import type { Log } from '../common/log.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
@@ -44,6 +45,23 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .option('--time-scale <x>', 'real seconds per model second; use the simulator\'s --time-scale', positiveNumberArg('--time-scale'), 1)
     .option('--deadline <ms>', 'give up on one symbol (or request) after this many model ms', intArg('--deadline', 1), 60_000)
     .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1));
+}
+
+/** The collector settings both commands take from the options `gatewayOptions` declares. */
+function collectorOptionsFrom(
+  o: { strategy: string; dataDir: string; db?: string; clientRole: 'ui' | 'worker'; timeScale: number; deadline: number; seed?: number },
+  log: Log,
+) {
+  return {
+    strategy: o.strategy as StrategyName,
+    dataDir: o.dataDir,
+    ...(o.db ? { dbPath: o.db } : {}),
+    role: o.clientRole,
+    clock: clockForScale(o.timeScale),
+    deadlineMs: o.deadline,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    log,
+  };
 }
 
 export function collectCommand(): Command {
@@ -97,18 +115,7 @@ async function runCollect(o: CollectFlags): Promise<number> {
   const log = createLogger('ibkr-collect', o.logLevel);
   let collector: Collector;
   try {
-    collector = await createCollector({
-      host: o.host,
-      port: o.port,
-      strategy: o.strategy,
-      dataDir: o.dataDir,
-      ...(o.db ? { dbPath: o.db } : {}),
-      role: o.clientRole,
-      clock: clockForScale(o.timeScale),
-      deadlineMs: o.deadline,
-      ...(o.seed !== undefined ? { seed: o.seed } : {}),
-      log,
-    });
+    collector = await createCollector({ host: o.host, port: o.port, ...collectorOptionsFrom(o, log) });
   } catch (err) {
     return fail(err, 2);
   }
@@ -164,14 +171,7 @@ export function serveCommand(): Command {
           host: o.host,
           gatewayHost: o.gatewayHost,
           gatewayPort: o.gatewayPort,
-          strategy: o.strategy as StrategyName,
-          dataDir: o.dataDir,
-          ...(o.db ? { dbPath: o.db } : {}),
-          role: o.clientRole,
-          clock: clockForScale(o.timeScale),
-          deadlineMs: o.deadline,
-          ...(o.seed !== undefined ? { seed: o.seed } : {}),
-          log,
+          ...collectorOptionsFrom(o, log),
         });
       } catch (err) {
         process.exit(fail(err, err instanceof StoreError || err instanceof InvalidInput ? 2 : 1));

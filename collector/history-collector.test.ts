@@ -4,13 +4,14 @@
  * and it survives a pacing violation it did not cause. Virtual time: a 10-minute pacing window
  * passes in milliseconds.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GatewayConnection, ContractInfo, ContractSpec } from './gateway-client.ts';
 import type { HistoryOutcome } from './history-collector.ts';
 import { PacingScheduler } from './pacing/index.ts';
 import { PacingViolation } from './errors.ts';
 import { HistoryCollector } from './history-collector.ts';
 import {
+  autoCleanup,
   AAPL,
   AMD,
   MSFT,
@@ -28,10 +29,7 @@ import {
 } from './test-kit.ts';
 import type { SqliteStore } from './store/index.ts';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { later } = autoCleanup();
 
 /** The gateway applies IB's pacing rules to every bar size, as a strict gateway might. */
 const STRICT_PACING = { history: { pacing: { maxBarSeconds: null } } } as const;
@@ -40,7 +38,7 @@ function setup(opts: Parameters<typeof virtualEnv>[0] = {}): { env: VirtualEnv; 
   const env = virtualEnv(opts);
   const kit = leasedSession(env.connector, env.clock);
   const store = memoryStore();
-  cleanups.push(() => kit.session.close(), () => store.close());
+  later(() => kit.session.close(), () => store.close());
   return { env, kit, store };
 }
 
@@ -56,7 +54,7 @@ async function qualifyAll(env: VirtualEnv, kit: SessionKit, specs: ContractSpec[
 /** A fresh connection of its own, for asking the gateway directly what a series holds. */
 async function directConnection(env: VirtualEnv, clientId = 90): Promise<GatewayConnection> {
   const conn = await drive(env.clock, env.connector.connect({ clientId, timeoutMs: 10_000 }));
-  cleanups.push(() => conn.close());
+  later(() => conn.close());
   return conn;
 }
 

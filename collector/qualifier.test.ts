@@ -3,10 +3,11 @@
  * one request per contract however many callers, deadlines that never re-send, a late answer kept
  * in the cache, TTL and SQLite persistence, ambiguous and unknown contracts, one request at a time.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestTimeout } from './errors.ts';
 import type { QualifyResult } from './qualifier.ts';
 import {
+  autoCleanup,
   AAPL,
   AMD,
   CONID,
@@ -28,21 +29,9 @@ import {
 } from './test-kit.ts';
 import { openStore } from './store/index.ts';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { later, closeLater, tcp } = autoCleanup();
 
-function closeLater(kit: SessionKit): SessionKit {
-  cleanups.push(() => kit.session.close());
-  return kit;
-}
 
-async function tcp(opts: Parameters<typeof tcpEnv>[0]): Promise<TcpEnv> {
-  const env = await tcpEnv(opts);
-  cleanups.push(() => env.close());
-  return env;
-}
 
 describe('Qualifier over TCP (@stoqey/ib against the simulator)', () => {
   it('20 concurrent callers for one symbol cause exactly one REQ_CONTRACT_DATA and all get the same contract', async () => {
@@ -137,7 +126,7 @@ describe('Qualifier in virtual time (model connector)', () => {
     const env = virtualEnv();
     const kit = closeLater(leasedSession(env.connector, env.clock));
     const store = openStore(':memory:');
-    cleanups.push(() => store.close());
+    later(() => store.close());
     const q = qualifierOn(kit, env.clock, { cacheTtlMs: 60_000, store });
     expect(await drive(env.clock, q.qualify(MSFT))).toMatchObject({ source: 'gateway' });
     await env.clock.advance(59_000);
@@ -151,7 +140,7 @@ describe('Qualifier in virtual time (model connector)', () => {
   it('the SQLite cache survives a new Qualifier (and a new session) on the same database file: source "store", no request', async () => {
     const env = virtualEnv();
     const tmp = scratchDir('qualifier-');
-    cleanups.push(() => tmp.cleanup());
+    later(() => tmp.cleanup());
     const file = tmp.file('collector.db');
 
     const store1 = openStore(file);
@@ -164,7 +153,7 @@ describe('Qualifier in virtual time (model connector)', () => {
 
     await env.clock.advance(3_600_000); // an hour later, well within the default 24 h TTL
     const store2 = openStore(file);
-    cleanups.push(() => store2.close());
+    later(() => store2.close());
     const kit2 = closeLater(leasedSession(env.connector, env.clock));
     const q2 = qualifierOn(kit2, env.clock, { store: store2 });
     const r = await drive(env.clock, q2.qualify(WLN));
@@ -194,7 +183,7 @@ describe('Qualifier in virtual time (model connector)', () => {
     const q = qualifierOn(kit, env.clock);
     // Another client's request occupies the gateway's secdef service, so ours waits in its queue.
     const other = await drive(env.clock, env.connector.connect({ clientId: 70, timeoutMs: 5_000 }));
-    cleanups.push(() => other.close());
+    later(() => other.close());
     other.contractDetails(MSFT).result.catch(() => {});
     const first = q.qualify(AAPL, { deadlineMs: 30_000 });
     await drive(env.clock, new Promise<void>((r) => kit.session.onConnection(() => r())));

@@ -4,7 +4,7 @@
  * reconnect. Over real TCP with @stoqey/ib where the socket behaviour matters, in virtual time
  * where exact model timing is the point.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
 import type { GatewayModel } from '../simulator/model/gateway.ts';
 import { startSimulator } from '../simulator/simulator.ts';
@@ -12,6 +12,7 @@ import { WireClient } from '../simulator/testing/wire-client.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
 import { ClientIdInUse, GatewayUnreachable, HandshakeTimeout, NotConnected, RequestTimeout } from './errors.ts';
 import {
+  autoCleanup,
   AAPL,
   CONID,
   MSFT,
@@ -30,21 +31,9 @@ import {
   type TcpEnv,
 } from './test-kit.ts';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { later, closeLater, tcp } = autoCleanup();
 
-function closeLater(kit: SessionKit): SessionKit {
-  cleanups.push(() => kit.session.close());
-  return kit;
-}
 
-async function tcp(opts: Parameters<typeof tcpEnv>[0]): Promise<TcpEnv> {
-  const env = await tcpEnv(opts);
-  cleanups.push(() => env.close());
-  return env;
-}
 
 /**
  * After an unclean loss of the connection using `staleId` while the gateway holds that id: the
@@ -88,7 +77,7 @@ describe('GatewaySession over TCP', () => {
     const env = await tcp({ profile: 'instant' });
     // Someone outside the collector (another app, an old process) already uses client id 10.
     const squatter = await WireClient.ready({ port: env.sim.port, clientId: 10 });
-    cleanups.push(() => squatter.destroy());
+    later(() => squatter.destroy());
 
     const kit = closeLater(leasedSession(env.connector, env.clock, { idGraceMs: 60_000 }));
     const conn = await kit.session.connection();
@@ -115,7 +104,7 @@ describe('GatewaySession over TCP', () => {
   it('legacy behaviour for comparison: onClientIdInUse "fail" surfaces the 326 as ClientIdInUse', async () => {
     const env = await tcp({ profile: 'instant' });
     const squatter = await WireClient.ready({ port: env.sim.port, clientId: 10 });
-    cleanups.push(() => squatter.destroy());
+    later(() => squatter.destroy());
     const kit = closeLater(leasedSession(env.connector, env.clock, { onClientIdInUse: 'fail' }));
     const err = await kit.session.connection().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientIdInUse);
@@ -164,7 +153,7 @@ describe('GatewaySession over TCP', () => {
     // The gateway comes up on that port: the same session connects without anyone restarting it
     // (backoff is capped at 1 s, below maxWaitMs, so the next caller sees the next attempt).
     const sim = await startSimulator({ port, clock, profile: 'instant', seed: 1 });
-    cleanups.push(() => sim.close());
+    later(() => sim.close());
     const conn = await kit.session.connection();
     expect(conn.isOpen).toBe(true);
     expect(sim.gateway.sessionCount).toBeGreaterThanOrEqual(1);

@@ -4,6 +4,7 @@
  * behind the @stoqey/ib connector; sessions with leased ids; journal counting. Nothing here
  * decides a test's outcome: it only builds and measures.
  */
+import { afterEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -305,4 +306,30 @@ export function strategyDeps(
     ...(opts.options ? { options: opts.options } : {}),
   };
   return { deps, recorder, store };
+}
+
+/**
+ * Cleanups for the calling test file: registered with `later`, run in reverse order after each
+ * test. `closeLater` and `tcp` register the usual ones.
+ */
+export function autoCleanup() {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const later = (...fns: Array<() => Promise<void> | void>) => {
+    cleanups.push(...fns);
+  };
+  return {
+    later,
+    closeLater(kit: SessionKit): SessionKit {
+      later(() => kit.session.close());
+      return kit;
+    },
+    async tcp(opts: Parameters<typeof tcpEnv>[0]): Promise<TcpEnv> {
+      const env = await tcpEnv(opts);
+      later(() => env.close());
+      return env;
+    },
+  };
 }

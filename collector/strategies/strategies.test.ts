@@ -3,13 +3,14 @@
  * the incident's legacy designs really misbehave the way the incident describes (so scenarios
  * and benchmarks compare against the real thing), and `pooled` does not. Virtual time.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientIdInUse } from '../errors.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { ContractSpec } from '../gateway-client.ts';
 import { InMemoryLeaseStore } from '../ids/index.ts';
 import { createStrategy, type ConnectionStrategy, type StrategyName } from './index.ts';
 import {
+  autoCleanup,
   AAPL,
   AMD,
   CONID,
@@ -28,16 +29,13 @@ import {
   type VirtualEnv,
 } from '../test-kit.ts';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { later } = autoCleanup();
 
 function make(env: VirtualEnv, name: StrategyName, opts: Parameters<typeof strategyDeps>[2] = {}): { strategy: ConnectionStrategy; kit: StrategyKit } {
   const kit = strategyDeps(env.connector, env.clock, opts);
   const strategy = createStrategy(name, kit.deps);
-  cleanups.push(() => kit.store.close());
-  cleanups.push(() => strategy.close());
+  later(() => kit.store.close());
+  later(() => strategy.close());
   return { strategy, kit };
 }
 
