@@ -3,7 +3,7 @@
  * *what* to send; timing (the sec-def queue, HMDS latency) and session bookkeeping stay in the
  * model. Minimal account/order replies follow reference §6 so ib_async's startup sync completes.
  */
-import { quote, type ClientMessageOf, type ClientMessageType, type UnknownClientMessage } from '../protocol/index.ts';
+import { quote, withSharedBody, type ClientMessageOf, type ClientMessageType, type UnknownClientMessage } from '../protocol/index.ts';
 import type { GatewayModel } from './gateway.ts';
 import { barSizeSeconds } from './history-pacing.ts';
 import { IbError, NO_ID } from './ib-errors.ts';
@@ -41,7 +41,8 @@ function answerContractData({ gateway, session }: HandlerContext, msg: ClientMes
     gateway.sendError(session, msg.reqId, IbError.noSecurityDefinition());
     return;
   }
-  for (const m of matches) gateway.send(session, { type: 'CONTRACT_DATA', reqId: msg.reqId, ...m });
+  // The details are cached by the market; their encoding is cached with them.
+  for (const m of matches) gateway.send(session, withSharedBody({ type: 'CONTRACT_DATA', reqId: msg.reqId, ...m }, m));
   gateway.send(session, { type: 'CONTRACT_DATA_END', reqId: msg.reqId });
 }
 

@@ -97,8 +97,9 @@ export class TcpGatewayServer {
     let closing = false;
     let pending: Buffer[] = [];
     let session: Session | undefined;
-    // Everything sent in one tick goes out as one write: replies come in bursts (CONTRACT_DATA
-    // then its END, or many answers to pipelined requests), and each write has a fixed cost.
+    // Everything sent in one turn of the event loop goes out as one write: replies come in bursts
+    // (CONTRACT_DATA then its END, answers to requests that arrived together on this socket), and
+    // each write is a system call. setImmediate runs right after the loop has read all sockets.
     const flush = () => {
       const out = pending;
       pending = [];
@@ -110,7 +111,7 @@ export class TcpGatewayServer {
       {
         send: (msg) => {
           if (socket.destroyed || closing) return;
-          if (pending.length === 0) process.nextTick(flush);
+          if (pending.length === 0) setImmediate(flush);
           pending.push(encodeServerMessage(msg, session?.version || SIM_MAX_VERSION));
         },
         close: () => {
