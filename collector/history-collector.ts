@@ -9,7 +9,7 @@
 import type { Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
-import { barSizeSeconds } from '../simulator/model/history-pacing.ts';
+import { barSizeSeconds } from '../simulator/protocol/bar-sizes.ts';
 import { CollectorError, ConnectionLost, NotConnected, PacingViolation, RequestsLost, describeError } from './errors.ts';
 import type { ContractInfo, RawBar } from './gateway-client.ts';
 import { pacedRequestFor, type PacingScheduler } from './pacing/index.ts';
@@ -143,13 +143,7 @@ export class HistoryCollector {
         } finally {
           release();
         }
-        const added = store.recordHistoryFetch(
-          // The ledger keeps the series as asked for, so a later run recognises it.
-          { conId: contract.conId, barSize: spec.barSize, whatToShow, useRTH, endDateTime: '', duration: spec.duration, fetchedAt: clock.now() },
-          bars.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, barCount: b.count })),
-          { defaultTimeZone: contract.timeZoneId || 'UTC' },
-        );
-        const stored = store.countBars(contract.conId, spec.barSize, whatToShow);
+        const { added, stored } = storeFetched(store, contract, { ...spec, whatToShow, useRTH }, bars, clock.now());
         this.o.log.info({ symbol: contract.symbol, received: bars.length, added, stored }, `stored ${added} new ${spec.barSize} bars for ${contract.symbol}`);
         op.ok({ received: bars.length, added, stored, requests });
         return { ...base, received: bars.length, added, stored, requests, skipped: false };
@@ -173,6 +167,26 @@ export class HistoryCollector {
     if (seconds <= SECONDS_PER_DAY) return `${Math.max(60, seconds)} S`;
     return `${Math.ceil(seconds / SECONDS_PER_DAY)} D`;
   }
+}
+
+/**
+ * Store the bars of one fetch with its ledger entry (one transaction) and count the series. The
+ * ledger keeps the series as asked for (its duration, not the shorter one sent to catch up), so a
+ * later run recognises it.
+ */
+export function storeFetched(
+  store: CollectorStore,
+  contract: ContractInfo,
+  spec: Required<Pick<HistorySpec, 'duration' | 'barSize' | 'whatToShow' | 'useRTH'>>,
+  bars: readonly RawBar[],
+  fetchedAt: number,
+): { added: number; stored: number } {
+  const added = store.recordHistoryFetch(
+    { conId: contract.conId, barSize: spec.barSize, whatToShow: spec.whatToShow, useRTH: spec.useRTH, endDateTime: '', duration: spec.duration, fetchedAt },
+    bars.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, barCount: b.count })),
+    { defaultTimeZone: contract.timeZoneId || 'UTC' },
+  );
+  return { added, stored: store.countBars(contract.conId, spec.barSize, spec.whatToShow) };
 }
 
 /** Bars reference their contract: make sure it is in the store (callers may qualify elsewhere). */

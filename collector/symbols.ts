@@ -6,6 +6,7 @@
  * "ambiguous, here are the candidates", which tells the user what to add — guessing a listing
  * would silently collect the wrong series.
  */
+import { BAR_SIZES as LEGAL_BAR_SIZES } from '../simulator/protocol/bar-sizes.ts';
 import { CollectorError } from './errors.ts';
 import type { ContractSpec } from './gateway-client.ts';
 
@@ -127,7 +128,7 @@ function dedupe(specs: SymbolSpec[]): SymbolSpec[] {
 }
 
 /** IB's legal bar sizes (TWS rejects the rest with error 321). */
-export const BAR_SIZES = ['1 secs', '5 secs', '10 secs', '15 secs', '30 secs', '1 min', '2 mins', '3 mins', '5 mins', '10 mins', '15 mins', '20 mins', '30 mins', '1 hour', '2 hours', '3 hours', '4 hours', '8 hours', '1 day', '1 week', '1 month'] as const;
+export const BAR_SIZES: readonly string[] = LEGAL_BAR_SIZES.map((b) => b.text);
 export const WHAT_TO_SHOW = ['TRADES', 'MIDPOINT', 'BID', 'ASK', 'BID_ASK', 'ADJUSTED_LAST', 'HISTORICAL_VOLATILITY', 'OPTION_IMPLIED_VOLATILITY', 'FEE_RATE', 'SCHEDULE', 'AGGTRADES'] as const;
 
 /** Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI flags). */
@@ -139,7 +140,7 @@ export function validateHistorySpec(
   const m = /^(\d+) ([SDWMY])$/.exec(duration);
   if (!m || Number(m[1]) < 1) throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
   const barSize = String(spec.barSize).trim().toLowerCase();
-  if (!(BAR_SIZES as readonly string[]).includes(barSize)) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
+  if (!BAR_SIZES.includes(barSize)) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
   const whatToShow = String(spec.whatToShow ?? 'TRADES').trim().toUpperCase();
   if (!(WHAT_TO_SHOW as readonly string[]).includes(whatToShow)) throw new InvalidInput(fields.whatToShow ?? 'whatToShow', `"${spec.whatToShow}" is not a whatToShow; use one of ${WHAT_TO_SHOW.join(', ')}`);
   return { duration, barSize, whatToShow };

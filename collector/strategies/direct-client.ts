@@ -8,8 +8,8 @@ import type { OpContext } from '../../common/op-history.ts';
 import { describeSpec } from '../gateway-client.ts';
 import { CollectorError, ConnectionLost, NoSecurityDefinition, NotConnected, RequestTimeout, describeError } from '../errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection } from '../gateway-client.ts';
-import { barSizeSeconds } from '../../simulator/model/history-pacing.ts';
-import { ensureContract, type HistoryOutcome, type HistorySpec } from '../history-collector.ts';
+import { barSizeSeconds } from '../../simulator/protocol/bar-sizes.ts';
+import { ensureContract, storeFetched, type HistoryOutcome, type HistorySpec } from '../history-collector.ts';
 import { interpret, type QualifyResult } from '../qualifier.ts';
 import { retry } from '../retry/index.ts';
 import { waitBounded, type GatewaySession } from '../session.ts';
@@ -84,12 +84,7 @@ export class DirectClient implements CollectorClient {
       ensureContract(store, contract, clock.now());
       const conn = await this.session.connection(signal);
       const bars = await conn.historicalData({ contract, endDateTime: '', duration: spec.duration, barSize: spec.barSize, whatToShow, useRTH }).result;
-      const added = store.recordHistoryFetch(
-        { conId: contract.conId, barSize: spec.barSize, whatToShow, useRTH, endDateTime: '', duration: spec.duration, fetchedAt: clock.now() },
-        bars.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, barCount: b.count })),
-        { defaultTimeZone: contract.timeZoneId || 'UTC' },
-      );
-      const stored = store.countBars(contract.conId, spec.barSize, whatToShow);
+      const { added, stored } = storeFetched(store, contract, { ...spec, whatToShow, useRTH }, bars, clock.now());
       op.ok({ received: bars.length, added, stored, requests: 1 }, { clientId: conn.clientId });
       return { symbol: contract.symbol, conId: contract.conId, received: bars.length, added, stored, requests: 1, skipped: false };
     } catch (err) {

@@ -3,7 +3,10 @@
  * error codes and texts TWS uses. Texts marked "seen" were observed in real traffic; the others
  * follow the same pattern with wording of our own.
  */
+import { BAR_SIZES, findBarSize, type BarSize } from '../protocol/bar-sizes.ts';
 import { quote } from '../protocol/codec.ts';
+
+export { BAR_SIZES, type BarSize };
 import { civilDate, dayNumber, isValidTimeZone, parseYmd, zonedParts, zonedToEpoch } from './time.ts';
 
 export interface HistError {
@@ -11,13 +14,6 @@ export interface HistError {
   message: string;
 }
 
-export interface BarSize {
-  /** The spelling TWS lists as legal. */
-  text: string;
-  /** Nominal length (a day counts 86400 s, a week 7 days, a month 30 days). */
-  seconds: number;
-  unit: 'sec' | 'day' | 'week' | 'month';
-}
 
 export interface Duration {
   text: string;
@@ -28,21 +24,9 @@ export interface Duration {
 export const validationError = (tag: string, cause: string): HistError => ({ code: 321, message: `Error validating request.-'${tag}' : cause - ${cause}` });
 export const hmdsError = (text: string): HistError => ({ code: 162, message: `Historical Market Data Service error message:${text}` });
 
-const S = (text: string, seconds: number): BarSize => ({ text, seconds, unit: 'sec' });
-export const BAR_SIZES: readonly BarSize[] = [
-  S('1 secs', 1), S('5 secs', 5), S('10 secs', 10), S('15 secs', 15), S('30 secs', 30),
-  S('1 min', 60), S('2 mins', 120), S('3 mins', 180), S('5 mins', 300), S('10 mins', 600), S('15 mins', 900), S('20 mins', 1200), S('30 mins', 1800),
-  S('1 hour', 3600), S('2 hours', 7200), S('3 hours', 10800), S('4 hours', 14400), S('8 hours', 28800),
-  { text: '1 day', seconds: 86_400, unit: 'day' },
-  { text: '1 week', seconds: 604_800, unit: 'week' },
-  { text: '1 month', seconds: 2_592_000, unit: 'month' },
-];
-// TWS's own error text names the long bar sizes `1W`/`1M`; both spellings are accepted (seen).
-const BAR_ALIASES: Record<string, string> = { '1W': '1 week', '1M': '1 month' };
 
 export function parseBarSize(text: string): BarSize | HistError {
-  const t = text.trim();
-  const found = BAR_SIZES.find((b) => b.text === (BAR_ALIASES[t] ?? t));
+  const found = findBarSize(text);
   if (found) return found;
   // Seen (TWS 10.x); "1 sec" without the s has been rejected since 2023.
   return validationError(

@@ -73,13 +73,3 @@ export class HistoryPacing {
     if (i > 0) this.accepted.splice(0, i);
   }
 }
-
-/** Bar size text (`5 secs`, `1 min`, `1 hour`, `1 day`…) in seconds; NaN when not recognised. */
-export function barSizeSeconds(barSize: string): number {
-  const m = /^\s*(\d+)\s+(sec|secs|min|mins|hour|hours|day|days|week|weeks|month|months)\s*$/i.exec(barSize);
-  if (!m) return Number.NaN;
-  const n = Number(m[1]);
-  const unit = m[2]!.toLowerCase().replace(/s$/, '');
-  const seconds: Record<string, number> = { sec: 1, min: 60, hour: 3600, day: 86_400, week: 604_800, month: 2_592_000 };
-  return n * seconds[unit]!;
-}

@@ -5,7 +5,7 @@
  */
 import { quote, withSharedBody, type ClientMessageOf, type ClientMessageType, type UnknownClientMessage } from '../protocol/index.ts';
 import type { GatewayModel } from './gateway.ts';
-import { barSizeSeconds } from './history-pacing.ts';
+import { barSizeSeconds } from '../protocol/bar-sizes.ts';
 import { IbError, NO_ID } from './ib-errors.ts';
 import type { Session } from './session.ts';
 
