@@ -126,7 +126,19 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
 
   it('gateway down: GatewayUnreachable naming the address, within the deadline, exit 1', async () => {
     const port = await closedPort();
-    const r = await cli(['collect', '--port', String(port), '--data-dir', dir, '--symbols', 'AAPL:USD,MSFT:USD', '--deadline', '1500', '--log-level', 'silent']);
+    const r = await cli([
+      'collect',
+      '--port',
+      String(port),
+      '--data-dir',
+      dir,
+      '--symbols',
+      'AAPL:USD,MSFT:USD',
+      '--deadline',
+      '1500',
+      '--log-level',
+      'silent',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`AAPL:USD, MSFT:USD: failed: cannot reach gateway at 127.0.0.1:${port}`);
     // Measured inside the process (TIME column): start-up time on a loaded machine says nothing.
@@ -142,7 +154,9 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     const r = await cli(['collect', '--port', '1', '--db', db, '--data-dir', path.join(dir, 'data')]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: database file is corrupt or not a SQLite database \\(${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`))]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^error: database file is corrupt or not a SQLite database \\(${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`)),
+    ]);
     expect(readFileSync(db).equals(bytes)).toBe(true);
     expect(readdirSync(dir)).toEqual(['corrupt.db']);
   });
@@ -173,7 +187,29 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     sim = await startSimulator({ port: 0, profile: 'lynx-paper', seed: 1, timeScale: 0.05, overrides: { history: { service: { median: 60_000, sigma: 0 } } } });
     const runs = await Promise.all(
       [1, 2, 3, 4].map((i) =>
-        cli(['collect', '--strategy', 'pooled', '--port', String(sim!.port), '--time-scale', '0.05', '--data-dir', dir, '--db', path.join(dir, `w${i}.db`), '--seed', '7', '--deadline', '200000', '--json', '--log-level', 'silent'], 90_000),
+        cli(
+          [
+            'collect',
+            '--strategy',
+            'pooled',
+            '--port',
+            String(sim!.port),
+            '--time-scale',
+            '0.05',
+            '--data-dir',
+            dir,
+            '--db',
+            path.join(dir, `w${i}.db`),
+            '--seed',
+            '7',
+            '--deadline',
+            '200000',
+            '--json',
+            '--log-level',
+            'silent',
+          ],
+          90_000,
+        ),
       ),
     );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
@@ -196,7 +232,11 @@ describe('ibkr-harness serve', { timeout: 90_000 }, () => {
     const env = { ...process.env };
     delete env.IBKR_HOST;
     delete env.IBKR_PORT;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ibkr-harness.ts', 'serve', '--port', '0', '--gateway-port', String(sim.port), '--data-dir', dir, '--log-level', 'warn'], { cwd: ROOT, env });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bin/ibkr-harness.ts', 'serve', '--port', '0', '--gateway-port', String(sim.port), '--data-dir', dir, '--log-level', 'warn'],
+      { cwd: ROOT, env },
+    );
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((r) => child.on('close', r));
@@ -211,7 +251,11 @@ describe('ibkr-harness serve', { timeout: 90_000 }, () => {
       });
     });
     try {
-      const q = await fetch(`${url}/qualify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ symbol: 'AAPL:USD' }) });
+      const q = await fetch(`${url}/qualify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ symbol: 'AAPL:USD' }),
+      });
       expect(await q.json()).toMatchObject({ kind: 'qualified', contract: { conId: 265598 } });
       expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ state: 'connected', strategy: 'pooled' });
       expect(readdirSync(path.join(dir, 'leases')).filter((f) => f.endsWith('.lease'))).toHaveLength(1);

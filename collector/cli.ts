@@ -37,12 +37,19 @@ function usageExits(cmd: Command): Command {
 function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Command {
   return cmd
     .addOption(new Option(`${hostFlag} <host>`, 'gateway host').env('IBKR_HOST').default('127.0.0.1'))
-    .addOption(new Option(`${portFlag} <port>`, 'gateway API port (4002 paper gateway, 7497 paper TWS)').env('IBKR_PORT').argParser(intArg(portFlag, 1, 65535)).default(4002))
+    .addOption(
+      new Option(`${portFlag} <port>`, 'gateway API port (4002 paper gateway, 7497 paper TWS)')
+        .env('IBKR_PORT')
+        .argParser(intArg(portFlag, 1, 65535))
+        .default(4002),
+    )
     .addOption(new Option('--strategy <name>', 'connection strategy').choices(STRATEGY_NAMES).default('pooled'))
     .option('--db <file>', 'SQLite database (default <data-dir>/ibkr-harness.db)')
     .option('--data-dir <dir>', 'data directory; its leases/ folder must be shared by every collector process on this host', './data')
-    .addOption(new Option('--client-role <role>', 'pooled ids: ui = the fixed id 1, worker = a leased id from 4-999').choices(['ui', 'worker']).default('worker'))
-    .option('--time-scale <x>', 'real seconds per model second; use the simulator\'s --time-scale', positiveNumberArg('--time-scale'), 1)
+    .addOption(
+      new Option('--client-role <role>', 'pooled ids: ui = the fixed id 1, worker = a leased id from 4-999').choices(['ui', 'worker']).default('worker'),
+    )
+    .option('--time-scale <x>', "real seconds per model second; use the simulator's --time-scale", positiveNumberArg('--time-scale'), 1)
     .option('--deadline <ms>', 'give up on one symbol (or request) after this many model ms', intArg('--deadline', 1), 60_000)
     .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1));
 }
@@ -105,10 +112,14 @@ interface CollectFlags {
 }
 
 async function runCollect(o: CollectFlags): Promise<number> {
-  let symbols, hist;
+  let symbols: ReturnType<typeof parseSymbolList>;
+  let hist: ReturnType<typeof validateHistorySpec>;
   try {
     symbols = parseSymbolList(o.symbols, '--symbols');
-    hist = validateHistorySpec({ duration: o.duration, barSize: o.bar, whatToShow: o.what }, { duration: '--duration', barSize: '--bar', whatToShow: '--what' });
+    hist = validateHistorySpec(
+      { duration: o.duration, barSize: o.bar, whatToShow: o.what },
+      { duration: '--duration', barSize: '--bar', whatToShow: '--what' },
+    );
   } catch (err) {
     return fail(err, 2);
   }
@@ -135,13 +146,30 @@ async function runCollect(o: CollectFlags): Promise<number> {
   }
   await collector.close();
   if (o.json) {
-    console.log(JSON.stringify({ runId: out.runId, status: out.status, db: collector.dbPath, strategy: collector.strategyName, address: collector.address, clientId, ms: Math.round(out.ms), results: out.results }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          runId: out.runId,
+          status: out.status,
+          db: collector.dbPath,
+          strategy: collector.strategyName,
+          address: collector.address,
+          clientId,
+          ms: Math.round(out.ms),
+          results: out.results,
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     console.log(renderTable(out.results));
     for (const line of explainFailures(out.results)) console.log(line);
     const ok = out.results.filter((r) => r.status === 'ok');
     const added = ok.reduce((n, r) => n + (r.barsAdded ?? 0), 0);
-    console.log(`run ${out.runId} ${out.status}: ${ok.length} of ${out.results.length} collected, ${added} new bars in ${collector.dbPath} (strategy ${collector.strategyName}, gateway ${collector.address}${clientId !== null ? `, client id ${clientId}` : ''}, ${formatMs(out.ms)})`);
+    console.log(
+      `run ${out.runId} ${out.status}: ${ok.length} of ${out.results.length} collected, ${added} new bars in ${collector.dbPath} (strategy ${collector.strategyName}, gateway ${collector.address}${clientId !== null ? `, client id ${clientId}` : ''}, ${formatMs(out.ms)})`,
+    );
   }
   if (out.status === 'succeeded') return 0;
   const bad = out.results.filter((r) => r.status !== 'ok');
@@ -164,7 +192,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('info'))
     .action(async (o) => {
       const log = createLogger('ibkr-serve', o.logLevel as LogLevel);
-      let server;
+      let server: Awaited<ReturnType<typeof startServe>>;
       try {
         server = await startServe({
           port: o.port,
@@ -176,7 +204,9 @@ export function serveCommand(): Command {
       } catch (err) {
         process.exit(fail(err, err instanceof StoreError || err instanceof InvalidInput ? 2 : 1));
       }
-      console.log(`ibkr-harness serve listening on ${server.url} (gateway ${server.collector.address}, strategy ${server.collector.strategyName}, db ${server.collector.dbPath})`);
+      console.log(
+        `ibkr-harness serve listening on ${server.url} (gateway ${server.collector.address}, strategy ${server.collector.strategyName}, db ${server.collector.dbPath})`,
+      );
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) process.exit(130);
@@ -199,14 +229,22 @@ export function renderTable(results: readonly SymbolResult[]): string {
     r.symbol,
     r.status,
     r.conId !== undefined ? String(r.conId) : r.candidates ? r.candidates.map((c) => c.conId).join('|') : '-',
-    r.exchange !== undefined ? `${r.exchange}/${r.primaryExchange || '-'}` : r.candidates ? r.candidates.map((c) => `${c.exchange}/${c.primaryExchange}`).join('|') : '-',
+    r.exchange !== undefined
+      ? `${r.exchange}/${r.primaryExchange || '-'}`
+      : r.candidates
+        ? r.candidates.map((c) => `${c.exchange}/${c.primaryExchange}`).join('|')
+        : '-',
     r.currency ?? (r.candidates ? r.candidates.map((c) => c.currency).join('|') : '-'),
     r.barsStored !== undefined ? String(r.barsStored) : '-',
     r.barsAdded !== undefined ? String(r.barsAdded) : '-',
     formatMs(r.ms),
   ]);
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (RIGHT.has(COLUMNS[i]!) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (RIGHT.has(COLUMNS[i]!) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

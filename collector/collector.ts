@@ -20,7 +20,15 @@ import { FileLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts
 import type { QualifyResult } from './qualifier.ts';
 import { waitBounded } from './session.ts';
 import { openStore, type CollectorStore, type RunStatus } from './store/index.ts';
-import { createStrategy, isStrategyName, STRATEGY_NAMES, type CollectorClient, type ConnectionStrategy, type StrategyName, type StrategyOptions } from './strategies/index.ts';
+import {
+  createStrategy,
+  isStrategyName,
+  STRATEGY_NAMES,
+  type CollectorClient,
+  type ConnectionStrategy,
+  type StrategyName,
+  type StrategyOptions,
+} from './strategies/index.ts';
 import { formatSymbol, InvalidInput, parseSymbol, parseSymbolList, validateHistorySpec, type SymbolSpec } from './symbols.ts';
 import { ObservedConnector, type ConnectionEvent } from './serve/observed-connector.ts';
 
@@ -139,7 +147,12 @@ export class Collector {
     this.store = store;
     // Every call in flight listens for the close; hundreds at once under load is normal, not a leak.
     setMaxListeners(0, this.closing.signal);
-    this.o = { process: opts.process ?? 'collector', role: opts.role ?? 'worker', deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS, log: opts.log ?? silentLog };
+    this.o = {
+      process: opts.process ?? 'collector',
+      role: opts.role ?? 'worker',
+      deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      log: opts.log ?? silentLog,
+    };
     const inner = opts.connector ?? new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock });
     this.connector = new ObservedConnector(inner);
     const deadline = this.o.deadlineMs;
@@ -173,7 +186,14 @@ export class Collector {
       const { client, done } = this.client(`${this.o.process}/qualify`);
       const signal = this.linked(opts.signal);
       try {
-        return await waitBounded(client.qualify(contractOf(s), { deadlineMs, signal: signal.signal }), this.clock, deadlineMs, signal.signal, `qualification of ${s.label}`, () => new RequestTimeout(`qualification of ${s.label}`, deadlineMs));
+        return await waitBounded(
+          client.qualify(contractOf(s), { deadlineMs, signal: signal.signal }),
+          this.clock,
+          deadlineMs,
+          signal.signal,
+          `qualification of ${s.label}`,
+          () => new RequestTimeout(`qualification of ${s.label}`, deadlineMs),
+        );
       } catch (err) {
         signal.dispose(true);
         throw this.explain(err, opts.signal);
@@ -202,7 +222,8 @@ export class Collector {
       const width = Math.max(1, Math.min(req.concurrency ?? specs.length, specs.length));
       await Promise.all(Array.from({ length: width }, worker));
       const okCount = results.filter((r) => r.status === 'ok').length;
-      const status: CollectOutcome['status'] = opts.signal?.aborted || this.closing.signal.aborted ? 'aborted' : okCount === results.length ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
+      const status: CollectOutcome['status'] =
+        opts.signal?.aborted || this.closing.signal.aborted ? 'aborted' : okCount === results.length ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
       const errors = results.filter((r) => r.error).map((r) => ({ symbol: r.symbol, code: r.error!.code, message: r.error!.message }));
       this.store.finishRun(runId, { status, endedAt: this.clock.now(), errors });
       return { runId, status, results, ms: Math.round(this.clock.now() - started) };
@@ -213,7 +234,15 @@ export class Collector {
     const c = this.connector;
     // After a failure the session keeps retrying in the background; a retry in flight is still
     // "disconnected" (with the last error), not "connecting", so health does not flap with it.
-    const state: CollectorState = this.closed ? 'closed' : c.openCount > 0 ? 'connected' : c.lastFailure ? 'disconnected' : c.connecting > 0 ? 'connecting' : 'idle';
+    const state: CollectorState = this.closed
+      ? 'closed'
+      : c.openCount > 0
+        ? 'connected'
+        : c.lastFailure
+          ? 'disconnected'
+          : c.connecting > 0
+            ? 'connecting'
+            : 'idle';
     const last = c.lastFailure;
     return {
       state,
@@ -238,7 +267,12 @@ export class Collector {
     return this.closed;
   }
 
-  private async collectOne(spec: SymbolSpec, hist: { duration: string; barSize: string; whatToShow: string; useRTH: boolean }, deadlineMs: number, outer?: AbortSignal): Promise<SymbolResult> {
+  private async collectOne(
+    spec: SymbolSpec,
+    hist: { duration: string; barSize: string; whatToShow: string; useRTH: boolean },
+    deadlineMs: number,
+    outer?: AbortSignal,
+  ): Promise<SymbolResult> {
     const started = this.clock.now();
     const signal = this.linked(outer);
     const { client, done } = this.client(`${this.o.process}/${spec.label}`);
@@ -255,7 +289,18 @@ export class Collector {
       }
       const c = q.contract;
       const h = await client.collectHistory(c, hist, signal.signal);
-      return { ...base, status: 'ok', conId: c.conId, exchange: c.exchange, primaryExchange: c.primaryExchange, currency: c.currency, barsStored: h.stored, barsAdded: h.added, qualifiedFrom: q.source, ms: ms() };
+      return {
+        ...base,
+        status: 'ok',
+        conId: c.conId,
+        exchange: c.exchange,
+        primaryExchange: c.primaryExchange,
+        currency: c.currency,
+        barsStored: h.stored,
+        barsAdded: h.added,
+        qualifiedFrom: q.source,
+        ms: ms(),
+      };
     };
     try {
       const what = `collection of ${spec.label}`;
@@ -336,7 +381,15 @@ function contractOf(s: SymbolSpec): ContractSpec {
 }
 
 function candidateOf(c: ContractInfo): Candidate {
-  return { conId: c.conId, symbol: c.symbol, exchange: c.exchange, primaryExchange: c.primaryExchange, currency: c.currency, localSymbol: c.localSymbol, longName: c.longName };
+  return {
+    conId: c.conId,
+    symbol: c.symbol,
+    exchange: c.exchange,
+    primaryExchange: c.primaryExchange,
+    currency: c.currency,
+    localSymbol: c.localSymbol,
+    longName: c.longName,
+  };
 }
 
 export function errorOf(err: unknown): { code: string; message: string } {

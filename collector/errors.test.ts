@@ -20,17 +20,42 @@ import {
 describe('collector errors', () => {
   it.each([
     [new ClientIdInUse(41, '127.0.0.1:4002'), 'CLIENT_ID_IN_USE', true, 'client id 41 is already in use on gateway 127.0.0.1:4002 (error 326)'],
-    [new ClientIdsExhausted('ui', 'gw:4002', 'client id 1 is unavailable'), 'CLIENT_IDS_EXHAUSTED', true, "no free client id for role 'ui' on gateway gw:4002: client id 1 is unavailable"],
-    [new GatewayUnreachable('127.0.0.1', 4002, Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4002'), { code: 'ECONNREFUSED' })), 'GATEWAY_UNREACHABLE', true, 'cannot reach gateway at 127.0.0.1:4002: connect ECONNREFUSED 127.0.0.1:4002'],
-    [new HandshakeTimeout('127.0.0.1:4002', 7, 5000), 'HANDSHAKE_TIMEOUT', true, 'gateway 127.0.0.1:4002 did not complete the API handshake for client id 7 within 5000 ms'],
+    [
+      new ClientIdsExhausted('ui', 'gw:4002', 'client id 1 is unavailable'),
+      'CLIENT_IDS_EXHAUSTED',
+      true,
+      "no free client id for role 'ui' on gateway gw:4002: client id 1 is unavailable",
+    ],
+    [
+      new GatewayUnreachable('127.0.0.1', 4002, Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4002'), { code: 'ECONNREFUSED' })),
+      'GATEWAY_UNREACHABLE',
+      true,
+      'cannot reach gateway at 127.0.0.1:4002: connect ECONNREFUSED 127.0.0.1:4002',
+    ],
+    [
+      new HandshakeTimeout('127.0.0.1:4002', 7, 5000),
+      'HANDSHAKE_TIMEOUT',
+      true,
+      'gateway 127.0.0.1:4002 did not complete the API handshake for client id 7 within 5000 ms',
+    ],
     [new NotConnected('request historical data for TTE'), 'NOT_CONNECTED', true, 'cannot request historical data for TTE: not connected to the gateway'],
     [new ConnectionLost('127.0.0.1:4002', 7), 'CONNECTION_LOST', true, 'connection to gateway 127.0.0.1:4002 (client id 7) was lost'],
     [new RequestTimeout('qualifyContracts(TTE)', 30_000), 'REQUEST_TIMEOUT', true, 'qualifyContracts(TTE) got no answer within 30000 ms'],
     [new NoSecurityDefinition('WLN', 'STK WLN SMART EUR'), 'NO_SECURITY_DEFINITION', false, 'no security definition found for STK WLN SMART EUR (error 200)'],
     [new PacingViolation('AAPL 5 secs TRADES'), 'PACING_VIOLATION', true, 'historical data pacing violation for AAPL 5 secs TRADES (error 162)'],
-    [new DeadlineExceeded('qualify TTE', 60_000, 4, new RequestTimeout('qualifyContracts(TTE)', 15_000)), 'DEADLINE_EXCEEDED', false, 'qualify TTE did not succeed within 60000 ms (4 attempt(s)); last error: REQUEST_TIMEOUT: qualifyContracts(TTE) got no answer within 15000 ms'],
+    [
+      new DeadlineExceeded('qualify TTE', 60_000, 4, new RequestTimeout('qualifyContracts(TTE)', 15_000)),
+      'DEADLINE_EXCEEDED',
+      false,
+      'qualify TTE did not succeed within 60000 ms (4 attempt(s)); last error: REQUEST_TIMEOUT: qualifyContracts(TTE) got no answer within 15000 ms',
+    ],
     [new Aborted('collect TTE', 'shutdown'), 'ABORTED', false, 'collect TTE was aborted: shutdown'],
-    [new StoreError('locked', '/data/collector.db', 'store bars'), 'STORE_LOCKED', true, 'database is locked by another connection (/data/collector.db) while trying to store bars'],
+    [
+      new StoreError('locked', '/data/collector.db', 'store bars'),
+      'STORE_LOCKED',
+      true,
+      'database is locked by another connection (/data/collector.db) while trying to store bars',
+    ],
   ])('%s', (err, code, retryable, message) => {
     expect(err).toBeInstanceOf(CollectorError);
     expect(err).toBeInstanceOf(Error);

@@ -89,11 +89,7 @@ export class HandshakeTimeout extends CollectorError {
     readonly clientId: number,
     readonly timeoutMs: number,
   ) {
-    super(
-      'HANDSHAKE_TIMEOUT',
-      `gateway ${address} did not complete the API handshake for client id ${clientId} within ${timeoutMs} ms`,
-      { retryable: true },
-    );
+    super('HANDSHAKE_TIMEOUT', `gateway ${address} did not complete the API handshake for client id ${clientId} within ${timeoutMs} ms`, { retryable: true });
   }
 }
 
@@ -229,7 +225,7 @@ export class StoreError extends CollectorError {
     cause?: unknown,
   ) {
     const why = cause === undefined ? '' : `: ${describeError(cause)}`;
-    super('STORE_' + kind.toUpperCase(), `${STORE_FAILURE_TEXT[kind]} (${path}) while trying to ${operation}${why}`, {
+    super(`STORE_${kind.toUpperCase()}`, `${STORE_FAILURE_TEXT[kind]} (${path}) while trying to ${operation}${why}`, {
       retryable: kind === 'locked',
       cause,
     });

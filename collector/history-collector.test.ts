@@ -26,7 +26,7 @@ import {
   virtualEnv,
   type SessionKit,
   type VirtualEnv,
-} from './test-kit.ts';
+} from './testing/env.ts';
 import type { SqliteStore } from './store/index.ts';
 
 const { later } = autoCleanup();
@@ -38,7 +38,10 @@ function setup(opts: Parameters<typeof virtualEnv>[0] = {}): { env: VirtualEnv; 
   const env = virtualEnv(opts);
   const kit = leasedSession(env.connector, env.clock);
   const store = memoryStore();
-  later(() => kit.session.close(), () => store.close());
+  later(
+    () => kit.session.close(),
+    () => store.close(),
+  );
   return { env, kit, store };
 }
 
@@ -81,7 +84,7 @@ describe('HistoryCollector pacing', () => {
       expect(o.added).toBe(o.received);
     }
     // 1 D of 1-min regular-hours bars is 390; 2-min bars 195.
-    expect(outcomes.filter((o, i) => BARS[i % 2] === '1 min').every((o) => o.received === 390)).toBe(true);
+    expect(outcomes.filter((_o, i) => BARS[i % 2] === '1 min').every((o) => o.received === 390)).toBe(true);
     // Weight 72 > 60 per 10 minutes: the scheduler had to hold the tail back past the window.
     const sent = received(env.gateway, 'REQ_HISTORICAL_DATA').map((e) => e.at);
     expect(sent.at(-1)! - sent[0]!).toBeGreaterThanOrEqual(600_000);
@@ -104,7 +107,8 @@ describe('HistoryCollector pacing', () => {
     const unpaced = new PacingScheduler({ clock: env.clock, rules: { perContractMax: 1e9, globalMax: 1e9, identicalWindowMs: 0, marginMs: 0 } });
     const history = new HistoryCollector({ session: kit.session, store, pacing: unpaced, clock: env.clock, maxAttempts: 1 });
     const jobs: Array<Promise<unknown>> = [];
-    for (const c of contracts) for (const w of WHATS) for (const b of BARS) jobs.push(history.collect(c, { duration: '1 D', barSize: b, whatToShow: w }).catch((e: unknown) => e));
+    for (const c of contracts)
+      for (const w of WHATS) for (const b of BARS) jobs.push(history.collect(c, { duration: '1 D', barSize: b, whatToShow: w }).catch((e: unknown) => e));
     const results = await drive(env.clock, Promise.all(jobs));
     const violations = results.filter((r) => r instanceof PacingViolation);
     expect(violations.length).toBeGreaterThan(0);
@@ -114,7 +118,11 @@ describe('HistoryCollector pacing', () => {
   it('a 162 it did not cause (another client on the login) pauses the scheduler 15 s and the request is sent again', async () => {
     const { env, kit, store } = setup({ profile: 'ibkr-paper' });
     const [aapl] = await qualifyAll(env, kit, [AAPL]);
-    env.gateway.faults.add({ match: { message: 'REQ_HISTORICAL_DATA' }, action: { kind: 'error', code: 162, message: 'Historical data request pacing violation' }, times: 1 });
+    env.gateway.faults.add({
+      match: { message: 'REQ_HISTORICAL_DATA' },
+      action: { kind: 'error', code: 162, message: 'Historical data request pacing violation' },
+      times: 1,
+    });
     const history = historyOn(kit, env.clock, store);
     const o = await drive(env.clock, history.collect(aapl!, { duration: '1 D', barSize: '1 hour' }));
     expect(o).toMatchObject({ requests: 2, received: 7, added: 7, stored: 7 });
@@ -158,9 +166,14 @@ describe('HistoryCollector resumption', () => {
 
     // Exactly what a fresh full request returns now, value for value.
     const conn = await directConnection(env);
-    const fresh = await drive(env.clock, conn.historicalData({ contract: aapl!, endDateTime: '', duration: '1 D', barSize: '5 mins', whatToShow: 'TRADES', useRTH: true }).result);
+    const fresh = await drive(
+      env.clock,
+      conn.historicalData({ contract: aapl!, endDateTime: '', duration: '1 D', barSize: '5 mins', whatToShow: 'TRADES', useRTH: true }).result,
+    );
     const stored = store.getBars(aapl!.conId, '5 mins', 'TRADES');
-    expect(stored.map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume])).toEqual(fresh.map((b) => [Number(b.time), b.open, b.high, b.low, b.close, b.volume]));
+    expect(stored.map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume])).toEqual(
+      fresh.map((b) => [Number(b.time), b.open, b.high, b.low, b.close, b.volume]),
+    );
   });
 
   it('a new collector on the same store resumes too (the ledger is in SQLite, not in memory)', async () => {

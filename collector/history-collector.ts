@@ -67,7 +67,13 @@ export class HistoryCollector {
     const key = [contract.conId, spec.barSize, spec.whatToShow ?? 'TRADES', spec.useRTH ?? true, spec.duration].join('|');
     const pending = this.inFlight.get(key);
     if (pending) {
-      const op = this.o.recorder.invoke(context ?? this.o.context, 'history', { symbol: contract.symbol, conId: contract.conId, duration: spec.duration, barSize: spec.barSize, joined: true });
+      const op = this.o.recorder.invoke(context ?? this.o.context, 'history', {
+        symbol: contract.symbol,
+        conId: contract.conId,
+        duration: spec.duration,
+        barSize: spec.barSize,
+        joined: true,
+      });
       try {
         const r = await pending;
         op.ok({ received: r.received, added: 0, stored: r.stored, requests: 0, joined: true });
@@ -91,8 +97,14 @@ export class HistoryCollector {
     const whatToShow = spec.whatToShow ?? 'TRADES';
     const useRTH = spec.useRTH ?? true;
     const barSeconds = barSizeSeconds(spec.barSize);
-    if (!Number.isFinite(barSeconds)) throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}" (e.g. "1 min", "1 hour", "1 day")`, { retryable: false });
-    const op = this.o.recorder.invoke(context ?? this.o.context, 'history', { symbol: contract.symbol, conId: contract.conId, duration: spec.duration, barSize: spec.barSize });
+    if (!Number.isFinite(barSeconds))
+      throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}" (e.g. "1 min", "1 hour", "1 day")`, { retryable: false });
+    const op = this.o.recorder.invoke(context ?? this.o.context, 'history', {
+      symbol: contract.symbol,
+      conId: contract.conId,
+      duration: spec.duration,
+      barSize: spec.barSize,
+    });
 
     ensureContract(store, contract, clock.now());
     const base = { symbol: contract.symbol, conId: contract.conId };
@@ -113,7 +125,15 @@ export class HistoryCollector {
       for (let attempt = 1; ; attempt++) {
         const last = store.lastHistoryFetch(contract.conId, spec.barSize, whatToShow, useRTH);
         const duration = last ? this.durationSinceLastBar(contract, spec.barSize, whatToShow, spec.duration, clock.now()) : spec.duration;
-        const req = pacedRequestFor({ conId: contract.conId, exchange: contract.exchange || 'SMART', endDateTime: '', durationStr: duration, barSize: spec.barSize, whatToShow, useRTH });
+        const req = pacedRequestFor({
+          conId: contract.conId,
+          exchange: contract.exchange || 'SMART',
+          endDateTime: '',
+          durationStr: duration,
+          barSize: spec.barSize,
+          whatToShow,
+          useRTH,
+        });
         // Connect before taking a pacing slot: the scheduler counts a request from the moment it
         // grants the slot, so the request must go out right then, not after a (re)connection.
         const ready = await this.o.session.connection(signal).then(

@@ -13,7 +13,7 @@ import {
   CONID,
   MSFT,
   TSLA,
-  TTE_EUR,
+  TTE,
   WLN,
   drive,
   leasedSession,
@@ -21,17 +21,12 @@ import {
   received,
   scratchDir,
   secdefSpans,
-  tcpEnv,
   track,
   virtualEnv,
-  type SessionKit,
-  type TcpEnv,
-} from './test-kit.ts';
+} from './testing/env.ts';
 import { openStore } from './store/index.ts';
 
 const { later, closeLater, tcp } = autoCleanup();
-
-
 
 describe('Qualifier over TCP (@stoqey/ib against the simulator)', () => {
   it('20 concurrent callers for one symbol cause exactly one REQ_CONTRACT_DATA and all get the same contract', async () => {
@@ -42,7 +37,8 @@ describe('Qualifier over TCP (@stoqey/ib against the simulator)', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => q.qualify(AAPL)));
     expect(received(env.sim.gateway, 'REQ_CONTRACT_DATA')).toHaveLength(1);
     expect(q.requestsSent).toBe(1);
-    for (const r of results) expect(r).toMatchObject({ kind: 'qualified', source: 'gateway', contract: { conId: CONID.AAPL, symbol: 'AAPL', currency: 'USD' } });
+    for (const r of results)
+      expect(r).toMatchObject({ kind: 'qualified', source: 'gateway', contract: { conId: CONID.AAPL, symbol: 'AAPL', currency: 'USD' } });
     // A 21st caller after the answer: the cache, no request.
     expect(await q.qualify(AAPL)).toMatchObject({ kind: 'qualified', source: 'cache', ms: 0 });
     expect(received(env.sim.gateway, 'REQ_CONTRACT_DATA')).toHaveLength(1);
@@ -64,14 +60,14 @@ describe('Qualifier over TCP (@stoqey/ib against the simulator)', () => {
     expect(errors).toHaveLength(1);
 
     // With the currency TTE is one contract.
-    expect(await q.qualify(TTE_EUR)).toMatchObject({ kind: 'qualified', contract: { conId: CONID.TTE_SBF, primaryExchange: 'SBF' } });
+    expect(await q.qualify(TTE)).toMatchObject({ kind: 'qualified', contract: { conId: CONID.TTE_SBF, primaryExchange: 'SBF' } });
   });
 
   it('with concurrency 1 each REQ_CONTRACT_DATA reaches the gateway only after the previous one was answered', async () => {
     const env = await tcp({ profile: 'instant', timeScale: 0.1, overrides: { secdef: { service: { median: 100, sigma: 0 } } } });
     const kit = closeLater(leasedSession(env.connector, env.clock));
     const q = qualifierOn(kit, env.clock);
-    const specs = [AAPL, MSFT, TSLA, AMD, TTE_EUR, WLN, { symbol: 'NOSUCHSYM', currency: 'USD' }];
+    const specs = [AAPL, MSFT, TSLA, AMD, TTE, WLN, { symbol: 'NOSUCHSYM', currency: 'USD' }];
     const results = await Promise.all(specs.map((s) => q.qualify(s)));
     expect(results.map((r) => r.kind)).toEqual(['qualified', 'qualified', 'qualified', 'qualified', 'qualified', 'qualified', 'unknown']);
     const spans = secdefSpans(env.sim.gateway);
@@ -99,7 +95,7 @@ describe('Qualifier in virtual time (model connector)', () => {
     const kit = closeLater(leasedSession(env.connector, env.clock));
     const q = qualifierOn(kit, env.clock);
 
-    const first = q.qualify(TTE_EUR, { deadlineMs: 1_000 });
+    const first = q.qualify(TTE, { deadlineMs: 1_000 });
     const t1 = track(first, env.clock);
     await expect(drive(env.clock, first)).rejects.toBeInstanceOf(RequestTimeout);
     const sentAt = received(env.gateway, 'REQ_CONTRACT_DATA')[0]!.at;
@@ -108,7 +104,7 @@ describe('Qualifier in virtual time (model connector)', () => {
     expect(q.pending).toBe(1);
 
     // A second caller while the request is still pending joins it, and also times out: no re-send.
-    await expect(drive(env.clock, q.qualify(TTE_EUR, { deadlineMs: 1_000 }))).rejects.toBeInstanceOf(RequestTimeout);
+    await expect(drive(env.clock, q.qualify(TTE, { deadlineMs: 1_000 }))).rejects.toBeInstanceOf(RequestTimeout);
     expect(received(env.gateway, 'REQ_CONTRACT_DATA')).toHaveLength(1);
 
     // Let the gateway answer (5 s after the request); nobody is waiting for it any more.
@@ -116,7 +112,7 @@ describe('Qualifier in virtual time (model connector)', () => {
     expect(env.gateway.journal.query({ type: 'CONTRACT_DATA_END', dir: 'out' })).toHaveLength(1);
     expect(q.pending).toBe(0);
 
-    const later = await drive(env.clock, q.qualify(TTE_EUR, { deadlineMs: 1_000 }));
+    const later = await drive(env.clock, q.qualify(TTE, { deadlineMs: 1_000 }));
     expect(later).toMatchObject({ kind: 'qualified', source: 'cache', contract: { conId: CONID.TTE_SBF } });
     expect(received(env.gateway, 'REQ_CONTRACT_DATA')).toHaveLength(1);
     expect(q.requestsSent).toBe(1);
@@ -169,7 +165,7 @@ describe('Qualifier in virtual time (model connector)', () => {
     const env = virtualEnv({ overrides: { secdef: { service: { median: 200, sigma: 0 } } } });
     const kit = closeLater(leasedSession(env.connector, env.clock));
     const q = qualifierOn(kit, env.clock);
-    const specs = [AAPL, MSFT, AAPL, TSLA, MSFT, AMD, AAPL, TTE_EUR, WLN, TSLA];
+    const specs = [AAPL, MSFT, AAPL, TSLA, MSFT, AMD, AAPL, TTE, WLN, TSLA];
     const results = await drive(env.clock, Promise.all(specs.map((s) => q.qualify(s))));
     expect(results.every((r) => r.kind === 'qualified')).toBe(true);
     const spans = secdefSpans(env.gateway);

@@ -96,7 +96,14 @@ export class Qualifier {
     const deadlineMs = opts.deadlineMs ?? this.o.deadlineMs;
     let matches: ContractInfo[];
     try {
-      matches = await waitBounded(flight.result, clock, deadlineMs, opts.signal, `qualification of ${describeSpec(spec)}`, () => new RequestTimeout(`qualification of ${describeSpec(spec)}`, deadlineMs));
+      matches = await waitBounded(
+        flight.result,
+        clock,
+        deadlineMs,
+        opts.signal,
+        `qualification of ${describeSpec(spec)}`,
+        () => new RequestTimeout(`qualification of ${describeSpec(spec)}`, deadlineMs),
+      );
     } catch (err) {
       const ms = clock.now() - started;
       if (err instanceof NoSecurityDefinition) {
@@ -107,7 +114,10 @@ export class Qualifier {
       if (err instanceof RequestTimeout) {
         // The request stays at the gateway and its answer will still be cached; the outcome of
         // this call is unknown rather than failed.
-        const why = this.o.session.state === 'connected' ? 'the request stays pending at the gateway (gateway may be throttling)' : `the gateway connection is ${this.o.session.state}`;
+        const why =
+          this.o.session.state === 'connected'
+            ? 'the request stays pending at the gateway (gateway may be throttling)'
+            : `the gateway connection is ${this.o.session.state}`;
         this.o.log.warn({ symbol: spec.symbol, ms }, `${err.message}; ${why}`);
         op.info(err);
         throw err;
@@ -120,7 +130,10 @@ export class Qualifier {
     if (result.kind === 'qualified') {
       this.o.log.info({ symbol: spec.symbol, conId: result.contract.conId, ms: Math.round(ms) }, `Contract qualified in ${Math.round(ms)} ms`);
       if (ms > this.o.slowThresholdMs) {
-        this.o.log.warn({ symbol: spec.symbol, ms: Math.round(ms), thresholdMs: this.o.slowThresholdMs }, `qualifying ${spec.symbol} took ${Math.round(ms)} ms: gateway may be throttling`);
+        this.o.log.warn(
+          { symbol: spec.symbol, ms: Math.round(ms), thresholdMs: this.o.slowThresholdMs },
+          `qualifying ${spec.symbol} took ${Math.round(ms)} ms: gateway may be throttling`,
+        );
       }
       op.ok({ kind: 'qualified', conId: result.contract.conId, source: 'gateway', ms });
     } else if (result.kind === 'ambiguous') {
@@ -189,7 +202,8 @@ export class Qualifier {
       },
       (err: unknown) => {
         this.flights.delete(key);
-        if (err instanceof NoSecurityDefinition) setBounded(this.negative, key, { result: { kind: 'unknown', ms: 0 }, expiresAt: clock.now() + this.o.negativeTtlMs });
+        if (err instanceof NoSecurityDefinition)
+          setBounded(this.negative, key, { result: { kind: 'unknown', ms: 0 }, expiresAt: clock.now() + this.o.negativeTtlMs });
       },
     );
     return flight;

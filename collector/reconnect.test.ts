@@ -20,7 +20,7 @@ import type { ContractSpec } from './gateway-client.ts';
 import type { HistoryOutcome } from './history-collector.ts';
 import { InMemoryLeaseStore } from './ids/index.ts';
 import { createStrategy, type ConnectionStrategy } from './strategies/index.ts';
-import { errorsSent, memoryStore, received, startApiIds, tcpEnv, waitFor, type TcpEnv } from './test-kit.ts';
+import { errorsSent, memoryStore, received, startApiIds, tcpEnv, waitFor, type TcpEnv } from './testing/env.ts';
 import type { SqliteStore } from './store/index.ts';
 
 const SYMBOLS: ContractSpec[] = ['AAPL', 'MSFT', 'TSLA', 'AMD', 'SPY'].map((symbol) => ({ symbol, currency: 'USD' }));
@@ -67,7 +67,8 @@ async function pooledRun(): Promise<Run> {
     () => store.close(),
     () => strategy.close(),
   );
-  for (const symbol of HELD) env.sim.gateway.faults.add({ match: { message: 'REQ_HISTORICAL_DATA', symbol }, action: { kind: 'delay', ms: HOLD_MS }, times: 1 });
+  for (const symbol of HELD)
+    env.sim.gateway.faults.add({ match: { message: 'REQ_HISTORICAL_DATA', symbol }, action: { kind: 'delay', ms: HOLD_MS }, times: 1 });
   const client = strategy.client({ actor: 'worker-1/task-1', role: 'worker' });
   const collect = () =>
     Promise.all(
@@ -99,7 +100,13 @@ async function expectExact(run: Run, outcomes: HistoryOutcome[]): Promise<void> 
     for (const o of outcomes) {
       const contract = run.store.getContract(o.conId)!;
       const fresh = await conn.historicalData({
-        contract: { ...contract, primaryExchange: contract.primaryExchange ?? '', localSymbol: contract.localSymbol ?? '', longName: contract.longName ?? '', timeZoneId: '' },
+        contract: {
+          ...contract,
+          primaryExchange: contract.primaryExchange ?? '',
+          localSymbol: contract.localSymbol ?? '',
+          longName: contract.longName ?? '',
+          timeZoneId: '',
+        },
         endDateTime: '',
         duration: SERIES.duration,
         barSize: SERIES.barSize,

@@ -23,17 +23,13 @@ import {
   qualifierOn,
   received,
   startApiIds,
-  tcpEnv,
   track,
   virtualEnv,
   waitFor,
   type SessionKit,
-  type TcpEnv,
-} from './test-kit.ts';
+} from './testing/env.ts';
 
 const { later, closeLater, tcp } = autoCleanup();
-
-
 
 /**
  * After an unclean loss of the connection using `staleId` while the gateway holds that id: the
@@ -272,7 +268,7 @@ describe('GatewaySession in virtual time', () => {
     expect(env.gateway.sessionCount).toBe(0);
   });
 
-  describe('a fixed-id role (the UI\'s client id 1) recovers once its only id is free again', () => {
+  describe("a fixed-id role (the UI's client id 1) recovers once its only id is free again", () => {
     it('after a 326: waits out the grace period, then connects with id 1', async () => {
       const env = virtualEnv({ profile: 'ibkr-paper', overrides: { connections: { idGraceMs: 0 } } });
       const squatter = await drive(env.clock, env.connector.connect({ clientId: 1, timeoutMs: 5_000 }));
@@ -286,7 +282,7 @@ describe('GatewaySession in virtual time', () => {
       expect(errorsSent(env.gateway, 326)).toHaveLength(1);
     });
 
-    it('after an unclean drop: reconnects with id 1 within the session\'s grace period', async () => {
+    it("after an unclean drop: reconnects with id 1 within the session's grace period", async () => {
       const env = virtualEnv({ profile: 'ibkr-paper', overrides: { connections: { idGraceMs: 2_000 } } });
       const kit = closeLater(leasedSession(env.connector, env.clock, { range: { min: 1, max: 1 }, idGraceMs: 5_000, maxWaitMs: 30_000 }));
       await drive(env.clock, kit.session.connection());

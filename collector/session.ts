@@ -116,7 +116,14 @@ export class GatewaySession {
     if (this.conn?.isOpen) return this.conn;
     const pending = this.connecting ?? this.startConnecting();
     const wait = this.o.maxWaitMs;
-    return waitBounded(pending, this.o.clock, wait, signal, `connect to ${this.address}`, () => new NotConnected(`reach gateway ${this.address} within ${wait} ms`));
+    return waitBounded(
+      pending,
+      this.o.clock,
+      wait,
+      signal,
+      `connect to ${this.address}`,
+      () => new NotConnected(`reach gateway ${this.address} within ${wait} ms`),
+    );
   }
 
   /** Close the connection and release the client id. */
@@ -234,7 +241,9 @@ export class GatewaySession {
     conn.onNotice((code, message) => {
       // Farm-status chatter (2100–2199) is noise; connectivity and rate notices are history.
       if (code < 2100 || code >= 2200) {
-        this.o.recorder.invoke(this.o.context, 'notice', { code }, { clientId: conn.clientId }).info({ code: `IB_${code}`, message, ibCode: code }, { clientId: conn.clientId });
+        this.o.recorder
+          .invoke(this.o.context, 'notice', { code }, { clientId: conn.clientId })
+          .info({ code: `IB_${code}`, message, ibCode: code }, { clientId: conn.clientId });
       }
       for (const l of this.noticeListeners) l(code, message);
     });
@@ -262,7 +271,9 @@ export class GatewaySession {
     this.lease = undefined;
     if (stale) {
       this.excluded.add(stale.clientId);
-      stale.markInUse(this.o.idGraceMs).catch((err: unknown) => this.o.log.warn({ clientId: stale.clientId, err: describeError(err) }, 'could not mark the old client id taken'));
+      stale
+        .markInUse(this.o.idGraceMs)
+        .catch((err: unknown) => this.o.log.warn({ clientId: stale.clientId, err: describeError(err) }, 'could not mark the old client id taken'));
     }
     this.startConnecting();
   }

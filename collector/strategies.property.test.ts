@@ -11,9 +11,9 @@ import { ClientIdInUse } from './errors.ts';
 import { birthdayCollisionProbability, InMemoryLeaseStore } from './ids/index.ts';
 import type { ContractSpec } from './gateway-client.ts';
 import { createStrategy, type ConnectionStrategy } from './strategies/index.ts';
-import { AAPL, AMD, MSFT, TSLA, TTE_EUR, WLN, drive, errorsSent, startApiIds, strategyDeps, virtualEnv } from './test-kit.ts';
+import { AAPL, AMD, MSFT, TSLA, TTE, WLN, drive, errorsSent, startApiIds, strategyDeps, virtualEnv } from './testing/env.ts';
 
-const SPECS: ContractSpec[] = [AAPL, MSFT, TSLA, AMD, TTE_EUR, WLN];
+const SPECS: ContractSpec[] = [AAPL, MSFT, TSLA, AMD, TTE, WLN];
 const WORKER_IDS = 999 - 4 + 1;
 const RUNS = 120;
 
@@ -82,8 +82,14 @@ describe('client-id collisions: task-random-id vs pooled', () => {
         // pooled: the same tasks over `processes` processes that share one lease store.
         const env2 = gateway(w.seed);
         const leaseStore = new InMemoryLeaseStore({ clock: env2.clock });
-        const kits = Array.from({ length: w.processes }, (_, p) => strategyDeps(env2.connector, env2.clock, { seed: w.seed, process: `worker-${p}`, leaseStore }));
-        const pooled = await runTasks(env2, kits.map((k) => createStrategy('pooled', k.deps)), w);
+        const kits = Array.from({ length: w.processes }, (_, p) =>
+          strategyDeps(env2.connector, env2.clock, { seed: w.seed, process: `worker-${p}`, leaseStore }),
+        );
+        const pooled = await runTasks(
+          env2,
+          kits.map((k) => createStrategy('pooled', k.deps)),
+          w,
+        );
         for (const k of kits) k.store.close();
         expect(pooled.errors326).toBe(0);
         expect(pooled.inUse).toBe(0);
@@ -105,8 +111,9 @@ describe('client-id collisions: task-random-id vs pooled', () => {
     const observed = runs.filter((r) => r.collided).length;
     expect(runs.length).toBe(RUNS);
     expect(observed).toBeGreaterThan(0);
-    expect(Math.abs(observed - expected), `observed ${observed} runs with a collision, expected ${expected.toFixed(1)} ± ${Math.sqrt(variance).toFixed(1)}`).toBeLessThanOrEqual(
-      4 * Math.sqrt(variance) + 1,
-    );
+    expect(
+      Math.abs(observed - expected),
+      `observed ${observed} runs with a collision, expected ${expected.toFixed(1)} ± ${Math.sqrt(variance).toFixed(1)}`,
+    ).toBeLessThanOrEqual(4 * Math.sqrt(variance) + 1);
   });
 });

@@ -71,6 +71,11 @@ describe('symbols from HTTP bodies', () => {
   });
 
   it('merges explicit fields into the symbol', () => {
-    expect(symbolFromObject({ symbol: 'AAPL:USD', currency: 'usd', secType: 'stk' })).toMatchObject({ symbol: 'AAPL', currency: 'USD', secType: 'STK', label: 'AAPL:USD' });
+    expect(symbolFromObject({ symbol: 'AAPL:USD', currency: 'usd', secType: 'stk' })).toMatchObject({
+      symbol: 'AAPL',
+      currency: 'USD',
+      secType: 'STK',
+      label: 'AAPL:USD',
+    });
   });
 });

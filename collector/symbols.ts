@@ -84,10 +84,12 @@ export function parseSymbolItems(items: unknown, field = 'symbols'): SymbolSpec[
 /** `{symbol, currency?, primaryExchange?, secType?}`; `symbol` may itself use the list syntax. */
 export function symbolFromObject(value: unknown, field = ''): SymbolSpec {
   const at = (key: string) => (field ? `${field}.${key}` : key);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInput(field || 'body', 'must be a symbol string or an object with "symbol"');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidInput(field || 'body', 'must be a symbol string or an object with "symbol"');
   const o = value as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!['symbol', 'currency', 'primaryExchange', 'secType'].includes(key)) throw new InvalidInput(at(key), 'unknown field (expected symbol, currency, primaryExchange, secType)');
+    if (!['symbol', 'currency', 'primaryExchange', 'secType'].includes(key))
+      throw new InvalidInput(at(key), 'unknown field (expected symbol, currency, primaryExchange, secType)');
   }
   if (typeof o.symbol !== 'string') throw new InvalidInput(at('symbol'), o.symbol === undefined ? 'is required' : 'must be a string');
   const base = parseSymbol(o.symbol, at('symbol'));
@@ -106,7 +108,8 @@ export function symbolFromObject(value: unknown, field = ''): SymbolSpec {
   }
   if (extra.primaryExchange !== undefined) {
     if (!EXCHANGE.test(extra.primaryExchange)) throw new InvalidInput(at('primaryExchange'), `"${extra.primaryExchange}" is not an exchange code`);
-    if (base.primaryExchange && base.primaryExchange !== extra.primaryExchange) throw new InvalidInput(at('primaryExchange'), `conflicts with the exchange in symbol "${base.label}"`);
+    if (base.primaryExchange && base.primaryExchange !== extra.primaryExchange)
+      throw new InvalidInput(at('primaryExchange'), `conflicts with the exchange in symbol "${base.label}"`);
     merged.primaryExchange = extra.primaryExchange;
   }
   if (extra.secType !== undefined) {
@@ -129,7 +132,19 @@ function dedupe(specs: SymbolSpec[]): SymbolSpec[] {
 
 /** IB's legal bar sizes (TWS rejects the rest with error 321). */
 export const BAR_SIZES: readonly string[] = LEGAL_BAR_SIZES.map((b) => b.text);
-export const WHAT_TO_SHOW = ['TRADES', 'MIDPOINT', 'BID', 'ASK', 'BID_ASK', 'ADJUSTED_LAST', 'HISTORICAL_VOLATILITY', 'OPTION_IMPLIED_VOLATILITY', 'FEE_RATE', 'SCHEDULE', 'AGGTRADES'] as const;
+export const WHAT_TO_SHOW = [
+  'TRADES',
+  'MIDPOINT',
+  'BID',
+  'ASK',
+  'BID_ASK',
+  'ADJUSTED_LAST',
+  'HISTORICAL_VOLATILITY',
+  'OPTION_IMPLIED_VOLATILITY',
+  'FEE_RATE',
+  'SCHEDULE',
+  'AGGTRADES',
+] as const;
 
 /** Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI flags). */
 export function validateHistorySpec(
@@ -138,10 +153,15 @@ export function validateHistorySpec(
 ): { duration: string; barSize: string; whatToShow: string } {
   const duration = String(spec.duration).trim().toUpperCase();
   const m = /^(\d+) ([SDWMY])$/.exec(duration);
-  if (!m || Number(m[1]) < 1) throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
+  if (!m || Number(m[1]) < 1)
+    throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
   const barSize = String(spec.barSize).trim().toLowerCase();
-  if (!BAR_SIZES.includes(barSize)) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
-  const whatToShow = String(spec.whatToShow ?? 'TRADES').trim().toUpperCase();
-  if (!(WHAT_TO_SHOW as readonly string[]).includes(whatToShow)) throw new InvalidInput(fields.whatToShow ?? 'whatToShow', `"${spec.whatToShow}" is not a whatToShow; use one of ${WHAT_TO_SHOW.join(', ')}`);
+  if (!BAR_SIZES.includes(barSize))
+    throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
+  const whatToShow = String(spec.whatToShow ?? 'TRADES')
+    .trim()
+    .toUpperCase();
+  if (!(WHAT_TO_SHOW as readonly string[]).includes(whatToShow))
+    throw new InvalidInput(fields.whatToShow ?? 'whatToShow', `"${spec.whatToShow}" is not a whatToShow; use one of ${WHAT_TO_SHOW.join(', ')}`);
   return { duration, barSize, whatToShow };
 }

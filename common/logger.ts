@@ -9,4 +9,3 @@ export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export function createLogger(name: string, level: LogLevel = 'info'): pino.Logger {
   return pino({ name, level, base: { name } }, pino.destination({ fd: 2, sync: true }));
 }
-

@@ -8,7 +8,13 @@ import type { ActorContext } from './types.ts';
  * records every operation), so the helpers swallow them: a scenario reports what happened, and
  * its expectations decide whether that was right.
  */
-export function actorContext(name: string, client: CollectorClient, clock: Clock, rng: Rng, gate: (label: string) => Promise<unknown> = async () => {}): ActorContext {
+export function actorContext(
+  name: string,
+  client: CollectorClient,
+  clock: Clock,
+  rng: Rng,
+  gate: (label: string) => Promise<unknown> = async () => {},
+): ActorContext {
   // `gate` lets a property test's scheduler pick the order of operations issued at one instant.
   const qualify: ActorContext['qualify'] = async (spec, opts) => {
     await gate(`${name} qualify ${spec.symbol}`);

@@ -31,7 +31,9 @@ export function scenarioCommand(): Command {
     .option('--out <dir>', 'write each run as <dir>/<scenario>.json')
     .option('--json', 'print the run records as JSON instead of text')
     .action(async (names: string[], o: { seed: number; target: Target; timeScale?: number; host?: string; port?: number; out?: string; json?: boolean }) => {
-      const chosen = names.includes('all') ? [...SCENARIOS] : names.map((n) => findScenario(n) ?? fail(`unknown scenario "${n}"; see \`ibkr-harness scenario list\``));
+      const chosen = names.includes('all')
+        ? [...SCENARIOS]
+        : names.map((n) => findScenario(n) ?? fail(`unknown scenario "${n}"; see \`ibkr-harness scenario list\``));
       let failures = 0;
       const records = [];
       for (const s of chosen) {
@@ -56,7 +58,9 @@ export function scenarioCommand(): Command {
         failures += failed.length;
         if (o.json) continue;
         const sum = summarize(record);
-        console.log(`${failed.length ? '✘' : '✔'} ${s.name} — ${fmtSeconds(sum.makespanMs)} model, ${fmtSeconds(sum.wallMs, 2)} wall, ${sum.connections} connection(s)`);
+        console.log(
+          `${failed.length ? '✘' : '✔'} ${s.name} — ${fmtSeconds(sum.makespanMs)} model, ${fmtSeconds(sum.wallMs, 2)} wall, ${sum.connections} connection(s)`,
+        );
         for (const e of record.expectations) console.log(`    ${e.ok ? '✔' : '✘'} ${e.claim}${e.ok ? '' : ` — saw: ${e.detail}`}`);
         if (failed.length) console.log(`    replay: ${replayCommand(record)}`);
       }

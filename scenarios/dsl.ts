@@ -6,13 +6,8 @@ import type { ContractSpec } from '../collector/gateway-client.ts';
 import type { HistorySpec } from '../collector/history-collector.ts';
 import type { ActorPlan, FaultStep, GatewayControl } from './types.ts';
 
-export const TTE: ContractSpec = { symbol: 'TTE', currency: 'EUR' };
-export const WLN: ContractSpec = { symbol: 'WLN', currency: 'EUR' };
-export const AAPL: ContractSpec = { symbol: 'AAPL', currency: 'USD' };
-export const TSLA: ContractSpec = { symbol: 'TSLA', currency: 'USD' };
-export const MSFT: ContractSpec = { symbol: 'MSFT', currency: 'USD' };
-/** The incident's five symbols. */
-export const WATCHLIST: readonly ContractSpec[] = [TTE, WLN, AAPL, TSLA, MSFT];
+/** The incident's symbols, defined once for the whole project (common/instruments.ts). */
+export { AAPL, MSFT, TSLA, TTE, WATCHLIST, WLN } from '../common/instruments.ts';
 
 export const ONE_DAY_HOURLY: HistorySpec = { duration: '1 D', barSize: '1 hour' };
 

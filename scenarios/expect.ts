@@ -40,8 +40,18 @@ export const expectThat = {
 
   everyQualificationSucceeded: (specs: ReadonlyArray<{ symbol: string }>) =>
     claim(`every qualification of ${symbolsOf(specs).join('/')} succeeds`, (run) => {
-      const bad = run.qualifications().filter((c) => symbolsOf(specs).includes(String(c.invoke.args?.symbol)) && (c.end?.type !== 'ok' || (c.end.value as { kind?: string }).kind !== 'qualified'));
-      return bad.length === 0 || `${bad.length} did not: ${bad.slice(0, 3).map((c) => `${c.invoke.actor} ${c.invoke.args?.symbol} → ${c.end?.type ?? 'never finished'} ${c.end?.error?.code ?? ''}`).join('; ')}`;
+      const bad = run
+        .qualifications()
+        .filter(
+          (c) => symbolsOf(specs).includes(String(c.invoke.args?.symbol)) && (c.end?.type !== 'ok' || (c.end.value as { kind?: string }).kind !== 'qualified'),
+        );
+      return (
+        bad.length === 0 ||
+        `${bad.length} did not: ${bad
+          .slice(0, 3)
+          .map((c) => `${c.invoke.actor} ${c.invoke.args?.symbol} → ${c.end?.type ?? 'never finished'} ${c.end?.error?.code ?? ''}`)
+          .join('; ')}`
+      );
     }),
 
   timeoutAtEveryLevel: (specs: ReadonlyArray<{ symbol: string }>, levelsMs: readonly number[]) =>
@@ -104,7 +114,13 @@ export const expectThat = {
   allOperationsFinished: () =>
     claim('every qualification and history request ends (ok or a typed error)', (run) => {
       const open = run.unfinished();
-      return open.length === 0 || `${open.length} never finished: ${open.slice(0, 3).map((e) => `${e.actor} ${e.op} ${e.args?.symbol ?? ''}`).join('; ')}`;
+      return (
+        open.length === 0 ||
+        `${open.length} never finished: ${open
+          .slice(0, 3)
+          .map((e) => `${e.actor} ${e.op} ${e.args?.symbol ?? ''}`)
+          .join('; ')}`
+      );
     }),
 
   barsStored: (specs: ReadonlyArray<{ symbol: string }>) =>

@@ -35,7 +35,9 @@ export function reproCommand(): Command {
 
 export async function repro(o: { seed: number; timeScale: number; out: string }): Promise<boolean> {
   const live = process.stdout.isTTY;
-  console.log(`Reproducing the TTE/WLN incident on the simulator (profile lynx-paper, seed ${o.seed}, time scale ${o.timeScale}: one model second takes ${o.timeScale * 1000} ms)\n`);
+  console.log(
+    `Reproducing the TTE/WLN incident on the simulator (profile lynx-paper, seed ${o.seed}, time scale ${o.timeScale}: one model second takes ${o.timeScale * 1000} ms)\n`,
+  );
   const runs: RunRecord[] = [];
   for (const name of INCIDENT) {
     const scenario = findScenario(name)!;
@@ -44,24 +46,41 @@ export async function repro(o: { seed: number; timeScale: number; out: string })
       if (live) process.stdout.write(`\r${line.padEnd(100)}`);
     };
     // Baselines are run on their own here, so each scenario runs exactly once.
-    const record = await runScenario({ ...scenario, baseline: undefined }, { target: 'sim', seed: o.seed, timeScale: o.timeScale, onProgress, lookup: findScenario });
+    const record = await runScenario(
+      { ...scenario, baseline: undefined },
+      { target: 'sim', seed: o.seed, timeScale: o.timeScale, onProgress, lookup: findScenario },
+    );
     const base = scenario.baseline ? runs.find((r) => r.scenario === scenario.baseline) : undefined;
     if (base) {
       record.baseline = base;
       record.expectations = judge(scenario, record);
     }
-    if (live) process.stdout.write('\r'.padEnd(101) + '\r');
+    if (live) process.stdout.write(`${'\r'.padEnd(101)}\r`);
     const met = record.expectations.filter((e) => e.ok).length;
-    console.log(`${met === record.expectations.length ? '✔' : '✘'} ${name}: ${fmtSeconds(record.modelMs)} of gateway time in ${fmtSeconds(record.wallMs, 2)} — ${met}/${record.expectations.length} expectations met`);
+    console.log(
+      `${met === record.expectations.length ? '✔' : '✘'} ${name}: ${fmtSeconds(record.modelMs)} of gateway time in ${fmtSeconds(record.wallMs, 2)} — ${met}/${record.expectations.length} expectations met`,
+    );
     runs.push(record);
   }
 
   const rows = runs.map((r) => {
     const s = summarize(r, SYMBOLS);
-    return [s.scenario, String(s.connections), String(s.clientIdErrors), String(s.timeouts), `${s.qualifications.qualified}/${s.qualifications.asked}`, fmtSeconds(s.qualifyMedianMs, 2), fmtSeconds(s.gatewayWaitMaxMs), fmtSeconds(s.makespanMs), fmtSeconds(s.wallMs, 2)];
+    return [
+      s.scenario,
+      String(s.connections),
+      String(s.clientIdErrors),
+      String(s.timeouts),
+      `${s.qualifications.qualified}/${s.qualifications.asked}`,
+      fmtSeconds(s.qualifyMedianMs, 2),
+      fmtSeconds(s.gatewayWaitMaxMs),
+      fmtSeconds(s.makespanMs),
+      fmtSeconds(s.wallMs, 2),
+    ];
   });
   console.log(`\nTTE/WLN, in model seconds (what you would wait on a real gateway) and wall seconds:\n`);
-  console.log(textTable(['scenario', 'connections', '326', 'timeouts', 'qualified', 'qualify (median)', 'longest gateway wait', 'run (model)', 'run (wall)'], rows));
+  console.log(
+    textTable(['scenario', 'connections', '326', 'timeouts', 'qualified', 'qualify (median)', 'longest gateway wait', 'run (model)', 'run (wall)'], rows),
+  );
 
   const failed = runs.flatMap((r) => failedExpectations(r).map((e) => `${r.scenario}: ${e.claim} — saw ${e.detail}`));
   for (const f of failed) console.log(`\n✘ ${f}`);
@@ -73,7 +92,10 @@ export async function repro(o: { seed: number; timeScale: number; out: string })
 }
 
 /** report.md (with the figures as SVG files beside it), report.html (figures inline) and runs.json. */
-export async function writeReproReport(runs: readonly RunRecord[], o: { seed: number; timeScale: number; out: string }): Promise<{ markdown: string; html: string; runs: string; figures: string[] }> {
+export async function writeReproReport(
+  runs: readonly RunRecord[],
+  o: { seed: number; timeScale: number; out: string },
+): Promise<{ markdown: string; html: string; runs: string; figures: string[] }> {
   mkdirSync(o.out, { recursive: true });
   const figures = await renderFigures(reproFigures(runs, SYMBOLS));
   const svgs = writeFigures(o.out, figures);

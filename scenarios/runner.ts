@@ -75,7 +75,12 @@ interface Rig {
 async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOptions): Promise<Rig> {
   if (target === 'virtual') {
     const clock = new VirtualClock(VIRTUAL_START);
-    const gateway = createGateway({ clock, seed, profile: scenario.gateway.profile, ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}) });
+    const gateway = createGateway({
+      clock,
+      seed,
+      profile: scenario.gateway.profile,
+      ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}),
+    });
     return {
       clock,
       gateway,
@@ -88,10 +93,21 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
     const clock = new RealClock();
     const host = opts.host ?? process.env.IBKR_HOST ?? '127.0.0.1';
     const port = opts.port ?? Number(process.env.IBKR_PORT ?? 4002);
-    return { clock, gateway: undefined, connector: (u) => new StoqeyConnector({ host, port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }), close: async () => {} };
+    return {
+      clock,
+      gateway: undefined,
+      connector: (u) => new StoqeyConnector({ host, port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
+      close: async () => {},
+    };
   }
   const clock = new ScaledClock(opts.timeScale ?? scenario.timeScale ?? 0.05);
-  const sim: Simulator = await startSimulator({ port: 0, seed, clock, profile: scenario.gateway.profile, ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}) });
+  const sim: Simulator = await startSimulator({
+    port: 0,
+    seed,
+    clock,
+    profile: scenario.gateway.profile,
+    ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}),
+  });
   return {
     clock,
     gateway: sim.gateway,
@@ -125,7 +141,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const strategies = new Map<string, ConnectionStrategy>();
   const t0 = clock.now();
   const timers: Array<{ cancel(): void }> = [];
-  const gate = (label: string): Promise<unknown> => (opts.scheduler && target === 'virtual' ? opts.scheduler.schedule(Promise.resolve(), label) : Promise.resolve());
+  const gate = (label: string): Promise<unknown> =>
+    opts.scheduler && target === 'virtual' ? opts.scheduler.schedule(Promise.resolve(), label) : Promise.resolve();
   // The gateway's own account of each contract-details request (queue wait + service), free of
   // the client-side and host noise that wall-clock timing picks up on a scaled clock.
   const secdef: NonNullable<RunRecord['secdef']> = [];

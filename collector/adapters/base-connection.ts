@@ -5,7 +5,15 @@
  * what arrives.
  */
 import { Aborted, ConnectionLost, NotConnected, RequestsLost } from '../errors.ts';
-import { describeSpec, type ContractInfo, type ContractSpec, type GatewayConnection, type HistoryQuery, type PendingRequest, type RawBar } from '../gateway-client.ts';
+import {
+  describeSpec,
+  type ContractInfo,
+  type ContractSpec,
+  type GatewayConnection,
+  type HistoryQuery,
+  type PendingRequest,
+  type RawBar,
+} from '../gateway-client.ts';
 import { isConnectionNotice, RequestBook, settleWithError } from './request-book.ts';
 
 export abstract class BaseConnection implements GatewayConnection {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import { ClientIdInUse, ConnectionLost, HandshakeTimeout, NoSecurityDefinition, NotConnected, PacingViolation } from '../errors.ts';
 import type { ContractInfo, GatewayConnection, GatewayConnector, HistoryQuery } from '../gateway-client.ts';
-import { AFTER_CLOSE, CONID, drive, received, tcpEnv, track, virtualEnv } from '../test-kit.ts';
+import { AFTER_CLOSE, CONID, drive, received, tcpEnv, track, virtualEnv } from '../testing/env.ts';
 
 interface AdapterEnv {
   connector: GatewayConnector;
@@ -32,7 +32,14 @@ const adapters: Array<[string, () => Promise<AdapterEnv>]> = [
     'StoqeyConnector (TCP)',
     async () => {
       const env = await tcpEnv({ profile: 'ibkr-paper', timeScale: 0.02, overrides });
-      return { connector: env.connector, gateway: env.sim.gateway, now: () => env.clock.now(), run: (p) => p, pause: (ms) => env.clock.sleep(ms), close: () => env.close() };
+      return {
+        connector: env.connector,
+        gateway: env.sim.gateway,
+        now: () => env.clock.now(),
+        run: (p) => p,
+        pause: (ms) => env.clock.sleep(ms),
+        close: () => env.close(),
+      };
     },
   ],
   [
@@ -122,7 +129,9 @@ describe.each(adapters)('%s', (_name, make) => {
     env = await make();
     const conn = await connect(24);
     // 60 s back from 17:00 New York with regular hours only: nothing traded.
-    const bars = await env.run(conn.historicalData({ contract: AAPL_INFO, endDateTime: '', duration: '60 S', barSize: '1 min', whatToShow: 'TRADES', useRTH: true }).result);
+    const bars = await env.run(
+      conn.historicalData({ contract: AAPL_INFO, endDateTime: '', duration: '60 S', barSize: '1 min', whatToShow: 'TRADES', useRTH: true }).result,
+    );
     expect(bars).toEqual([]);
   });
 

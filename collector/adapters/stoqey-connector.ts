@@ -111,16 +111,19 @@ class StoqeyConnection extends BaseConnection {
     super(clientId, address);
     api.on(EventName.contractDetails, (reqId: number, d: ContractDetails) => this.receivedContract(reqId, toContractInfo(d)));
     api.on(EventName.contractDetailsEnd, (reqId: number) => this.receivedContractEnd(reqId));
-    api.on(EventName.historicalData, (reqId: number, time: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
-      if (!time.startsWith('finished')) {
-        if (!this.bars.has(reqId)) this.bars.set(reqId, []);
-        this.bars.get(reqId)!.push({ time, open, high, low, close, volume, wap, count: count ?? -1 });
-        return;
-      }
-      const bars = this.bars.get(reqId) ?? [];
-      this.bars.delete(reqId);
-      this.receivedBars(reqId, bars);
-    });
+    api.on(
+      EventName.historicalData,
+      (reqId: number, time: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
+        if (!time.startsWith('finished')) {
+          if (!this.bars.has(reqId)) this.bars.set(reqId, []);
+          this.bars.get(reqId)!.push({ time, open, high, low, close, volume, wap, count: count ?? -1 });
+          return;
+        }
+        const bars = this.bars.get(reqId) ?? [];
+        this.bars.delete(reqId);
+        this.receivedBars(reqId, bars);
+      },
+    );
     api.on(EventName.currentTime, (time: number) => this.receivedTime(time));
     // IBApi delivers id -1 frames on `info` and the rest on `error`; both are error frames.
     api.on(EventName.error, (err: Error, code: number, reqId: number) => this.receivedError(reqId, code, err.message));
@@ -139,7 +142,13 @@ class StoqeyConnection extends BaseConnection {
     this.bars.set(reqId, []);
     this.api.reqHistoricalData(
       reqId,
-      { conId: q.contract.conId, exchange: q.contract.exchange || 'SMART', symbol: q.contract.symbol, secType: q.contract.secType as never, currency: q.contract.currency },
+      {
+        conId: q.contract.conId,
+        exchange: q.contract.exchange || 'SMART',
+        symbol: q.contract.symbol,
+        secType: q.contract.secType as never,
+        currency: q.contract.currency,
+      },
       q.endDateTime,
       q.duration,
       q.barSize as never,

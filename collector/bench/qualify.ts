@@ -37,7 +37,7 @@ import { ClientIdInUse, RequestTimeout } from '../errors.ts';
 import type { ContractSpec, GatewayConnector } from '../gateway-client.ts';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../strategies/index.ts';
 import { qualificationKey } from '../store/index.ts';
-import { AFTER_CLOSE, drive, errorsSent, received, strategyDeps, track } from '../test-kit.ts';
+import { AFTER_CLOSE, drive, errorsSent, received, strategyDeps, track } from '../testing/env.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,7 +54,9 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log('usage: npx tsx collector/bench/qualify.ts [--service-ms 200] [--n N] [--seed 1] [--login-ms 0] [--strategies a,b] [--tcp] [--scale 0.02] [--json]');
+  console.log(
+    'usage: npx tsx collector/bench/qualify.ts [--service-ms 200] [--n N] [--seed 1] [--login-ms 0] [--strategies a,b] [--tcp] [--scale 0.02] [--json]',
+  );
   process.exit(0);
 }
 
@@ -144,7 +146,13 @@ async function target(): Promise<Target> {
   if (!args.tcp) {
     const clock = new VirtualClock(AFTER_CLOSE);
     const gateway = createGateway({ clock, seed, profile: 'ibkr-paper', overrides });
-    return { connector: new ModelConnector(gateway, clock, { name: 'bench-gateway' }), gateway, clock, run: (p) => drive(clock, p, { limitMs: 24 * 3_600_000, stepMs: 1_000 }), close: async () => {} };
+    return {
+      connector: new ModelConnector(gateway, clock, { name: 'bench-gateway' }),
+      gateway,
+      clock,
+      run: (p) => drive(clock, p, { limitMs: 24 * 3_600_000, stepMs: 1_000 }),
+      close: async () => {},
+    };
   }
   const clock = new ScaledClock(scale, AFTER_CLOSE);
   const sim = await startSimulator({ port: 0, clock, seed, profile: 'ibkr-paper', overrides });
@@ -179,7 +187,9 @@ async function bench(name: StrategyName, keys: ContractSpec[]): Promise<Row> {
 
   const qualified = settled.filter((s) => s.status === 'fulfilled' && s.value.kind === 'qualified').length;
   const events = kit.recorder.events();
-  const timeouts = events.filter((e) => e.type === 'info' && e.error?.code === 'REQUEST_TIMEOUT' && (e.op === 'qualify-attempt' || (e.op === 'qualify' && name !== 'timeout-wrapper'))).length;
+  const timeouts = events.filter(
+    (e) => e.type === 'info' && e.error?.code === 'REQUEST_TIMEOUT' && (e.op === 'qualify-attempt' || (e.op === 'qualify' && name !== 'timeout-wrapper')),
+  ).length;
   const row: Row = {
     strategy: name,
     n: keys.length,

@@ -26,7 +26,15 @@ type Op =
 
 const slot = fc.integer({ min: 0, max: SLOTS - 1 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('lease' as const), p: slot, role: fc.constantFrom('ui' as const, 'workers' as const), exclude: fc.option(fc.integer({ min: 3, max: 10 })) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('lease' as const),
+      p: slot,
+      role: fc.constantFrom('ui' as const, 'workers' as const),
+      exclude: fc.option(fc.integer({ min: 3, max: 10 })),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('release' as const), p: slot, i: fc.nat(10) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('inUse' as const), p: slot, i: fc.nat(10), graceMs: fc.integer({ min: 1, max: 90_000 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('crash' as const), p: slot }) },

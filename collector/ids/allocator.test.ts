@@ -5,14 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.ts';
 import { Rng } from '../../common/rng.ts';
 import { ClientIdsExhausted } from '../errors.ts';
-import {
-  ClientIdAllocator,
-  FileLeaseStore,
-  InMemoryLeaseStore,
-  RandomIdStrategy,
-  type ClientIdAllocatorOptions,
-  type LeaseStore,
-} from './index.ts';
+import { ClientIdAllocator, FileLeaseStore, InMemoryLeaseStore, RandomIdStrategy, type ClientIdAllocatorOptions, type LeaseStore } from './index.ts';
 
 const gateway = '127.0.0.1:4002';
 const roles = { ui: { fixed: 1 }, workers: { min: 4, max: 999 } };
@@ -32,7 +25,9 @@ describe('ClientIdAllocator', () => {
     const { allocator } = setup();
     const ui = await allocator().lease('ui');
     expect(ui.clientId).toBe(1);
-    const err = await allocator().lease('ui').catch((e: unknown) => e);
+    const err = await allocator()
+      .lease('ui')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientIdsExhausted);
     expect((err as Error).message).toBe(
       "no free client id for role 'ui' on gateway 127.0.0.1:4002: client id 1 is unavailable: 1 leased [1 by pid 100 (ui, memory)]",
@@ -138,7 +133,9 @@ describe('ClientIdAllocator', () => {
     await store.markTaken(gateway, 5, clock.now() + 45_000);
     const err = await a.lease('workers', { exclude: [6] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientIdsExhausted);
-    expect((err as Error).message).toMatch(/all client ids 4\.\.6 are unavailable: 1 leased \[4 by pid \d+ .*\], 1 in use outside our control after a 326 \[5 until .*\], 1 excluded by the caller/);
+    expect((err as Error).message).toMatch(
+      /all client ids 4\.\.6 are unavailable: 1 leased \[4 by pid \d+ .*\], 1 in use outside our control after a 326 \[5 until .*\], 1 excluded by the caller/,
+    );
   });
 
   it('works the same on the file store', async () => {

@@ -3,23 +3,8 @@ import { promises as fs } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../../common/clock.ts';
-import {
-  encodeForFileName,
-  isErrno,
-  publishExclusive,
-  readJson,
-  replaceAtomically,
-  unlinkIfPresent,
-} from './atomic-files.ts';
-import {
-  processIsAlive,
-  renewSafetyMarginMs,
-  type Lease,
-  type LeaseEntry,
-  type LeaseKey,
-  type LeaseOwner,
-  type LeaseStore,
-} from './lease-store.ts';
+import { encodeForFileName, isErrno, publishExclusive, readJson, replaceAtomically, unlinkIfPresent } from './atomic-files.ts';
+import { processIsAlive, renewSafetyMarginMs, type Lease, type LeaseEntry, type LeaseKey, type LeaseOwner, type LeaseStore } from './lease-store.ts';
 import { ReclaimLock } from './reclaim-lock.ts';
 
 export interface FileLeaseStoreOptions {

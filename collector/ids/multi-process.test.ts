@@ -6,8 +6,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const workerScript = fileURLToPath(new URL('./fixtures/lease-worker.ts', import.meta.url));
-const stressScript = fileURLToPath(new URL('./fixtures/reclaim-stress-worker.ts', import.meta.url));
+const workerScript = fileURLToPath(new URL('../testing/lease-worker.ts', import.meta.url));
+const stressScript = fileURLToPath(new URL('../testing/reclaim-stress-worker.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const gateway = '127.0.0.1:4002';
 
@@ -29,7 +29,7 @@ class WorkerProcess {
   }
 
   send(line: string): void {
-    this.child.stdin.write(line + '\n');
+    this.child.stdin.write(`${line}\n`);
   }
 
   async killHard(): Promise<void> {

@@ -1,14 +1,6 @@
 import type { Rng } from '../../common/rng.ts';
 import { ClientIdsExhausted } from '../errors.ts';
-import {
-  boundsOf,
-  roleRange,
-  validateRoles,
-  type ClientIdLease,
-  type ClientIdSource,
-  type LeaseRequestOptions,
-  type RoleRanges,
-} from './roles.ts';
+import { boundsOf, roleRange, validateRoles, type ClientIdLease, type ClientIdSource, type LeaseRequestOptions, type RoleRanges } from './roles.ts';
 
 /**
  * The incident's allocation — `random.randint(4, 999)` per Celery task — kept as a strategy so

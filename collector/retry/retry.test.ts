@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.ts';
 import { Rng } from '../../common/rng.ts';
-import {
-  AmbiguousContract,
-  Aborted,
-  DeadlineExceeded,
-  NoSecurityDefinition,
-  PacingViolation,
-  RequestTimeout,
-} from '../errors.ts';
+import { AmbiguousContract, Aborted, DeadlineExceeded, NoSecurityDefinition, PacingViolation, RequestTimeout } from '../errors.ts';
 import { backoffSchedule, retry } from './index.ts';
 
 /** An operation that fails with `errors[i]` on attempt i+1 and then succeeds, recording when it ran. */
@@ -75,7 +68,13 @@ describe('retry', () => {
 
   it.each([
     ['error 200', new NoSecurityDefinition('WLN', 'STK WLN SMART EUR')],
-    ['an ambiguous contract', new AmbiguousContract('TTE', [{ conId: 1, symbol: 'TTE' }, { conId: 2, symbol: 'TTE' }])],
+    [
+      'an ambiguous contract',
+      new AmbiguousContract('TTE', [
+        { conId: 1, symbol: 'TTE' },
+        { conId: 2, symbol: 'TTE' },
+      ]),
+    ],
     ['a plain Error (a bug, not a transient failure)', new TypeError('x is undefined')],
   ])('stops at once on %s', async (_, error) => {
     const clock = new VirtualClock();

@@ -22,7 +22,12 @@ export class ServeMetrics {
   constructor(collector: Collector, opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.qualifyRequests = new Counter({ name: 'collector_qualify_requests_total', help: 'POST /qualify requests by result (qualified, ambiguous, unknown, error)', labelNames: ['result'], registers });
+    this.qualifyRequests = new Counter({
+      name: 'collector_qualify_requests_total',
+      help: 'POST /qualify requests by result (qualified, ambiguous, unknown, error)',
+      labelNames: ['result'],
+      registers,
+    });
     this.qualifyDuration = new Histogram({
       name: 'collector_qualify_duration_seconds',
       help: 'POST /qualify latency in real seconds, by result',
@@ -30,14 +35,34 @@ export class ServeMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
-    this.collectRequests = new Counter({ name: 'collector_collect_requests_total', help: 'POST /collect requests by run status (succeeded, partial, failed, aborted, invalid, error)', labelNames: ['status'], registers });
-    this.collectSymbols = new Counter({ name: 'collector_collect_symbols_total', help: 'Symbols collected by result (ok, unknown, ambiguous, failed)', labelNames: ['status'], registers });
+    this.collectRequests = new Counter({
+      name: 'collector_collect_requests_total',
+      help: 'POST /collect requests by run status (succeeded, partial, failed, aborted, invalid, error)',
+      labelNames: ['status'],
+      registers,
+    });
+    this.collectSymbols = new Counter({
+      name: 'collector_collect_symbols_total',
+      help: 'Symbols collected by result (ok, unknown, ambiguous, failed)',
+      labelNames: ['status'],
+      registers,
+    });
     this.barsStored = new Counter({ name: 'collector_bars_stored_total', help: 'Bars written to the store that were not there before', registers });
-    this.errors = new Counter({ name: 'collector_errors_total', help: 'Errors by code (GATEWAY_UNREACHABLE, REQUEST_TIMEOUT, CLIENT_ID_IN_USE, INVALID_INPUT, ...)', labelNames: ['code'], registers });
+    this.errors = new Counter({
+      name: 'collector_errors_total',
+      help: 'Errors by code (GATEWAY_UNREACHABLE, REQUEST_TIMEOUT, CLIENT_ID_IN_USE, INVALID_INPUT, ...)',
+      labelNames: ['code'],
+      registers,
+    });
     const connects = new Counter({ name: 'collector_gateway_connects_total', help: 'Gateway connections established', registers });
     const reconnects = new Counter({ name: 'collector_gateway_reconnects_total', help: 'Connections established after a lost one', registers });
     const lost = new Counter({ name: 'collector_gateway_connections_lost_total', help: 'Connections that ended without us closing them', registers });
-    const connectFailures = new Counter({ name: 'collector_gateway_connect_failures_total', help: 'Failed connect attempts, by error code', labelNames: ['code'], registers });
+    const connectFailures = new Counter({
+      name: 'collector_gateway_connect_failures_total',
+      help: 'Failed connect attempts, by error code',
+      labelNames: ['code'],
+      registers,
+    });
     new Gauge({
       name: 'collector_gateway_connection_state',
       help: 'Gateway connection state: 1 for the current state, 0 for the others',

@@ -30,7 +30,11 @@ async function start(opts: Parameters<typeof startServe>[0] = {}): Promise<Serve
 }
 
 async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${serve!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${serve!.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -54,7 +58,12 @@ describe('serve', () => {
     await start();
     const aapl = await post('/qualify', { symbol: 'AAPL', currency: 'USD' });
     expect(aapl.status).toBe(200);
-    expect(aapl.body).toMatchObject({ symbol: 'AAPL:USD', kind: 'qualified', source: 'gateway', contract: { conId: 265598, primaryExchange: 'NASDAQ', currency: 'USD' } });
+    expect(aapl.body).toMatchObject({
+      symbol: 'AAPL:USD',
+      kind: 'qualified',
+      source: 'gateway',
+      contract: { conId: 265598, primaryExchange: 'NASDAQ', currency: 'USD' },
+    });
     // The list syntax works in "symbol" too, and the second answer comes from the cache.
     expect((await post('/qualify', { symbol: 'aapl:usd' })).body).toMatchObject({ kind: 'qualified', source: 'cache', contract: { conId: 265598 } });
 
@@ -79,7 +88,12 @@ describe('serve', () => {
     const r = await post('/collect', { symbols: ['TTE:EUR', 'WLN:EUR', { symbol: 'AAPL', currency: 'USD' }, 'TTE'], duration: '1 D', barSize: '1 hour' });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('partial');
-    expect(r.body.results.map((x: { symbol: string; status: string }) => `${x.symbol} ${x.status}`)).toEqual(['TTE:EUR ok', 'WLN:EUR ok', 'AAPL:USD ok', 'TTE ambiguous']);
+    expect(r.body.results.map((x: { symbol: string; status: string }) => `${x.symbol} ${x.status}`)).toEqual([
+      'TTE:EUR ok',
+      'WLN:EUR ok',
+      'AAPL:USD ok',
+      'TTE ambiguous',
+    ]);
     expect(r.body.results[2].barsAdded).toBeGreaterThan(0);
     expect(serve!.collector.store.getRun(r.body.runId)).toMatchObject({ status: 'partial' });
   });
@@ -112,7 +126,13 @@ describe('serve', () => {
 
   it('GET /health and GET /metrics report the connection, client id and counters', async () => {
     await start();
-    expect(JSON.parse((await get('/health')).text)).toMatchObject({ ok: true, state: 'idle', clientId: null, strategy: 'pooled', address: `127.0.0.1:${sim.port}` });
+    expect(JSON.parse((await get('/health')).text)).toMatchObject({
+      ok: true,
+      state: 'idle',
+      clientId: null,
+      strategy: 'pooled',
+      address: `127.0.0.1:${sim.port}`,
+    });
     await post('/qualify', { symbol: 'AAPL:USD' });
     await post('/qualify', { symbol: 'TTE' });
     await post('/qualify', {});

@@ -142,10 +142,12 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): Fastif
     try {
       const body = objectBody(req.body);
       for (const key of Object.keys(body)) {
-        if (!['symbols', 'duration', 'barSize', 'whatToShow', 'useRTH', 'deadlineMs'].includes(key)) throw new InvalidInput(key, 'unknown field (expected symbols, duration, barSize, whatToShow, useRTH, deadlineMs)');
+        if (!['symbols', 'duration', 'barSize', 'whatToShow', 'useRTH', 'deadlineMs'].includes(key))
+          throw new InvalidInput(key, 'unknown field (expected symbols, duration, barSize, whatToShow, useRTH, deadlineMs)');
       }
       const symbols = parseSymbolItems(body.symbols, 'symbols');
-      for (const key of ['duration', 'barSize'] as const) if (typeof body[key] !== 'string') throw new InvalidInput(key, body[key] === undefined ? 'is required' : 'must be a string');
+      for (const key of ['duration', 'barSize'] as const)
+        if (typeof body[key] !== 'string') throw new InvalidInput(key, body[key] === undefined ? 'is required' : 'must be a string');
       if (body.whatToShow !== undefined && typeof body.whatToShow !== 'string') throw new InvalidInput('whatToShow', 'must be a string');
       if (body.useRTH !== undefined && typeof body.useRTH !== 'boolean') throw new InvalidInput('useRTH', 'must be true or false');
       const deadlineMs = deadlineOf(body);
@@ -164,7 +166,9 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): Fastif
     metrics.recordCollect(out);
     // Nothing collected and every failure the gateway's: the request as a whole failed upstream.
     const failures = out.results.filter((r) => r.status === 'failed');
-    const upstream = out.results.every((r) => r.status === 'failed') ? failures.map((r) => statusOfCode(r.error!.code)).find((s) => s === 502 || s === 504) : undefined;
+    const upstream = out.results.every((r) => r.status === 'failed')
+      ? failures.map((r) => statusOfCode(r.error!.code)).find((s) => s === 502 || s === 504)
+      : undefined;
     if (upstream) return reply.code(upstream).send({ error: failures[0]!.error!.message, code: failures[0]!.error!.code, ...out });
     return out;
   });
@@ -202,7 +206,8 @@ function statusOfCode(code: string): number {
 }
 
 function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body', 'must be a JSON object (Content-Type: application/json)');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidInput('body', 'must be a JSON object (Content-Type: application/json)');
   return body as Record<string, unknown>;
 }
 

@@ -72,8 +72,22 @@ describe('SqliteStore', () => {
 
   it('upserts bars idempotently in one transaction, counting only new rows', () => {
     store.upsertContract(TTE);
-    expect(store.upsertBars(TTE.conId, '1 min', 'TRADES', [0, 1, 2].map((i) => bar(minute(i))))).toBe(3);
-    expect(store.upsertBars(TTE.conId, '1 min', 'TRADES', [1, 2, 3].map((i) => bar(minute(i), 61)))).toBe(1);
+    expect(
+      store.upsertBars(
+        TTE.conId,
+        '1 min',
+        'TRADES',
+        [0, 1, 2].map((i) => bar(minute(i))),
+      ),
+    ).toBe(3);
+    expect(
+      store.upsertBars(
+        TTE.conId,
+        '1 min',
+        'TRADES',
+        [1, 2, 3].map((i) => bar(minute(i), 61)),
+      ),
+    ).toBe(1);
     expect(store.countBars(TTE.conId, '1 min', 'TRADES')).toBe(4);
     expect(store.getBars(TTE.conId, '1 min', 'TRADES').map((b) => b.close)).toEqual([60, 61, 61, 61]);
     // Another series of the same contract is separate.
@@ -97,7 +111,12 @@ describe('SqliteStore', () => {
 
   it('tells a resumed collection what is still missing', () => {
     store.upsertContract(TTE);
-    store.upsertBars(TTE.conId, '1 min', 'TRADES', [0, 1, 3, 4].map((i) => bar(minute(i))));
+    store.upsertBars(
+      TTE.conId,
+      '1 min',
+      'TRADES',
+      [0, 1, 3, 4].map((i) => bar(minute(i))),
+    );
     expect(store.coverage(TTE.conId, '1 min', 'TRADES')).toEqual({ count: 4, first: minute(0), last: minute(4) });
     expect(store.barTimes(TTE.conId, '1 min', 'TRADES', { from: minute(1), to: minute(3) })).toEqual([minute(1), minute(3)]);
     expect(store.missingTimes(TTE.conId, '1 min', 'TRADES', [0, 1, 2, 3, 4, 5].map(minute))).toEqual([minute(2), minute(5)]);
@@ -155,7 +174,9 @@ describe('SqliteStore', () => {
     })();
     expect(err).toBeInstanceOf(StoreError);
     expect(err).toMatchObject({ kind: 'corrupt', path: junk, retryable: false });
-    expect((err as Error).message).toMatch(new RegExp(`corrupt or not a SQLite database \\(${junk.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) while trying to open the database`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`corrupt or not a SQLite database \\(${junk.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) while trying to open the database`),
+    );
   });
 
   it('reports a database locked by another connection as a retryable StoreError', () => {

@@ -140,7 +140,7 @@ export class SqliteStore implements CollectorStore {
   }
 
   upsertContract(contract: StoredContract): void {
-    this.guard('store contract ' + contract.conId, () => this.stmt.upsertContract.run(contractParams(contract)));
+    this.guard(`store contract ${contract.conId}`, () => this.stmt.upsertContract.run(contractParams(contract)));
   }
 
   getContract(conId: number): StoredContract | null {
@@ -194,8 +194,9 @@ export class SqliteStore implements CollectorStore {
   }
 
   barTimes(conId: number, barSize: string, whatToShow: string, range: TimeRange = {}): number[] {
-    return this.guard(`read bar times of contract ${conId}`, () =>
-      this.stmt.barTimes.all(conId, barSize, whatToShow, range.from ?? -Infinity, range.to ?? Infinity) as number[],
+    return this.guard(
+      `read bar times of contract ${conId}`,
+      () => this.stmt.barTimes.all(conId, barSize, whatToShow, range.from ?? -Infinity, range.to ?? Infinity) as number[],
     );
   }
 
@@ -234,7 +235,17 @@ export class SqliteStore implements CollectorStore {
 
   lastHistoryFetch(conId: number, barSize: string, whatToShow: string, useRTH: boolean): HistoryFetch | null {
     const row = this.guard('read the history ledger', () => this.stmt.lastFetch.get(conId, barSize, whatToShow, useRTH ? 1 : 0)) as
-      | { con_id: number; bar_size: string; what_to_show: string; use_rth: number; end_date_time: string; duration: string; fetched_at: number; bars: number; new_bars: number }
+      | {
+          con_id: number;
+          bar_size: string;
+          what_to_show: string;
+          use_rth: number;
+          end_date_time: string;
+          duration: string;
+          fetched_at: number;
+          bars: number;
+          new_bars: number;
+        }
       | undefined;
     if (!row) return null;
     return {

@@ -101,7 +101,14 @@ export class DirectClient implements CollectorClient {
   private async ask(spec: ContractSpec, deadlineMs: number, signal?: AbortSignal): Promise<ContractInfo[]> {
     const conn: GatewayConnection = await this.session.connection(signal);
     const pending = conn.contractDetails(spec);
-    return waitBounded(pending.result, this.deps.clock, deadlineMs, signal, `qualification of ${describeSpec(spec)}`, () => new RequestTimeout(`qualification of ${describeSpec(spec)}`, deadlineMs));
+    return waitBounded(
+      pending.result,
+      this.deps.clock,
+      deadlineMs,
+      signal,
+      `qualification of ${describeSpec(spec)}`,
+      () => new RequestTimeout(`qualification of ${describeSpec(spec)}`, deadlineMs),
+    );
   }
 
   /**
@@ -121,13 +128,19 @@ export class DirectClient implements CollectorClient {
         last = err;
         if (err instanceof RequestTimeout) {
           attempt.info(err, { clientId: this.session.clientId });
-          this.deps.log.warn({ symbol: spec.symbol, timeoutMs: timeout }, `qualification of ${spec.symbol} timed out after ${timeout / 1000} s; retrying with a longer timeout`);
+          this.deps.log.warn(
+            { symbol: spec.symbol, timeoutMs: timeout },
+            `qualification of ${spec.symbol} timed out after ${timeout / 1000} s; retrying with a longer timeout`,
+          );
           continue;
         }
         attempt.fail(err, { clientId: this.session.clientId });
         throw err;
       }
     }
-    throw new RequestTimeout(`qualification of ${describeSpec(spec)} (every timeout up to ${timeouts.at(-1)! / 1000} s; last: ${describeError(last)})`, timeouts.at(-1)!);
+    throw new RequestTimeout(
+      `qualification of ${describeSpec(spec)} (every timeout up to ${timeouts.at(-1)! / 1000} s; last: ${describeError(last)})`,
+      timeouts.at(-1)!,
+    );
   }
 }

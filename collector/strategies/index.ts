@@ -122,7 +122,10 @@ class PerCallerStrategy extends StrategyBase {
   client(actor: ActorSpec): CollectorClient {
     const ids = actor.clientId === undefined ? this.ids : new RandomIdStrategy({ any: { fixed: actor.clientId } }, this.deps.rng, this.deps.connector.address);
     const session = this.session(actor.actor, ids, 'any', true);
-    return this.track(new DirectClient(session, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: this.mode, ownsSession: true }), session);
+    return this.track(
+      new DirectClient(session, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: this.mode, ownsSession: true }),
+      session,
+    );
   }
 }
 
@@ -133,8 +136,15 @@ class SingletonStrategy extends StrategyBase {
 
   client(actor: ActorSpec): CollectorClient {
     const id = actor.clientId ?? this.deps.options?.singletonClientId ?? 1;
-    this.shared ??= this.session(`${this.deps.process}/session`, new RandomIdStrategy({ [actor.role]: { fixed: id } }, this.deps.rng, this.deps.connector.address), actor.role, true);
-    return this.track(new DirectClient(this.shared, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: 'direct', ownsSession: false }));
+    this.shared ??= this.session(
+      `${this.deps.process}/session`,
+      new RandomIdStrategy({ [actor.role]: { fixed: id } }, this.deps.rng, this.deps.connector.address),
+      actor.role,
+      true,
+    );
+    return this.track(
+      new DirectClient(this.shared, this.deps, { actor: actor.actor, process: this.deps.process, strategy: this.name }, { mode: 'direct', ownsSession: false }),
+    );
   }
 }
 

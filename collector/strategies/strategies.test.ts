@@ -16,7 +16,7 @@ import {
   CONID,
   MSFT,
   TSLA,
-  TTE_EUR,
+  TTE,
   WLN,
   drive,
   errorsSent,
@@ -27,7 +27,7 @@ import {
   virtualEnv,
   type StrategyKit,
   type VirtualEnv,
-} from '../test-kit.ts';
+} from '../testing/env.ts';
 
 const { later } = autoCleanup();
 
@@ -129,7 +129,7 @@ describe('timeout-wrapper (legacy)', () => {
     const env = virtualEnv({ overrides });
     const { strategy } = make(env, 'timeout-wrapper', { process: 'ui' });
     const page = strategy.client({ actor: 'ui/page-0', role: 'ui' });
-    const r = await drive(env.clock, page.qualify(TTE_EUR), { limitMs: 600_000 });
+    const r = await drive(env.clock, page.qualify(TTE), { limitMs: 600_000 });
     expect(r).toMatchObject({ kind: 'qualified', contract: { conId: CONID.TTE_SBF } });
     // Timeouts 3 s, 15 s, 20 s, 30 s: sent at 0, 3, 18 and 38 s; each queued behind the previous
     // ones, the 4th is answered at 64 s, within its 30 s.
@@ -140,7 +140,7 @@ describe('timeout-wrapper (legacy)', () => {
     // The same qualification through pooled on an identical gateway: one request, 16 s.
     const env2 = virtualEnv({ overrides });
     const pooled = make(env2, 'pooled').strategy.client({ actor: 'worker-1/task-0', role: 'worker' });
-    const p = await drive(env2.clock, pooled.qualify(TTE_EUR), { limitMs: 600_000 });
+    const p = await drive(env2.clock, pooled.qualify(TTE), { limitMs: 600_000 });
     expect(p).toMatchObject({ kind: 'qualified', contract: { conId: CONID.TTE_SBF } });
     expect(received(env2.gateway, 'REQ_CONTRACT_DATA')).toHaveLength(1);
     expect(p.ms).toBe(300 + 16_000);
@@ -158,10 +158,10 @@ describe('timeout-wrapper (legacy)', () => {
 
 describe('pooled (recommended)', () => {
   const workload: ContractSpec[][] = [
-    [AAPL, MSFT, TTE_EUR],
+    [AAPL, MSFT, TTE],
     [MSFT, AAPL, WLN],
-    [TTE_EUR, TSLA, AAPL],
-    [AMD, MSFT, TTE_EUR],
+    [TTE, TSLA, AAPL],
+    [AMD, MSFT, TTE],
     [AAPL, AAPL, WLN],
     [WLN, TSLA, AMD],
   ];

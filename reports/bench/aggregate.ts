@@ -38,7 +38,7 @@ export function summarizeRuns(runs: readonly BenchRun[], workloads: readonly Wor
       const figures = Object.fromEntries(FIGURES.map((f) => [f, interval(mine.map((r) => figure(r.metrics, f)))])) as StrategySummary['figures'];
       return { workload: wl.name, strategy, rank: 0, concurrency: concurrencyOf(wl), figures };
     });
-    rank(rows).forEach((r, i) => (r.rank = i + 1));
+    for (const [i, r] of rank(rows).entries()) r.rank = i + 1;
     out.push(...rows.sort((a, b) => a.rank - b.rank));
   }
   return out;

@@ -21,16 +21,29 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A gateway with no login time, no throttle, no rate limit, and a fixed 100 ms per contract-details request. */
-const known = (pages: number): Workload => ({ name: 'known', profile: 'instant', overrides: { secdef: { service: { median: 100, sigma: 0 } } }, symbols: 3, pages, tasks: 0 });
+const known = (pages: number): Workload => ({
+  name: 'known',
+  profile: 'instant',
+  overrides: { secdef: { service: { median: 100, sigma: 0 } } },
+  symbols: 3,
+  pages,
+  tasks: 0,
+});
 
 describe('figures on a known workload (virtual time)', () => {
   it('one page asks for three contracts at once: the gateway answers them in turn at 100, 200, 300 ms', async () => {
     const record = await runScenario(benchScenario('singleton', known(1)), { target: 'virtual', seed: 1 });
     const m = runMetrics(record, 3);
-    expect(requestEvents(record).filter((e) => e.op === 'qualify').map((e) => e.end! - e.start)).toEqual([100, 200, 300]);
+    expect(
+      requestEvents(record)
+        .filter((e) => e.op === 'qualify')
+        .map((e) => e.end! - e.start),
+    ).toEqual([100, 200, 300]);
     expect(m.latency).toEqual({ p50: 200, p90: 300, p99: 300, max: 300, mean: 200 });
     expect(m.makespanMs).toBe(300);
     expect(m.throughputPerSec).toBe(10);
@@ -41,7 +54,12 @@ describe('figures on a known workload (virtual time)', () => {
     const record = await runScenario(benchScenario('per-page', known(2)), { target: 'virtual', seed: 1 });
     const m = runMetrics(record, 6);
     // Page 1: 100, 200, 300. Page 2 asks at 100 and is served 300–600: 300, 400, 500 from its ask.
-    expect(requestEvents(record).filter((e) => e.op === 'qualify').map((e) => e.end! - e.start).sort((a, b) => a - b)).toEqual([100, 200, 300, 300, 400, 500]);
+    expect(
+      requestEvents(record)
+        .filter((e) => e.op === 'qualify')
+        .map((e) => e.end! - e.start)
+        .sort((a, b) => a - b),
+    ).toEqual([100, 200, 300, 300, 400, 500]);
     expect(m.latency!.p50).toBe(300);
     expect(m.makespanMs).toBe(600);
     expect(m.connections).toBe(2);
@@ -57,13 +75,23 @@ describe('the quick matrix in virtual time', () => {
     const bars = (strategy: string) => timelineBars(run(strategy).requests, run(strategy).metrics.makespanMs);
 
     // Serialization: with a connection per page, page n+1's answers all come after page n's.
-    const pages = [1, 2, 3, 4].map((i) => run('per-page').requests.filter((e) => e.op === 'qualify' && e.actor === `ui/page-${i}`).map((e) => e.end!));
+    const pages = [1, 2, 3, 4].map((i) =>
+      run('per-page')
+        .requests.filter((e) => e.op === 'qualify' && e.actor === `ui/page-${i}`)
+        .map((e) => e.end!),
+    );
     for (let i = 1; i < pages.length; i++) expect(Math.min(...pages[i]!)).toBeGreaterThan(Math.max(...pages[i - 1]!));
     expect(new Set(bars('per-page').map((b) => b.row)).size).toBe(6);
     // Timeouts: the wrapper abandons attempts at every level.
     expect(bars('timeout-wrapper').filter((b) => b.mark === 'timeout' && b.kind === 'qualify (abandoned attempt)').length).toBeGreaterThan(20);
     // 326: a singleton per process means both processes on client id 1.
-    expect([...new Set(bars('singleton').filter((b) => b.mark === '326 refused').map((b) => b.row))]).toEqual(['worker/session #1']);
+    expect([
+      ...new Set(
+        bars('singleton')
+          .filter((b) => b.mark === '326 refused')
+          .map((b) => b.row),
+      ),
+    ]).toEqual(['worker/session #1']);
     expect(run('pooled').metrics).toMatchObject({ answeredShare: 1, connections: 2, errors: { '326': 0, timeouts: 0 } });
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { report } from '../cli/report.ts';
 import { compareResults } from './compare.ts';
 import { runBench } from './run.ts';
-import { alter, tinyResults } from './test-kit.ts';
+import { alter, tinyResults } from '../testing/bench-fixtures.ts';
 import { findWorkloads } from './workload.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'compare-test-'));
@@ -50,13 +50,19 @@ describe('compareResults in virtual time (deterministic: seed by seed)', () => {
 
   it('fails on any extra error, however small', async () => {
     const base = await tinyResults();
-    const cmp = compareResults(base, alter(base, 'pooled', (run) => void (run.metrics.errors['326'] += 1), [3]));
+    const cmp = compareResults(
+      base,
+      alter(base, 'pooled', (run) => void (run.metrics.errors['326'] += 1), [3]),
+    );
     expect(cmp.regressions.map((d) => d.figure)).toEqual(['e326', 'e326']);
   });
 });
 
 describe('compareResults on the simulator (scaled clock: statistical)', () => {
-  const asSim = <T extends { environment: { target: string; timeScale: number } }>(r: T): T => ({ ...r, environment: { ...r.environment, target: 'sim', timeScale: 0.02 } });
+  const asSim = <T extends { environment: { target: string; timeScale: number } }>(r: T): T => ({
+    ...r,
+    environment: { ...r.environment, target: 'sim', timeScale: 0.02 },
+  });
 
   it('judges the current mean against the baseline interval', async () => {
     const base = asSim(await tinyResults());

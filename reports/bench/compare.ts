@@ -66,7 +66,8 @@ export function compareResults(baseline: BenchResults, current: BenchResults, th
   const be = baseline.environment;
   const ce = current.environment;
   if (be.target !== ce.target) notes.push(`targets differ (baseline ${be.target}, current ${ce.target}): figures are not comparable like for like`);
-  if (be.timeScale !== ce.timeScale) notes.push(`time scales differ (baseline ${be.timeScale}, current ${ce.timeScale}): on a scaled clock host overhead grows as the scale shrinks`);
+  if (be.timeScale !== ce.timeScale)
+    notes.push(`time scales differ (baseline ${be.timeScale}, current ${ce.timeScale}): on a scaled clock host overhead grows as the scale shrinks`);
   const sharedSeeds = ce.seeds.filter((s) => be.seeds.includes(s));
   if (mode === 'per-seed' && sharedSeeds.length === 0) notes.push('no seed in common: nothing to compare seed by seed');
   if (mode === 'per-seed') notes.push('wall-clock time of virtual-time runs (a few ms of CPU each) is shown but not gated');
@@ -79,12 +80,18 @@ export function compareResults(baseline: BenchResults, current: BenchResults, th
     }
     for (const [f, kind] of GATED) {
       // In virtual time a run's wall time is a few ms of CPU: shown, but too noisy to gate.
-      const why = mode === 'per-seed' ? (kind === 'wall' ? undefined : perSeedWhy(baseline, current, cur, f, kind, sharedSeeds, thresholds)) : statWhy(base.figures[f], cur.figures[f], kind, thresholds);
+      const why =
+        mode === 'per-seed'
+          ? kind === 'wall'
+            ? undefined
+            : perSeedWhy(baseline, current, cur, f, kind, sharedSeeds, thresholds)
+          : statWhy(base.figures[f], cur.figures[f], kind, thresholds);
       deltas.push(delta(base, cur, f, kind, why));
     }
   }
   for (const base of baseline.summary) {
-    if (!current.summary.some((s) => s.workload === base.workload && s.strategy === base.strategy)) notes.push(`${base.workload} / ${base.strategy}: in the baseline but not measured now`);
+    if (!current.summary.some((s) => s.workload === base.workload && s.strategy === base.strategy))
+      notes.push(`${base.workload} / ${base.strategy}: in the baseline but not measured now`);
   }
   return { mode, thresholds, deltas, regressions: deltas.filter((d) => d.regression), notes };
 }
@@ -99,7 +106,15 @@ function delta(base: StrategySummary, cur: StrategySummary, f: FigureName, kind:
 /** Worse means higher, except for the share of operations answered. */
 const worse = (kind: Kind, base: number, cur: number) => (kind === 'share' ? base - cur : cur - base);
 
-function perSeedWhy(baseline: BenchResults, current: BenchResults, s: StrategySummary, f: FigureName, kind: Kind, seeds: readonly number[], t: Thresholds): string | undefined {
+function perSeedWhy(
+  baseline: BenchResults,
+  current: BenchResults,
+  s: StrategySummary,
+  f: FigureName,
+  kind: Kind,
+  seeds: readonly number[],
+  t: Thresholds,
+): string | undefined {
   const pick = (r: BenchResults, seed: number) => r.runs.find((x) => x.workload === s.workload && x.strategy === s.strategy && x.seed === seed);
   for (const seed of seeds) {
     const b = pick(baseline, seed);
@@ -112,7 +127,8 @@ function perSeedWhy(baseline: BenchResults, current: BenchResults, s: StrategySu
       continue;
     }
     const by = worse(kind, bv, cv);
-    if (kind === 'model' ? by > t.modelRel * Math.abs(bv) : by > 1e-9) return `seed ${seed}: ${fmt(bv)} → ${fmt(cv)}${kind === 'model' ? ` (+${((by / Math.abs(bv)) * 100).toFixed(1)}% > ${t.modelRel * 100}%)` : ''}`;
+    if (kind === 'model' ? by > t.modelRel * Math.abs(bv) : by > 1e-9)
+      return `seed ${seed}: ${fmt(bv)} → ${fmt(cv)}${kind === 'model' ? ` (+${((by / Math.abs(bv)) * 100).toFixed(1)}% > ${t.modelRel * 100}%)` : ''}`;
   }
   return undefined;
 }

@@ -39,7 +39,12 @@ export function githubBenchmark(r: BenchResults): BenchmarkEntry[] {
     out.push(entry(`${id} — operations not answered`, '%', unanswered, how));
   }
   for (const h of r.http ?? []) {
-    out.push({ name: `http / ${h.strategy} — mean latency`, unit: 'ms (wall)', value: round(h.latencyMs.mean), extra: `autocannon, ${h.connections} connections, ${h.durationSec} s` });
+    out.push({
+      name: `http / ${h.strategy} — mean latency`,
+      unit: 'ms (wall)',
+      value: round(h.latencyMs.mean),
+      extra: `autocannon, ${h.connections} connections, ${h.durationSec} s`,
+    });
   }
   return out;
 }

@@ -4,7 +4,15 @@ import { httpLoad } from './http.ts';
 
 describe('HTTP load on serve', () => {
   it('reports autocannon figures beside the collector’s own, per strategy', async () => {
-    const [pooled, perPage] = await httpLoad({ strategies: ['pooled', 'per-page'], profile: 'instant', timeScale: 0.05, connections: 4, durationSec: 1, seed: 1, symbols: 3 });
+    const [pooled, perPage] = await httpLoad({
+      strategies: ['pooled', 'per-page'],
+      profile: 'instant',
+      timeScale: 0.05,
+      connections: 4,
+      durationSec: 1,
+      seed: 1,
+      symbols: 3,
+    });
     for (const r of [pooled!, perPage!]) {
       expect(r.requests).toBeGreaterThan(10);
       expect(r.non2xx).toBe(0);

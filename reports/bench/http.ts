@@ -42,7 +42,13 @@ async function loadOne(strategy: StrategyName, o: HttpLoadOptions): Promise<Http
   const sim = await startSimulator({ port: 0, seed: o.seed, clock, profile: o.profile });
   let served = 0;
   const previous = sim.gateway.observer;
-  sim.gateway.observer = { ...previous, secdefServed: (w, s) => (previous.secdefServed?.(w, s), served++) };
+  sim.gateway.observer = {
+    ...previous,
+    secdefServed: (w, s) => {
+      previous.secdefServed?.(w, s);
+      served++;
+    },
+  };
   const dir = mkdtempSync(path.join(tmpdir(), 'ibkr-bench-http-'));
   const recorder = new OpRecorder(() => clock.now());
   const t0 = clock.now();
@@ -55,7 +61,14 @@ async function loadOne(strategy: StrategyName, o: HttpLoadOptions): Promise<Http
       url: serve.url,
       connections: o.connections,
       duration: o.durationSec,
-      requests: [{ method: 'POST', path: '/qualify', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: mix[next++ % mix.length]! }) }],
+      requests: [
+        {
+          method: 'POST',
+          path: '/qualify',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: mix[next++ % mix.length]! }),
+        },
+      ],
     });
     const health = collector.health();
     // The collector's history in the same shape as a scenario run's, to reuse the figures.
@@ -72,7 +85,13 @@ async function loadOne(strategy: StrategyName, o: HttpLoadOptions): Promise<Http
       non2xx: result.non2xx,
       errors: result.errors,
       timeouts: result.timeouts,
-      collector: { calls: lat.length, p50: lat.length ? percentile(lat, 50) : null, p99: lat.length ? percentile(lat, 99) : null, connections: health.connectionsOpened, gatewayRequests: served },
+      collector: {
+        calls: lat.length,
+        p50: lat.length ? percentile(lat, 50) : null,
+        p99: lat.length ? percentile(lat, 99) : null,
+        connections: health.connectionsOpened,
+        gatewayRequests: served,
+      },
     };
   } finally {
     await serve.close();

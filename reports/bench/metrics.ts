@@ -110,7 +110,9 @@ export function qualifyLatencies(events: readonly RequestEvent[], makespanMs: nu
 function timeouts(events: readonly RequestEvent[]): number {
   const timedOut = (e: RequestEvent) => e.outcome === 'info' && e.code === 'REQUEST_TIMEOUT';
   const wrapped = new Set(events.filter((e) => e.op === 'qualify-attempt').map((e) => `${e.actor}|${e.symbol}`));
-  return events.filter((e) => timedOut(e) && (e.op === 'qualify-attempt' || ((e.op === 'qualify' || e.op === 'history') && !wrapped.has(`${e.actor}|${e.symbol}`)))).length;
+  return events.filter(
+    (e) => timedOut(e) && (e.op === 'qualify-attempt' || ((e.op === 'qualify' || e.op === 'history') && !wrapped.has(`${e.actor}|${e.symbol}`))),
+  ).length;
 }
 
 export function runMetrics(record: RunRecord, expected: number, events: readonly RequestEvent[] = requestEvents(record)): RunMetrics {
@@ -132,7 +134,15 @@ export function runMetrics(record: RunRecord, expected: number, events: readonly
       timedOut: qualify.filter((e) => e.outcome === 'info').length,
       unfinished: qualify.filter((e) => e.outcome === 'open').length,
     },
-    latency: lat.length ? { p50: round(percentile(lat, 50)), p90: round(percentile(lat, 90)), p99: round(percentile(lat, 99)), max: round(Math.max(...lat)), mean: round(mean(lat)) } : null,
+    latency: lat.length
+      ? {
+          p50: round(percentile(lat, 50)),
+          p90: round(percentile(lat, 90)),
+          p99: round(percentile(lat, 99)),
+          max: round(Math.max(...lat)),
+          mean: round(mean(lat)),
+        }
+      : null,
     makespanMs: round(makespanMs),
     throughputPerSec: makespanMs > 0 ? round(answered / (makespanMs / 1000)) : 0,
     connections: record.connectionsOpened,

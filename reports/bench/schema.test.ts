@@ -1,7 +1,7 @@
 /** results.json is checked by a hand-written validator before anything reads it. */
 import { describe, expect, it } from 'vitest';
 import { assertResults, BENCH_SCHEMA, validateResults } from './schema.ts';
-import { tinyResults } from './test-kit.ts';
+import { tinyResults } from '../testing/bench-fixtures.ts';
 
 const roundTrip = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 

@@ -43,7 +43,24 @@ export interface StrategySummary {
   figures: Record<FigureName, Interval>;
 }
 
-export const FIGURES = ['answeredShare', 'p50', 'p90', 'p99', 'max', 'makespanMs', 'throughputPerSec', 'connections', 'reconnects', 'firstReadyMs', 'e326', 'e100', 'e162', 'e200', 'timeouts', 'wallMs'] as const;
+export const FIGURES = [
+  'answeredShare',
+  'p50',
+  'p90',
+  'p99',
+  'max',
+  'makespanMs',
+  'throughputPerSec',
+  'connections',
+  'reconnects',
+  'firstReadyMs',
+  'e326',
+  'e100',
+  'e162',
+  'e200',
+  'timeouts',
+  'wallMs',
+] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export interface HttpResult {
@@ -77,15 +94,29 @@ const num: Check = (v, p) => (typeof v === 'number' && !Number.isNaN(v) ? [] : [
 const numOrNull: Check = (v, p) => (v === null ? [] : num(v, p));
 const str: Check = (v, p) => (typeof v === 'string' ? [] : [`${p} must be a string`]);
 const bool: Check = (v, p) => (typeof v === 'boolean' ? [] : [`${p} must be true or false`]);
-const nullable = (c: Check): Check => (v, p) => (v === null ? [] : c(v, p));
-const optional = (c: Check): Check => (v, p) => (v === undefined ? [] : c(v, p));
-const oneOf = (...xs: unknown[]): Check => (v, p) => (xs.includes(v) ? [] : [`${p} must be one of ${xs.map((x) => JSON.stringify(x)).join(', ')}`]);
-const arrayOf = (c: Check): Check => (v, p) => (Array.isArray(v) ? v.flatMap((x, i) => c(x, `${p}[${i}]`)) : [`${p} must be an array`]);
-const obj = (shape: Record<string, Check>): Check => (v, p) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [`${p} must be an object`];
-  const o = v as Record<string, unknown>;
-  return Object.entries(shape).flatMap(([k, c]) => c(o[k], `${p}.${k}`));
-};
+const nullable =
+  (c: Check): Check =>
+  (v, p) =>
+    v === null ? [] : c(v, p);
+const optional =
+  (c: Check): Check =>
+  (v, p) =>
+    v === undefined ? [] : c(v, p);
+const oneOf =
+  (...xs: unknown[]): Check =>
+  (v, p) =>
+    xs.includes(v) ? [] : [`${p} must be one of ${xs.map((x) => JSON.stringify(x)).join(', ')}`];
+const arrayOf =
+  (c: Check): Check =>
+  (v, p) =>
+    Array.isArray(v) ? v.flatMap((x, i) => c(x, `${p}[${i}]`)) : [`${p} must be an array`];
+const obj =
+  (shape: Record<string, Check>): Check =>
+  (v, p) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return [`${p} must be an object`];
+    const o = v as Record<string, unknown>;
+    return Object.entries(shape).flatMap(([k, c]) => c(o[k], `${p}.${k}`));
+  };
 const record = (keys: readonly string[], c: Check): Check => obj(Object.fromEntries(keys.map((k) => [k, c])));
 
 const intervalCheck = obj({ mean: numOrNull, lo: numOrNull, hi: numOrNull, n: num, sd: numOrNull });
@@ -104,7 +135,15 @@ const metricsCheck = obj({
   errors: record(['326', '100', '162', '200', 'timeouts'], num),
   wallMs: num,
 });
-const requestCheck = obj({ op: str, actor: str, process: str, clientId: optional(num), start: num, end: numOrNull, outcome: oneOf('ok', 'fail', 'info', 'open') });
+const requestCheck = obj({
+  op: str,
+  actor: str,
+  process: str,
+  clientId: optional(num),
+  start: num,
+  end: numOrNull,
+  outcome: oneOf('ok', 'fail', 'info', 'open'),
+});
 
 const resultsCheck = obj({
   schema: oneOf(BENCH_SCHEMA),
@@ -151,7 +190,10 @@ export function validateResults(v: unknown): string[] {
 
 export function assertResults(v: unknown, source = 'results.json'): BenchResults {
   const problems = validateResults(v);
-  if (problems.length) throw new Error(`${source} is not an ${BENCH_SCHEMA} file:\n  ${problems.slice(0, 10).join('\n  ')}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ''}`);
+  if (problems.length)
+    throw new Error(
+      `${source} is not an ${BENCH_SCHEMA} file:\n  ${problems.slice(0, 10).join('\n  ')}${problems.length > 10 ? `\n  … and ${problems.length - 10} more` : ''}`,
+    );
   const results = v as BenchResults;
   // JSON has no NaN: an interval over no values (no latency, never connected) comes back as null.
   for (const s of results.summary) for (const i of Object.values(s.figures)) for (const k of ['mean', 'lo', 'hi', 'sd'] as const) i[k] ??= Number.NaN;

@@ -30,19 +30,45 @@ describe('statistics', () => {
 
 describe('charts', () => {
   it('ECDF corners: a rise from 0, one step per distinct value, 0 ms drawn at 1 ms', () => {
-    const pts = ecdfPoints([{ series: 'a', ms: 0 }, { series: 'a', ms: 20 }, { series: 'a', ms: 20 }, { series: 'a', ms: 40 }]);
-    expect(pts.map(({ x, p }) => [x, p])).toEqual([[1, 0], [1, 0.25], [20, 0.75], [40, 1]]);
+    const pts = ecdfPoints([
+      { series: 'a', ms: 0 },
+      { series: 'a', ms: 20 },
+      { series: 'a', ms: 20 },
+      { series: 'a', ms: 40 },
+    ]);
+    expect(pts.map(({ x, p }) => [x, p])).toEqual([
+      [1, 0],
+      [1, 0.25],
+      [20, 0.75],
+      [40, 1],
+    ]);
   });
 
   it('renders a spec to SVG, with ids unique to the chart', async () => {
-    const svg = await renderSvg(ecdfSpec([{ series: 'pooled', ms: 5 }, { series: 'per-page', ms: 500 }], { series: ['pooled', 'per-page'] }), 'ecdf');
+    const svg = await renderSvg(
+      ecdfSpec(
+        [
+          { series: 'pooled', ms: 5 },
+          { series: 'per-page', ms: 500 },
+        ],
+        { series: ['pooled', 'per-page'] },
+      ),
+      'ecdf',
+    );
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('pooled');
-    expect(uniqueIds('<svg><clipPath id="clip1"/><g clip-path="url(#clip1)"/><use href="#clip1"/><a id="x"/></svg>', 'p')).toBe('<svg><clipPath id="p-clip1"/><g clip-path="url(#p-clip1)"/><use href="#p-clip1"/><a id="p-x"/></svg>');
+    expect(uniqueIds('<svg><clipPath id="clip1"/><g clip-path="url(#clip1)"/><use href="#clip1"/><a id="x"/></svg>', 'p')).toBe(
+      '<svg><clipPath id="p-clip1"/><g clip-path="url(#p-clip1)"/><use href="#p-clip1"/><a id="p-x"/></svg>',
+    );
   });
 
   it('timeline: operations on the connection they used, concurrent ones in lanes, markers for 326 and timeouts', () => {
-    const ev = (e: Partial<RequestEvent> & Pick<RequestEvent, 'op' | 'actor' | 'start'>): RequestEvent => ({ process: e.actor.split('/')[0]!, end: e.start + 10, outcome: 'ok', ...e });
+    const ev = (e: Partial<RequestEvent> & Pick<RequestEvent, 'op' | 'actor' | 'start'>): RequestEvent => ({
+      process: e.actor.split('/')[0]!,
+      end: e.start + 10,
+      outcome: 'ok',
+      ...e,
+    });
     const events = [
       ev({ op: 'connect', actor: 'ui/session', clientId: 1, start: 0 }),
       ev({ op: 'qualify', actor: 'ui/page-1', symbol: 'TTE', start: 10, end: 110 }),

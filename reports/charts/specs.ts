@@ -18,7 +18,10 @@ export interface LatencySample {
  * ECDF per series. A log axis cannot show 0: answers from the cache take 0 model ms and are drawn
  * at 1 ms (the caption says so).
  */
-export function ecdfSpec(samples: readonly LatencySample[], o: { series: readonly string[]; colors?: readonly string[]; panels?: readonly string[]; title?: string; width?: number; height?: number; xTitle?: string }): ChartSpec {
+export function ecdfSpec(
+  samples: readonly LatencySample[],
+  o: { series: readonly string[]; colors?: readonly string[]; panels?: readonly string[]; title?: string; width?: number; height?: number; xTitle?: string },
+): ChartSpec {
   const points = ecdfPoints(samples);
   const faceted = new Set(points.map((p) => p.panel)).size > 1;
   // Ticks and grid lines at whole decades only: a log axis otherwise draws a line per unit.
@@ -42,7 +45,13 @@ export function ecdfSpec(samples: readonly LatencySample[], o: { series: readonl
       },
       y: { field: 'p', type: 'quantitative', title: 'share of calls completed within x', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
       order: { field: 'i', type: 'quantitative' },
-      color: { field: 'series', type: 'nominal', title: null, scale: o.colors ? { domain: [...o.series], range: [...o.colors] } : strategyColorScale(o.series), legend: { orient: 'bottom', labelLimit: 300 } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: o.colors ? { domain: [...o.series], range: [...o.colors] } : strategyColorScale(o.series),
+        legend: { orient: 'bottom', labelLimit: 300 },
+      },
       ...(faceted ? { facet: { field: 'panel', type: 'nominal', title: null, columns: 3, ...(o.panels ? { sort: [...o.panels] } : {}) } } : {}),
     },
   } as ChartSpec;
@@ -85,7 +94,13 @@ export interface ConcurrencyPoint {
 
 export function concurrencySpec(points: readonly ConcurrencyPoint[], o: { series: readonly string[]; title?: string }): ChartSpec {
   const color = { field: 'strategy', type: 'nominal', title: null, scale: strategyColorScale(o.series), legend: { orient: 'bottom' } };
-  const x = { field: 'concurrency', type: 'quantitative', title: 'concurrent callers (pages + tasks)', scale: { type: 'log', base: 2, nice: false }, axis: { values: [...new Set(points.map((p) => p.concurrency))], format: 'd' } };
+  const x = {
+    field: 'concurrency',
+    type: 'quantitative',
+    title: 'concurrent callers (pages + tasks)',
+    scale: { type: 'log', base: 2, nice: false },
+    axis: { values: [...new Set(points.map((p) => p.concurrency))], format: 'd' },
+  };
   // A symlog axis picks its own ticks badly (every unit near zero): give it round ones.
   const top = Math.max(1, ...points.map((p) => p.throughputHi));
   const ticks = [0, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].filter((t) => t <= top * 1.1);
@@ -93,7 +108,10 @@ export function concurrencySpec(points: readonly ConcurrencyPoint[], o: { series
     width: 330,
     height: 240,
     layer: [
-      { mark: { type: 'line', point: { filled: true, size: 50 }, strokeWidth: 2 }, encoding: { x, y: { field, type: 'quantitative', title, axis: { format, ...(values ? { values } : {}) }, scale: yScale }, color } },
+      {
+        mark: { type: 'line', point: { filled: true, size: 50 }, strokeWidth: 2 },
+        encoding: { x, y: { field, type: 'quantitative', title, axis: { format, ...(values ? { values } : {}) }, scale: yScale }, color },
+      },
       {
         mark: { type: 'rule', strokeWidth: 1.5 },
         encoding: { x, y: { field: `${field}Lo`, type: 'quantitative' }, y2: { field: `${field}Hi` }, color },
@@ -104,8 +122,18 @@ export function concurrencySpec(points: readonly ConcurrencyPoint[], o: { series
     $schema: SCHEMA,
     ...(o.title ? { title: o.title } : {}),
     config: CONFIG,
-    data: { values: points.map((p) => ({ ...p, throughputLo: Math.max(0, p.throughputLo), errorRateLo: Math.max(0, p.errorRateLo), errorRateHi: Math.min(1, p.errorRateHi) })) },
-    hconcat: [panel('throughput', 'answered operations per model second', '~g', { type: 'symlog', zero: true }, ticks), panel('errorRate', 'share of operations not answered', '.0%', { domain: [0, 1] })],
+    data: {
+      values: points.map((p) => ({
+        ...p,
+        throughputLo: Math.max(0, p.throughputLo),
+        errorRateLo: Math.max(0, p.errorRateLo),
+        errorRateHi: Math.min(1, p.errorRateHi),
+      })),
+    },
+    hconcat: [
+      panel('throughput', 'answered operations per model second', '~g', { type: 'symlog', zero: true }, ticks),
+      panel('errorRate', 'share of operations not answered', '.0%', { domain: [0, 1] }),
+    ],
     resolve: { scale: { y: 'independent' } },
   } as ChartSpec;
 }

@@ -46,12 +46,19 @@ export function timelineBars(events: readonly RequestEvent[], endMs: number): Ba
     const end = e.end ?? endMs;
     const timedOut = e.outcome === 'info' && e.code === 'REQUEST_TIMEOUT';
     const kind: Bar['kind'] =
-      e.outcome === 'open' ? 'unfinished'
-      : timedOut ? (e.op === 'qualify-attempt' ? 'qualify (abandoned attempt)' : 'failed')
-      : e.outcome === 'fail' ? 'failed'
-      : e.op === 'reconnect' ? 'connect'
-      : e.op === 'qualify-attempt' ? 'qualify'
-      : (e.op as Bar['kind']);
+      e.outcome === 'open'
+        ? 'unfinished'
+        : timedOut
+          ? e.op === 'qualify-attempt'
+            ? 'qualify (abandoned attempt)'
+            : 'failed'
+          : e.outcome === 'fail'
+            ? 'failed'
+            : e.op === 'reconnect'
+              ? 'connect'
+              : e.op === 'qualify-attempt'
+                ? 'qualify'
+                : (e.op as Bar['kind']);
     const mark: Bar['mark'] = e.ibCode === 326 ? '326 refused' : timedOut ? 'timeout' : e.ibCode === 100 || e.ibCode === 162 ? 'IB error 100/162' : undefined;
     bars.push({ row: rows(e), start: e.start, end, kind, ...(mark ? { mark } : {}) });
   }
@@ -115,13 +122,27 @@ export function timelineSpec(panels: readonly TimelinePanel[], o: { title?: stri
   const views = panels.map((p) => {
     const xMax = o.sharedX ? allMax : Math.max(0.001, p.endMs / 1000);
     const { rows, placed } = layout(timelineBars(p.events, p.endMs));
-    const values = placed.map((b) => ({ ...b, start: b.start / 1000, end: Math.max(b.end, b.start) / 1000, ym: (b.y + b.y2) / 2, markColor: b.mark ? MARK_COLORS[MARK_KINDS.indexOf(b.mark)] : null }));
+    const values = placed.map((b) => ({
+      ...b,
+      start: b.start / 1000,
+      end: Math.max(b.end, b.start) / 1000,
+      ym: (b.y + b.y2) / 2,
+      markColor: b.mark ? MARK_COLORS[MARK_KINDS.indexOf(b.mark)] : null,
+    }));
     const labels = JSON.stringify(rows);
     const y = {
       field: 'y',
       type: 'quantitative' as const,
       scale: { domain: [0, Math.max(1, rows.length)], reverse: true, nice: false, zero: false },
-      axis: { title: null, values: rows.map((_, i) => i + 0.5), labelExpr: `${labels}[floor(datum.value)]`, grid: false, ticks: false, domain: false, labelLimit: 220 },
+      axis: {
+        title: null,
+        values: rows.map((_, i) => i + 0.5),
+        labelExpr: `${labels}[floor(datum.value)]`,
+        grid: false,
+        ticks: false,
+        domain: false,
+        labelLimit: 220,
+      },
     };
     return {
       title: { text: p.title, ...(p.subtitle ? { subtitle: p.subtitle } : {}) },
@@ -136,7 +157,13 @@ export function timelineSpec(panels: readonly TimelinePanel[], o: { title?: stri
             x2: { field: 'end' },
             y,
             y2: { field: 'y2' },
-            color: { field: 'kind', type: 'nominal' as const, title: 'operation', scale: { domain: [...BAR_KINDS], range: BAR_COLORS }, legend: { labelLimit: 260 } },
+            color: {
+              field: 'kind',
+              type: 'nominal' as const,
+              title: 'operation',
+              scale: { domain: [...BAR_KINDS], range: BAR_COLORS },
+              legend: { labelLimit: 260 },
+            },
           },
         },
         {
@@ -145,7 +172,13 @@ export function timelineSpec(panels: readonly TimelinePanel[], o: { title?: stri
           encoding: {
             x: { field: 'end', type: 'quantitative' as const },
             y: { ...y, field: 'ym' },
-            shape: { field: 'mark', type: 'nominal' as const, title: 'marker', scale: { domain: [...MARK_KINDS], range: MARK_SHAPES }, legend: { symbolFillColor: '#57606a', symbolStrokeColor: '#57606a' } },
+            shape: {
+              field: 'mark',
+              type: 'nominal' as const,
+              title: 'marker',
+              scale: { domain: [...MARK_KINDS], range: MARK_SHAPES },
+              legend: { symbolFillColor: '#57606a', symbolStrokeColor: '#57606a' },
+            },
             // Colours straight from the data (no scale), so the shape legend stays the only one.
             fill: { field: 'markColor', type: 'nominal' as const, scale: null },
             stroke: { value: '#ffffff' },
@@ -160,6 +193,9 @@ export function timelineSpec(panels: readonly TimelinePanel[], o: { title?: stri
     config: CONFIG,
     vconcat: views,
     spacing: 28,
-    resolve: { scale: { x: o.sharedX ? 'shared' : 'independent', y: 'independent', color: 'shared', shape: 'shared' }, axis: { x: 'independent', y: 'independent' } },
+    resolve: {
+      scale: { x: o.sharedX ? 'shared' : 'independent', y: 'independent', color: 'shared', shape: 'shared' },
+      axis: { x: 'independent', y: 'independent' },
+    },
   } as ChartSpec;
 }

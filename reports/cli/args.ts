@@ -19,7 +19,10 @@ export function parseSeeds(v: string): number[] {
 }
 
 export function list(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function positive(name: string) {

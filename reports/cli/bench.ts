@@ -38,12 +38,18 @@ export const FULL = { seeds: [1, 2, 3, 4, 5], timeScale: 0.02, httpDurationSec: 
 
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('Benchmark the connection strategies side by side on the simulator: latency, makespan, throughput, connections and errors, with 95% intervals over seeds.')
+    .description(
+      'Benchmark the connection strategies side by side on the simulator: latency, makespan, throughput, connections and errors, with 95% intervals over seeds.',
+    )
     .option('--quick', `a small matrix (${QUICK_MATRIX.map((w) => w.name).join(', ')}), ${QUICK.seeds.length} seeds: under 30 s`)
     .option('--out <dir>', 'where to write results.json, report.md, report.html, benchmark.json', 'out/bench')
     .option('--seeds <list>', 'seeds: 1-5, 1,2,7, or a count (default 5; quick 3)', parseSeeds)
     .option('--time-scale <x>', `real ms per model ms on the simulator (default ${FULL.timeScale})`, positive('--time-scale'))
-    .addOption(new Option('--target <target>', 'sim: simulator over TCP with @stoqey/ib; virtual: the model in virtual time (deterministic, instant)').choices(['sim', 'virtual']).default('sim'))
+    .addOption(
+      new Option('--target <target>', 'sim: simulator over TCP with @stoqey/ib; virtual: the model in virtual time (deterministic, instant)')
+        .choices(['sim', 'virtual'])
+        .default('sim'),
+    )
     .option('--workloads <names>', `comma-separated (default: ${FULL_MATRIX.map((w) => w.name).join(', ')}); any <N>sym-<P>p<T>t`, list)
     .option('--strategies <names>', 'comma-separated (default: all five)', list)
     .option('--http', 'also load the HTTP front (serve) of each strategy with autocannon')
@@ -68,19 +74,39 @@ export async function bench(o: BenchCliOptions, log: (line: string) => void = co
   const timeScale = o.timeScale ?? preset.timeScale;
   const baseline = o.baseline ? readResults(o.baseline) : undefined;
   const started = performance.now();
-  log(`Benchmarking ${strategies.length} strategies × ${workloads.length} workloads × ${seeds.length} seeds on ${o.target === 'sim' ? `the simulator (time scale ${timeScale})` : 'the virtual-time model'}`);
+  log(
+    `Benchmarking ${strategies.length} strategies × ${workloads.length} workloads × ${seeds.length} seeds on ${o.target === 'sim' ? `the simulator (time scale ${timeScale})` : 'the virtual-time model'}`,
+  );
 
-  const bar = o.progress && process.stdout.isTTY ? new SingleBar({ format: '  {bar} {value}/{total} runs | {label} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true }) : undefined;
+  const bar =
+    o.progress && process.stdout.isTTY
+      ? new SingleBar({ format: '  {bar} {value}/{total} runs | {label} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true })
+      : undefined;
   bar?.start(workloads.length * seeds.length * strategies.length, 0, { label: 'starting' });
   let results: BenchResults;
   try {
-    results = await runBench({ workloads, strategies, seeds, target: o.target, timeScale, quick: Boolean(o.quick), onRun: (done, _total, label) => bar?.update(done, { label }) });
+    results = await runBench({
+      workloads,
+      strategies,
+      seeds,
+      target: o.target,
+      timeScale,
+      quick: Boolean(o.quick),
+      onRun: (done, _total, label) => bar?.update(done, { label }),
+    });
   } finally {
     bar?.stop();
   }
   if (o.http) {
     log(`HTTP load: serve per strategy, ${o.httpConnections} connections × ${o.httpDuration ?? preset.httpDurationSec} s`);
-    results.http = await httpLoad({ strategies, profile: workloads[0]!.profile, timeScale, connections: o.httpConnections, durationSec: o.httpDuration ?? preset.httpDurationSec, seed: seeds[0]! });
+    results.http = await httpLoad({
+      strategies,
+      profile: workloads[0]!.profile,
+      timeScale,
+      connections: o.httpConnections,
+      durationSec: o.httpDuration ?? preset.httpDurationSec,
+      seed: seeds[0]!,
+    });
   }
   const written = await writeBenchOutputs(results, o.out, { ...(baseline ? { baseline } : {}), thresholds: DEFAULT_THRESHOLDS });
   printSummary(results, log);
@@ -101,10 +127,21 @@ export async function bench(o: BenchCliOptions, log: (line: string) => void = co
 
 export function printSummary(r: BenchResults, log: (line: string) => void = console.log): void {
   for (const w of r.workloads) {
-    log(`\n${w.name}: ${w.pages} page(s) × ${w.symbols} symbols + ${w.tasks} task(s), ${w.profile} (model time, ± 95% over ${r.environment.seeds.length} seeds)`);
+    log(
+      `\n${w.name}: ${w.pages} page(s) × ${w.symbols} symbols + ${w.tasks} task(s), ${w.profile} (model time, ± 95% over ${r.environment.seeds.length} seeds)`,
+    );
     const rows = r.summary
       .filter((s) => s.workload === w.name)
-      .map((s) => [`${s.rank}. ${s.strategy}`, shareCI(s.figures.answeredShare), secondsCI(s.figures.p50), secondsCI(s.figures.p99), secondsCI(s.figures.makespanMs, 1), countCI(s.figures.connections), countCI(s.figures.e326), countCI(s.figures.timeouts)]);
+      .map((s) => [
+        `${s.rank}. ${s.strategy}`,
+        shareCI(s.figures.answeredShare),
+        secondsCI(s.figures.p50),
+        secondsCI(s.figures.p99),
+        secondsCI(s.figures.makespanMs, 1),
+        countCI(s.figures.connections),
+        countCI(s.figures.e326),
+        countCI(s.figures.timeouts),
+      ]);
     log(textTable(['strategy', 'answered', 'p50', 'p99', 'makespan', 'conns', '326', 'timeouts'], rows));
   }
 }

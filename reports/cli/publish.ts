@@ -21,7 +21,9 @@ export interface PublishCliOptions {
 
 export function publishCommand(): Command {
   return new Command('publish')
-    .description('Post report.md as a pull-request comment (or update the previous one), and/or a JSON summary to a webhook. Token: $GITHUB_TOKEN; API: $GITHUB_API_URL.')
+    .description(
+      'Post report.md as a pull-request comment (or update the previous one), and/or a JSON summary to a webhook. Token: $GITHUB_TOKEN; API: $GITHUB_API_URL.',
+    )
     .requiredOption('--report <report.md>', 'the Markdown report to post')
     .option('--repo <owner/name>', 'repository (default $GITHUB_REPOSITORY)')
     .option('--pr <n>', 'pull-request number', positiveInt('--pr'))
@@ -32,7 +34,12 @@ export function publishCommand(): Command {
     });
 }
 
-export async function publish(o: PublishCliOptions, retry: RetryOptions = {}, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log): Promise<{ comment?: Published; webhook?: boolean }> {
+export async function publish(
+  o: PublishCliOptions,
+  retry: RetryOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  log: (line: string) => void = console.log,
+): Promise<{ comment?: Published; webhook?: boolean }> {
   const repo = o.repo ?? env.GITHUB_REPOSITORY;
   if (!o.webhook && !(repo && o.pr)) throw new Error('nothing to do: give --repo and --pr to comment on a pull request, and/or --webhook <url>');
   const body = readFileSync(o.report, 'utf8');
@@ -72,7 +79,14 @@ export function webhookSummary(markdown: string, r: BenchResults | undefined, co
             return {
               workload: w.name,
               best: rows.find((s) => s.rank === 1)?.strategy,
-              strategies: rows.map((s) => ({ strategy: s.strategy, rank: s.rank, answered: round(s.figures.answeredShare.mean), p50Ms: round(s.figures.p50.mean), p99Ms: round(s.figures.p99.mean), makespanMs: round(s.figures.makespanMs.mean) })),
+              strategies: rows.map((s) => ({
+                strategy: s.strategy,
+                rank: s.rank,
+                answered: round(s.figures.answeredShare.mean),
+                p50Ms: round(s.figures.p50.mean),
+                p99Ms: round(s.figures.p99.mean),
+                makespanMs: round(s.figures.makespanMs.mean),
+              })),
             };
           }),
         }

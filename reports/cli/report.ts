@@ -28,9 +28,19 @@ export function reportCommand(): Command {
     .requiredOption('--baseline <results.json>', 'the reference run')
     .option('--current <results.json|run>', 'the run to judge: a results.json, or "run" to run the bench now with the baseline\'s settings', 'run')
     .option('--out <dir>', 'where to write the report with the deltas', 'out/report')
-    .option('--model-tolerance <r>', 'per-seed relative increase allowed in model-time figures (virtual target)', nonNegative('--model-tolerance'), DEFAULT_THRESHOLDS.modelRel)
-    .option('--stat-tolerance <r>', "how far past the baseline's 95% interval a model-time mean may go on the simulator", nonNegative('--stat-tolerance'), DEFAULT_THRESHOLDS.statRel)
-    .option('--wall-tolerance <r>', "the same for wall-clock figures", nonNegative('--wall-tolerance'), DEFAULT_THRESHOLDS.wallRel)
+    .option(
+      '--model-tolerance <r>',
+      'per-seed relative increase allowed in model-time figures (virtual target)',
+      nonNegative('--model-tolerance'),
+      DEFAULT_THRESHOLDS.modelRel,
+    )
+    .option(
+      '--stat-tolerance <r>',
+      "how far past the baseline's 95% interval a model-time mean may go on the simulator",
+      nonNegative('--stat-tolerance'),
+      DEFAULT_THRESHOLDS.statRel,
+    )
+    .option('--wall-tolerance <r>', 'the same for wall-clock figures', nonNegative('--wall-tolerance'), DEFAULT_THRESHOLDS.wallRel)
     .action(async (o: ReportCliOptions) => {
       process.exitCode = await report(o);
     });
@@ -53,7 +63,9 @@ export async function rerun(baseline: BenchResults, log: (line: string) => void 
   const e = baseline.environment;
   const strategies = baseline.strategies.filter(isStrategyName) as StrategyName[];
   if (e.target === 'live') throw new Error('the baseline ran against a live gateway; the bench only reruns on sim or virtual');
-  log(`Running the bench as the baseline did: ${baseline.workloads.length} workloads × ${e.seeds.length} seeds × ${strategies.length} strategies, target ${e.target}${e.target === 'sim' ? `, time scale ${e.timeScale}` : ''}`);
+  log(
+    `Running the bench as the baseline did: ${baseline.workloads.length} workloads × ${e.seeds.length} seeds × ${strategies.length} strategies, target ${e.target}${e.target === 'sim' ? `, time scale ${e.timeScale}` : ''}`,
+  );
   const r = await runBench({ workloads: baseline.workloads, strategies, seeds: e.seeds, target: e.target, timeScale: e.timeScale || 0.02, quick: e.quick });
   printSummary(r, log);
   return r;

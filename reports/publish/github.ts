@@ -45,8 +45,18 @@ export async function publishComment(o: PublishOptions): Promise<Published> {
   };
   const existing = await findComment(`${api}/repos/${o.repo}/issues/${o.pr}/comments?per_page=100`, marker, headers, o);
   const res = existing
-    ? await fetchWithRetry(`${api}/repos/${o.repo}/issues/comments/${existing}`, { method: 'PATCH', headers, body: JSON.stringify({ body }) }, `updating comment ${existing} on ${o.repo}#${o.pr}`, o)
-    : await fetchWithRetry(`${api}/repos/${o.repo}/issues/${o.pr}/comments`, { method: 'POST', headers, body: JSON.stringify({ body }) }, `commenting on ${o.repo}#${o.pr}`, o);
+    ? await fetchWithRetry(
+        `${api}/repos/${o.repo}/issues/comments/${existing}`,
+        { method: 'PATCH', headers, body: JSON.stringify({ body }) },
+        `updating comment ${existing} on ${o.repo}#${o.pr}`,
+        o,
+      )
+    : await fetchWithRetry(
+        `${api}/repos/${o.repo}/issues/${o.pr}/comments`,
+        { method: 'POST', headers, body: JSON.stringify({ body }) },
+        `commenting on ${o.repo}#${o.pr}`,
+        o,
+      );
   const json = (await res.json()) as { id: number; html_url?: string };
   return { action: existing ? 'updated' : 'created', id: json.id, url: json.html_url ?? '' };
 }
@@ -76,5 +86,10 @@ export async function postWebhook(url: string, payload: unknown, o: RetryOptions
   } catch {
     throw new PublishError(`--webhook must be a URL, got "${url}"`);
   }
-  await fetchWithRetry(parsed.toString(), { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'ibkr-harness' }, body: JSON.stringify(payload) }, `posting to the webhook ${parsed.host}`, o);
+  await fetchWithRetry(
+    parsed.toString(),
+    { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'ibkr-harness' }, body: JSON.stringify(payload) },
+    `posting to the webhook ${parsed.host}`,
+    o,
+  );
 }

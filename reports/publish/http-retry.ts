@@ -64,12 +64,21 @@ export async function fetchWithRetry(url: string, init: RequestInit, what: strin
     }
     if (res.ok) return res;
     const detail = await errorDetail(res);
-    if (res.status === 401) throw new PublishError(`${what}: 401 Unauthorized — the token was rejected; check GITHUB_TOKEN (it must be valid and allowed to write issue comments)${detail}`, 401);
+    if (res.status === 401)
+      throw new PublishError(
+        `${what}: 401 Unauthorized — the token was rejected; check GITHUB_TOKEN (it must be valid and allowed to write issue comments)${detail}`,
+        401,
+      );
     if (res.status === 403 || res.status === 429) {
       const wait = rateLimitWait(res, now()) ?? (res.status === 429 ? backoff(attempt) : undefined);
-      if (wait === undefined) throw new PublishError(`${what}: 403 Forbidden — the token lacks permission (it needs pull-requests or issues: write)${detail}`, 403);
+      if (wait === undefined)
+        throw new PublishError(`${what}: 403 Forbidden — the token lacks permission (it needs pull-requests or issues: write)${detail}`, 403);
       if (attempt >= maxRetries) throw new PublishError(`${what}: still rate limited (${res.status}) after ${attempt + 1} attempts${detail}`, res.status);
-      if (wait > maxWaitMs) throw new PublishError(`${what}: rate limited (${res.status}) for another ${Math.ceil(wait / 1000)} s, longer than the ${maxWaitMs / 1000} s we wait${detail}`, res.status);
+      if (wait > maxWaitMs)
+        throw new PublishError(
+          `${what}: rate limited (${res.status}) for another ${Math.ceil(wait / 1000)} s, longer than the ${maxWaitMs / 1000} s we wait${detail}`,
+          res.status,
+        );
       o.log?.(`${what}: rate limited (${res.status}); waiting ${Math.ceil(wait / 1000)} s as asked`);
       await sleep(wait);
       continue;

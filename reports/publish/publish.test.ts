@@ -51,7 +51,10 @@ describe('publishComment', () => {
     const seen = github((req) => (req.method === 'GET' ? HttpResponse.json([{ id: 1, body: 'LGTM' }]) : created()));
     const r = await publishComment(opts);
     expect(r).toEqual({ action: 'created', id: 501, url: `https://github.test/${REPO}/pull/12#issuecomment-501` });
-    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([`GET ${API}/repos/${REPO}/issues/12/comments?per_page=100`, `POST ${API}/repos/${REPO}/issues/12/comments`]);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      `GET ${API}/repos/${REPO}/issues/12/comments?per_page=100`,
+      `POST ${API}/repos/${REPO}/issues/12/comments`,
+    ]);
     expect(seen[1]!.auth).toBe('Bearer t0k3n');
     expect((seen[1]!.body as { body: string }).body).toBe(`${REPORT_MARKER}\n## Report\n\n| a | b |`);
     expect(waits).toEqual([]);
@@ -61,7 +64,11 @@ describe('publishComment', () => {
     const page2 = `${API}/repos/${REPO}/issues/12/comments?per_page=100&page=2`;
     const seen = github((req) => {
       if (req.method === 'PATCH') return HttpResponse.json({ id: 77, html_url: 'https://github.test/c/77' });
-      if (req.url === page2) return HttpResponse.json([{ id: 76, body: 'nice' }, { id: 77, body: `${REPORT_MARKER}\nold report` }]);
+      if (req.url === page2)
+        return HttpResponse.json([
+          { id: 76, body: 'nice' },
+          { id: 77, body: `${REPORT_MARKER}\nold report` },
+        ]);
       return HttpResponse.json([{ id: 5, body: 'first!' }], { headers: { link: `<${page2}>; rel="next", <${page2}>; rel="last"` } });
     });
     const r = await publishComment({ ...opts, body: `${REPORT_MARKER}\nnew report` });
@@ -93,7 +100,13 @@ describe('publishComment', () => {
 
   it('waits until x-ratelimit-reset when the budget is spent, but not beyond the limit it accepts', async () => {
     const reset = String(Date.UTC(2025, 0, 1) / 1000 + 30);
-    github((req, n) => (n === 1 ? new HttpResponse(null, { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } }) : req.method === 'GET' ? HttpResponse.json([]) : created()));
+    github((req, n) =>
+      n === 1
+        ? new HttpResponse(null, { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } })
+        : req.method === 'GET'
+          ? HttpResponse.json([])
+          : created(),
+    );
     await publishComment(opts);
     expect(waits).toEqual([31_000]);
     waits.length = 0;
@@ -103,7 +116,9 @@ describe('publishComment', () => {
   });
 
   it('retries a 5xx with backoff, and gives up after a bounded number of tries', async () => {
-    const seen = github((req, n) => (req.method === 'GET' ? HttpResponse.json([]) : n < 4 ? HttpResponse.json({ message: 'Server Error' }, { status: 502 }) : created()));
+    const seen = github((req, n) =>
+      req.method === 'GET' ? HttpResponse.json([]) : n < 4 ? HttpResponse.json({ message: 'Server Error' }, { status: 502 }) : created(),
+    );
     expect((await publishComment(opts)).action).toBe('created');
     expect(seen.map((s) => s.method)).toEqual(['GET', 'POST', 'POST', 'POST']);
     expect(waits).toEqual([1_000, 2_000]);
@@ -129,11 +144,29 @@ describe('publish command and webhook', () => {
       writeFileSync(report, `${REPORT_MARKER}\n## Connection strategies\n\n✅ **No regression** against the baseline.\n`);
       const seen = github((req) => (req.method === 'GET' ? HttpResponse.json([]) : created()));
       const hooks: unknown[] = [];
-      server.use(http.post('https://hooks.test/bench', async ({ request }) => (hooks.push(await request.json()), new HttpResponse(null, { status: 204 }))));
-      const r = await publish({ report, repo: REPO, pr: 12, webhook: 'https://hooks.test/bench' }, retry, { GITHUB_TOKEN: 'env-token', GITHUB_API_URL: API }, () => {});
+      server.use(
+        http.post('https://hooks.test/bench', async ({ request }) => {
+          hooks.push(await request.json());
+          return new HttpResponse(null, { status: 204 });
+        }),
+      );
+      const r = await publish(
+        { report, repo: REPO, pr: 12, webhook: 'https://hooks.test/bench' },
+        retry,
+        { GITHUB_TOKEN: 'env-token', GITHUB_API_URL: API },
+        () => {},
+      );
       expect(r.comment?.action).toBe('created');
       expect(seen[1]!.auth).toBe('Bearer env-token');
-      expect(hooks).toEqual([{ source: 'ibkr-harness', title: 'Connection strategies, side by side', verdict: 'No regression', regression: false, url: `https://github.test/${REPO}/pull/12#issuecomment-501` }]);
+      expect(hooks).toEqual([
+        {
+          source: 'ibkr-harness',
+          title: 'Connection strategies, side by side',
+          verdict: 'No regression',
+          regression: false,
+          url: `https://github.test/${REPO}/pull/12#issuecomment-501`,
+        },
+      ]);
       await expect(publish({ report, repo: REPO, pr: 12 }, retry, {}, () => {})).rejects.toThrow('GITHUB_TOKEN is not set');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,10 @@ export function timelineWorkload(r: BenchResults): BenchResults['workloads'][num
   return r.workloads.find((w) => w.name === '5sym-4p2t') ?? [...r.workloads].sort((a, b) => b.concurrency - a.concurrency)[0]!;
 }
 
-export function panelSubtitle(events: readonly RequestEvent[], m: { makespanMs: number; connections: number; answered: number; expected: number; errors: Record<string, number> }): string {
+export function panelSubtitle(
+  events: readonly RequestEvent[],
+  m: { makespanMs: number; connections: number; answered: number; expected: number; errors: Record<string, number> },
+): string {
   const lost = events.filter((e) => e.op === 'connection-lost').length;
   return `${(m.makespanMs / 1000).toFixed(1)} s · ${m.connections} connection(s) · ${m.answered}/${m.expected} answered · ${m.errors['326']}× 326 · ${m.errors.timeouts} timeout(s)${lost ? ` · ${lost} lost` : ''}`;
 }
@@ -41,7 +44,16 @@ export function benchFigures(r: BenchResults): Figure[] {
     .map((s) => {
       const t = s.figures.throughputPerSec;
       const a = s.figures.answeredShare;
-      return { strategy: s.strategy, concurrency: s.concurrency, throughput: t.mean, throughputLo: t.lo, throughputHi: t.hi, errorRate: 1 - a.mean, errorRateLo: 1 - a.hi, errorRateHi: 1 - a.lo };
+      return {
+        strategy: s.strategy,
+        concurrency: s.concurrency,
+        throughput: t.mean,
+        throughputLo: t.lo,
+        throughputHi: t.hi,
+        errorRate: 1 - a.mean,
+        errorRateLo: 1 - a.hi,
+        errorRateHi: 1 - a.lo,
+      };
     });
   const w0 = ladder[0]!;
   return [

@@ -9,7 +9,26 @@ import { environmentLine, verdictLine, workloadTitle } from './bench-markdown.ts
 import { countCI, modelDuration, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
 import { escapeHtml, figureHtml, page, tableHtml } from './html-page.ts';
 
-const HEAD = ['#', 'Strategy', 'Answered', 'p50', 'p90', 'p99', 'Max', 'Makespan', 'Ops/s', 'Conns', 'Reconn.', 'First ready', '326', '100', '162', '200', 'Timeouts', 'Wall/run'];
+const HEAD = [
+  '#',
+  'Strategy',
+  'Answered',
+  'p50',
+  'p90',
+  'p99',
+  'Max',
+  'Makespan',
+  'Ops/s',
+  'Conns',
+  'Reconn.',
+  'First ready',
+  '326',
+  '100',
+  '162',
+  '200',
+  'Timeouts',
+  'Wall/run',
+];
 
 function row(s: StrategySummary): string[] {
   const f = s.figures;
@@ -36,17 +55,38 @@ function row(s: StrategySummary): string[] {
 }
 
 /** Markdown's bold and line breaks, for the verdict text shared with report.md. */
-const inlineMd = (s: string) => escapeHtml(s).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/^- (.*)$/gm, '<li>$1</li>').replace(/\n\n/g, '<br>');
+const inlineMd = (s: string) =>
+  escapeHtml(s)
+    .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+    .replace(/^- (.*)$/gm, '<li>$1</li>')
+    .replace(/\n\n/g, '<br>');
 
 export async function renderBenchHtml(r: BenchResults, cmp?: Comparison): Promise<string> {
   const figures = await renderFigures(benchFigures(r));
   const tables = r.workloads
-    .map((w) => `<h3>${inlineCode(workloadTitle(w))}</h3>\n${tableHtml(HEAD, r.summary.filter((s) => s.workload === w.name).map(row), 2)}${cmp ? deltaHtml(cmp, w.name) : ''}`)
+    .map(
+      (w) =>
+        `<h3>${inlineCode(workloadTitle(w))}</h3>\n${tableHtml(HEAD, r.summary.filter((s) => s.workload === w.name).map(row), 2)}${cmp ? deltaHtml(cmp, w.name) : ''}`,
+    )
     .join('\n');
   const http = r.http?.length
     ? `<h2>HTTP load on <code>serve</code></h2><p>autocannon, wall clock; its percentiles are whole milliseconds, so the mean is shown too. Collector figures are model time from enqueue.</p>${tableHtml(
         ['Strategy', 'Req/s', 'Mean', 'p50', 'p90', 'p99', 'Max', 'Non-2xx', 'Errors', 'Collector p50', 'Collector p99', 'Conns', 'Gateway requests'],
-        r.http.map((h) => [h.strategy, h.requestsPerSec.toFixed(0), `${h.latencyMs.mean.toFixed(2)} ms`, `${h.latencyMs.p50} ms`, `${h.latencyMs.p90} ms`, `${h.latencyMs.p99} ms`, `${h.latencyMs.max} ms`, String(h.non2xx), String(h.errors + h.timeouts), modelDuration(h.collector.p50), modelDuration(h.collector.p99), String(h.collector.connections), String(h.collector.gatewayRequests)]),
+        r.http.map((h) => [
+          h.strategy,
+          h.requestsPerSec.toFixed(0),
+          `${h.latencyMs.mean.toFixed(2)} ms`,
+          `${h.latencyMs.p50} ms`,
+          `${h.latencyMs.p90} ms`,
+          `${h.latencyMs.p99} ms`,
+          `${h.latencyMs.max} ms`,
+          String(h.non2xx),
+          String(h.errors + h.timeouts),
+          modelDuration(h.collector.p50),
+          modelDuration(h.collector.p99),
+          String(h.collector.connections),
+          String(h.collector.gatewayRequests),
+        ]),
         1,
       )}`
     : '';
@@ -71,6 +111,15 @@ function deltaHtml(cmp: Comparison, workload: string): string {
   if (!mine.length) return '';
   const rows = mine
     .filter((d) => d.regression || (d.rel !== null && Math.abs(d.rel) >= 0.001) || d.base !== d.current)
-    .map((d) => [d.strategy, d.figure, d.base.toFixed(2), d.current.toFixed(2), signedPct(d.rel), d.regression ? `<strong>regression</strong>: ${escapeHtml(d.why ?? '')}` : 'ok']);
-  return rows.length ? `<details><summary>Changes against the baseline (${rows.length})</summary>${tableHtml(['Strategy', 'Figure', 'Baseline', 'Current', 'Change', 'Verdict'], rows, 2)}</details>` : '<p>No change against the baseline.</p>';
+    .map((d) => [
+      d.strategy,
+      d.figure,
+      d.base.toFixed(2),
+      d.current.toFixed(2),
+      signedPct(d.rel),
+      d.regression ? `<strong>regression</strong>: ${escapeHtml(d.why ?? '')}` : 'ok',
+    ]);
+  return rows.length
+    ? `<details><summary>Changes against the baseline (${rows.length})</summary>${tableHtml(['Strategy', 'Figure', 'Baseline', 'Current', 'Change', 'Verdict'], rows, 2)}</details>`
+    : '<p>No change against the baseline.</p>';
 }

@@ -21,7 +21,20 @@ const HEAD = ['#', 'Strategy', 'Answered', 'p50', 'p90', 'p99', 'Makespan', 'Ops
 export function strategyRow(s: StrategySummary): string[] {
   const f = s.figures;
   const errs = [f.e326, f.e100, f.e162, f.e200, f.timeouts].map(countCI).join(' · ');
-  return [String(s.rank), s.rank === 1 ? `**${s.strategy}**` : s.strategy, shareCI(f.answeredShare), secondsCI(f.p50), secondsCI(f.p90), secondsCI(f.p99), secondsCI(f.makespanMs, 1), rateCI(f.throughputPerSec), countCI(f.connections), countCI(f.reconnects), secondsCI(f.firstReadyMs), errs];
+  return [
+    String(s.rank),
+    s.rank === 1 ? `**${s.strategy}**` : s.strategy,
+    shareCI(f.answeredShare),
+    secondsCI(f.p50),
+    secondsCI(f.p90),
+    secondsCI(f.p99),
+    secondsCI(f.makespanMs, 1),
+    rateCI(f.throughputPerSec),
+    countCI(f.connections),
+    countCI(f.reconnects),
+    secondsCI(f.firstReadyMs),
+    errs,
+  ];
 }
 
 export function workloadTitle(w: BenchResults['workloads'][number]): string {
@@ -49,7 +62,10 @@ export function benchMarkdown(r: BenchResults, cmp?: Comparison): string {
 }
 
 export function verdictLine(cmp: Comparison): string {
-  const how = cmp.mode === 'per-seed' ? `seed by seed (virtual time is deterministic; model-time tolerance ${cmp.thresholds.modelRel * 100}%, no extra errors)` : `against the baseline's 95% intervals (model +${cmp.thresholds.statRel * 100}%, wall +${cmp.thresholds.wallRel * 100}%, no extra errors)`;
+  const how =
+    cmp.mode === 'per-seed'
+      ? `seed by seed (virtual time is deterministic; model-time tolerance ${cmp.thresholds.modelRel * 100}%, no extra errors)`
+      : `against the baseline's 95% intervals (model +${cmp.thresholds.statRel * 100}%, wall +${cmp.thresholds.wallRel * 100}%, no extra errors)`;
   if (cmp.regressions.length === 0) return `✅ **No regression** against the baseline, compared ${how}.`;
   const list = cmp.regressions.slice(0, 12).map((d) => `${d.workload} / ${d.strategy} ${d.figure}: ${d.why}`);
   return `❌ **${cmp.regressions.length} regression(s)** against the baseline, compared ${how}:\n\n${list.map((l) => `- ${l}`).join('\n')}${cmp.regressions.length > 12 ? `\n- … and ${cmp.regressions.length - 12} more` : ''}`;
@@ -66,23 +82,67 @@ function deltaTable(cmp: Comparison, workload: string): string[] {
     const cell = (f: Delta['figure'], unit: 's' | '%' | '') => {
       const d = get(f);
       if (!d) return '—';
-      const v = unit === 's' ? `${(d.current / 1000).toFixed(2)} s` : unit === '%' ? `${(d.current * 100).toFixed(0)}%` : d.current.toFixed(Number.isInteger(d.current) ? 0 : 1);
+      const v =
+        unit === 's'
+          ? `${(d.current / 1000).toFixed(2)} s`
+          : unit === '%'
+            ? `${(d.current * 100).toFixed(0)}%`
+            : d.current.toFixed(Number.isInteger(d.current) ? 0 : 1);
       return `${d.regression ? '**' : ''}${v} ${signedPct(d.rel)}${d.regression ? '**' : ''}`.trim();
     };
     const errs = (['e326', 'e100', 'e162', 'e200', 'timeouts'] as const).map((f) => {
       const d = get(f);
-      return d ? `${d.regression ? '**' : ''}${d.current.toFixed(Number.isInteger(d.current) ? 0 : 1)}${d.current !== d.base ? ` (${d.current > d.base ? '+' : ''}${(d.current - d.base).toFixed(1)})` : ''}${d.regression ? '**' : ''}` : '—';
+      return d
+        ? `${d.regression ? '**' : ''}${d.current.toFixed(Number.isInteger(d.current) ? 0 : 1)}${d.current !== d.base ? ` (${d.current > d.base ? '+' : ''}${(d.current - d.base).toFixed(1)})` : ''}${d.regression ? '**' : ''}`
+        : '—';
     });
     const bad = mine.some((d) => d.strategy === s && d.regression);
-    return mdRow([s, cell('p50', 's'), cell('p99', 's'), cell('makespanMs', 's'), cell('answeredShare', '%'), errs.join(' · '), cell('wallMs', 's'), bad ? '❌ regression' : '✅']);
+    return mdRow([
+      s,
+      cell('p50', 's'),
+      cell('p99', 's'),
+      cell('makespanMs', 's'),
+      cell('answeredShare', '%'),
+      errs.join(' · '),
+      cell('wallMs', 's'),
+      bad ? '❌ regression' : '✅',
+    ]);
   });
   return ['Against the baseline (current value, change of the mean):', '', mdHead(DELTA_HEAD, 1), ...rows];
 }
 
 function httpMarkdown(r: BenchResults): string[] {
-  const head = ['Strategy', 'Req/s (wall)', 'Mean', 'p50', 'p90', 'p99', 'Max', 'Non-2xx', 'Errors', 'Collector p50 (model)', 'Collector p99 (model)', 'Conns', 'Gateway requests'];
+  const head = [
+    'Strategy',
+    'Req/s (wall)',
+    'Mean',
+    'p50',
+    'p90',
+    'p99',
+    'Max',
+    'Non-2xx',
+    'Errors',
+    'Collector p50 (model)',
+    'Collector p99 (model)',
+    'Conns',
+    'Gateway requests',
+  ];
   const rows = r.http!.map((h) =>
-    mdRow([h.strategy, h.requestsPerSec.toFixed(0), `${h.latencyMs.mean.toFixed(2)} ms`, `${h.latencyMs.p50} ms`, `${h.latencyMs.p90} ms`, `${h.latencyMs.p99} ms`, `${h.latencyMs.max} ms`, String(h.non2xx), String(h.errors + h.timeouts), modelDuration(h.collector.p50), modelDuration(h.collector.p99), String(h.collector.connections), String(h.collector.gatewayRequests)]),
+    mdRow([
+      h.strategy,
+      h.requestsPerSec.toFixed(0),
+      `${h.latencyMs.mean.toFixed(2)} ms`,
+      `${h.latencyMs.p50} ms`,
+      `${h.latencyMs.p90} ms`,
+      `${h.latencyMs.p99} ms`,
+      `${h.latencyMs.max} ms`,
+      String(h.non2xx),
+      String(h.errors + h.timeouts),
+      modelDuration(h.collector.p50),
+      modelDuration(h.collector.p99),
+      String(h.collector.connections),
+      String(h.collector.gatewayRequests),
+    ]),
   );
   const h0 = r.http![0]!;
   return [

@@ -36,7 +36,8 @@ export function signedPct(rel: number | null): string {
 }
 
 export const mdRow = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-export const mdHead = (head: readonly string[], leftCols = 2) => [mdRow(head), `|${head.map((_, i) => (i < leftCols ? ' --- ' : ' ---: ')).join('|')}|`].join('\n');
+export const mdHead = (head: readonly string[], leftCols = 2) =>
+  [mdRow(head), `|${head.map((_, i) => (i < leftCols ? ' --- ' : ' ---: ')).join('|')}|`].join('\n');
 
 /** A model duration in ms below a second, else in seconds: cache hits read `0 ms`, not `0.00 s`. */
 export function modelDuration(ms: number | null): string {

@@ -12,7 +12,7 @@ import { findScenario } from '../../scenarios/builtin/index.ts';
 import { writeReproReport } from '../../scenarios/repro.ts';
 import { runScenario } from '../../scenarios/runner.ts';
 import { writeBenchOutputs } from '../bench/outputs.ts';
-import { alter, tinyResults } from '../bench/test-kit.ts';
+import { alter, tinyResults } from '../testing/bench-fixtures.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dir = mkdtempSync(path.join(tmpdir(), 'html-test-'));
@@ -48,8 +48,17 @@ async function load(file: string): Promise<Loaded> {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     const figures = await page.locator('figure > svg').count();
     // Each figure is laid out with a real size and has marks drawn in it.
-    const drawn = await page.$$eval('figure > svg', (svgs) => svgs.map((s) => (s.getBoundingClientRect().width > 200 && s.getBoundingClientRect().height > 100 ? s.querySelectorAll('path, rect, line').length : 0)));
-    return { problems, figures, drawn, tables: await page.locator('table').count(), rows: await page.locator('tbody tr').count(), text: await page.locator('body').innerText() };
+    const drawn = await page.$$eval('figure > svg', (svgs) =>
+      svgs.map((s) => (s.getBoundingClientRect().width > 200 && s.getBoundingClientRect().height > 100 ? s.querySelectorAll('path, rect, line').length : 0)),
+    );
+    return {
+      problems,
+      figures,
+      drawn,
+      tables: await page.locator('table').count(),
+      rows: await page.locator('tbody tr').count(),
+      text: (await page.locator('body').textContent()) ?? '',
+    };
   } finally {
     await page.close();
   }
@@ -81,7 +90,8 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML reports in headless Chromium', () =
 
   it("npm start's report.html: the timeline and the ECDF of the incident runs", async () => {
     const runs = [];
-    for (const name of ['tte-wln-before-fix', 'tte-wln-after-fix', 'tte-wln-pooled']) runs.push(await runScenario({ ...findScenario(name)!, baseline: undefined }, { target: 'virtual', seed: 1 }));
+    for (const name of ['tte-wln-before-fix', 'tte-wln-after-fix', 'tte-wln-pooled'])
+      runs.push(await runScenario({ ...findScenario(name)!, baseline: undefined }, { target: 'virtual', seed: 1 }));
     const files = await writeReproReport(runs, { seed: 1, timeScale: 0, out: path.join(dir, 'repro') });
     expect(files.figures.map((f) => path.basename(f))).toEqual(['timeline.svg', 'latency-ecdf.svg']);
     const page = await load(files.html);

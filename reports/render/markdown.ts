@@ -8,7 +8,19 @@ import { replayCommand } from '../../scenarios/runner.ts';
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 export function runsTableMarkdown(runs: readonly RunRecord[], symbols?: readonly string[]): string {
-  const head = ['Scenario', 'Strategies', 'Connections', '326', 'Timeouts', 'Qualified', 'Qualify median', 'Qualify max', 'Longest gateway wait', 'Run (model)', 'Wall'];
+  const head = [
+    'Scenario',
+    'Strategies',
+    'Connections',
+    '326',
+    'Timeouts',
+    'Qualified',
+    'Qualify median',
+    'Qualify max',
+    'Longest gateway wait',
+    'Run (model)',
+    'Wall',
+  ];
   const rows = runs.map((r) => {
     const s = summarize(r, symbols);
     return [

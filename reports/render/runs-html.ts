@@ -28,7 +28,9 @@ export function renderRunsHtml(title: string, runs: readonly RunRecord[], symbol
     .join('\n');
   const verdicts = runs
     .map((r) => {
-      const items = r.expectations.map((e) => `<li class="${e.ok ? 'ok' : 'bad'}">${e.ok ? '✔' : '✘'} ${escapeHtml(e.claim)}${e.ok ? '' : ` — saw: ${escapeHtml(e.detail ?? '')}`}</li>`).join('');
+      const items = r.expectations
+        .map((e) => `<li class="${e.ok ? 'ok' : 'bad'}">${e.ok ? '✔' : '✘'} ${escapeHtml(e.claim)}${e.ok ? '' : ` — saw: ${escapeHtml(e.detail ?? '')}`}</li>`)
+        .join('');
       const replay = r.expectations.some((e) => !e.ok) ? `<p>Replay: <code>${escapeHtml(replayCommand(r))}</code></p>` : '';
       return `<section><h3><code>${escapeHtml(r.scenario)}</code> — ${escapeHtml(r.title)}</h3><ul>${items}</ul>${replay}</section>`;
     })

@@ -1,5 +1,5 @@
 /** A gateway that restarts, loses its link to IB, or keeps a dead session open. */
-import { AAPL, actor, at, MSFT, ONE_DAY_HOURLY, task, TSLA, TTE, WATCHLIST, WLN } from '../dsl.ts';
+import { AAPL, actor, at, MSFT, ONE_DAY_HOURLY, task, TTE, WATCHLIST, WLN } from '../dsl.ts';
 import { expectThat } from '../expect.ts';
 import type { Scenario } from '../types.ts';
 
@@ -77,19 +77,34 @@ export const zombieSession: Scenario = {
       name: 'legacy',
       strategy: 'singleton',
       options: { singletonClientId: 11, qualifyDeadlineMs: 20_000 },
-      actors: [actor('page', 'ui', async (ctx) => { await ctx.qualify(AAPL); await ctx.sleep(1_500); await ctx.qualify(TTE); })],
+      actors: [
+        actor('page', 'ui', async (ctx) => {
+          await ctx.qualify(AAPL);
+          await ctx.sleep(1_500);
+          await ctx.qualify(TTE);
+        }),
+      ],
     },
     {
       name: 'pooled',
       strategy: 'pooled',
       options: { watchdog: { intervalMs: 2_000, timeoutMs: 2_000 }, qualifyDeadlineMs: 20_000 },
-      actors: [actor('page', 'ui', async (ctx) => { await ctx.qualify(MSFT); await ctx.sleep(1_500); await ctx.qualify(WLN); })],
+      actors: [
+        actor('page', 'ui', async (ctx) => {
+          await ctx.qualify(MSFT);
+          await ctx.sleep(1_500);
+          await ctx.qualify(WLN);
+        }),
+      ],
     },
   ],
   expect: [
     expectThat.custom('the legacy client hangs until its deadline (a timeout)', (run) => {
       const tte = run.qualifications('TTE');
-      return (tte.length === 1 && tte[0]!.end?.type === 'info' && tte[0]!.end.error?.code === 'REQUEST_TIMEOUT') || `TTE ended ${tte[0]?.end?.type} ${tte[0]?.end?.error?.code ?? ''}`;
+      return (
+        (tte.length === 1 && tte[0]!.end?.type === 'info' && tte[0]!.end.error?.code === 'REQUEST_TIMEOUT') ||
+        `TTE ended ${tte[0]?.end?.type} ${tte[0]?.end?.error?.code ?? ''}`
+      );
     }),
     expectThat.custom('the pooled session detects the zombie, reconnects and qualifies WLN well before the deadline', (run) => {
       const wln = run.qualifications('WLN');

@@ -20,7 +20,9 @@ export const randomIdBirthday: Scenario = {
     {
       name: 'workers',
       strategy: 'task-random-id',
-      actors: range(BATCHES).flatMap((b) => range(TASKS_PER_BATCH).map((t) => task(`batch-${b}/task-${t}`, { at: (b - 1) * 2_000, collect: [AAPL], holdMs: 1_000 }))),
+      actors: range(BATCHES).flatMap((b) =>
+        range(TASKS_PER_BATCH).map((t) => task(`batch-${b}/task-${t}`, { at: (b - 1) * 2_000, collect: [AAPL], holdMs: 1_000 })),
+      ),
     },
   ],
   expect: [
@@ -31,7 +33,10 @@ export const randomIdBirthday: Scenario = {
       const mean = BATCHES * pairs;
       const sd = Math.sqrt(mean);
       const pBatch = birthdayCollisionProbability(TASKS_PER_BATCH, ID_RANGE);
-      return Math.abs(collisions - mean) <= 3 * sd || `${collisions} collisions; expected ${mean.toFixed(1)} ± ${(3 * sd).toFixed(1)} (P(a batch collides) = ${(pBatch * 100).toFixed(0)}%)`;
+      return (
+        Math.abs(collisions - mean) <= 3 * sd ||
+        `${collisions} collisions; expected ${mean.toFixed(1)} ± ${(3 * sd).toFixed(1)} (P(a batch collides) = ${(pBatch * 100).toFixed(0)}%)`
+      );
     }),
   ],
 };
@@ -50,8 +55,29 @@ export const fastReconnect: Scenario = {
     }),
   ],
   processes: [
-    { name: 'legacy', strategy: 'singleton', options: { singletonClientId: 7 }, actors: [actor('page', 'ui', async (ctx) => { await ctx.qualify(AAPL); await ctx.sleep(3_000); await ctx.qualify(MSFT); })] },
-    { name: 'pooled', strategy: 'pooled', actors: [actor('page', 'ui', async (ctx) => { await ctx.qualify(AAPL); await ctx.sleep(3_000); await ctx.qualify(MSFT); })] },
+    {
+      name: 'legacy',
+      strategy: 'singleton',
+      options: { singletonClientId: 7 },
+      actors: [
+        actor('page', 'ui', async (ctx) => {
+          await ctx.qualify(AAPL);
+          await ctx.sleep(3_000);
+          await ctx.qualify(MSFT);
+        }),
+      ],
+    },
+    {
+      name: 'pooled',
+      strategy: 'pooled',
+      actors: [
+        actor('page', 'ui', async (ctx) => {
+          await ctx.qualify(AAPL);
+          await ctx.sleep(3_000);
+          await ctx.qualify(MSFT);
+        }),
+      ],
+    },
   ],
   expect: [
     expectThat.custom('the legacy singleton gets 326 when it reconnects with id 7', (run) => {

@@ -34,11 +34,7 @@ export const tteWlnBeforeFix: Scenario = {
       ],
     },
   ],
-  expect: [
-    expectThat.gatewayWaitAtLeast([TTE, WLN], 30_000),
-    expectThat.timeoutAtEveryLevel([TTE, WLN], LEGACY_TIMEOUTS_MS),
-    expectThat.clientIdClash(1),
-  ],
+  expect: [expectThat.gatewayWaitAtLeast([TTE, WLN], 30_000), expectThat.timeoutAtEveryLevel([TTE, WLN], LEGACY_TIMEOUTS_MS), expectThat.clientIdClash(1)],
 };
 
 /** test_connection_strategy.py: one persistent UI connection and two concurrent Celery tasks. */
@@ -48,14 +44,17 @@ function afterFixLoad(uiStrategy: 'singleton' | 'pooled', workerStrategy: 'task-
     {
       name: 'worker',
       strategy: workerStrategy,
-      actors: [task('collect-TTE-1', { at: 450, collect: [TTE], history: ONE_DAY_HOURLY }), task('collect-TTE-2', { at: 450, collect: [TTE], history: ONE_DAY_HOURLY })],
+      actors: [
+        task('collect-TTE-1', { at: 450, collect: [TTE], history: ONE_DAY_HOURLY }),
+        task('collect-TTE-2', { at: 450, collect: [TTE], history: ONE_DAY_HOURLY }),
+      ],
     },
   ];
 }
 
 export const tteWlnAfterFix: Scenario = {
   name: 'tte-wln-after-fix',
-  title: "After the fix: a singleton UI session (id 1) and per-task random-id workers",
+  title: 'After the fix: a singleton UI session (id 1) and per-task random-id workers',
   problem:
     'The fix shared one UI connection (client id 1) and gave each Celery task its own connection with a random id in 4–999, disconnected after the task. Measured: UI connect 400 ms, tasks ~1.1 s, concurrent TTE qualification ~1 s, whole run ~5 s, no 326.',
   gateway: { profile: 'lynx-paper' },
@@ -94,7 +93,8 @@ export const tteWlnPooled: Scenario = {
 export const diagnosticSingleClient: Scenario = {
   name: 'diagnostic-single-client',
   title: 'The diagnostic script: client 999 alone, all five symbols at once',
-  problem: 'test_ibkr_v2.py always worked: with a single connection the gateway answers every qualification at once, which is why the incident was hard to see.',
+  problem:
+    'test_ibkr_v2.py always worked: with a single connection the gateway answers every qualification at once, which is why the incident was hard to see.',
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   processes: [{ name: 'diagnostic', strategy: 'singleton', actors: [page('qualify-all', { clientId: 999, qualify: [TTE, WLN, AAPL, TSLA, MSFT] })] }],
@@ -112,7 +112,8 @@ export const diagnosticSingleClient: Scenario = {
 export const clientId326: Scenario = {
   name: 'client-id-326',
   title: 'The UI and a worker both on client id 1',
-  problem: 'When Streamlit and a Celery worker both connected with client_id=1, the second got error 326 ("client id already in use") and its socket was closed; the first kept working.',
+  problem:
+    'When Streamlit and a Celery worker both connected with client_id=1, the second got error 326 ("client id already in use") and its socket was closed; the first kept working.',
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   processes: [

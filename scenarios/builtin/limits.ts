@@ -23,13 +23,23 @@ export const messageRate100: Scenario = {
       strategy: 'singleton',
       unthrottled: true,
       options: { singletonClientId: 21, qualifyDeadlineMs: 10_000 },
-      actors: [actor('burst', 'ui', async (ctx) => { await ctx.client.connect(); await Promise.all(range(80).map(() => ctx.qualify(AAPL))); })],
+      actors: [
+        actor('burst', 'ui', async (ctx) => {
+          await ctx.client.connect();
+          await Promise.all(range(80).map(() => ctx.qualify(AAPL)));
+        }),
+      ],
     },
     {
       name: 'pooled',
       strategy: 'pooled',
       options: { qualifyDeadlineMs: 10_000 },
-      actors: [actor('burst', 'worker', async (ctx) => { await ctx.client.connect(); await Promise.all(range(80).map((i) => ctx.qualify([MSFT, TSLA, TTE, WLN][i % 4]!))); })],
+      actors: [
+        actor('burst', 'worker', async (ctx) => {
+          await ctx.client.connect();
+          await Promise.all(range(80).map((i) => ctx.qualify([MSFT, TSLA, TTE, WLN][i % 4]!)));
+        }),
+      ],
     },
   ],
   expect: [
@@ -60,12 +70,20 @@ export const historyPacing162: Scenario = {
       name: 'naive',
       strategy: 'singleton',
       options: { singletonClientId: 31 },
-      actors: range(4).map((i) => actor(`page-${i}`, 'ui', async (ctx) => { for (const c of [AAPL, MSFT]) await ctx.collect(c, HOURLY); })),
+      actors: range(4).map((i) =>
+        actor(`page-${i}`, 'ui', async (ctx) => {
+          for (const c of [AAPL, MSFT]) await ctx.collect(c, HOURLY);
+        }),
+      ),
     },
     {
       name: 'pooled',
       strategy: 'pooled',
-      actors: range(4).map((i) => actor(`page-${i}`, 'ui', async (ctx) => { for (const c of [TTE, WLN]) await ctx.collect(c, HOURLY); })),
+      actors: range(4).map((i) =>
+        actor(`page-${i}`, 'ui', async (ctx) => {
+          for (const c of [TTE, WLN]) await ctx.collect(c, HOURLY);
+        }),
+      ),
     },
   ],
   expect: [

@@ -25,7 +25,8 @@ export const qualifyEndsByDeadline: Invariant = (r) => {
   const slack = r.target === 'virtual' ? 1 : 50 / r.timeScale;
   for (const c of new RunView(r).qualifications()) {
     if (!c.end) return `${c.invoke.actor}: qualify ${String(c.invoke.args?.symbol)} never ended`;
-    if (c.ms! > QUALIFY_DEADLINE_MS + slack) return `${c.invoke.actor}: qualify ${String(c.invoke.args?.symbol)} ended after ${c.ms} ms (deadline ${QUALIFY_DEADLINE_MS})`;
+    if (c.ms! > QUALIFY_DEADLINE_MS + slack)
+      return `${c.invoke.actor}: qualify ${String(c.invoke.args?.symbol)} ended after ${c.ms} ms (deadline ${QUALIFY_DEADLINE_MS})`;
     if (c.end.type === 'fail' && !c.end.error?.code) return `${c.invoke.actor}: qualify failed with an untyped error: ${c.end.error?.message}`;
   }
   return undefined;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StrategyName } from '../../collector/strategies/index.ts';
-import { replayLine, violationFor } from './harness.ts';
+import { replayLine, violationFor } from '../testing/property-harness.ts';
 import { workloadArb, type Workload } from './workload.ts';
 
 const FILE = 'scenarios/properties/legacy.property.test.ts';

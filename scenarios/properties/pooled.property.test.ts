@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { propertyParams, violationFor } from './harness.ts';
+import { propertyParams, violationFor } from '../testing/property-harness.ts';
 import { workloadArb } from './workload.ts';
 
 const FILE = 'scenarios/properties/pooled.property.test.ts';

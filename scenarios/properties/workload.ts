@@ -55,7 +55,12 @@ const actorWork: fc.Arbitrary<ActorWork> = fc.record({
 const fault: fc.Arbitrary<FaultWork> = fc.oneof(
   fc.record({ kind: fc.constant('drop' as const), at: fc.integer({ min: 0, max: 6_000 }), victim: fc.nat(9) }),
   fc.record({ kind: fc.constant('stall' as const), at: fc.integer({ min: 0, max: 6_000 }), victim: fc.nat(9) }),
-  fc.record({ kind: fc.constant('connectivity' as const), at: fc.integer({ min: 0, max: 6_000 }), forMs: fc.integer({ min: 100, max: 15_000 }), dataLost: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('connectivity' as const),
+    at: fc.integer({ min: 0, max: 6_000 }),
+    forMs: fc.integer({ min: 100, max: 15_000 }),
+    dataLost: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('restart' as const), at: fc.integer({ min: 0, max: 6_000 }) }),
 );
 

@@ -99,7 +99,6 @@ function startBareServer(): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
 }
 
-
 async function serve(target: TargetName): Promise<void> {
   let port: number;
   if (target === 'bare') port = await startBareServer();
@@ -150,9 +149,7 @@ class LoadConnection {
     this.ready = new Promise((r) => (this.loggedIn = r));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', () => {});
-    this.socket.write(
-      Buffer.concat([encodeHandshake(100, V), encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, V)]),
-    );
+    this.socket.write(Buffer.concat([encodeHandshake(100, V), encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, V)]));
   }
 
   send(n: number): void {
@@ -307,7 +304,8 @@ async function sanityCheck(child: Child, clientId: number): Promise<string> {
   c.socket.destroy();
   const msgs = frames.map((f) => decodeServerFrame(f, V));
   const data = msgs.find((m) => m.type === 'CONTRACT_DATA');
-  if (!data || data.type !== 'CONTRACT_DATA' || data.symbol !== 'AAPL' || data.conId !== 265598) throw new Error(`unexpected reply: ${JSON.stringify(msgs).slice(0, 300)}`);
+  if (data?.type !== 'CONTRACT_DATA' || data.symbol !== 'AAPL' || data.conId !== 265598)
+    throw new Error(`unexpected reply: ${JSON.stringify(msgs).slice(0, 300)}`);
   return `${msgs.length} messages`;
 }
 
@@ -398,7 +396,7 @@ interface TargetResult {
 
 async function main(): Promise<void> {
   const json = flag('json');
-  const out = json ? (s: string) => process.stderr.write(s + '\n') : (s: string) => process.stdout.write(s + '\n');
+  const out = json ? (s: string) => process.stderr.write(`${s}\n`) : (s: string) => process.stdout.write(`${s}\n`);
   const connections = opt('connections', 4);
   const depth = opt('depth', 32);
   const warmup = opt('warmup', 1);
@@ -409,8 +407,15 @@ async function main(): Promise<void> {
   const targets = targetsArg.filter((t): t is TargetName => t in TARGETS);
   const profileDir = flag('profile') ? fs.mkdtempSync(path.join(os.tmpdir(), 'ibkr-bench-prof-')) : undefined;
 
-  out(`contract-details benchmark: ${connections} connections x ${depth} in flight, ${warmup} s warm-up + ${duration} s; serial 1 in flight for ${serialDuration} s`);
-  out(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  out(
+    `contract-details benchmark: ${connections} connections x ${depth} in flight, ${warmup} s warm-up + ${duration} s; serial 1 in flight for ${serialDuration} s`,
+  );
+  out(
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 
   const rounds = Math.max(1, opt('rounds', 1));
   const all = new Map<TargetName, TargetResult[]>();
@@ -425,7 +430,9 @@ async function main(): Promise<void> {
         clientId += connections;
         const serial = await load(child, 1, 1, Math.min(warmup, 0.5), serialDuration, clientId++);
         all.set(target, [...(all.get(target) ?? []), { target, label: TARGETS[target], sanity, pipelined, serial, roundsRequestsPerSec: [] }]);
-        out(`  ${rounds > 1 ? `[round ${round}] ` : ''}${TARGETS[target]}: ${pipelined.requestsPerSec.toFixed(0)} req/s, p50 ${pipelined.latencyMs.p50.toFixed(2)} ms (reply: ${sanity})`);
+        out(
+          `  ${rounds > 1 ? `[round ${round}] ` : ''}${TARGETS[target]}: ${pipelined.requestsPerSec.toFixed(0)} req/s, p50 ${pipelined.latencyMs.p50.toFixed(2)} ms (reply: ${sanity})`,
+        );
       } finally {
         await child.stop();
       }
@@ -451,11 +458,25 @@ async function main(): Promise<void> {
     f(r.pipelined.serverCpuPct),
     f(r.pipelined.serverCpuUsPerRequest, 1),
     f(r.pipelined.clientCpuPct),
-    bare ? f((100 * r.pipelined.requestsPerSec) / bare.pipelined.requestsPerSec, 1) + '%' : '-',
-    bare ? f(r.pipelined.latencyMs.p50 / bare.pipelined.latencyMs.p50, 2) + 'x' : '-',
-    bare ? f(r.serial.latencyMs.p50 / bare.serial.latencyMs.p50, 2) + 'x' : '-',
+    bare ? `${f((100 * r.pipelined.requestsPerSec) / bare.pipelined.requestsPerSec, 1)}%` : '-',
+    bare ? `${f(r.pipelined.latencyMs.p50 / bare.pipelined.latencyMs.p50, 2)}x` : '-',
+    bare ? `${f(r.serial.latencyMs.p50 / bare.serial.latencyMs.p50, 2)}x` : '-',
   ]);
-  const header = ['target', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'serial p50', 'serial p99', 'srv CPU%', 'srv µs/req', 'cli CPU%', 'tput/bare', 'p50/bare', 'serial p50/bare'];
+  const header = [
+    'target',
+    'req/s',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'serial p50',
+    'serial p99',
+    'srv CPU%',
+    'srv µs/req',
+    'cli CPU%',
+    'tput/bare',
+    'p50/bare',
+    'serial p50/bare',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   out('');
@@ -501,7 +522,12 @@ async function main(): Promise<void> {
   }
 
   if (rounds > 1) for (const r of results) out(`  ${r.label}: req/s by round ${r.roundsRequestsPerSec.join(', ')} (median reported)`);
-  out(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  out(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 
   const clientHot = results.filter((r) => r.pipelined.clientCpuPct > 90);
   if (clientHot.length) out(`note: the load client used > 90% of a core against ${clientHot.map((r) => r.target).join(', ')}; that figure is a lower bound.`);
@@ -518,10 +544,18 @@ async function main(): Promise<void> {
 
   if (json) {
     process.stdout.write(
-      JSON.stringify(
+      `${JSON.stringify(
         {
           machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg() },
-          workload: { connections, depth, warmupS: warmup, durationS: duration, serialDurationS: serialDuration, rounds, request: 'REQ_CONTRACT_DATA AAPL STK SMART USD' },
+          workload: {
+            connections,
+            depth,
+            warmupS: warmup,
+            durationS: duration,
+            serialDurationS: serialDuration,
+            rounds,
+            request: 'REQ_CONTRACT_DATA AAPL STK SMART USD',
+          },
           goals,
           results,
           verdicts,
@@ -530,7 +564,7 @@ async function main(): Promise<void> {
         },
         null,
         2,
-      ) + '\n',
+      )}\n`,
     );
   }
 }

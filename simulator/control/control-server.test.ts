@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlError } from './control-client.ts';
-import { contractAnswer, eventually, Harness, requestContract } from './test-kit.ts';
+import { contractAnswer, eventually, Harness, requestContract } from '../testing/control-harness.ts';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -84,7 +84,10 @@ describe('control plane: inspection', () => {
     expect(text).toContain('ibsim_secdef_service_seconds_bucket{le="120"} 1');
 
     c.destroy();
-    const after = await eventually(() => control.metrics(), (t) => t.includes('ibsim_sessions_closed_total{reason='));
+    const after = await eventually(
+      () => control.metrics(),
+      (t) => t.includes('ibsim_sessions_closed_total{reason='),
+    );
     expect(after).toMatch(/ibsim_sessions_closed_total\{reason="(client closed|connection lost)"\} 1/);
     expect(after).toContain('ibsim_sessions 0');
   });
@@ -146,10 +149,22 @@ describe('control plane: bad input', () => {
     expect(await call('POST', '/faults/drop', '{"clientId":')).toMatchObject({ status: 400, body: { error: expect.stringContaining('not valid JSON') } });
     expect(await call('POST', '/faults/drop', 'x', 'text/plain')).toMatchObject({ status: 415, body: { error: expect.any(String) } });
     expect(await call('POST', '/faults/drop', '{}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"sessionId" or "clientId"') } });
-    expect(await call('POST', '/faults/drop', '{"clientId":"7"}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"clientId" must be an integer') } });
-    expect(await call('POST', '/faults/stall', '{"client":7}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('unknown field "client"') } });
-    expect(await call('POST', '/faults/drop', '{"clientId":99}')).toEqual({ status: 404, body: { error: 'no open session with clientId 99 (see GET /sessions)' } });
-    expect(await call('POST', '/faults/connectivity', '{"state":"gone"}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"state" must be "lost" or "restored"') } });
+    expect(await call('POST', '/faults/drop', '{"clientId":"7"}')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('"clientId" must be an integer') },
+    });
+    expect(await call('POST', '/faults/stall', '{"client":7}')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('unknown field "client"') },
+    });
+    expect(await call('POST', '/faults/drop', '{"clientId":99}')).toEqual({
+      status: 404,
+      body: { error: 'no open session with clientId 99 (see GET /sessions)' },
+    });
+    expect(await call('POST', '/faults/connectivity', '{"state":"gone"}')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('"state" must be "lost" or "restored"') },
+    });
     expect(await call('POST', '/faults/connectivity', '{"state":"lost","dataLost":true}')).toMatchObject({ status: 400 });
     expect(await call('GET', '/journal?dir=sideways')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"dir"') } });
     expect(await call('GET', '/journal?limit=0')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"limit"') } });

@@ -8,14 +8,7 @@ import type { GatewayModel } from '../model/gateway.ts';
 import type { GatewayObserver, Logger } from '../model/ports.ts';
 import { silentLogger } from '../model/ports.ts';
 import type { TcpGatewayServer } from '../server/tcp-server.ts';
-import type {
-  ConnectivityState,
-  HealthReport,
-  JournalSettings,
-  RemovedCount,
-  RestartResult,
-  SessionsAffected,
-} from './api-types.ts';
+import type { ConnectivityState, HealthReport, JournalSettings, RemovedCount, RestartResult, SessionsAffected } from './api-types.ts';
 import { combineObservers, createGatewayMetrics } from './metrics.ts';
 import {
   badRequest,
@@ -65,19 +58,22 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const app = Fastify({ logger: false });
   installErrorHandling(app, logger);
 
-  app.get('/health', async (): Promise<HealthReport> => ({
-    status: 'ok',
-    profile: gateway.profile.name,
-    seed: gateway.seed,
-    timeScale,
-    sessions: gateway.sessionCount,
-    apiClients: gateway.clientIds.liveCount,
-    connectivity: gateway.isConnectivityLost ? 'lost' : 'ok',
-    secdefQueueDepth: gateway.secdef.depth,
-    faultRules: gateway.faults.list().length,
-    apiPort: tcp.port,
-    modelTime: new Date(gateway.clock.now()).toISOString(),
-  }));
+  app.get(
+    '/health',
+    async (): Promise<HealthReport> => ({
+      status: 'ok',
+      profile: gateway.profile.name,
+      seed: gateway.seed,
+      timeScale,
+      sessions: gateway.sessionCount,
+      apiClients: gateway.clientIds.liveCount,
+      connectivity: gateway.isConnectivityLost ? 'lost' : 'ok',
+      secdefQueueDepth: gateway.secdef.depth,
+      faultRules: gateway.faults.list().length,
+      apiPort: tcp.port,
+      modelTime: new Date(gateway.clock.now()).toISOString(),
+    }),
+  );
 
   app.get('/sessions', async () => gateway.listSessions());
 

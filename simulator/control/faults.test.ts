@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { arrivesWithin, contractAnswer, errorCode, Harness, requestContract, type ErrMsg } from './test-kit.ts';
+import { arrivesWithin, contractAnswer, errorCode, Harness, requestContract, type ErrMsg } from '../testing/control-harness.ts';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -132,7 +132,9 @@ describe('faults: rules', () => {
     await expect(bad({ match: {}, action: { kind: 'explode' } })).rejects.toThrow(/400.*action\.kind.*ignore, error, delay/);
     await expect(bad({ match: {}, action: { kind: 'error' } })).rejects.toThrow(/400.*integer "code"/);
     await expect(bad({ match: { sym: 'TTE' }, action: { kind: 'ignore' } })).rejects.toThrow(/unknown field "sym"/);
-    await expect(bad({ match: { message: 'REQ_CONTRACT_DETAILS' }, action: { kind: 'ignore' } })).rejects.toThrow(/"REQ_CONTRACT_DETAILS" is not a client message type/);
+    await expect(bad({ match: { message: 'REQ_CONTRACT_DETAILS' }, action: { kind: 'ignore' } })).rejects.toThrow(
+      /"REQ_CONTRACT_DETAILS" is not a client message type/,
+    );
     await expect(bad({ match: {}, action: { kind: 'ignore' }, time: 1 })).rejects.toThrow(/unknown field "time"/);
     await expect(bad({ match: {}, action: { kind: 'ignore' }, after: -1 })).rejects.toThrow(/"after" must be a non-negative integer/);
     await expect(bad({ match: {}, action: { kind: 'delay', ms: 1, code: 2 } })).rejects.toThrow(/action "delay" has unknown field "code"/);

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayObserver } from '../model/ports.ts';
 import { closeReasonLabel, combineObservers } from './metrics.ts';
-import { Harness } from './test-kit.ts';
+import { Harness } from '../testing/control-harness.ts';
 
 describe('metrics helpers', () => {
   it('folds free-text close reasons into a bounded label set', () => {

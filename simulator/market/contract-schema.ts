@@ -33,7 +33,7 @@ type Where = string;
 const fail = (where: Where, msg: string): never => {
   throw new ContractDataError(`${where}: ${msg}`);
 };
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'nothing' : JSON.stringify(v) ?? String(v));
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'nothing' : (JSON.stringify(v) ?? String(v)));
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -54,17 +54,46 @@ function num(where: Where, v: unknown, test: (n: number) => boolean, what: strin
 /** Size fields go on the wire as decimal text; accept numbers or numeric strings. */
 function decimalText(where: Where, v: unknown): string {
   const text = typeof v === 'number' && Number.isFinite(v) && v > 0 ? String(v) : v;
-  if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) fail(where, `must be a positive decimal (number or text such as "0.0001"), got ${show(v)}`);
+  if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0)
+    fail(where, `must be a positive decimal (number or text such as "0.0001"), got ${show(v)}`);
   return text as string;
 }
 const upper = (list: string[]) => list.map((s) => s.toUpperCase());
 
 /** Instrument fields a file (or a profile) may set; anything else is reported as a typo. */
 const KNOWN_FIELDS = new Set([
-  'profile', 'conId', 'synthetic', 'symbol', 'secType', 'currency', 'primaryExchange', 'listingExchanges', 'validExchanges',
-  'orderTypes', 'marketName', 'tradingClass', 'localSymbol', 'minTick', 'longName', 'industry', 'category', 'subcategory',
-  'timeZoneId', 'schedule', 'secIds', 'stockType', 'minSize', 'sizeIncrement', 'suggestedSizeIncrement', 'marketRuleIds',
-  'aggGroup', 'priceMagnifier', 'derivativeSecTypes', 'basePrice', 'dailyVolatility', 'avgDailyVolume',
+  'profile',
+  'conId',
+  'synthetic',
+  'symbol',
+  'secType',
+  'currency',
+  'primaryExchange',
+  'listingExchanges',
+  'validExchanges',
+  'orderTypes',
+  'marketName',
+  'tradingClass',
+  'localSymbol',
+  'minTick',
+  'longName',
+  'industry',
+  'category',
+  'subcategory',
+  'timeZoneId',
+  'schedule',
+  'secIds',
+  'stockType',
+  'minSize',
+  'sizeIncrement',
+  'suggestedSizeIncrement',
+  'marketRuleIds',
+  'aggGroup',
+  'priceMagnifier',
+  'derivativeSecTypes',
+  'basePrice',
+  'dailyVolatility',
+  'avgDailyVolume',
 ]);
 
 function checkKeys(where: Where, obj: Record<string, unknown>, known: ReadonlySet<string>): void {
@@ -77,7 +106,9 @@ function parseSchedule(where: Where, raw: unknown): Schedule {
   if (!isRecord(raw)) return fail(where, `must be an object, got ${show(raw)}`);
   checkKeys(where, raw, new Set(['tradingDays', 'liquidHours', 'tradingHours', 'holidays']));
   const days = new Set(
-    strList(`${where}.tradingDays`, raw.tradingDays, true).map((d) => WEEKDAYS[d.toUpperCase()] ?? fail(`${where}.tradingDays`, `unknown weekday ${show(d)} (use MON..SUN)`)),
+    strList(`${where}.tradingDays`, raw.tradingDays, true).map(
+      (d) => WEEKDAYS[d.toUpperCase()] ?? fail(`${where}.tradingDays`, `unknown weekday ${show(d)} (use MON..SUN)`),
+    ),
   );
   const ranges = (field: 'liquidHours' | 'tradingHours') => {
     const where2 = `${where}.${field}`;
@@ -130,11 +161,19 @@ function parseInstrument(where: Where, f: RawFields, schedules: ReadonlyMap<stri
       .map(([k, v]) => [k.toUpperCase(), v]),
   );
   const rules = f.marketRuleIds === undefined ? [] : typeof f.marketRuleIds === 'number' ? validExchanges.map(() => f.marketRuleIds) : f.marketRuleIds;
-  if (!Array.isArray(rules) || rules.some((r) => !Number.isSafeInteger(r) || (r as number) < 0) || (rules.length !== 0 && rules.length !== validExchanges.length)) {
-    fail(at('marketRuleIds'), `must be one non-negative integer (used for every valid exchange) or a list with one per valid exchange (${validExchanges.length}), got ${show(f.marketRuleIds)}`);
+  if (
+    !Array.isArray(rules) ||
+    rules.some((r) => !Number.isSafeInteger(r) || (r as number) < 0) ||
+    (rules.length !== 0 && rules.length !== validExchanges.length)
+  ) {
+    fail(
+      at('marketRuleIds'),
+      `must be one non-negative integer (used for every valid exchange) or a list with one per valid exchange (${validExchanges.length}), got ${show(f.marketRuleIds)}`,
+    );
   }
   const optStr = (field: string, dflt: string) => (f[field] === undefined ? dflt : str(at(field), f[field]));
-  const optInt = (field: string, dflt: number) => (f[field] === undefined ? dflt : num(at(field), f[field], (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer'));
+  const optInt = (field: string, dflt: number) =>
+    f[field] === undefined ? dflt : num(at(field), f[field], (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
   return {
     conId,
     synthetic,
@@ -190,7 +229,8 @@ export function parseUniverseData(data: unknown, source: string, base?: Pick<Uni
   if (!isRecord(data)) fail(source, `the file must hold a JSON object, got ${show(data)}`);
   const top = data as Record<string, unknown>;
   checkKeys(source, top, new Set(['formatVersion', 'schedules', 'profiles', 'instruments']));
-  if (top.formatVersion !== undefined && top.formatVersion !== 1) fail(`${source}: field 'formatVersion'`, `only version 1 is understood, got ${show(top.formatVersion)}`);
+  if (top.formatVersion !== undefined && top.formatVersion !== 1)
+    fail(`${source}: field 'formatVersion'`, `only version 1 is understood, got ${show(top.formatVersion)}`);
 
   const schedules = new Map(base?.schedules ?? []);
   const rawSchedules = top.schedules ?? {};

@@ -4,13 +4,26 @@ import { ContractUniverse } from './contracts.ts';
 
 const u = ContractUniverse.default();
 const NOW = Date.UTC(2025, 10, 10, 15, 0);
-const randomCase = (s: string) => fc.array(fc.boolean(), { minLength: s.length, maxLength: s.length }).map((flags) => [...s].map((c, i) => (flags[i] ? c.toLowerCase() : c.toUpperCase())).join(''));
+const randomCase = (s: string) =>
+  fc
+    .array(fc.boolean(), { minLength: s.length, maxLength: s.length })
+    .map((flags) => [...s].map((c, i) => (flags[i] ? c.toLowerCase() : c.toUpperCase())).join(''));
 
 describe('contract matching (properties)', () => {
   it('every instrument is found by symbol in any letter case, and every result fits the query', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...u.instruments).chain((inst) => fc.tuple(fc.constant(inst), randomCase(inst.symbol), fc.constantFrom('', inst.currency), fc.constantFrom('', 'STK'), fc.constantFrom('SMART', '', inst.primaryExchange))),
+        fc
+          .constantFrom(...u.instruments)
+          .chain((inst) =>
+            fc.tuple(
+              fc.constant(inst),
+              randomCase(inst.symbol),
+              fc.constantFrom('', inst.currency),
+              fc.constantFrom('', 'STK'),
+              fc.constantFrom('SMART', '', inst.primaryExchange),
+            ),
+          ),
         ([inst, symbol, currency, secType, exchange]) => {
           const rs = u.match({ symbol, currency, secType, exchange }, NOW);
           expect(rs.some((r) => r.conId === inst.conId)).toBe(true);

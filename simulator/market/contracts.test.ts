@@ -99,7 +99,26 @@ describe('ContractUniverse.match (REQ_CONTRACT_DATA)', () => {
   });
 
   it('accepts a decoded REQ_CONTRACT_DATA message as the query', () => {
-    const msg = { type: 'REQ_CONTRACT_DATA' as const, reqId: 3, conId: 0, symbol: 'AAPL', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: '', multiplier: '', exchange: 'SMART', primaryExchange: '', currency: 'USD', localSymbol: '', tradingClass: '', includeExpired: false, secIdType: '', secId: '', issuerId: '' };
+    const msg = {
+      type: 'REQ_CONTRACT_DATA' as const,
+      reqId: 3,
+      conId: 0,
+      symbol: 'AAPL',
+      secType: 'STK',
+      lastTradeDateOrContractMonth: '',
+      strike: 0,
+      right: '',
+      multiplier: '',
+      exchange: 'SMART',
+      primaryExchange: '',
+      currency: 'USD',
+      localSymbol: '',
+      tradingClass: '',
+      includeExpired: false,
+      secIdType: '',
+      secId: '',
+      issuerId: '',
+    };
     expect(ids(u.match(msg, NOW))).toEqual([265598]);
   });
 
@@ -129,7 +148,11 @@ describe('ContractUniverse.resolve (data requests)', () => {
     expect(u.resolve({ conId: 265598, exchange: 'SMART' })).toMatchObject({ ok: true, exchange: 'SMART', instrument: { symbol: 'AAPL' } });
   });
   it('reports ambiguity, absence and a missing exchange with IB codes', () => {
-    expect(u.resolve({ symbol: 'TTE', secType: 'STK', exchange: 'SMART' })).toEqual({ ok: false, code: 200, message: 'The contract description specified for TTE is ambiguous.' });
+    expect(u.resolve({ symbol: 'TTE', secType: 'STK', exchange: 'SMART' })).toEqual({
+      ok: false,
+      code: 200,
+      message: 'The contract description specified for TTE is ambiguous.',
+    });
     expect(u.resolve({ symbol: 'NOPE', exchange: 'SMART' })).toMatchObject({ ok: false, code: 200 });
     expect(u.resolve({ conId: 265598, exchange: '' })).toMatchObject({ ok: false, code: 321 });
     expect(u.resolve({ conId: 265598, exchange: '' }, { requireExchange: false })).toMatchObject({ ok: true, exchange: 'NASDAQ' });
@@ -139,8 +162,20 @@ describe('ContractUniverse.resolve (data requests)', () => {
 describe('ContractUniverse.searchSymbols (REQ_MATCHING_SYMBOLS)', () => {
   it('puts symbol matches first and fills SYMBOL_SAMPLES items', () => {
     const rs = u.searchSymbols('tt');
-    expect(rs.slice(0, 2).map((r) => [r.symbol, r.currency])).toEqual([['TTE', 'EUR'], ['TTE', 'USD']]);
-    expect(rs[0]).toEqual({ conId: 900000001, symbol: 'TTE', secType: 'STK', primaryExchange: 'SBF', currency: 'EUR', derivativeSecTypes: [{ secType: 'CFD' }, { secType: 'OPT' }, { secType: 'WAR' }], description: 'TOTALENERGIES SE', issuerId: '' });
+    expect(rs.slice(0, 2).map((r) => [r.symbol, r.currency])).toEqual([
+      ['TTE', 'EUR'],
+      ['TTE', 'USD'],
+    ]);
+    expect(rs[0]).toEqual({
+      conId: 900000001,
+      symbol: 'TTE',
+      secType: 'STK',
+      primaryExchange: 'SBF',
+      currency: 'EUR',
+      derivativeSecTypes: [{ secType: 'CFD' }, { secType: 'OPT' }, { secType: 'WAR' }],
+      description: 'TOTALENERGIES SE',
+      issuerId: '',
+    });
   });
   it('matches long names by word prefix and substring', () => {
     expect(u.searchSymbols('apple').map((r) => r.symbol)).toEqual(['AAPL']);
@@ -184,7 +219,18 @@ describe('loading and validating contract data', () => {
 
   it('names the source, instrument and field in errors', () => {
     const bad = (patch: object, msg: RegExp) =>
-      expect(() => ContractUniverse.fromData({ schedules: { s: { tradingDays: ['MON'], liquidHours: ['09:00-10:00'] } }, instruments: [{ ...minimal, conId: 900000100 }, { ...minimal, conId: 900000101, ...patch }] }, { source: 'mine.json' })).toThrow(msg);
+      expect(() =>
+        ContractUniverse.fromData(
+          {
+            schedules: { s: { tradingDays: ['MON'], liquidHours: ['09:00-10:00'] } },
+            instruments: [
+              { ...minimal, conId: 900000100 },
+              { ...minimal, conId: 900000101, ...patch },
+            ],
+          },
+          { source: 'mine.json' },
+        ),
+      ).toThrow(msg);
     bad({ minTick: 'x' }, /^mine\.json: instruments\[1\] \(ZZZ\): field 'minTick': must be a positive number, got "x"$/);
     bad({ timeZoneId: 'Mars/Base' }, /instruments\[1\] \(ZZZ\): field 'timeZoneId'.*Mars\/Base/);
     bad({ schedule: 'nope' }, /field 'schedule': no schedule named "nope"/);
@@ -193,7 +239,9 @@ describe('loading and validating contract data', () => {
     bad({ minTik: 0.01 }, /unknown field 'minTik'/);
     bad({ marketRuleIds: [1, 2, 3] }, /marketRuleIds.*one per valid exchange \(2\)/);
     bad({ profile: 'ghost' }, /field 'profile': no profile named "ghost"/);
-    expect(() => ContractUniverse.fromData({ schedules: { s: { tradingDays: ['MON'], liquidHours: ['9-10'] } }, instruments: [] }, { source: 'x.json' })).toThrow(/x\.json: schedules\.s\.liquidHours/);
+    expect(() =>
+      ContractUniverse.fromData({ schedules: { s: { tradingDays: ['MON'], liquidHours: ['9-10'] } }, instruments: [] }, { source: 'x.json' }),
+    ).toThrow(/x\.json: schedules\.s\.liquidHours/);
     expect(() => ContractUniverse.fromData([], { source: 'y.json' })).toThrow(ContractDataError);
   });
 

@@ -158,7 +158,8 @@ export class ContractUniverse {
       const inst = this.byId.get(q.conId);
       // With a conId the other fields are only checked loosely: the identity ones must not contradict.
       if (!inst) return [];
-      if ((q.symbol && inst.symbol.toUpperCase() !== q.symbol) || (q.secType && inst.secType !== q.secType) || (q.currency && inst.currency !== q.currency)) return [];
+      if ((q.symbol && inst.symbol.toUpperCase() !== q.symbol) || (q.secType && inst.secType !== q.secType) || (q.currency && inst.currency !== q.currency))
+        return [];
       return [inst];
     }
     if (q.secId) return this.data.instruments.filter((i) => hasSecId(i, q) && agrees(i, q));

@@ -14,7 +14,6 @@ export interface HistError {
   message: string;
 }
 
-
 export interface Duration {
   text: string;
   n: number;
@@ -23,7 +22,6 @@ export interface Duration {
 
 export const validationError = (tag: string, cause: string): HistError => ({ code: 321, message: `Error validating request.-'${tag}' : cause - ${cause}` });
 export const hmdsError = (text: string): HistError => ({ code: 162, message: `Historical Market Data Service error message:${text}` });
-
 
 export function parseBarSize(text: string): BarSize | HistError {
   const found = findBarSize(text);
@@ -55,8 +53,17 @@ export function durationSeconds(d: Duration): number {
 
 // IB's step-size guidance (§5.1): for durations up to X, the smallest bar size served.
 const STEP_RULES: ReadonlyArray<readonly [maxDurationS: number, minBarS: number]> = [
-  [60, 1], [120, 1], [1800, 1], [3600, 5], [14_400, 10], [28_800, 30],
-  [86_400, 60], [172_800, 120], [604_800, 180], [2_592_000, 1800], [31_536_000, 86_400],
+  [60, 1],
+  [120, 1],
+  [1800, 1],
+  [3600, 5],
+  [14_400, 10],
+  [28_800, 30],
+  [86_400, 60],
+  [172_800, 120],
+  [604_800, 180],
+  [2_592_000, 1800],
+  [31_536_000, 86_400],
 ];
 /** Beyond the guidance table a request is still refused if it would yield more bars than this. */
 export const MAX_BARS = 10_000;
@@ -75,11 +82,15 @@ export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined 
   const minBar = STEP_RULES.find(([maxDur]) => secs <= maxDur)?.[1] ?? 86_400;
   if (bar.seconds < minBar) {
     const smallest = BAR_SIZES.find((b) => b.seconds >= minBar)!.text;
-    return hmdsError(`Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (step size too small: the smallest bar size for this duration is ${smallest})`);
+    return hmdsError(
+      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (step size too small: the smallest bar size for this duration is ${smallest})`,
+    );
   }
   const estimate = Math.ceil(secs / bar.seconds);
   if (estimate > MAX_BARS) {
-    return hmdsError(`Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (about ${estimate} bars; at most ${MAX_BARS} per request)`);
+    return hmdsError(
+      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (about ${estimate} bars; at most ${MAX_BARS} per request)`,
+    );
   }
   return undefined;
 }
@@ -87,7 +98,17 @@ export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined 
 export const SUPPORTED_WHAT_TO_SHOW = ['TRADES', 'MIDPOINT', 'BID', 'ASK', 'BID_ASK', 'ADJUSTED_LAST'] as const;
 export type WhatToShow = (typeof SUPPORTED_WHAT_TO_SHOW)[number];
 // Legal for TWS but not simulated: answered with an explicit "not supported" rather than "invalid".
-const KNOWN_WHAT_TO_SHOW = ['HISTORICAL_VOLATILITY', 'OPTION_IMPLIED_VOLATILITY', 'FEE_RATE', 'SCHEDULE', 'YIELD_BID', 'YIELD_ASK', 'YIELD_BID_ASK', 'YIELD_LAST', 'AGGTRADES'];
+const KNOWN_WHAT_TO_SHOW = [
+  'HISTORICAL_VOLATILITY',
+  'OPTION_IMPLIED_VOLATILITY',
+  'FEE_RATE',
+  'SCHEDULE',
+  'YIELD_BID',
+  'YIELD_ASK',
+  'YIELD_BID_ASK',
+  'YIELD_LAST',
+  'AGGTRADES',
+];
 
 export function parseWhatToShow(text: string): WhatToShow | HistError {
   const t = text.trim().toUpperCase();
@@ -116,7 +137,7 @@ export interface EndTime {
 export const INVALID_END_DATE: HistError = {
   code: 10314,
   message:
-    "End Date/Time: The date, time, or time-zone entered is invalid. The correct format is yyyymmdd hh:mm:ss xx/xxxx where yyyymmdd and xx/xxxx are optional. E.g.: 20031126 15:59:00 US/Eastern. You can also provide yyyymmdd-hh:mm:ss in UTC.",
+    'End Date/Time: The date, time, or time-zone entered is invalid. The correct format is yyyymmdd hh:mm:ss xx/xxxx where yyyymmdd and xx/xxxx are optional. E.g.: 20031126 15:59:00 US/Eastern. You can also provide yyyymmdd-hh:mm:ss in UTC.',
 };
 
 /** Seen (TWS 10.17+), sent with the request id before the data. */

@@ -39,18 +39,26 @@ describe('historical data (properties)', () => {
   it('overlapping requests agree on every bar they share', () => {
     let shared = 0;
     fc.assert(
-      fc.property(instrument, combo, pastEnd, fc.integer({ min: 0, max: 6 * 3600_000 }), fc.constantFrom(0, 1), fc.integer(), (inst, [barSize, duration], end, shift, useRTH, seed) => {
-        const a = buildHistoricalReply(request({ barSize, duration, useRTH, endDateTime: utcText(end) }), inst, { seed, nowMs: NOW });
-        const b = buildHistoricalReply(request({ barSize, duration, useRTH, endDateTime: utcText(end - shift) }), inst, { seed, nowMs: NOW });
-        if (!a.ok || !b.ok) return;
-        const byDate = new Map(a.bars.map((x) => [x.date, x]));
-        for (const bar of b.bars) {
-          const other = byDate.get(bar.date);
-          if (!other) continue;
-          expect(other).toEqual(bar);
-          shared++;
-        }
-      }),
+      fc.property(
+        instrument,
+        combo,
+        pastEnd,
+        fc.integer({ min: 0, max: 6 * 3600_000 }),
+        fc.constantFrom(0, 1),
+        fc.integer(),
+        (inst, [barSize, duration], end, shift, useRTH, seed) => {
+          const a = buildHistoricalReply(request({ barSize, duration, useRTH, endDateTime: utcText(end) }), inst, { seed, nowMs: NOW });
+          const b = buildHistoricalReply(request({ barSize, duration, useRTH, endDateTime: utcText(end - shift) }), inst, { seed, nowMs: NOW });
+          if (!a.ok || !b.ok) return;
+          const byDate = new Map(a.bars.map((x) => [x.date, x]));
+          for (const bar of b.bars) {
+            const other = byDate.get(bar.date);
+            if (!other) continue;
+            expect(other).toEqual(bar);
+            shared++;
+          }
+        },
+      ),
       { numRuns: 150 },
     );
     // Guard against a vacuous pass where the windows never share a bar.

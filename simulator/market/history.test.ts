@@ -32,7 +32,9 @@ const dates = (r: HistoricalReply) => ok(r).bars.map((b) => b.date);
 describe('historical bars: layout and sessions', () => {
   it('regular-hours hourly bars start at the open and sit on the clock grid', () => {
     const r = ok(run());
-    expect(r.bars.map((b) => b.date)).toEqual(['20251112 09:30:00', '10:00', '11:00', '12:00', '13:00', '14:00', '15:00'].map((t, i) => (i === 0 ? `${t} US/Eastern` : `20251112 ${t}:00 US/Eastern`)));
+    expect(r.bars.map((b) => b.date)).toEqual(
+      ['20251112 09:30:00', '10:00', '11:00', '12:00', '13:00', '14:00', '15:00'].map((t, i) => (i === 0 ? `${t} US/Eastern` : `20251112 ${t}:00 US/Eastern`)),
+    );
     expect(r.startDate).toBe('20251112 09:30:00 US/Eastern');
     expect(r.endDate).toBe('20251112 17:00:00 US/Eastern');
   });
@@ -119,7 +121,7 @@ describe('historical bars: determinism and values', () => {
     }
     const bid = ok(run({ whatToShow: 'BID' })).bars;
     const ask = ok(run({ whatToShow: 'ASK' })).bars;
-    bid.forEach((b, i) => expect(b.close).toBeLessThan(ask[i]!.close));
+    for (const [i, b] of bid.entries()) expect(b.close).toBeLessThan(ask[i]!.close);
     expect(ok(run({ whatToShow: 'ADJUSTED_LAST' })).bars[0]!.volume).toBeGreaterThan(0);
     expect(ok(run({ whatToShow: 'trades' })).bars).toEqual(ok(run()).bars);
   });
@@ -133,8 +135,17 @@ describe('historical bars: determinism and values', () => {
 });
 
 describe('historical request parameters', () => {
-  it('accepts every legal bar size with a duration inside IB\'s step guidance', () => {
-    const durationFor: Record<string, string> = { '1 secs': '1800 S', '5 secs': '3600 S', '10 secs': '14400 S', '15 secs': '14400 S', '30 secs': '28800 S', '1 day': '1 M', '1 week': '1 Y', '1 month': '1 Y' };
+  it("accepts every legal bar size with a duration inside IB's step guidance", () => {
+    const durationFor: Record<string, string> = {
+      '1 secs': '1800 S',
+      '5 secs': '3600 S',
+      '10 secs': '14400 S',
+      '15 secs': '14400 S',
+      '30 secs': '28800 S',
+      '1 day': '1 M',
+      '1 week': '1 Y',
+      '1 month': '1 Y',
+    };
     for (const b of BAR_SIZES) {
       const r = run({ barSize: b.text, duration: durationFor[b.text] ?? '1 D', endDateTime: '20251112 15:00:00 US/Eastern' });
       expect(r.ok, `${b.text}: ${r.ok ? '' : r.message}`).toBe(true);
@@ -143,9 +154,15 @@ describe('historical request parameters', () => {
     expect(run({ barSize: '1M', duration: '1 Y' }).ok).toBe(true);
   });
 
-  it('rejects unknown bar sizes with TWS\'s 321 text listing the legal ones', () => {
+  it("rejects unknown bar sizes with TWS's 321 text listing the legal ones", () => {
     for (const bad of ['1 sec', '2 secs', '1 hours', '1 d', '', '1 Day']) {
-      expect(run({ barSize: bad })).toMatchObject({ ok: false, code: 321, message: expect.stringMatching(/^Error validating request\.-'bK' : cause - Historical data bar size setting is invalid\. Legal ones are: 1 secs, 5 secs/) });
+      expect(run({ barSize: bad })).toMatchObject({
+        ok: false,
+        code: 321,
+        message: expect.stringMatching(
+          /^Error validating request\.-'bK' : cause - Historical data bar size setting is invalid\. Legal ones are: 1 secs, 5 secs/,
+        ),
+      });
     }
   });
 
@@ -157,13 +174,17 @@ describe('historical request parameters', () => {
     }
   });
 
-  it('refuses steps smaller than IB\'s guidance and oversized requests with a 162', () => {
+  it("refuses steps smaller than IB's guidance and oversized requests with a 162", () => {
     expect(run({ barSize: '1 secs', duration: '1 D' })).toEqual({
       ok: false,
       code: 162,
-      message: 'Historical Market Data Service error message:Historical data request for duration 1 D and bar size 1 secs is not supported (step size too small: the smallest bar size for this duration is 1 min)',
+      message:
+        'Historical Market Data Service error message:Historical data request for duration 1 D and bar size 1 secs is not supported (step size too small: the smallest bar size for this duration is 1 min)',
     });
-    expect(run({ barSize: '30 mins', duration: '2 M' })).toMatchObject({ code: 162, message: expect.stringContaining('smallest bar size for this duration is 1 day') });
+    expect(run({ barSize: '30 mins', duration: '2 M' })).toMatchObject({
+      code: 162,
+      message: expect.stringContaining('smallest bar size for this duration is 1 day'),
+    });
     expect(run({ barSize: '1 day', duration: '30 Y' })).toMatchObject({ code: 162, message: expect.stringContaining('at most 10000 per request') });
   });
 
@@ -173,12 +194,24 @@ describe('historical request parameters', () => {
   });
 
   it('rejects formatDate other than 1 or 2 as TWS does', () => {
-    expect(run({ formatDate: 0 })).toEqual({ ok: false, code: 321, message: "Error validating request.-'bT' : cause - Date formatting selection of 0 rejected" });
+    expect(run({ formatDate: 0 })).toEqual({
+      ok: false,
+      code: 321,
+      message: "Error validating request.-'bT' : cause - Date formatting selection of 0 rejected",
+    });
   });
 
   it('refuses keepUpToDate: with an end date as TWS does, otherwise as unsupported', () => {
-    expect(run({ keepUpToDate: true, endDateTime: '20251112 12:00:00 US/Eastern' })).toEqual({ ok: false, code: 321, message: "Error validating request.-'bX' : cause - End date not supported with live updates" });
-    expect(run({ keepUpToDate: true })).toMatchObject({ ok: false, code: 321, message: expect.stringContaining('keepUpToDate=1) are not supported by the simulator') });
+    expect(run({ keepUpToDate: true, endDateTime: '20251112 12:00:00 US/Eastern' })).toEqual({
+      ok: false,
+      code: 321,
+      message: "Error validating request.-'bX' : cause - End date not supported with live updates",
+    });
+    expect(run({ keepUpToDate: true })).toMatchObject({
+      ok: false,
+      code: 321,
+      message: expect.stringContaining('keepUpToDate=1) are not supported by the simulator'),
+    });
   });
 
   it('reads every endDateTime form as the same instant', () => {
@@ -189,7 +222,7 @@ describe('historical request parameters', () => {
     expect(ok(a).endDate).toBe('20251111 16:00:00 US/Eastern');
   });
 
-  it('warns with 2174 when the end date has no zone and uses the instrument\'s zone', () => {
+  it("warns with 2174 when the end date has no zone and uses the instrument's zone", () => {
     const r = ok(run({ endDateTime: '20251111 16:00:00' }));
     expect(r.warning).toMatchObject({ code: 2174, message: expect.stringContaining('without explicit time zone') });
     const { warning: _w, ...rest } = r;
@@ -199,7 +232,11 @@ describe('historical request parameters', () => {
 
   it('rejects malformed end dates with 10314', () => {
     for (const bad of ['2025-11-11', '20251311 10:00:00', '20251111 25:00:00', '20251111 10:00:00 Mars/Base', '20251111T10:00:00', '20251111-10:00:00 UTC']) {
-      expect(run({ endDateTime: bad }), bad).toMatchObject({ ok: false, code: 10314, message: expect.stringMatching(/^End Date\/Time: The date, time, or time-zone entered is invalid/) });
+      expect(run({ endDateTime: bad }), bad).toMatchObject({
+        ok: false,
+        code: 10314,
+        message: expect.stringMatching(/^End Date\/Time: The date, time, or time-zone entered is invalid/),
+      });
     }
   });
 
@@ -209,7 +246,9 @@ describe('historical request parameters', () => {
       code: 162,
       message: 'Historical Market Data Service error message:HMDS query returned no data: AAPL@SMART Trades',
     });
-    expect(run({ endDateTime: '20251115 12:00:00 US/Eastern', duration: '3600 S', barSize: '1 min', whatToShow: 'BID_ASK', exchange: 'ISLAND' })).toMatchObject({ message: expect.stringContaining('AAPL@ISLAND Bid_Ask') });
+    expect(run({ endDateTime: '20251115 12:00:00 US/Eastern', duration: '3600 S', barSize: '1 min', whatToShow: 'BID_ASK', exchange: 'ISLAND' })).toMatchObject(
+      { message: expect.stringContaining('AAPL@ISLAND Bid_Ask') },
+    );
     expect(run({ endDateTime: '20251115 12:00:00', duration: '3600 S', barSize: '1 min' })).toMatchObject({ code: 162, warning: { code: 2174 } });
   });
 });

@@ -26,7 +26,10 @@ import { formatYmd, formatZoned } from './time.ts';
 export type HistoricalBar = ServerMessageOf<'HISTORICAL_DATA'>['bars'][number];
 
 /** The request fields history looks at; a decoded REQ_HISTORICAL_DATA message fits as is. */
-export type HistoricalRequest = Pick<ClientMessageOf<'REQ_HISTORICAL_DATA'>, 'endDateTime' | 'barSize' | 'duration' | 'useRTH' | 'whatToShow' | 'formatDate'> & {
+export type HistoricalRequest = Pick<
+  ClientMessageOf<'REQ_HISTORICAL_DATA'>,
+  'endDateTime' | 'barSize' | 'duration' | 'useRTH' | 'whatToShow' | 'formatDate'
+> & {
   keepUpToDate?: boolean;
   exchange?: string;
 };
@@ -95,7 +98,11 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const series: PriceSeries = what === 'ADJUSTED_LAST' ? 'TRADES' : what;
   const bars = slots.map((slot): HistoricalBar => {
     // The bar still forming at nowMs is cut there, as a live TWS reports it.
-    const b = synthesizeBar(model, { start: slot.start, end: Math.min(slot.end, opts.nowMs), sizeSeconds: bar.seconds, days: slot.days, liquid: slot.liquid }, series);
+    const b = synthesizeBar(
+      model,
+      { start: slot.start, end: Math.min(slot.end, opts.nowMs), sizeSeconds: bar.seconds, days: slot.days, liquid: slot.liquid },
+      series,
+    );
     const date = bar.unit !== 'sec' ? formatYmd(slot.day) : req.formatDate === 2 ? String(Math.floor(slot.start / 1000)) : stamp(slot.start, tz);
     return { date, ...b, hasGaps: 'false' };
   });

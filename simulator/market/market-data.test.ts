@@ -7,9 +7,31 @@ import { createMarketData } from './market-data.ts';
 
 const NOW = Date.UTC(2025, 10, 12, 22, 0);
 const histReq = (over: Partial<HistoricalRequest> = {}): HistoricalRequest => ({
-  type: 'REQ_HISTORICAL_DATA', reqId: 1, conId: 265598, symbol: '', secType: '', lastTradeDateOrContractMonth: '', strike: 0, right: '', multiplier: '',
-  exchange: 'SMART', primaryExchange: '', currency: '', localSymbol: '', tradingClass: '', includeExpired: false, endDateTime: '', barSize: '1 hour',
-  duration: '1 D', useRTH: 1, whatToShow: 'TRADES', formatDate: 1, comboLegs: [], keepUpToDate: false, chartOptions: '', ...over,
+  type: 'REQ_HISTORICAL_DATA',
+  reqId: 1,
+  conId: 265598,
+  symbol: '',
+  secType: '',
+  lastTradeDateOrContractMonth: '',
+  strike: 0,
+  right: '',
+  multiplier: '',
+  exchange: 'SMART',
+  primaryExchange: '',
+  currency: '',
+  localSymbol: '',
+  tradingClass: '',
+  includeExpired: false,
+  endDateTime: '',
+  barSize: '1 hour',
+  duration: '1 D',
+  useRTH: 1,
+  whatToShow: 'TRADES',
+  formatDate: 1,
+  comboLegs: [],
+  keepUpToDate: false,
+  chartOptions: '',
+  ...over,
 });
 
 describe('createMarketData (the gateway port)', () => {
@@ -32,13 +54,40 @@ describe('createMarketData (the gateway port)', () => {
   });
 
   it('matches contracts and symbols', () => {
-    expect(md.matchContracts({ conId: 0, symbol: 'TTE', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: '', multiplier: '', exchange: 'SMART', primaryExchange: '', currency: '', localSymbol: '', tradingClass: '', includeExpired: false, secIdType: '', secId: '', issuerId: '' }, NOW)).toHaveLength(2);
+    expect(
+      md.matchContracts(
+        {
+          conId: 0,
+          symbol: 'TTE',
+          secType: 'STK',
+          lastTradeDateOrContractMonth: '',
+          strike: 0,
+          right: '',
+          multiplier: '',
+          exchange: 'SMART',
+          primaryExchange: '',
+          currency: '',
+          localSymbol: '',
+          tradingClass: '',
+          includeExpired: false,
+          secIdType: '',
+          secId: '',
+          issuerId: '',
+        },
+        NOW,
+      ),
+    ).toHaveLength(2);
     expect(md.searchSymbols('AAP')[0]!.conId).toBe(265598);
   });
 
   it('replaces or extends the bundled universe from a file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'md-')), 'c.json');
-    writeFileSync(file, JSON.stringify({ instruments: [{ profile: 'us-nasdaq-stock', conId: 900000300, synthetic: true, symbol: 'NVDA', longName: 'NVIDIA CORP', basePrice: 180 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        instruments: [{ profile: 'us-nasdaq-stock', conId: 900000300, synthetic: true, symbol: 'NVDA', longName: 'NVIDIA CORP', basePrice: 180 }],
+      }),
+    );
     const replaced = createMarketData({ seed: 1, contractsFile: file });
     const extended = createMarketData({ seed: 1, contractsFile: file, extend: true });
     expect(replaced.universe.instruments.map((i) => i.symbol)).toEqual(['NVDA']);

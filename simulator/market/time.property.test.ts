@@ -6,7 +6,16 @@ const ZONES = ['US/Eastern', 'MET', 'GB-Eire', 'Japan', 'US/Central', 'UTC'];
 const instant = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) });
 
 function intlParts(ms: number, tz: string) {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   const v: Record<string, number> = {};
   for (const p of f.formatToParts(ms)) if (p.type !== 'literal') v[p.type] = Number(p.value);
   return { year: v.year, month: v.month, day: v.day, hour: v.hour, minute: v.minute, second: v.second };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FramingError, ProtocolError } from '../protocol/index.ts';
-import { contractReq, currentTime, harness } from './test-kit.ts';
+import { contractReq, currentTime, harness } from '../testing/model-harness.ts';
 
 describe('bad input', () => {
   it('a FramingError closes only that session (its id is released at once)', async () => {
@@ -110,7 +110,11 @@ describe('bad input', () => {
     expect(a.forReq(1)).toEqual([]);
     expect(h.gw.secdef.depth).toBe(0);
     // They did reach the gateway (and are in its journal).
-    expect(h.gw.journal.query({ sessionId: a.session.id, dir: 'in' }).map((e) => e.message.type)).toEqual(['REQ_CURRENT_TIME', 'REQ_CONTRACT_DATA', 'START_API']);
+    expect(h.gw.journal.query({ sessionId: a.session.id, dir: 'in' }).map((e) => e.message.type)).toEqual([
+      'REQ_CURRENT_TIME',
+      'REQ_CONTRACT_DATA',
+      'START_API',
+    ]);
   });
 
   it('a ProtocolError during the handshake phase closes the session', async () => {

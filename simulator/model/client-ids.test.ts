@@ -3,7 +3,7 @@
  * unclean exit, the client limit, and no leaked ids.
  */
 import { describe, expect, it } from 'vitest';
-import { currentTime, harness, TEXT } from './test-kit.ts';
+import { currentTime, harness, TEXT } from '../testing/model-harness.ts';
 
 describe('client id already in use', () => {
   it('answers a second START_API with a live id with 326 (id -1, exact text), closes it, and keeps the first session', async () => {
@@ -15,9 +15,7 @@ describe('client id already in use', () => {
     const t = h.clock.now();
     second.startApi(41);
     await h.advance(0);
-    expect(second.messages).toEqual([
-      { at: t, msg: { type: 'ERR_MSG', id: -1, code: 326, message: TEXT.inUse, advancedOrderRejectJson: '', errorTime: 0 } },
-    ]);
+    expect(second.messages).toEqual([{ at: t, msg: { type: 'ERR_MSG', id: -1, code: 326, message: TEXT.inUse, advancedOrderRejectJson: '', errorTime: 0 } }]);
     expect(second.closed).toBe(true);
     expect(second.closedAt).toBe(t);
     expect(second.session.state).toBe('closed');
@@ -191,7 +189,12 @@ describe('maximum number of clients', () => {
     expect(c.closed).toBe(true);
     expect(h.gw.listSessions()).toEqual([]);
     expect(h.gw.clientIds.snapshot(h.clock.now()).live).toEqual([]);
-    expect(h.gw.clientIds.snapshot(h.clock.now()).held.map((x) => x.clientId).sort()).toEqual([2, 3]);
+    expect(
+      h.gw.clientIds
+        .snapshot(h.clock.now())
+        .held.map((x) => x.clientId)
+        .sort(),
+    ).toEqual([2, 3]);
     expect(h.gw.clientIds.liveCount).toBe(0);
     await h.advance(30_000);
     expect(h.gw.clientIds.snapshot(h.clock.now())).toEqual({ live: [], held: [] });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ProfileOverrides } from './profile.ts';
-import { contractReq, currentTime, harness, histReq, TEXT } from './test-kit.ts';
+import { contractReq, currentTime, harness, histReq, TEXT } from '../testing/model-harness.ts';
 
 const EXACT: ProfileOverrides = { secdef: { service: { median: 30, sigma: 0 } }, history: { service: { median: 150, sigma: 0 } } };
 const exact = () => harness({ profile: 'ibkr-paper', overrides: EXACT });
@@ -28,7 +28,10 @@ describe('fault rules', () => {
 
   it('error by client id: that client gets the code and text for its reqId, others are served', async () => {
     const h = exact();
-    h.gw.faults.add({ match: { message: 'REQ_CONTRACT_DATA', clientId: 2 }, action: { kind: 'error', code: 10197, message: 'No market data during competing live session' } });
+    h.gw.faults.add({
+      match: { message: 'REQ_CONTRACT_DATA', clientId: 2 },
+      action: { kind: 'error', code: 10197, message: 'No market data during competing live session' },
+    });
     h.gw.faults.add({ match: { message: 'REQ_CURRENT_TIME' }, action: { kind: 'error', code: 999 } });
     const a = await h.login(1);
     const b = await h.login(2);
@@ -200,7 +203,11 @@ describe('control-plane faults', () => {
     expect(a.messages).toEqual([]);
     expect(a.closed).toBe(false);
     expect(b.of('CURRENT_TIME')).toHaveLength(1);
-    expect(h.gw.journal.query({ sessionId: a.session.id, dir: 'in' }).map((e) => e.message.type)).toEqual(['START_API', 'REQ_CURRENT_TIME', 'REQ_CONTRACT_DATA']);
+    expect(h.gw.journal.query({ sessionId: a.session.id, dir: 'in' }).map((e) => e.message.type)).toEqual([
+      'START_API',
+      'REQ_CURRENT_TIME',
+      'REQ_CONTRACT_DATA',
+    ]);
   });
 
   it('a stalled session with a request in the queue: the request still takes its service time', async () => {
@@ -260,7 +267,8 @@ describe('control-plane faults', () => {
     h.gw.restoreConnectivity(false);
     expect(h.gw.isConnectivityLost).toBe(false);
     await h.advance(1_000);
-    const notice = 'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefil.';
+    const notice =
+      'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefil.';
     for (const c of [a, b]) {
       expect(c.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message])).toEqual([
         [-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.'],

@@ -10,12 +10,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry } from './journal.ts';
-import { AAPL, AMD, contractReq, currentTime, endAt, harness, histReq, MSFT, TEXT, TSLA, type TestClient } from './test-kit.ts';
+import { CONID, contractReq, currentTime, endAt, harness, histReq, TEXT, type TestClient } from '../testing/model-harness.ts';
 
 // ---- determinism ---------------------------------------------------------------------------------
 
 const SYMBOLS = ['AAPL', 'MSFT', 'TSLA', 'AMD', 'TTE', 'WLN', 'SAP', 'NOSUCH', 'ZZZZ', ''] as const;
-const CONIDS = [AAPL, MSFT, TSLA, AMD, 123] as const;
+const CONIDS = [CONID.AAPL, CONID.MSFT, CONID.TSLA, CONID.AMD, 123] as const;
 
 type Event =
   | { kind: 'contract'; client: number; at: number; symbol: string; currency: string }
@@ -32,7 +32,16 @@ interface Workload {
 const at = fc.integer({ min: 0, max: 4_000 });
 const client = fc.nat({ max: 3 });
 const eventArb: fc.Arbitrary<Event> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('contract' as const), client, at, symbol: fc.constantFrom(...SYMBOLS), currency: fc.constantFrom('', 'USD', 'EUR') }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('contract' as const),
+      client,
+      at,
+      symbol: fc.constantFrom(...SYMBOLS),
+      currency: fc.constantFrom('', 'USD', 'EUR'),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -67,7 +76,9 @@ async function runWorkload(w: Workload, seed: number): Promise<RunResult> {
   const conns: TestClient[] = w.clients.map(() => h.connect());
   type Step = { at: number; order: number; run: () => void };
   const steps: Step[] = [];
-  w.clients.forEach((c, i) => steps.push({ at: c.startAt, order: -1, run: () => conns[i]!.closed || conns[i]!.startApi(c.clientId) }));
+  for (const [i, c] of w.clients.entries()) {
+    steps.push({ at: c.startAt, order: -1, run: () => conns[i]!.closed || conns[i]!.startApi(c.clientId) });
+  }
   w.events.forEach((e, n) => {
     const reqId = n + 1;
     steps.push({
@@ -80,7 +91,15 @@ async function runWorkload(w: Workload, seed: number): Promise<RunResult> {
           case 'contract':
             return c.send(contractReq(reqId, e.symbol, { currency: e.currency }));
           case 'hist':
-            return c.send(histReq(reqId, { conId: e.conId, barSize: e.barSize, duration: e.barSize === '1 hour' ? '1 D' : '1800 S', endDateTime: endAt(e.end), whatToShow: e.what }));
+            return c.send(
+              histReq(reqId, {
+                conId: e.conId,
+                barSize: e.barSize,
+                duration: e.barSize === '1 hour' ? '1 D' : '1800 S',
+                endDateTime: endAt(e.end),
+                whatToShow: e.what,
+              }),
+            );
           case 'cancel':
             return c.send({ type: 'CANCEL_HISTORICAL_DATA', reqId: e.target });
           case 'time':

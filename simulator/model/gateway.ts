@@ -99,7 +99,7 @@ export class GatewayModel {
   /** The client's `v<min>..<max> [options]` handshake text arrived. */
   handshake(session: Session, text: string): void {
     if (session.state !== 'handshake') return;
-    let range;
+    let range: ReturnType<typeof parseVersionRange>;
     try {
       range = parseVersionRange(text);
     } catch (err) {
@@ -320,7 +320,10 @@ export class GatewayModel {
       }
       if (d.kind === 'defer') {
         if (session.pacedBacklog >= this.profile.limits.maxPacedBacklog) {
-          this.logger.warn({ session: session.id, clientId: session.clientId, backlog: session.pacedBacklog }, 'paced client floods beyond its backlog, closing');
+          this.logger.warn(
+            { session: session.id, clientId: session.clientId, backlog: session.pacedBacklog },
+            'paced client floods beyond its backlog, closing',
+          );
           this.close(session, 'paced backlog exceeded', { holdId: false });
           return;
         }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { IbError } from './ib-errors.ts';
 import type { ProfileOverrides } from './profile.ts';
-import { endAt, harness, histReq, MSFT, TEXT, type TestClient } from './test-kit.ts';
+import { CONID, endAt, harness, histReq, TEXT, type TestClient } from '../testing/model-harness.ts';
 
 const SERVICE = 150;
 
@@ -87,7 +87,7 @@ describe('pacing rules (maxBarSeconds: null)', () => {
     }
     a.send(histReq(6, { endDateTime: endAt(6) }));
     // Another contract, or another whatToShow of the same contract, is a different budget.
-    a.send(histReq(7, { conId: MSFT, endDateTime: endAt(7) }));
+    a.send(histReq(7, { conId: CONID.MSFT, endDateTime: endAt(7) }));
     a.send(histReq(8, { whatToShow: 'MIDPOINT', endDateTime: endAt(8) }));
     // The first request leaves the 2 s window at t0 + 2000.
     await h.advance(2_000 - (h.clock.now() - t0) - 1);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../common/rng.ts';
-import { harness, AFTER_CLOSE } from './test-kit.ts';
+import { harness, AFTER_CLOSE } from '../testing/model-harness.ts';
 
 const READY_TYPES = ['MANAGED_ACCTS', 'NEXT_VALID_ID', 'ERR_MSG', 'ERR_MSG', 'ERR_MSG', 'ERR_MSG', 'ERR_MSG', 'ERR_MSG'];
 

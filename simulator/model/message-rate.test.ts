@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientMessageOf } from '../protocol/index.ts';
-import { currentTime, harness, type Harness, type TestClient } from './test-kit.ts';
+import { currentTime, harness, type Harness, type TestClient } from '../testing/model-harness.ts';
 
 const executions = (reqId: number): ClientMessageOf<'REQ_EXECUTIONS'> => ({
   type: 'REQ_EXECUTIONS',

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ProfileOverrides } from './profile.ts';
-import { contractReq, harness, type TestClient } from './test-kit.ts';
+import { contractReq, harness, type TestClient } from '../testing/model-harness.ts';
 
 /** ibkr-paper with a fixed 30 ms service time and no contention terms unless overridden. */
 function exact(secdef: NonNullable<ProfileOverrides['secdef']> = {}, extra: ProfileOverrides = {}) {
@@ -36,7 +36,12 @@ describe('FIFO across sessions', () => {
     expect(doneTimes(b, [2, 5], t0)).toEqual([60, 150]);
     expect(doneTimes(c, [3], t0)).toEqual([90]);
     // Each answer is one CONTRACT_DATA then the END, at the same instant.
-    for (const [client, id, conId] of [[a, 1, 265598], [b, 2, 272093], [c, 3, 76792991], [a, 4, 4391]] as const) {
+    for (const [client, id, conId] of [
+      [a, 1, 265598],
+      [b, 2, 272093],
+      [c, 3, 76792991],
+      [a, 4, 4391],
+    ] as const) {
       const msgs = client.forReq(id);
       expect(msgs.map((m) => m.msg.type)).toEqual(['CONTRACT_DATA', 'CONTRACT_DATA_END']);
       expect(msgs[0]!.at).toBe(msgs[1]!.at);

@@ -77,13 +77,7 @@ export const ClientMessages = {
   REQ_ACCOUNT_DATA: message(6, 'REQ_ACCOUNT_DATA', [version(2), bool('subscribe'), str('acctCode')]),
   REQ_ACCOUNT_SUMMARY: message(62, 'REQ_ACCOUNT_SUMMARY', [version(1), int('reqId'), str('group'), str('tags')]),
   CANCEL_ACCOUNT_SUMMARY: message(63, 'CANCEL_ACCOUNT_SUMMARY', [version(1), int('reqId')]),
-  REQ_ACCOUNT_UPDATES_MULTI: message(76, 'REQ_ACCOUNT_UPDATES_MULTI', [
-    version(1),
-    int('reqId'),
-    str('account'),
-    str('modelCode'),
-    bool('ledgerAndNLV'),
-  ]),
+  REQ_ACCOUNT_UPDATES_MULTI: message(76, 'REQ_ACCOUNT_UPDATES_MULTI', [version(1), int('reqId'), str('account'), str('modelCode'), bool('ledgerAndNLV')]),
   // stoqey sends version 2 here, ib_async 1; the version field is read and not checked.
   CANCEL_ACCOUNT_UPDATES_MULTI: message(77, 'CANCEL_ACCOUNT_UPDATES_MULTI', [version(1), int('reqId')]),
   REQ_POSITIONS_MULTI: message(74, 'REQ_POSITIONS_MULTI', [version(1), int('reqId'), str('account'), str('modelCode')]),

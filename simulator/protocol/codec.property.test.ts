@@ -111,17 +111,21 @@ describe('shared-body encoding cache', () => {
   it('encodes exactly as without the cache, for any body, reqId and version, reused or not', () => {
     const def = ServerMessages.CONTRACT_DATA;
     fc.assert(
-      fc.property(fc.constantFrom(...VERSIONS).chain((v) => messageArb(def.fields, v).map((m) => [v, m] as const)), fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 3 }), ([version, m], reqIds) => {
-        const { reqId: _r, ...body } = m;
-        for (const reqId of reqIds) {
-          const plain = encodeFields(def, { ...body, reqId }, version);
-          const cached = encodeFields(def, withSharedBody({ reqId, ...body }, body), version);
-          expect(cached).toEqual(plain);
-          // …and the frame bytes, ASCII-escaped or not, are the same too.
-          const msg = { type: 'CONTRACT_DATA', reqId, ...body } as unknown as ServerMessage;
-          expect(encodeServerMessage(withSharedBody({ ...msg }, body), version)).toEqual(encodeServerMessage(msg, version));
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...VERSIONS).chain((v) => messageArb(def.fields, v).map((m) => [v, m] as const)),
+        fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 3 }),
+        ([version, m], reqIds) => {
+          const { reqId: _r, ...body } = m;
+          for (const reqId of reqIds) {
+            const plain = encodeFields(def, { ...body, reqId }, version);
+            const cached = encodeFields(def, withSharedBody({ reqId, ...body }, body), version);
+            expect(cached).toEqual(plain);
+            // …and the frame bytes, ASCII-escaped or not, are the same too.
+            const msg = { type: 'CONTRACT_DATA', reqId, ...body } as unknown as ServerMessage;
+            expect(encodeServerMessage(withSharedBody({ ...msg }, body), version)).toEqual(encodeServerMessage(msg, version));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -40,7 +40,16 @@ describe('captured client traffic decodes as declared', () => {
     const stoqey = decodeClientFrame(body(['9', '8', '101', '', 'AAPL', 'STK', '', '', '', '', 'SMART', '', 'USD', '', '', '', '', '', '']), 178);
     const ibAsync = decodeClientFrame(body('9,8,3,0,AAPL,STK,,0.0,,,SMART,,USD,,,0,,,'.split(',')), 178);
     for (const m of [stoqey, ibAsync]) {
-      expect(m).toMatchObject({ type: 'REQ_CONTRACT_DATA', conId: 0, symbol: 'AAPL', secType: 'STK', strike: 0, exchange: 'SMART', currency: 'USD', includeExpired: false });
+      expect(m).toMatchObject({
+        type: 'REQ_CONTRACT_DATA',
+        conId: 0,
+        symbol: 'AAPL',
+        secType: 'STK',
+        strike: 0,
+        exchange: 'SMART',
+        currency: 'USD',
+        includeExpired: false,
+      });
     }
     expect(stoqey).toMatchObject({ reqId: 101 });
     expect(ibAsync).toMatchObject({ reqId: 3 });
@@ -49,7 +58,10 @@ describe('captured client traffic decodes as declared', () => {
   it('REQ_HISTORICAL_DATA from @stoqey/ib and from ib_async', () => {
     const stoqey = ['20', '104', '265598', '', '', '', '', '', '', 'SMART', '', '', '', '', '0', '', '1 min', '1 D', '1', 'TRADES', '1', '0', ''];
     const ibAsync = '20,7,265598,,,,0.0,,,SMART,,,,,0,,1 min,1 D,1,TRADES,1,0,'.split(',');
-    for (const [fields, reqId] of [[stoqey, 104], [ibAsync, 7]] as const) {
+    for (const [fields, reqId] of [
+      [stoqey, 104],
+      [ibAsync, 7],
+    ] as const) {
       expect(decodeClientFrame(body([...fields]), 178)).toEqual({
         type: 'REQ_HISTORICAL_DATA',
         reqId,
@@ -109,19 +121,74 @@ describe('server replies encode to the verified layouts', () => {
   it('CONTRACT_DATA at v178 matches the frame both clients accepted', () => {
     const hours = '20251110:0930-20251110:1600;20251111:0930-20251111:1600';
     const expected = [
-      '10', '101', 'AAPL', 'STK', '', '0', '', 'SMART', 'USD', 'AAPL', 'NMS', 'NMS', '265598', '0.01', '',
-      'ACTIVETIM,ADJUST,ALERT,LMT,MKT,STP', 'SMART,NASDAQ', '1', '0', 'APPLE INC', 'NASDAQ', '', 'Technology', 'Computers', 'Computers',
-      'US/Eastern', hours, hours, '', '', '1', 'ISIN', 'US0378331005', '1', '', '', '26,26', '', 'COMMON', '0.0001', '0.0001', '100',
+      '10',
+      '101',
+      'AAPL',
+      'STK',
+      '',
+      '0',
+      '',
+      'SMART',
+      'USD',
+      'AAPL',
+      'NMS',
+      'NMS',
+      '265598',
+      '0.01',
+      '',
+      'ACTIVETIM,ADJUST,ALERT,LMT,MKT,STP',
+      'SMART,NASDAQ',
+      '1',
+      '0',
+      'APPLE INC',
+      'NASDAQ',
+      '',
+      'Technology',
+      'Computers',
+      'Computers',
+      'US/Eastern',
+      hours,
+      hours,
+      '',
+      '',
+      '1',
+      'ISIN',
+      'US0378331005',
+      '1',
+      '',
+      '',
+      '26,26',
+      '',
+      'COMMON',
+      '0.0001',
+      '0.0001',
+      '100',
     ];
     const decoded = decodeServerFrame(body(expected), 178);
-    expect(decoded).toMatchObject({ type: 'CONTRACT_DATA', conId: 265598, longName: 'APPLE INC', secIdList: [{ tag: 'ISIN', value: 'US0378331005' }], evMultiplier: undefined });
+    expect(decoded).toMatchObject({
+      type: 'CONTRACT_DATA',
+      conId: 265598,
+      longName: 'APPLE INC',
+      secIdList: [{ tag: 'ISIN', value: 'US0378331005' }],
+      evMultiplier: undefined,
+    });
     expect(splitFields(encodeServerMessage(decoded, 178).subarray(4))).toEqual(expected);
   });
 
   it('HISTORICAL_DATA at v178 (no version field, start/end in the message)', () => {
-    const expected = '17,7,20251110 09:30:00 US/Eastern,20251110 09:32:00 US/Eastern,2,20251110 09:30:00 US/Eastern,100.5,101,100,100.75,1200,100.6,15,20251110 09:31:00 US/Eastern,100.75,101.25,100.5,101,800,100.9,9'.split(',');
+    const expected =
+      '17,7,20251110 09:30:00 US/Eastern,20251110 09:32:00 US/Eastern,2,20251110 09:30:00 US/Eastern,100.5,101,100,100.75,1200,100.6,15,20251110 09:31:00 US/Eastern,100.75,101.25,100.5,101,800,100.9,9'.split(
+        ',',
+      );
     const decoded = decodeServerFrame(body(expected), 178);
-    expect(decoded).toMatchObject({ type: 'HISTORICAL_DATA', reqId: 7, bars: [{ open: 100.5, barCount: 15 }, { close: 101, volume: 800 }] });
+    expect(decoded).toMatchObject({
+      type: 'HISTORICAL_DATA',
+      reqId: 7,
+      bars: [
+        { open: 100.5, barCount: 15 },
+        { close: 101, volume: 800 },
+      ],
+    });
     expect(splitFields(encodeServerMessage(decoded, 178).subarray(4))).toEqual(expected);
   });
 

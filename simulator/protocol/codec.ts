@@ -229,7 +229,14 @@ function reqIdOf(msg: Record<string, unknown>): number | undefined {
   return typeof msg.reqId === 'number' ? msg.reqId : undefined;
 }
 
-function readFields(steps: readonly Step[], src: readonly string[], cursor: { pos: number }, target: Record<string, unknown>, version: number, root: Record<string, unknown>): void {
+function readFields(
+  steps: readonly Step[],
+  src: readonly string[],
+  cursor: { pos: number },
+  target: Record<string, unknown>,
+  version: number,
+  root: Record<string, unknown>,
+): void {
   for (const step of steps) {
     if (step.absent || (step.when && !step.when(target))) {
       if (step.kind === 'list') target[step.name] = [];

@@ -119,7 +119,7 @@ export function splitFields(body: Buffer): string[] {
   return fields;
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class is every byte above 7-bit ASCII
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
@@ -127,7 +127,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
  * sent as `\uXXXX` escapes (TWS from v153); the check runs once per frame, not per field.
  */
 export function encodeFrame(fields: readonly string[], opts: { ascii7?: boolean } = {}): Buffer {
-  let body = fields.join('\0') + '\0';
+  let body = `${fields.join('\0')}\0`;
   const ascii = !NON_ASCII.test(body);
   if (!ascii && opts.ascii7) body = escapeAscii7(body);
   const plain = ascii || opts.ascii7 === true;

@@ -71,20 +71,15 @@ export function message<const T extends string, const F extends readonly Field[]
 
 // ---- type inference ---------------------------------------------------------------------------
 
-type ScalarType<K> = K extends 'int' | 'double'
-  ? number
-  : K extends 'optInt' | 'optDouble'
-    ? number | undefined
-    : K extends 'bool'
-      ? boolean
-      : string;
+type ScalarType<K> = K extends 'int' | 'double' ? number : K extends 'optInt' | 'optDouble' ? number | undefined : K extends 'bool' ? boolean : string;
 
 type FieldEntry<F> =
   F extends ScalarField<infer N, infer K>
     ? { [P in N]: ScalarType<K> }
     : F extends ListField<infer N, infer I>
       ? { [P in N]: Array<FieldsObject<I>> }
-      : {};
+      : // biome-ignore lint/complexity/noBannedTypes: the empty object type is the identity of the intersection built below
+        {};
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};

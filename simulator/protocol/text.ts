@@ -1,6 +1,6 @@
 /** Escape every non-ASCII UTF-16 unit as `\uXXXX`, as TWS does from v153. */
 export function escapeAscii7(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the class is every byte above 7-bit ASCII
   if (!/[^\x00-\x7f]/.test(text)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {

@@ -40,8 +40,8 @@ import {
   validFieldsOf,
   VERSION,
   anyField,
-} from './arbitraries.ts';
-import { asError, pollUntil, RawClient, SERVER_ID } from './raw-client.ts';
+} from '../testing/arbitraries.ts';
+import { asError, pollUntil, RawClient, SERVER_ID } from '../testing/raw-client.ts';
 import { AAPL_CONID, contractRequest, encodeRequest, historyRequest } from '../protocol/requests.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
@@ -131,7 +131,7 @@ function assertServerOutputWellFormed(c: RawClient): void {
   expect(c.serverFramingError, 'server sent bytes that are not frames').toBeUndefined();
   const version = Number(c.versionReply?.[0] ?? VERSION);
   for (const fields of c.frames) {
-    const body = Buffer.from(fields.join('\0') + '\0', 'utf8');
+    const body = Buffer.from(`${fields.join('\0')}\0`, 'utf8');
     expect(() => decodeServerFrame(body, version), `server frame ${JSON.stringify(fields).slice(0, 300)}`).not.toThrow();
   }
 }
@@ -266,8 +266,8 @@ describe('(d) version ranges', () => {
     ['negative', 'v-1..178'],
     ['three dots', 'v100...178'],
     ['too many digits', 'v9999999..99999999'],
-    ['huge text (5 KiB)', 'v100..178 ' + 'x'.repeat(5000)],
-    ['huge number (1000 digits)', 'v' + '9'.repeat(1000)],
+    ['huge text (5 KiB)', `v100..178 ${'x'.repeat(5000)}`],
+    ['huge number (1000 digits)', `v${'9'.repeat(1000)}`],
   ])('bad range, %s: closed without a version reply', async (_why, text) => {
     const c = await connect();
     try {
@@ -320,7 +320,11 @@ describe('(d) version ranges', () => {
         fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{0,8}$/), anyField),
         fc.constantFrom('..', '.', '...', '', '..-', ' .. '),
         fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{0,8}$/), anyField),
-        fc.oneof(fc.constant(''), fc.constantFrom(' +PACEAPI', '  +PACEAPI  x', ' ', '\t+PACEAPI'), anyField.map((s) => ' ' + s)),
+        fc.oneof(
+          fc.constant(''),
+          fc.constantFrom(' +PACEAPI', '  +PACEAPI  x', ' ', '\t+PACEAPI'),
+          anyField.map((s) => ` ${s}`),
+        ),
       )
       .map(([a, sep, b, opts]) => `v${a}${sep}${b}${opts}`),
     fc.string({ maxLength: 64 }),
@@ -391,12 +395,13 @@ describe('(b) random frames on a logged-in session', () => {
   it('a non-numeric value in a numeric field of a known request: ERR_MSG 320 naming the field, session stays usable', async () => {
     const candidates = numericFieldPositions();
     const nonInt = fc
-      .oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('1.5', '1e3', ' 1', '1 ', '+1', '0x10', 'NaN', 'Infinity', '--1', '\uff11', '1_000', '٣'))
+      .oneof(
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.constantFrom('1.5', '1e3', ' 1', '1 ', '+1', '0x10', 'NaN', 'Infinity', '--1', '\uff11', '1_000', '٣'),
+      )
       .filter((s) => !s.includes('\0') && !/^-?\d+$/.test(s));
     const nonDouble = nonInt.filter((s) => !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s));
-    const arb = fc
-      .constantFrom(...candidates)
-      .chain((cand) => fc.tuple(fc.constant(cand), validFieldsOf(cand.def), cand.kind === 'int' ? nonInt : nonDouble));
+    const arb = fc.constantFrom(...candidates).chain((cand) => fc.tuple(fc.constant(cand), validFieldsOf(cand.def), cand.kind === 'int' ? nonInt : nonDouble));
     await fc.assert(
       fc.asyncProperty(arb, async ([cand, fields, bad]) => {
         const c = await ready();
@@ -421,7 +426,10 @@ describe('(b) random frames on a logged-in session', () => {
   it('an unknown message id: ERR_MSG 320 (id -1) and the session stays usable', async () => {
     const known = new Set(KNOWN_IDS.map(String));
     const unknownId = fc.oneof(
-      fc.integer({ min: 0, max: 10_000_000 }).filter((n) => !KNOWN_IDS.includes(n)).map(String),
+      fc
+        .integer({ min: 0, max: 10_000_000 })
+        .filter((n) => !KNOWN_IDS.includes(n))
+        .map(String),
       fc.string({ maxLength: 12 }).filter((s) => !s.includes('\0') && !(/^\d+$/.test(s) && known.has(String(Number(s))))),
     );
     await fc.assert(
@@ -449,8 +457,15 @@ describe('(b) random frames on a logged-in session', () => {
     | { kind: 'truncated'; fields: string[]; keep: number; destroy: boolean };
   const breaker: fc.Arbitrary<Breaker> = fc.oneof(
     fc.constant({ kind: 'empty' as const }),
-    fc.record({ kind: fc.constant('noNul' as const), body: fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => (b[b.length - 1] === 0 ? Uint8Array.of(...b, 0x41) : b)) }),
-    fc.record({ kind: fc.constant('oversized' as const), length: fc.integer({ min: MAX_FRAME_LENGTH + 1, max: 0xffffffff }), tail: fc.uint8Array({ maxLength: 64 }) }),
+    fc.record({
+      kind: fc.constant('noNul' as const),
+      body: fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => (b[b.length - 1] === 0 ? Uint8Array.of(...b, 0x41) : b)),
+    }),
+    fc.record({
+      kind: fc.constant('oversized' as const),
+      length: fc.integer({ min: MAX_FRAME_LENGTH + 1, max: 0xffffffff }),
+      tail: fc.uint8Array({ maxLength: 64 }),
+    }),
     fc.record({ kind: fc.constant('truncated' as const), fields: anyFrameFields, keep: fc.nat(), destroy: fc.boolean() }),
   );
 
@@ -528,27 +543,38 @@ describe('(c) mutated valid request streams', () => {
   );
 
   function login(id: number, pace: boolean): Buffer {
-    return Buffer.concat([encodeHandshake(100, VERSION, pace ? ['+PACEAPI'] : []), encodeRequest({ type: 'START_API', clientId: id, optionalCapabilities: '' })]);
+    return Buffer.concat([
+      encodeHandshake(100, VERSION, pace ? ['+PACEAPI'] : []),
+      encodeRequest({ type: 'START_API', clientId: id, optionalCapabilities: '' }),
+    ]);
   }
 
   it('bit flips, truncation, duplication and splicing of a whole session (handshake included)', async () => {
     await fc.assert(
-      fc.asyncProperty(requestsArb, requestsArb, fc.array(byteMutation, { minLength: 1, maxLength: 5 }), fc.boolean(), cuts, fc.boolean(), async (reqs, donorReqs, muts, pace, cutAt, destroy) => {
-        const c = await connect();
-        try {
-          const stream = Buffer.concat([login(clientId(), pace), ...reqs]);
-          const donor = Buffer.concat([login(clientId(), !pace), ...donorReqs]);
-          const mutated = muts.reduce<Buffer>((b, m) => mutateBytes(b, m, donor), stream);
-          await sendChunked(c, mutated, cutAt, reqs.length + 2);
-          // Let the server act on what it got, then leave; it must let go of everything.
-          await c.waitFor(() => false, 15);
-          if (destroy) c.destroy();
-          else c.end();
-          expect(await c.whenClosed(3000), 'connection not closed after the client left').toBe(true);
-        } finally {
-          await afterRun(c);
-        }
-      }),
+      fc.asyncProperty(
+        requestsArb,
+        requestsArb,
+        fc.array(byteMutation, { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        cuts,
+        fc.boolean(),
+        async (reqs, donorReqs, muts, pace, cutAt, destroy) => {
+          const c = await connect();
+          try {
+            const stream = Buffer.concat([login(clientId(), pace), ...reqs]);
+            const donor = Buffer.concat([login(clientId(), !pace), ...donorReqs]);
+            const mutated = muts.reduce<Buffer>((b, m) => mutateBytes(b, m, donor), stream);
+            await sendChunked(c, mutated, cutAt, reqs.length + 2);
+            // Let the server act on what it got, then leave; it must let go of everything.
+            await c.waitFor(() => false, 15);
+            if (destroy) c.destroy();
+            else c.end();
+            expect(await c.whenClosed(3000), 'connection not closed after the client left').toBe(true);
+          } finally {
+            await afterRun(c);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });

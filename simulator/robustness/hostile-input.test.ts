@@ -10,9 +10,9 @@ import v8 from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeServerFrame, encodeFrame, SIM_MAX_VERSION } from '../protocol/index.ts';
 import { startSimulator, type Simulator } from '../simulator.ts';
-import { WireClient } from '../testing/wire-client.ts';
-import { startChildSimulator, type ChildSimulator } from './child-simulator.ts';
-import { asError, RawClient, SERVER_ID } from './raw-client.ts';
+import type { WireClient } from '../testing/wire-client.ts';
+import { startChildSimulator, type ChildSimulator } from '../testing/child-simulator.ts';
+import { asError, RawClient, SERVER_ID } from '../testing/raw-client.ts';
 import { encodeRequest, historyRequest } from '../protocol/requests.ts';
 
 const children: ChildSimulator[] = [];
@@ -48,7 +48,12 @@ async function expectAlive(sim: ChildSimulator): Promise<void> {
   } catch {
     // refused or dropped: find out whether the process is gone
   }
-  if (!answered) await new Promise<void>((r) => (sim.exit ? r() : sim.child.once('exit', () => r()), setTimeout(r, 3000)));
+  if (!answered)
+    await new Promise<void>((r) => {
+      if (sim.exit) r();
+      else sim.child.once('exit', () => r());
+      setTimeout(r, 3000);
+    });
   expect(sim.exit, `simulator process died: ${sim.stderr.split('\n').slice(0, 6).join('\n')}`).toBeUndefined();
   expect(answered, 'the simulator no longer answers').toBe(true);
 }
@@ -59,23 +64,30 @@ describe('integer fields are range-checked', () => {
   it.each([
     ['REQ_MATCHING_SYMBOLS reqId (the reply echoes it)', ['81', HUGE_INT, 'AAPL']],
     ['REQ_HISTORICAL_DATA reqId, message cut short (the 320 error echoes it)', ['20', HUGE_INT]],
-    ['REQ_CONTRACT_DATA reqId (the reply, from a timer, echoes it)', ['9', '8', HUGE_INT, '0', 'AAPL', 'STK', '', '0', '', '', 'SMART', '', 'USD', '', '', '0', '', '', '']],
-  ])('a 400-digit %s does not kill the simulator process', async (_what, fields) => {
-    const sim = await child();
-    const c = await ready(sim.port, 1);
-    c.write(encodeFrame(fields));
-    await expectAlive(sim);
-  }, 30_000);
+    [
+      'REQ_CONTRACT_DATA reqId (the reply, from a timer, echoes it)',
+      ['9', '8', HUGE_INT, '0', 'AAPL', 'STK', '', '0', '', '', 'SMART', '', 'USD', '', '', '0', '', '', ''],
+    ],
+  ])(
+    'a 400-digit %s does not kill the simulator process',
+    async (_what, fields) => {
+      const sim = await child();
+      const c = await ready(sim.port, 1);
+      c.write(encodeFrame(fields));
+      await expectAlive(sim);
+    },
+    30_000,
+  );
 
   it('request ids of 1e21 and more are rejected or echoed as integers, never as "1e+21"', async () => {
     const sim = await startSimulator({ port: 0, profile: 'instant' });
     sims.push(sim);
     const c = await ready(sim.port, 1);
-    c.write(encodeFrame(['81', '1' + '0'.repeat(21), 'AAPL']));
+    c.write(encodeFrame(['81', `1${'0'.repeat(21)}`, 'AAPL']));
     c.send({ type: 'REQ_CURRENT_TIME' });
     await c.waitFor((f) => f[0] === SERVER_ID.CURRENT_TIME, 3000);
     for (const fields of c.frames) {
-      const body = Buffer.from(fields.join('\0') + '\0');
+      const body = Buffer.from(`${fields.join('\0')}\0`);
       expect(() => decodeServerFrame(body, SIM_MAX_VERSION), JSON.stringify(fields).slice(0, 120)).not.toThrow();
     }
   });

@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeClientMessage, encodeHandshake, SIM_MAX_VERSION } from '../protocol/index.ts';
 import { startSimulator, type Simulator } from '../simulator.ts';
 import { readFileSync } from 'node:fs';
-import { startChildSimulator } from './child-simulator.ts';
-import { pollUntil, RawClient, SERVER_ID } from './raw-client.ts';
+import { startChildSimulator } from '../testing/child-simulator.ts';
+import { pollUntil, RawClient, SERVER_ID } from '../testing/raw-client.ts';
 
 let sim: Simulator | undefined;
 
@@ -73,7 +73,9 @@ async function cycle(port: number, clientId: number, ending: Ending): Promise<vo
     await c.whenClosed(5000);
     return;
   }
-  c.write(Buffer.concat([encodeHandshake(100, SIM_MAX_VERSION), encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, SIM_MAX_VERSION)]));
+  c.write(
+    Buffer.concat([encodeHandshake(100, SIM_MAX_VERSION), encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, SIM_MAX_VERSION)]),
+  );
   if (ending === 'destroy-during-login') {
     // Gone while the login timer is pending: the timer must be cancelled, the id released.
     await c.waitForVersion(5000);
@@ -112,7 +114,9 @@ describe('connection churn', () => {
     );
     const secs = (performance.now() - t0) / 1000;
     await expectNothingLeft(s, baseline);
-    console.log(`${TOTAL} cycles in ${secs.toFixed(1)} s (${(TOTAL / secs).toFixed(0)}/s, ${PARALLEL} in parallel): ${JSON.stringify(count)}; nothing left behind`);
+    console.log(
+      `${TOTAL} cycles in ${secs.toFixed(1)} s (${(TOTAL / secs).toFixed(0)}/s, ${PARALLEL} in parallel): ${JSON.stringify(count)}; nothing left behind`,
+    );
   }, 120_000);
 });
 

@@ -79,7 +79,7 @@ export class TcpGatewayServer {
         decoder.maxLength = MAX_FRAME_LENGTH;
         continue;
       }
-      let msg;
+      let msg: ReturnType<typeof decodeClientFrame>;
       try {
         msg = decodeClientFrame(frame, s.version);
       } catch (err) {

@@ -85,7 +85,9 @@ export class RawClient {
   /** Connect, handshake (v100..178) and START_API; resolves once NEXT_VALID_ID arrived. */
   static async ready(port: number, clientId: number, timeoutMs = 5000): Promise<RawClient> {
     const c = await RawClient.connect(port);
-    c.write(Buffer.concat([encodeHandshake(100, SIM_MAX_VERSION), encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, SIM_MAX_VERSION)]));
+    c.write(
+      Buffer.concat([encodeHandshake(100, SIM_MAX_VERSION), encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, SIM_MAX_VERSION)]),
+    );
     const ok = await c.waitFor((f) => f[0] === SERVER_ID.NEXT_VALID_ID, timeoutMs);
     if (!ok) {
       c.destroy();

@@ -9,17 +9,12 @@ import { contractRequest, historyRequest } from '../protocol/requests.ts';
 import { InProcessConnection, type InProcessOptions } from '../server/in-process.ts';
 import { createMarketData } from '../market/market-data.ts';
 import { createGateway } from '../simulator.ts';
-import type { GatewayModel } from './gateway.ts';
-import type { MarketData } from './ports.ts';
-import type { ProfileOverrides } from './profile.ts';
+import type { GatewayModel } from '../model/gateway.ts';
+import type { MarketData } from '../model/ports.ts';
+import type { ProfileOverrides } from '../model/profile.ts';
 
-/** Wed 2025-11-12 17:00 New York: after the close, so every request for that day has data. */
-export const AFTER_CLOSE = Date.UTC(2025, 10, 12, 22, 0, 0);
-
-export const AAPL = 265598;
-export const TSLA = 76792991;
-export const MSFT = 272093;
-export const AMD = 4391;
+export { AFTER_CLOSE, CONID } from '../../common/testing/fixtures.ts';
+import { AFTER_CLOSE, CONID } from '../../common/testing/fixtures.ts';
 
 let sharedMarket: MarketData | undefined;
 /** The bundled market data (seed 1), built once: it does not depend on the gateway's state. */
@@ -174,7 +169,7 @@ export function contractReq(reqId: number, symbol: string, over: Partial<ClientM
 /** A request for AAPL 5-second trades of one half hour on the day before AFTER_CLOSE (always has data). */
 export function histReq(reqId: number, over: Partial<ClientMessageOf<'REQ_HISTORICAL_DATA'>> = {}): ClientMessageOf<'REQ_HISTORICAL_DATA'> {
   return historyRequest(reqId, {
-    conId: AAPL,
+    conId: CONID.AAPL,
     symbol: '',
     secType: '',
     currency: '',

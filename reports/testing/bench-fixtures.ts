@@ -1,8 +1,8 @@
 /** Small, fast bench results for tests: virtual time, two workloads, three seeds. */
-import { summarizeRuns } from './aggregate.ts';
-import { runBench } from './run.ts';
-import type { BenchResults, BenchRun } from './schema.ts';
-import { findWorkloads } from './workload.ts';
+import { summarizeRuns } from '../bench/aggregate.ts';
+import { runBench } from '../bench/run.ts';
+import type { BenchResults, BenchRun } from '../bench/schema.ts';
+import { findWorkloads } from '../bench/workload.ts';
 
 let cached: Promise<BenchResults> | undefined;
 

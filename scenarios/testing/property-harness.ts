@@ -7,8 +7,8 @@ import { openStore } from '../../collector/store/index.ts';
 import type { StrategyName } from '../../collector/strategies/index.ts';
 import { runScenario, type Interleaver } from '../runner.ts';
 import type { Target } from '../types.ts';
-import { firstViolation } from './invariants.ts';
-import { scenarioFor, type Workload } from './workload.ts';
+import { firstViolation } from '../properties/invariants.ts';
+import { scenarioFor, type Workload } from '../properties/workload.ts';
 
 /** Run `w` with `strategy`; resolves with the first broken invariant, or undefined. */
 export async function violationFor(

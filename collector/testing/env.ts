@@ -9,39 +9,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ScaledClock, VirtualClock, type Clock } from '../common/clock.ts';
-import { silentLog } from '../common/log.ts';
-import { OpRecorder } from '../common/op-history.ts';
-import { Rng } from '../common/rng.ts';
-import { createMarketData } from '../simulator/market/market-data.ts';
-import type { GatewayModel } from '../simulator/model/gateway.ts';
-import type { JournalEntry } from '../simulator/model/journal.ts';
-import type { MarketData } from '../simulator/model/ports.ts';
-import type { ProfileOverrides } from '../simulator/model/profile.ts';
-import { createGateway, startSimulator, type Simulator } from '../simulator/simulator.ts';
-import { ModelConnector } from './adapters/model-connector.ts';
-import { StoqeyConnector } from './adapters/stoqey-connector.ts';
-import type { GatewayConnector } from './gateway-client.ts';
-import { HistoryCollector } from './history-collector.ts';
-import { ClientIdAllocator, InMemoryLeaseStore, type LeaseStore } from './ids/index.ts';
-import { PacingScheduler } from './pacing/index.ts';
-import { Qualifier, type QualifierOptions } from './qualifier.ts';
-import { GatewaySession, type GatewaySessionOptions } from './session.ts';
-import { openStore, type SqliteStore } from './store/index.ts';
-import type { StrategyDeps, StrategyOptions } from './strategies/index.ts';
+import { ScaledClock, VirtualClock, type Clock } from '../../common/clock.ts';
+import { silentLog } from '../../common/log.ts';
+import { OpRecorder } from '../../common/op-history.ts';
+import { Rng } from '../../common/rng.ts';
+import { createMarketData } from '../../simulator/market/market-data.ts';
+import type { GatewayModel } from '../../simulator/model/gateway.ts';
+import type { JournalEntry } from '../../simulator/model/journal.ts';
+import type { MarketData } from '../../simulator/model/ports.ts';
+import type { ProfileOverrides } from '../../simulator/model/profile.ts';
+import { createGateway, startSimulator, type Simulator } from '../../simulator/simulator.ts';
+import { ModelConnector } from '../adapters/model-connector.ts';
+import { StoqeyConnector } from '../adapters/stoqey-connector.ts';
+import type { GatewayConnector } from '../gateway-client.ts';
+import { HistoryCollector } from '../history-collector.ts';
+import { ClientIdAllocator, InMemoryLeaseStore, type LeaseStore } from '../ids/index.ts';
+import { PacingScheduler } from '../pacing/index.ts';
+import { Qualifier, type QualifierOptions } from '../qualifier.ts';
+import { GatewaySession, type GatewaySessionOptions } from '../session.ts';
+import { openStore, type SqliteStore } from '../store/index.ts';
+import type { StrategyDeps, StrategyOptions } from '../strategies/index.ts';
 
-/** Wed 2025-11-12 17:00 New York: after the US close, so a day's bars are complete and stable. */
-export const AFTER_CLOSE = Date.UTC(2025, 10, 12, 22, 0, 0);
-
-export const AAPL = { symbol: 'AAPL', currency: 'USD' } as const;
-export const MSFT = { symbol: 'MSFT', currency: 'USD' } as const;
-export const TSLA = { symbol: 'TSLA', currency: 'USD' } as const;
-export const AMD = { symbol: 'AMD', currency: 'USD' } as const;
-export const TTE_EUR = { symbol: 'TTE', currency: 'EUR' } as const;
-export const WLN = { symbol: 'WLN', currency: 'EUR' } as const;
-
-/** conIds of the bundled universe. */
-export const CONID = { AAPL: 265598, TSLA: 76792991, MSFT: 272093, AMD: 4391, TTE_SBF: 900000001, TTE_NYSE: 900000002, WLN: 900000003 } as const;
+export { AAPL, AFTER_CLOSE, AMD, CONID, MSFT, TSLA, TTE, WLN } from '../../common/testing/fixtures.ts';
+import { AFTER_CLOSE } from '../../common/testing/fixtures.ts';
 
 const markets = new Map<number, MarketData>();
 /** Market data depends only on the seed; building it once per seed keeps property runs cheap. */
@@ -102,7 +92,12 @@ export interface Tracked<T> {
 
 /** Observe a promise without consuming its rejection. */
 export function track<T>(p: Promise<T>, clock?: Clock): Tracked<T> {
-  const t: { settled: boolean; at: number | undefined; value: T | undefined; error: unknown } = { settled: false, at: undefined, value: undefined, error: undefined };
+  const t: { settled: boolean; at: number | undefined; value: T | undefined; error: unknown } = {
+    settled: false,
+    at: undefined,
+    value: undefined,
+    error: undefined,
+  };
   p.then(
     (v) => {
       t.settled = true;
@@ -133,7 +128,9 @@ export interface TcpEnv {
  * model ms (0.02: one model second lasts 20 real ms); `start` fixes model "now" (default after
  * the US close, so bars do not change while a test runs).
  */
-export async function tcpEnv(opts: { profile?: string; overrides?: ProfileOverrides; seed?: number; timeScale?: number; start?: number } = {}): Promise<TcpEnv> {
+export async function tcpEnv(
+  opts: { profile?: string; overrides?: ProfileOverrides; seed?: number; timeScale?: number; start?: number } = {},
+): Promise<TcpEnv> {
   const clock = new ScaledClock(opts.timeScale ?? 1, opts.start ?? AFTER_CLOSE);
   const sim = await startSimulator({
     port: 0,

@@ -5,8 +5,8 @@
 import { contractRequest } from '../protocol/requests.ts';
 import type { ServerMessage, ServerMessageOf } from '../protocol/index.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator.ts';
-import { WireClient } from '../testing/wire-client.ts';
-import { ControlClient } from './control-client.ts';
+import { WireClient } from './wire-client.ts';
+import { ControlClient } from '../control/control-client.ts';
 
 export type ErrMsg = ServerMessageOf<'ERR_MSG'>;
 
@@ -46,10 +46,7 @@ export function requestContract(client: WireClient, reqId: number, symbol: strin
 
 /** What ends a contract-details request: CONTRACT_DATA_END, or an error carrying its reqId. */
 export function contractAnswer(client: WireClient, reqId: number, timeoutMs = 5000): Promise<ServerMessage> {
-  return client.next(
-    (m) => (m.type === 'CONTRACT_DATA_END' && m.reqId === reqId) || (m.type === 'ERR_MSG' && m.id === reqId),
-    timeoutMs,
-  );
+  return client.next((m) => (m.type === 'CONTRACT_DATA_END' && m.reqId === reqId) || (m.type === 'ERR_MSG' && m.id === reqId), timeoutMs);
 }
 
 export function errorCode(code: number): (m: ServerMessage) => boolean {

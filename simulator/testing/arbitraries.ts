@@ -4,15 +4,7 @@
  * mutations of them, free-form frames, and byte-level mutations of whole request streams.
  */
 import fc from 'fast-check';
-import {
-  ClientMessages,
-  clientMessageById,
-  encodeFields,
-  SIM_MAX_VERSION,
-  type Field,
-  type MessageDef,
-  type ScalarField,
-} from '../protocol/index.ts';
+import { ClientMessages, clientMessageById, encodeFields, SIM_MAX_VERSION, type Field, type MessageDef, type ScalarField } from '../protocol/index.ts';
 import { BAR_SIZES } from '../market/history-request.ts';
 
 export const VERSION = SIM_MAX_VERSION;
@@ -231,9 +223,7 @@ export const idField: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A free-form frame: some id, then 0..40 arbitrary fields. */
-export const randomFields: fc.Arbitrary<string[]> = fc
-  .tuple(idField, fc.array(anyField, { maxLength: 40 }))
-  .map(([id, rest]) => [id, ...rest]);
+export const randomFields: fc.Arbitrary<string[]> = fc.tuple(idField, fc.array(anyField, { maxLength: 40 })).map(([id, rest]) => [id, ...rest]);
 
 /** Any well-framed message body as fields: valid, damaged, or free-form. */
 export const anyFrameFields: fc.Arbitrary<string[]> = fc.oneof(

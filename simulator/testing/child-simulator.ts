@@ -18,10 +18,14 @@ export interface ChildSimulator {
 }
 
 export async function startChildSimulator(args: string[] = [], timeoutMs = 20_000): Promise<ChildSimulator> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/ibkr-harness.mjs'), 'sim', '--port', '0', '--profile', 'instant', '--log-level', 'silent', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/ibkr-harness.mjs'), 'sim', '--port', '0', '--profile', 'instant', '--log-level', 'silent', ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const sim: ChildSimulator = {
     port: 0,
     child,
