@@ -1,6 +1,6 @@
 /**
  * ib_async 2.0.1 cannot be installed here (no PyPI), so its connect sequence is replayed byte for
- * byte as captured against a mock (reference §2.6): the handshake it sends, START_API, and the six
+ * byte as captured against a mock (docs/wire-facts/clients.md#ib_async-startup-requests): the handshake it sends, START_API, and the six
  * requests `IB.connectAsync` waits on. ib_async only becomes ready once every one of them is
  * answered; a missing answer costs the user a multi-second timeout per request.
  */

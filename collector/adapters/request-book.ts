@@ -50,11 +50,11 @@ export class RequestBook {
 
 /**
  * Error 100 (message rate exceeded) carries a violation counter in its id field, not a request
- * id (reference §11): treat it as a notice, or it would fail whichever request has that number.
+ * id (docs/wire-facts/errors.md#100-message-rate-exceeded): treat it as a notice, or it would fail whichever request has that number.
  */
 export const isConnectionNotice = (id: number, code: number): boolean => id === -1 || code === 100;
 
-/** TWS warnings and notices that never end a request (reference §3.2). */
+/** TWS warnings and notices that never end a request (docs/wire-facts/errors.md#which-codes-end-a-request). */
 export function isWarningCode(code: number): boolean {
   return (code >= 2100 && code < 3000) || [165, 321, 399, 404, 434, 492, 10167].includes(code);
 }

@@ -1,5 +1,5 @@
 /**
- * IB's historical-data pacing rules (protocol notes §7), as data, and the pure function that says
+ * IB's historical-data pacing rules (docs/wire-facts/pacing.md#historical-pacing-162), as data, and the pure function that says
  * when a request may go out given what was already sent. Breaking any of them earns error 162
  * "Historical data request pacing violation".
  */

@@ -1,7 +1,7 @@
 /**
  * IB bar dates → epoch seconds, the one time format the store keeps.
  *
- * The gateway sends, depending on bar size, formatDate and TWS version (protocol notes §5.2):
+ * The gateway sends, depending on bar size, formatDate and TWS version (docs/wire-facts/history.md#bar-dates):
  *   "20251110 09:30:00 US/Eastern"   intraday, formatDate 1, modern TWS (European: "... MET")
  *   "20251110  09:30:00"             intraday, older TWS: no zone, TWS's own time zone
  *   "1762785000"                     intraday, formatDate 2

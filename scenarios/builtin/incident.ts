@@ -1,5 +1,7 @@
 /**
- * The TTE/WLN incident, as it happened and as it was fixed (../shared/seed/000_e7a551b67b829a05.txt).
+ * The TTE/WLN incident, as it happened and as it was fixed (README.md, introduction and "Calibration";
+ * the gateway facts it rests on: docs/wire-facts/gateway.md#duplicate-client-id-326,
+ * docs/wire-facts/pacing.md#contract-details-throttling).
  */
 import { LEGACY_TIMEOUTS_MS } from '../../collector/strategies/index.ts';
 import { actor, AAPL, MSFT, ONE_DAY_HOURLY, page, range, task, TSLA, TTE, WATCHLIST, WLN } from '../dsl.ts';

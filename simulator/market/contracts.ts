@@ -1,5 +1,5 @@
 /**
- * The simulated contract universe: loading, REQ_CONTRACT_DATA matching (§4.1 of the reference),
+ * The simulated contract universe: loading, REQ_CONTRACT_DATA matching (docs/wire-facts/contracts.md#how-the-gateway-matches-a-query),
  * REQ_MATCHING_SYMBOLS search, and resolving the contract of a data request to one instrument.
  */
 import { readFileSync } from 'node:fs';
@@ -76,7 +76,8 @@ function normalize(q: ContractQuery): NormalQuery {
   };
 }
 
-// TWS has reported NASDAQ listings both as NASDAQ and as ISLAND (§11); accept either spelling.
+// TWS has reported NASDAQ listings both as NASDAQ and as ISLAND
+// (docs/wire-facts/contracts.md#primaryexchange-nasdaq-or-island); accept either spelling.
 const primaryAlias = (ex: string) => (ex === 'ISLAND' ? 'NASDAQ' : ex);
 
 /** The optional fields of a query: each one, when given, must agree. */
@@ -152,7 +153,7 @@ export class ContractUniverse {
     return this.byId.get(conId);
   }
 
-  /** Instruments a query describes, ignoring its exchange (§4.1: conId, else symbol or secId). */
+  /** Instruments a query describes, ignoring its exchange (conId, else symbol or secId: docs/wire-facts/contracts.md#how-the-gateway-matches-a-query). */
   private candidates(q: NormalQuery): Instrument[] {
     if (q.conId > 0) {
       const inst = this.byId.get(q.conId);

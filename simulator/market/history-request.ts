@@ -1,6 +1,6 @@
 /**
- * Parsing and validating the parameters of REQ_HISTORICAL_DATA (§5.1 of the reference), with the
- * error codes and texts TWS uses. Texts marked "seen" were observed in real traffic; the others
+ * Parsing and validating the parameters of REQ_HISTORICAL_DATA (docs/wire-facts/history.md#req_historical_data-20), with the
+ * error codes and texts TWS uses (docs/wire-facts/history.md#errors-for-bad-parameters). Texts marked "seen" were observed in real traffic; the others
  * follow the same pattern with wording of our own.
  */
 import { BAR_SIZES, findBarSize, type BarSize } from '../protocol/bar-sizes.ts';
@@ -51,7 +51,7 @@ export function durationSeconds(d: Duration): number {
   return d.n * unit;
 }
 
-// IB's step-size guidance (§5.1): for durations up to X, the smallest bar size served.
+// IB's step-size guidance (docs/wire-facts/history.md#step-sizes-duration-and-bar-size): for durations up to X, the smallest bar size served.
 const STEP_RULES: ReadonlyArray<readonly [maxDurationS: number, minBarS: number]> = [
   [60, 1],
   [120, 1],

@@ -1,6 +1,7 @@
 /**
  * Trading sessions of an instrument: which wall-clock hours an exchange trades, turned into
- * instants (for bars) and into TWS's `tradingHours`/`liquidHours` strings (§9.2 of the reference).
+ * instants (for bars) and into TWS's `tradingHours`/`liquidHours` strings
+ * (docs/wire-facts/contracts.md#tradinghours-and-liquidhours-strings).
  *
  * A schedule is zone-free wall-clock data; the instrument supplies the zone. "Liquid" hours are
  * the regular session (useRTH=1), "trading" hours include pre/post-market (useRTH=0).

@@ -1,5 +1,5 @@
 /**
- * Client ids at the gateway model (reference §2.7): 326 for an id in use, the grace period after an
+ * Client ids at the gateway model (docs/wire-facts/gateway.md#duplicate-client-id-326): 326 for an id in use, the grace period after an
  * unclean exit, the client limit, and no leaked ids.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 /**
- * Historical-data pacing at the gateway model (reference §3.2 code 162, §5.4, §7): identical
+ * Historical-data pacing at the gateway model (docs/wire-facts/pacing.md#historical-pacing-162,
+ * docs/wire-facts/history.md#cancel_historical_data-25): identical
  * requests, same contract within 2 s, 60 per 10 minutes, BID_ASK weight, 50 open requests, the bar
  * size cut-off, cancel and duplicate ids — in virtual time.
  */
@@ -234,7 +235,8 @@ describe('bar-size cut-off (default maxBarSeconds 30)', () => {
   // MODEL BUG (history-pacing.ts, HistoryPacing.admit): `if (!this.appliesTo(req)) return { ok: true }`
   // runs before the open-request check, so the 50-open limit is skipped for bars above
   // maxBarSeconds. IB documents only the three pacing rules (identical / 6 in 2 s / 60 in 10 min) as
-  // limited to small bars (reference §7); "max 50 simultaneous open historical requests" applies to
+  // limited to small bars (docs/wire-facts/pacing.md#which-bar-sizes-the-rules-cover); "max 50
+  // simultaneous open historical requests" (docs/wire-facts/pacing.md#50-open-historical-requests) applies to
   // every request.
   it("the 50-open limit also applies to '1 hour' bars", async () => {
     const h = paced({ maxBarSeconds: 30, serviceMs: 600_000 });

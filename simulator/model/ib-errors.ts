@@ -1,5 +1,5 @@
 /**
- * Error and notice texts the gateway sends, as observed in real traffic (reference §3.2).
+ * Error and notice texts the gateway sends, as observed in real traffic (docs/wire-facts/errors.md).
  * Variable parts are parameters; everything else is kept verbatim because client code matches on it.
  */
 export const NO_ID = -1;

@@ -1,6 +1,7 @@
 /**
  * Handshake and login of the gateway model in virtual time: version negotiation, the START_API →
- * ready latency of each profile, and the messages a client sees once logged in (reference §2.3–2.6).
+ * ready latency of each profile, and the messages a client sees once logged in
+ * (docs/wire-facts/handshake.md#what-the-gateway-sends-after-start_api).
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../common/rng.ts';

@@ -1,5 +1,6 @@
 /**
- * The 50 messages/second rule at the gateway model (reference §3.2 code 100, §7): error 100 with the
+ * The 50 messages/second rule at the gateway model (docs/wire-facts/pacing.md#message-rate-100,
+ * docs/wire-facts/errors.md#100-message-rate-exceeded): error 100 with the
  * observed text, the excess dropped, the connection closed after persistent violation, and
  * +PACEAPI clients queued instead of rejected — in virtual time.
  */

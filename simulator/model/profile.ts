@@ -3,7 +3,8 @@
  *
  * A profile is a plain object; a run can override any field (CLI `--set path=value`, or
  * `PATCH /profile` on the control plane). Each parameter says where its value comes from:
- *   [IB]       documented by Interactive Brokers (see ../shared/reference/tws-protocol.md §7)
+ *   [IB]       documented by Interactive Brokers; the tag names the fact, e.g.
+ *              docs/wire-facts/pacing.md#historical-pacing-162 (sources and dates are there)
  *   [incident] calibrated to the figures of the TTE/WLN incident (README, "Calibration")
  *   [observed] seen in public logs of real gateways
  *   [choice]   the simulator's own choice where IB documents nothing
@@ -21,24 +22,24 @@ export interface Profile {
 
   /** Accounts reported in MANAGED_ACCTS. [choice: the incident's paper account] */
   accounts: string[];
-  /** Time-zone id shown in the handshake's connection time. [observed: MET, EST] */
+  /** Time-zone id shown in the handshake's connection time. [observed: MET, EST — docs/wire-facts/handshake.md#server-reply-version-and-connection-time] */
   timeZone: string;
 
   connections: {
-    /** Simultaneous API clients; the next one is refused. [IB: 32] */
+    /** Simultaneous API clients; the next one is refused. [IB: 32 — docs/wire-facts/gateway.md#max-32-api-clients] */
     maxClients: number;
     /**
      * After a client vanishes without closing cleanly (reset/timeout), its id stays "in use" for
-     * this long. [observed: 30–60 s reported; uncertain]
+     * this long. [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
      */
     idGraceMs: number;
-    /** Grace after a clean close (FIN). Real gateways release at once. [choice: 0] */
+    /** Grace after a clean close (FIN). Real gateways release at once. [observed: 0 — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit] */
     idGraceCleanMs: number;
     /** START_API → ready (MANAGED_ACCTS/NEXT_VALID_ID) for the first client. [incident: ≈0.4 s] */
     loginLatency: Latency;
     /** Added to the login time per other open connection. [incident: others ≈1.1 s] */
     loginPerOtherClientMs: number;
-    /** Gateway restart: how long new connections are refused. [choice] */
+    /** Gateway restart: how long new connections are refused. [choice — docs/wire-facts/gateway.md#daily-restart] */
     restartDowntimeMs: number;
     /** A connection that has not sent its handshake and START_API by then is closed. [choice] */
     handshakeTimeoutMs: number;
@@ -61,28 +62,32 @@ export interface Profile {
   history: {
     /** Time to answer one historical-data request (HMDS is not serialized across clients). [choice] */
     service: Latency;
-    /** Pacing limits. [IB] */
+    /** Pacing limits. [IB: docs/wire-facts/pacing.md#historical-pacing-162] */
     pacing: {
       enabled: boolean;
+      /** No identical request within this window, model ms (docs/wire-facts/pacing.md#identical-requests-within-15-s). */
       identicalWindowMs: number;
+      /** Window of the same-contract rule, model ms. */
       sameContractWindowMs: number;
-      /** Requests for one contract+exchange+whatToShow allowed within the window (the 6th violates). */
+      /** Requests for one contract+exchange+whatToShow allowed within the window (the 6th violates: docs/wire-facts/pacing.md#six-requests-for-one-contract-in-2-s). */
       sameContractMax: number;
+      /** Sliding window and its request budget (docs/wire-facts/pacing.md#60-requests-in-10-minutes). */
       windowMs: number;
       windowMax: number;
+      /** Open (unanswered) requests allowed (docs/wire-facts/pacing.md#50-open-historical-requests). */
       maxOpen: number;
-      /** BID_ASK requests count this many times. */
+      /** BID_ASK requests count this many times (docs/wire-facts/pacing.md#bid_ask-counts-twice). */
       bidAskWeight: number;
-      /** Apply the rules to bars up to this size in seconds (IB: 30); `Infinity`/null = all bar sizes. */
+      /** Apply the rules to bars up to this size in seconds (IB: 30, docs/wire-facts/pacing.md#which-bar-sizes-the-rules-cover); `Infinity`/null = all bar sizes. */
       maxBarSeconds: number | null;
     };
   };
 
   messageRate: {
     enabled: boolean;
-    /** Messages per second a client may send. [IB: 50] */
+    /** Messages per second a client may send. [IB: 50 — docs/wire-facts/pacing.md#message-rate-100] */
     maxPerSecond: number;
-    /** Consecutive seconds with violations after which the connection is closed. [IB: "eventually"; choice: 3] */
+    /** Consecutive seconds with violations after which the connection is closed. [IB: "eventually"; choice: 3 — docs/wire-facts/pacing.md#message-rate-100] */
     closeAfterViolatingSeconds: number;
   };
 

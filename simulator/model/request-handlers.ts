@@ -1,7 +1,8 @@
 /**
  * How the gateway answers each request, one handler per client message type. Handlers only decide
  * *what* to send; timing (the sec-def queue, HMDS latency) and session bookkeeping stay in the
- * model. Minimal account/order replies follow reference §6 so ib_async's startup sync completes.
+ * model. Minimal account/order replies follow docs/wire-facts/requests.md#minimal-replies so ib_async's
+ * startup sync completes (docs/wire-facts/clients.md#ib_async-startup-requests).
  */
 import { quote, withSharedBody, type ClientMessageOf, type ClientMessageType, type UnknownClientMessage } from '../protocol/index.ts';
 import type { GatewayModel } from './gateway.ts';

@@ -1,5 +1,5 @@
 /**
- * The bar sizes TWS accepts in REQ_HISTORICAL_DATA (reference §5.1), in one table for the
+ * The bar sizes TWS accepts in REQ_HISTORICAL_DATA (docs/wire-facts/history.md#bar-sizes), in one table for the
  * simulator's validation and pacing and for the collector's input checks.
  */
 export interface BarSize {

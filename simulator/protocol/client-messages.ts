@@ -1,10 +1,18 @@
 /**
  * Messages a TWS client sends to the gateway, declared once for decoder and encoder.
- * Layouts and version gates: ../shared/reference/tws-protocol.md §2.4, §4.1, §5.1, §6.
+ * Layouts and version gates: docs/wire-facts/handshake.md#start_api-71,
+ * docs/wire-facts/contracts.md#req_contract_data-9, docs/wire-facts/history.md#req_historical_data-20,
+ * docs/wire-facts/requests.md#minimal-replies; gate names: simulator/protocol/server-versions.ts.
  * Only gates inside the served range (100..178) matter; the fields every client since v100 sends
  * unconditionally are listed without a gate.
  */
 import { bool, double, int, list, message, optInt, str, version, type MessageUnion } from './schema.ts';
+import {
+  MIN_SERVER_VER_BOND_ISSUERID,
+  MIN_SERVER_VER_LINKING,
+  MIN_SERVER_VER_OPTIONAL_CAPABILITIES,
+  MIN_SERVER_VER_SYNT_REALTIME_BARS,
+} from './server-versions.ts';
 
 const contractFields = [
   int('conId'),
@@ -22,7 +30,7 @@ const contractFields = [
 ] as const;
 
 export const ClientMessages = {
-  START_API: message(71, 'START_API', [version(2), int('clientId'), str('optionalCapabilities', { since: 72 })]),
+  START_API: message(71, 'START_API', [version(2), int('clientId'), str('optionalCapabilities', { since: MIN_SERVER_VER_OPTIONAL_CAPABILITIES })]),
 
   REQ_CONTRACT_DATA: message(9, 'REQ_CONTRACT_DATA', [
     version(8),
@@ -31,11 +39,11 @@ export const ClientMessages = {
     bool('includeExpired'),
     str('secIdType'),
     str('secId'),
-    str('issuerId', { since: 176 }),
+    str('issuerId', { since: MIN_SERVER_VER_BOND_ISSUERID }),
   ]),
 
   REQ_HISTORICAL_DATA: message(20, 'REQ_HISTORICAL_DATA', [
-    version(6, { before: 124 }),
+    version(6, { before: MIN_SERVER_VER_SYNT_REALTIME_BARS }),
     int('reqId'),
     ...contractFields,
     bool('includeExpired'),
@@ -46,8 +54,8 @@ export const ClientMessages = {
     str('whatToShow'),
     int('formatDate'),
     list('comboLegs', [int('conId'), int('ratio'), str('action'), str('exchange')], { when: (m) => m.secType === 'BAG' }),
-    bool('keepUpToDate', { since: 124 }),
-    str('chartOptions', { since: 70 }),
+    bool('keepUpToDate', { since: MIN_SERVER_VER_SYNT_REALTIME_BARS }),
+    str('chartOptions', { since: MIN_SERVER_VER_LINKING }),
   ]),
 
   CANCEL_HISTORICAL_DATA: message(25, 'CANCEL_HISTORICAL_DATA', [version(1), int('reqId')]),

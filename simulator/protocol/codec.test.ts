@@ -12,7 +12,7 @@ import {
   splitFields,
 } from './index.ts';
 
-/** Frame bodies from the reference's verified captures (commas there stand for NUL). */
+/** Frame bodies from the verified captures in docs/wire-facts (contracts.md, history.md, requests.md; commas there stand for NUL). */
 const body = (fields: string[]) => encodeFrame(fields).subarray(4);
 
 describe('captured client traffic decodes as declared', () => {

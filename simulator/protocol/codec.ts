@@ -1,4 +1,5 @@
 import type { Field, MessageDef } from './schema.ts';
+import { MIN_SERVER_VER_ENCODE_MSG_ASCII7 } from './server-versions.ts';
 
 /** A message that does not match its declared layout. Names the message and the field. */
 export class ProtocolError extends Error {
@@ -12,8 +13,11 @@ export class ProtocolError extends Error {
   }
 }
 
-/** Server versions from which non-ASCII text is sent as `\uXXXX` escapes (ENCODE_MSG_ASCII7). */
-export const ASCII7_SINCE = 153;
+/**
+ * Server version from which non-ASCII text is sent as `\uXXXX` escapes
+ * (docs/wire-facts/framing.md#text-encoding-and-ascii7-escapes).
+ */
+export const ASCII7_SINCE = MIN_SERVER_VER_ENCODE_MSG_ASCII7;
 export { escapeAscii7 } from './text.ts';
 import { escapeAscii7 } from './text.ts';
 
@@ -88,7 +92,7 @@ function plan(fields: readonly Field[], version: number, where: string): Step[] 
 }
 
 export interface EncodeOptions {
-  /** Escape non-ASCII text (set by the server side for v >= 153). */
+  /** Escape non-ASCII text (set by the server side from ASCII7_SINCE, v153). */
   ascii7?: boolean;
 }
 

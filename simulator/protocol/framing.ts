@@ -3,9 +3,11 @@ import { escapeAscii7 } from './text.ts';
 /**
  * Byte framing of the TWS socket protocol (v100+): an `API\0` prefix from the client, then
  * length-prefixed frames in both directions. A frame body is a sequence of NUL-terminated fields.
+ * Facts: docs/wire-facts/handshake.md#the-clients-opening-bytes, docs/wire-facts/framing.md#length-prefixed-frames,
+ * docs/wire-facts/framing.md#nul-terminated-fields, docs/wire-facts/framing.md#splitting-and-coalescing.
  */
 
-/** Largest body the clients accept (16 MiB - 1); anything above is rejected before allocating. */
+/** Largest body the clients accept (16 MiB - 1, docs/wire-facts/framing.md#maximum-frame-size); anything above is rejected before allocating. */
 export const MAX_FRAME_LENGTH = 0xffffff;
 
 export const API_PREFIX = Buffer.from('API\0', 'latin1');
@@ -124,7 +126,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Frame a list of fields: length prefix + NUL-terminated fields. With `ascii7`, non-ASCII text is
- * sent as `\uXXXX` escapes (TWS from v153); the check runs once per frame, not per field.
+ * sent as `\uXXXX` escapes (TWS from v153, docs/wire-facts/framing.md#text-encoding-and-ascii7-escapes); the check runs once per frame, not per field.
  */
 export function encodeFrame(fields: readonly string[], opts: { ascii7?: boolean } = {}): Buffer {
   let body = `${fields.join('\0')}\0`;

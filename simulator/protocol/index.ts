@@ -6,17 +6,19 @@ import { decodeFields, encodeFields, encodeHead, sharedTailOf, ProtocolError, AS
 import { encodeFrame, FramingError, MAX_FRAME_LENGTH, splitFields } from './framing.ts';
 import { ClientMessages, clientMessageById, type ClientMessage, type ClientMessageType } from './client-messages.ts';
 import { ServerMessages, serverMessageById, type ServerMessage, type ServerMessageType } from './server-messages.ts';
+import { MIN_CLIENT_VER, MIN_SERVER_VER_PENDING_PRICE_REVISION } from './server-versions.ts';
 
 export * from './codec.ts';
 export * from './framing.ts';
 export * from './schema.ts';
 export * from './client-messages.ts';
 export * from './server-messages.ts';
+export * from './server-versions.ts';
 
-/** The highest server version the simulator speaks (see the reference, §1.2). */
-export const SIM_MAX_VERSION = 178;
-/** The lowest version the simulator accepts: the v100+ handshake. */
-export const SIM_MIN_VERSION = 100;
+/** The highest server version the simulator speaks: docs/wire-facts/server-versions.md#why-the-simulator-stops-at-178. */
+export const SIM_MAX_VERSION = MIN_SERVER_VER_PENDING_PRICE_REVISION;
+/** The lowest version the simulator accepts: the v100+ handshake (docs/wire-facts/handshake.md#pre-v100-handshake). */
+export const SIM_MIN_VERSION = MIN_CLIENT_VER;
 
 /** A client message whose id has no declaration: kept raw so the gateway can answer it. */
 export interface UnknownClientMessage {

@@ -1,21 +1,41 @@
 /**
  * Messages the gateway sends to clients, declared once for encoder and decoder.
- * Layouts and version gates: ../shared/reference/tws-protocol.md §2.3, §2.5, §3, §4.2, §5.2, §6.
+ * Layouts and version gates: docs/wire-facts/handshake.md#server-reply-version-and-connection-time,
+ * docs/wire-facts/handshake.md#managed_accts-and-next_valid_id, docs/wire-facts/errors.md#err_msg-layout,
+ * docs/wire-facts/contracts.md#contract_data-10, docs/wire-facts/history.md#historical_data-17,
+ * docs/wire-facts/requests.md#minimal-replies; gate names: simulator/protocol/server-versions.ts.
  * The simulator negotiates at most v178, but gates above it are kept so the tables stay true.
  */
 import { double, int, list, message, optDouble, str, version, type MessageUnion } from './schema.ts';
+import {
+  MIN_SERVER_VER_ADVANCED_ORDER_REJECT,
+  MIN_SERVER_VER_AGG_GROUP,
+  MIN_SERVER_VER_BOND_ISSUERID,
+  MIN_SERVER_VER_ERROR_TIME,
+  MIN_SERVER_VER_FRACTIONAL_SIZE_SUPPORT,
+  MIN_SERVER_VER_HISTORICAL_DATA_END,
+  MIN_SERVER_VER_INELIGIBILITY_REASONS,
+  MIN_SERVER_VER_LAST_TRADE_DATE,
+  MIN_SERVER_VER_MARKET_RULES,
+  MIN_SERVER_VER_MD_SIZE_MULTIPLIER,
+  MIN_SERVER_VER_REAL_EXPIRATION_DATE,
+  MIN_SERVER_VER_SIZE_RULES,
+  MIN_SERVER_VER_STOCK_TYPE,
+  MIN_SERVER_VER_SYNT_REALTIME_BARS,
+  MIN_SERVER_VER_UNDERLYING_INFO,
+} from './server-versions.ts';
 
 export const ServerMessages = {
   /** The handshake reply: the only frame without a message id. */
   SERVER_VERSION: message(null, 'SERVER_VERSION', [int('serverVersion'), str('connectionTime')]),
 
   ERR_MSG: message(4, 'ERR_MSG', [
-    version(2, { before: 194 }),
+    version(2, { before: MIN_SERVER_VER_ERROR_TIME }),
     int('id'),
     int('code'),
     str('message'),
-    str('advancedOrderRejectJson', { since: 166 }),
-    int('errorTime', { since: 194 }),
+    str('advancedOrderRejectJson', { since: MIN_SERVER_VER_ADVANCED_ORDER_REJECT }),
+    int('errorTime', { since: MIN_SERVER_VER_ERROR_TIME }),
   ]),
 
   MANAGED_ACCTS: message(15, 'MANAGED_ACCTS', [version(1), str('accounts')]),
@@ -23,12 +43,12 @@ export const ServerMessages = {
   CURRENT_TIME: message(49, 'CURRENT_TIME', [version(1), int('time')]),
 
   CONTRACT_DATA: message(10, 'CONTRACT_DATA', [
-    version(8, { before: 164 }),
+    version(8, { before: MIN_SERVER_VER_SIZE_RULES }),
     int('reqId'),
     str('symbol'),
     str('secType'),
     str('lastTradeDateOrContractMonth'),
-    str('lastTradeDate', { since: 182 }),
+    str('lastTradeDate', { since: MIN_SERVER_VER_LAST_TRADE_DATE }),
     double('strike'),
     str('right'),
     str('exchange'),
@@ -38,7 +58,7 @@ export const ServerMessages = {
     str('tradingClass'),
     int('conId'),
     double('minTick'),
-    int('mdSizeMultiplier', { since: 110, before: 164 }),
+    int('mdSizeMultiplier', { since: MIN_SERVER_VER_MD_SIZE_MULTIPLIER, before: MIN_SERVER_VER_SIZE_RULES }),
     str('multiplier'),
     str('orderTypes'),
     str('validExchanges'),
@@ -56,25 +76,25 @@ export const ServerMessages = {
     str('evRule'),
     optDouble('evMultiplier'),
     list('secIdList', [str('tag'), str('value')]),
-    int('aggGroup', { since: 121 }),
-    str('underSymbol', { since: 122 }),
-    str('underSecType', { since: 122 }),
-    str('marketRuleIds', { since: 126 }),
-    str('realExpirationDate', { since: 134 }),
-    str('stockType', { since: 152 }),
-    str('sizeMinTick', { since: 163, before: 164 }),
-    str('minSize', { since: 164 }),
-    str('sizeIncrement', { since: 164 }),
-    str('suggestedSizeIncrement', { since: 164 }),
-    list('ineligibilityReasons', [str('id'), str('description')], { since: 186 }),
+    int('aggGroup', { since: MIN_SERVER_VER_AGG_GROUP }),
+    str('underSymbol', { since: MIN_SERVER_VER_UNDERLYING_INFO }),
+    str('underSecType', { since: MIN_SERVER_VER_UNDERLYING_INFO }),
+    str('marketRuleIds', { since: MIN_SERVER_VER_MARKET_RULES }),
+    str('realExpirationDate', { since: MIN_SERVER_VER_REAL_EXPIRATION_DATE }),
+    str('stockType', { since: MIN_SERVER_VER_STOCK_TYPE }),
+    str('sizeMinTick', { since: MIN_SERVER_VER_FRACTIONAL_SIZE_SUPPORT, before: MIN_SERVER_VER_SIZE_RULES }),
+    str('minSize', { since: MIN_SERVER_VER_SIZE_RULES }),
+    str('sizeIncrement', { since: MIN_SERVER_VER_SIZE_RULES }),
+    str('suggestedSizeIncrement', { since: MIN_SERVER_VER_SIZE_RULES }),
+    list('ineligibilityReasons', [str('id'), str('description')], { since: MIN_SERVER_VER_INELIGIBILITY_REASONS }),
   ]),
   CONTRACT_DATA_END: message(52, 'CONTRACT_DATA_END', [version(1), int('reqId')]),
 
   HISTORICAL_DATA: message(17, 'HISTORICAL_DATA', [
-    version(3, { before: 124 }),
+    version(3, { before: MIN_SERVER_VER_SYNT_REALTIME_BARS }),
     int('reqId'),
-    str('startDate', { before: 196 }),
-    str('endDate', { before: 196 }),
+    str('startDate', { before: MIN_SERVER_VER_HISTORICAL_DATA_END }),
+    str('endDate', { before: MIN_SERVER_VER_HISTORICAL_DATA_END }),
     list('bars', [
       str('date'),
       double('open'),
@@ -83,7 +103,7 @@ export const ServerMessages = {
       double('close'),
       double('volume'),
       double('wap'),
-      str('hasGaps', { before: 124 }),
+      str('hasGaps', { before: MIN_SERVER_VER_SYNT_REALTIME_BARS }),
       int('barCount'),
     ]),
   ]),
@@ -99,8 +119,8 @@ export const ServerMessages = {
       str('primaryExchange'),
       str('currency'),
       list('derivativeSecTypes', [str('secType')]),
-      str('description', { since: 176 }),
-      str('issuerId', { since: 176 }),
+      str('description', { since: MIN_SERVER_VER_BOND_ISSUERID }),
+      str('issuerId', { since: MIN_SERVER_VER_BOND_ISSUERID }),
     ]),
   ]),
 

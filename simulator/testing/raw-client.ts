@@ -9,7 +9,7 @@
 import net from 'node:net';
 import { encodeClientMessage, encodeHandshake, FrameDecoder, SIM_MAX_VERSION, type ClientMessage } from '../protocol/index.ts';
 
-/** Server message ids (reference §3; simulator/protocol/server-messages.ts). */
+/** Server message ids (docs/wire-facts/messages.md#server-message-ids; simulator/protocol/server-messages.ts). */
 export const SERVER_ID = {
   ERR_MSG: '4',
   NEXT_VALID_ID: '9',
