@@ -3,7 +3,33 @@
  * Layouts and version gates: ../shared/reference/tws-protocol.md §2.3, §2.5, §3, §4.2, §5.2, §6.
  * The simulator negotiates at most v178, but gates above it are kept so the tables stay true.
  */
-import { double, int, list, message, optDouble, str, version, type MessageUnion } from './schema.ts';
+import { bool, double, int, list, message, optDouble, str, version, type Gate, type MessageUnion } from './schema.ts';
+
+/**
+ * CONTRACT_DATA of a fund (secType FUND) carries 17 more fields from v179 (FUND_DATA_FIELDS):
+ * official EDecoder.java (TWS API 10.34.02) processContractDataMsg and @stoqey/ib 1.6.10 agree.
+ * fundDistributionPolicyIndicator is `N`/`Y`, fundAssetType a code such as `004` (Equity).
+ */
+const fund: Gate = { since: 179, when: (m) => m.secType === 'FUND' };
+const fundFields = [
+  str('fundName', fund),
+  str('fundFamily', fund),
+  str('fundType', fund),
+  str('fundFrontLoad', fund),
+  str('fundBackLoad', fund),
+  str('fundBackLoadTimeInterval', fund),
+  str('fundManagementFee', fund),
+  bool('fundClosed', fund),
+  bool('fundClosedForNewInvestors', fund),
+  bool('fundClosedForNewMoney', fund),
+  str('fundNotifyAmount', fund),
+  str('fundMinimumInitialPurchase', fund),
+  str('fundSubsequentMinimumPurchase', fund),
+  str('fundBlueSkyStates', fund),
+  str('fundBlueSkyTerritories', fund),
+  str('fundDistributionPolicyIndicator', fund),
+  str('fundAssetType', fund),
+] as const;
 
 export const ServerMessages = {
   /** The handshake reply: the only frame without a message id. */
@@ -66,6 +92,7 @@ export const ServerMessages = {
     str('minSize', { since: 164 }),
     str('sizeIncrement', { since: 164 }),
     str('suggestedSizeIncrement', { since: 164 }),
+    ...fundFields,
     list('ineligibilityReasons', [str('id'), str('description')], { since: 186 }),
   ]),
   CONTRACT_DATA_END: message(52, 'CONTRACT_DATA_END', [version(1), int('reqId')]),
