@@ -15,6 +15,27 @@ export type ContractDetailsResult = ContractDetailsFields;
 /** One item of SYMBOL_SAMPLES.descriptions. */
 export type SymbolSample = ServerMessageOf<'SYMBOL_SAMPLES'>['descriptions'][number];
 
+/** The fund fields of CONTRACT_DATA, sent only for secType FUND from v179; the universe has no funds. */
+const NO_FUND_DATA = {
+  fundName: '',
+  fundFamily: '',
+  fundType: '',
+  fundFrontLoad: '',
+  fundBackLoad: '',
+  fundBackLoadTimeInterval: '',
+  fundManagementFee: '',
+  fundClosed: false,
+  fundClosedForNewInvestors: false,
+  fundClosedForNewMoney: false,
+  fundNotifyAmount: '',
+  fundMinimumInitialPurchase: '',
+  fundSubsequentMinimumPurchase: '',
+  fundBlueSkyStates: '',
+  fundBlueSkyTerritories: '',
+  fundDistributionPolicyIndicator: '',
+  fundAssetType: '',
+} as const;
+
 /** Days of sessions listed in tradingHours/liquidHours (TWS sends about a week). */
 export const HOURS_DAYS = 7;
 
@@ -66,6 +87,7 @@ export function contractDetailsFor(instrument: Instrument, exchange: string, now
     minSize: instrument.minSize,
     sizeIncrement: instrument.sizeIncrement,
     suggestedSizeIncrement: instrument.suggestedSizeIncrement,
+    ...NO_FUND_DATA,
     ineligibilityReasons: [],
   };
 }

@@ -132,9 +132,11 @@ export function sharedTailOf(def: MessageDef, msg: Record<string, unknown>, vers
   if (!tail) {
     const steps = plan(def.fields, version, def.type);
     // The tail starts after the last field the message itself sets; it must not contain
-    // conditional fields, whose presence could depend on the message.
+    // conditional fields, whose presence could depend on the message. Fields closed at this
+    // version write nothing, so they never end the tail (CONTRACT_DATA's fund fields at v178).
+    const inTail = (s: Step) => s.absent || (!s.when && (s.kind === 'const' || Object.hasOwn(body, s.name)));
     let from = steps.length;
-    while (from > 0 && !steps[from - 1]!.when && (steps[from - 1]!.kind === 'const' || Object.hasOwn(body, steps[from - 1]!.name))) from--;
+    while (from > 0 && inTail(steps[from - 1]!)) from--;
     const fields: string[] = [];
     writeFields(steps.slice(from), body, fields, false);
     perBody.set(key, (tail = { head: steps.slice(0, from), fields }));

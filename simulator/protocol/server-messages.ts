@@ -6,13 +6,14 @@
  * docs/wire-facts/requests.md#minimal-replies; gate names: simulator/protocol/server-versions.ts.
  * The simulator negotiates at most v178, but gates above it are kept so the tables stay true.
  */
-import { double, int, list, message, optDouble, str, version, type MessageUnion } from './schema.ts';
+import { bool, double, int, list, message, optDouble, str, version, type Gate, type MessageUnion } from './schema.ts';
 import {
   MIN_SERVER_VER_ADVANCED_ORDER_REJECT,
   MIN_SERVER_VER_AGG_GROUP,
   MIN_SERVER_VER_BOND_ISSUERID,
   MIN_SERVER_VER_ERROR_TIME,
   MIN_SERVER_VER_FRACTIONAL_SIZE_SUPPORT,
+  MIN_SERVER_VER_FUND_DATA_FIELDS,
   MIN_SERVER_VER_HISTORICAL_DATA_END,
   MIN_SERVER_VER_INELIGIBILITY_REASONS,
   MIN_SERVER_VER_LAST_TRADE_DATE,
@@ -24,6 +25,31 @@ import {
   MIN_SERVER_VER_SYNT_REALTIME_BARS,
   MIN_SERVER_VER_UNDERLYING_INFO,
 } from './server-versions.ts';
+/**
+ * CONTRACT_DATA of a fund (secType FUND) carries 17 more fields from v179 (FUND_DATA_FIELDS):
+ * official EDecoder.java (TWS API 10.34.02) processContractDataMsg and @stoqey/ib 1.6.10 agree.
+ * fundDistributionPolicyIndicator is `N`/`Y`, fundAssetType a code such as `004` (Equity).
+ */
+const fund: Gate = { since: MIN_SERVER_VER_FUND_DATA_FIELDS, when: (m) => m.secType === 'FUND' };
+const fundFields = [
+  str('fundName', fund),
+  str('fundFamily', fund),
+  str('fundType', fund),
+  str('fundFrontLoad', fund),
+  str('fundBackLoad', fund),
+  str('fundBackLoadTimeInterval', fund),
+  str('fundManagementFee', fund),
+  bool('fundClosed', fund),
+  bool('fundClosedForNewInvestors', fund),
+  bool('fundClosedForNewMoney', fund),
+  str('fundNotifyAmount', fund),
+  str('fundMinimumInitialPurchase', fund),
+  str('fundSubsequentMinimumPurchase', fund),
+  str('fundBlueSkyStates', fund),
+  str('fundBlueSkyTerritories', fund),
+  str('fundDistributionPolicyIndicator', fund),
+  str('fundAssetType', fund),
+] as const;
 
 export const ServerMessages = {
   /** The handshake reply: the only frame without a message id. */
@@ -86,6 +112,7 @@ export const ServerMessages = {
     str('minSize', { since: MIN_SERVER_VER_SIZE_RULES }),
     str('sizeIncrement', { since: MIN_SERVER_VER_SIZE_RULES }),
     str('suggestedSizeIncrement', { since: MIN_SERVER_VER_SIZE_RULES }),
+    ...fundFields,
     list('ineligibilityReasons', [str('id'), str('description')], { since: MIN_SERVER_VER_INELIGIBILITY_REASONS }),
   ]),
   CONTRACT_DATA_END: message(52, 'CONTRACT_DATA_END', [version(1), int('reqId')]),
