@@ -83,7 +83,7 @@ function instantAt(day: number, minute: number, timeZone: string): number {
 /** Whether a trading date is closed, closes early or keeps the weekly hours. */
 export function dayStatus(schedule: Schedule, day: number): DayStatus {
   if (!schedule.days.has(isoWeekday(day))) return { status: 'closed', reason: 'no trading on this weekday' };
-  if (schedule.holidays.has(formatYmd(day))) return { status: 'closed', reason: 'holiday listed in the schedule' };
+  if (schedule.holidays.size > 0 && schedule.holidays.has(formatYmd(day))) return { status: 'closed', reason: 'holiday listed in the schedule' };
   const exception = schedule.calendar?.exceptionOn(day);
   if (exception?.kind === 'closed') return { status: 'closed', reason: exception.reason };
   if (exception?.kind === 'early-close') return { status: 'early-close', exception };

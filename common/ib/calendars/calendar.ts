@@ -7,8 +7,6 @@
  * simulator/market/time.ts), times are minutes after local midnight of the trading date in the
  * calendar's `timeZoneId`. Rules and sources: docs/wire-facts/market-hours.md.
  */
-import { civilDate } from '../../../simulator/market/time.ts';
-
 /** A trading date the exchange does not open at all. */
 export interface FullClosure {
   kind: 'closed';
@@ -82,6 +80,8 @@ export interface CalendarDefinition {
 /** A calendar from its yearly rules, each year computed once on first use. */
 export function defineCalendar(def: CalendarDefinition): ExchangeCalendar {
   const years = new Map<number, ReadonlyMap<number, DayException>>();
+  /** Every exception of the years computed so far, so that a lookup by day needs no date parsing. */
+  const byDay = new Map<number, DayException>();
   const exceptionsIn = (year: number) => {
     let map = years.get(year);
     if (!map) {
@@ -89,8 +89,15 @@ export function defineCalendar(def: CalendarDefinition): ExchangeCalendar {
       def.year(year, out);
       map = out.sorted();
       years.set(year, map);
+      for (const [day, e] of map) byDay.set(day, e);
     }
     return map;
+  };
+  const exceptionOn = (day: number) => {
+    // Days since 1970 / mean Gregorian year is off by at most one year: make sure all three are in.
+    const approx = Math.floor(day / 365.2425) + 1970;
+    if (!years.has(approx) || !years.has(approx - 1) || !years.has(approx + 1)) for (let y = approx - 1; y <= approx + 1; y++) exceptionsIn(y);
+    return byDay.get(day);
   };
   return Object.freeze({
     name: def.name,
@@ -98,7 +105,7 @@ export function defineCalendar(def: CalendarDefinition): ExchangeCalendar {
     timeZoneId: def.timeZoneId,
     checkedYears: Object.freeze({ ...def.checkedYears }),
     exceptionsIn,
-    exceptionOn: (day: number) => exceptionsIn(civilDate(day).year).get(day),
+    exceptionOn,
   });
 }
 
