@@ -12,6 +12,8 @@ import { dayNumber, formatYmd, isoWeekday } from './time.ts';
 const u = ContractUniverse.default();
 const AAPL = u.byConId(265598)!;
 const TTE_PARIS = u.byConId(900000001)!;
+const SAP_XETRA = u.byConId(900000005)!;
+const AZN_LSE = u.byConId(900000006)!;
 const NOW = Date.UTC(2031, 0, 15); // every sampled window lies in the past
 const FIRST = dayNumber(2000, 1, 1);
 const LAST = dayNumber(2030, 12, 31);
@@ -30,7 +32,7 @@ function dailyBarDates(inst: Instrument, day: number): string[] {
 const closed = (inst: Instrument, day: number) => inst.schedule.calendar!.exceptionOn(day)?.kind === 'closed';
 
 describe('exchange calendars in history (properties, 2000–2030)', () => {
-  for (const inst of [AAPL, TTE_PARIS]) {
+  for (const inst of [AAPL, TTE_PARIS, SAP_XETRA, AZN_LSE]) {
     const name = `${inst.symbol}@${inst.primaryExchange} (${inst.schedule.calendar!.name})`;
 
     it(`${name}: no daily bar on a holiday`, () => {

@@ -163,7 +163,7 @@ describe('schedules naming a calendar', () => {
   it('rejects an unknown calendar and lists the known ones', () => {
     expect(load({ calendar: 'nasdaq' })).toThrow(ContractDataError);
     expect(load({ calendar: 'nasdaq' })).toThrow(
-      /x\.json: schedules\.s\.calendar: no exchange calendar named "nasdaq" \(known: nyse, euronext-paris, cme-equity\)/,
+      /x\.json: schedules\.s\.calendar: no exchange calendar named "nasdaq" \(known: nyse, euronext-paris, cme-equity, xetra, lse\)/,
     );
   });
   it('rejects an instrument whose zone is not the calendar zone', () => {

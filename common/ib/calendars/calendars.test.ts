@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatYmd } from '../../../simulator/market/time.ts';
 import type { ExchangeCalendar } from './calendar.ts';
 import { dayNumber, easterSunday, nthWeekday, THURSDAY } from './date-rules.ts';
-import { CME_EQUITY, EURONEXT_PARIS, EXCHANGE_CALENDARS, exchangeCalendar, NYSE } from './index.ts';
+import { CME_EQUITY, EURONEXT_PARIS, EXCHANGE_CALENDARS, exchangeCalendar, LSE, NYSE, XETRA } from './index.ts';
 
 const ymd = (text: string) => dayNumber(Number(text.slice(0, 4)), Number(text.slice(4, 6)), Number(text.slice(6, 8)));
 /** A year's exceptions as `yyyyMMdd` → `closed` or the liquid close `HH:MM`. */
@@ -119,9 +119,32 @@ describe('CME Globex equity index futures', () => {
   });
 });
 
+describe('London Stock Exchange and Xetra', () => {
+  it('LSE: bank holidays with weekend substitutes, moved and one-off closures, 12:30 half days', () => {
+    expect(table(LSE, 2022)).toEqual({
+      ...Object.fromEntries(
+        ['20220103', '20220415', '20220418', '20220502', '20220602', '20220603', '20220829', '20220919', '20221226', '20221227'].map((d) => [d, 'closed']),
+      ),
+      '20221223': '12:30',
+      '20221230': '12:30',
+    });
+    expect(status(LSE, '20110429')).toBe('closed'); // royal wedding
+    expect(status(LSE, '20200504')).toBe('regular'); // early May bank holiday moved to Friday May 8
+    expect(status(LSE, '20200508')).toBe('closed');
+  });
+  it('Xetra: Dec 24 and 31 closed, 14:00 on the last trading day; Whit Monday traded again since 2022', () => {
+    expect(status(XETRA, '20261224')).toBe('closed');
+    expect(status(XETRA, '20261230')).toBe(14 * 60);
+    expect(status(XETRA, '20261231')).toBe('closed');
+    expect(status(XETRA, '20210524')).toBe('closed');
+    expect(status(XETRA, '20260525')).toBe('regular');
+    expect(status(XETRA, '20171031')).toBe('closed');
+  });
+});
+
 describe('registry', () => {
   it('names every calendar and finds it by name', () => {
-    expect([...EXCHANGE_CALENDARS.keys()]).toEqual(['nyse', 'euronext-paris', 'cme-equity']);
+    expect([...EXCHANGE_CALENDARS.keys()]).toEqual(['nyse', 'euronext-paris', 'cme-equity', 'xetra', 'lse']);
     expect(exchangeCalendar('nyse')).toBe(NYSE);
     expect(exchangeCalendar('NYSE')).toBeUndefined();
   });
