@@ -28,7 +28,8 @@ export function windowStart(inst: Instrument, kind: SessionKind, duration: Durat
     // "n D" means the last n trading days, so a Sunday request still sees Friday's session.
     let start = endMs;
     let found = 0;
-    const lastDay = localDay(endMs, tz);
+    // Start a date ahead: a futures session for tomorrow's trading date may already be open.
+    const lastDay = localDay(endMs, tz) + 1;
     const limit = duration.n * 7 + 30; // enough even for an exchange open one day a week
     for (let day = lastDay; found < duration.n && day > lastDay - limit; day--) {
       const first = sessionsOn(inst.schedule, tz, day, kind)[0];
@@ -89,7 +90,7 @@ function periodSlots(inst: Instrument, kind: SessionKind, unit: 'day' | 'week' |
   const tz = inst.timeZoneId;
   // Start at the beginning of the period holding fromMs, so a period's first day is never mistaken.
   const firstDay = periodKey(unit, localDay(fromMs, tz) - 1);
-  const lastDay = localDay(toMs, tz);
+  const lastDay = localDay(toMs, tz) + 1; // a trading date whose session opened the evening before
   const out: BarSlot[] = [];
   let current: BarSlot | undefined;
   let currentKey = NaN;

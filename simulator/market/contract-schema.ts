@@ -4,8 +4,9 @@
  * field, because these files are written by hand and a vague "invalid data" is useless.
  */
 import type { Instrument } from './instrument.ts';
-import { checkSessionOrder, parseSessionRange, type Schedule } from './trading-hours.ts';
-import { isValidTimeZone, parseYmd } from './time.ts';
+import { EXCHANGE_CALENDARS, exchangeCalendar } from '../../common/ib/calendars/index.ts';
+import { checkSessionOrder, parseSessionRange, type Schedule, type SessionSpec } from './trading-hours.ts';
+import { isValidTimeZone, parseYmd, zoneOffsetMs } from './time.ts';
 
 export class ContractDataError extends Error {
   constructor(message: string) {
@@ -104,20 +105,25 @@ function checkKeys(where: Where, obj: Record<string, unknown>, known: ReadonlySe
 
 function parseSchedule(where: Where, raw: unknown): Schedule {
   if (!isRecord(raw)) return fail(where, `must be an object, got ${show(raw)}`);
-  checkKeys(where, raw, new Set(['tradingDays', 'liquidHours', 'tradingHours', 'holidays']));
+  checkKeys(where, raw, new Set(['tradingDays', 'liquidHours', 'tradingHours', 'holidays', 'calendar', 'opensPreviousDay']));
   const days = new Set(
     strList(`${where}.tradingDays`, raw.tradingDays, true).map(
       (d) => WEEKDAYS[d.toUpperCase()] ?? fail(`${where}.tradingDays`, `unknown weekday ${show(d)} (use MON..SUN)`),
     ),
   );
+  const opensPreviousDay = raw.opensPreviousDay ?? false;
+  if (typeof opensPreviousDay !== 'boolean') fail(`${where}.opensPreviousDay`, `must be true or false, got ${show(raw.opensPreviousDay)}`);
   const ranges = (field: 'liquidHours' | 'tradingHours') => {
     const where2 = `${where}.${field}`;
-    const specs = strList(where2, raw[field], true).map((t) => {
+    const specs = strList(where2, raw[field], true).map((t): SessionSpec => {
+      let spec: SessionSpec;
       try {
-        return parseSessionRange(t);
+        spec = parseSessionRange(t);
       } catch (e) {
         return fail(where2, (e as Error).message);
       }
+      // With opensPreviousDay a session running past midnight belongs to the date it ends on.
+      return opensPreviousDay && spec.end > 1440 ? { start: spec.start - 1440, end: spec.end - 1440 } : spec;
     });
     try {
       checkSessionOrder(specs);
@@ -130,8 +136,16 @@ function parseSchedule(where: Where, raw: unknown): Schedule {
   const trading = raw.tradingHours === undefined ? liquid : ranges('tradingHours');
   const holidays = strList(`${where}.holidays`, raw.holidays ?? []);
   for (const h of holidays) if (parseYmd(h) === undefined) fail(`${where}.holidays`, `${show(h)} is not a yyyyMMdd date`);
-  return { days, liquid, trading, holidays: new Set(holidays) };
+  if (raw.calendar === undefined) return { days, liquid, trading, holidays: new Set(holidays) };
+  const name = str(`${where}.calendar`, raw.calendar, true);
+  const calendar =
+    exchangeCalendar(name) ?? fail(`${where}.calendar`, `no exchange calendar named ${show(name)} (known: ${[...EXCHANGE_CALENDARS.keys()].join(', ')})`);
+  return { days, liquid, trading, holidays: new Set(holidays), calendar };
 }
+
+/** Sample instants (both DST seasons, two eras) at which a calendar's zone and an instrument's must agree. */
+const ZONE_PROBES = [Date.UTC(2001, 0, 15), Date.UTC(2001, 6, 15), Date.UTC(2026, 2, 20), Date.UTC(2026, 9, 30)];
+const sameZone = (a: string, b: string) => ZONE_PROBES.every((ms) => zoneOffsetMs(ms, a) === zoneOffsetMs(ms, b));
 
 function parseInstrument(where: Where, f: RawFields, schedules: ReadonlyMap<string, Schedule>): Instrument {
   const at = (field: string) => `${where}: field '${field}'`;
@@ -151,6 +165,12 @@ function parseInstrument(where: Where, f: RawFields, schedules: ReadonlyMap<stri
   const scheduleName = str(at('schedule'), f.schedule, true);
   const schedule =
     schedules.get(scheduleName) ?? fail(at('schedule'), `no schedule named ${show(scheduleName)} (known: ${[...schedules.keys()].join(', ') || 'none'})`);
+  if (schedule.calendar && !sameZone(schedule.calendar.timeZoneId, timeZoneId)) {
+    fail(
+      at('timeZoneId'),
+      `${show(timeZoneId)} is not the zone of schedule ${show(scheduleName)}'s calendar ${schedule.calendar.name} (${schedule.calendar.timeZoneId}), whose closing times would be read in the wrong zone`,
+    );
+  }
   const secIdsRaw = f.secIds ?? {};
   if (!isRecord(secIdsRaw) || Object.values(secIdsRaw).some((v) => typeof v !== 'string' || v === '')) {
     fail(at('secIds'), `must map id types to non-empty strings, e.g. {"ISIN": "US0378331005"}, got ${show(secIdsRaw)}`);

@@ -60,3 +60,14 @@ describe('concrete sessions', () => {
     expect(s.map((x) => formatZoned(x.start, 'US/Eastern'))).toEqual(['20251114 09:30:00', '20251117 09:30:00']);
   });
 });
+
+describe('calendars in the schedule', () => {
+  it('a session ending at 24:00 does not keep the next date from being CLOSED', () => {
+    const allDay: Schedule = { ...us, holidays: new Set(), trading: [parseSessionRange('00:00-24:00')] };
+    expect(hoursString(allDay, dayNumber(2025, 11, 14), 2, 'trading')).toBe('20251114:0000-20251115:0000;20251115:CLOSED');
+  });
+  it('explicit holidays still close a date alongside the calendar', () => {
+    expect(sessionsOn(us, 'US/Eastern', dayNumber(2025, 11, 27), 'liquid')).toEqual([]);
+    expect(hoursString(us, dayNumber(2025, 11, 27), 1, 'liquid')).toBe('20251127:CLOSED');
+  });
+});
