@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { zonedParts, zonedToEpoch } from './time.ts';
+import { zonedParts, zonedToEpoch } from './time-zones.ts';
 
 const ZONES = ['US/Eastern', 'MET', 'GB-Eire', 'Japan', 'US/Central', 'UTC'];
 const instant = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) });
