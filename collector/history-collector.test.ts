@@ -104,7 +104,7 @@ describe('HistoryCollector pacing', () => {
   it('control: the same burst through an unpaced collector does earn 162 pacing violations (the gateway really enforces them)', async () => {
     const { env, kit, store } = setup({ profile: 'ibkr-paper', overrides: STRICT_PACING });
     const contracts = await qualifyAll(env, kit, [AAPL, MSFT, TSLA, AMD, SPY, TTE_USD]);
-    const unpaced = new PacingScheduler({ clock: env.clock, rules: { perContractMax: 1e9, globalMax: 1e9, identicalWindowMs: 0, marginMs: 0 } });
+    const unpaced = new PacingScheduler({ clock: env.clock, rules: { sameContractMax: 1e9, windowMax: 1e9, identicalWindowMs: 0, marginMs: 0 } });
     const history = new HistoryCollector({ session: kit.session, store, pacing: unpaced, clock: env.clock, maxAttempts: 1 });
     const jobs: Array<Promise<unknown>> = [];
     for (const c of contracts)

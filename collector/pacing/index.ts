@@ -1,14 +1,13 @@
 export { PacingScheduler, type PacingSchedulerOptions, type ReleasePacingSlot } from './scheduler.ts';
 export {
-  IB_PACING_RULES,
-  SMALL_BAR_SIZES,
+  DEFAULT_PACING_RULES,
   earliestAllowed,
   historyHorizonMs,
   impossibleRequest,
+  isPaced,
   weightOf,
-  windowRulesApply,
   type PacedRequest,
   type PacingRules,
   type SentRecord,
 } from './rules.ts';
-export { pacedRequestFor, type HistoricalRequestSpec } from './keys.ts';
+export { pacedRequest, type HistoricalRequestFields } from '../../common/ib/pacing.ts';
