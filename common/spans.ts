@@ -1,7 +1,7 @@
 /**
  * Request → answer pairing over a recorded exchange of wire messages (the simulator's journal, or
  * a run record's copy of it): the one definition of "answered" for tests, run views and
- * invariants. docs/wire-facts/history.md#what-ends-a-request
+ * invariants. docs/wire-facts/history.md#what-answers-a-request
  *
  *  - A request is answered by its end marker: the data messages, then the message that ends them
  *    (CONTRACT_DATA… then CONTRACT_DATA_END), or one message that is both (below server version
@@ -48,7 +48,7 @@ const endsWith =
   (m: WireEntry['message']): boolean =>
     m.type === type;
 
-/** What answers each request that has a reqId and an answer (docs/wire-facts/history.md#what-ends-a-request). */
+/** What answers each request that has a reqId and an answer (docs/wire-facts/history.md#what-answers-a-request). */
 export const ANSWERS: Readonly<Record<string, AnswerShape>> = {
   REQ_CONTRACT_DATA: { data: ['CONTRACT_DATA'], ends: endsWith('CONTRACT_DATA_END') },
   REQ_HISTORICAL_DATA: {

@@ -51,7 +51,7 @@ export class RequestBook {
 
 /**
  * An error frame that names no pending request: id -1, or error 100, whose id field carries a
- * violation counter (docs/wire-facts/history.md#what-ends-a-request).
+ * violation counter (docs/wire-facts/history.md#what-answers-a-request).
  */
 export const isConnectionNotice = (id: number, code: number): boolean => errorRequestId(id, code) === undefined;
 

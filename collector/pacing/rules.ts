@@ -1,7 +1,7 @@
 /**
  * When a historical request may go out, given what was already sent: the collector's side of
  * IB's pacing rules. The rules themselves (values, identity, weight, which bar sizes) are defined
- * once in common/ib/pacing.ts (docs/wire-facts/history.md#historical-pacing-rules); this module
+ * once in common/ib/pacing.ts (docs/wire-facts/pacing.md#historical-pacing-162); this module
  * turns them into a send time. Breaking one earns error 162 "Historical data request pacing
  * violation".
  */

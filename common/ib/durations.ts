@@ -103,7 +103,7 @@ export function durationCovering(fromMs: number, endMs: number, timeZone: string
 /**
  * IB's step-size table: for durations up to the nominal length on the left, the smallest bar size
  * (seconds) served. A duration between two rows takes the next longer row; beyond "1 Y", 1 day.
- * docs/wire-facts/history.md#step-sizes
+ * docs/wire-facts/history.md#step-sizes-duration-and-bar-size
  */
 export const STEP_SIZES: ReadonlyArray<readonly [maxNominalSeconds: number, minBarSeconds: number]> = [
   [60, 1],

@@ -2,8 +2,9 @@
  * IB's error and notice codes and texts: one module for the simulator (which sends them) and the
  * collector (which reads them). Texts are kept verbatim where they were observed in real traffic,
  * because client code matches on them; variable parts are parameters.
- * Codes and texts: docs/wire-facts/history.md#error-codes-and-texts; which errors end a request:
- * docs/wire-facts/history.md#what-ends-a-request.
+ * Codes and texts: docs/wire-facts/errors.md, one section per code (e.g.
+ * docs/wire-facts/errors.md#162-historical-data-service-errors); which errors end a request:
+ * docs/wire-facts/history.md#what-answers-a-request.
  */
 
 /** The id field of a notice that concerns no request (connection-level). */
@@ -52,7 +53,7 @@ export const IbError = {
     code: IbCode.RATE_EXCEEDED,
     message: `Max rate of messages per second has been exceeded:max=${max} rec=${received} (${count})`,
   }),
-  /** Any 162: the HMDS prefix and the text after it. */
+  /** Any 162: the HMDS prefix and the text after it (docs/wire-facts/errors.md#162-historical-data-service-errors). */
   hmds: (text: string): IbErrorBody => ({ code: IbCode.HMDS_ERROR, message: `${HMDS_PREFIX}${text}` }),
   pacingViolation: (): IbErrorBody => IbError.hmds(PACING_VIOLATION_TEXT),
   /** `AAPL@SMART Trades`: local symbol, exchange and the whatToShow label. */
@@ -66,6 +67,7 @@ export const IbError = {
   }),
   /** Our choice for malformed requests: TWS documents 320 as "error reading an API client request". */
   readError: (detail: string): IbErrorBody => ({ code: IbCode.READ_ERROR, message: `Error reading request.-'${detail}'` }),
+  /** docs/wire-facts/errors.md#321-validation-errors */
   validation: (tag: string, cause: string): IbErrorBody => ({
     code: IbCode.VALIDATION_ERROR,
     message: `Error validating request.-'${tag}' : cause - ${cause}`,
@@ -74,6 +76,7 @@ export const IbError = {
     code: IbCode.PROCESSING_ERROR,
     message: `Error processing request.-'${tag}' : cause - ${cause}`,
   }),
+  /** docs/wire-facts/errors.md#326-client-id-in-use */
   clientIdInUse: (): IbErrorBody => ({
     code: IbCode.CLIENT_ID_IN_USE,
     message: 'Unable to connect as the client id is already in use. Retry with a unique client id.',
@@ -140,7 +143,7 @@ export function isNoData(code: number, message: string): boolean {
 /**
  * The request id an error frame names, or undefined when its id field is not one: -1 marks a
  * connection-level notice, and error 100 carries a violation counter there, not a request id.
- * docs/wire-facts/history.md#what-ends-a-request
+ * docs/wire-facts/history.md#what-answers-a-request
  */
 export function errorRequestId(id: number, code: number): number | undefined {
   return id === NO_ID || code === IbCode.RATE_EXCEEDED ? undefined : id;
@@ -149,7 +152,7 @@ export function errorRequestId(id: number, code: number): number | undefined {
 /**
  * Warnings and notices that name a request without ending it: 2100–2999 (e.g. 2174, sent before
  * the data), 165, 399, 404, 434, 492, 10167. Every other error bearing a request id ends that
- * request — 321 included: it is a rejection. docs/wire-facts/history.md#what-ends-a-request
+ * request — 321 included: it is a rejection. docs/wire-facts/history.md#what-answers-a-request
  */
 export function isWarningCode(code: number): boolean {
   return (code >= 2100 && code < 3000) || [IbCode.HMDS_QUERY_MESSAGE, 399, 404, 434, 492, 10167].includes(code);

@@ -3,7 +3,7 @@
  * definition: the simulator's profile holds the values it enforces (IB's by default) and judges
  * each request itself; the collector's scheduler paces by the same rules. Breaking one earns
  * error 162 "Historical data request pacing violation".
- * Facts and sources: docs/wire-facts/history.md#historical-pacing-rules.
+ * Facts and sources: docs/wire-facts/pacing.md#historical-pacing-162.
  */
 import { barSizeSeconds } from './bar-sizes.ts';
 
@@ -30,7 +30,7 @@ export interface HistoricalPacingRules {
   maxBarSeconds: number | null;
 }
 
-/** The values IB documents (docs/wire-facts/history.md#historical-pacing-rules). */
+/** The values IB documents (docs/wire-facts/pacing.md#historical-pacing-162). */
 export const IB_HISTORICAL_PACING: Readonly<HistoricalPacingRules> = {
   identicalWindowMs: 15_000,
   sameContractWindowMs: 2_000,

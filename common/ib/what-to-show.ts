@@ -1,7 +1,7 @@
 /**
  * The whatToShow values TWS accepts in REQ_HISTORICAL_DATA: one list for the simulator (which
  * serves a subset and names the rest as not simulated) and the collector's input checks.
- * docs/wire-facts/history.md#whattoshow
+ * docs/wire-facts/history.md#whattoshow-values
  */
 export const WHAT_TO_SHOW = [
   'TRADES',

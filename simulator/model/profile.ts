@@ -65,7 +65,7 @@ export interface Profile {
     service: Latency;
     /**
      * Pacing limits this gateway enforces, by IB's rule definitions (common/ib/pacing.ts); the
-     * values are IB's unless a profile says otherwise. [IB: docs/wire-facts/history.md#historical-pacing-rules]
+     * values are IB's unless a profile says otherwise. [IB: docs/wire-facts/pacing.md#historical-pacing-162]
      */
     pacing: HistoricalPacingRules & { enabled: boolean };
   };
