@@ -8,6 +8,7 @@
  * from common/ib/errors.ts, the one home of IB's codes and texts.
  */
 import { IbCode } from '../common/ib/errors.ts';
+import { IB_HISTORICAL_PACING } from '../common/ib/pacing.ts';
 
 export interface CollectorErrorOptions {
   retryable: boolean;
@@ -185,7 +186,7 @@ export class AmbiguousContract extends CollectorError {
 export class PacingViolation extends CollectorError {
   constructor(
     readonly what: string,
-    retryAfterMs = 15_000,
+    retryAfterMs = IB_HISTORICAL_PACING.identicalWindowMs,
   ) {
     super('PACING_VIOLATION', `historical data pacing violation for ${what} (error ${IbCode.HMDS_ERROR})`, {
       retryable: true,
