@@ -178,10 +178,11 @@ export class HistoryCollector {
 
   /**
    * The duration that covers everything since the last stored bar (plus one bar of overlap, since
-   * the last bar may have been incomplete), or the one asked for when that reaches back no further. Both are
-   * reckoned by IB's duration rule (docs/wire-facts/history.md#durations) in the exchange's zone;
-   * "n D" counts trading days, which the collector cannot see, so it is compared as n calendar
-   * days: the catch-up may then reach back a little further than asked, never less than needed.
+   * the last bar may have been incomplete), or the one asked for when that reaches back no
+   * further. Both are reckoned by IB's duration rule (docs/wire-facts/history.md#durations) in the
+   * exchange's zone; "n D" counts trading days, which the collector cannot see, so it is compared
+   * as n calendar days: the catch-up may reach back a little further than asked, never less than
+   * needed.
    */
   private durationSinceLastBar(contract: ContractInfo, barSize: string, whatToShow: string, asked: Duration, now: number): string {
     const cov = this.o.store.coverage(contract.conId, barSize, whatToShow);
