@@ -4,8 +4,12 @@
  * Every error the collector raises on purpose is a `CollectorError`: callers branch on `code` (or
  * `instanceof`) instead of matching message text, and `retryable` tells `retry()` whether trying
  * again can possibly help. Messages always name the thing that failed (address, client id,
- * symbol, file) because in the incident the logs said "timeout" and nothing else.
+ * symbol, file) because in the incident the logs said "timeout" and nothing else. IB's codes come
+ * from common/ib/errors.ts, the one home of IB's codes and texts.
  */
+import { IbCode } from '../common/ib/errors.ts';
+import { IB_HISTORICAL_PACING } from '../common/ib/pacing.ts';
+
 export interface CollectorErrorOptions {
   retryable: boolean;
   cause?: unknown;
@@ -51,9 +55,9 @@ export class ClientIdInUse extends CollectorError {
     readonly clientId: number,
     readonly address: string,
   ) {
-    super('CLIENT_ID_IN_USE', `client id ${clientId} is already in use on gateway ${address} (error 326)`, {
+    super('CLIENT_ID_IN_USE', `client id ${clientId} is already in use on gateway ${address} (error ${IbCode.CLIENT_ID_IN_USE})`, {
       retryable: true,
-      ibCode: 326,
+      ibCode: IbCode.CLIENT_ID_IN_USE,
     });
   }
 }
@@ -95,7 +99,7 @@ export class HandshakeTimeout extends CollectorError {
 
 export class NotConnected extends CollectorError {
   constructor(readonly operation: string) {
-    super('NOT_CONNECTED', `cannot ${operation}: not connected to the gateway`, { retryable: true, ibCode: 504 });
+    super('NOT_CONNECTED', `cannot ${operation}: not connected to the gateway`, { retryable: true, ibCode: IbCode.NOT_CONNECTED });
   }
 }
 
@@ -119,10 +123,14 @@ export class ConnectionLost extends CollectorError {
  */
 export class RequestsLost extends CollectorError {
   constructor(readonly address: string) {
-    super('REQUESTS_LOST', `gateway ${address} restored connectivity with data lost (1101): pending requests must be sent again`, {
-      retryable: true,
-      ibCode: 1101,
-    });
+    super(
+      'REQUESTS_LOST',
+      `gateway ${address} restored connectivity with data lost (${IbCode.CONNECTIVITY_RESTORED_DATA_LOST}): pending requests must be sent again`,
+      {
+        retryable: true,
+        ibCode: IbCode.CONNECTIVITY_RESTORED_DATA_LOST,
+      },
+    );
   }
 }
 
@@ -141,9 +149,9 @@ export class NoSecurityDefinition extends CollectorError {
     readonly symbol: string,
     readonly query: string = symbol,
   ) {
-    super('NO_SECURITY_DEFINITION', `no security definition found for ${query} (error 200)`, {
+    super('NO_SECURITY_DEFINITION', `no security definition found for ${query} (error ${IbCode.NO_SECURITY_DEFINITION})`, {
       retryable: false,
-      ibCode: 200,
+      ibCode: IbCode.NO_SECURITY_DEFINITION,
     });
   }
 }
@@ -178,11 +186,11 @@ export class AmbiguousContract extends CollectorError {
 export class PacingViolation extends CollectorError {
   constructor(
     readonly what: string,
-    retryAfterMs = 15_000,
+    retryAfterMs = IB_HISTORICAL_PACING.identicalWindowMs,
   ) {
-    super('PACING_VIOLATION', `historical data pacing violation for ${what} (error 162)`, {
+    super('PACING_VIOLATION', `historical data pacing violation for ${what} (error ${IbCode.HMDS_ERROR})`, {
       retryable: true,
-      ibCode: 162,
+      ibCode: IbCode.HMDS_ERROR,
       retryAfterMs,
     });
   }

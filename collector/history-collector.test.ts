@@ -5,7 +5,8 @@
  * passes in milliseconds.
  */
 import { describe, expect, it } from 'vitest';
-import type { GatewayConnection, ContractInfo, ContractSpec } from './gateway-client.ts';
+import { barSizeSeconds } from '../common/ib/bar-sizes.ts';
+import type { GatewayConnection, ContractInfo, ContractSpec, RawBar } from './gateway-client.ts';
 import type { HistoryOutcome } from './history-collector.ts';
 import { PacingScheduler } from './pacing/index.ts';
 import { PacingViolation } from './errors.ts';
@@ -27,7 +28,7 @@ import {
   type SessionKit,
   type VirtualEnv,
 } from './testing/env.ts';
-import type { SqliteStore } from './store/index.ts';
+import { normalizeBarTime, type SqliteStore } from './store/index.ts';
 
 const { later } = autoCleanup();
 
@@ -104,7 +105,7 @@ describe('HistoryCollector pacing', () => {
   it('control: the same burst through an unpaced collector does earn 162 pacing violations (the gateway really enforces them)', async () => {
     const { env, kit, store } = setup({ profile: 'ibkr-paper', overrides: STRICT_PACING });
     const contracts = await qualifyAll(env, kit, [AAPL, MSFT, TSLA, AMD, SPY, TTE_USD]);
-    const unpaced = new PacingScheduler({ clock: env.clock, rules: { perContractMax: 1e9, globalMax: 1e9, identicalWindowMs: 0, marginMs: 0 } });
+    const unpaced = new PacingScheduler({ clock: env.clock, rules: { sameContractMax: 1e9, windowMax: 1e9, identicalWindowMs: 0, marginMs: 0 } });
     const history = new HistoryCollector({ session: kit.session, store, pacing: unpaced, clock: env.clock, maxAttempts: 1 });
     const jobs: Array<Promise<unknown>> = [];
     for (const c of contracts)
@@ -174,6 +175,62 @@ describe('HistoryCollector resumption', () => {
     expect(stored.map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume])).toEqual(
       fresh.map((b) => [Number(b.time), b.open, b.high, b.low, b.close, b.volume]),
     );
+  });
+
+  /**
+   * Every bar a fresh request for the whole series returns is in the store, value for value (bars
+   * that were still forming when the collector last fetched, at `fetchedAt`, excepted).
+   */
+  async function expectStoredCovers(
+    env: VirtualEnv,
+    store: SqliteStore,
+    contract: ContractInfo,
+    spec: { duration: string; barSize: string },
+    fetchedAt: number,
+  ): Promise<number> {
+    const { duration, barSize } = spec;
+    const conn = await directConnection(env);
+    const complete = (b: RawBar) => (normalizeBarTime(b.time) + barSizeSeconds(barSize)) * 1000 <= fetchedAt;
+    const fresh = (
+      await drive(env.clock, conn.historicalData({ contract, endDateTime: '', duration, barSize, whatToShow: 'TRADES', useRTH: true }).result)
+    ).filter(complete);
+    const stored = new Map(store.getBars(contract.conId, barSize, 'TRADES').map((b) => [b.time, [b.open, b.high, b.low, b.close, b.volume]]));
+    const missing = fresh.filter((b) => !stored.has(normalizeBarTime(b.time))).map((b) => b.time);
+    expect(missing, 'bars served now but not stored').toEqual([]);
+    for (const b of fresh) expect(stored.get(normalizeBarTime(b.time)), b.time).toEqual([b.open, b.high, b.low, b.close, b.volume]);
+    return fresh.length;
+  }
+
+  it('across a trading day in between it asks for enough trading days: Monday 15:00, then Wednesday 10:00, nothing of Monday lost', async () => {
+    const MONDAY_1500 = Date.UTC(2025, 10, 10, 20, 0, 0);
+    const { env, kit, store } = setup({ profile: 'ibkr-paper', start: MONDAY_1500 });
+    const [aapl] = await qualifyAll(env, kit, [AAPL]);
+    const history = historyOn(kit, env.clock, store);
+    const spec = { duration: '5 D', barSize: '5 mins' };
+    await drive(env.clock, history.collect(aapl!, spec));
+    await env.clock.advance(Date.UTC(2025, 10, 12, 15, 0, 0) - env.clock.now()); // Wednesday 10:00 New York
+    await drive(env.clock, history.collect(aapl!, spec));
+    const fetchedAt = env.clock.now();
+    const reqs = received(env.gateway, 'REQ_HISTORICAL_DATA');
+    // Monday, Tuesday, Wednesday and one more: counted as trading days, that reaches back past Monday's open.
+    expect(reqs.map((e) => e.message.duration)).toEqual(['5 D', '4 D']);
+    expect(await expectStoredCovers(env, store, aapl!, spec, fetchedAt)).toBeGreaterThan(4 * 78);
+  });
+
+  it('a month of daily bars, collected again five days later, catches up in days and the month is complete', async () => {
+    const FRIDAY_EVENING = Date.UTC(2025, 10, 14, 22, 0, 0);
+    const { env, kit, store } = setup({ profile: 'ibkr-paper', start: FRIDAY_EVENING });
+    const [msft] = await qualifyAll(env, kit, [MSFT]);
+    const history = historyOn(kit, env.clock, store);
+    const spec = { duration: '1 M', barSize: '1 day' };
+    await drive(env.clock, history.collect(msft!, spec));
+    await env.clock.advance(5 * 86_400_000); // Wednesday evening
+    await drive(env.clock, history.collect(msft!, spec));
+    const fetchedAt = env.clock.now();
+    const durations = received(env.gateway, 'REQ_HISTORICAL_DATA').map((e) => String(e.message.duration));
+    expect(durations[0]).toBe('1 M');
+    expect(durations[1]).toMatch(/^\d+ D$/);
+    expect(await expectStoredCovers(env, store, msft!, spec, fetchedAt)).toBeGreaterThanOrEqual(20);
   });
 
   it('a new collector on the same store resumes too (the ledger is in SQLite, not in memory)', async () => {

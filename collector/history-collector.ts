@@ -9,10 +9,12 @@
 import type { Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
-import { barSizeSeconds } from '../simulator/protocol/bar-sizes.ts';
+import { barSizeSeconds } from '../common/ib/bar-sizes.ts';
+import { durationCovering, durationStart, parseDuration, type Duration } from '../common/ib/durations.ts';
+import { IB_HISTORICAL_PACING } from '../common/ib/pacing.ts';
 import { CollectorError, ConnectionLost, NotConnected, PacingViolation, RequestsLost, describeError } from './errors.ts';
 import type { ContractInfo, RawBar } from './gateway-client.ts';
-import { pacedRequestFor, type PacingScheduler } from './pacing/index.ts';
+import { pacedRequest, type PacingScheduler } from './pacing/index.ts';
 import type { GatewaySession } from './session.ts';
 import type { CollectorStore } from './store/index.ts';
 
@@ -48,8 +50,6 @@ export interface HistoryCollectorOptions {
   /** Re-sends of one request after lost connections or pacing errors before giving up. Default 5. */
   maxAttempts?: number;
 }
-
-const SECONDS_PER_DAY = 86_400;
 
 export class HistoryCollector {
   private readonly o: Required<HistoryCollectorOptions>;
@@ -99,6 +99,8 @@ export class HistoryCollector {
     const barSeconds = barSizeSeconds(spec.barSize);
     if (!Number.isFinite(barSeconds))
       throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}" (e.g. "1 min", "1 hour", "1 day")`, { retryable: false });
+    const asked = parseDuration(spec.duration);
+    if (!asked) throw new CollectorError('BAD_DURATION', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`, { retryable: false });
     const op = this.o.recorder.invoke(context ?? this.o.context, 'history', {
       symbol: contract.symbol,
       conId: contract.conId,
@@ -124,12 +126,12 @@ export class HistoryCollector {
     try {
       for (let attempt = 1; ; attempt++) {
         const last = store.lastHistoryFetch(contract.conId, spec.barSize, whatToShow, useRTH);
-        const duration = last ? this.durationSinceLastBar(contract, spec.barSize, whatToShow, spec.duration, clock.now()) : spec.duration;
-        const req = pacedRequestFor({
+        const duration = last ? this.durationSinceLastBar(contract, spec.barSize, whatToShow, asked, clock.now()) : asked.text;
+        const req = pacedRequest({
           conId: contract.conId,
-          exchange: contract.exchange || 'SMART',
+          exchange: contract.exchange,
           endDateTime: '',
-          durationStr: duration,
+          duration,
           barSize: spec.barSize,
           whatToShow,
           useRTH,
@@ -156,7 +158,7 @@ export class HistoryCollector {
           bars = await conn.historicalData({ contract, endDateTime: '', duration, barSize: spec.barSize, whatToShow, useRTH }).result;
         } catch (err) {
           const retryable = err instanceof ConnectionLost || err instanceof NotConnected || err instanceof PacingViolation || err instanceof RequestsLost;
-          if (err instanceof PacingViolation) this.o.pacing.pauseUntil(clock.now() + (err.retryAfterMs ?? 15_000));
+          if (err instanceof PacingViolation) this.o.pacing.pauseUntil(clock.now() + (err.retryAfterMs ?? IB_HISTORICAL_PACING.identicalWindowMs));
           if (!retryable || attempt >= this.o.maxAttempts) throw err;
           this.o.log.warn({ symbol: contract.symbol, attempt, err: describeError(err) }, 'historical request failed; sending again');
           continue;
@@ -176,16 +178,18 @@ export class HistoryCollector {
 
   /**
    * The duration that covers everything since the last stored bar (plus one bar of overlap, since
-   * the last bar may have been incomplete), never longer than what was asked for originally.
+   * the last bar may have been incomplete), or the one asked for when that reaches back no
+   * further. Both are reckoned by IB's duration rule (docs/wire-facts/history.md#durations) in the
+   * exchange's zone; "n D" counts trading days, which the collector cannot see, so it is compared
+   * as n calendar days: the catch-up may reach back a little further than asked, never less than
+   * needed.
    */
-  private durationSinceLastBar(contract: ContractInfo, barSize: string, whatToShow: string, asked: string, now: number): string {
+  private durationSinceLastBar(contract: ContractInfo, barSize: string, whatToShow: string, asked: Duration, now: number): string {
     const cov = this.o.store.coverage(contract.conId, barSize, whatToShow);
-    if (cov.last === null) return asked;
-    const seconds = Math.ceil(now / 1000 - cov.last) + barSizeSeconds(barSize);
-    const askedSeconds = durationSeconds(asked);
-    if (seconds >= askedSeconds) return asked;
-    if (seconds <= SECONDS_PER_DAY) return `${Math.max(60, seconds)} S`;
-    return `${Math.ceil(seconds / SECONDS_PER_DAY)} D`;
+    if (cov.last === null) return asked.text;
+    const zone = contract.timeZoneId || 'UTC';
+    const catchUp = durationCovering((cov.last - barSizeSeconds(barSize)) * 1000, now, zone);
+    return durationStart(catchUp, now, zone) > durationStart(asked, now, zone) ? catchUp.text : asked.text;
   }
 }
 
@@ -223,12 +227,4 @@ export function ensureContract(store: CollectorStore, c: ContractInfo, nowMs: nu
     longName: c.longName,
     qualifiedAt: nowMs,
   });
-}
-
-/** A duration string's calendar length in seconds (months and years approximated). */
-export function durationSeconds(duration: string): number {
-  const m = /^\s*(\d+)\s*([SDWMY])\s*$/i.exec(duration);
-  if (!m) return Number.POSITIVE_INFINITY;
-  const unit: Record<string, number> = { S: 1, D: SECONDS_PER_DAY, W: 7 * SECONDS_PER_DAY, M: 31 * SECONDS_PER_DAY, Y: 366 * SECONDS_PER_DAY };
-  return Number(m[1]) * unit[m[2]!.toUpperCase()]!;
 }

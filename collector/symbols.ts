@@ -6,7 +6,9 @@
  * "ambiguous, here are the candidates", which tells the user what to add — guessing a listing
  * would silently collect the wrong series.
  */
-import { BAR_SIZES as LEGAL_BAR_SIZES } from '../simulator/protocol/bar-sizes.ts';
+import { BAR_SIZES as LEGAL_BAR_SIZES } from '../common/ib/bar-sizes.ts';
+import { parseDuration } from '../common/ib/durations.ts';
+import { findWhatToShow, WHAT_TO_SHOW } from '../common/ib/what-to-show.ts';
 import { CollectorError } from './errors.ts';
 import type { ContractSpec } from './gateway-client.ts';
 
@@ -132,36 +134,21 @@ function dedupe(specs: SymbolSpec[]): SymbolSpec[] {
 
 /** IB's legal bar sizes (TWS rejects the rest with error 321). */
 export const BAR_SIZES: readonly string[] = LEGAL_BAR_SIZES.map((b) => b.text);
-export const WHAT_TO_SHOW = [
-  'TRADES',
-  'MIDPOINT',
-  'BID',
-  'ASK',
-  'BID_ASK',
-  'ADJUSTED_LAST',
-  'HISTORICAL_VOLATILITY',
-  'OPTION_IMPLIED_VOLATILITY',
-  'FEE_RATE',
-  'SCHEDULE',
-  'AGGTRADES',
-] as const;
+export { WHAT_TO_SHOW };
 
 /** Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI flags). */
 export function validateHistorySpec(
   spec: { duration: string; barSize: string; whatToShow?: string | undefined },
   fields: { duration?: string; barSize?: string; whatToShow?: string } = {},
 ): { duration: string; barSize: string; whatToShow: string } {
-  const duration = String(spec.duration).trim().toUpperCase();
-  const m = /^(\d+) ([SDWMY])$/.exec(duration);
-  if (!m || Number(m[1]) < 1)
+  const duration = parseDuration(String(spec.duration).toUpperCase())?.text;
+  if (duration === undefined)
     throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
   const barSize = String(spec.barSize).trim().toLowerCase();
   if (!BAR_SIZES.includes(barSize))
     throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
-  const whatToShow = String(spec.whatToShow ?? 'TRADES')
-    .trim()
-    .toUpperCase();
-  if (!(WHAT_TO_SHOW as readonly string[]).includes(whatToShow))
+  const whatToShow = findWhatToShow(String(spec.whatToShow ?? 'TRADES'));
+  if (whatToShow === undefined)
     throw new InvalidInput(fields.whatToShow ?? 'whatToShow', `"${spec.whatToShow}" is not a whatToShow; use one of ${WHAT_TO_SHOW.join(', ')}`);
   return { duration, barSize, whatToShow };
 }

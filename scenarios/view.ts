@@ -3,6 +3,7 @@
  * gateway's journal where there is one, and a few questions asked of both.
  */
 import type { OpEvent } from '../common/op-history.ts';
+import { spans } from '../common/spans.ts';
 import type { JournalEntry } from '../simulator/model/journal.ts';
 import type { Target } from './types.ts';
 
@@ -78,21 +79,14 @@ export class RunView {
     return this.record.journal.filter((e) => e.dir === 'out' && e.message.type === 'ERR_MSG' && e.message.code === code);
   }
 
-  /** How long each contract-details request waited at the gateway for its answer, for a symbol. */
+  /**
+   * How long each contract-details request waited at the gateway for its answer (common/spans.ts:
+   * the end marker or an error that ends it), for these symbols, in arrival order.
+   */
   gatewayQualifyTimes(symbols?: readonly string[]): number[] {
-    const asked = new Map<string, { at: number; symbol: string }>();
-    const out: number[] = [];
-    for (const e of this.record.journal) {
-      const key = `${e.sessionId}/${String(e.message.reqId ?? e.message.id)}`;
-      if (e.dir === 'in' && e.message.type === 'REQ_CONTRACT_DATA') asked.set(key, { at: e.at, symbol: String(e.message.symbol) });
-      const done = e.dir === 'out' && (e.message.type === 'CONTRACT_DATA_END' || (e.message.type === 'ERR_MSG' && e.message.code === 200));
-      const req = done ? asked.get(key) : undefined;
-      if (req && (symbols === undefined || symbols.includes(req.symbol))) {
-        out.push(e.at - req.at);
-        asked.delete(key);
-      }
-    }
-    return out;
+    return spans(this.record.journal, 'REQ_CONTRACT_DATA')
+      .filter((s) => s.end !== undefined && (symbols === undefined || symbols.includes(String(s.request.message.symbol))))
+      .map((s) => s.end!.at - s.request.at);
   }
 
   /** Timeouts (info outcomes) of qualify attempts, by the timeout they had. */

@@ -4,6 +4,7 @@
  * pending request ends when the connection does. Adapters supply only the sending and feed in
  * what arrives.
  */
+import { IbCode } from '../../common/ib/errors.ts';
 import { Aborted, ConnectionLost, NotConnected, RequestsLost } from '../errors.ts';
 import {
   describeSpec,
@@ -130,7 +131,7 @@ export abstract class BaseConnection implements GatewayConnection {
   private notice(code: number, message: string): void {
     // "Restored - data lost": whatever the gateway had in hand is gone, so end those requests
     // now (retryably) instead of leaving them to wait for answers that will never come.
-    if (code === 1101) this.book.rejectAll(new RequestsLost(this.address));
+    if (code === IbCode.CONNECTIVITY_RESTORED_DATA_LOST) this.book.rejectAll(new RequestsLost(this.address));
     if (this.noticeListeners.size === 0) this.unheardNotices.push([code, message]);
     for (const l of this.noticeListeners) l(code, message);
   }

@@ -5,6 +5,7 @@
  * (326 → ClientIdInUse, every pending request ends when the connection does).
  */
 import type { Clock } from '../../common/clock.ts';
+import { IbCode, NO_ID } from '../../common/ib/errors.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { contractRequest, historyRequest } from '../../simulator/protocol/requests.ts';
@@ -57,7 +58,7 @@ export class ModelConnector implements GatewayConnector {
       const offMessage = conn.onMessage((m) => {
         if (m.type === 'SERVER_VERSION') sawVersion = true;
         if (m.type === 'SERVER_VERSION') conn.send({ type: 'START_API', clientId: opts.clientId, optionalCapabilities: '' });
-        else if (m.type === 'ERR_MSG' && m.id === -1 && m.code === 326) saw326 = true;
+        else if (m.type === 'ERR_MSG' && m.id === NO_ID && m.code === IbCode.CLIENT_ID_IN_USE) saw326 = true;
         else if (m.type === 'NEXT_VALID_ID' && !settled) {
           done();
           resolve(new ModelConnection(conn, opts.clientId, this.address, new SendPacer(this.clock, this.maxReqPerSec)));

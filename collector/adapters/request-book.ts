@@ -1,3 +1,4 @@
+import { errorRequestId, IbCode, isNoData, isPacingViolation, isWarningCode } from '../../common/ib/errors.ts';
 import { CollectorError, NoSecurityDefinition, PacingViolation } from '../errors.ts';
 /**
  * Pending requests of one connection by reqId. Every request ends exactly once — answered,
@@ -49,24 +50,20 @@ export class RequestBook {
 }
 
 /**
- * Error 100 (message rate exceeded) carries a violation counter in its id field, not a request
- * id (docs/wire-facts/errors.md#100-message-rate-exceeded): treat it as a notice, or it would fail whichever request has that number.
+ * An error frame that names no pending request: id -1, or error 100, whose id field carries a
+ * violation counter (docs/wire-facts/history.md#what-answers-a-request).
  */
-export const isConnectionNotice = (id: number, code: number): boolean => id === -1 || code === 100;
-
-/** TWS warnings and notices that never end a request (docs/wire-facts/errors.md#which-codes-end-a-request). */
-export function isWarningCode(code: number): boolean {
-  return (code >= 2100 && code < 3000) || [165, 321, 399, 404, 434, 492, 10167].includes(code);
-}
+export const isConnectionNotice = (id: number, code: number): boolean => errorRequestId(id, code) === undefined;
 
 export type ErrorOutcome = { kind: 'ignore' } | { kind: 'resolve-empty' } | { kind: 'reject'; error: Error };
 
 /** What an error frame carrying a pending request's id means for that request. */
 export function classifyRequestError(code: number, message: string, label: string): ErrorOutcome {
+  // Warnings name a request the gateway is still serving; every other error ends it.
   if (isWarningCode(code)) return { kind: 'ignore' };
-  if (code === 200) return { kind: 'reject', error: new NoSecurityDefinition(label) };
-  if (code === 162 && /pacing violation/i.test(message)) return { kind: 'reject', error: new PacingViolation(label) };
-  if (code === 162 && /returned no data/i.test(message)) return { kind: 'resolve-empty' };
+  if (code === IbCode.NO_SECURITY_DEFINITION) return { kind: 'reject', error: new NoSecurityDefinition(label) };
+  if (isPacingViolation(code, message)) return { kind: 'reject', error: new PacingViolation(label) };
+  if (isNoData(code, message)) return { kind: 'resolve-empty' };
   return {
     kind: 'reject',
     error: new CollectorError('GATEWAY_ERROR', `gateway error ${code} for ${label}: ${message}`, { retryable: false, ibCode: code }),

@@ -7,6 +7,7 @@
  */
 import { EventName, IBApi, type Contract, type ContractDetails } from '@stoqey/ib';
 import type { Clock } from '../../common/clock.ts';
+import { IbCode } from '../../common/ib/errors.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
 import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, RawBar } from '../gateway-client.ts';
 import { BaseConnection } from './base-connection.ts';
@@ -54,10 +55,10 @@ export class StoqeyConnector implements GatewayConnector {
         reject(err);
       };
       const onInfo = (_message: string, code: number) => {
-        if (code === 326) saw326 = true;
+        if (code === IbCode.CLIENT_ID_IN_USE) saw326 = true;
       };
       const onError = (err: Error, code: number) => {
-        if (code === 502) unreachable = err;
+        if (code === IbCode.CONNECT_FAIL) unreachable = err;
       };
       const onDisconnected = () => {
         if (saw326) fail(new ClientIdInUse(opts.clientId, address));

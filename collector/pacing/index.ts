@@ -1,14 +1,4 @@
+/** The collector's historical-data pacing: a scheduler over IB's rules (common/ib/pacing.ts). */
 export { PacingScheduler, type PacingSchedulerOptions, type ReleasePacingSlot } from './scheduler.ts';
-export {
-  IB_PACING_RULES,
-  SMALL_BAR_SIZES,
-  earliestAllowed,
-  historyHorizonMs,
-  impossibleRequest,
-  weightOf,
-  windowRulesApply,
-  type PacedRequest,
-  type PacingRules,
-  type SentRecord,
-} from './rules.ts';
-export { pacedRequestFor, type HistoricalRequestSpec } from './keys.ts';
+export { DEFAULT_PACING_RULES, earliestAllowed, type PacedRequest, type PacingRules, type SentRecord } from './rules.ts';
+export { pacedRequest, type HistoricalRequestFields } from '../../common/ib/pacing.ts';

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { IB_PACING_RULES, earliestAllowed, pacedRequestFor, type PacedRequest, type PacingRules, type SentRecord } from './index.ts';
+import { barSizeSeconds } from '../../common/ib/bar-sizes.ts';
+import { DEFAULT_PACING_RULES, earliestAllowed, type PacedRequest, type PacingRules, type SentRecord } from './index.ts';
 
-const exact: PacingRules = { ...IB_PACING_RULES, marginMs: 0 };
+const exact: PacingRules = { ...DEFAULT_PACING_RULES, marginMs: 0 };
 const T0 = 1_000_000;
 
-const req = (key: string, contractKey = 'C1@SMART', whatToShow = 'TRADES', barSize?: string): PacedRequest => ({ key, contractKey, whatToShow, barSize });
-const sent = (at: number, r: PacedRequest, weight = 1): SentRecord => ({ at, key: r.key, contractKey: r.contractKey, whatToShow: r.whatToShow, weight });
+const req = (key: string, contract = 'C1@SMART', whatToShow = 'TRADES', barSize = '1 min'): PacedRequest => ({
+  identityKey: key,
+  contractKey: `${contract}|${whatToShow}`,
+  whatToShow,
+  barSeconds: barSizeSeconds(barSize),
+});
+const sent = (at: number, r: PacedRequest, weight = 1): SentRecord => ({ at, identityKey: r.identityKey, contractKey: r.contractKey, weight });
 
 describe('earliestAllowed', () => {
   it('allows anything at once with no history', () => {
@@ -46,19 +52,9 @@ describe('earliestAllowed', () => {
   });
 
   it('can leave bar sizes above 30 secs unpaced', () => {
-    const rules: PacingRules = { ...exact, barSizes: ['5 secs', '30 secs'] };
+    const rules: PacingRules = { ...exact, maxBarSeconds: 30 };
     const history = [sent(T0, req('a', 'C1@SMART', 'TRADES', '5 secs'))];
     expect(earliestAllowed(history, req('a', 'C1@SMART', 'TRADES', '1 min'), T0, rules)).toBe(T0);
     expect(earliestAllowed(history, req('a', 'C1@SMART', 'TRADES', '5 secs'), T0, rules)).toBe(T0 + 15_000);
-  });
-});
-
-describe('pacedRequestFor', () => {
-  it('keys identical requests equally and groups by contract, exchange and whatToShow', () => {
-    const spec = { conId: 29612193, exchange: 'smart', endDateTime: '', durationStr: '1 D', barSize: '1 min', whatToShow: 'trades', useRTH: true };
-    const a = pacedRequestFor(spec);
-    expect(a).toEqual({ key: '29612193@SMART||1 D|1 min|TRADES|1', contractKey: '29612193@SMART', whatToShow: 'TRADES', barSize: '1 min' });
-    expect(pacedRequestFor({ ...spec, durationStr: '2 D' }).key).not.toBe(a.key);
-    expect(pacedRequestFor({ ...spec, durationStr: '2 D' }).contractKey).toBe(a.contractKey);
   });
 });

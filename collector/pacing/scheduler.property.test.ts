@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.ts';
-import { IB_PACING_RULES, PacingScheduler, type PacedRequest, type PacingRules } from './index.ts';
+import { barSizeSeconds } from '../../common/ib/bar-sizes.ts';
+import { DEFAULT_PACING_RULES, PacingScheduler, type PacedRequest, type PacingRules } from './index.ts';
 
 /**
  * For arbitrary rules and request streams, the send times the scheduler produces (1) break no
@@ -33,17 +34,17 @@ const submittedArb: fc.Arbitrary<Submitted> = fc.record({
 });
 
 const rulesArb: fc.Arbitrary<PacingRules> = fc.oneof(
-  fc.constant(IB_PACING_RULES),
+  fc.constant(DEFAULT_PACING_RULES),
   fc.record({
     identicalWindowMs: fc.integer({ min: 1, max: 20_000 }),
-    perContractWindowMs: fc.integer({ min: 1, max: 3000 }),
-    perContractMax: fc.integer({ min: 2, max: 6 }),
-    globalWindowMs: fc.integer({ min: 1, max: 60_000 }),
-    globalMax: fc.integer({ min: 2, max: 60 }),
-    maxInFlight: fc.integer({ min: 1, max: 8 }),
-    weights: fc.constantFrom<Record<string, number>>({ BID_ASK: 2 }, {}),
+    sameContractWindowMs: fc.integer({ min: 1, max: 3000 }),
+    sameContractMax: fc.integer({ min: 2, max: 6 }),
+    windowMs: fc.integer({ min: 1, max: 60_000 }),
+    windowMax: fc.integer({ min: 2, max: 60 }),
+    maxOpen: fc.integer({ min: 1, max: 8 }),
+    bidAskWeight: fc.constantFrom(2, 1),
     marginMs: fc.integer({ min: 0, max: 300 }),
-    barSizes: fc.oneof(fc.constant('all' as const), fc.constant(['5 secs'] as readonly string[])),
+    maxBarSeconds: fc.constantFrom(null, 5),
   }),
 );
 
@@ -55,32 +56,32 @@ interface Sent {
 }
 
 const paced = (s: Submitted): PacedRequest => ({
-  key: `k${s.key}`,
-  contractKey: `c${s.contract}@SMART`,
+  identityKey: `k${s.key}`,
+  contractKey: `c${s.contract}@SMART|${s.whatToShow}`,
   whatToShow: s.whatToShow,
-  barSize: s.barSize,
+  barSeconds: barSizeSeconds(s.barSize),
 });
 
 /** Which rule sending `sent[j]` at time `t` would break, given sends 0..j-1. Brute force on purpose. */
 function brokenRuleAt(t: number, j: number, sent: readonly Sent[], rules: PacingRules): string | null {
-  const counts = (r: PacedRequest) => rules.barSizes === 'all' || rules.barSizes.includes(r.barSize!);
-  const weight = (r: PacedRequest) => (r.whatToShow === 'BID_ASK' ? (rules.weights.BID_ASK ?? 1) : 1);
+  const counts = (r: PacedRequest) => rules.maxBarSeconds === null || r.barSeconds <= rules.maxBarSeconds;
+  const weight = (r: PacedRequest) => (r.whatToShow === 'BID_ASK' ? rules.bidAskWeight : 1);
   const me = sent[j]!.req;
   const before = sent.slice(0, j);
   const open = before.filter((s) => s.at <= t && !(s.releasedAt <= t)).length;
-  if (open >= rules.maxInFlight) return 'in-flight';
+  if (open >= rules.maxOpen) return 'in-flight';
   if (!counts(me)) return null;
   const paced = before.filter((s) => counts(s.req));
-  if (paced.some((s) => s.req.key === me.key && t - s.at < rules.identicalWindowMs + rules.marginMs)) return 'identical';
+  if (paced.some((s) => s.req.identityKey === me.identityKey && t - s.at < rules.identicalWindowMs + rules.marginMs)) return 'identical';
   let perContract = weight(me);
   let global = weight(me);
   for (const s of paced) {
-    if (t - s.at < rules.globalWindowMs + rules.marginMs) global += weight(s.req);
+    if (t - s.at < rules.windowMs + rules.marginMs) global += weight(s.req);
     const same = s.req.contractKey === me.contractKey && s.req.whatToShow === me.whatToShow;
-    if (same && t - s.at < rules.perContractWindowMs + rules.marginMs) perContract += weight(s.req);
+    if (same && t - s.at < rules.sameContractWindowMs + rules.marginMs) perContract += weight(s.req);
   }
-  if (perContract > rules.perContractMax) return 'per-contract';
-  if (global > rules.globalMax) return 'global';
+  if (perContract > rules.sameContractMax) return 'per-contract';
+  if (global > rules.windowMax) return 'global';
   return null;
 }
 

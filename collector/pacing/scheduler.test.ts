@@ -3,7 +3,12 @@ import { VirtualClock } from '../../common/clock.ts';
 import { Aborted } from '../errors.ts';
 import { PacingScheduler, type PacedRequest, type PacingRules, type ReleasePacingSlot } from './index.ts';
 
-const req = (key: string, contractKey = `${key}@SMART`, whatToShow = 'TRADES'): PacedRequest => ({ key, contractKey, whatToShow });
+const req = (key: string, contract = `${key}@SMART`, whatToShow = 'TRADES'): PacedRequest => ({
+  identityKey: key,
+  contractKey: `${contract}|${whatToShow}`,
+  whatToShow,
+  barSeconds: 60,
+});
 
 function setup(rules: Partial<PacingRules> = {}) {
   const clock = new VirtualClock();
@@ -12,7 +17,7 @@ function setup(rules: Partial<PacingRules> = {}) {
   const sentAt: Record<string, number> = {};
   const send = (r: PacedRequest, signal?: AbortSignal) =>
     scheduler.acquire(r, signal).then((release) => {
-      sentAt[r.key] = clock.now() - t0;
+      sentAt[r.identityKey] = clock.now() - t0;
       return release;
     });
   return { clock, scheduler, sentAt, send };
@@ -49,7 +54,7 @@ describe('PacingScheduler', () => {
   });
 
   it('keeps at most maxInFlight open and sends the next when one is answered', async () => {
-    const { clock, scheduler, sentAt, send } = setup({ maxInFlight: 2 });
+    const { clock, scheduler, sentAt, send } = setup({ maxOpen: 2 });
     const releases: ReleasePacingSlot[] = [];
     for (const k of ['a', 'b', 'c']) void send(req(k)).then((r) => releases.push(r));
     await clock.advance(0);
@@ -86,7 +91,7 @@ describe('PacingScheduler', () => {
   });
 
   it('rejects a request that could never fit', async () => {
-    const { scheduler } = setup({ perContractMax: 1 });
+    const { scheduler } = setup({ sameContractMax: 1 });
     await expect(scheduler.acquire(req('a', 'C@SMART', 'BID_ASK'))).rejects.toThrow(/can never be sent/);
   });
 });

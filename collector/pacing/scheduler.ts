@@ -1,12 +1,12 @@
 import type { Clock, TimerHandle } from '../../common/clock.ts';
 import { Aborted } from '../errors.ts';
 import {
-  IB_PACING_RULES,
+  DEFAULT_PACING_RULES,
   earliestAllowed,
   historyHorizonMs,
   impossibleRequest,
+  isPaced,
   weightOf,
-  windowRulesApply,
   type PacedRequest,
   type PacingRules,
   type SentRecord,
@@ -31,7 +31,7 @@ interface Waiter {
 }
 
 /**
- * Lets historical-data requests out no faster than IB's pacing rules allow, strictly in arrival
+ * Lets historical-data requests out no faster than IB's pacing rules (common/ib/pacing.ts) allow, strictly in arrival
  * order. Strict FIFO means a request waiting for its identical twin's 15 s to pass holds up the
  * ones behind it; that is accepted because the 60-per-10-minutes budget dominates any longer
  * collection anyway, and it keeps the order of requests (and so of data) predictable.
@@ -51,15 +51,15 @@ export class PacingScheduler {
 
   constructor(opts: PacingSchedulerOptions) {
     this.clock = opts.clock;
-    this.rules = { ...IB_PACING_RULES, ...opts.rules };
+    this.rules = { ...DEFAULT_PACING_RULES, ...opts.rules };
     this.onWait = opts.onWait;
   }
 
   /** Resolves when `req` may be sent; the caller must call the returned release when it is answered. */
   acquire(req: PacedRequest, signal?: AbortSignal): Promise<ReleasePacingSlot> {
     const impossible = impossibleRequest(req, this.rules);
-    if (impossible) return Promise.reject(new RangeError(`request ${req.key} can never be sent: ${impossible}`));
-    if (signal?.aborted) return Promise.reject(new Aborted(`waiting to send ${req.key}`, signal.reason));
+    if (impossible) return Promise.reject(new RangeError(`request ${req.identityKey} can never be sent: ${impossible}`));
+    if (signal?.aborted) return Promise.reject(new Aborted(`waiting to send ${req.identityKey}`, signal.reason));
     return new Promise<ReleasePacingSlot>((resolve, reject) => {
       const waiter: Waiter = { req, resolve, reject, signal, onAbort: undefined };
       if (signal) {
@@ -96,7 +96,7 @@ export class PacingScheduler {
     this.timer?.cancel();
     this.timer = undefined;
     while (this.queue.length > 0) {
-      if (this.open >= this.rules.maxInFlight) return; // a release will pump again
+      if (this.open >= this.rules.maxOpen) return; // a release will pump again
       const now = this.clock.now();
       const head = this.queue[0]!;
       const at = Math.max(this.pausedUntil, earliestAllowed(this.history, head.req, now, this.rules));
@@ -113,10 +113,10 @@ export class PacingScheduler {
   private grant(waiter: Waiter, now: number): void {
     if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
     const { req } = waiter;
-    if (windowRulesApply(req, this.rules)) {
+    if (isPaced(req, this.rules)) {
       const horizon = now - historyHorizonMs(this.rules);
       this.history = this.history.filter((r) => r.at > horizon);
-      this.history.push({ at: now, key: req.key, contractKey: req.contractKey, whatToShow: req.whatToShow, weight: weightOf(req, this.rules) });
+      this.history.push({ at: now, identityKey: req.identityKey, contractKey: req.contractKey, weight: weightOf(req, this.rules) });
     }
     this.open++;
     let released = false;
@@ -132,7 +132,7 @@ export class PacingScheduler {
     const index = this.queue.indexOf(waiter);
     if (index < 0) return;
     this.queue.splice(index, 1);
-    waiter.reject(new Aborted(`waiting to send ${waiter.req.key}`, waiter.signal?.reason));
+    waiter.reject(new Aborted(`waiting to send ${waiter.req.identityKey}`, waiter.signal?.reason));
     if (index === 0) this.pump(); // the new head may be allowed sooner
   }
 }

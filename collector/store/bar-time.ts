@@ -10,6 +10,8 @@
  * Daily bars are keyed at 00:00 UTC of their trading date, so a date never shifts by a day
  * whatever the exchange's zone.
  */
+import { isValidTimeZone, zonedToEpoch } from '../../common/ib/time-zones.ts';
+
 export interface BarTimeOptions {
   /** Zone for intraday strings that carry none (older TWS). Without it such strings are rejected. */
   defaultTimeZone?: string;
@@ -59,41 +61,8 @@ function checked(text: string, epochMs: number, y: number, mo: number, d: number
   return epochMs;
 }
 
-/**
- * Wall-clock time in `zone` → epoch ms. Two passes settle the offset; around a DST gap or
- * overlap this picks one consistent instant, which is fine since exchanges do not trade then.
- */
+/** Wall-clock time in `zone` → epoch ms, by the shared zone arithmetic; an unknown zone is named. */
 function zonedToEpochMs(y: number, mo: number, d: number, h: number, mi: number, s: number, zone: string, text: string): number {
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-  let guess = asUtc - offsetMs(asUtc, zone, text);
-  guess = asUtc - offsetMs(guess, zone, text);
-  return guess;
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `zone`'s wall clock is ahead of UTC at `epochMs`. */
-function offsetMs(epochMs: number, zone: string, text: string): number {
-  let format = formats.get(zone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      throw new RangeError(`bar time "${text}": unknown time zone "${zone}"`);
-    }
-    formats.set(zone, format);
-  }
-  const part: Record<string, number> = {};
-  for (const p of format.formatToParts(new Date(epochMs))) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
-  return wall - Math.floor(epochMs / 1000) * 1000;
+  if (!isValidTimeZone(zone)) throw new RangeError(`bar time "${text}": unknown time zone "${zone}"`);
+  return zonedToEpoch(y, mo, d, h, mi, s, zone);
 }

@@ -8,7 +8,7 @@ import type { OpContext } from '../../common/op-history.ts';
 import { describeSpec } from '../gateway-client.ts';
 import { CollectorError, ConnectionLost, NoSecurityDefinition, NotConnected, RequestTimeout, describeError } from '../errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection } from '../gateway-client.ts';
-import { barSizeSeconds } from '../../simulator/protocol/bar-sizes.ts';
+import { barSizeSeconds } from '../../common/ib/bar-sizes.ts';
 import { ensureContract, storeFetched, type HistoryOutcome, type HistorySpec } from '../history-collector.ts';
 import { interpret, type QualifyResult } from '../qualifier.ts';
 import { retry } from '../retry/index.ts';

@@ -13,6 +13,7 @@ import { ScaledClock, VirtualClock, type Clock } from '../../common/clock.ts';
 import { silentLog } from '../../common/log.ts';
 import { OpRecorder } from '../../common/op-history.ts';
 import { Rng } from '../../common/rng.ts';
+import { spans } from '../../common/spans.ts';
 import { createMarketData } from '../../simulator/market/market-data.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { JournalEntry } from '../../simulator/model/journal.ts';
@@ -226,8 +227,8 @@ export function startApiIds(gw: GatewayModel): number[] {
 }
 
 /**
- * REQ_CONTRACT_DATA requests with the time they were answered (CONTRACT_DATA_END or an error for
- * the same session and reqId), in arrival order. `answeredSeq` is undefined while unanswered.
+ * REQ_CONTRACT_DATA requests with the time they were answered (common/spans.ts: the end marker or
+ * an error that ends the request), in arrival order. `answeredSeq` is undefined while unanswered.
  */
 export interface SecdefSpan {
   sessionId: number;
@@ -241,35 +242,16 @@ export interface SecdefSpan {
 }
 
 export function secdefSpans(gw: GatewayModel): SecdefSpan[] {
-  const all = gw.journal.query({});
-  const spans: SecdefSpan[] = [];
-  const open = new Map<string, SecdefSpan>();
-  for (const e of all) {
-    const m = e.message;
-    if (e.dir === 'in' && m.type === 'REQ_CONTRACT_DATA') {
-      const s: SecdefSpan = {
-        sessionId: e.sessionId,
-        reqId: m.reqId as number,
-        symbol: String(m.symbol),
-        currency: String(m.currency ?? ''),
-        inSeq: e.seq,
-        inAt: e.at,
-        answeredSeq: undefined,
-        answeredAt: undefined,
-      };
-      spans.push(s);
-      open.set(`${e.sessionId}/${s.reqId}`, s);
-    } else if (e.dir === 'out' && (m.type === 'CONTRACT_DATA_END' || (m.type === 'ERR_MSG' && (m.id as number) > 0))) {
-      const key = `${e.sessionId}/${(m.type === 'ERR_MSG' ? m.id : m.reqId) as number}`;
-      const s = open.get(key);
-      if (s) {
-        s.answeredSeq = e.seq;
-        s.answeredAt = e.at;
-        open.delete(key);
-      }
-    }
-  }
-  return spans;
+  return spans(gw.journal.query({}), 'REQ_CONTRACT_DATA').map((s) => ({
+    sessionId: s.sessionId,
+    reqId: s.reqId,
+    symbol: String(s.request.message.symbol),
+    currency: String(s.request.message.currency ?? ''),
+    inSeq: s.request.seq,
+    inAt: s.request.at,
+    answeredSeq: s.end?.seq,
+    answeredAt: s.end?.at,
+  }));
 }
 
 // ---- strategies ---------------------------------------------------------------------------------------

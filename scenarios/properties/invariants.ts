@@ -3,6 +3,8 @@
  * store it wrote to. Each check returns the first violation found, or undefined.
  */
 import { normalizeBarTime, type CollectorStore } from '../../collector/store/index.ts';
+import { IbCode, isPacingViolation } from '../../common/ib/errors.ts';
+import { spans } from '../../common/spans.ts';
 import { expectThat } from '../expect.ts';
 import { RunView, type RunRecord } from '../view.ts';
 import { QUALIFY_DEADLINE_MS } from './workload.ts';
@@ -33,7 +35,7 @@ export const qualifyEndsByDeadline: Invariant = (r) => {
 };
 
 export const noPacingViolation: Invariant = (r) => {
-  const n = new RunView(r).gatewayErrors(162).filter((e) => /pacing violation/i.test(String(e.message.message))).length;
+  const n = new RunView(r).gatewayErrors(IbCode.HMDS_ERROR).filter((e) => isPacingViolation(IbCode.HMDS_ERROR, String(e.message.message))).length;
   return n ? `${n} pacing violation(s) (162)` : undefined;
 };
 
@@ -42,18 +44,13 @@ export const noPacingViolation: Invariant = (r) => {
  * else is stored: nothing lost, nothing duplicated, nothing invented.
  */
 export const storedBarsMatchServed: Invariant = (r, store) => {
-  const requests = new Map<string, { conId: number; barSize: string; whatToShow: string }>();
   const served = new Map<string, Map<number, number>>(); // series → time → close
-  for (const e of r.journal) {
-    const key = `${e.sessionId}/${String(e.message.reqId)}`;
-    if (e.dir === 'in' && e.message.type === 'REQ_HISTORICAL_DATA') {
-      requests.set(key, { conId: Number(e.message.conId), barSize: String(e.message.barSize), whatToShow: String(e.message.whatToShow) });
-    } else if (e.dir === 'out' && e.message.type === 'HISTORICAL_DATA') {
-      const req = requests.get(key);
-      if (!req) continue;
-      const series = `${req.conId}|${req.barSize}|${req.whatToShow}`;
+  for (const span of spans(r.journal, 'REQ_HISTORICAL_DATA')) {
+    const req = span.request.message;
+    const series = `${Number(req.conId)}|${String(req.barSize)}|${String(req.whatToShow)}`;
+    for (const data of span.data) {
       if (!served.has(series)) served.set(series, new Map());
-      for (const b of e.message.bars as Array<{ date: string; close: number }>) served.get(series)!.set(normalizeBarTime(b.date), b.close);
+      for (const b of data.message.bars as Array<{ date: string; close: number }>) served.get(series)!.set(normalizeBarTime(b.date), b.close);
     }
   }
   for (const [series, bars] of served) {

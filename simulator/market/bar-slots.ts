@@ -6,8 +6,9 @@
  * stock is 09:30-10:00 as in TWS. Day/week/month bars span the sessions of their period.
  */
 import type { Instrument } from './instrument.ts';
-import type { BarSize, Duration } from './history-request.ts';
-import { addMonths, civilDate, dayNumber, instantOf, isoWeekday, localDay, zonedParts } from './time.ts';
+import type { BarSize } from '../../common/ib/bar-sizes.ts';
+import { durationStart, type Duration } from '../../common/ib/durations.ts';
+import { civilDate, dayNumber, isoWeekday, localDay, zonedParts } from './time.ts';
 import { sessionsBetween, sessionsOn, type Session, type SessionKind } from './trading-hours.ts';
 
 export interface BarSlot {
@@ -20,31 +21,10 @@ export interface BarSlot {
   liquid: boolean;
 }
 
-/** Start of the window a duration covers, ending at `endMs`. */
+/** Start of the window a duration covers, ending at `endMs`: IB's rule, on this instrument's sessions. */
 export function windowStart(inst: Instrument, kind: SessionKind, duration: Duration, endMs: number): number {
   const tz = inst.timeZoneId;
-  if (duration.unit === 'S') return endMs - duration.n * 1000;
-  if (duration.unit === 'D') {
-    // "n D" means the last n trading days, so a Sunday request still sees Friday's session.
-    let start = endMs;
-    let found = 0;
-    // Start a date ahead: a futures session for tomorrow's trading date may already be open.
-    const lastDay = localDay(endMs, tz) + 1;
-    const limit = duration.n * 7 + 30; // enough even for an exchange open one day a week
-    for (let day = lastDay; found < duration.n && day > lastDay - limit; day--) {
-      const first = sessionsOn(inst.schedule, tz, day, kind)[0];
-      if (first && first.start < endMs) {
-        found++;
-        start = first.start;
-      }
-    }
-    return start;
-  }
-  // W, M, Y step the calendar in exchange wall-clock time.
-  const p = zonedParts(endMs, tz);
-  const day = dayNumber(p.year, p.month, p.day);
-  const back = duration.unit === 'W' ? day - 7 * duration.n : addMonths(day, duration.unit === 'M' ? -duration.n : -12 * duration.n);
-  return instantOf(back, p.hour * 60 + p.minute, tz) + p.second * 1000;
+  return durationStart(duration, endMs, tz, (day) => sessionsOn(inst.schedule, tz, day, kind)[0]?.start);
 }
 
 /** Intraday slots whose start lies in [fromMs, toMs). */
@@ -90,7 +70,7 @@ function periodSlots(inst: Instrument, kind: SessionKind, unit: 'day' | 'week' |
   const tz = inst.timeZoneId;
   // Start at the beginning of the period holding fromMs, so a period's first day is never mistaken.
   const firstDay = periodKey(unit, localDay(fromMs, tz) - 1);
-  const lastDay = localDay(toMs, tz) + 1; // a trading date whose session opened the evening before
+  const lastDay = localDay(toMs, tz);
   const out: BarSlot[] = [];
   let current: BarSlot | undefined;
   let currentKey = NaN;

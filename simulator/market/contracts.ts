@@ -3,6 +3,7 @@
  * REQ_MATCHING_SYMBOLS search, and resolving the contract of a data request to one instrument.
  */
 import { readFileSync } from 'node:fs';
+import { IbError } from '../../common/ib/errors.ts';
 import { fileURLToPath } from 'node:url';
 import { ContractDataError, parseUniverseData, type RawFields, type UniverseData } from './contract-schema.ts';
 import { contractDetailsFor, symbolSampleFor, type ContractDetailsResult, type SymbolSample } from './contract-details.ts';
@@ -199,13 +200,13 @@ export class ContractUniverse {
   resolve(query: ContractQuery, opts: { requireExchange?: boolean } = {}): Resolution {
     const q = normalize(query);
     if (q.exchange === '' && (opts.requireExchange ?? true)) {
-      return { ok: false, code: 321, message: "Error validating request.-'bh' : cause - Please enter exchange" };
+      return { ok: false, ...IbError.validation('bh', 'Please enter exchange') };
     }
     const found = new Map(this.listings(query).map((l) => [l.instrument.conId, l.instrument]));
-    if (found.size === 0) return { ok: false, code: 200, message: 'No security definition has been found for the request' };
+    if (found.size === 0) return { ok: false, ...IbError.noSecurityDefinition() };
     if (found.size > 1) {
       const symbol = q.symbol || [...found.values()][0]!.symbol;
-      return { ok: false, code: 200, message: `The contract description specified for ${symbol} is ambiguous.` };
+      return { ok: false, ...IbError.ambiguousContract(symbol) };
     }
     const instrument = [...found.values()][0]!;
     return { ok: true, instrument, exchange: q.exchange || instrument.primaryExchange };

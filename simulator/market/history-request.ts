@@ -1,27 +1,24 @@
 /**
- * Parsing and validating the parameters of REQ_HISTORICAL_DATA (docs/wire-facts/history.md#req_historical_data-20), with the
- * error codes and texts TWS uses (docs/wire-facts/history.md#errors-for-bad-parameters). Texts marked "seen" were observed in real traffic; the others
- * follow the same pattern with wording of our own.
+ * Parsing and validating the parameters of REQ_HISTORICAL_DATA
+ * (docs/wire-facts/history.md#req_historical_data-20) with the error codes and texts TWS uses
+ * (docs/wire-facts/history.md#errors-for-bad-parameters). The IB rules themselves (bar sizes,
+ * durations, step sizes, codes and texts) live in common/ib/; this module phrases the simulator's
+ * verdicts with them. Texts marked "seen" were observed in real traffic; the others follow the
+ * same pattern with wording of our own.
  */
-import { BAR_SIZES, findBarSize, type BarSize } from '../protocol/bar-sizes.ts';
+import { BAR_SIZES, findBarSize, type BarSize } from '../../common/ib/bar-sizes.ts';
+import { NOMINAL_SECONDS, nominalSeconds, parseDuration as parseIbDuration, smallestBarSeconds, type Duration } from '../../common/ib/durations.ts';
+import { IbError, type IbErrorBody } from '../../common/ib/errors.ts';
+import { findWhatToShow, WHAT_TO_SHOW } from '../../common/ib/what-to-show.ts';
 import { quote } from '../protocol/codec.ts';
-
-export { BAR_SIZES, type BarSize };
 import { civilDate, dayNumber, isValidTimeZone, parseYmd, zonedParts, zonedToEpoch } from './time.ts';
 
-export interface HistError {
-  code: number;
-  message: string;
-}
+export { BAR_SIZES, type BarSize, type Duration };
 
-export interface Duration {
-  text: string;
-  n: number;
-  unit: 'S' | 'D' | 'W' | 'M' | 'Y';
-}
+export type HistError = IbErrorBody;
 
-export const validationError = (tag: string, cause: string): HistError => ({ code: 321, message: `Error validating request.-'${tag}' : cause - ${cause}` });
-export const hmdsError = (text: string): HistError => ({ code: 162, message: `Historical Market Data Service error message:${text}` });
+export const validationError = IbError.validation;
+export const hmdsError = IbError.hmds;
 
 export function parseBarSize(text: string): BarSize | HistError {
   const found = findBarSize(text);
@@ -33,53 +30,32 @@ export function parseBarSize(text: string): BarSize | HistError {
   );
 }
 
-/** Larger counts are refused outright, before any date arithmetic could overflow. */
+/** Larger counts are refused outright, before any date arithmetic could overflow. (A simulator limit.) */
 const MAX_DURATION_N = 100_000;
 
 export function parseDuration(text: string): Duration | HistError {
-  const m = /^(\d+) ([SDWMY])$/.exec(text.trim());
-  const n = m ? Number(m[1]) : 0;
-  if (!m || n < 1 || n > MAX_DURATION_N) {
+  const d = parseIbDuration(text);
+  if (!d || d.n > MAX_DURATION_N) {
     return validationError('bL', `Historical data duration ${quote(text)} is invalid. Format is '<integer> <unit>' with unit S, D, W, M or Y (e.g. '1 D')`);
   }
-  return { text: `${n} ${m[2]}`, n, unit: m[2] as Duration['unit'] };
+  return d;
 }
 
-/** Approximate length in seconds, for the step-size rule. */
-export function durationSeconds(d: Duration): number {
-  const unit = { S: 1, D: 86_400, W: 604_800, M: 2_592_000, Y: 31_536_000 }[d.unit];
-  return d.n * unit;
-}
-
-// IB's step-size guidance (docs/wire-facts/history.md#step-sizes-duration-and-bar-size): for durations up to X, the smallest bar size served.
-const STEP_RULES: ReadonlyArray<readonly [maxDurationS: number, minBarS: number]> = [
-  [60, 1],
-  [120, 1],
-  [1800, 1],
-  [3600, 5],
-  [14_400, 10],
-  [28_800, 30],
-  [86_400, 60],
-  [172_800, 120],
-  [604_800, 180],
-  [2_592_000, 1800],
-  [31_536_000, 86_400],
-];
-/** Beyond the guidance table a request is still refused if it would yield more bars than this. */
+/** Beyond the step-size table a request is still refused if it would yield more bars than this. (A simulator limit.) */
 export const MAX_BARS = 10_000;
 
 /**
  * The simulator walks the trading calendar day by day, so a very long span costs seconds of CPU
  * that every other session would wait for; longer spans are refused. (A simulator limit.)
  */
-export const MAX_SPAN_SECONDS = 30 * 31_536_000;
+export const MAX_SPAN_SECONDS = 30 * NOMINAL_SECONDS.Y;
 
 export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined {
-  const secs = durationSeconds(d);
+  const secs = nominalSeconds(d);
   if (secs > MAX_SPAN_SECONDS) {
     return hmdsError(`Historical data request for duration ${d.text} is not supported (the simulator serves at most 30 Y per request)`);
   }
-  const minBar = STEP_RULES.find(([maxDur]) => secs <= maxDur)?.[1] ?? 86_400;
+  const minBar = smallestBarSeconds(d);
   if (bar.seconds < minBar) {
     const smallest = BAR_SIZES.find((b) => b.seconds >= minBar)!.text;
     return hmdsError(
@@ -97,26 +73,13 @@ export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined 
 
 export const SUPPORTED_WHAT_TO_SHOW = ['TRADES', 'MIDPOINT', 'BID', 'ASK', 'BID_ASK', 'ADJUSTED_LAST'] as const;
 export type WhatToShow = (typeof SUPPORTED_WHAT_TO_SHOW)[number];
-// Legal for TWS but not simulated: answered with an explicit "not supported" rather than "invalid".
-const KNOWN_WHAT_TO_SHOW = [
-  'HISTORICAL_VOLATILITY',
-  'OPTION_IMPLIED_VOLATILITY',
-  'FEE_RATE',
-  'SCHEDULE',
-  'YIELD_BID',
-  'YIELD_ASK',
-  'YIELD_BID_ASK',
-  'YIELD_LAST',
-  'AGGTRADES',
-];
 
 export function parseWhatToShow(text: string): WhatToShow | HistError {
-  const t = text.trim().toUpperCase();
-  if ((SUPPORTED_WHAT_TO_SHOW as readonly string[]).includes(t)) return t as WhatToShow;
-  if (KNOWN_WHAT_TO_SHOW.includes(t)) {
-    return validationError('bM', `whatToShow ${t} is not supported by the simulator (supported: ${SUPPORTED_WHAT_TO_SHOW.join(', ')})`);
-  }
-  return validationError('bM', `Invalid whatToShow ${quote(text)}. Legal ones are: ${[...SUPPORTED_WHAT_TO_SHOW, ...KNOWN_WHAT_TO_SHOW].join(', ')}`);
+  const t = findWhatToShow(text);
+  if (t && (SUPPORTED_WHAT_TO_SHOW as readonly string[]).includes(t)) return t as WhatToShow;
+  // Legal for TWS but not simulated: answered with an explicit "not supported" rather than "invalid".
+  if (t) return validationError('bM', `whatToShow ${t} is not supported by the simulator (supported: ${SUPPORTED_WHAT_TO_SHOW.join(', ')})`);
+  return validationError('bM', `Invalid whatToShow ${quote(text)}. Legal ones are: ${WHAT_TO_SHOW.join(', ')}`);
 }
 
 /** `Trades`, `Bid_Ask`: the spelling of whatToShow in HMDS "no data" texts (seen: `AAPL@SMART Trades`). */
@@ -134,18 +97,10 @@ export interface EndTime {
 }
 
 /** Code and text TWS 10.x sends for an unparseable end date (seen, shortened). */
-export const INVALID_END_DATE: HistError = {
-  code: 10314,
-  message:
-    'End Date/Time: The date, time, or time-zone entered is invalid. The correct format is yyyymmdd hh:mm:ss xx/xxxx where yyyymmdd and xx/xxxx are optional. E.g.: 20031126 15:59:00 US/Eastern. You can also provide yyyymmdd-hh:mm:ss in UTC.',
-};
+export const INVALID_END_DATE: HistError = IbError.invalidEndDate();
 
 /** Seen (TWS 10.17+), sent with the request id before the data. */
-export const IMPLIED_ZONE_WARNING: HistError = {
-  code: 2174,
-  message:
-    'Warning: You submitted request with date-time attributes without explicit time zone. Please switch to use yyyymmdd-hh:mm:ss in UTC or use instrument time zone, like US/Eastern. Implied time zone functionality will be removed in the next API release',
-};
+export const IMPLIED_ZONE_WARNING: HistError = IbError.impliedTimeZone();
 
 /**
  * Parse endDateTime: "" (now), `yyyyMMdd HH:mm:ss <zone>`, `yyyyMMdd-HH:mm:ss` (UTC), or either

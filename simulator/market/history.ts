@@ -8,7 +8,6 @@ import type { ServerMessageOf } from '../protocol/server-messages.ts';
 import { barSlots, windowStart } from './bar-slots.ts';
 import {
   checkStepSize,
-  hmdsError,
   IMPLIED_ZONE_WARNING,
   isHistError,
   parseBarSize,
@@ -19,6 +18,7 @@ import {
   whatToShowLabel,
   type HistError,
 } from './history-request.ts';
+import { IbError } from '../../common/ib/errors.ts';
 import type { Instrument } from './instrument.ts';
 import { synthesizeBar, type PriceModel, type PriceSeries } from './price-path.ts';
 import { formatYmd, formatZoned } from './time.ts';
@@ -84,7 +84,7 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const slots = barSlots(instrument, kind, bar, start, endMs);
   if (slots.length === 0) {
     const exchange = opts.exchange || req.exchange || instrument.primaryExchange;
-    return failure(hmdsError(`HMDS query returned no data: ${instrument.localSymbol}@${exchange} ${whatToShowLabel(what)}`), warning);
+    return failure(IbError.noData(`${instrument.localSymbol}@${exchange} ${whatToShowLabel(what)}`), warning);
   }
 
   const model: PriceModel = {

@@ -2,6 +2,7 @@
  * The market-data port of the gateway model (model/ports.ts), backed by a ContractUniverse and the
  * deterministic history generator.
  */
+import { IbError } from '../../common/ib/errors.ts';
 import type { MarketData } from '../model/ports.ts';
 import { ContractUniverse } from './contracts.ts';
 import { buildHistoricalReply } from './history.ts';
@@ -46,7 +47,7 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
     },
     historical(req, ref, nowMs) {
       const instrument = universe.byConId(ref.conId);
-      if (!instrument) return { ok: false, code: 200, message: 'No security definition has been found for the request' };
+      if (!instrument) return { ok: false, ...IbError.noSecurityDefinition() };
       return buildHistoricalReply(req, instrument, { seed: opts.seed, nowMs, exchange: req.exchange });
     },
   };

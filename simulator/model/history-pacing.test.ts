@@ -5,7 +5,7 @@
  * size cut-off, cancel and duplicate ids — in virtual time.
  */
 import { describe, expect, it } from 'vitest';
-import { IbError } from './ib-errors.ts';
+import { IbError } from '../../common/ib/errors.ts';
 import type { ProfileOverrides } from './profile.ts';
 import { CONID, endAt, harness, histReq, TEXT, type TestClient } from '../testing/model-harness.ts';
 

@@ -1,21 +1,17 @@
+import { pacingWeight, windowRulesApply, type PacedRequest } from '../../common/ib/pacing.ts';
 import type { Profile } from './profile.ts';
 
 /**
- * IB's historical-data pacing rules, checked the way the gateway would: a request that breaks
- * one is answered with error 162 and not served. The rules apply gateway-wide (all clients of one
- * login share the HMDS budget) — a deliberate choice, since several connections must not be a way
+ * The gateway's own verdicts on IB's historical-data pacing rules (rule definitions and sources:
+ * common/ib/pacing.ts): a request that breaks one is answered with error 162 and not served. The
+ * counting here is the simulator's own, separate from the collector's scheduler, so a collector
+ * that paces wrongly is still caught. The rules apply gateway-wide (all clients of one login
+ * share the HMDS budget) — a deliberate choice, since several connections must not be a way
  * around pacing.
  */
 export type PacingRules = Profile['history']['pacing'];
 
-export interface PacedRequest {
-  /** Everything that makes two requests "identical" (contract, end, duration, bar size, what, RTH). */
-  identityKey: string;
-  /** Contract + exchange + whatToShow. */
-  contractKey: string;
-  whatToShow: string;
-  barSeconds: number;
-}
+export type { PacedRequest };
 
 interface Record_ {
   at: number;
@@ -36,8 +32,7 @@ export class HistoryPacing {
   }
 
   appliesTo(req: PacedRequest): boolean {
-    if (!this.rules.enabled) return false;
-    return this.rules.maxBarSeconds === null || req.barSeconds <= this.rules.maxBarSeconds;
+    return this.rules.enabled && windowRulesApply(req.barSeconds, this.rules);
   }
 
   /** Check a new request; if it passes it is recorded against the budget. */
@@ -48,7 +43,7 @@ export class HistoryPacing {
     if (r.enabled && openRequests >= r.maxOpen) return { ok: false, rule: 'open' };
     if (!this.appliesTo(req)) return { ok: true };
     this.forget(now - Math.max(r.windowMs, r.identicalWindowMs, r.sameContractWindowMs));
-    const weight = req.whatToShow === 'BID_ASK' ? r.bidAskWeight : 1;
+    const weight = pacingWeight(req.whatToShow, r);
 
     let sameContract = 0;
     let inWindow = 0;

@@ -10,6 +10,8 @@
  *   [choice]   the simulator's own choice where IB documents nothing
  */
 
+import { IB_HISTORICAL_PACING, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
+
 /** A log-normal duration: `median` model ms, `sigma` the spread of the underlying normal (0 = fixed). */
 export interface Latency {
   median: number;
@@ -62,25 +64,11 @@ export interface Profile {
   history: {
     /** Time to answer one historical-data request (HMDS is not serialized across clients). [choice] */
     service: Latency;
-    /** Pacing limits. [IB: docs/wire-facts/pacing.md#historical-pacing-162] */
-    pacing: {
-      enabled: boolean;
-      /** No identical request within this window, model ms (docs/wire-facts/pacing.md#identical-requests-within-15-s). */
-      identicalWindowMs: number;
-      /** Window of the same-contract rule, model ms. */
-      sameContractWindowMs: number;
-      /** Requests for one contract+exchange+whatToShow allowed within the window (the 6th violates: docs/wire-facts/pacing.md#six-requests-for-one-contract-in-2-s). */
-      sameContractMax: number;
-      /** Sliding window and its request budget (docs/wire-facts/pacing.md#60-requests-in-10-minutes). */
-      windowMs: number;
-      windowMax: number;
-      /** Open (unanswered) requests allowed (docs/wire-facts/pacing.md#50-open-historical-requests). */
-      maxOpen: number;
-      /** BID_ASK requests count this many times (docs/wire-facts/pacing.md#bid_ask-counts-twice). */
-      bidAskWeight: number;
-      /** Apply the rules to bars up to this size in seconds (IB: 30, docs/wire-facts/pacing.md#which-bar-sizes-the-rules-cover); `Infinity`/null = all bar sizes. */
-      maxBarSeconds: number | null;
-    };
+    /**
+     * Pacing limits this gateway enforces, by IB's rule definitions (common/ib/pacing.ts); the
+     * values are IB's unless a profile says otherwise. [IB: docs/wire-facts/pacing.md#historical-pacing-162]
+     */
+    pacing: HistoricalPacingRules & { enabled: boolean };
   };
 
   messageRate: {
@@ -125,17 +113,7 @@ const ibkrPaper: Profile = {
   },
   history: {
     service: { median: 150, sigma: 0.3 },
-    pacing: {
-      enabled: true,
-      identicalWindowMs: 15_000,
-      sameContractWindowMs: 2_000,
-      sameContractMax: 5,
-      windowMs: 600_000,
-      windowMax: 60,
-      maxOpen: 50,
-      bidAskWeight: 2,
-      maxBarSeconds: 30,
-    },
+    pacing: { enabled: true, ...IB_HISTORICAL_PACING },
   },
   messageRate: { enabled: true, maxPerSecond: 50, closeAfterViolatingSeconds: 3 },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatYmd } from '../../../simulator/market/time.ts';
+import { formatYmd } from '../time-zones.ts';
 import type { ExchangeCalendar } from './calendar.ts';
 import { dayNumber, easterSunday, nthWeekday, THURSDAY } from './date-rules.ts';
 import { CME_EQUITY, EURONEXT_PARIS, EXCHANGE_CALENDARS, exchangeCalendar, LSE, NYSE, XETRA } from './index.ts';

@@ -2,7 +2,7 @@
  * The date arithmetic holiday rules are written in: Easter, "the third Monday of January",
  * weekend observance. All results are civil days (days since 1970-01-01, no zone).
  */
-import { civilDate, dayNumber, isoWeekday } from '../../../simulator/market/time.ts';
+import { civilDate, dayNumber, isoWeekday } from '../time-zones.ts';
 
 export const MONDAY = 1;
 export const TUESDAY = 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, dayNumber, formatYmd, formatZoned, isoWeekday, isValidTimeZone, localDay, parseYmd, zonedParts, zonedToEpoch } from './time.ts';
+import { addMonths, dayNumber, formatYmd, formatZoned, isoWeekday, isValidTimeZone, localDay, parseYmd, zonedParts, zonedToEpoch } from './time-zones.ts';
 
 describe('time zones used by TWS', () => {
   it('resolves the ids TWS sends (Node ships full ICU)', () => {

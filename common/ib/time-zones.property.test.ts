@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { zonedParts, zonedToEpoch } from './time.ts';
+import { normalizeBarTime } from '../../collector/store/bar-time.ts';
+import { formatZoned, zoneOffsetMs, zonedParts, zonedToEpoch } from './time-zones.ts';
 
 const ZONES = ['US/Eastern', 'MET', 'GB-Eire', 'Japan', 'US/Central', 'UTC'];
 const instant = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) });
@@ -37,6 +38,18 @@ describe('zoned time (properties)', () => {
         const p = zonedParts(ms, tz);
         const back = zonedToEpoch(p.year, p.month, p.day, p.hour, p.minute, p.second, tz);
         expect(zonedParts(back, tz)).toEqual(p);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('the collector reads a bar date the simulator writes back to the same instant (one zone arithmetic for both)', () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...ZONES), (ms, tz) => {
+        const whole = Math.floor(ms / 1000) * 1000;
+        // In the hour a clock is set back a wall-clock reading names two instants; bars never start there.
+        fc.pre(zoneOffsetMs(whole - 3_600_000, tz) === zoneOffsetMs(whole + 3_600_000, tz));
+        expect(normalizeBarTime(`${formatZoned(whole, tz)} ${tz}`) * 1000).toBe(whole);
       }),
       { numRuns: 1000 },
     );

@@ -1,0 +1,86 @@
+/**
+ * IB's codes and texts, pinned where clients match on them, and the one reading of them both
+ * sides share: what the simulator sends for a historical request, the collector's request book
+ * reads the way the gateway means it. docs/wire-facts/history.md#what-answers-a-request
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyRequestError, isConnectionNotice } from '../../collector/adapters/request-book.ts';
+import { ClientIdInUse, NoSecurityDefinition, NotConnected, PacingViolation, RequestsLost } from '../../collector/errors.ts';
+import { buildHistoricalReply } from '../../simulator/market/history.ts';
+import { ContractUniverse } from '../../simulator/market/contracts.ts';
+import { CONID } from '../testing/fixtures.ts';
+import { IB_HISTORICAL_PACING } from './pacing.ts';
+import { endsRequest, errorRequestId, IbCode, IbError, isNoData, isPacingViolation, isWarningCode, NO_ID } from './errors.ts';
+
+describe('texts clients match on', () => {
+  it('are kept verbatim', () => {
+    expect(IbError.pacingViolation()).toEqual({ code: 162, message: 'Historical Market Data Service error message:Historical data request pacing violation' });
+    expect(IbError.noData('AAPL@SMART Trades').message).toBe('Historical Market Data Service error message:HMDS query returned no data: AAPL@SMART Trades');
+    expect(IbError.historicalCancelled(5).message).toBe('Historical Market Data Service error message:API historical data query cancelled: 5');
+    expect(IbError.validation('bK', 'x')).toEqual({ code: 321, message: "Error validating request.-'bK' : cause - x" });
+    expect(IbError.clientIdInUse()).toEqual({ code: 326, message: 'Unable to connect as the client id is already in use. Retry with a unique client id.' });
+    expect(IbError.noSecurityDefinition()).toEqual({ code: 200, message: 'No security definition has been found for the request' });
+  });
+
+  it('are recognised by what they say, not by their code alone', () => {
+    expect(isPacingViolation(162, IbError.pacingViolation().message)).toBe(true);
+    expect(isPacingViolation(162, IbError.noData('AAPL@SMART Trades').message)).toBe(false);
+    expect(isPacingViolation(420, 'Invalid Real-time Query:Historical data request pacing violation')).toBe(false);
+    expect(isNoData(162, IbError.noData('AAPL@SMART Trades').message)).toBe(true);
+    expect(isNoData(162, IbError.historicalCancelled(3).message)).toBe(false);
+  });
+});
+
+describe('which errors end a request', () => {
+  it('an id of -1 and the counter in error 100 name no request', () => {
+    expect(errorRequestId(NO_ID, IbCode.HMDS_FARM_OK)).toBeUndefined();
+    expect(errorRequestId(7, IbCode.RATE_EXCEEDED)).toBeUndefined();
+    expect(errorRequestId(7, IbCode.HMDS_ERROR)).toBe(7);
+    expect(isConnectionNotice(7, IbCode.RATE_EXCEEDED)).toBe(true);
+    expect(isConnectionNotice(7, IbCode.NO_SECURITY_DEFINITION)).toBe(false);
+  });
+
+  it('warnings sent while the request is served do not end it; 321 does', () => {
+    for (const code of [2174, 2104, 2999, 165, 399, 404, 434, 492, 10167])
+      expect([code, isWarningCode(code), endsRequest(3, code)]).toEqual([code, true, false]);
+    for (const code of [162, 200, 321, 322, 366, 420, 10314]) expect([code, endsRequest(3, code)]).toEqual([code, true]);
+  });
+});
+
+describe('the collector reads what the simulator sends the way the gateway means it', () => {
+  const aapl = ContractUniverse.default().byConId(CONID.AAPL)!;
+  const NOW = Date.UTC(2025, 10, 16, 17, 0); // a Sunday
+  const reply = (over: { barSize?: string; duration?: string; endDateTime?: string }) =>
+    buildHistoricalReply(
+      { endDateTime: '', barSize: '1 hour', duration: '1 D', useRTH: 1, whatToShow: 'TRADES', formatDate: 1, exchange: 'SMART', ...over },
+      aapl,
+      { seed: 1, nowMs: NOW },
+    );
+  const classify = (e: { code: number; message: string }) => classifyRequestError(e.code, e.message, 'AAPL');
+
+  it('a pacing violation is a PacingViolation, retryable after the identical-request window', () => {
+    const outcome = classify(IbError.pacingViolation());
+    expect(outcome.kind === 'reject' && outcome.error).toBeInstanceOf(PacingViolation);
+    expect(outcome.kind === 'reject' && outcome.error).toMatchObject({ retryable: true, retryAfterMs: IB_HISTORICAL_PACING.identicalWindowMs });
+  });
+
+  it('"no data" is an empty answer, a 321 rejection ends the request, the 2174 warning does not', () => {
+    const empty = reply({ duration: '60 S', barSize: '1 min' });
+    expect(empty.ok).toBe(false);
+    expect(!empty.ok && classify(empty)).toEqual({ kind: 'resolve-empty' });
+    const rejected = reply({ barSize: '7 mins' });
+    expect(!rejected.ok && rejected.code).toBe(IbCode.VALIDATION_ERROR);
+    const outcome = !rejected.ok && classify(rejected);
+    expect(outcome && outcome.kind === 'reject' && outcome.error).toMatchObject({ code: 'GATEWAY_ERROR', ibCode: 321 });
+    const warned = reply({ endDateTime: '20251114 16:00:00' });
+    expect(warned.ok && warned.warning && classify(warned.warning)).toEqual({ kind: 'ignore' });
+  });
+
+  it("the collector's typed errors carry IB's codes", () => {
+    expect(new PacingViolation('x').ibCode).toBe(IbCode.HMDS_ERROR);
+    expect(new NoSecurityDefinition('x').ibCode).toBe(IbCode.NO_SECURITY_DEFINITION);
+    expect(new ClientIdInUse(1, 'h:1').ibCode).toBe(IbCode.CLIENT_ID_IN_USE);
+    expect(new RequestsLost('h:1').ibCode).toBe(IbCode.CONNECTIVITY_RESTORED_DATA_LOST);
+    expect(new NotConnected('x').ibCode).toBe(IbCode.NOT_CONNECTED);
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * IB's error and notice codes and texts: one module for the simulator (which sends them) and the
+ * collector (which reads them). Texts are kept verbatim where they were observed in real traffic,
+ * because client code matches on them; variable parts are parameters.
+ * Codes and texts: docs/wire-facts/errors.md, one section per code (e.g.
+ * docs/wire-facts/errors.md#162-historical-data-service-errors); which errors end a request:
+ * docs/wire-facts/history.md#what-answers-a-request.
+ */
+
+/** The id field of a notice that concerns no request (connection-level). */
+export const NO_ID = -1;
+
+/** IB's codes by name, as the official clients and IB's message-code table use them. */
+export const IbCode = {
+  RATE_EXCEEDED: 100,
+  /** "Historical Market Data Service error message:…" — pacing violation, no data, query cancelled. */
+  HMDS_ERROR: 162,
+  /** "Historical Market Data Service query message:…" — informational. */
+  HMDS_QUERY_MESSAGE: 165,
+  NO_SECURITY_DEFINITION: 200,
+  READ_ERROR: 320,
+  VALIDATION_ERROR: 321,
+  PROCESSING_ERROR: 322,
+  CLIENT_ID_IN_USE: 326,
+  AUTO_BIND_NOT_ALLOWED: 327,
+  NO_HISTORICAL_QUERY: 366,
+  /** Client side: could not connect (the official clients' text). */
+  CONNECT_FAIL: 502,
+  /** Client side: not connected. */
+  NOT_CONNECTED: 504,
+  CONNECTIVITY_LOST: 1100,
+  CONNECTIVITY_RESTORED_DATA_LOST: 1101,
+  CONNECTIVITY_RESTORED_DATA_MAINTAINED: 1102,
+  MARKET_FARM_OK: 2104,
+  HMDS_FARM_OK: 2106,
+  SECDEF_FARM_OK: 2158,
+  IMPLIED_TIME_ZONE: 2174,
+  INVALID_END_DATE: 10314,
+} as const;
+
+export interface IbErrorBody {
+  code: number;
+  message: string;
+}
+
+const HMDS_PREFIX = 'Historical Market Data Service error message:';
+const PACING_VIOLATION_TEXT = 'Historical data request pacing violation';
+const NO_DATA_TEXT = 'HMDS query returned no data';
+
+/** Error and notice bodies the gateway sends, by name. */
+export const IbError = {
+  rateExceeded: (max: number, received: number, count: number): IbErrorBody => ({
+    code: IbCode.RATE_EXCEEDED,
+    message: `Max rate of messages per second has been exceeded:max=${max} rec=${received} (${count})`,
+  }),
+  /** Any 162: the HMDS prefix and the text after it (docs/wire-facts/errors.md#162-historical-data-service-errors). */
+  hmds: (text: string): IbErrorBody => ({ code: IbCode.HMDS_ERROR, message: `${HMDS_PREFIX}${text}` }),
+  pacingViolation: (): IbErrorBody => IbError.hmds(PACING_VIOLATION_TEXT),
+  /** `AAPL@SMART Trades`: local symbol, exchange and the whatToShow label. */
+  noData: (what: string): IbErrorBody => IbError.hmds(`${NO_DATA_TEXT}: ${what}`),
+  historicalCancelled: (reqId: number): IbErrorBody => IbError.hmds(`API historical data query cancelled: ${reqId}`),
+  noSecurityDefinition: (): IbErrorBody => ({ code: IbCode.NO_SECURITY_DEFINITION, message: 'No security definition has been found for the request' }),
+  /** A data request whose contract description matches several contracts (contract details list them all instead). */
+  ambiguousContract: (symbol: string): IbErrorBody => ({
+    code: IbCode.NO_SECURITY_DEFINITION,
+    message: `The contract description specified for ${symbol} is ambiguous.`,
+  }),
+  /** Our choice for malformed requests: TWS documents 320 as "error reading an API client request". */
+  readError: (detail: string): IbErrorBody => ({ code: IbCode.READ_ERROR, message: `Error reading request.-'${detail}'` }),
+  /** docs/wire-facts/errors.md#321-validation-errors */
+  validation: (tag: string, cause: string): IbErrorBody => ({
+    code: IbCode.VALIDATION_ERROR,
+    message: `Error validating request.-'${tag}' : cause - ${cause}`,
+  }),
+  processing: (tag: string, cause: string): IbErrorBody => ({
+    code: IbCode.PROCESSING_ERROR,
+    message: `Error processing request.-'${tag}' : cause - ${cause}`,
+  }),
+  /** docs/wire-facts/errors.md#326-client-id-in-use */
+  clientIdInUse: (): IbErrorBody => ({
+    code: IbCode.CLIENT_ID_IN_USE,
+    message: 'Unable to connect as the client id is already in use. Retry with a unique client id.',
+  }),
+  autoBindNotAllowed: (): IbErrorBody => ({
+    code: IbCode.AUTO_BIND_NOT_ALLOWED,
+    message: 'Only API connections with clientId set to 0 can set the auto bind TWS orders property.',
+  }),
+  noHistoricalQuery: (reqId: number): IbErrorBody => ({ code: IbCode.NO_HISTORICAL_QUERY, message: `No historical data query found for ticker id:${reqId}` }),
+  /**
+   * TWS documents a limit of 32 API clients but not the refusal text; this borrows the wording of
+   * the official client's 502 text so users recognise it.
+   */
+  tooManyClients: (max: number): IbErrorBody => ({
+    code: IbCode.CONNECT_FAIL,
+    message: `Couldn't connect to TWS. The maximum API connection threshold (${max}) has been reached.`,
+  }),
+  connectivityLost: (): IbErrorBody => ({ code: IbCode.CONNECTIVITY_LOST, message: 'Connectivity between IB and Trader Workstation has been lost.' }),
+  connectivityRestoredDataLost: (): IbErrorBody => ({
+    code: IbCode.CONNECTIVITY_RESTORED_DATA_LOST,
+    message: 'Connectivity between IB and Trader Workstation has been restored - data lost.',
+  }),
+  connectivityRestoredDataMaintained: (): IbErrorBody => ({
+    code: IbCode.CONNECTIVITY_RESTORED_DATA_MAINTAINED,
+    message: 'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefil.',
+  }),
+  marketFarmOk: (farm: string): IbErrorBody => ({ code: IbCode.MARKET_FARM_OK, message: `Market data farm connection is OK:${farm}` }),
+  hmdsFarmOk: (farm: string): IbErrorBody => ({ code: IbCode.HMDS_FARM_OK, message: `HMDS data farm connection is OK:${farm}` }),
+  secdefFarmOk: (farm: string): IbErrorBody => ({ code: IbCode.SECDEF_FARM_OK, message: `Sec-def data farm connection is OK:${farm}` }),
+  /** Seen (TWS 10.17+), sent with the request id before the data. */
+  impliedTimeZone: (): IbErrorBody => ({
+    code: IbCode.IMPLIED_TIME_ZONE,
+    message:
+      'Warning: You submitted request with date-time attributes without explicit time zone. Please switch to use yyyymmdd-hh:mm:ss in UTC or use instrument time zone, like US/Eastern. Implied time zone functionality will be removed in the next API release',
+  }),
+  /** Seen (TWS 10.x, shortened): an end date/time that does not parse. */
+  invalidEndDate: (): IbErrorBody => ({
+    code: IbCode.INVALID_END_DATE,
+    message:
+      'End Date/Time: The date, time, or time-zone entered is invalid. The correct format is yyyymmdd hh:mm:ss xx/xxxx where yyyymmdd and xx/xxxx are optional. E.g.: 20031126 15:59:00 US/Eastern. You can also provide yyyymmdd-hh:mm:ss in UTC.',
+  }),
+} as const;
+
+/** Farm notices sent after login, in the order a real gateway sends them. */
+export const FARM_NOTICES: readonly IbErrorBody[] = [
+  IbError.marketFarmOk('usfarm.nj'),
+  IbError.marketFarmOk('usfarm'),
+  IbError.marketFarmOk('eufarm'),
+  IbError.hmdsFarmOk('ushmds'),
+  IbError.hmdsFarmOk('euhmds'),
+  IbError.secdefFarmOk('secdefil'),
+];
+
+/** A 162 that reports a pacing violation (rather than no data or a cancellation). */
+export function isPacingViolation(code: number, message: string): boolean {
+  return code === IbCode.HMDS_ERROR && message.toLowerCase().includes(PACING_VIOLATION_TEXT.toLowerCase());
+}
+
+/** A 162 that says the query found nothing: an empty answer, not a failure. */
+export function isNoData(code: number, message: string): boolean {
+  return code === IbCode.HMDS_ERROR && message.toLowerCase().includes(NO_DATA_TEXT.toLowerCase());
+}
+
+/**
+ * The request id an error frame names, or undefined when its id field is not one: -1 marks a
+ * connection-level notice, and error 100 carries a violation counter there, not a request id.
+ * docs/wire-facts/history.md#what-answers-a-request
+ */
+export function errorRequestId(id: number, code: number): number | undefined {
+  return id === NO_ID || code === IbCode.RATE_EXCEEDED ? undefined : id;
+}
+
+/**
+ * Warnings and notices that name a request without ending it: 2100–2999 (e.g. 2174, sent before
+ * the data), 165, 399, 404, 434, 492, 10167. Every other error bearing a request id ends that
+ * request — 321 included: it is a rejection. docs/wire-facts/history.md#what-answers-a-request
+ */
+export function isWarningCode(code: number): boolean {
+  return (code >= 2100 && code < 3000) || [IbCode.HMDS_QUERY_MESSAGE, 399, 404, 434, 492, 10167].includes(code);
+}
+
+/** Whether an error frame ends the request it names (see isWarningCode, errorRequestId). */
+export function endsRequest(id: number, code: number): boolean {
+  return errorRequestId(id, code) !== undefined && !isWarningCode(code);
+}
