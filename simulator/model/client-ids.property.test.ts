@@ -4,9 +4,10 @@
  * The reference model and its rules (326, 502, grace periods, logins, restarts, with their sources)
  * are in ../testing/session-model.ts.
  *
- * Commands: connect, START_API on a waiting connection, login (connect + START_API), a second
- * START_API, clean and unclean close, drop, restart, a crowd of fresh ids (the client cap), time
- * steps and steps to just before / at / after the next deadline. After every command the gateway
+ * Commands: connect (with supported and unsupported version ranges), START_API on a waiting
+ * connection, login (connect + START_API), a second START_API, clean and unclean close, drop,
+ * restart, a crowd of fresh ids (the client cap), time steps and steps to just before / at / after
+ * the next deadline. After every command the gateway
  * must agree with the model on each connection (open or closed and when, session state and id, ready
  * when, errors received) and on the live and held ids. That includes what the hand-rolled test
  * checked before: never two live sessions with one id, live ids = ids of sessions logging in or
@@ -20,6 +21,7 @@ import { commandsConstraints, propertyParams } from '../../common/testing/proper
 import { harness } from '../testing/model-harness.ts';
 import {
   agree,
+  DEFAULT_VERSIONS,
   HANDSHAKE_TIMEOUT_MS,
   label,
   LOGIN_MS,
@@ -29,6 +31,7 @@ import {
   type Model,
   type Real,
   type Setup,
+  type VersionRange,
 } from '../testing/session-model.ts';
 
 const FILE = 'simulator/model/client-ids.property.test.ts';
@@ -74,10 +77,10 @@ const idChoice: fc.Arbitrary<IdChoice> = fc.oneof(
 );
 const commands = fc.commands<Model, Real, false>(
   [
-    fc.constant(
-      cmd('connect', always, (m, r) => {
-        Reference.connect(m);
-        r.clients.push(r.h.connect({ remote: label(r.clients.length) }));
+    fc.constantFrom<VersionRange>(DEFAULT_VERSIONS, DEFAULT_VERSIONS, [157, 178], [100, 200], [100, 150], [179, 200], [90, 99], [150, 140]).map((v) =>
+      cmd(`connect(v${v[0]}..${v[1]})`, always, (m, r) => {
+        Reference.connect(m, v);
+        r.clients.push(r.h.connect({ remote: label(r.clients.length), minVersion: v[0], maxVersion: v[1] }));
       }),
     ),
     fc.tuple(n, idChoice).map(([k, c]) =>

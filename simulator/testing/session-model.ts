@@ -14,6 +14,8 @@
  *    carries on (gateway.md, "Client id already in use (326)");
  *  - with `maxClients` API clients live, the next START_API with a free id → error 502 and closed
  *    (gateway.md, "Maximum number of API clients");
+ *  - the handshake answers min(client max, 178) unless the client's range excludes it (handshake.md,
+ *    "Version negotiation");
  *  - a connection without START_API within the handshake timeout is closed; a second START_API on
  *    a started session is ignored (simulator choices, simulator/model/profile.ts);
  *  - login completes `loginLatency + loginPerOtherClientMs × other open connections` after
@@ -39,9 +41,15 @@ export interface Setup {
   restartDowntimeMs: number;
 }
 
+/** The server versions a client offers in its handshake, [min, max]. */
+export type VersionRange = readonly [number, number];
+export const DEFAULT_VERSIONS: VersionRange = [100, 178];
+
 export interface Conn {
   state: 'awaiting' | 'api' | 'closed';
   clientId: number | null;
+  /** The version the gateway answered the handshake with; null if it closed instead. */
+  serverVersion: number | null;
   openedAt: number;
   readyAt?: number;
   closedAt?: number;
@@ -72,9 +80,22 @@ export const Reference = {
   heldIds: (m: Model) => [...m.held].filter(([, until]) => until > m.now).sort(([a], [b]) => a - b),
   taken: (m: Model, id: number) => Reference.liveIds(m).includes(id) || (m.held.get(id) ?? -Infinity) > m.now,
 
-  connect(m: Model): Conn {
-    const refused = m.now < m.downUntil;
-    const conn: Conn = { state: refused ? 'closed' : 'awaiting', clientId: null, openedAt: m.now, ...(refused ? { closedAt: m.now } : {}) };
+  /**
+   * A connection offering server versions min..max: the gateway answers min(max, 178) unless that
+   * is below min or below 100, or the range is inverted; then it closes (handshake.md, "Version
+   * negotiation"). During a restart it closes at once.
+   */
+  connect(m: Model, versions: VersionRange = DEFAULT_VERSIONS): Conn {
+    const [min, max] = versions;
+    const negotiated = Math.min(max, 178);
+    const ok = m.now >= m.downUntil && max >= min && negotiated >= min && negotiated >= 100;
+    const conn: Conn = {
+      state: ok ? 'awaiting' : 'closed',
+      clientId: null,
+      openedAt: m.now,
+      serverVersion: ok ? negotiated : null,
+      ...(ok ? {} : { closedAt: m.now }),
+    };
     m.conns.push(conn);
     return conn;
   },
@@ -131,6 +152,7 @@ export const label = (i: number) => `conn-${i}`;
 /** One connection as seen from outside; the model predicts the same record. */
 interface ConnView {
   conn: string;
+  serverVersion: number | null;
   closedAt: number | undefined;
   /** The session as `GET /sessions` lists it (state, client id); null once closed. */
   session: [string, number | null] | null;
@@ -148,6 +170,7 @@ function observed(r: Real): ConnView[] {
     const refusals = errors.filter((e) => !FARM_CODES.has(e.code));
     return {
       conn: `${label(i)}${c.closed ? ' (closed)' : ''}`,
+      serverVersion: c.of('SERVER_VERSION')[0]?.msg.serverVersion ?? null,
       closedAt: c.closedAt,
       session: s ? [s.state, s.clientId] : null,
       readyAt: c.readyAt,
@@ -168,6 +191,7 @@ function predicted(m: Model): ConnView[] {
     const ready = Reference.becameReady(m, c);
     return {
       conn: `${label(i)}${c.state === 'closed' ? ' (closed)' : ''}`,
+      serverVersion: c.serverVersion,
       closedAt: c.closedAt,
       session: c.state === 'closed' ? null : c.state === 'awaiting' ? ['awaiting-start', null] : [ready ? 'ready' : 'login', c.clientId],
       readyAt: ready ? c.readyAt : undefined,
