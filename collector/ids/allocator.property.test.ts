@@ -208,7 +208,7 @@ async function check(kind: 'memory' | 'file', order: Order, cmds: Iterable<fc.As
 describe('ClientIdAllocator (model-based)', () => {
   for (const [kind, runs] of [
     ['memory', 150],
-    ['file', 20],
+    ['file', 15],
   ] as const) {
     it(`${kind} store: ids go to the lowest free id, never to two holders; crashed and expired leases are reclaimed`, async () => {
       await fc.assert(

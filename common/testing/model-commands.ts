@@ -1,7 +1,8 @@
 /**
- * Building fast-check commands (`fc.commands` with `fc.modelRun` / `fc.asyncModelRun`) from three
- * parts instead of a class each: the name printed in a counterexample, when the command applies to
- * the model's state, and what it does to the model and to the system under test.
+ * Building fast-check commands (`fc.commands` with `fc.asyncModelRun`) from three parts instead of
+ * a class each: the name printed in a counterexample (it should say everything the command was
+ * generated with, since that is all a failure report shows of it), when the command applies to the
+ * model's state, and what it does to the model and to the system under test.
  */
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
@@ -9,28 +10,6 @@ import { expect } from 'vitest';
 
 /** Applies in every state. */
 export const always = (): boolean => true;
-
-/**
- * A synchronous command. `name` should say everything the command was generated with, since it is
- * all a failure report shows of it; `run` updates the model, acts on the real system and checks
- * that the two agree.
- */
-export function command<Model extends object, Real>(
-  name: string,
-  check: (m: Readonly<Model>) => boolean,
-  run: (m: Model, r: Real) => void,
-): fc.Command<Model, Real> {
-  return { check, run, toString: () => name };
-}
-
-/** An asynchronous command, for `fc.asyncModelRun` (see `command`). */
-export function asyncCommand<Model extends object, Real>(
-  name: string,
-  check: (m: Readonly<Model>) => boolean,
-  run: (m: Model, r: Real) => Promise<void>,
-): fc.AsyncCommand<Model, Real, false> {
-  return { check, run, toString: () => name };
-}
 
 /**
  * `expect(actual).toEqual(expected)`, but only paid for on a mismatch: a model-based run compares
@@ -49,11 +28,14 @@ export type CommandMaker<Model extends object, Real> = (
 
 /** Commands that, after acting, check that the real system agrees with the model (`agree` throws if not). */
 export function checkedBy<Model extends object, Real>(agree: (m: Model, r: Real) => Promise<void>): CommandMaker<Model, Real> {
-  return (name, check, act) =>
-    asyncCommand<Model, Real>(name, check as (m: Readonly<Model>) => boolean, async (m, r) => {
+  return (name, check, act) => ({
+    check,
+    run: async (m, r) => {
       await act(m, r);
       await agree(m, r);
-    });
+    },
+    toString: () => name,
+  });
 }
 
 /**

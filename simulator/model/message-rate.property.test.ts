@@ -18,7 +18,7 @@
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { always, checkedBy, command, expectAgreement } from '../../common/testing/model-commands.ts';
+import { always, checkedBy, expectAgreement, type CommandMaker } from '../../common/testing/model-commands.ts';
 import { commandsConstraints, propertyParams } from '../../common/testing/property-params.ts';
 import { currentTime, harness, type Harness, type TestClient } from '../testing/model-harness.ts';
 import { MessageRateMeter, type RateDecision } from './message-rate.ts';
@@ -71,16 +71,34 @@ const step = fc.constantFrom(0, 1, 10, 100, 333, 500, 999, 1_000, 1_001, 2_500);
 const offset = fc.constantFrom(-1, 0, 1);
 const limitsArb: fc.Arbitrary<Limits> = fc.record({ max: fc.constantFrom(1, 3, 5, 50), closeAfter: fc.constantFrom(1, 2, 3) });
 
+/** Time steps, and steps to just before / at / after the next calendar second or the window's edge. */
+function rateTimeCommands<M extends object, R>(make: CommandMaker<M, R>, rateOf: (m: M) => RateModel, pass: (m: M, r: R, ms: number) => Promise<void>) {
+  return [
+    step.map((ms) => make(`passTime(${ms} ms)`, always, (m, r) => pass(m, r, ms))),
+    offset.map((o) => make(`toNextSecond(${o} ms)`, always, (m, r) => pass(m, r, toSecond(rateOf(m), o)))),
+    offset.map((o) =>
+      make(
+        `toWindowEdge(${o} ms)`,
+        (m) => toWindowEdge(rateOf(m), o) !== undefined,
+        (m, r) => pass(m, r, toWindowEdge(rateOf(m), o)!),
+      ),
+    ),
+  ];
+}
+
 // ---- the meter alone ---------------------------------------------------------------------------------
 
 interface MeterReal {
   meter: MessageRateMeter;
 }
 
-const meterCommands = fc.commands<RateModel, MeterReal>(
+/** The meter is checked inside `offer`: nothing to compare afterwards. */
+const meterCmd = checkedBy<RateModel, MeterReal>(async () => {});
+
+const meterCommands = fc.commands<RateModel, MeterReal, false>(
   [
     burst.map((k) =>
-      command<RateModel, MeterReal>(`offer ×${k}`, always, (m, r) => {
+      meterCmd(`offer ×${k}`, always, (m, r) => {
         const got = Array.from({ length: k }, () => r.meter.offer(m.now));
         expectAgreement(
           got,
@@ -88,17 +106,13 @@ const meterCommands = fc.commands<RateModel, MeterReal>(
         );
       }),
     ),
-    step.map((ms) => command<RateModel, MeterReal>(`passTime(${ms} ms)`, always, (m) => void (m.now += ms))),
-    offset.map((o) => command<RateModel, MeterReal>(`toNextSecond(${o} ms)`, always, (m) => void (m.now += toSecond(m, o)))),
-    offset.map((o) =>
-      command<RateModel, MeterReal>(
-        `toWindowEdge(${o} ms)`,
-        (m) => toWindowEdge(m as RateModel, o) !== undefined,
-        (m) => void (m.now += toWindowEdge(m, o)!),
-      ),
+    ...rateTimeCommands(
+      meterCmd,
+      (m) => m,
+      async (m, _r, ms) => void (m.now += ms),
     ),
     limitsArb.map((l) =>
-      command<RateModel, MeterReal>(`setLimits(max ${l.max}, close after ${l.closeAfter} s)`, always, (m, r) => {
+      meterCmd(`setLimits(max ${l.max}, close after ${l.closeAfter} s)`, always, (m, r) => {
         Object.assign(m, l);
         r.meter.setLimits(l.max, l.closeAfter);
       }),
@@ -109,13 +123,12 @@ const meterCommands = fc.commands<RateModel, MeterReal>(
 
 describe('message-rate meter (model-based)', () => {
   it('accepts, defers and rejects exactly as the rule says, with and without +PACEAPI', async () => {
-    // (An async property only because the shared reporter is async.)
     await fc.assert(
       fc.asyncProperty(limitsArb, fc.boolean(), fc.integer({ min: 0, max: 999 }), meterCommands, async (limits, paced, phase, cmds) => {
         // Start anywhere within a calendar second: the notifications go by calendar second.
         const now = Date.UTC(2025, 10, 12, 15, 0, 0) + phase;
         const model: RateModel = { ...limits, paced, now, times: [], violatingSeconds: new Set() };
-        fc.modelRun(() => ({ model, real: { meter: new MessageRateMeter(limits.max, limits.closeAfter, paced) } }), cmds);
+        await fc.asyncModelRun(() => ({ model, real: { meter: new MessageRateMeter(limits.max, limits.closeAfter, paced) } }), cmds);
       }),
       propertyParams(FILE, 300),
     );
@@ -181,15 +194,7 @@ const gatewayCommands = fc.commands<GatewayModel, GatewayReal, false>(
         }
       }),
     ),
-    step.map((ms) => gwCmd(`passTime(${ms} ms)`, always, (m, r) => gwPassTime(m, r, ms))),
-    offset.map((o) => gwCmd(`toNextSecond(${o} ms)`, always, (m, r) => gwPassTime(m, r, toSecond(m.rate, o)))),
-    offset.map((o) =>
-      gwCmd(
-        `toWindowEdge(${o} ms)`,
-        (m) => toWindowEdge(m.rate, o) !== undefined,
-        (m, r) => gwPassTime(m, r, toWindowEdge(m.rate, o)!),
-      ),
-    ),
+    ...rateTimeCommands(gwCmd, (m) => m.rate, gwPassTime),
   ],
   commandsConstraints(30),
 );
