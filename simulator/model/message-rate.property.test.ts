@@ -14,7 +14,8 @@
  *    moment (not before the previous one) at which fewer than `max` of its messages lie in the
  *    window ending there.
  * At the gateway, an accepted or deferred request is answered at its time (or at the end of the
- * login, if later); a rejected one never.
+ * login, if later); a rejected one never. A +PACEAPI client with `maxPacedBacklog` messages waiting
+ * that sends one more to wait is closed (a memory bound of ours, simulator/model/profile.ts).
  */
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
@@ -140,6 +141,10 @@ describe('message-rate meter (model-based)', () => {
 interface GatewayModel {
   rate: RateModel;
   readyAt: number;
+  /** Deferred messages a +PACEAPI client may have waiting before it counts as flooding and is closed. */
+  maxBacklog: number;
+  /** Slots of the deferred messages (they wait until then). */
+  deferred: number[];
   /** When each accepted or deferred request is answered. */
   answers: number[];
   /** Error 100 as [at, id, text]. */
@@ -182,6 +187,10 @@ const gatewayCommands = fc.commands<GatewayModel, GatewayReal, false>(
       gwCmd(`send REQ_CURRENT_TIME ×${k}`, open, (m, r) => {
         for (let i = 0; i < k && open(m); i++) {
           const d = RateRule.offer(m.rate);
+          const waiting = m.deferred.filter((t) => t > m.rate.now).length;
+          if (d.kind === 'defer' && waiting >= m.maxBacklog) m.closedAt = m.rate.now; // floods beyond its backlog
+          if (d.kind === 'defer') m.deferred.push(d.at!);
+          // (Answers due after the close never come: agree() looks only up to the close.)
           if (d.kind !== 'reject') m.answers.push(Math.max(d.at ?? m.rate.now, m.readyAt));
           if (d.notify)
             m.errors.push([
@@ -201,26 +210,37 @@ const gatewayCommands = fc.commands<GatewayModel, GatewayReal, false>(
 
 /** Login times shorter and longer than a pacing delay (requests sent during the login wait for it). */
 const loginMs = fc.constantFrom(0, 300, 2_500);
+/** A small backlog limit, reached by a flood, and the profiles' own. */
+const maxBacklog = fc.constantFrom(4, 10_000);
 
 describe('message rate at the gateway (model-based)', () => {
   it('answers, error 100 and disconnects come exactly as the rule says, during and after login', async () => {
     await fc.assert(
-      fc.asyncProperty(limitsArb, fc.boolean(), fc.integer({ min: 0, max: 999 }), loginMs, gatewayCommands, async (limits, paced, phase, login, cmds) => {
-        const h = harness({
-          overrides: {
-            connections: { loginLatency: { median: login, sigma: 0 } },
-            messageRate: { maxPerSecond: limits.max, closeAfterViolatingSeconds: limits.closeAfter },
-          },
-        });
-        await h.advance(phase);
-        const c = h.connect(paced ? { connectOptions: ['+PACEAPI'] } : {});
-        c.startApi(1);
-        const now = h.clock.now();
-        await h.advance(0); // a login of 0 ms completes now, before the first command
-        const rate: RateModel = { ...limits, paced, now, times: [], violatingSeconds: new Set() };
-        const model: GatewayModel = { rate, readyAt: now + login, answers: [], errors: [], closedAt: undefined };
-        await fc.asyncModelRun(() => ({ model, real: { h, c } }), cmds);
-      }),
+      fc.asyncProperty(
+        limitsArb,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 999 }),
+        loginMs,
+        maxBacklog,
+        gatewayCommands,
+        async (limits, paced, phase, login, backlog, cmds) => {
+          const h = harness({
+            overrides: {
+              connections: { loginLatency: { median: login, sigma: 0 } },
+              messageRate: { maxPerSecond: limits.max, closeAfterViolatingSeconds: limits.closeAfter },
+              limits: { maxPacedBacklog: backlog },
+            },
+          });
+          await h.advance(phase);
+          const c = h.connect(paced ? { connectOptions: ['+PACEAPI'] } : {});
+          c.startApi(1);
+          const now = h.clock.now();
+          await h.advance(0); // a login of 0 ms completes now, before the first command
+          const rate: RateModel = { ...limits, paced, now, times: [], violatingSeconds: new Set() };
+          const model: GatewayModel = { rate, readyAt: now + login, maxBacklog: backlog, deferred: [], answers: [], errors: [], closedAt: undefined };
+          await fc.asyncModelRun(() => ({ model, real: { h, c } }), cmds);
+        },
+      ),
       propertyParams(FILE, 100),
     );
   });
