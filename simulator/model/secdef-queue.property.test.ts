@@ -21,7 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.ts';
 import { always, checkedBy, expectAgreement, timeCommands } from '../../common/testing/model-commands.ts';
 import { commandsConstraints, propertyParams } from '../../common/testing/property-params.ts';
-import { SecdefQueue } from './secdef-queue.ts';
+import { SecdefQueue, type SecdefJob } from './secdef-queue.ts';
 
 const FILE = 'simulator/model/secdef-queue.property.test.ts';
 const SESSIONS = [1, 2, 3] as const;
@@ -187,14 +187,13 @@ describe('sec-def queue (model-based)', () => {
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
         const clock = new VirtualClock();
-        const real: Real = { clock, served: [], starts: [], serviceMs: new Map(), queue: undefined as unknown as SecdefQueue };
-        real.queue = new SecdefQueue({
-          clock,
-          serviceTime: (job, waiting) => {
-            real.starts.push([job.reqId, waiting.map((j) => j.reqId)]);
-            return real.serviceMs.get(job.reqId)!;
-          },
-        });
+        const starts: Real['starts'] = [];
+        const serviceMs = new Map<number, number>();
+        const serviceTime = (job: SecdefJob, waiting: readonly SecdefJob[]) => {
+          starts.push([job.reqId, waiting.map((j) => j.reqId)]);
+          return serviceMs.get(job.reqId)!;
+        };
+        const real: Real = { clock, queue: new SecdefQueue({ clock, serviceTime }), served: [], starts, serviceMs };
         const model: Model = {
           now: clock.now(),
           waiting: [],
