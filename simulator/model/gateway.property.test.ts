@@ -1,16 +1,16 @@
 /**
  * Properties of the gateway model in virtual time:
  *  - determinism: the same workload and seed give the same journal, entry for entry; another seed
- *    gives other service times (lynx-paper draws them from a log-normal);
- *  - client ids (model-based): for any interleaving of connects, START_APIs, clean and unclean
- *    disconnects, drops and time steps, no id is ever live twice, the registry's live ids are exactly
- *    the ids of sessions logging in or ready, and 326 comes exactly when a simple reference model
- *    (live ids + grace deadlines) says the id is taken.
+ *    gives other service times (lynx-paper draws them from a log-normal).
+ * Sessions and client ids are checked against a reference model in client-ids.property.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyParams } from '../../common/testing/property-params.ts';
 import type { JournalEntry } from './journal.ts';
-import { CONID, contractReq, currentTime, endAt, harness, histReq, TEXT, type TestClient } from '../testing/model-harness.ts';
+import { CONID, contractReq, currentTime, endAt, harness, histReq, type TestClient } from '../testing/model-harness.ts';
+
+const FILE = 'simulator/model/gateway.property.test.ts';
 
 // ---- determinism ---------------------------------------------------------------------------------
 
@@ -131,7 +131,7 @@ describe('determinism', () => {
         expect(b.serviceTimes).toEqual(a.serviceTimes);
         expect(b.endedAt).toBe(a.endedAt);
       }),
-      { numRuns: 100 },
+      propertyParams(FILE, 100),
     );
   });
 
@@ -148,107 +148,7 @@ describe('determinism', () => {
         // Login latencies are drawn too: once anyone logged in, the journals differ in time.
         if (a.journal.some((e) => e.message.type === 'NEXT_VALID_ID')) expect(b.journal.map((e) => e.at)).not.toEqual(a.journal.map((e) => e.at));
       }),
-      { numRuns: 100 },
-    );
-  });
-});
-
-// ---- client ids, model-based -----------------------------------------------------------------------
-
-type Cmd =
-  | { k: 'connect' }
-  | { k: 'start'; conn: number; id: number }
-  | { k: 'close'; conn: number; clean: boolean }
-  | { k: 'drop'; conn: number }
-  | { k: 'advance'; ms: number };
-
-const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant({ k: 'connect' as const }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant('start' as const), conn: fc.nat({ max: 20 }), id: fc.integer({ min: 1, max: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('close' as const), conn: fc.nat({ max: 20 }), clean: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('drop' as const), conn: fc.nat({ max: 20 }) }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('advance' as const), ms: fc.constantFrom(0, 1, 50, 300, 1_000, 5_000, 20_000, 29_999, 30_000, 31_000) }) },
-);
-
-describe('client ids (model-based)', () => {
-  it('never two live sessions with one id; registry = sessions logging in or ready; 326 exactly when the id is taken', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(cmdArb, { minLength: 1, maxLength: 60, size: 'max' }), fc.integer({ min: 1, max: 1_000 }), async (cmds, seed) => {
-        const h = harness({ profile: 'ibkr-paper', seed });
-        const grace = h.gw.profile.connections.idGraceMs;
-        const conns: TestClient[] = [];
-        /** Reference model: id → end of its grace period. */
-        const held = new Map<number, number>();
-        const holding = (c: TestClient) => (c.session.state === 'login' || c.session.state === 'ready' ? c.session.clientId : null);
-        /** The n-th (mod count) connection matching `pred`, so most commands find a target. */
-        const pick = (n: number, pred: (c: TestClient) => boolean) => {
-          const xs = conns.filter(pred);
-          return xs.length === 0 ? undefined : xs[n % xs.length];
-        };
-
-        for (const cmd of cmds) {
-          const now = h.clock.now();
-          switch (cmd.k) {
-            case 'connect':
-              conns.push(h.connect());
-              break;
-            case 'start': {
-              const c = pick(cmd.conn, (x) => !x.closed && x.session.state === 'awaiting-start');
-              if (!c) break;
-              const live = h.gw.listSessions().some((s) => (s.state === 'login' || s.state === 'ready') && s.clientId === cmd.id);
-              const taken = live || (held.get(cmd.id) ?? -Infinity) > now;
-              c.clear();
-              c.startApi(cmd.id);
-              await h.advance(0);
-              if (taken) {
-                expect(c.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message])).toEqual([[-1, 326, TEXT.inUse]]);
-                expect(c.closed).toBe(true);
-              } else {
-                expect(c.errors(326)).toEqual([]);
-                expect(['login', 'ready']).toContain(c.session.state);
-                held.delete(cmd.id);
-              }
-              break;
-            }
-            case 'close': {
-              const c = pick(cmd.conn, (x) => !x.closed);
-              if (!c) break;
-              const id = holding(c);
-              c.conn.close(cmd.clean);
-              if (id !== null && !cmd.clean) held.set(id, now + grace);
-              break;
-            }
-            case 'drop': {
-              const c = pick(cmd.conn, (x) => x.session.isOpen);
-              if (!c) break;
-              const id = holding(c);
-              h.gw.dropSession(c.session);
-              if (id !== null) held.set(id, now + grace);
-              break;
-            }
-            case 'advance':
-              await h.advance(cmd.ms);
-              break;
-          }
-          await h.advance(0);
-
-          // Invariants.
-          const t = h.clock.now();
-          const active = h.gw.listSessions().filter((s) => s.state === 'login' || s.state === 'ready');
-          const ids = active.map((s) => s.clientId!);
-          expect(new Set(ids).size).toBe(ids.length);
-          const snap = h.gw.clientIds.snapshot(t);
-          expect(snap.live).toEqual([...ids].sort((a, b) => a - b));
-          const expectedHeld = [...held].filter(([, until]) => until > t).sort(([a], [b]) => a - b);
-          expect([...snap.held].sort((a, b) => a.clientId - b.clientId).map((x) => [x.clientId, x.until])).toEqual(expectedHeld);
-          // A held id is never live at the same time.
-          for (const x of snap.held) expect(snap.live).not.toContain(x.clientId);
-          // Sessions the gateway closed are closed for their clients too, and vice versa.
-          for (const c of conns) expect(c.closed).toBe(!c.session.isOpen);
-          expect(h.gw.sessionCount).toBe(conns.filter((c) => !c.closed).length);
-        }
-      }),
-      { numRuns: 150 },
+      propertyParams(FILE, 100),
     );
   });
 });

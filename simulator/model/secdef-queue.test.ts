@@ -4,7 +4,9 @@
  * service time (per other client, per waiting client, throttle) — all in exact virtual time.
  */
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../common/clock.ts';
 import type { ProfileOverrides } from './profile.ts';
+import { SecdefQueue } from './secdef-queue.ts';
 import { contractReq, harness, type TestClient } from '../testing/model-harness.ts';
 
 /** ibkr-paper with a fixed 30 ms service time and no contention terms unless overridden. */
@@ -234,5 +236,31 @@ describe('answers', () => {
     a.send(contractReq(8, 'TTE', { currency: 'EUR' }));
     await h.advance(1_000);
     expect(a.forReq(8).map((m) => m.msg.type)).toEqual(['CONTRACT_DATA', 'CONTRACT_DATA_END']);
+  });
+});
+
+describe('arrivals counted for the throttle', () => {
+  // Found by secdef-queue.property.test.ts: asking a short window forgot the arrivals outside it,
+  // so a wider window asked later (a throttle window raised by PATCH /profile) undercounted.
+  it('a short window asked first does not make a wider window asked later miss arrivals', async () => {
+    const clock = new VirtualClock();
+    const queue = new SecdefQueue({ clock, serviceTime: () => 0 });
+    queue.enqueue({ sessionId: 1, reqId: 1, enqueuedAt: clock.now(), complete: () => {} });
+    await clock.advance(5_000);
+    expect(queue.arrivalsWithin(0)).toBe(0);
+    expect(queue.arrivalsWithin(10_000)).toBe(1);
+    expect(queue.arrivalsWithin(5_000)).toBe(1); // the window includes its start
+    expect(queue.arrivalsWithin(4_999)).toBe(0);
+  });
+
+  it('forgets arrivals older than its retention', async () => {
+    const clock = new VirtualClock();
+    const queue = new SecdefQueue({ clock, serviceTime: () => 0, arrivalsRetentionMs: 60_000 });
+    queue.enqueue({ sessionId: 1, reqId: 1, enqueuedAt: clock.now(), complete: () => {} });
+    await clock.advance(30_000);
+    queue.enqueue({ sessionId: 1, reqId: 2, enqueuedAt: clock.now(), complete: () => {} });
+    await clock.advance(30_001);
+    expect(queue.arrivalsWithin(60_000)).toBe(1);
+    expect(queue.arrivalsWithin(120_000)).toBe(1); // the first one is beyond the retention
   });
 });

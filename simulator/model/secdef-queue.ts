@@ -19,6 +19,11 @@ export interface SecdefQueueOptions {
   clock: Clock;
   /** Service time for the job about to start, given the queue as it is now. */
   serviceTime(job: SecdefJob, waiting: readonly SecdefJob[]): number;
+  /**
+   * How long arrivals are remembered for `arrivalsWithin`, in model ms: the longest window it
+   * counts exactly. Default one hour, well beyond any throttle window of the profiles (10 s).
+   */
+  arrivalsRetentionMs?: number;
 }
 
 export class SecdefQueue {
@@ -27,12 +32,14 @@ export class SecdefQueue {
   private paused = false;
   private readonly clock: Clock;
   private readonly serviceTime: SecdefQueueOptions['serviceTime'];
-  /** Requests received (not served) with their arrival times, for rate-based throttling. */
+  /** Arrival times of requests received (served or not), oldest first, for rate-based throttling. */
   private readonly arrivals: number[] = [];
+  private readonly arrivalsRetentionMs: number;
 
   constructor(opts: SecdefQueueOptions) {
     this.clock = opts.clock;
     this.serviceTime = opts.serviceTime;
+    this.arrivalsRetentionMs = opts.arrivalsRetentionMs ?? 3_600_000;
   }
 
   enqueue(job: SecdefJob): void {
@@ -43,13 +50,18 @@ export class SecdefQueue {
     this.pump();
   }
 
-  /** Requests that arrived within the last `windowMs` (including served ones). */
+  /**
+   * Requests that arrived within the last `windowMs` model ms, i.e. at or after now − windowMs
+   * (including served ones). Exact for any window up to `arrivalsRetentionMs`, whatever windows
+   * were asked before: only arrivals older than the retention are forgotten. (It once dropped
+   * everything outside the window asked, so a wider window asked later — a throttle window raised
+   * by PATCH /profile — undercounted.)
+   */
   arrivalsWithin(windowMs: number): number {
-    const since = this.clock.now() - windowMs;
-    let drop = 0;
-    while (drop < this.arrivals.length && this.arrivals[drop]! < since) drop++;
-    if (drop > 0) this.arrivals.splice(0, drop);
-    return this.arrivals.length;
+    const now = this.clock.now();
+    const forget = firstAtOrAfter(this.arrivals, now - this.arrivalsRetentionMs);
+    if (forget > 0) this.arrivals.splice(0, forget);
+    return this.arrivals.length - firstAtOrAfter(this.arrivals, now - windowMs);
   }
 
   /** Stop starting new jobs (connectivity lost); the job in service finishes. */
@@ -127,4 +139,16 @@ export class SecdefQueue {
       this.current = { job, timer, startedAt, serviceMs };
     }
   }
+}
+
+/** Index of the first element ≥ `t` in an ascending list (its length if none). */
+function firstAtOrAfter(sorted: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

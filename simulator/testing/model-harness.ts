@@ -12,6 +12,7 @@ import { createGateway } from '../simulator.ts';
 import type { GatewayModel } from '../model/gateway.ts';
 import type { MarketData } from '../model/ports.ts';
 import type { ProfileOverrides } from '../model/profile.ts';
+import type { SessionInfo } from '../model/session.ts';
 
 export { AFTER_CLOSE, CONID } from '../../common/testing/fixtures.ts';
 import { AFTER_CLOSE, CONID } from '../../common/testing/fixtures.ts';
@@ -42,6 +43,16 @@ export interface Harness {
   idle(): Promise<number>;
   /** Model ms since the harness was built. */
   elapsed(): number;
+  // Control: what an operator or the control plane does (model-based tests use only these and
+  // TestClient, so they do not depend on how the model is built inside).
+  /** Drop a client's connection from the gateway side, as a network failure would (its id stays held). */
+  drop(client: TestClient): void;
+  /** Restart the gateway: every session dropped, new connections refused for a while. */
+  restart(): void;
+  /** Client ids live (held by a session) and held (grace after a session vanished), as of now. */
+  clientIds(): { live: number[]; held: Array<{ clientId: number; until: number }> };
+  /** Open sessions, as `GET /sessions` lists them. */
+  sessions(): SessionInfo[];
 }
 
 export function harness(opts: { profile?: string; overrides?: ProfileOverrides; seed?: number; start?: number } = {}): Harness {
@@ -80,6 +91,10 @@ export function harness(opts: { profile?: string; overrides?: ProfileOverrides; 
     },
     idle: () => clock.runUntilIdle(),
     elapsed: () => clock.now() - t0,
+    drop: (c) => gw.dropSession(c.session),
+    restart: () => gw.restart(),
+    clientIds: () => gw.clientIds.snapshot(clock.now()),
+    sessions: () => gw.listSessions(),
   };
   return h;
 }
