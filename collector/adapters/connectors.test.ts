@@ -99,6 +99,13 @@ describe.each(adapters)('%s', (_name, make) => {
     expect(both.map((d) => d.conId).sort()).toEqual([CONID.TTE_SBF, CONID.TTE_NYSE]);
   });
 
+  it("carries the gateway's managed accounts (MANAGED_ACCTS) from the moment it is handed out", async () => {
+    env = await make();
+    const conn = await connect(23);
+    expect(conn.managedAccounts).toEqual(env.gateway.profile.accounts);
+    expect(conn.managedAccounts).toEqual(['DU0118471']);
+  });
+
   it('error 200 → NoSecurityDefinition naming the query; other requests on the connection are unaffected', async () => {
     env = await make();
     const conn = await connect(22);
