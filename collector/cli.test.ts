@@ -124,7 +124,7 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     expect(out.results[1]).toMatchObject({ symbol: 'AAPL:USD', status: 'ok', conId: 265598 });
   });
 
-  it('gateway down: GatewayUnreachable naming the address, within the deadline, exit 1', async () => {
+  it('gateway down: GatewayUnreachable naming the address, within the deadline, exit 3', async () => {
     const port = await closedPort();
     const r = await cli([
       'collect',
@@ -139,8 +139,9 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
       '--log-level',
       'silent',
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toContain(`AAPL:USD, MSFT:USD: failed: cannot reach gateway at 127.0.0.1:${port}`);
+    expect(r.stderr).toMatch(new RegExp(`^error: gateway unreachable, nothing collected: cannot reach gateway at 127\\.0\\.0\\.1:${port}`));
     // Measured inside the process (TIME column): start-up time on a loaded machine says nothing.
     const [, status, , , , , , time] = row(r.stdout, 'AAPL:USD');
     expect(status).toBe('failed');
