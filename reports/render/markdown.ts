@@ -2,7 +2,7 @@
  * Markdown for a set of runs: tables that fit a PR comment. Charts live in the HTML report.
  */
 import type { RunRecord } from '../../scenarios/view.ts';
-import { fmtSeconds, summarize } from '../../scenarios/summary.ts';
+import { fmtQualified, fmtSeconds, fmtWorkload, summarize } from '../../scenarios/summary.ts';
 import { replayCommand } from '../../scenarios/runner.ts';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -14,9 +14,10 @@ export function runsTableMarkdown(runs: readonly RunRecord[], symbols?: readonly
     'Connections',
     '326',
     'Timeouts',
+    'Workload',
     'Qualified',
-    'Qualify median',
-    'Qualify max',
+    'Qualify wait: median, all calls',
+    'Qualify wait: max',
     'Longest gateway wait',
     'Run (model)',
     'Wall',
@@ -29,9 +30,10 @@ export function runsTableMarkdown(runs: readonly RunRecord[], symbols?: readonly
       String(s.connections),
       String(s.clientIdErrors),
       String(s.timeouts),
-      `${s.qualifications.qualified}/${s.qualifications.asked}`,
-      fmtSeconds(s.qualifyMedianMs, 2),
-      fmtSeconds(s.qualifyMaxMs, 2),
+      fmtWorkload(s),
+      fmtQualified(s),
+      fmtSeconds(s.qualifyWaitMedianMs, 2),
+      fmtSeconds(s.qualifyWaitMaxMs, 2),
       fmtSeconds(s.gatewayWaitMaxMs),
       fmtSeconds(s.makespanMs),
       fmtSeconds(s.wallMs, 2),

@@ -3,7 +3,7 @@
  * expectation with its verdict. No scripts, no external assets: it opens anywhere.
  */
 import { escapeHtml, page } from './html-page.ts';
-import { fmtSeconds, summarize } from '../../scenarios/summary.ts';
+import { fmtQualified, fmtSeconds, fmtWorkload, summarize } from '../../scenarios/summary.ts';
 import { replayCommand } from '../../scenarios/runner.ts';
 import type { RunRecord } from '../../scenarios/view.ts';
 
@@ -17,8 +17,9 @@ export function renderRunsHtml(title: string, runs: readonly RunRecord[], symbol
         String(s.connections),
         String(s.clientIdErrors),
         String(s.timeouts),
-        `${s.qualifications.qualified}/${s.qualifications.asked}`,
-        fmtSeconds(s.qualifyMedianMs, 2),
+        fmtWorkload(s),
+        fmtQualified(s),
+        fmtSeconds(s.qualifyWaitMedianMs, 2),
         fmtSeconds(s.gatewayWaitMaxMs),
         fmtSeconds(s.makespanMs),
         fmtSeconds(s.wallMs, 2),
@@ -35,7 +36,19 @@ export function renderRunsHtml(title: string, runs: readonly RunRecord[], symbol
       return `<section><h3><code>${escapeHtml(r.scenario)}</code> — ${escapeHtml(r.title)}</h3><ul>${items}</ul>${replay}</section>`;
     })
     .join('\n');
-  const head = ['Scenario', 'Strategies', 'Connections', '326', 'Timeouts', 'Qualified', 'Qualify median', 'Longest gateway wait', 'Run (model)', 'Wall'];
+  const head = [
+    'Scenario',
+    'Strategies',
+    'Connections',
+    '326',
+    'Timeouts',
+    'Workload',
+    'Qualified',
+    'Qualify wait: median, all calls',
+    'Longest gateway wait',
+    'Run (model)',
+    'Wall',
+  ];
   return page(
     title,
     `<p>Durations are model time — what a client would wait against a real gateway — unless marked wall.</p>
