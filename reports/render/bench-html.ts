@@ -117,7 +117,7 @@ function deltaHtml(cmp: Comparison, workload: string): string {
       d.base.toFixed(2),
       d.current.toFixed(2),
       signedPct(d.rel),
-      d.regression ? `<strong>regression</strong>: ${escapeHtml(d.why ?? '')}` : 'ok',
+      d.regression ? `<strong>regression</strong>: ${escapeHtml(d.why ?? '')}` : d.gated ? 'ok' : 'not gated (varies between runs)',
     ]);
   return rows.length
     ? `<details><summary>Changes against the baseline (${rows.length})</summary>${tableHtml(['Strategy', 'Figure', 'Baseline', 'Current', 'Change', 'Verdict'], rows, 2)}</details>`
