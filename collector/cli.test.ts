@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,14 +70,20 @@ async function closedPort(): Promise<number> {
 
 let dir: string;
 let sim: Simulator | undefined;
+// Every directory made, removed at the end: with concurrent tests `dir` is overwritten before
+// each test's afterEach runs, so removing `dir` there would remove one directory several times.
+const dirs: string[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'collect-cli-'));
+  dirs.push(dir);
 });
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  rmSync(dir, { recursive: true, force: true });
+});
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 // Each test starts CLI processes (tsx compiles on start-up): generous timeouts for loaded machines.

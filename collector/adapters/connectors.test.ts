@@ -99,13 +99,6 @@ describe.each(adapters)('%s', (_name, make) => {
     expect(both.map((d) => d.conId).sort()).toEqual([CONID.TTE_SBF, CONID.TTE_NYSE]);
   });
 
-  it("carries the gateway's managed accounts (MANAGED_ACCTS) from the moment it is handed out", async () => {
-    env = await make();
-    const conn = await connect(23);
-    expect(conn.managedAccounts).toEqual(env.gateway.profile.accounts);
-    expect(conn.managedAccounts).toEqual(['DU0118471']);
-  });
-
   it('error 200 → NoSecurityDefinition naming the query; other requests on the connection are unaffected', async () => {
     env = await make();
     const conn = await connect(22);
@@ -190,6 +183,13 @@ describe.each(adapters)('%s', (_name, make) => {
     expect(err).toBeInstanceOf(ClientIdInUse);
     expect(err).toMatchObject({ clientId: 27, ibCode: 326 });
     expect((err as Error).message).toContain(env.connector.address);
+  });
+
+  it("carries the gateway's managed accounts (MANAGED_ACCTS) from the moment it is handed out", async () => {
+    env = await make();
+    const conn = await connect(23);
+    expect(conn.managedAccounts).toEqual(env.gateway.profile.accounts);
+    expect(conn.managedAccounts).toEqual(['DU0118471']);
   });
 
   it('HandshakeTimeout when START_API is swallowed, naming the gateway and the id', async () => {
