@@ -8,9 +8,9 @@
  *   (at scale 0.02 one millisecond of CPU is 50 model ms), so latencies move from run to run on
  *   one commit. There the gate compares only what is stable: a figure is gated when it took the
  *   same value in every repeated run of every seed of the baseline (connections, errors, the
- *   share answered, typically); everything else is shown with its measured noise, not gated. The
- *   gate also measures its own false-alarm rate, by judging the current run's repeats against
- *   each other.
+ *   share answered, typically), and it regresses only when every current run of a seed is worse;
+ *   everything else is shown with its measured noise, not gated. The gate also measures its own
+ *   false-alarm rate, by judging the current run's repeats against each other.
  *
  * Runs of different targets, profiles, workloads or time scales, or without a seed in common,
  * are not compared at all: IncomparableRuns (exit 2) names the field that differs.
@@ -64,8 +64,10 @@ export interface Comparison {
   /** Figures judged (workload × strategy × figure); never 0, or the runs would have been refused. */
   gated: number;
   /**
-   * Stable-only mode: the gate applied between the current run's own repeats (same commit, same
-   * machine, same hour), every ordered pair of repeats: how many of those comparisons alarmed.
+   * Stable-only mode: the gate's rule applied between single runs of the current run's own
+   * repeats (same commit, same machine, same hour), every ordered pair: how many alarmed. A
+   * single-run gate would false-alarm at this rate; the real gate, which needs every repeat of a
+   * seed to agree on a change, does so less often.
    */
   falseAlarms?: { comparisons: number; alarms: number };
   notes: string[];
@@ -137,7 +139,8 @@ export function compareResults(baseline: BenchResults, current: BenchResults, th
         deltas.push(delta(base, cur, f, kind, gated, gated ? perSeedWhy(b, c, f, kind, thresholds) : undefined));
       } else {
         const gated = isStable(b, f);
-        deltas.push(delta(base, cur, f, kind, gated, gated ? stableWhy(b, c, f, kind) : undefined));
+        const unstable = (why: string) => notes.push(`${cur.workload} / ${cur.strategy} ${f} changed in some runs only, not a regression verdict: ${why}`);
+        deltas.push(delta(base, cur, f, kind, gated, gated ? stableWhy(b, c, f, kind, unstable) : undefined));
       }
     }
   }
@@ -160,9 +163,14 @@ export function compareResults(baseline: BenchResults, current: BenchResults, th
   let falseAlarms: Comparison['falseAlarms'];
   if (mode === 'stable-only') {
     falseAlarms = selfComparison(current, deltas, seeds);
-    const ungated = [...new Set(deltas.filter((d) => !d.gated).map((d) => d.figure))];
+    const ungated = (all: boolean) =>
+      [...new Set(deltas.map((d) => d.figure))].filter((f) => {
+        const mine = deltas.filter((d) => d.figure === f);
+        return all ? mine.every((d) => !d.gated) : mine.some((d) => !d.gated) && mine.some((d) => d.gated);
+      });
+    const partly = ungated(false);
     notes.push(
-      `on the ${current.environment.target} target only figures that did not change between the baseline's repeats are gated; not gated here (they vary from run to run on one commit, their noise is in the tables): ${ungated.join(', ')}. Gate latencies with --target virtual.`,
+      `on the ${current.environment.target} target only figures that did not change between the baseline's repeats are gated, and a regression needs every run of a seed to agree; not gated (they vary from run to run on one commit, their noise is in the tables): ${ungated(true).join(', ')}${partly.length ? `; gated for some strategies only: ${partly.join(', ')}` : ''}. Gate latencies with --target virtual.`,
     );
     if (!falseAlarms) notes.push('the current run has one run per seed, so the false-alarm rate could not be measured on it');
   }
@@ -229,14 +237,32 @@ function isStable(runs: Map<number, BenchRun[]>, f: FigureName): boolean {
 
 const sameValue = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-9;
 
-/** A stable figure regresses when any current repeat of a seed is worse than the baseline's one value. */
-function stableWhy(baseline: Map<number, BenchRun[]>, current: Map<number, BenchRun[]>, f: FigureName, kind: Kind): string | undefined {
+/** Worse than `base`, or present where it was absent (or the other way round). */
+const isWorse = (kind: Kind, base: number, cur: number) =>
+  Number.isFinite(base) !== Number.isFinite(cur) || (Number.isFinite(base) && worse(kind, base, cur) > 1e-9);
+
+/**
+ * A stable figure regresses when every current run of a seed is worse than the baseline's one
+ * value: a change the current run agrees on. A change in only some of its runs is host noise as
+ * far as this run can tell, and is reported (`unstable`) instead.
+ */
+function stableWhy(
+  baseline: Map<number, BenchRun[]>,
+  current: Map<number, BenchRun[]>,
+  f: FigureName,
+  kind: Kind,
+  unstable: (why: string) => void,
+): string | undefined {
   for (const [seed, b] of baseline) {
     const bv = valuesOf(b, f)[0]!;
-    for (const [i, cv] of valuesOf(current.get(seed) ?? [], f).entries()) {
-      const changed = Number.isFinite(bv) !== Number.isFinite(cv) || (Number.isFinite(bv) && worse(kind, bv, cv) > 1e-9);
-      if (changed) return `seed ${seed}, run ${i + 1}: ${fmt(bv)} → ${fmt(cv)} (the baseline had ${fmt(bv)} in all ${b.length} runs)`;
-    }
+    const cvs = valuesOf(current.get(seed) ?? [], f);
+    const worseRuns = cvs.filter((cv) => isWorse(kind, bv, cv));
+    if (cvs.length > 0 && worseRuns.length === cvs.length)
+      return `seed ${seed}: ${fmt(bv)} → ${cvs.map(fmt).join(', ')} (the baseline had ${fmt(bv)} in all ${b.length} runs; this run is worse in all ${cvs.length})`;
+    if (worseRuns.length > 0)
+      unstable(
+        `seed ${seed}: ${fmt(bv)} in all ${b.length} baseline runs, ${cvs.map(fmt).join(', ')} now (worse in ${worseRuns.length} of ${cvs.length} runs)`,
+      );
   }
   return undefined;
 }
@@ -263,9 +289,7 @@ function selfComparison(current: BenchResults, deltas: readonly Delta[], seeds: 
           const a = rs.find((r) => (r.repeat ?? 0) === i);
           const b = rs.find((r) => (r.repeat ?? 0) === j);
           if (!a || !b) return false;
-          const av = figure(a.metrics, d.figure);
-          const bv = figure(b.metrics, d.figure);
-          return Number.isFinite(av) !== Number.isFinite(bv) || (Number.isFinite(av) && worse(d.kind, av, bv) > 1e-9);
+          return isWorse(d.kind, figure(a.metrics, d.figure), figure(b.metrics, d.figure));
         });
       });
       if (alarmed) alarms++;

@@ -66,7 +66,7 @@ export function verdictLine(cmp: Comparison): string {
   const how =
     cmp.mode === 'per-seed'
       ? `seed by seed on ${cmp.gated} figures (virtual time is deterministic; model-time tolerance ${cmp.thresholds.modelRel * 100}%, no extra errors)`
-      : `on the ${cmp.gated} figures that did not change between the baseline's repeated runs (exactly, seed by seed)${falseAlarmText(cmp)}`;
+      : `on the ${cmp.gated} figures that did not change between the baseline's repeated runs (a regression: every run of a seed worse)${falseAlarmText(cmp)}`;
   if (cmp.regressions.length === 0) return `✅ **No regression** against the baseline, compared ${how}.`;
   const list = cmp.regressions.slice(0, 12).map((d) => `${d.workload} / ${d.strategy} ${d.figure}: ${d.why}`);
   return `❌ **${cmp.regressions.length} regression(s)** against the baseline, compared ${how}:\n\n${list.map((l) => `- ${l}`).join('\n')}${cmp.regressions.length > 12 ? `\n- … and ${cmp.regressions.length - 12} more` : ''}`;
@@ -76,7 +76,7 @@ export function verdictLine(cmp: Comparison): string {
 function falseAlarmText(cmp: Comparison): string {
   const f = cmp.falseAlarms;
   if (!f) return '; false-alarm rate not measured (one run per seed)';
-  return `; false-alarm rate measured on this run's own repeats: ${f.alarms} of ${f.comparisons} same-commit comparisons alarmed`;
+  return `; false alarms measured on this run's own repeats: ${f.alarms} of ${f.comparisons} same-commit single-run comparisons alarmed`;
 }
 
 const DELTA_HEAD = ['Strategy', 'p50', 'p99', 'Makespan', 'Answered', 'Errors 326·100·162·200·TO', 'Wall', 'Verdict'];
