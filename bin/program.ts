@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   publish: async () => (await import('../reports/cli/publish.ts')).publishCommand(),
 };
 
+/** Every subcommand's name, in the order `--help` lists them. */
 export const SUBCOMMANDS = Object.keys(COMMANDS);
 
 async function program(asked: string | undefined): Promise<Command> {

@@ -14,6 +14,7 @@
  */
 import { CommanderError } from 'commander';
 
+/** The four exit codes, by meaning (see the table above). */
 export const EXIT = {
   ok: 0,
   failed: 1,

@@ -63,7 +63,8 @@ export class ModelConnector implements GatewayConnector {
         else if (m.type === 'ERR_MSG' && m.id === -1 && m.code === 326) saw326 = true;
         else if (m.type === 'MANAGED_ACCTS') accounts = parseManagedAccounts(String(m.accounts));
         else if (m.type === 'NEXT_VALID_ID') sawNextId = true;
-        // Both arrive right after START_API, in either order; the connection is ready with both.
+        // Both arrive right after START_API, in either order; the connection is ready with both
+        // (docs/wire-facts/accounts.md#managed-accounts-list).
         if (sawNextId && accounts !== undefined && !settled) {
           done();
           resolve(new ModelConnection(conn, opts.clientId, this.address, accounts, new SendPacer(this.clock, this.maxReqPerSec)));

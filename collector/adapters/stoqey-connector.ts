@@ -38,7 +38,8 @@ export class StoqeyConnector implements GatewayConnector {
       let sawVersion = false;
       let unreachable: Error | undefined;
       let settled = false;
-      // Both arrive right after START_API, in either order; the connection is ready with both.
+      // Both arrive right after START_API, in either order; the connection is ready with both
+      // (docs/wire-facts/accounts.md#managed-accounts-list).
       let accounts: string[] | undefined;
       let sawNextId = false;
       const timer = clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(address, opts.clientId, opts.timeoutMs)));
