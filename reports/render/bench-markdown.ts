@@ -13,7 +13,8 @@ export function environmentLine(r: BenchResults): string {
   const seeds = e.seeds.length > 3 && e.seeds.every((s, i) => i === 0 || s === e.seeds[i - 1]! + 1) ? `${e.seeds[0]}–${e.seeds.at(-1)}` : e.seeds.join(', ');
   const scale = e.target === 'sim' ? `time scale ${e.timeScale}` : 'virtual time';
   const sha = e.gitSha ? `\`${e.gitSha.slice(0, 10)}\`${e.gitDirty ? ' (uncommitted changes)' : ''}` : 'no git';
-  return `Target ${e.target} (${scale}), seeds ${seeds} (${e.seeds.length}), profiles ${e.profiles.join(', ')}, Node ${e.node}, ${e.platform}, ${e.cpus} CPUs, commit ${sha}, ${e.date.slice(0, 16).replace('T', ' ')} UTC${e.quick ? ', quick run' : ''}.`;
+  const runs = (e.repeats ?? 1) > 1 ? `, ${e.repeats} runs of each seed` : '';
+  return `Target ${e.target} (${scale}), seeds ${seeds} (${e.seeds.length})${runs}, profiles ${e.profiles.join(', ')}, Node ${e.node}, ${e.platform}, ${e.cpus} CPUs, commit ${sha}, ${e.date.slice(0, 16).replace('T', ' ')} UTC${e.quick ? ', quick run' : ''}.`;
 }
 
 const HEAD = ['#', 'Strategy', 'Answered', 'p50', 'p90', 'p99', 'Makespan', 'Ops/s', 'Conns', 'Reconn.', 'First ready', 'Errors 326·100·162·200·TO'];
