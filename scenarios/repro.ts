@@ -16,7 +16,7 @@ import { figureHtml } from '../reports/render/html-page.ts';
 import { reproFigures } from '../reports/render/repro-figures.ts';
 import { findScenario } from './builtin/index.ts';
 import { failedExpectations, judge, runScenario, type Progress } from './runner.ts';
-import { fmtQualified, fmtSeconds, fmtWorkload, summarize, textTable } from './summary.ts';
+import { fmtSeconds, fmtWorkload, RUN_FIGURE_HEAD, runFigureCells, summarize, textTable } from './summary.ts';
 import type { RunRecord } from './view.ts';
 
 const INCIDENT = ['tte-wln-before-fix', 'tte-wln-after-fix', 'tte-wln-pooled'];
@@ -77,39 +77,9 @@ export async function repro(o: ReproOptions): Promise<boolean> {
     runs.push(record);
   }
 
-  const rows = runs.map((r) => {
-    const s = summarize(r, SYMBOLS);
-    return [
-      s.scenario,
-      String(s.connections),
-      String(s.clientIdErrors),
-      String(s.timeouts),
-      fmtWorkload(s),
-      fmtQualified(s),
-      fmtSeconds(s.qualifyWaitMedianMs, 2),
-      fmtSeconds(s.gatewayWaitMaxMs),
-      fmtSeconds(s.makespanMs),
-      fmtSeconds(s.wallMs, 2),
-    ];
-  });
+  const rows = runs.map((r) => [r.scenario, ...runFigureCells(summarize(r, SYMBOLS))]);
   console.log(`\nTTE/WLN, in model seconds (what you would wait on a real gateway) and wall seconds:\n`);
-  console.log(
-    textTable(
-      [
-        'scenario',
-        'connections',
-        '326',
-        'timeouts',
-        'TTE/WLN workload',
-        'qualified',
-        'waited (median, all calls)',
-        'longest gateway wait',
-        'run (model)',
-        'run (wall)',
-      ],
-      rows,
-    ),
-  );
+  console.log(textTable(['scenario', ...RUN_FIGURE_HEAD.map((h) => h.toLowerCase())], rows));
   console.log(`\n${WAITED_NOTE}`);
   const differ = workloadNote(runs);
   if (differ) console.log(differ);
@@ -128,7 +98,7 @@ export async function repro(o: ReproOptions): Promise<boolean> {
 }
 
 const WAITED_NOTE =
-  '"waited" counts every call: a success until its answer, a failure or timeout until the caller got it; "qualified" is the share that succeeded.';
+  '"qualify wait" counts every call: a success until its answer, a failure or timeout until the caller got it; "qualified" is the share that succeeded.';
 
 /** Says plainly when the runs did not put the same load on qualification; undefined when they did. */
 export function workloadNote(runs: readonly RunRecord[]): string | undefined {

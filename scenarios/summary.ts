@@ -68,6 +68,36 @@ export function fmtQualified(s: RunSummary): string {
   return `${s.qualifications.qualified}/${s.qualifications.asked}${rate}`;
 }
 
+/** The figure columns of a runs table (after the scenario and its strategies), as the reports print them. */
+export const RUN_FIGURE_HEAD = [
+  'Connections',
+  '326',
+  'Timeouts',
+  'Workload',
+  'Qualified',
+  'Qualify wait: median, all calls',
+  'Qualify wait: max',
+  'Longest gateway wait',
+  'Run (model)',
+  'Wall',
+] as const;
+
+/** One run's cells under RUN_FIGURE_HEAD. */
+export function runFigureCells(s: RunSummary): string[] {
+  return [
+    String(s.connections),
+    String(s.clientIdErrors),
+    String(s.timeouts),
+    fmtWorkload(s),
+    fmtQualified(s),
+    fmtSeconds(s.qualifyWaitMedianMs, 2),
+    fmtSeconds(s.qualifyWaitMaxMs, 2),
+    fmtSeconds(s.gatewayWaitMaxMs),
+    fmtSeconds(s.makespanMs),
+    fmtSeconds(s.wallMs, 2),
+  ];
+}
+
 /** `10 calls from 6 callers`: the load a run put on qualification, to tell like from unlike. */
 export function fmtWorkload(s: RunSummary): string {
   return `${s.qualifications.asked} call${s.qualifications.asked === 1 ? '' : 's'} from ${s.qualifications.callers} caller${s.qualifications.callers === 1 ? '' : 's'}`;
