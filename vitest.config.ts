@@ -11,11 +11,13 @@ export default defineConfig({
     // Many tests wait on child processes and sockets rather than the CPU: one more worker than
     // this 2-core machine has cores keeps both cores busy.
     maxWorkers: 3,
+    // Temp files of the whole run go to one private directory, which must be empty at the end.
+    globalSetup: ['common/testing/temp-dir-audit.ts'],
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['{simulator,collector,reports,common,docs}/**/*.test.ts'],
+          include: ['{bin,simulator,collector,reports,common,docs}/**/*.test.ts'],
           exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts', ...timing],
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,14 +70,20 @@ async function closedPort(): Promise<number> {
 
 let dir: string;
 let sim: Simulator | undefined;
+// Every directory made, removed at the end: with concurrent tests `dir` is overwritten before
+// each test's afterEach runs, so removing `dir` there would remove one directory several times.
+const dirs: string[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'collect-cli-'));
+  dirs.push(dir);
 });
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  rmSync(dir, { recursive: true, force: true });
+});
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 // Each test starts CLI processes (tsx compiles on start-up): generous timeouts for loaded machines.
@@ -124,7 +130,7 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     expect(out.results[1]).toMatchObject({ symbol: 'AAPL:USD', status: 'ok', conId: 265598 });
   });
 
-  it('gateway down: GatewayUnreachable naming the address, within the deadline, exit 1', async () => {
+  it('gateway down: GatewayUnreachable naming the address, within the deadline, exit 3', async () => {
     const port = await closedPort();
     const r = await cli([
       'collect',
@@ -139,8 +145,9 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
       '--log-level',
       'silent',
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toContain(`AAPL:USD, MSFT:USD: failed: cannot reach gateway at 127.0.0.1:${port}`);
+    expect(r.stderr).toMatch(new RegExp(`^error: gateway unreachable, nothing collected: cannot reach gateway at 127\\.0\\.0\\.1:${port}`));
     // Measured inside the process (TIME column): start-up time on a loaded machine says nothing.
     const [, status, , , , , , time] = row(r.stdout, 'AAPL:USD');
     expect(status).toBe('failed');

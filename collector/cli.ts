@@ -1,8 +1,9 @@
 /**
  * `ibkr-harness collect` (one run over a watchlist, a table out, an exit code for scripts and
- * cron) and `ibkr-harness serve` (the HTTP front). Exit codes: 0 every symbol collected, 1 some
- * symbol not (unknown, ambiguous, failed), 2 bad input or an unusable database — checked before
- * anything is written or any connection is made.
+ * cron) and `ibkr-harness serve` (the HTTP front). Exit codes (common/exit-codes.ts): 0 every
+ * symbol collected, 1 some symbol not (unknown, ambiguous, failed), 2 bad input, an unusable
+ * database (both checked before anything is written or any connection is made) or a gateway the
+ * live guard refused (collector/live-guard.ts), 3 the gateway was never reached.
  */
 import { Command, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
@@ -10,10 +11,12 @@ import type { Log } from '../common/log.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
-import { CollectorError, StoreError } from './errors.ts';
+import { EXIT, exitCodeOf } from '../common/exit-codes.ts';
+import { CollectorError } from './errors.ts';
+import { LIVE_FLAG, LIVE_FLAG_HELP } from './live-guard.ts';
 import { startServe } from './serve/server.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
-import { DEFAULT_WATCHLIST, InvalidInput, parseSymbolList, validateHistorySpec } from './symbols.ts';
+import { DEFAULT_WATCHLIST, parseSymbolList, validateHistorySpec } from './symbols.ts';
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'];
 
@@ -27,11 +30,6 @@ export function clockForScale(scale: number): Clock {
   const wall = Date.now();
   const anchor = wall - (wall % 86_400_000);
   return new ScaledClock(scale, anchor + (wall - anchor) / scale);
-}
-
-/** Usage errors exit 2 (commander's default is 1, which we use for "some symbol failed"). */
-function usageExits(cmd: Command): Command {
-  return cmd.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 }
 
 function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Command {
@@ -51,15 +49,27 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     )
     .option('--time-scale <x>', "real seconds per model second; use the simulator's --time-scale", positiveNumberArg('--time-scale'), 1)
     .option('--deadline <ms>', 'give up on one symbol (or request) after this many model ms', intArg('--deadline', 1), 60_000)
-    .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1));
+    .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1))
+    .option(LIVE_FLAG, LIVE_FLAG_HELP);
 }
 
 /** The collector settings both commands take from the options `gatewayOptions` declares. */
 function collectorOptionsFrom(
-  o: { strategy: string; dataDir: string; db?: string; clientRole: 'ui' | 'worker'; timeScale: number; deadline: number; seed?: number },
+  o: {
+    strategy: string;
+    dataDir: string;
+    db?: string;
+    clientRole: 'ui' | 'worker';
+    timeScale: number;
+    deadline: number;
+    seed?: number;
+    iKnowThisIsLive?: boolean;
+  },
   log: Log,
+  what: string,
 ) {
   return {
+    live: { allowLive: Boolean(o.iKnowThisIsLive), what },
     strategy: o.strategy as StrategyName,
     dataDir: o.dataDir,
     ...(o.db ? { dbPath: o.db } : {}),
@@ -85,10 +95,8 @@ export function collectCommand(): Command {
     .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('warn'))
     .action(async (o: CollectFlags) => {
       process.exitCode = await runCollect(o);
-      // Exit even if a socket or timer somewhere still holds the loop; the result is printed.
-      setTimeout(() => process.exit(), 2_000).unref();
     });
-  return usageExits(cmd);
+  return cmd;
 }
 
 /** The parsed flags of `collect` (commander camel-cases them). */
@@ -109,6 +117,7 @@ interface CollectFlags {
   seed?: number;
   json?: boolean;
   logLevel: LogLevel;
+  iKnowThisIsLive?: boolean;
 }
 
 async function runCollect(o: CollectFlags): Promise<number> {
@@ -121,14 +130,14 @@ async function runCollect(o: CollectFlags): Promise<number> {
       { duration: '--duration', barSize: '--bar', whatToShow: '--what' },
     );
   } catch (err) {
-    return fail(err, 2);
+    return fail(err, EXIT.usage);
   }
   const log = createLogger('ibkr-collect', o.logLevel);
   let collector: Collector;
   try {
-    collector = await createCollector({ host: o.host, port: o.port, ...collectorOptionsFrom(o, log) });
+    collector = await createCollector({ host: o.host, port: o.port, ...collectorOptionsFrom(o, log, 'collect') });
   } catch (err) {
-    return fail(err, 2);
+    return fail(err, EXIT.usage);
   }
   const abort = new AbortController();
   const onSignal = () => (abort.signal.aborted ? process.exit(130) : abort.abort(new Error('interrupted')));
@@ -140,11 +149,17 @@ async function runCollect(o: CollectFlags): Promise<number> {
     clientId = collector.health().clientId;
   } catch (err) {
     await collector.close().catch(() => {});
-    return fail(err, err instanceof StoreError || err instanceof InvalidInput ? 2 : 1);
+    return fail(err, exitCodeOf(err));
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
   await collector.close();
+  // The live guard refused the gateway before anything was asked: that one line is the answer.
+  const refused = out.results.find((r) => r.error?.code === 'LIVE_GATEWAY_REFUSED');
+  if (refused) {
+    console.error(`error: ${refused.error!.message}`);
+    return EXIT.usage;
+  }
   if (o.json) {
     console.log(
       JSON.stringify(
@@ -171,10 +186,14 @@ async function runCollect(o: CollectFlags): Promise<number> {
       `run ${out.runId} ${out.status}: ${ok.length} of ${out.results.length} collected, ${added} new bars in ${collector.dbPath} (strategy ${collector.strategyName}, gateway ${collector.address}${clientId !== null ? `, client id ${clientId}` : ''}, ${formatMs(out.ms)})`,
     );
   }
-  if (out.status === 'succeeded') return 0;
+  if (out.status === 'succeeded') return EXIT.ok;
   const bad = out.results.filter((r) => r.status !== 'ok');
+  if (bad.length === out.results.length && bad.every((r) => r.error && exitCodeOf(r.error) === EXIT.unreachable)) {
+    console.error(`error: gateway unreachable, nothing collected: ${bad[0]!.error!.message}`);
+    return EXIT.unreachable;
+  }
   console.error(`error: ${bad.length} of ${out.results.length} symbols not collected: ${bad.map((r) => `${r.symbol} ${r.status}`).join(', ')}`);
-  return out.status === 'aborted' ? 130 : 1;
+  return out.status === 'aborted' ? 130 : EXIT.failed;
 }
 
 function fail(err: unknown, code: number): number {
@@ -199,26 +218,31 @@ export function serveCommand(): Command {
           host: o.host,
           gatewayHost: o.gatewayHost,
           gatewayPort: o.gatewayPort,
-          ...collectorOptionsFrom(o, log),
+          ...collectorOptionsFrom(o, log, 'serve'),
         });
       } catch (err) {
-        process.exit(fail(err, err instanceof StoreError || err instanceof InvalidInput ? 2 : 1));
+        process.exitCode = fail(err, exitCodeOf(err));
+        return;
       }
       console.log(
         `ibkr-harness serve listening on ${server.url} (gateway ${server.collector.address}, strategy ${server.collector.strategyName}, db ${server.collector.dbPath})`,
       );
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) process.exit(130);
-        stopping = true;
-        log.info({ signal }, 'stopping');
-        await server.close();
-        console.log('serve stopped');
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
+      // The command ends (exit 0) once a signal has stopped the service cleanly; a second signal
+      // while stopping exits at once.
+      await new Promise<void>((stopped) => {
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) process.exit(130);
+          stopping = true;
+          log.info({ signal }, 'stopping');
+          await server.close();
+          console.log('serve stopped');
+          stopped();
+        };
+        process.on('SIGINT', () => void stop('SIGINT')).on('SIGTERM', () => void stop('SIGTERM'));
+      });
     });
-  return usageExits(cmd);
+  return cmd;
 }
 
 const COLUMNS = ['SYMBOL', 'STATUS', 'CONID', 'EXCHANGE/PRIMARY', 'CURRENCY', 'STORED', 'ADDED', 'TIME'] as const;

@@ -30,6 +30,7 @@ import {
   type StrategyOptions,
 } from './strategies/index.ts';
 import { formatSymbol, InvalidInput, parseSymbol, parseSymbolList, validateHistorySpec, type SymbolSpec } from './symbols.ts';
+import { ABUSIVE_STRATEGIES, guardConnector, type LivePolicy } from './live-guard.ts';
 import { ObservedConnector, type ConnectionEvent } from './serve/observed-connector.ts';
 
 export interface CollectorOptions {
@@ -52,8 +53,14 @@ export interface CollectorOptions {
   options?: StrategyOptions;
   /** Default deadline of one qualify and of one symbol's collection, model ms. Default 60 s. */
   deadlineMs?: number;
-  /** Replace the TCP connector (in-process gateways, tests). */
+  /** Replace the TCP connector (in-process gateways, tests); the live guard is not applied to it. */
   connector?: GatewayConnector;
+  /**
+   * What the live guard allows on the TCP connector: every connection is checked before use, and
+   * a gateway managing an account that is not a paper account is refused unless `allowLive`
+   * (collector/live-guard.ts). Default: paper accounts only.
+   */
+  live?: LivePolicy;
   leaseStore?: LeaseStore;
 }
 
@@ -153,7 +160,12 @@ export class Collector {
       deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS,
       log: opts.log ?? silentLog,
     };
-    const inner = opts.connector ?? new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock });
+    const inner =
+      opts.connector ??
+      guardConnector(new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock }), {
+        ...(opts.live ?? { allowLive: false }),
+        abusive: opts.live?.abusive ?? ABUSIVE_STRATEGIES[opts.strategy],
+      });
     this.connector = new ObservedConnector(inner);
     const deadline = this.o.deadlineMs;
     this.strategy = createStrategy(this.strategyName, {

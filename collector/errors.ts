@@ -87,6 +87,21 @@ export class GatewayUnreachable extends CollectorError {
   }
 }
 
+/**
+ * The live-target guard (collector/live-guard.ts) refused this gateway: it manages an account that
+ * is not a paper account and the command was not told `--i-know-this-is-live`, or the workload is
+ * abusive. Raised before any request is sent; never retried.
+ */
+export class LiveGatewayRefused extends CollectorError {
+  constructor(
+    readonly address: string,
+    readonly accounts: readonly string[],
+    reason: string,
+  ) {
+    super('LIVE_GATEWAY_REFUSED', `refusing gateway ${address}: ${reason}`, { retryable: false });
+  }
+}
+
 export class HandshakeTimeout extends CollectorError {
   constructor(
     readonly address: string,

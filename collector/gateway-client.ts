@@ -60,6 +60,11 @@ export type NoticeCode = 1100 | 1101 | 1102 | number;
 export interface GatewayConnection {
   readonly clientId: number;
   readonly address: string;
+  /**
+   * The account ids the gateway reported at login (MANAGED_ACCTS), known before the connection is
+   * handed out: docs/wire-facts/accounts.md#managed-accounts-list.
+   */
+  readonly managedAccounts: readonly string[];
   readonly isOpen: boolean;
   /** All matching contracts; rejects NoSecurityDefinition on 200 and ConnectionLost if the link drops. */
   contractDetails(spec: ContractSpec): PendingRequest<ContractInfo[]>;
@@ -88,8 +93,9 @@ export interface GatewayConnector {
   /** `host:port` (or a name for in-process gateways), for messages and lease keys. */
   readonly address: string;
   /**
-   * Connect and wait until the gateway is ready (NEXT_VALID_ID). Fails with ClientIdInUse (326),
-   * GatewayUnreachable, HandshakeTimeout or ConnectionLost (closed early for another reason).
+   * Connect and wait until the gateway is ready (NEXT_VALID_ID and MANAGED_ACCTS, in either order).
+   * Fails with ClientIdInUse (326), GatewayUnreachable, HandshakeTimeout or ConnectionLost (closed
+   * early for another reason).
    */
   connect(opts: ConnectOptions): Promise<GatewayConnection>;
 }

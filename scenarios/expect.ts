@@ -1,24 +1,34 @@
 /**
- * Expectations over a recorded run, each phrased as the claim it checks. A failed check returns
- * what was seen instead, so a failing scenario explains itself.
+ * Expectations over a recorded run, each phrased as the claim it checks. A check says how many
+ * operations it judged and, when the claim fails, what was seen instead, so a failing scenario
+ * explains itself; a claim judged on no operation at all fails (see Verdict).
  */
-import type { Expectation } from './types.ts';
+import type { Expectation, Verdict } from './types.ts';
 import { median, seconds, type RunView } from './view.ts';
 
-const claim = (text: string, check: (run: RunView) => true | string): Expectation => ({ claim: text, check });
+/** A verdict: `judged` operations, and `true` or what was seen instead. */
+export const judged = (n: number, holds: true | string): Verdict => ({ judged: n, holds });
+
+const claim = (text: string, check: (run: RunView) => Verdict): Expectation => ({ claim: text, check });
 const symbolsOf = (specs: ReadonlyArray<{ symbol: string }>) => specs.map((s) => s.symbol);
+/** The run's qualify and history operations: what most claims are about. */
+export const operationsOf = (run: RunView): number => run.ops('qualify').length + run.ops('history').length;
+/** Connection attempts (first connects and reconnects), whatever their outcome. */
+export const connectAttemptsOf = (run: RunView): number => run.ops('connect').length + run.ops('reconnect').length;
+/** Frames the gateway received from clients (its journal; empty against a live gateway). */
+const framesIn = (run: RunView): number => run.record.journal.filter((e) => e.dir === 'in').length;
 
 export const expectThat = {
   noClientIdClash: () =>
     claim('no client id is ever refused with 326', (run) => {
       const n = run.gatewayErrors(326).length + run.ibErrors(326).length;
-      return n === 0 || `${run.gatewayErrors(326).length} error 326 sent by the gateway`;
+      return judged(connectAttemptsOf(run), n === 0 || `${run.gatewayErrors(326).length} error 326 sent by the gateway`);
     }),
 
   clientIdClash: (atLeast = 1) =>
     claim(`a connection is refused with 326 (at least ${atLeast})`, (run) => {
       const n = run.ibErrors(326).length;
-      return n >= atLeast || `${n} connection(s) failed with 326`;
+      return judged(connectAttemptsOf(run), n >= atLeast || `${n} connection(s) failed with 326`);
     }),
 
   /** The gateway held these symbols' requests at least this long (the queue, not the client, is slow). */
@@ -26,110 +36,120 @@ export const expectThat = {
     claim(`${symbolsOf(specs).join('/')} qualification waits at the gateway reach ${seconds(ms)}`, (run) => {
       const waits = run.gatewayQualifyTimes(symbolsOf(specs));
       const max = Math.max(0, ...waits);
-      return max >= ms || `longest wait ${seconds(max)} over ${waits.length} requests`;
+      return judged(waits.length, max >= ms || `longest wait ${seconds(max)} over ${waits.length} requests`);
     }),
 
   /** Every successful qualification of these symbols took at most `ms` (client-observed). */
   qualifiedWithin: (specs: ReadonlyArray<{ symbol: string }>, ms: number) =>
     claim(`${symbolsOf(specs).join('/')} qualify within ${seconds(ms)}`, (run) => {
       const times = run.qualifyTimes(symbolsOf(specs));
-      if (times.length === 0) return 'nothing was qualified';
+      if (times.length === 0) return judged(0, 'nothing was qualified');
       const max = Math.max(...times);
-      return max <= ms || `slowest ${seconds(max)} (median ${seconds(median(times))})`;
+      return judged(times.length, max <= ms || `slowest ${seconds(max)} (median ${seconds(median(times))})`);
     }),
 
   everyQualificationSucceeded: (specs: ReadonlyArray<{ symbol: string }>) =>
     claim(`every qualification of ${symbolsOf(specs).join('/')} succeeds`, (run) => {
-      const bad = run
-        .qualifications()
-        .filter(
-          (c) => symbolsOf(specs).includes(String(c.invoke.args?.symbol)) && (c.end?.type !== 'ok' || (c.end.value as { kind?: string }).kind !== 'qualified'),
-        );
-      return (
+      const asked = run.qualifications().filter((c) => symbolsOf(specs).includes(String(c.invoke.args?.symbol)));
+      const bad = asked.filter((c) => c.end?.type !== 'ok' || (c.end.value as { kind?: string }).kind !== 'qualified');
+      return judged(
+        asked.length,
         bad.length === 0 ||
-        `${bad.length} did not: ${bad
-          .slice(0, 3)
-          .map((c) => `${c.invoke.actor} ${c.invoke.args?.symbol} → ${c.end?.type ?? 'never finished'} ${c.end?.error?.code ?? ''}`)
-          .join('; ')}`
+          `${bad.length} did not: ${bad
+            .slice(0, 3)
+            .map((c) => `${c.invoke.actor} ${c.invoke.args?.symbol} → ${c.end?.type ?? 'never finished'} ${c.end?.error?.code ?? ''}`)
+            .join('; ')}`,
       );
     }),
 
   timeoutAtEveryLevel: (specs: ReadonlyArray<{ symbol: string }>, levelsMs: readonly number[]) =>
     claim(`${symbolsOf(specs).join('/')} time out at every level (${levelsMs.map((l) => l / 1000).join('/')} s)`, (run) => {
+      const attempts = run.ops('qualify-attempt', (e) => symbolsOf(specs).includes(String(e.args?.symbol))).length;
       for (const s of symbolsOf(specs)) {
         const seen = new Set(run.attemptTimeouts(s));
         const missing = levelsMs.filter((l) => !seen.has(l));
-        if (missing.length) return `${s}: no timeout at ${missing.map((l) => `${l / 1000} s`).join(', ')}`;
+        if (missing.length) return judged(attempts, `${s}: no timeout at ${missing.map((l) => `${l / 1000} s`).join(', ')}`);
       }
-      return true;
+      return judged(attempts, true);
     }),
 
   noTimeouts: () =>
     claim('no request times out', (run) => {
       const n = run.history.filter((e) => e.type === 'info' && e.error?.code === 'REQUEST_TIMEOUT').length;
-      return n === 0 || `${n} timeout(s)`;
+      return judged(operationsOf(run), n === 0 || `${n} timeout(s)`);
     }),
 
   makespanBetween: (minMs: number, maxMs: number) =>
-    claim(`the whole run takes ${seconds(minMs)}–${seconds(maxMs)}`, (run) => (run.modelMs >= minMs && run.modelMs <= maxMs) || `took ${seconds(run.modelMs)}`),
+    claim(`the whole run takes ${seconds(minMs)}–${seconds(maxMs)}`, (run) =>
+      judged(operationsOf(run), (run.modelMs >= minMs && run.modelMs <= maxMs) || `took ${seconds(run.modelMs)}`),
+    ),
 
   fewerConnectionsThanBaseline: () =>
     claim('opens fewer connections than the baseline', (run) => {
       const b = run.baseline;
-      if (!b) return 'no baseline run';
-      return run.record.connectionsOpened < b.record.connectionsOpened || `${run.record.connectionsOpened} vs ${b.record.connectionsOpened}`;
+      if (!b) return judged(0, 'no baseline run');
+      return judged(
+        connectAttemptsOf(run),
+        run.record.connectionsOpened < b.record.connectionsOpened || `${run.record.connectionsOpened} vs ${b.record.connectionsOpened}`,
+      );
     }),
 
   shorterThanBaseline: () =>
     claim('finishes sooner than the baseline', (run) => {
       const b = run.baseline;
-      if (!b) return 'no baseline run';
-      return run.modelMs < b.modelMs || `${seconds(run.modelMs)} vs ${seconds(b.modelMs)}`;
+      if (!b) return judged(0, 'no baseline run');
+      return judged(operationsOf(run), run.modelMs < b.modelMs || `${seconds(run.modelMs)} vs ${seconds(b.modelMs)}`);
     }),
 
   atMostOneConnectionPerProcess: () =>
     claim('each process holds at most one gateway connection at a time', (run) => {
       const open = new Map<string, number>();
+      let connects = 0;
       for (const e of run.history) {
         const p = e.process ?? '?';
-        if ((e.op === 'connect' || e.op === 'reconnect') && e.type === 'ok') open.set(p, (open.get(p) ?? 0) + 1);
+        if ((e.op === 'connect' || e.op === 'reconnect') && e.type === 'ok') {
+          connects++;
+          open.set(p, (open.get(p) ?? 0) + 1);
+        }
         if ((e.op === 'disconnect' && e.type === 'ok') || (e.op === 'connection-lost' && e.type === 'info')) open.set(p, (open.get(p) ?? 1) - 1);
-        if ((open.get(p) ?? 0) > 1) return `${p} held ${open.get(p)} connections at ${seconds(e.at - run.history[0]!.at)}`;
+        if ((open.get(p) ?? 0) > 1) return judged(connects, `${p} held ${open.get(p)} connections at ${seconds(e.at - run.history[0]!.at)}`);
       }
-      return true;
+      return judged(connects, true);
     }),
 
   gatewayErrorsAtLeast: (code: number, atLeast: number, what: string) =>
     claim(`the gateway answers with error ${code} (${what})`, (run) => {
       const n = run.gatewayErrors(code).length;
-      return n >= atLeast || `${n} error ${code}`;
+      return judged(framesIn(run), n >= atLeast || `${n} error ${code}`);
     }),
 
   noGatewayError: (code: number, what: string) =>
     claim(`no error ${code} (${what})`, (run) => {
       const n = run.gatewayErrors(code).length;
-      return n === 0 || `${n} error ${code}`;
+      return judged(framesIn(run), n === 0 || `${n} error ${code}`);
     }),
 
   allOperationsFinished: () =>
     claim('every qualification and history request ends (ok or a typed error)', (run) => {
       const open = run.unfinished();
-      return (
+      return judged(
+        operationsOf(run),
         open.length === 0 ||
-        `${open.length} never finished: ${open
-          .slice(0, 3)
-          .map((e) => `${e.actor} ${e.op} ${e.args?.symbol ?? ''}`)
-          .join('; ')}`
+          `${open.length} never finished: ${open
+            .slice(0, 3)
+            .map((e) => `${e.actor} ${e.op} ${e.args?.symbol ?? ''}`)
+            .join('; ')}`,
       );
     }),
 
   barsStored: (specs: ReadonlyArray<{ symbol: string }>) =>
     claim(`bars are stored for ${symbolsOf(specs).join('/')}`, (run) => {
+      const asked = run.ops('history', (e) => symbolsOf(specs).includes(String(e.args?.symbol)));
       for (const s of symbolsOf(specs)) {
-        const ok = run.ops('history', (e) => e.args?.symbol === s).some((c) => c.end?.type === 'ok' && Number((c.end.value as { stored?: number }).stored) > 0);
-        if (!ok) return `no bars stored for ${s}`;
+        const ok = asked.some((c) => c.invoke.args?.symbol === s && c.end?.type === 'ok' && Number((c.end.value as { stored?: number }).stored) > 0);
+        if (!ok) return judged(asked.length, `no bars stored for ${s}`);
       }
-      return true;
+      return judged(asked.length, true);
     }),
 
   custom: claim,

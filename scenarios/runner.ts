@@ -5,9 +5,11 @@
  *    time scaled so that minutes of gateway behaviour take seconds;
  *  - `virtual`: the gateway model and the collector core on one virtual clock (no sockets, no
  *    waiting) — for property tests and quick checks;
- *  - `live`: a real gateway at IBKR_HOST:IBKR_PORT (scenarios that need faults are refused).
+ *  - `live`: a real gateway at IBKR_HOST:IBKR_PORT, behind the live guard (scenarios that need
+ *    faults are refused; so are live accounts, and abusive scenarios on them).
  */
 import { RealClock, ScaledClock, VirtualClock, type Clock } from '../common/clock.ts';
+import { UsageError } from '../common/exit-codes.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { OpRecorder } from '../common/op-history.ts';
 import { Rng } from '../common/rng.ts';
@@ -15,13 +17,15 @@ import { ModelConnector } from '../collector/adapters/model-connector.ts';
 import { StoqeyConnector } from '../collector/adapters/stoqey-connector.ts';
 import type { GatewayConnector } from '../collector/gateway-client.ts';
 import { InMemoryLeaseStore } from '../collector/ids/index.ts';
+import { ABUSIVE_STRATEGIES, guardConnector, probeGateway } from '../collector/live-guard.ts';
 import { PacingScheduler } from '../collector/pacing/index.ts';
 import { openStore, type CollectorStore } from '../collector/store/index.ts';
 import { createStrategy, type ConnectionStrategy } from '../collector/strategies/index.ts';
 import type { GatewayModel } from '../simulator/model/gateway.ts';
 import { createGateway, startSimulator, type Simulator } from '../simulator/simulator.ts';
 import { actorContext } from './actor.ts';
-import type { Scenario, Target } from './types.ts';
+import { connectAttemptsOf } from './expect.ts';
+import type { Scenario, Target, Verdict } from './types.ts';
 import { RunView, type RunRecord } from './view.ts';
 
 export interface RunOptions {
@@ -45,6 +49,23 @@ export interface RunOptions {
   scheduler?: Interleaver;
   /** Use this store (and leave it open) instead of a private in-memory one, to inspect it after. */
   store?: CollectorStore;
+  /** Live target: `--i-know-this-is-live`, accounts that are not paper accounts are allowed (collector/live-guard.ts). */
+  allowLive?: boolean;
+  /** Live target: how long the probe waits for the gateway's handshake, real ms (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+/** Default deadline of the live target's probe connection, real ms. */
+export const LIVE_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Why a scenario must never run against a live account: its own `abusive` mark, or a process
+ * whose strategy is abusive by design (collector/live-guard.ts ABUSIVE_STRATEGIES).
+ */
+export function abusiveReason(scenario: Scenario): string | undefined {
+  if (scenario.abusive) return scenario.abusive;
+  const p = scenario.processes.find((x) => ABUSIVE_STRATEGIES[x.strategy]);
+  return p ? `its process ${p.name} uses the ${p.strategy} strategy: ${ABUSIVE_STRATEGIES[p.strategy]}` : undefined;
 }
 
 /** The part of fast-check's Scheduler the runner uses. */
@@ -89,16 +110,17 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
     };
   }
   if (target === 'live') {
-    if (scenario.needsControl) throw new Error(`scenario ${scenario.name} needs the simulator's fault controls and cannot run against a live gateway`);
+    if (scenario.needsControl) throw new UsageError(`scenario ${scenario.name} needs the simulator's fault controls and cannot run against a live gateway`);
     const clock = new RealClock();
     const host = opts.host ?? process.env.IBKR_HOST ?? '127.0.0.1';
     const port = opts.port ?? Number(process.env.IBKR_PORT ?? 4002);
-    return {
-      clock,
-      gateway: undefined,
-      connector: (u) => new StoqeyConnector({ host, port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
-      close: async () => {},
-    };
+    // Every connection goes through the live guard, and one probe connection meets the gateway
+    // before any actor starts: an unreachable gateway or a refused account ends the run here,
+    // with nothing sent.
+    const policy = { allowLive: Boolean(opts.allowLive), abusive: abusiveReason(scenario), what: `scenario ${scenario.name}` };
+    const connector = (u: boolean) => guardConnector(new StoqeyConnector({ host, port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }), policy);
+    await probeGateway(connector(false), { timeoutMs: opts.connectTimeoutMs ?? LIVE_CONNECT_TIMEOUT_MS });
+    return { clock, gateway: undefined, connector, close: async () => {} };
   }
   const clock = new ScaledClock(opts.timeScale ?? scenario.timeScale ?? 0.05);
   const sim: Simulator = await startSimulator({
@@ -234,18 +256,38 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   return record;
 }
 
-/** Check a scenario's expectations against a recorded run (with its baseline, if attached). */
+/**
+ * Check a scenario's expectations against a recorded run (with its baseline, if attached). A claim
+ * judged on no operation fails; a run none of whose processes ever connected fails first of all,
+ * with the connection error (also kept as `record.connectionError`).
+ */
 export function judge(scenario: Scenario, record: RunRecord): RunRecord['expectations'] {
   const view = new RunView(record);
-  return scenario.expect.map((e) => {
-    let verdict: true | string;
+  const verdicts = scenario.expect.map((e): RunRecord['expectations'][number] => {
+    let v: Verdict;
     try {
-      verdict = e.check(view);
+      v = e.check(view);
     } catch (err) {
-      verdict = `check threw: ${(err as Error).message}`;
+      v = { judged: 0, holds: `check threw: ${(err as Error).message}` };
     }
-    return verdict === true ? { claim: e.claim, ok: true } : { claim: e.claim, ok: false, detail: verdict };
+    if (v.judged === 0) return { claim: e.claim, ok: false, judged: 0, detail: `nothing to judge: 0 operations${v.holds === true ? '' : ` (${v.holds})`}` };
+    return v.holds === true ? { claim: e.claim, ok: true, judged: v.judged } : { claim: e.claim, ok: false, judged: v.judged, detail: v.holds };
   });
+  const attempts = connectAttemptsOf(view);
+  const error = connectionError(view);
+  if (error) record.connectionError = error;
+  else delete record.connectionError;
+  return error
+    ? [{ claim: 'the processes connect to the gateway', ok: false, judged: attempts, detail: `${error.code}: ${error.message}` }, ...verdicts]
+    : verdicts;
+}
+
+/** The first connect failure of a run in which no connection attempt succeeded; undefined otherwise. */
+function connectionError(run: RunView): { code: string; message: string } | undefined {
+  const attempts = [...run.ops('connect'), ...run.ops('reconnect')].sort((a, b) => a.invoke.seq - b.invoke.seq);
+  if (attempts.length === 0 || attempts.some((c) => c.end?.type === 'ok')) return undefined;
+  const first = attempts.find((c) => c.end?.error)?.end?.error;
+  return first ? { code: first.code, message: first.message } : { code: 'NEVER_CONNECTED', message: 'no connection attempt completed' };
 }
 
 /** Wait until every actor is done, or `maxModelMs` of model time has passed. */

@@ -60,11 +60,22 @@ export interface FaultStep {
   run(gateway: GatewayControl): void;
 }
 
+/** What an expectation's check found. */
+export interface Verdict {
+  /**
+   * How many operations (or connection attempts, or gateway frames) the claim was judged on. A
+   * claim judged on nothing fails, whatever `holds` says: "no request timed out" proves nothing
+   * about a run that never sent one.
+   */
+  judged: number;
+  /** `true` when the claim holds, otherwise what was seen instead. */
+  holds: true | string;
+}
+
 export interface Expectation {
   /** Reads like the claim it checks. */
   claim: string;
-  /** `true` when it holds, otherwise what was seen instead. */
-  check(run: RunView): true | string;
+  check(run: RunView): Verdict;
 }
 
 export interface Scenario {
@@ -84,4 +95,10 @@ export interface Scenario {
   maxModelMs?: number;
   /** Another scenario run with the same seed and target, for expectations that compare. */
   baseline?: string;
+  /**
+   * Why this scenario abuses a gateway on purpose (bursts past the message rate, pacing
+   * violations, storms of abandoned requests or connections): it never runs against a live
+   * account, `--i-know-this-is-live` or not (collector/live-guard.ts).
+   */
+  abusive?: string;
 }

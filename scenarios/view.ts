@@ -24,7 +24,10 @@ export interface RunRecord {
   /** The simulator's modeled wait and service time of every contract-details request it served. */
   secdef?: Array<{ at: number; waitMs: number; serviceMs: number }>;
   connectionsOpened: number;
-  expectations: Array<{ claim: string; ok: boolean; detail?: string }>;
+  /** Set when every connection attempt of the run failed: the first failure, said first in reports. */
+  connectionError?: { code: string; message: string };
+  /** Each claim's verdict and how many operations it was judged on (see Verdict). */
+  expectations: Array<{ claim: string; ok: boolean; judged: number; detail?: string }>;
   baseline?: RunRecord;
 }
 

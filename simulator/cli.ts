@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../common/exit-codes.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { parseAssignments, PROFILES, DEFAULT_PROFILE } from './model/profile.ts';
 import { startSimulator } from './simulator.ts';
@@ -41,7 +42,15 @@ export function simCommand(): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
     .action(async (o) => {
       const logger = createLogger('ibkr-sim', o.logLevel as LogLevel);
-      const overrides = parseAssignments(o.set as string[]);
+      // Whatever stops the simulator from starting is its configuration (a bad --set, an unusable
+      // contracts file, a busy port): a usage error, exit 2 (common/exit-codes.ts).
+      const usage = (err: unknown) => new UsageError(err instanceof Error ? err.message : String(err));
+      let overrides: ReturnType<typeof parseAssignments>;
+      try {
+        overrides = parseAssignments(o.set as string[]);
+      } catch (err) {
+        throw usage(err);
+      }
       if ((o.account as string[]).length > 0) (overrides as Record<string, unknown>).accounts = o.account;
       const sim = await startSimulator({
         host: o.host,
@@ -54,21 +63,26 @@ export function simCommand(): Command {
         journal: { enabled: o.journal, capacity: o.journalSize },
         ...(o.controlPort !== undefined ? { controlPort: o.controlPort, controlHost: o.controlHost } : {}),
         ...(o.contracts ? { contractsFile: o.contracts, extendContracts: Boolean(o.extendContracts) } : {}),
+      }).catch((err: unknown) => {
+        throw usage(err);
       });
       const control = sim.controlPort !== undefined ? `, control plane on http://${o.controlHost}:${sim.controlPort}` : '';
       console.log(
         `ibkr-harness simulator listening on ${sim.host}:${sim.port} (profile ${sim.gateway.profile.name}, seed ${sim.seed}, time scale ${o.timeScale})${control}`,
       );
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'stopping');
-        await sim.close();
-        console.log('simulator stopped');
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
+      // The command ends (exit 0) once a signal has stopped the simulator cleanly.
+      await new Promise<void>((stopped) => {
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ signal }, 'stopping');
+          await sim.close();
+          console.log('simulator stopped');
+          stopped();
+        };
+        process.on('SIGINT', () => void stop('SIGINT'));
+        process.on('SIGTERM', () => void stop('SIGTERM'));
+      });
     });
 }

@@ -31,6 +31,7 @@ export abstract class BaseConnection implements GatewayConnection {
   constructor(
     readonly clientId: number,
     readonly address: string,
+    readonly managedAccounts: readonly string[],
   ) {}
 
   protected abstract sendContractDetails(reqId: number, spec: ContractSpec): void;

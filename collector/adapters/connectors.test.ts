@@ -185,6 +185,13 @@ describe.each(adapters)('%s', (_name, make) => {
     expect((err as Error).message).toContain(env.connector.address);
   });
 
+  it("carries the gateway's managed accounts (MANAGED_ACCTS) from the moment it is handed out", async () => {
+    env = await make();
+    const conn = await connect(23);
+    expect(conn.managedAccounts).toEqual(env.gateway.profile.accounts);
+    expect(conn.managedAccounts).toEqual(['DU0118471']);
+  });
+
   it('HandshakeTimeout when START_API is swallowed, naming the gateway and the id', async () => {
     env = await make();
     env.gateway.faults.add({ match: { message: 'START_API' }, action: { kind: 'ignore' }, times: 1 });

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../common/clock.ts';
 import { IbCode, NO_ID } from '../../common/ib/errors.ts';
+import { parseManagedAccounts } from '../../common/ib/accounts.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { contractRequest, historyRequest } from '../../simulator/protocol/requests.ts';
@@ -39,6 +40,8 @@ export class ModelConnector implements GatewayConnector {
       let saw326 = false;
       let sawVersion = false;
       let settled = false;
+      let accounts: string[] | undefined;
+      let sawNextId = false;
       const timer = this.clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(this.address, opts.clientId, opts.timeoutMs)));
       const onAbort = () => fail(new Aborted(`connect to ${this.address}`, opts.signal?.reason));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -59,9 +62,13 @@ export class ModelConnector implements GatewayConnector {
         if (m.type === 'SERVER_VERSION') sawVersion = true;
         if (m.type === 'SERVER_VERSION') conn.send({ type: 'START_API', clientId: opts.clientId, optionalCapabilities: '' });
         else if (m.type === 'ERR_MSG' && m.id === NO_ID && m.code === IbCode.CLIENT_ID_IN_USE) saw326 = true;
-        else if (m.type === 'NEXT_VALID_ID' && !settled) {
+        else if (m.type === 'MANAGED_ACCTS') accounts = parseManagedAccounts(String(m.accounts));
+        else if (m.type === 'NEXT_VALID_ID') sawNextId = true;
+        // Both arrive right after START_API, in either order; the connection is ready with both
+        // (docs/wire-facts/accounts.md#managed-accounts-list).
+        if (sawNextId && accounts !== undefined && !settled) {
           done();
-          resolve(new ModelConnection(conn, opts.clientId, this.address, new SendPacer(this.clock, this.maxReqPerSec)));
+          resolve(new ModelConnection(conn, opts.clientId, this.address, accounts, new SendPacer(this.clock, this.maxReqPerSec)));
         }
       });
       const offClose = conn.onClose(() => {
@@ -80,9 +87,10 @@ class ModelConnection extends BaseConnection {
     private readonly conn: InProcessConnection,
     clientId: number,
     address: string,
+    managedAccounts: readonly string[],
     private readonly pacer: SendPacer,
   ) {
-    super(clientId, address);
+    super(clientId, address, managedAccounts);
     conn.onMessage((m) => this.onMessage(m));
     conn.onClose(() => this.closed());
   }

@@ -8,6 +8,7 @@
 import { EventName, IBApi, type Contract, type ContractDetails } from '@stoqey/ib';
 import type { Clock } from '../../common/clock.ts';
 import { IbCode } from '../../common/ib/errors.ts';
+import { parseManagedAccounts } from '../../common/ib/accounts.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
 import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, RawBar } from '../gateway-client.ts';
 import { BaseConnection } from './base-connection.ts';
@@ -38,6 +39,10 @@ export class StoqeyConnector implements GatewayConnector {
       let sawVersion = false;
       let unreachable: Error | undefined;
       let settled = false;
+      // Both arrive right after START_API, in either order; the connection is ready with both
+      // (docs/wire-facts/accounts.md#managed-accounts-list).
+      let accounts: string[] | undefined;
+      let sawNextId = false;
       const timer = clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(address, opts.clientId, opts.timeoutMs)));
       const onAbort = () => fail(new Aborted(`connect to ${address}`, opts.signal?.reason));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -46,7 +51,12 @@ export class StoqeyConnector implements GatewayConnector {
         settled = true;
         timer.cancel();
         opts.signal?.removeEventListener('abort', onAbort);
-        api.off(EventName.info, onInfo).off(EventName.error, onError).off(EventName.disconnected, onDisconnected).off(EventName.nextValidId, onReady);
+        api
+          .off(EventName.info, onInfo)
+          .off(EventName.error, onError)
+          .off(EventName.disconnected, onDisconnected)
+          .off(EventName.nextValidId, onNextId)
+          .off(EventName.managedAccounts, onAccounts);
       };
       const fail = (err: Error) => {
         if (settled) return;
@@ -70,12 +80,25 @@ export class StoqeyConnector implements GatewayConnector {
       api.once(EventName.server, () => {
         sawVersion = true;
       });
-      const onReady = () => {
-        if (settled) return;
+      const ready = () => {
+        if (settled || !sawNextId || accounts === undefined) return;
         cleanup();
-        resolve(new StoqeyConnection(api, opts.clientId, address));
+        resolve(new StoqeyConnection(api, opts.clientId, address, accounts));
       };
-      api.on(EventName.info, onInfo).on(EventName.error, onError).on(EventName.disconnected, onDisconnected).on(EventName.nextValidId, onReady);
+      const onNextId = () => {
+        sawNextId = true;
+        ready();
+      };
+      const onAccounts = (list: string) => {
+        accounts = parseManagedAccounts(list);
+        ready();
+      };
+      api
+        .on(EventName.info, onInfo)
+        .on(EventName.error, onError)
+        .on(EventName.disconnected, onDisconnected)
+        .on(EventName.nextValidId, onNextId)
+        .on(EventName.managedAccounts, onAccounts);
       if (opts.signal?.aborted) {
         onAbort();
         return;
@@ -108,8 +131,9 @@ class StoqeyConnection extends BaseConnection {
     private readonly api: IBApi,
     clientId: number,
     address: string,
+    managedAccounts: readonly string[],
   ) {
-    super(clientId, address);
+    super(clientId, address, managedAccounts);
     api.on(EventName.contractDetails, (reqId: number, d: ContractDetails) => this.receivedContract(reqId, toContractInfo(d)));
     api.on(EventName.contractDetailsEnd, (reqId: number) => this.receivedContractEnd(reqId));
     api.on(

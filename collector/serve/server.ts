@@ -11,6 +11,7 @@ import type { Clock } from '../../common/clock.ts';
 import { silentLog, type Log } from '../../common/log.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome } from '../collector.ts';
 import { CollectorError, describeError } from '../errors.ts';
+import type { LivePolicy } from '../live-guard.ts';
 import type { StrategyName } from '../strategies/index.ts';
 import { InvalidInput, parseSymbolItems, symbolFromObject } from '../symbols.ts';
 import { ServeMetrics } from './metrics.ts';
@@ -29,6 +30,8 @@ export interface ServeOptions {
   seed?: number;
   /** Default per-request deadline, model ms (a body may ask for less or more, up to 10 min). */
   deadlineMs?: number;
+  /** What the live guard allows (collector/live-guard.ts); default paper accounts only. */
+  live?: LivePolicy;
   log?: Log;
   /** Serve this collector instead of creating one; it is then left open on close(). */
   collector?: Collector;
@@ -46,7 +49,15 @@ export interface ServeHandle {
 
 const MAX_DEADLINE_MS = 600_000;
 const GATEWAY_TIMEOUT = new Set(['REQUEST_TIMEOUT', 'DEADLINE_EXCEEDED', 'HANDSHAKE_TIMEOUT']);
-const GATEWAY_TROUBLE = new Set(['GATEWAY_UNREACHABLE', 'CONNECTION_LOST', 'CONNECTION_DROPPED', 'NOT_CONNECTED', 'CLIENT_ID_IN_USE', 'CLIENT_IDS_EXHAUSTED']);
+const GATEWAY_TROUBLE = new Set([
+  'GATEWAY_UNREACHABLE',
+  'CONNECTION_LOST',
+  'CONNECTION_DROPPED',
+  'NOT_CONNECTED',
+  'CLIENT_ID_IN_USE',
+  'CLIENT_IDS_EXHAUSTED',
+  'LIVE_GATEWAY_REFUSED',
+]);
 
 /** HTTP status for a failure: the client's fault (4xx), the gateway's (502/504), or ours (500). */
 export function httpStatusOf(err: unknown): number {
@@ -76,6 +87,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+      ...(opts.live ? { live: opts.live } : {}),
     }));
   const metrics = new ServeMetrics(collector, { defaultMetrics: opts.defaultMetrics ?? true });
   const app = buildApp(collector, metrics, log);

@@ -6,7 +6,7 @@
  */
 import type { RunMetrics } from './metrics.ts';
 import { FIGURES, type BenchRun, type FigureName, type StrategySummary } from './schema.ts';
-import { interval } from './stats.ts';
+import { interval, mean } from './stats.ts';
 import { concurrencyOf, type Workload } from './workload.ts';
 
 export function figure(m: RunMetrics, f: FigureName): number {
@@ -30,13 +30,21 @@ export function figure(m: RunMetrics, f: FigureName): number {
   }
 }
 
+/**
+ * One row per (workload, strategy). The seed is the unit of the interval: a seed's repeats are
+ * averaged first (they differ only by host noise), and that noise is reported on its own as the
+ * pooled standard deviation between repeats of a seed.
+ */
 export function summarizeRuns(runs: readonly BenchRun[], workloads: readonly Workload[], strategies: readonly string[]): StrategySummary[] {
   const out: StrategySummary[] = [];
   for (const wl of workloads) {
-    const rows = strategies.map((strategy) => {
-      const mine = runs.filter((r) => r.workload === wl.name && r.strategy === strategy);
-      const figures = Object.fromEntries(FIGURES.map((f) => [f, interval(mine.map((r) => figure(r.metrics, f)))])) as StrategySummary['figures'];
-      return { workload: wl.name, strategy, rank: 0, concurrency: concurrencyOf(wl), figures };
+    const rows = strategies.map((strategy): StrategySummary => {
+      const bySeed = groupBySeed(runs.filter((r) => r.workload === wl.name && r.strategy === strategy));
+      const values = (f: FigureName) => bySeed.map((rs) => rs.map((r) => figure(r.metrics, f)).filter(Number.isFinite));
+      const figures = Object.fromEntries(FIGURES.map((f) => [f, interval(values(f).map(mean))])) as StrategySummary['figures'];
+      const repeated = bySeed.some((rs) => rs.length > 1);
+      const noise = repeated ? (Object.fromEntries(FIGURES.map((f) => [f, pooledSd(values(f))])) as Record<FigureName, number>) : undefined;
+      return { workload: wl.name, strategy, rank: 0, concurrency: concurrencyOf(wl), figures, ...(noise ? { noise } : {}) };
     });
     for (const [i, r] of rank(rows).entries()) r.rank = i + 1;
     out.push(...rows.sort((a, b) => a.rank - b.rank));
@@ -56,3 +64,23 @@ export function rank<T extends Pick<StrategySummary, 'figures'>>(rows: readonly 
 }
 
 const nanLast = (x: number) => (Number.isFinite(x) ? x : Number.MAX_VALUE);
+
+/** Runs grouped by seed, in seed order. */
+export function groupBySeed(runs: readonly BenchRun[]): BenchRun[][] {
+  const groups = new Map<number, BenchRun[]>();
+  for (const r of runs) groups.set(r.seed, [...(groups.get(r.seed) ?? []), r]);
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, rs]) => rs);
+}
+
+/** Standard deviation within groups, pooled: √(Σ squared deviations from each group's mean / Σ (nᵢ − 1)); NaN without a group of two. */
+export function pooledSd(groups: ReadonlyArray<readonly number[]>): number {
+  let ss = 0;
+  let df = 0;
+  for (const g of groups) {
+    if (g.length < 2) continue;
+    const m = mean(g);
+    ss += g.reduce((a, x) => a + (x - m) ** 2, 0);
+    df += g.length - 1;
+  }
+  return df > 0 ? Math.sqrt(ss / df) : Number.NaN;
+}

@@ -99,13 +99,16 @@ describe('the quick matrix in virtual time', () => {
 describe('a bench run on the simulator', () => {
   it('writes results.json, report.md, report.html and benchmark.json', async () => {
     const out = tmp();
-    const r = await runBench({ workloads: findWorkloads(['2sym-1p1t']), seeds: [1, 2], target: 'sim', timeScale: 0.02 });
+    const r = await runBench({ workloads: findWorkloads(['2sym-1p1t']), seeds: [1], repeats: 2, target: 'sim', timeScale: 0.02 });
     const { files } = await writeBenchOutputs(r, out);
     for (const f of Object.values(files)) expect(existsSync(f), f).toBe(true);
     const results = JSON.parse(readFileSync(files.results, 'utf8'));
     expect(validateResults(results)).toEqual([]);
-    expect(results.environment).toMatchObject({ target: 'sim', timeScale: 0.02, seeds: [1, 2], profiles: ['lynx-paper'], node: process.version });
+    expect(results.environment).toMatchObject({ target: 'sim', timeScale: 0.02, seeds: [1], repeats: 2, profiles: ['lynx-paper'], node: process.version });
     expect(results.runs).toHaveLength(10);
+    expect(results.runs.map((x: { repeat: number }) => x.repeat).sort()).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    // Over TCP the same seed run twice differs by host noise, and the summary says by how much.
+    for (const s of results.summary) expect(Number.isFinite(s.noise.p50) && s.noise.p50 >= 0, `${s.strategy} noise`).toBe(true);
     expect(results.runs[0].requests.some((e: { op: string }) => e.op === 'qualify')).toBe(true);
     // No ranking asserted here: at one page and one task every strategy does the same work, and
     // the order follows the gateway's random service times (the quick matrix test ranks).

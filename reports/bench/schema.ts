@@ -4,6 +4,7 @@
  * deep inside the comparison.
  */
 import type { Target } from '../../scenarios/types.ts';
+import type { ProfileOverrides } from '../../simulator/model/profile.ts';
 import type { RequestEvent, RunMetrics } from './metrics.ts';
 import type { Interval } from './stats.ts';
 import type { Workload } from './workload.ts';
@@ -22,12 +23,21 @@ export interface BenchEnvironment {
   seeds: number[];
   profiles: string[];
   quick: boolean;
+  /**
+   * Runs of each (workload, strategy, seed). Virtual time replays a seed exactly, so 1; over TCP
+   * host load leaks into model time and the repeats measure that noise. Absent in older files: 1.
+   */
+  repeats?: number;
+  /** Profile fields overridden for every workload (`bench --set`): a "what if" injected into the gateway. */
+  overrides?: ProfileOverrides;
 }
 
 export interface BenchRun {
   workload: string;
   strategy: string;
   seed: number;
+  /** Which run of this seed (0-based); absent in older files: 0. */
+  repeat?: number;
   metrics: RunMetrics;
   /** Raw per-operation events of the run (model ms from its start). */
   requests: RequestEvent[];
@@ -40,7 +50,13 @@ export interface StrategySummary {
   /** 1 = best on this workload: most operations answered, then shortest makespan, then lowest p99. */
   rank: number;
   concurrency: number;
+  /** Means over the seeds (each seed's repeats averaged first), with 95% t-intervals over the seeds. */
   figures: Record<FigureName, Interval>;
+  /**
+   * Run-to-run noise: the standard deviation of each figure between repeats of the same seed
+   * (pooled over the seeds), in the figure's unit. Present when seeds ran more than once.
+   */
+  noise?: Record<FigureName, number>;
 }
 
 export const FIGURES = [
@@ -159,11 +175,15 @@ const resultsCheck = obj({
     seeds: arrayOf(num),
     profiles: arrayOf(str),
     quick: bool,
+    repeats: optional(num),
+    overrides: optional(obj({})),
   }),
   workloads: arrayOf(obj({ name: str, profile: str, symbols: num, pages: num, tasks: num, concurrency: num, expectedOps: num })),
   strategies: arrayOf(str),
-  runs: arrayOf(obj({ workload: str, strategy: str, seed: num, metrics: metricsCheck, requests: arrayOf(requestCheck) })),
-  summary: arrayOf(obj({ workload: str, strategy: str, rank: num, concurrency: num, figures: record(FIGURES, intervalCheck) })),
+  runs: arrayOf(obj({ workload: str, strategy: str, seed: num, repeat: optional(num), metrics: metricsCheck, requests: arrayOf(requestCheck) })),
+  summary: arrayOf(
+    obj({ workload: str, strategy: str, rank: num, concurrency: num, figures: record(FIGURES, intervalCheck), noise: optional(record(FIGURES, numOrNull)) }),
+  ),
   http: optional(
     arrayOf(
       obj({
@@ -196,6 +216,9 @@ export function assertResults(v: unknown, source = 'results.json'): BenchResults
     );
   const results = v as BenchResults;
   // JSON has no NaN: an interval over no values (no latency, never connected) comes back as null.
-  for (const s of results.summary) for (const i of Object.values(s.figures)) for (const k of ['mean', 'lo', 'hi', 'sd'] as const) i[k] ??= Number.NaN;
+  for (const s of results.summary) {
+    for (const i of Object.values(s.figures)) for (const k of ['mean', 'lo', 'hi', 'sd'] as const) i[k] ??= Number.NaN;
+    if (s.noise) for (const f of FIGURES) s.noise[f] ??= Number.NaN;
+  }
   return results;
 }

@@ -1,10 +1,13 @@
 /**
  * `ibkr-harness publish --report report.md --repo owner/name --pr N [--webhook url]`: the report
- * as a PR comment (updated in place on later runs) and a short JSON summary to a webhook.
+ * as a PR comment (updated in place on later runs) and a short JSON summary to a webhook. Exit
+ * codes (common/exit-codes.ts): 0 published; 1 GitHub or the webhook kept failing (5xx, network);
+ * 2 nothing to do, no token, a missing report, or a 4xx (bad token, repository, PR or URL).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { UsageError } from '../../common/exit-codes.ts';
 import { readResults } from '../bench/outputs.ts';
 import type { BenchResults } from '../bench/schema.ts';
 import { postWebhook, publishComment, type Published } from '../publish/github.ts';
@@ -41,12 +44,12 @@ export async function publish(
   log: (line: string) => void = console.log,
 ): Promise<{ comment?: Published; webhook?: boolean }> {
   const repo = o.repo ?? env.GITHUB_REPOSITORY;
-  if (!o.webhook && !(repo && o.pr)) throw new Error('nothing to do: give --repo and --pr to comment on a pull request, and/or --webhook <url>');
+  if (!o.webhook && !(repo && o.pr)) throw new UsageError('nothing to do: give --repo and --pr to comment on a pull request, and/or --webhook <url>');
   const body = readFileSync(o.report, 'utf8');
   const out: { comment?: Published; webhook?: boolean } = {};
   if (repo && o.pr) {
     const token = env.GITHUB_TOKEN ?? '';
-    if (!token) throw new Error('GITHUB_TOKEN is not set');
+    if (!token) throw new UsageError('GITHUB_TOKEN is not set');
     out.comment = await publishComment({ ...retry, repo, pr: o.pr, body, token, ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}) });
     log(`${out.comment.action === 'created' ? 'Commented on' : 'Updated the comment on'} ${repo}#${o.pr}: ${out.comment.url || `comment ${out.comment.id}`}`);
   }

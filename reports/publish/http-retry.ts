@@ -25,6 +25,14 @@ export class PublishError extends Error {
     super(message);
     this.name = 'PublishError';
   }
+
+  /**
+   * The command's exit code (common/exit-codes.ts): a 4xx is what we sent (token, repository, PR
+   * number, webhook URL): a usage error, 2; a 5xx or a network failure after the retries, 1.
+   */
+  get exitCode(): 1 | 2 {
+    return this.status !== undefined && this.status >= 400 && this.status < 500 ? 2 : 1;
+  }
 }
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

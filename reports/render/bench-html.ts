@@ -6,7 +6,7 @@ import type { Comparison } from '../bench/compare.ts';
 import type { BenchResults, StrategySummary } from '../bench/schema.ts';
 import { benchFigures, renderFigures } from './bench-figures.ts';
 import { environmentLine, verdictLine, workloadTitle } from './bench-markdown.ts';
-import { countCI, modelDuration, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
+import { countCI, modelDuration, NOISE_FIGURES, noiseText, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
 import { escapeHtml, figureHtml, page, tableHtml } from './html-page.ts';
 
 const HEAD = [
@@ -66,7 +66,7 @@ export async function renderBenchHtml(r: BenchResults, cmp?: Comparison): Promis
   const tables = r.workloads
     .map(
       (w) =>
-        `<h3>${inlineCode(workloadTitle(w))}</h3>\n${tableHtml(HEAD, r.summary.filter((s) => s.workload === w.name).map(row), 2)}${cmp ? deltaHtml(cmp, w.name) : ''}`,
+        `<h3>${inlineCode(workloadTitle(w))}</h3>\n${tableHtml(HEAD, r.summary.filter((s) => s.workload === w.name).map(row), 2)}${noiseHtml(r, w.name)}${cmp ? deltaHtml(cmp, w.name) : ''}`,
     )
     .join('\n');
   const http = r.http?.length
@@ -106,6 +106,17 @@ ${cmp?.notes.length ? `<ul>${cmp.notes.map((n) => `<li>${escapeHtml(n)}</li>`).j
 
 const inlineCode = (s: string) => escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
+/** Over TCP: each figure's run-to-run noise between the repeats of a seed (as in report.md). */
+function noiseHtml(r: BenchResults, workload: string): string {
+  const rows = r.summary.filter((s) => s.workload === workload && s.noise);
+  if (!rows.length) return '';
+  return `<p>Run-to-run noise: standard deviation between the ${r.environment.repeats} runs of each seed (same seed, same code; host load read as model time), pooled over the seeds.</p>${tableHtml(
+    ['Strategy', ...NOISE_FIGURES.map(([, label]) => label)],
+    rows.map((s) => [`<code>${escapeHtml(s.strategy)}</code>`, ...NOISE_FIGURES.map(([f]) => noiseText(s, f))]),
+    1,
+  )}`;
+}
+
 function deltaHtml(cmp: Comparison, workload: string): string {
   const mine = cmp.deltas.filter((d) => d.workload === workload);
   if (!mine.length) return '';
@@ -117,7 +128,7 @@ function deltaHtml(cmp: Comparison, workload: string): string {
       d.base.toFixed(2),
       d.current.toFixed(2),
       signedPct(d.rel),
-      d.regression ? `<strong>regression</strong>: ${escapeHtml(d.why ?? '')}` : 'ok',
+      d.regression ? `<strong>regression</strong>: ${escapeHtml(d.why ?? '')}` : d.gated ? 'ok' : 'not gated (varies between runs)',
     ]);
   return rows.length
     ? `<details><summary>Changes against the baseline (${rows.length})</summary>${tableHtml(['Strategy', 'Figure', 'Baseline', 'Current', 'Change', 'Verdict'], rows, 2)}</details>`

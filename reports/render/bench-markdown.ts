@@ -4,7 +4,7 @@
  */
 import type { Comparison, Delta } from '../bench/compare.ts';
 import type { BenchResults, StrategySummary } from '../bench/schema.ts';
-import { countCI, mdHead, mdRow, modelDuration, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
+import { countCI, mdHead, mdRow, modelDuration, NOISE_FIGURES, noiseText, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
 
 export const REPORT_MARKER = '<!-- ibkr-harness-report -->';
 
@@ -13,7 +13,8 @@ export function environmentLine(r: BenchResults): string {
   const seeds = e.seeds.length > 3 && e.seeds.every((s, i) => i === 0 || s === e.seeds[i - 1]! + 1) ? `${e.seeds[0]}–${e.seeds.at(-1)}` : e.seeds.join(', ');
   const scale = e.target === 'sim' ? `time scale ${e.timeScale}` : 'virtual time';
   const sha = e.gitSha ? `\`${e.gitSha.slice(0, 10)}\`${e.gitDirty ? ' (uncommitted changes)' : ''}` : 'no git';
-  return `Target ${e.target} (${scale}), seeds ${seeds} (${e.seeds.length}), profiles ${e.profiles.join(', ')}, Node ${e.node}, ${e.platform}, ${e.cpus} CPUs, commit ${sha}, ${e.date.slice(0, 16).replace('T', ' ')} UTC${e.quick ? ', quick run' : ''}.`;
+  const runs = (e.repeats ?? 1) > 1 ? `, ${e.repeats} runs of each seed` : '';
+  return `Target ${e.target} (${scale}), seeds ${seeds} (${e.seeds.length})${runs}, profiles ${e.profiles.join(', ')}, Node ${e.node}, ${e.platform}, ${e.cpus} CPUs, commit ${sha}, ${e.date.slice(0, 16).replace('T', ' ')} UTC${e.quick ? ', quick run' : ''}.`;
 }
 
 const HEAD = ['#', 'Strategy', 'Answered', 'p50', 'p90', 'p99', 'Makespan', 'Ops/s', 'Conns', 'Reconn.', 'First ready', 'Errors 326·100·162·200·TO'];
@@ -53,6 +54,7 @@ export function benchMarkdown(r: BenchResults, cmp?: Comparison): string {
   if (cmp) out.push('', verdictLine(cmp));
   for (const w of r.workloads) {
     out.push('', `### ${workloadTitle(w)}`, '', mdHead(HEAD), ...r.summary.filter((s) => s.workload === w.name).map((s) => mdRow(strategyRow(s))));
+    out.push(...noiseTable(r, w.name));
     if (cmp) out.push('', ...deltaTable(cmp, w.name));
   }
   if (r.http?.length) out.push('', ...httpMarkdown(r));
@@ -64,11 +66,18 @@ export function benchMarkdown(r: BenchResults, cmp?: Comparison): string {
 export function verdictLine(cmp: Comparison): string {
   const how =
     cmp.mode === 'per-seed'
-      ? `seed by seed (virtual time is deterministic; model-time tolerance ${cmp.thresholds.modelRel * 100}%, no extra errors)`
-      : `against the baseline's 95% intervals (model +${cmp.thresholds.statRel * 100}%, wall +${cmp.thresholds.wallRel * 100}%, no extra errors)`;
+      ? `seed by seed on ${cmp.gated} figures (virtual time is deterministic; model-time tolerance ${cmp.thresholds.modelRel * 100}%, no extra errors)`
+      : `on the ${cmp.gated} figures that did not change between the baseline's repeated runs (a regression: every run of a seed worse)${falseAlarmText(cmp)}`;
   if (cmp.regressions.length === 0) return `✅ **No regression** against the baseline, compared ${how}.`;
   const list = cmp.regressions.slice(0, 12).map((d) => `${d.workload} / ${d.strategy} ${d.figure}: ${d.why}`);
   return `❌ **${cmp.regressions.length} regression(s)** against the baseline, compared ${how}:\n\n${list.map((l) => `- ${l}`).join('\n')}${cmp.regressions.length > 12 ? `\n- … and ${cmp.regressions.length - 12} more` : ''}`;
+}
+
+/** The stable-only gate's false-alarm rate, as measured on the current run's own repeats. */
+function falseAlarmText(cmp: Comparison): string {
+  const f = cmp.falseAlarms;
+  if (!f) return '; false-alarm rate not measured (one run per seed)';
+  return `; false alarms measured on this run's own repeats: ${f.alarms} of ${f.comparisons} same-commit single-run comparisons alarmed`;
 }
 
 const DELTA_HEAD = ['Strategy', 'p50', 'p99', 'Makespan', 'Answered', 'Errors 326·100·162·200·TO', 'Wall', 'Verdict'];
@@ -88,12 +97,15 @@ function deltaTable(cmp: Comparison, workload: string): string[] {
           : unit === '%'
             ? `${(d.current * 100).toFixed(0)}%`
             : d.current.toFixed(Number.isInteger(d.current) ? 0 : 1);
-      return `${d.regression ? '**' : ''}${v} ${signedPct(d.rel)}${d.regression ? '**' : ''}`.trim();
+      return ungated(d, `${d.regression ? '**' : ''}${v} ${signedPct(d.rel)}${d.regression ? '**' : ''}`.trim());
     };
     const errs = (['e326', 'e100', 'e162', 'e200', 'timeouts'] as const).map((f) => {
       const d = get(f);
       return d
-        ? `${d.regression ? '**' : ''}${d.current.toFixed(Number.isInteger(d.current) ? 0 : 1)}${d.current !== d.base ? ` (${d.current > d.base ? '+' : ''}${(d.current - d.base).toFixed(1)})` : ''}${d.regression ? '**' : ''}`
+        ? ungated(
+            d,
+            `${d.regression ? '**' : ''}${d.current.toFixed(Number.isInteger(d.current) ? 0 : 1)}${d.current !== d.base ? ` (${d.current > d.base ? '+' : ''}${(d.current - d.base).toFixed(1)})` : ''}${d.regression ? '**' : ''}`,
+          )
         : '—';
     });
     const bad = mine.some((d) => d.strategy === s && d.regression);
@@ -108,8 +120,25 @@ function deltaTable(cmp: Comparison, workload: string): string[] {
       bad ? '❌ regression' : '✅',
     ]);
   });
-  return ['Against the baseline (current value, change of the mean):', '', mdHead(DELTA_HEAD, 1), ...rows];
+  const note = cmp.deltas.some((d) => !d.gated) ? ' Figures in _italics_ are shown, not gated.' : '';
+  return [`Against the baseline (current value, change of the mean).${note}`, '', mdHead(DELTA_HEAD, 1), ...rows];
 }
+
+/** Over TCP: how much each figure moved between the repeats of one seed (host noise), measured in this run. */
+function noiseTable(r: BenchResults, workload: string): string[] {
+  const rows = r.summary.filter((s) => s.workload === workload && s.noise);
+  if (!rows.length) return [];
+  return [
+    '',
+    `Run-to-run noise: standard deviation between the ${r.environment.repeats} runs of each seed (same seed, same code; host load read as model time), pooled over the seeds.`,
+    '',
+    mdHead(['Strategy', ...NOISE_FIGURES.map(([, label]) => label)], 1),
+    ...rows.map((s) => mdRow([s.strategy, ...NOISE_FIGURES.map(([f]) => noiseText(s, f))])),
+  ];
+}
+
+/** A figure the gate does not judge is set in italics. */
+const ungated = (d: Delta, text: string) => (d.gated ? text : `_${text}_`);
 
 function httpMarkdown(r: BenchResults): string[] {
   const head = [

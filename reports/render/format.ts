@@ -1,4 +1,5 @@
 /** Number formats shared by the Markdown and HTML reports. */
+import type { FigureName, StrategySummary } from '../bench/schema.ts';
 import type { Interval } from '../bench/stats.ts';
 
 const pm = (i: Interval, scale: number, digits: number) => {
@@ -43,4 +44,21 @@ export const mdHead = (head: readonly string[], leftCols = 2) =>
 export function modelDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';
   return ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** The figures whose run-to-run noise is shown. */
+export const NOISE_FIGURES: ReadonlyArray<[FigureName, string]> = [
+  ['p50', 'p50'],
+  ['p99', 'p99'],
+  ['makespanMs', 'makespan'],
+  ['timeouts', 'timeouts'],
+];
+
+/** `±0.12 s (9%)`: the noise of a figure, in its unit and relative to its mean. */
+export function noiseText(s: StrategySummary, f: FigureName): string {
+  const sd = s.noise?.[f];
+  const m = s.figures[f].mean;
+  if (sd === undefined || !Number.isFinite(sd)) return '—';
+  const abs = f === 'timeouts' ? sd.toFixed(1) : `${(sd / 1000).toFixed(2)} s`;
+  return Number.isFinite(m) && m !== 0 ? `±${abs} (${((sd / Math.abs(m)) * 100).toFixed(0)}%)` : `±${abs}`;
 }

@@ -2,40 +2,16 @@
  * Markdown for a set of runs: tables that fit a PR comment. Charts live in the HTML report.
  */
 import type { RunRecord } from '../../scenarios/view.ts';
-import { fmtSeconds, summarize } from '../../scenarios/summary.ts';
+import { RUN_FIGURE_HEAD, runFigureCells, summarize } from '../../scenarios/summary.ts';
 import { replayCommand } from '../../scenarios/runner.ts';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
 export function runsTableMarkdown(runs: readonly RunRecord[], symbols?: readonly string[]): string {
-  const head = [
-    'Scenario',
-    'Strategies',
-    'Connections',
-    '326',
-    'Timeouts',
-    'Qualified',
-    'Qualify median',
-    'Qualify max',
-    'Longest gateway wait',
-    'Run (model)',
-    'Wall',
-  ];
+  const head = ['Scenario', 'Strategies', ...RUN_FIGURE_HEAD];
   const rows = runs.map((r) => {
     const s = summarize(r, symbols);
-    return [
-      `\`${s.scenario}\``,
-      esc(s.strategies),
-      String(s.connections),
-      String(s.clientIdErrors),
-      String(s.timeouts),
-      `${s.qualifications.qualified}/${s.qualifications.asked}`,
-      fmtSeconds(s.qualifyMedianMs, 2),
-      fmtSeconds(s.qualifyMaxMs, 2),
-      fmtSeconds(s.gatewayWaitMaxMs),
-      fmtSeconds(s.makespanMs),
-      fmtSeconds(s.wallMs, 2),
-    ];
+    return [`\`${s.scenario}\``, esc(s.strategies), ...runFigureCells(s)];
   });
   return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }

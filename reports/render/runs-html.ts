@@ -3,7 +3,7 @@
  * expectation with its verdict. No scripts, no external assets: it opens anywhere.
  */
 import { escapeHtml, page } from './html-page.ts';
-import { fmtSeconds, summarize } from '../../scenarios/summary.ts';
+import { RUN_FIGURE_HEAD, runFigureCells, summarize } from '../../scenarios/summary.ts';
 import { replayCommand } from '../../scenarios/runner.ts';
 import type { RunRecord } from '../../scenarios/view.ts';
 
@@ -11,18 +11,7 @@ export function renderRunsHtml(title: string, runs: readonly RunRecord[], symbol
   const rows = runs
     .map((r) => {
       const s = summarize(r, symbols);
-      const cells = [
-        `<code>${escapeHtml(s.scenario)}</code>`,
-        escapeHtml(s.strategies),
-        String(s.connections),
-        String(s.clientIdErrors),
-        String(s.timeouts),
-        `${s.qualifications.qualified}/${s.qualifications.asked}`,
-        fmtSeconds(s.qualifyMedianMs, 2),
-        fmtSeconds(s.gatewayWaitMaxMs),
-        fmtSeconds(s.makespanMs),
-        fmtSeconds(s.wallMs, 2),
-      ];
+      const cells = [`<code>${escapeHtml(s.scenario)}</code>`, escapeHtml(s.strategies), ...runFigureCells(s).map(escapeHtml)];
       return `<tr>${cells.map((c, i) => `<td${i > 1 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`;
     })
     .join('\n');
@@ -35,7 +24,7 @@ export function renderRunsHtml(title: string, runs: readonly RunRecord[], symbol
       return `<section><h3><code>${escapeHtml(r.scenario)}</code> — ${escapeHtml(r.title)}</h3><ul>${items}</ul>${replay}</section>`;
     })
     .join('\n');
-  const head = ['Scenario', 'Strategies', 'Connections', '326', 'Timeouts', 'Qualified', 'Qualify median', 'Longest gateway wait', 'Run (model)', 'Wall'];
+  const head = ['Scenario', 'Strategies', ...RUN_FIGURE_HEAD];
   return page(
     title,
     `<p>Durations are model time — what a client would wait against a real gateway — unless marked wall.</p>

@@ -1,6 +1,6 @@
 /** A gateway that restarts, loses its link to IB, or keeps a dead session open. */
 import { AAPL, actor, at, MSFT, ONE_DAY_HOURLY, task, TTE, WATCHLIST, WLN } from '../dsl.ts';
-import { expectThat } from '../expect.ts';
+import { connectAttemptsOf, expectThat, judged } from '../expect.ts';
 import type { Scenario } from '../types.ts';
 
 const collectAll = (name: string) => task(name, { collect: WATCHLIST, history: ONE_DAY_HOURLY });
@@ -21,14 +21,15 @@ export const gatewayRestartMidCollection: Scenario = {
     expectThat.allOperationsFinished(),
     expectThat.custom('the session reconnected after the restart', (run) => {
       const ok = run.ops('reconnect').filter((c) => c.end?.type === 'ok');
-      return ok.length >= 1 || 'no successful reconnect';
+      return judged(connectAttemptsOf(run), ok.length >= 1 || 'no successful reconnect');
     }),
     expectThat.custom('every series holds exactly the bars the gateway serves for it', (run) => {
-      for (const c of run.ops('history')) {
+      const series = run.ops('history');
+      for (const c of series) {
         const v = c.end?.value as { received?: number; stored?: number } | undefined;
-        if (c.end?.type !== 'ok' || v?.stored !== v?.received) return `${c.invoke.args?.symbol}: ${JSON.stringify(v ?? c.end?.error)}`;
+        if (c.end?.type !== 'ok' || v?.stored !== v?.received) return judged(series.length, `${c.invoke.args?.symbol}: ${JSON.stringify(v ?? c.end?.error)}`);
       }
-      return true;
+      return judged(series.length, true);
     }),
   ],
 };
@@ -47,14 +48,14 @@ export const connectivity11001102: Scenario = {
     expectThat.custom('the collector heard 1100 and then 1102', (run) => {
       const codes = run.history.filter((e) => e.op === 'notice' && e.type === 'info').map((e) => e.error?.ibCode);
       const i = codes.indexOf(1100);
-      return (i >= 0 && codes.indexOf(1102, i) > i) || `notices: ${codes.join(', ') || 'none'}`;
+      return judged(codes.length, (i >= 0 && codes.indexOf(1102, i) > i) || `notices: ${codes.join(', ') || 'none'}`);
     }),
     expectThat.everyQualificationSucceeded(WATCHLIST),
     expectThat.barsStored(WATCHLIST),
     expectThat.allOperationsFinished(),
     expectThat.custom('nothing was requested twice', (run) => {
       const sent = run.record.journal.filter((e) => e.dir === 'in' && e.message.type === 'REQ_CONTRACT_DATA').length;
-      return sent === WATCHLIST.length || `${sent} contract requests for ${WATCHLIST.length} symbols`;
+      return judged(sent, sent === WATCHLIST.length || `${sent} contract requests for ${WATCHLIST.length} symbols`);
     }),
   ],
 };
@@ -101,16 +102,17 @@ export const zombieSession: Scenario = {
   expect: [
     expectThat.custom('the legacy client hangs until its deadline (a timeout)', (run) => {
       const tte = run.qualifications('TTE');
-      return (
+      return judged(
+        tte.length,
         (tte.length === 1 && tte[0]!.end?.type === 'info' && tte[0]!.end.error?.code === 'REQUEST_TIMEOUT') ||
-        `TTE ended ${tte[0]?.end?.type} ${tte[0]?.end?.error?.code ?? ''}`
+          `TTE ended ${tte[0]?.end?.type} ${tte[0]?.end?.error?.code ?? ''}`,
       );
     }),
     expectThat.custom('the pooled session detects the zombie, reconnects and qualifies WLN well before the deadline', (run) => {
       const wln = run.qualifications('WLN');
       const ok = wln.length === 1 && wln[0]!.end?.type === 'ok' && wln[0]!.ms! < 15_000;
       const reconnects = run.ops('reconnect', (e) => e.process === 'pooled').filter((c) => c.end?.type === 'ok').length;
-      return (ok && reconnects >= 1) || `WLN ${wln[0]?.end?.type} after ${wln[0]?.ms?.toFixed(0)} ms, ${reconnects} reconnect(s)`;
+      return judged(wln.length, (ok && reconnects >= 1) || `WLN ${wln[0]?.end?.type} after ${wln[0]?.ms?.toFixed(0)} ms, ${reconnects} reconnect(s)`);
     }),
     expectThat.allOperationsFinished(),
   ],

@@ -1,7 +1,7 @@
 /** Client ids: random allocation collides, and a fast reconnect meets its own ghost. */
 import { birthdayCollisionProbability } from '../../collector/ids/index.ts';
 import { AAPL, actor, at, MSFT, range, task } from '../dsl.ts';
-import { expectThat } from '../expect.ts';
+import { expectThat, judged } from '../expect.ts';
 import type { Scenario } from '../types.ts';
 
 const BATCHES = 40;
@@ -14,6 +14,7 @@ export const randomIdBirthday: Scenario = {
   problem:
     "The incident's worker fix picked random.randint(4, 999) per task. With 30 tasks connected at once the chance that two share an id is about 35% — each such pair is a 326 that looks like a gateway problem.",
   gateway: { profile: 'instant' },
+  abusive: `${BATCHES * TASKS_PER_BATCH} connections in ${(BATCHES * 2_000) / 1000} s, colliding on client ids on purpose (error 326)`,
   timeScale: 0.05,
   maxModelMs: BATCHES * 2_000 + 10_000,
   processes: [
@@ -27,15 +28,17 @@ export const randomIdBirthday: Scenario = {
   ],
   expect: [
     expectThat.custom(`326 collisions match the birthday bound (${BATCHES} batches of ${TASKS_PER_BATCH} concurrent tasks)`, (run) => {
-      const collisions = run.ops('connect').filter((c) => c.end?.error?.code === 'CLIENT_ID_IN_USE').length;
+      const connects = run.ops('connect');
+      const collisions = connects.filter((c) => c.end?.error?.code === 'CLIENT_ID_IN_USE').length;
       // Expected colliding pairs per batch: C(k,2)/n; over all batches a sum of near-Poisson counts.
       const pairs = (TASKS_PER_BATCH * (TASKS_PER_BATCH - 1)) / 2 / ID_RANGE;
       const mean = BATCHES * pairs;
       const sd = Math.sqrt(mean);
       const pBatch = birthdayCollisionProbability(TASKS_PER_BATCH, ID_RANGE);
-      return (
+      return judged(
+        connects.length,
         Math.abs(collisions - mean) <= 3 * sd ||
-        `${collisions} collisions; expected ${mean.toFixed(1)} ± ${(3 * sd).toFixed(1)} (P(a batch collides) = ${(pBatch * 100).toFixed(0)}%)`
+          `${collisions} collisions; expected ${mean.toFixed(1)} ± ${(3 * sd).toFixed(1)} (P(a batch collides) = ${(pBatch * 100).toFixed(0)}%)`,
       );
     }),
   ],
@@ -83,13 +86,13 @@ export const fastReconnect: Scenario = {
     expectThat.custom('the legacy singleton gets 326 when it reconnects with id 7', (run) => {
       const attempts = [...run.ops('connect'), ...run.ops('reconnect')].filter((c) => c.invoke.process === 'legacy');
       const refused = attempts.filter((c) => c.end?.error?.code === 'CLIENT_ID_IN_USE' && c.invoke.clientId === 7);
-      return refused.length >= 1 || 'no 326 for the legacy client';
+      return judged(attempts.length, refused.length >= 1 || 'no 326 for the legacy client');
     }),
     expectThat.custom('the pooled session reconnects with another id and qualifies MSFT', (run) => {
       const ids = run.connectionsByProcess().get('pooled') ?? new Set();
       const msft = run.qualifications('MSFT').filter((c) => c.invoke.process === 'pooled');
       const ok = msft.length === 1 && msft[0]!.end?.type === 'ok';
-      return (ids.size >= 2 && ok) || `pooled used ids [${[...ids].join(', ')}], MSFT ${msft[0]?.end?.type ?? 'not asked'}`;
+      return judged(msft.length, (ids.size >= 2 && ok) || `pooled used ids [${[...ids].join(', ')}], MSFT ${msft[0]?.end?.type ?? 'not asked'}`);
     }),
   ],
 };

@@ -3,9 +3,10 @@
  * 127.0.0.1:4002, the paper gateway): connect, qualify the incident's five symbols, see 326 from a
  * second connection with the same client id, and one small history request within pacing.
  *
- * Safety rules: it refuses to run unless every managed account is a paper account (DU…), it
- * never sends an order (placeOrder is disabled on every client it creates), and it asks for little
- * enough to stay far from IB's pacing limits. CI runs it against the simulator to prove the suite.
+ * Safety rules: it refuses to run unless every managed account is a paper account (DU followed
+ * by digits: collector/live-guard.ts, the guard every command uses), it never sends an order
+ * (placeOrder is disabled on every client it creates), and it asks for little enough to stay far
+ * from IB's pacing limits. CI runs it against the simulator to prove the suite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,8 @@ import { EventName, IBApi } from '@stoqey/ib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disableNagle } from '../../collector/adapters/stoqey-connector.ts';
 import { createCollector, type Collector } from '../../collector/collector.ts';
+import { checkAccounts } from '../../collector/live-guard.ts';
+import { parseManagedAccounts } from '../../common/ib/accounts.ts';
 
 const HOST = process.env.IBKR_HOST ?? '127.0.0.1';
 const PORT = Number(process.env.IBKR_PORT ?? 4002);
@@ -60,10 +63,12 @@ let dataDir: string;
 beforeAll(async () => {
   first = readOnlyApi();
   const { accounts } = await connect(first, CLIENT_ID);
-  const list = accounts.split(',').filter(Boolean);
-  if (list.length === 0 || !list.every((a) => a.startsWith('DU'))) {
+  try {
+    // The live guard every command uses: paper accounts (DU + digits, exactly) only, no override.
+    checkAccounts(`${HOST}:${PORT}`, parseManagedAccounts(accounts), { allowLive: false, what: 'the live suite' });
+  } catch (err) {
     first.disconnect();
-    throw new Error(`refusing to run: the live suite only runs against paper accounts (DU…), this gateway manages ${accounts || 'none'}`);
+    throw err;
   }
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'ibkr-live-'));
   collector = await createCollector({ host: HOST, port: PORT, strategy: 'pooled', dataDir, role: 'worker', deadlineMs: 60_000 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { decodeServerFrame, encodeServerMessage } from '../protocol/index.ts';
 import { ContractDataError, ContractUniverse } from './contracts.ts';
 
@@ -247,6 +247,7 @@ describe('loading and validating contract data', () => {
 
   it('reports unreadable and malformed files by path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{ "instruments": [ }');
     expect(() => ContractUniverse.fromFile(broken)).toThrow(new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`));
@@ -255,6 +256,7 @@ describe('loading and validating contract data', () => {
 
   it('lets a user file reuse the bundled profiles and extend the default universe', () => {
     const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'extra.json');
     writeFileSync(
       file,

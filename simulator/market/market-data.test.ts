@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { HistoricalRequest } from '../model/ports.ts';
 import { createMarketData } from './market-data.ts';
 
@@ -81,7 +81,9 @@ describe('createMarketData (the gateway port)', () => {
   });
 
   it('replaces or extends the bundled universe from a file', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'md-')), 'c.json');
+    const dir = mkdtempSync(join(tmpdir(), 'md-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'c.json');
     writeFileSync(
       file,
       JSON.stringify({

@@ -172,7 +172,8 @@ describe('idle sessions', () => {
     try {
       readFileSync('/proc/self/status');
     } catch {
-      ctx.skip(); // not Linux: no per-process RSS to read
+      console.warn('simulator/robustness/leaks.test.ts: the server-only RSS check is skipped (no /proc: not Linux, no per-process RSS to read)');
+      ctx.skip('no /proc: not Linux, no per-process RSS to read');
     }
     const child = await startChildSimulator(['--set', 'connections.maxClients=2000']);
     const clients: RawClient[] = [];

@@ -1,0 +1,28 @@
+/**
+ * IB account ids as the gateway reports them in MANAGED_ACCTS (a comma-separated list), and the
+ * one rule the harness needs from them: which ids are paper-trading accounts.
+ * The format and its sources: docs/wire-facts/accounts.md#paper-account-ids.
+ */
+
+/**
+ * A paper-trading account id: `DU` followed by digits and nothing else (`DU1234567`). Exact on
+ * purpose: a prefix test would take `DUX-NOT-PAPER` for a paper account. Case-sensitive, as the
+ * gateway writes ids in upper case. docs/wire-facts/accounts.md#paper-account-ids
+ */
+export const PAPER_ACCOUNT_ID = /^DU\d+$/;
+
+/** True for a paper-trading account id (see PAPER_ACCOUNT_ID). */
+export function isPaperAccount(id: string): boolean {
+  return PAPER_ACCOUNT_ID.test(id);
+}
+
+/**
+ * The ids of a MANAGED_ACCTS list (`"DU1,DU2"` → `["DU1", "DU2"]`); blanks and surrounding
+ * spaces are dropped. docs/wire-facts/accounts.md#managed-accounts-list
+ */
+export function parseManagedAccounts(list: string): string[] {
+  return list
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
