@@ -4,7 +4,7 @@
  */
 import type { OpEvent } from '../common/op-history.ts';
 import type { JournalEntry } from '../simulator/model/journal.ts';
-import type { Target } from './types.ts';
+import type { Target } from './target.ts';
 
 export interface RunRecord {
   schema: 'ibkr-harness/run@1';
@@ -23,6 +23,8 @@ export interface RunRecord {
   /** The simulator's modeled wait and service time of every contract-details request it served. */
   secdef?: Array<{ at: number; waitMs: number; serviceMs: number }>;
   connectionsOpened: number;
+  /** Run against a simulator in another process: its API address and control plane. */
+  remote?: { gateway: string; control: string };
   expectations: Array<{ claim: string; ok: boolean; detail?: string }>;
   baseline?: RunRecord;
 }

@@ -5,7 +5,7 @@
  * (326 → ClientIdInUse, every pending request ends when the connection does).
  */
 import type { Clock } from '../../common/clock.ts';
-import type { GatewayModel } from '../../simulator/model/gateway.ts';
+import type { GatewayPort } from '../../simulator/model/gateway-port.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { contractRequest, historyRequest } from '../../simulator/protocol/requests.ts';
 import { InProcessConnection } from '../../simulator/server/in-process.ts';
@@ -24,7 +24,7 @@ export class ModelConnector implements GatewayConnector {
   private readonly maxReqPerSec: number;
 
   constructor(
-    private readonly gateway: GatewayModel,
+    private readonly gateway: GatewayPort,
     private readonly clock: Clock,
     opts: ModelConnectorOptions = {},
   ) {

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { GatewayModel } from '../model/gateway.ts';
+import type { GatewayPort } from '../model/gateway-port.ts';
 import type { Logger } from '../model/ports.ts';
 import { silentLogger } from '../model/ports.ts';
 import type { Session } from '../model/session.ts';
@@ -27,7 +27,7 @@ export class TcpGatewayServer {
   private readonly logger: Logger;
 
   constructor(
-    private readonly gateway: GatewayModel,
+    private readonly gateway: GatewayPort,
     private readonly opts: TcpServerOptions = {},
   ) {
     this.logger = opts.logger ?? silentLogger;
