@@ -99,6 +99,8 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, what: str
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => describeIssue(i, input, what));
+  // An unknown field first: a typo (`time` for `times`) also explains the field then missing.
+  const issues = [...r.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const problems = issues.map((i) => describeIssue(i, input, what));
   throw new SchemaError(problems[0]!, problems);
 }
