@@ -9,18 +9,24 @@ const OBSERVER_METHODS = ['sessionOpened', 'sessionClosed', 'errorSent', 'secdef
 
 /** One observer that forwards every event to each of `observers`, in order. */
 export function combineObservers(...observers: GatewayObserver[]): GatewayObserver {
-  const out: Record<string, (...args: unknown[]) => void> = {};
+  const out: Record<string, (a?: unknown, b?: unknown) => void> = {};
   for (const name of OBSERVER_METHODS) {
-    const subscribed = observers.filter((o) => o[name]);
-    if (subscribed.length === 0) continue;
-    if (subscribed.length === 1) {
-      const only = subscribed[0]!;
-      out[name] = (...args: unknown[]) => (only[name] as (...a: unknown[]) => void).apply(only, args);
-      continue;
-    }
-    out[name] = (...args: unknown[]) => {
-      for (const o of subscribed) (o[name] as (...a: unknown[]) => void).apply(o, args);
-    };
+    // Every event has at most two arguments: pass them on as they are (no rest-array per call).
+    const fns = observers.filter((o) => o[name]).map((o) => (o[name] as (a?: unknown, b?: unknown) => void).bind(o));
+    if (fns.length === 0) continue;
+    if (fns.length === 1) out[name] = fns[0]!;
+    else if (name === 'sessionOpened')
+      out[name] = () => {
+        for (const f of fns) f();
+      };
+    else if (name === 'secdefServed')
+      out[name] = (a, b) => {
+        for (const f of fns) f(a, b);
+      };
+    else
+      out[name] = (a) => {
+        for (const f of fns) f(a);
+      };
   }
   return out as GatewayObserver;
 }
