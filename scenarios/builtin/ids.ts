@@ -49,7 +49,7 @@ export const fastReconnect: Scenario = {
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   needsControl: true,
-  faults: [at(2_000, { kind: 'drop', match: { ready: true } }, 'both connections drop without a clean close')],
+  faults: [at(2_000, { kind: 'drop', match: { apiClient: true } }, 'both connections drop without a clean close')],
   processes: [
     {
       name: 'legacy',

@@ -27,8 +27,10 @@ export const matchSchema = strictObject({
   symbol: z.string().optional(),
   /** The request's `reqId` field. */
   reqId: integer().optional(),
-  /** Only sessions that completed their login. */
+  /** Only sessions that completed their login (true), or that have not (false). */
   ready: z.boolean().optional(),
+  /** Only sessions holding a client id at the gateway: logging in or ready (true), or not (false). */
+  apiClient: z.boolean().optional(),
   /** At-once faults: of the matching open sessions (in connection order), hit only the one at this index modulo their count. */
   pick: count().optional(),
 });

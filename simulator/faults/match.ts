@@ -3,12 +3,13 @@ import type { IncomingMessage } from '../model/gateway-port.ts';
 import type { Session } from '../model/session.ts';
 import type { FaultMatch } from './kind.ts';
 
-/** Session-level fields only (client id, session id, ready). */
+/** Session-level fields only (client id, session id, ready, apiClient). */
 export function matchesSession(m: FaultMatch | undefined, s: Session): boolean {
   if (!m) return true;
   if (m.sessionId !== undefined && m.sessionId !== s.id) return false;
   if (m.clientId !== undefined && m.clientId !== s.clientId) return false;
   if (m.ready !== undefined && m.ready !== (s.state === 'ready')) return false;
+  if (m.apiClient !== undefined && m.apiClient !== s.isApiClient) return false;
   return true;
 }
 
@@ -23,6 +24,7 @@ export function matchesMessage(m: FaultMatch | undefined, s: Session, msg: Incom
     if (m.clientId !== clientId) return false;
   }
   if (m.ready !== undefined && m.ready !== (s.state === 'ready')) return false;
+  if (m.apiClient !== undefined && m.apiClient !== s.isApiClient) return false;
   if (m.symbol !== undefined) {
     const symbol = (msg as { symbol?: unknown }).symbol;
     if (typeof symbol !== 'string' || symbol.toUpperCase() !== m.symbol.toUpperCase()) return false;
