@@ -73,9 +73,9 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, what: str
       return `${what} has unknown field "${key}"${known ? `; known here: ${known}` : ''}`;
     }
     case 'invalid_union': {
-      const u = issue as unknown as { discriminator?: string; options?: unknown[] };
-      if (u.discriminator) {
-        return `${what} "${pathText(path)}" must be ${choices(u.options ?? [])}, got ${got}`;
+      // zod reports a bad discriminator with the legal values beside the issue's declared fields.
+      if ('discriminator' in issue && 'options' in issue && Array.isArray(issue.options)) {
+        return `${what} "${pathText(path)}" must be ${choices(issue.options)}, got ${got}`;
       }
       return `${subject} does not match any allowed shape, got ${got}`;
     }
