@@ -4,8 +4,8 @@ import { FramingError, parseVersionRange, SIM_MAX_VERSION, SIM_MIN_VERSION, type
 import { ClientIdRegistry } from './client-id-registry.ts';
 import { otherSessions, secdefServiceTime } from './contention.ts';
 import type { GatewayPort, IncomingMessage } from './gateway-port.ts';
-import type { HandlerContext } from './handlers/context.ts';
 import { handleRequest } from './handlers/index.ts';
+import { SessionContext } from './session-context.ts';
 import { HistoryPacing } from './history-pacing.ts';
 import { FARM_NOTICES, IbError, NO_ID, type IbErrorBody } from './ib-errors.ts';
 import { Journal } from './journal.ts';
@@ -479,57 +479,3 @@ export class GatewayModel implements GatewayPort {
 }
 
 type JournalMessage = { type: string; [field: string]: unknown };
-
-/** The HandlerContext of one request: the session it came on and the model's services. */
-class SessionContext implements HandlerContext {
-  constructor(
-    private readonly gw: GatewayModel,
-    readonly session: Session,
-  ) {}
-
-  get profile(): Profile {
-    return this.gw.profile;
-  }
-  get market(): MarketData {
-    return this.gw.market;
-  }
-  get rng(): Rng {
-    return this.gw.rng;
-  }
-  get logger(): Logger {
-    return this.gw.logger;
-  }
-  get observer(): GatewayObserver {
-    return this.gw.currentObserver;
-  }
-  get secdef(): SecdefQueue {
-    return this.gw.secdef;
-  }
-  get pacing(): HistoryPacing {
-    return this.gw.pacing;
-  }
-  now(): number {
-    return this.gw.clock.now();
-  }
-  send(msg: ServerMessage): void {
-    this.gw.send(this.session, msg);
-  }
-  error(id: number, body: IbErrorBody): void {
-    this.gw.sendError(this.session, id, body);
-  }
-  timer(ms: number, fn: () => void): TimerHandle {
-    return this.gw.sessionTimer(this.session, ms, fn);
-  }
-  whenConnected(run: () => void): void {
-    this.gw.whenConnected(this.session, run);
-  }
-  guard(what: string, fn: () => void): void {
-    this.gw.guard(this.session, what, fn);
-  }
-  nextOrderId(reserve: number): number {
-    return this.gw.nextOrderId(this.session.clientId ?? 0, reserve);
-  }
-  openHistoryCount(): number {
-    return this.gw.openHistoryCount();
-  }
-}
