@@ -119,11 +119,7 @@ describe('HistoryCollector pacing', () => {
   it('a 162 it did not cause (another client on the login) pauses the scheduler 15 s and the request is sent again', async () => {
     const { env, kit, store } = setup({ profile: 'ibkr-paper' });
     const [aapl] = await qualifyAll(env, kit, [AAPL]);
-    env.gateway.faults.add({
-      match: { message: 'REQ_HISTORICAL_DATA' },
-      action: { kind: 'error', code: 162, message: 'Historical data request pacing violation' },
-      times: 1,
-    });
+    env.faults.apply({ kind: 'error', code: 162, text: 'Historical data request pacing violation', match: { message: 'REQ_HISTORICAL_DATA' }, times: 1 });
     const history = historyOn(kit, env.clock, store);
     const o = await drive(env.clock, history.collect(aapl!, { duration: '1 D', barSize: '1 hour' }));
     expect(o).toMatchObject({ requests: 2, received: 7, added: 7, stored: 7 });

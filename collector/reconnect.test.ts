@@ -67,8 +67,7 @@ async function pooledRun(): Promise<Run> {
     () => store.close(),
     () => strategy.close(),
   );
-  for (const symbol of HELD)
-    env.sim.gateway.faults.add({ match: { message: 'REQ_HISTORICAL_DATA', symbol }, action: { kind: 'delay', ms: HOLD_MS }, times: 1 });
+  for (const symbol of HELD) env.sim.faults.apply({ kind: 'delay', ms: HOLD_MS, match: { message: 'REQ_HISTORICAL_DATA', symbol }, times: 1 });
   const client = strategy.client({ actor: 'worker-1/task-1', role: 'worker' });
   const collect = () =>
     Promise.all(
@@ -132,7 +131,7 @@ describe('pooled history collection over TCP survives gateway faults', () => {
     await midCollection(run);
     const [session] = run.env.sim.gateway.findSessions({});
     const droppedId = session!.clientId!;
-    run.env.sim.gateway.dropSession(session!);
+    run.env.sim.faults.apply({ kind: 'drop', match: { sessionId: session!.id } });
 
     const outcomes = await collection;
     const bySymbol = Object.fromEntries(outcomes.map((o) => [o.symbol, o.requests]));

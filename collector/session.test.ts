@@ -157,7 +157,7 @@ describe('GatewaySession over TCP', () => {
 
   it('HandshakeTimeout when the gateway swallows START_API; with retries the session connects once the gateway answers', async () => {
     const env = await tcp({ profile: 'instant', timeScale: 0.05 });
-    const rule = env.sim.gateway.faults.add({ match: { message: 'START_API' }, action: { kind: 'ignore' }, times: 2 });
+    const rule = env.sim.faults.apply({ kind: 'ignore', match: { message: 'START_API' }, times: 2 });
 
     const once = closeLater(leasedSession(env.connector, env.clock, { maxConnectAttempts: 1, connectTimeoutMs: 1_000 }));
     const t0 = env.clock.now();
@@ -172,7 +172,7 @@ describe('GatewaySession over TCP', () => {
     const kit = closeLater(leasedSession(env.connector, env.clock, { connectTimeoutMs: 1_000, backoff: { baseDelayMs: 100 } }));
     const conn = await kit.session.connection();
     expect(conn.isOpen).toBe(true);
-    expect(rule.applied).toBe(2);
+    expect(env.sim.faults.list().find((f) => f.id === rule.id)?.applied).toBe(2);
     expect(received(env.sim.gateway, 'START_API')).toHaveLength(3);
     const timeouts = kit.recorder.events().filter((e) => e.op === 'connect' && e.type === 'fail');
     expect(timeouts.map((e) => e.error?.code)).toEqual(['HANDSHAKE_TIMEOUT']);
@@ -183,8 +183,7 @@ describe('GatewaySession over TCP', () => {
     const kit = closeLater(leasedSession(env.connector, env.clock, { watchdog: { intervalMs: 2_000, timeoutMs: 1_000 } }));
     const q = qualifierOn(kit, env.clock);
     expect(await q.qualify(MSFT)).toMatchObject({ kind: 'qualified' });
-    const [zombie] = env.sim.gateway.findSessions({ clientId: 10 });
-    env.sim.gateway.stallSession(zombie!);
+    expect(env.sim.faults.apply({ kind: 'stall', match: { clientId: 10 } }).sessions).toHaveLength(1);
 
     const t0 = env.clock.now();
     const r = await q.qualify(AAPL, { deadlineMs: 20_000 });
@@ -207,7 +206,7 @@ describe('GatewaySession in virtual time', () => {
     const q = qualifierOn(kit, env.clock);
     await drive(env.clock, q.qualify(MSFT));
     const connectedAt = received(env.gateway, 'START_API')[0]!.at;
-    env.gateway.stallSession(env.gateway.findSessions({ clientId: 10 })[0]!);
+    env.faults.apply({ kind: 'stall', match: { clientId: 10 } });
 
     const qual = q.qualify(AAPL, { deadlineMs: 60_000 });
     const t = track(qual, env.clock);
@@ -232,7 +231,7 @@ describe('GatewaySession in virtual time', () => {
     const kit = closeLater(leasedSession(env.connector, env.clock, { watchdog: { intervalMs: 1_000, timeoutMs: 500 }, idGraceMs: 30_000 }));
     const q = qualifierOn(kit, env.clock);
     await drive(env.clock, kit.session.connection());
-    env.gateway.stallSession(env.gateway.findSessions({ clientId: 10 })[0]!);
+    env.faults.apply({ kind: 'stall', match: { clientId: 10 } });
     const r = await drive(env.clock, q.qualify(AAPL, { deadlineMs: 10_000 }));
     expect(r.kind).toBe('qualified');
     await expectMovedOffStaleId(kit, env.gateway, 10);
@@ -247,7 +246,7 @@ describe('GatewaySession in virtual time', () => {
     await drive(env.clock, new Promise<void>((resolve) => kit.session.onConnection(() => resolve())));
     await env.clock.advance(500);
     expect(received(env.gateway, 'REQ_CONTRACT_DATA')).toHaveLength(1);
-    env.gateway.dropSession(env.gateway.findSessions({ clientId: 10 })[0]!);
+    env.faults.apply({ kind: 'drop', match: { clientId: 10 } });
     expect(t.settled).toBe(false);
     const r = await drive(env.clock, qual);
     expect(r).toMatchObject({ kind: 'qualified', source: 'gateway' });
@@ -286,7 +285,7 @@ describe('GatewaySession in virtual time', () => {
       const env = virtualEnv({ profile: 'ibkr-paper', overrides: { connections: { idGraceMs: 2_000 } } });
       const kit = closeLater(leasedSession(env.connector, env.clock, { range: { min: 1, max: 1 }, idGraceMs: 5_000, maxWaitMs: 30_000 }));
       await drive(env.clock, kit.session.connection());
-      env.gateway.dropSession(env.gateway.findSessions({ clientId: 1 })[0]!);
+      env.faults.apply({ kind: 'drop', match: { clientId: 1 } });
       await env.clock.advance(10);
       expect(kit.session.state).toBe('reconnecting');
       const conn = await drive(env.clock, kit.session.connection(), { limitMs: 60_000 });

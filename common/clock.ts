@@ -49,17 +49,32 @@ function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void
  * construction (or `origin`) and advances at 1/scale the real rate.
  */
 export class ScaledClock implements Clock {
-  readonly scale: number;
-  private readonly origin: number;
-  private readonly realStart: number;
+  private _scale: number;
+  private origin: number;
+  private realStart: number;
 
   constructor(scale = 1, origin: number = Date.now()) {
     if (!(scale > 0) || !Number.isFinite(scale)) {
       throw new RangeError(`time scale must be a positive finite number, got ${scale}`);
     }
-    this.scale = scale;
+    this._scale = scale;
     this.origin = origin;
     this.realStart = performance.now();
+  }
+
+  get scale(): number {
+    return this._scale;
+  }
+
+  /**
+   * Run at another scale from now on; model time carries on from where it is. Timers already set
+   * fire at their model due time, at the new pace.
+   */
+  rescale(scale: number): void {
+    if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`time scale must be a positive finite number, got ${scale}`);
+    this.origin = this.now();
+    this.realStart = performance.now();
+    this._scale = scale;
   }
 
   now(): number {

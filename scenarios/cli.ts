@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIVE_FLAG, LIVE_FLAG_HELP } from '../collector/live-guard.ts';
 import { EXIT, exitCodeOf, UsageError, type ExitCode } from '../common/exit-codes.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
@@ -26,6 +26,9 @@ interface RunFlags {
   out?: string;
   json?: boolean;
   iKnowThisIsLive?: boolean;
+  /** A simulator in another process: its API address and control plane (both or neither). */
+  gateway?: { host: string; port: number };
+  control?: string;
 }
 
 export function scenarioCommand(): Command {
@@ -36,7 +39,9 @@ export function scenarioCommand(): Command {
     .action(() => {
       for (const s of SCENARIOS) {
         const marks = [s.needsControl ? 'simulator only' : '', abusiveReason(s) ? 'abusive: never against a live account' : ''].filter(Boolean);
-        console.log(`${s.name}\n  ${s.title}${marks.length ? ` (${marks.join('; ')})` : ''}\n  ${s.problem}\n`);
+        // Faults are JSON specs: each line can be sent as is to a simulator's POST /faults.
+        const faults = (s.faults ?? []).map((f) => `\n  at ${f.atMs} ms: ${JSON.stringify(f.fault)}`).join('');
+        console.log(`${s.name}\n  ${s.title}${marks.length ? ` (${marks.join('; ')})` : ''}\n  ${s.problem}${faults}\n`);
       }
     });
   cmd
@@ -49,6 +54,8 @@ export function scenarioCommand(): Command {
     .option('--host <host>', 'live gateway host (default $IBKR_HOST or 127.0.0.1)')
     .option('--port <port>', 'live gateway port (default $IBKR_PORT or 4002)', intArg('--port', 1, 65535))
     .option(LIVE_FLAG, LIVE_FLAG_HELP)
+    .option('--gateway <host:port>', 'target sim: a simulator in another process, at this API address (needs --control)', hostPort)
+    .option('--control <url>', "target sim: that simulator's control plane, e.g. http://127.0.0.1:4010")
     .option('--out <dir>', 'write each run as <dir>/<scenario>.json')
     .option('--json', 'print the run records as JSON instead of text')
     .action(async (names: string[], o: RunFlags) => {
@@ -58,6 +65,10 @@ export function scenarioCommand(): Command {
 }
 
 async function runScenarios(names: readonly string[], o: RunFlags): Promise<ExitCode> {
+  if ((o.gateway === undefined) !== (o.control === undefined)) {
+    throw new UsageError('--gateway and --control go together (a simulator started with --control-port)');
+  }
+  const remote = o.gateway && o.control ? { gateway: o.gateway, control: o.control } : undefined;
   const chosen = names.includes('all')
     ? [...SCENARIOS]
     : names.map((n) => {
@@ -80,6 +91,7 @@ async function runScenarios(names: readonly string[], o: RunFlags): Promise<Exit
       ...(o.timeScale !== undefined ? { timeScale: o.timeScale } : {}),
       ...(o.host ? { host: o.host } : {}),
       ...(o.port ? { port: o.port } : {}),
+      ...(remote ? { remote } : {}),
     });
     records.push(record);
     if (o.out) {
@@ -113,4 +125,10 @@ function printRecord(record: RunRecord): void {
 /** A run none of whose processes connected: the gateway was unreachable (3), unless the live guard refused it (2). */
 function neverConnected(error: { code: string }): ExitCode {
   return exitCodeOf(error) === EXIT.usage ? EXIT.usage : EXIT.unreachable;
+}
+
+function hostPort(value: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(value);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new InvalidArgumentError(`expected host:port, e.g. 127.0.0.1:4002, got "${value}"`);
+  return { host: m[1]!, port: Number(m[2]) };
 }

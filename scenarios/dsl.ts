@@ -4,7 +4,8 @@
  */
 import type { ContractSpec } from '../collector/gateway-client.ts';
 import type { HistorySpec } from '../collector/history-collector.ts';
-import type { ActorPlan, FaultStep, GatewayControl } from './types.ts';
+import type { FaultSpec } from '../simulator/faults/registry.ts';
+import type { ActorPlan, FaultStep } from './types.ts';
 
 /** The incident's symbols, defined once for the whole project (common/instruments.ts). */
 export { AAPL, MSFT, TSLA, TTE, WATCHLIST, WLN } from '../common/instruments.ts';
@@ -65,8 +66,9 @@ export function actor(name: string, role: 'ui' | 'worker', script: ActorPlan['sc
   return { name, role, script, ...timing(o), ...(o.closeWhenDone ? { closeWhenDone: true } : {}) };
 }
 
-export function at(atMs: number, description: string, run: (gateway: GatewayControl) => void): FaultStep {
-  return { atMs, description, run };
+/** A fault at `atMs` model ms after the start, e.g. `at(2_500, { kind: 'restart' })`. */
+export function at(atMs: number, fault: FaultSpec, description?: string): FaultStep {
+  return { atMs, fault, ...(description ? { description } : {}) };
 }
 
 function timing(o: Timing): Pick<ActorPlan, 'startAtMs' | 'clientId'> {

@@ -1,8 +1,9 @@
 /**
  * Runs a scenario against a target and returns its recorded history. One runner for tests,
  * `npm start` and the reports:
- *  - `sim`: an in-process simulator on an ephemeral port, real TCP, the real @stoqey/ib client,
- *    time scaled so that minutes of gateway behaviour take seconds;
+ *  - `sim`: a simulator over real TCP with the real @stoqey/ib client, time scaled so that minutes
+ *    of gateway behaviour take seconds — in this process on an ephemeral port, or (with `remote`)
+ *    a simulator in another process, driven through its control plane;
  *  - `virtual`: the gateway model and the collector core on one virtual clock (no sockets, no
  *    waiting) — for property tests and quick checks;
  *  - `live`: a real gateway at IBKR_HOST:IBKR_PORT, behind the live guard (scenarios that need
@@ -21,7 +22,11 @@ import { ABUSIVE_STRATEGIES, guardConnector, probeGateway } from '../collector/l
 import { PacingScheduler } from '../collector/pacing/index.ts';
 import { openStore, type CollectorStore } from '../collector/store/index.ts';
 import { createStrategy, type ConnectionStrategy } from '../collector/strategies/index.ts';
-import type { GatewayModel } from '../simulator/model/gateway.ts';
+import type { SecdefServed } from '../simulator/control/api-types.ts';
+import { ControlClient } from '../simulator/control/control-client.ts';
+import type { GatewayControl } from '../simulator/control/gateway-control.ts';
+import { LocalControl } from '../simulator/control/local-control.ts';
+import { describeFault } from '../simulator/faults/registry.ts';
 import { createGateway, startSimulator, type Simulator } from '../simulator/simulator.ts';
 import { actorContext } from './actor.ts';
 import { connectAttemptsOf } from './expect.ts';
@@ -36,6 +41,11 @@ export interface RunOptions {
   /** Live target address (default IBKR_HOST / IBKR_PORT, else 127.0.0.1:4002). */
   host?: string;
   port?: number;
+  /**
+   * `sim` target only: run against a simulator already running in another process, at its API
+   * address and control plane (reset to the scenario's profile, seed and time scale before the run).
+   */
+  remote?: RemoteSimulator;
   log?: Log;
   /** Called every `progressEveryMs` real ms while a TCP run is going on. */
   onProgress?: (p: Progress) => void;
@@ -68,6 +78,13 @@ export function abusiveReason(scenario: Scenario): string | undefined {
   return p ? `its process ${p.name} uses the ${p.strategy} strategy: ${ABUSIVE_STRATEGIES[p.strategy]}` : undefined;
 }
 
+/** A simulator in another process: its API address and its control plane's URL. */
+export interface RemoteSimulator {
+  gateway: { host: string; port: number };
+  /** e.g. `http://127.0.0.1:4010` */
+  control: string;
+}
+
 /** The part of fast-check's Scheduler the runner uses. */
 export interface Interleaver {
   schedule<T>(task: Promise<T>, label?: string): Promise<T>;
@@ -89,24 +106,24 @@ export const VIRTUAL_START = Date.UTC(2025, 10, 10, 15, 0, 0);
 interface Rig {
   clock: Clock;
   connector(unthrottled: boolean): GatewayConnector;
-  gateway: GatewayModel | undefined;
+  /** The simulator's control facade (undefined against a live gateway). */
+  control: GatewayControl | undefined;
   close(): Promise<void>;
 }
 
 async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOptions): Promise<Rig> {
+  const gateway = { profile: scenario.gateway.profile, ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}) };
   if (target === 'virtual') {
     const clock = new VirtualClock(VIRTUAL_START);
-    const gateway = createGateway({
-      clock,
-      seed,
-      profile: scenario.gateway.profile,
-      ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}),
-    });
+    const control = new LocalControl(createGateway({ clock, seed, ...gateway }));
     return {
       clock,
-      gateway,
-      connector: (unthrottled) => new ModelConnector(gateway, clock, { maxReqPerSec: unthrottled ? Infinity : 40 }),
-      close: async () => gateway.reset(),
+      control,
+      connector: (unthrottled) => new ModelConnector(control.stage, clock, { maxReqPerSec: unthrottled ? Infinity : 40 }),
+      close: async () => {
+        control.clear();
+        control.model.reset();
+      },
     };
   }
   if (target === 'live') {
@@ -120,19 +137,29 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
     const policy = { allowLive: Boolean(opts.allowLive), abusive: abusiveReason(scenario), what: `scenario ${scenario.name}` };
     const connector = (u: boolean) => guardConnector(new StoqeyConnector({ host, port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }), policy);
     await probeGateway(connector(false), { timeoutMs: opts.connectTimeoutMs ?? LIVE_CONNECT_TIMEOUT_MS });
-    return { clock, gateway: undefined, connector, close: async () => {} };
+    return { clock, control: undefined, connector, close: async () => {} };
+  }
+  if (opts.remote) {
+    const { gateway: at, control: url } = opts.remote;
+    const control = new ControlClient(url);
+    // One time scale for both processes, so that a model second lasts as long on either side.
+    const timeScale = opts.timeScale ?? scenario.timeScale ?? 0.05;
+    await control.reset({ ...gateway, seed, timeScale });
+    const clock = new ScaledClock(timeScale);
+    return {
+      clock,
+      control,
+      connector: (u) => new StoqeyConnector({ host: at.host, port: at.port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
+      close: async () => {
+        await control.clear();
+      },
+    };
   }
   const clock = new ScaledClock(opts.timeScale ?? scenario.timeScale ?? 0.05);
-  const sim: Simulator = await startSimulator({
-    port: 0,
-    seed,
-    clock,
-    profile: scenario.gateway.profile,
-    ...(scenario.gateway.overrides ? { overrides: scenario.gateway.overrides } : {}),
-  });
+  const sim: Simulator = await startSimulator({ port: 0, seed, clock, ...gateway });
   return {
     clock,
-    gateway: sim.gateway,
+    control: sim.control,
     connector: (u) => new StoqeyConnector({ host: '127.0.0.1', port: sim.port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
     close: () => sim.close(),
   };
@@ -165,29 +192,24 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const timers: Array<{ cancel(): void }> = [];
   const gate = (label: string): Promise<unknown> =>
     opts.scheduler && target === 'virtual' ? opts.scheduler.schedule(Promise.resolve(), label) : Promise.resolve();
-  // The gateway's own account of each contract-details request (queue wait + service), free of
-  // the client-side and host noise that wall-clock timing picks up on a scaled clock.
-  const secdef: NonNullable<RunRecord['secdef']> = [];
-  if (r.gateway) {
-    const gw = r.gateway;
-    const previous = gw.observer;
-    gw.observer = {
-      ...previous,
-      secdefServed: (waitMs, serviceMs) => {
-        previous.secdefServed?.(waitMs, serviceMs);
-        secdef.push({ at: clock.now(), waitMs, serviceMs });
-      },
-    };
-  }
+  const faultsApplied: Array<Promise<unknown>> = [];
 
   try {
     for (const f of scenario.faults ?? []) {
-      if (!r.gateway) throw new Error(`scenario ${scenario.name} injects faults, which need the simulator`);
-      const gw = r.gateway;
+      const control = r.control;
+      if (!control) throw new Error(`scenario ${scenario.name} injects faults, which need the simulator`);
       timers.push(
         clock.setTimer(f.atMs, () => {
-          recorder.invoke({ actor: 'gateway' }, 'fault', { description: f.description }).ok();
-          f.run(gw);
+          const op = recorder.invoke({ actor: 'gateway' }, 'fault', { description: f.description ?? describeFault(f.fault), fault: f.fault });
+          // In process the fault is in force before this returns; over HTTP it takes a round trip.
+          faultsApplied.push(
+            Promise.resolve()
+              .then(() => control.apply(f.fault))
+              .then(
+                () => op.ok(),
+                (err: unknown) => op.fail({ code: 'FAULT_NOT_APPLIED', message: (err as Error).message }),
+              ),
+          );
         }),
       );
     }
@@ -225,12 +247,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     await waitForActors(actors, clock, scenario.maxModelMs ?? 600_000, () => report(opts, scenario, recorder, clock.now() - t0), opts.scheduler);
   } finally {
     for (const t of timers) t.cancel();
+    await Promise.all(faultsApplied);
   }
   const modelMs = clock.now() - t0;
   const connectionsOpened = [...strategies.values()].reduce((n, s) => n + s.connectionsOpened, 0);
   await Promise.all([...strategies.values()].map((s) => s.close()));
   if (clock instanceof VirtualClock) await clock.advance(1);
-  const journal = r.gateway?.journal.query() ?? [];
+  // The gateway's own account of each contract-details request (queue wait + service), free of
+  // the client-side and host noise that wall-clock timing picks up on a scaled clock.
+  const secdef: SecdefServed[] | undefined = r.control ? await r.control.secdefServed() : undefined;
+  const journal = r.control ? await r.control.journal() : [];
   await r.close();
   if (!opts.store) store.close();
 
@@ -247,7 +273,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     strategies: Object.fromEntries(scenario.processes.map((p) => [p.name, p.strategy])),
     history: [...recorder.events()],
     journal,
-    ...(r.gateway ? { secdef } : {}),
+    ...(secdef ? { secdef } : {}),
+    ...(opts.remote && target === 'sim'
+      ? { remote: { gateway: `${opts.remote.gateway.host}:${opts.remote.gateway.port}`, control: opts.remote.control } }
+      : {}),
     connectionsOpened,
     expectations: [],
     ...(baseline ? { baseline } : {}),
@@ -335,9 +364,10 @@ function report(opts: RunOptions, scenario: Scenario, recorder: OpRecorder, mode
 }
 
 /** The command that replays a run, printed with every failure. */
-export function replayCommand(record: Pick<RunRecord, 'scenario' | 'seed' | 'target' | 'timeScale'>): string {
+export function replayCommand(record: Pick<RunRecord, 'scenario' | 'seed' | 'target' | 'timeScale' | 'remote'>): string {
   const scale = record.target === 'sim' ? ` --time-scale ${record.timeScale}` : '';
-  return `npx ibkr-harness scenario run ${record.scenario} --seed ${record.seed} --target ${record.target}${scale}`;
+  const remote = record.remote ? ` --gateway ${record.remote.gateway} --control ${record.remote.control}` : '';
+  return `npx ibkr-harness scenario run ${record.scenario} --seed ${record.seed} --target ${record.target}${scale}${remote}`;
 }
 
 export function failedExpectations(record: RunRecord): RunRecord['expectations'] {

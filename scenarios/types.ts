@@ -2,7 +2,9 @@
  * The scenario format: a gateway, processes running collectors with a strategy, actors that do
  * what the incident's UI pages and Celery tasks did, faults on a timeline, and expectations over
  * the recorded history. Scenarios are data plus small functions; `runner.ts` runs any of them
- * against an in-process simulator (`sim`), a virtual-time model (`virtual`) or a live gateway.
+ * against a simulator over TCP (`sim`, in this process or another), a virtual-time model
+ * (`virtual`) or a live gateway. Faults are JSON fault specs (simulator/faults/), so a scenario's
+ * faults print as JSON and replay against any simulator.
  */
 import type { Clock } from '../common/clock.ts';
 import type { Rng } from '../common/rng.ts';
@@ -10,11 +12,11 @@ import type { ContractSpec } from '../collector/gateway-client.ts';
 import type { HistorySpec } from '../collector/history-collector.ts';
 import type { QualifyResult } from '../collector/qualifier.ts';
 import type { CollectorClient, StrategyName, StrategyOptions } from '../collector/strategies/index.ts';
-import type { GatewayModel } from '../simulator/model/gateway.ts';
+import type { FaultSpec } from '../simulator/faults/registry.ts';
 import type { ProfileOverrides } from '../simulator/model/profile.ts';
 import type { RunView } from './view.ts';
 
-export type Target = 'sim' | 'virtual' | 'live';
+export type { Target } from './target.ts';
 
 export interface ActorContext {
   readonly name: string;
@@ -51,13 +53,13 @@ export interface ProcessPlan {
   actors: ActorPlan[];
 }
 
-/** What a fault step may do to the gateway (not available against a live gateway). */
-export type GatewayControl = GatewayModel;
-
+/** A fault applied at a point of the scenario's timeline (not available against a live gateway). */
 export interface FaultStep {
+  /** Model ms after the scenario starts. */
   atMs: number;
-  description: string;
-  run(gateway: GatewayControl): void;
+  /** What it stands for in the real world (defaults to the fault kind's own description). */
+  description?: string;
+  fault: FaultSpec;
 }
 
 /** What an expectation's check found. */

@@ -5,7 +5,7 @@
 import type { OpEvent } from '../common/op-history.ts';
 import { spans } from '../common/spans.ts';
 import type { JournalEntry } from '../simulator/model/journal.ts';
-import type { Target } from './types.ts';
+import type { Target } from './target.ts';
 
 export interface RunRecord {
   schema: 'ibkr-harness/run@1';
@@ -24,6 +24,8 @@ export interface RunRecord {
   /** The simulator's modeled wait and service time of every contract-details request it served. */
   secdef?: Array<{ at: number; waitMs: number; serviceMs: number }>;
   connectionsOpened: number;
+  /** Run against a simulator in another process: its API address and control plane. */
+  remote?: { gateway: string; control: string };
   /** Set when every connection attempt of the run failed: the first failure, said first in reports. */
   connectionError?: { code: string; message: string };
   /** Each claim's verdict and how many operations it was judged on (see Verdict). */

@@ -86,7 +86,7 @@ describe('calibration: lynx-paper at time scale 0.02', () => {
     // milliseconds at the client, so the sub-second figure is asserted on the model's own clock
     // and the client-side time is only checked to agree with it within that host noise.
     const modeled: number[] = [];
-    sim.gateway.observer = { secdefServed: (waitMs, serviceMs) => modeled.push(waitMs + serviceMs) };
+    sim.gateway.observe({ secdefServed: (waitMs, serviceMs) => modeled.push(waitMs + serviceMs) });
     // As the diagnostic script did, one symbol after the other…
     for (const c of FIVE) {
       const r = await qualify(api, c);

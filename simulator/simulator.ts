@@ -6,6 +6,8 @@ import { applyOverrides, DEFAULT_PROFILE, getProfile, type Profile, type Profile
 import { createMarketData } from './market/market-data.ts';
 import { TcpGatewayServer } from './server/tcp-server.ts';
 import { startControlServer, type ControlServer } from './control/control-server.ts';
+import { LocalControl } from './control/local-control.ts';
+import { FaultStage } from './faults/stage.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -29,9 +31,14 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
+  /** The gateway model (for tests that look inside it). */
   gateway: GatewayModel;
+  /** The fault stage in front of the model: TCP clients go through it. */
+  faults: FaultStage;
+  /** The control facade (what the control plane serves), in process. */
+  control: LocalControl;
   tcp: TcpGatewayServer;
-  control: ControlServer | undefined;
+  controlServer: ControlServer | undefined;
   host: string;
   port: number;
   controlPort: number | undefined;
@@ -62,17 +69,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
   const seed = opts.seed ?? 1;
   const gateway = createGateway({ ...opts, clock, seed });
-  const tcp = new TcpGatewayServer(gateway, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, ...(opts.logger ? { logger: opts.logger } : {}) });
+  const faults = new FaultStage(gateway);
+  const tcp = new TcpGatewayServer(faults, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, ...(opts.logger ? { logger: opts.logger } : {}) });
   const bound = await tcp.listen();
-  let control: ControlServer | undefined;
+  const control = new LocalControl(faults, { apiPort: () => tcp.port });
+  let controlServer: ControlServer | undefined;
   try {
     if (opts.controlPort !== undefined) {
-      control = await startControlServer({
-        gateway,
-        tcp,
+      controlServer = await startControlServer({
+        control,
         host: opts.controlHost ?? '127.0.0.1',
         port: opts.controlPort,
-        timeScale: clock.scale,
         ...(opts.logger ? { logger: opts.logger } : {}),
       });
     }
@@ -82,16 +89,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }
   return {
     gateway,
-    tcp,
+    faults,
     control,
+    tcp,
+    controlServer,
     host: bound.host,
     port: bound.port,
-    controlPort: control?.port,
+    controlPort: controlServer?.port,
     clock,
     seed,
     async close() {
-      await control?.close();
+      await controlServer?.close();
       await tcp.close();
+      faults.clear();
+      control.dispose();
       gateway.reset();
     },
   };

@@ -5,6 +5,7 @@
  * the TCP path.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FaultStage } from '../../simulator/faults/stage.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import { ClientIdInUse, ConnectionLost, HandshakeTimeout, NoSecurityDefinition, NotConnected, PacingViolation } from '../errors.ts';
 import type { ContractInfo, GatewayConnection, GatewayConnector, HistoryQuery } from '../gateway-client.ts';
@@ -13,6 +14,7 @@ import { AFTER_CLOSE, CONID, drive, received, tcpEnv, track, virtualEnv } from '
 interface AdapterEnv {
   connector: GatewayConnector;
   gateway: GatewayModel;
+  faults: FaultStage;
   now(): number;
   /** Wait for a promise: real waiting over TCP, driving the virtual clock in-process. */
   run<T>(p: Promise<T>): Promise<T>;
@@ -35,6 +37,7 @@ const adapters: Array<[string, () => Promise<AdapterEnv>]> = [
       return {
         connector: env.connector,
         gateway: env.sim.gateway,
+        faults: env.sim.faults,
         now: () => env.clock.now(),
         run: (p) => p,
         pause: (ms) => env.clock.sleep(ms),
@@ -49,6 +52,7 @@ const adapters: Array<[string, () => Promise<AdapterEnv>]> = [
       return {
         connector: env.connector,
         gateway: env.gateway,
+        faults: env.faults,
         now: () => env.clock.now(),
         run: (p) => drive(env.clock, p, { limitMs: 120_000 }),
         pause: (ms) => env.clock.advance(ms),
@@ -145,7 +149,7 @@ describe.each(adapters)('%s', (_name, make) => {
     const t = track(pending.result);
     await env.pause(500);
     expect(received(env.gateway, 'REQ_CONTRACT_DATA')).toHaveLength(1);
-    env.gateway.dropSession(env.gateway.findSessions({ clientId: 25 })[0]!);
+    env.faults.apply({ kind: 'drop', match: { clientId: 25 } });
     const err = await env.run(pending.result).catch((e: unknown) => e);
     expect(t.settled).toBe(true);
     expect(err).toBeInstanceOf(ConnectionLost);
@@ -194,7 +198,7 @@ describe.each(adapters)('%s', (_name, make) => {
 
   it('HandshakeTimeout when START_API is swallowed, naming the gateway and the id', async () => {
     env = await make();
-    env.gateway.faults.add({ match: { message: 'START_API' }, action: { kind: 'ignore' }, times: 1 });
+    env.faults.apply({ kind: 'ignore', match: { message: 'START_API' }, times: 1 });
     const t0 = env.now();
     const err = await env.run(env.connector.connect({ clientId: 28, timeoutMs: 2_000 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HandshakeTimeout);

@@ -7,7 +7,7 @@
 import type { Clock } from '../../common/clock.ts';
 import { IbCode, NO_ID } from '../../common/ib/errors.ts';
 import { parseManagedAccounts } from '../../common/ib/accounts.ts';
-import type { GatewayModel } from '../../simulator/model/gateway.ts';
+import type { GatewayPort } from '../../simulator/model/gateway-port.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { contractRequest, historyRequest } from '../../simulator/protocol/requests.ts';
 import { InProcessConnection } from '../../simulator/server/in-process.ts';
@@ -26,7 +26,7 @@ export class ModelConnector implements GatewayConnector {
   private readonly maxReqPerSec: number;
 
   constructor(
-    private readonly gateway: GatewayModel,
+    private readonly gateway: GatewayPort,
     private readonly clock: Clock,
     opts: ModelConnectorOptions = {},
   ) {

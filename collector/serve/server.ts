@@ -14,6 +14,7 @@ import { CollectorError, describeError } from '../errors.ts';
 import type { LivePolicy } from '../live-guard.ts';
 import type { StrategyName } from '../strategies/index.ts';
 import { InvalidInput, parseSymbolItems, symbolFromObject } from '../symbols.ts';
+import { collectBodySchema, parseBody, qualifyBodySchema } from './bodies.ts';
 import { ServeMetrics } from './metrics.ts';
 
 export interface ServeOptions {
@@ -47,7 +48,6 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const MAX_DEADLINE_MS = 600_000;
 const GATEWAY_TIMEOUT = new Set(['REQUEST_TIMEOUT', 'DEADLINE_EXCEEDED', 'HANDSHAKE_TIMEOUT']);
 const GATEWAY_TROUBLE = new Set([
   'GATEWAY_UNREACHABLE',
@@ -135,9 +135,7 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): Fastif
     const started = performance.now();
     let result = 'error';
     try {
-      const body = objectBody(req.body);
-      const deadlineMs = deadlineOf(body);
-      const { deadlineMs: _d, ...rest } = body;
+      const { deadlineMs, ...rest } = parseBody(qualifyBodySchema, req.body);
       const spec = symbolFromObject(rest);
       const r = await collector.qualify(spec, deadlineMs === undefined ? {} : { deadlineMs });
       result = r.kind;
@@ -152,23 +150,13 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): Fastif
   app.post('/collect', async (req, reply) => {
     let out: CollectOutcome;
     try {
-      const body = objectBody(req.body);
-      for (const key of Object.keys(body)) {
-        if (!['symbols', 'duration', 'barSize', 'whatToShow', 'useRTH', 'deadlineMs'].includes(key))
-          throw new InvalidInput(key, 'unknown field (expected symbols, duration, barSize, whatToShow, useRTH, deadlineMs)');
-      }
-      const symbols = parseSymbolItems(body.symbols, 'symbols');
-      for (const key of ['duration', 'barSize'] as const)
-        if (typeof body[key] !== 'string') throw new InvalidInput(key, body[key] === undefined ? 'is required' : 'must be a string');
-      if (body.whatToShow !== undefined && typeof body.whatToShow !== 'string') throw new InvalidInput('whatToShow', 'must be a string');
-      if (body.useRTH !== undefined && typeof body.useRTH !== 'boolean') throw new InvalidInput('useRTH', 'must be true or false');
-      const deadlineMs = deadlineOf(body);
+      const { symbols, deadlineMs, whatToShow, useRTH, duration, barSize } = parseBody(collectBodySchema, req.body);
       out = await collector.collect({
-        symbols,
-        duration: body.duration as string,
-        barSize: body.barSize as string,
-        ...(body.whatToShow !== undefined ? { whatToShow: body.whatToShow as string } : {}),
-        ...(body.useRTH !== undefined ? { useRTH: body.useRTH as boolean } : {}),
+        symbols: parseSymbolItems(symbols, 'symbols'),
+        duration,
+        barSize,
+        ...(whatToShow !== undefined ? { whatToShow } : {}),
+        ...(useRTH !== undefined ? { useRTH } : {}),
         ...(deadlineMs !== undefined ? { deadlineMs } : {}),
       });
     } catch (err) {
@@ -215,17 +203,4 @@ function codeOf(err: unknown): string {
 
 function statusOfCode(code: string): number {
   return GATEWAY_TIMEOUT.has(code) ? 504 : GATEWAY_TROUBLE.has(code) ? 502 : 200;
-}
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new InvalidInput('body', 'must be a JSON object (Content-Type: application/json)');
-  return body as Record<string, unknown>;
-}
-
-function deadlineOf(body: Record<string, unknown>): number | undefined {
-  const d = body.deadlineMs;
-  if (d === undefined) return undefined;
-  if (typeof d !== 'number' || !(d > 0) || d > MAX_DEADLINE_MS) throw new InvalidInput('deadlineMs', `must be a number of ms between 1 and ${MAX_DEADLINE_MS}`);
-  return d;
 }

@@ -148,7 +148,7 @@ describe('timeout-wrapper (legacy)', () => {
 
   it('gives up with RequestTimeout after the last (60 s) timeout when the gateway never answers, having sent 5 requests', async () => {
     const env = virtualEnv();
-    env.gateway.faults.add({ match: { message: 'REQ_CONTRACT_DATA' }, action: { kind: 'ignore' } });
+    env.faults.apply({ kind: 'ignore', match: { message: 'REQ_CONTRACT_DATA' } });
     const { strategy } = make(env, 'timeout-wrapper', { process: 'ui' });
     const err = await drive(env.clock, strategy.client({ actor: 'ui/page-0', role: 'ui' }).qualify(WLN), { limitMs: 600_000 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'REQUEST_TIMEOUT' });

@@ -15,6 +15,7 @@ import { OpRecorder } from '../../common/op-history.ts';
 import { Rng } from '../../common/rng.ts';
 import { spans } from '../../common/spans.ts';
 import { createMarketData } from '../../simulator/market/market-data.ts';
+import { FaultStage } from '../../simulator/faults/stage.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import type { JournalEntry } from '../../simulator/model/journal.ts';
 import type { MarketData } from '../../simulator/model/ports.ts';
@@ -50,6 +51,8 @@ export function marketFor(seed: number): MarketData {
 export interface VirtualEnv {
   clock: VirtualClock;
   gateway: GatewayModel;
+  /** The fault stage in front of the gateway (the connector goes through it). */
+  faults: FaultStage;
   connector: ModelConnector;
   /** Model ms since the environment was built. */
   elapsed(): number;
@@ -66,7 +69,8 @@ export function virtualEnv(opts: { profile?: string; overrides?: ProfileOverride
     market: marketFor(seed),
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
   });
-  return { clock, gateway, connector: new ModelConnector(gateway, clock, { name: 'model-gateway' }), elapsed: () => clock.now() - t0 };
+  const faults = new FaultStage(gateway);
+  return { clock, gateway, faults, connector: new ModelConnector(faults, clock, { name: 'model-gateway' }), elapsed: () => clock.now() - t0 };
 }
 
 /**

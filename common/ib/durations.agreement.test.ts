@@ -55,12 +55,14 @@ describe('a duration means the same window for the simulator and the collector',
     it(`${inst.symbol} (${inst.timeZoneId})`, () => {
       const firstSession = (day: number) => sessionsOn(inst.schedule, inst.timeZoneId, day, 'trading')[0]?.start;
       for (const [y, mo, d] of ends) {
-        const end = zonedToEpoch(y, mo, d, 15, 0, 0, inst.timeZoneId);
+        // 13:00 local: inside the session on every day listed, half days included (Euronext's
+        // 31 December ends at 14:00, docs/wire-facts/market-hours.md#euronext-half-days).
+        const end = zonedToEpoch(y, mo, d, 13, 0, 0, inst.timeZoneId);
         for (const text of durations) {
           const duration = parseDuration(text)!;
           const served = servedStart(inst, text, BAR_FOR[duration.unit]!, end);
           const reckoned = durationStart(duration, end, inst.timeZoneId, duration.unit === 'D' ? firstSession : undefined);
-          expect(served, `${text} ending ${y}-${mo}-${d} 15:00 ${inst.timeZoneId}`).toBe(reckoned);
+          expect(served, `${text} ending ${y}-${mo}-${d} 13:00 ${inst.timeZoneId}`).toBe(reckoned);
         }
       }
     });

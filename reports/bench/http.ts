@@ -41,14 +41,7 @@ async function loadOne(strategy: StrategyName, o: HttpLoadOptions): Promise<Http
   const clock = new ScaledClock(o.timeScale);
   const sim = await startSimulator({ port: 0, seed: o.seed, clock, profile: o.profile });
   let served = 0;
-  const previous = sim.gateway.observer;
-  sim.gateway.observer = {
-    ...previous,
-    secdefServed: (w, s) => {
-      previous.secdefServed?.(w, s);
-      served++;
-    },
-  };
+  sim.control.observe({ secdefServed: () => served++ });
   const dir = mkdtempSync(path.join(tmpdir(), 'ibkr-bench-http-'));
   const recorder = new OpRecorder(() => clock.now());
   const t0 = clock.now();

@@ -13,7 +13,7 @@ export const gatewayRestartMidCollection: Scenario = {
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   needsControl: true,
-  faults: [at(2_500, 'gateway restart', (gw) => gw.restart())],
+  faults: [at(2_500, { kind: 'restart' })],
   processes: [{ name: 'worker', strategy: 'pooled', actors: [collectAll('collect')] }],
   expect: [
     expectThat.everyQualificationSucceeded(WATCHLIST),
@@ -42,7 +42,7 @@ export const connectivity11001102: Scenario = {
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   needsControl: true,
-  faults: [at(1_500, 'connectivity lost', (gw) => gw.loseConnectivity()), at(6_500, 'connectivity restored', (gw) => gw.restoreConnectivity(false))],
+  faults: [at(1_500, { kind: 'connectivity', state: 'lost' }), at(6_500, { kind: 'connectivity', state: 'restored' })],
   processes: [{ name: 'worker', strategy: 'pooled', actors: [collectAll('collect')] }],
   expect: [
     expectThat.custom('the collector heard 1100 and then 1102', (run) => {
@@ -68,11 +68,7 @@ export const zombieSession: Scenario = {
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   needsControl: true,
-  faults: [
-    at(1_500, 'every session stops answering', (gw) => {
-      for (const s of gw.findSessions({})) gw.stallSession(s);
-    }),
-  ],
+  faults: [at(1_500, { kind: 'stall' }, 'every session stops answering')],
   processes: [
     {
       name: 'legacy',

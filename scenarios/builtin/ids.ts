@@ -52,11 +52,7 @@ export const fastReconnect: Scenario = {
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   needsControl: true,
-  faults: [
-    at(2_000, 'both connections drop without a clean close', (gw) => {
-      for (const s of gw.findSessions({})) if (s.clientId !== null) gw.dropSession(s);
-    }),
-  ],
+  faults: [at(2_000, { kind: 'drop', match: { apiClient: true } }, 'both connections drop without a clean close')],
   processes: [
     {
       name: 'legacy',

@@ -114,21 +114,12 @@ function actorPlan(name: string, a: ActorWork): ActorPlan {
 function faultStep(f: FaultWork): FaultStep {
   switch (f.kind) {
     case 'drop':
-      return at(f.at, `drop session #${f.victim}`, (gw) => {
-        const s = gw.findSessions({}).filter((x) => x.state === 'ready');
-        if (s.length) gw.dropSession(s[f.victim % s.length]!);
-      });
     case 'stall':
-      return at(f.at, `stall session #${f.victim}`, (gw) => {
-        const s = gw.findSessions({}).filter((x) => x.state === 'ready');
-        if (s.length) gw.stallSession(s[f.victim % s.length]!);
-      });
+      // The victim is picked among the sessions ready at that moment, whatever their number.
+      return at(f.at, { kind: f.kind, match: { ready: true, pick: f.victim } });
     case 'connectivity':
-      return at(f.at, `connectivity lost for ${f.forMs} ms${f.dataLost ? ' (data lost)' : ''}`, (gw) => {
-        gw.loseConnectivity();
-        gw.clock.setTimer(f.forMs, () => gw.restoreConnectivity(f.dataLost));
-      });
+      return at(f.at, { kind: 'connectivity', state: 'lost', forMs: f.forMs, dataLost: f.dataLost });
     case 'restart':
-      return at(f.at, 'gateway restart', (gw) => gw.restart());
+      return at(f.at, { kind: 'restart' });
   }
 }

@@ -38,6 +38,7 @@ import {
   SIM_MAX_VERSION,
 } from '../protocol/index.ts';
 import { startSimulator } from '../simulator.ts';
+import { FrameCache } from '../server/frame-cache.ts';
 
 // ---- options --------------------------------------------------------------------------------------
 
@@ -318,6 +319,8 @@ function stageBreakdown(): Array<{ stage: string; us: number }> {
   const body = requests[0]!.subarray(4);
   const details = market.matchContracts(QUERY, now)[0]!;
   const journal = new Journal(10_000, true);
+  const frames = new FrameCache();
+  let reqId = 0;
   const time = (stage: string, fn: () => unknown, n = 20_000) => {
     for (let i = 0; i < 2000; i++) fn();
     const t = performance.now();
@@ -327,8 +330,9 @@ function stageBreakdown(): Array<{ stage: string; us: number }> {
   return [
     time('decode REQ_CONTRACT_DATA (decodeClientFrame)', () => decodeClientFrame(body, V)),
     time('match + build details (market.matchContracts)', () => market.matchContracts(QUERY, now)),
-    time('encode CONTRACT_DATA (encodeServerMessage)', () => encodeServerMessage({ type: 'CONTRACT_DATA', reqId: 1, ...details }, V)),
+    time('encode CONTRACT_DATA, repeated (the TCP frame cache)', () => frames.encode({ type: 'CONTRACT_DATA', reqId: ++reqId, ...details }, V)),
     time('encode CONTRACT_DATA_END', () => encodeServerMessage({ type: 'CONTRACT_DATA_END', reqId: 1 }, V)),
+    time('encode CONTRACT_DATA, first time (encodeServerMessage)', () => encodeServerMessage({ type: 'CONTRACT_DATA', reqId: 1, ...details }, V)),
     time('journal: 1 in + 2 out entries (when on)', () => {
       journal.record(now, 1, 1, 'in', { type: 'REQ_CONTRACT_DATA' });
       journal.record(now, 1, 1, 'out', { type: 'CONTRACT_DATA', ...details });

@@ -2,12 +2,14 @@
  * Shapes of the control plane's JSON responses, shared by the server and the typed client so the
  * two cannot drift apart.
  */
-import type { FaultRule, FaultRuleSpec } from '../model/fault-rules.ts';
+import type { FaultRecord, FaultResult } from '../faults/target.ts';
+import type { FaultSpec } from '../faults/registry.ts';
+import type { FaultedSessionInfo } from '../faults/stage.ts';
 import type { JournalEntry, JournalQuery } from '../model/journal.ts';
 import type { Profile, ProfileOverrides } from '../model/profile.ts';
-import type { SessionInfo } from '../model/session.ts';
 
-export type { FaultRule, FaultRuleSpec, JournalEntry, JournalQuery, Profile, ProfileOverrides, SessionInfo };
+export type { FaultRecord, FaultResult, FaultSpec, JournalEntry, JournalQuery, Profile, ProfileOverrides };
+export type SessionInfo = FaultedSessionInfo;
 
 export interface HealthReport {
   status: 'ok';
@@ -22,11 +24,14 @@ export interface HealthReport {
   apiClients: number;
   connectivity: 'ok' | 'lost';
   secdefQueueDepth: number;
-  faultRules: number;
-  /** Port API clients connect to. */
-  apiPort: number;
+  /** Faults applied or scheduled since the last clear (GET /faults lists them). */
+  faults: number;
+  /** Port API clients connect to (undefined without a TCP listener). */
+  apiPort?: number;
   /** Model time, ISO 8601. */
   modelTime: string;
+  /** Model time, epoch ms (what `applyAt` takes). */
+  modelTimeMs: number;
 }
 
 export interface JournalSettings {
@@ -61,4 +66,20 @@ export interface RemovedCount {
 
 export interface ErrorBody {
   error: string;
+}
+
+/** `POST /reset`: a fresh gateway, optionally with another profile (by name, plus overrides), seed or time scale. */
+export interface ResetOptions {
+  profile?: string;
+  overrides?: ProfileOverrides;
+  seed?: number;
+  /** Real ms per model ms from now on (a scaled clock only). */
+  timeScale?: number;
+}
+
+/** One contract-details request served: model time of the answer, modeled queue wait and service (model ms). */
+export interface SecdefServed {
+  at: number;
+  waitMs: number;
+  serviceMs: number;
 }

@@ -1,11 +1,14 @@
 /**
- * A typed client for the control plane, over the global `fetch`. For tests, scenario scripts and
- * the CLI; every non-2xx answer becomes a ControlError carrying the server's message.
+ * A typed client for the control plane, over the global `fetch`: the control facade
+ * (`GatewayControl`, fault injection included) of a simulator in another process. For tests,
+ * scenario runs and scripts; every non-2xx answer becomes a ControlError carrying the server's
+ * message.
  */
 import type {
   ConnectivityState,
-  FaultRule,
-  FaultRuleSpec,
+  FaultRecord,
+  FaultResult,
+  FaultSpec,
   HealthReport,
   JournalEntry,
   JournalQuery,
@@ -13,11 +16,14 @@ import type {
   Profile,
   ProfileOverrides,
   RemovedCount,
+  ResetOptions,
   RestartResult,
+  SecdefServed,
   SessionInfo,
   SessionSelector,
   SessionsAffected,
 } from './api-types.ts';
+import type { GatewayControl } from './gateway-control.ts';
 
 export class ControlError extends Error {
   constructor(
@@ -31,7 +37,7 @@ export class ControlError extends Error {
   }
 }
 
-export class ControlClient {
+export class ControlClient implements GatewayControl {
   private readonly base: string;
 
   constructor(baseUrl: string) {
@@ -74,8 +80,40 @@ export class ControlClient {
     return this.json('PATCH', '/profile', overrides);
   }
 
-  reset(): Promise<{ status: 'reset' }> {
-    return this.json('POST', '/reset');
+  reset(opts?: ResetOptions): Promise<{ status: 'reset' }> {
+    return this.json('POST', '/reset', opts);
+  }
+
+  secdefServed(): Promise<SecdefServed[]> {
+    return this.json('GET', '/secdef');
+  }
+
+  /** Apply a fault now (POST /faults). */
+  apply(spec: FaultSpec): Promise<FaultResult> {
+    return this.json('POST', '/faults', spec);
+  }
+
+  /** Apply a fault at model time `atMs` of the simulator's clock (see `health().modelTimeMs`). */
+  applyAt(atMs: number, spec: FaultSpec): Promise<FaultRecord> {
+    return this.json('POST', `/faults?at=${Math.round(atMs)}`, spec);
+  }
+
+  list(): Promise<FaultRecord[]> {
+    return this.json('GET', '/faults');
+  }
+
+  async remove(id: number): Promise<boolean> {
+    try {
+      await this.json('DELETE', `/faults/${encodeURIComponent(String(id))}`);
+      return true;
+    } catch (err) {
+      if (err instanceof ControlError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  async clear(): Promise<number> {
+    return (await this.json<RemovedCount>('DELETE', '/faults')).removed;
   }
 
   /** Drop the selected sessions uncleanly; their client ids stay held for the grace period. */
@@ -98,22 +136,6 @@ export class ControlClient {
 
   restart(): Promise<RestartResult> {
     return this.json('POST', '/faults/restart');
-  }
-
-  rules(): Promise<FaultRule[]> {
-    return this.json('GET', '/faults/rules');
-  }
-
-  addRule(spec: FaultRuleSpec): Promise<FaultRule> {
-    return this.json('POST', '/faults/rules', spec);
-  }
-
-  removeRule(id: number): Promise<RemovedCount> {
-    return this.json('DELETE', `/faults/rules/${encodeURIComponent(String(id))}`);
-  }
-
-  clearRules(): Promise<RemovedCount> {
-    return this.json('DELETE', '/faults/rules');
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {

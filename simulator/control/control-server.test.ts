@@ -18,7 +18,7 @@ describe('control plane: inspection', () => {
       apiClients: 0,
       connectivity: 'ok',
       secdefQueueDepth: 0,
-      faultRules: 0,
+      faults: 0,
       apiPort: sim.port,
     });
     expect(Math.abs(Date.parse(health.modelTime) - Date.now())).toBeLessThan(60_000);
@@ -92,14 +92,15 @@ describe('control plane: inspection', () => {
     expect(after).toContain('ibsim_sessions 0');
   });
 
-  it('keeps separate metrics per simulator and restores the observer on close', async () => {
+  it('keeps separate metrics per simulator and unsubscribes its observer on close', async () => {
     const a = await h.start();
     const b = await h.start();
     await h.connect(a.sim, 1);
     expect(await a.control.metrics()).toContain('ibsim_sessions_opened_total 1');
     expect(await b.control.metrics()).toContain('ibsim_sessions_opened_total 0');
-    await a.sim.control!.close();
-    expect(Object.keys(a.sim.gateway.observer)).toHaveLength(0);
+    const subscribed = a.sim.gateway.observerCount;
+    await a.sim.controlServer!.close();
+    expect(a.sim.gateway.observerCount).toBe(subscribed - 1);
   });
 });
 
@@ -125,15 +126,20 @@ describe('control plane: profile and reset', () => {
     expect(profile.connections.maxClients).toBe(32); // siblings untouched
   });
 
-  it('resets the gateway: clients closed, fault rules and journal cleared', async () => {
+  it('resets the gateway: clients closed, faults and journal cleared', async () => {
     const { sim, control } = await h.start();
     const c = await h.connect(sim, 1);
-    await control.addRule({ match: { message: 'REQ_IDS' }, action: { kind: 'ignore' } });
+    await control.apply({ kind: 'ignore', match: { message: 'REQ_IDS' } });
     expect(await control.reset()).toEqual({ status: 'reset' });
     await c.whenClosed(3000);
-    expect(await control.rules()).toEqual([]);
+    expect(await control.list()).toEqual([]);
     expect(await control.journal()).toEqual([]);
     expect((await control.health()).sessions).toBe(0);
+
+    // Another profile and seed, with overrides: as a freshly started simulator would have them.
+    await control.reset({ profile: 'lynx-paper', seed: 9, overrides: { connections: { idGraceMs: 1_000 } } });
+    expect(await control.health()).toMatchObject({ profile: 'lynx-paper', seed: 9 });
+    expect((await control.profile()).connections).toMatchObject({ idGraceMs: 1_000, loginPerOtherClientMs: 350 });
   });
 });
 
@@ -174,8 +180,12 @@ describe('control plane: bad input', () => {
     expect(await call('PATCH', '/journal', '{"enabled":"yes"}')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"enabled"') } });
     expect(await call('PATCH', '/profile', '{"constructor":{}}')).toMatchObject({ status: 400 });
     expect(await call('PATCH', '/profile', '{"__proto__":{"name":"x"}}')).toMatchObject({ status: 400 });
-    expect(await call('DELETE', '/faults/rules/abc')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"abc"') } });
-    expect(await call('DELETE', '/faults/rules/42')).toEqual({ status: 404, body: { error: 'no fault rule with id 42 (see GET /faults/rules)' } });
+    expect(await call('DELETE', '/faults/abc')).toMatchObject({ status: 400, body: { error: expect.stringContaining('"abc"') } });
+    expect(await call('DELETE', '/faults/42')).toEqual({ status: 404, body: { error: 'no fault with id 42 (see GET /faults)' } });
+    expect(await call('POST', '/reset', '{"profile":"fast"}')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('"profile" must be one of "lynx-paper", "ibkr-paper" or "instant"') },
+    });
     expect(await call('POST', '/faults/restart', '{"now":true}')).toMatchObject({ status: 400 });
   });
 

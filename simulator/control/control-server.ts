@@ -1,28 +1,29 @@
 /**
  * The simulator's control plane: a small JSON API in the spirit of Toxiproxy's, to inspect the
- * gateway (health, sessions, journal, metrics) and to misbehave on demand (drops, zombies,
- * connectivity loss, restarts, fault rules) while real clients are connected over TCP.
+ * gateway (health, sessions, journal, metrics) and to inject faults — the same JSON fault specs
+ * scenarios use (simulator/faults/) — while real clients are connected over TCP. It serves the
+ * control facade (`GatewayControl`), never the gateway model itself.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import type { GatewayModel } from '../model/gateway.ts';
-import type { GatewayObserver, Logger } from '../model/ports.ts';
+import type { Logger } from '../model/ports.ts';
 import { silentLogger } from '../model/ports.ts';
-import type { TcpGatewayServer } from '../server/tcp-server.ts';
-import type { ConnectivityState, HealthReport, JournalSettings, RemovedCount, RestartResult, SessionsAffected } from './api-types.ts';
-import { combineObservers, createGatewayMetrics } from './metrics.ts';
+import type { ConnectivityState, RemovedCount, RestartResult, SessionsAffected } from './api-types.ts';
+import type { LocalControl } from './local-control.ts';
+import { createGatewayMetrics } from './metrics.ts';
 import {
-  badRequest,
   describeSelector,
   HttpError,
   notFound,
-  objectBody,
   parseConnectivity,
+  parseEmpty,
+  parseFault,
+  parseFaultId,
+  parseFaultQuery,
   parseJournalQuery,
   parseJournalSettings,
   parseJsonBody,
   parseProfileOverrides,
-  parseRule,
-  parseRuleId,
+  parseReset,
   parseSelector,
 } from './validation.ts';
 
@@ -33,139 +34,90 @@ export interface ControlServer {
 }
 
 export interface ControlServerOptions {
-  gateway: GatewayModel;
-  tcp: TcpGatewayServer;
+  control: LocalControl;
   /** Interface to bind; loopback unless set, because the API has no authentication. */
   host?: string;
   port: number;
-  timeScale: number;
   logger?: Logger;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
-  const { gateway, tcp, timeScale } = opts;
+  const { control } = opts;
   const host = opts.host || '127.0.0.1';
   const logger = opts.logger ?? silentLogger;
   if (!LOOPBACK.has(host)) logger.warn({ host }, 'control plane listening beyond loopback: anyone who can reach it can drop and stall clients');
 
-  const metrics = createGatewayMetrics(gateway);
-  const previousObserver = gateway.observer;
-  const installed: GatewayObserver = Object.keys(previousObserver).length > 0 ? combineObservers(previousObserver, metrics.observer) : metrics.observer;
-  gateway.observer = installed;
+  const metrics = createGatewayMetrics(() => control.stats());
+  const unsubscribe = control.observe(metrics.observer);
 
   const app = Fastify({ logger: false });
   installErrorHandling(app, logger);
 
-  app.get(
-    '/health',
-    async (): Promise<HealthReport> => ({
-      status: 'ok',
-      profile: gateway.profile.name,
-      seed: gateway.seed,
-      timeScale,
-      sessions: gateway.sessionCount,
-      apiClients: gateway.clientIds.liveCount,
-      connectivity: gateway.isConnectivityLost ? 'lost' : 'ok',
-      secdefQueueDepth: gateway.secdef.depth,
-      faultRules: gateway.faults.list().length,
-      apiPort: tcp.port,
-      modelTime: new Date(gateway.clock.now()).toISOString(),
-    }),
-  );
-
-  app.get('/sessions', async () => gateway.listSessions());
-
+  app.get('/health', async () => control.health());
+  app.get('/sessions', async () => control.sessions());
   app.get('/metrics', async (_req, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+  app.get('/secdef', async () => control.secdefServed());
 
   // ---- journal ----
-  const journalSettings = (): JournalSettings => ({ enabled: gateway.journal.enabled, capacity: gateway.journal.capacity });
-  app.get('/journal', async (req) => gateway.journal.query(parseJournalQuery(req.query)));
-  app.patch('/journal', async (req) => {
-    const s = parseJournalSettings(req.body);
-    if (s.enabled !== undefined) gateway.journal.enabled = s.enabled;
-    if (s.capacity !== undefined && s.capacity !== gateway.journal.capacity) gateway.journal.resize(s.capacity);
-    return journalSettings();
-  });
-  app.delete('/journal', async () => {
-    gateway.journal.clear();
-    return journalSettings();
-  });
+  app.get('/journal', async (req) => control.journal(parseJournalQuery(req.query)));
+  app.patch('/journal', async (req) => control.setJournal(parseJournalSettings(req.body)));
+  app.delete('/journal', async () => control.clearJournal());
 
   // ---- profile ----
-  app.get('/profile', async () => gateway.profile);
-  app.patch('/profile', async (req) => {
-    const overrides = parseProfileOverrides(req.body, gateway.profile);
-    try {
-      return gateway.updateProfile(overrides);
-    } catch (err) {
-      throw badRequest((err as Error).message);
+  app.get('/profile', async () => control.profile());
+  app.patch('/profile', async (req) => control.patchProfile(parseProfileOverrides(req.body)));
+  app.post('/reset', async (req) => control.reset(parseReset(req.body)));
+
+  // ---- faults: any spec ----
+  app.post('/faults', async (req, reply) => {
+    const spec = parseFault(req.body);
+    const { at } = parseFaultQuery(req.query);
+    reply.code(201);
+    return at === undefined ? control.apply(spec) : control.applyAt(at, spec);
+  });
+  app.get('/faults', async () => control.list());
+  app.delete('/faults', async (): Promise<RemovedCount> => ({ removed: control.clear() }));
+  app.delete<{ Params: { id: string } }>('/faults/:id', async (req): Promise<RemovedCount> => {
+    const id = parseFaultId(req.params.id);
+    if (!control.remove(id)) throw notFound(`no fault with id ${id} (see GET /faults)`);
+    return { removed: 1 };
+  });
+
+  // ---- faults: shorthands that build a spec ----
+  const atOnce = (kind: 'drop' | 'stall', input: unknown): SessionsAffected => {
+    const sel = parseSelector(input);
+    const result = control.apply({ kind, match: sel });
+    if (result.sessions.length === 0) {
+      control.remove(result.id);
+      throw notFound(`no open session with ${describeSelector(sel)} (see GET /sessions)`);
     }
-  });
-
-  app.post('/reset', async (req) => {
-    objectBody(req.body, 'reset', []);
-    gateway.reset();
-    return { status: 'reset' as const };
-  });
-
-  // ---- faults ----
-  const selected = (body: unknown) => {
-    const sel = parseSelector(body);
-    const sessions = gateway.findSessions(sel);
-    if (sessions.length === 0) throw notFound(`no open session with ${describeSelector(sel)} (see GET /sessions)`);
-    const infos = gateway.listSessions().filter((i) => sessions.some((s) => s.id === i.sessionId));
-    return { sessions, infos };
+    return { sessions: kind === 'stall' ? result.sessions.map((i) => ({ ...i, stalled: true })) : result.sessions };
   };
-  app.post('/faults/drop', async (req): Promise<SessionsAffected> => {
-    const { sessions, infos } = selected(req.body);
-    for (const s of sessions) gateway.dropSession(s);
-    return { sessions: infos };
-  });
-  app.post('/faults/stall', async (req): Promise<SessionsAffected> => {
-    const { sessions, infos } = selected(req.body);
-    for (const s of sessions) gateway.stallSession(s);
-    return { sessions: infos.map((i) => ({ ...i, stalled: true })) };
-  });
+  app.post('/faults/drop', async (req) => atOnce('drop', req.body));
+  app.post('/faults/stall', async (req) => atOnce('stall', req.body));
   app.post('/faults/connectivity', async (req): Promise<ConnectivityState> => {
     const want = parseConnectivity(req.body);
-    const wasLost = gateway.isConnectivityLost;
-    if (want.state === 'lost') gateway.loseConnectivity();
-    else gateway.restoreConnectivity(want.dataLost);
-    return { connectivity: gateway.isConnectivityLost ? 'lost' : 'ok', changed: wasLost !== gateway.isConnectivityLost };
+    const wasLost = control.stats().connectivityLost;
+    control.apply(want.state === 'lost' ? { kind: 'connectivity', state: 'lost' } : { kind: 'connectivity', state: 'restored', dataLost: want.dataLost });
+    const lost = control.stats().connectivityLost;
+    return { connectivity: lost ? 'lost' : 'ok', changed: wasLost !== lost };
   });
   app.post('/faults/restart', async (req): Promise<RestartResult> => {
-    objectBody(req.body, 'restart', []);
-    const closedSessions = gateway.sessionCount;
-    gateway.restart();
+    parseEmpty(req.body, 'restart body');
+    const closedSessions = control.stats().sessions;
+    control.apply({ kind: 'restart' });
     return { closedSessions };
-  });
-  app.get('/faults/rules', async () => gateway.faults.list());
-  app.post('/faults/rules', async (req, reply) => {
-    const rule = gateway.faults.add(parseRule(req.body, timeScale));
-    logger.info({ rule }, 'fault rule added');
-    reply.code(201);
-    return rule;
-  });
-  app.delete('/faults/rules', async (): Promise<RemovedCount> => {
-    const removed = gateway.faults.list().length;
-    gateway.faults.clear();
-    return { removed };
-  });
-  app.delete<{ Params: { id: string } }>('/faults/rules/:id', async (req): Promise<RemovedCount> => {
-    const id = parseRuleId(req.params.id);
-    if (!gateway.faults.remove(id)) throw notFound(`no fault rule with id ${id} (see GET /faults/rules)`);
-    return { removed: 1 };
   });
 
   try {
     await app.listen({ host, port: opts.port });
   } catch (err) {
-    gateway.observer = previousObserver;
+    unsubscribe();
     throw err;
   }
   const address = app.server.address();
@@ -177,7 +129,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     port,
     app,
     close() {
-      if (gateway.observer === installed) gateway.observer = previousObserver;
+      unsubscribe();
       closing ??= app.close();
       return closing;
     },
@@ -188,7 +140,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
 function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
-    return { error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /faults/rules` };
+    return { error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /secdef, /faults` };
   });
   // Replaces fastify's parsers: theirs drop the parse error's detail, and accept text/plain bodies.
   app.removeAllContentTypeParsers();

@@ -91,12 +91,12 @@ describe('faults: connectivity and restart', () => {
   });
 });
 
-describe('faults: rules', () => {
+describe('faults: any spec through POST /faults', () => {
   it('acts on the second TTE request only (after: 1, times: 1)', async () => {
     const { sim, control } = await h.start();
     const c = await h.connect(sim, 1);
-    const rule = await control.addRule({ match: { message: 'REQ_CONTRACT_DATA', symbol: 'TTE' }, action: { kind: 'error', code: 200 }, after: 1, times: 1 });
-    expect(rule).toMatchObject({ id: expect.any(Number), matched: 0, applied: 0, after: 1, times: 1 });
+    const rule = await control.apply({ kind: 'error', code: 200, match: { message: 'REQ_CONTRACT_DATA', symbol: 'TTE' }, after: 1, times: 1 });
+    expect(rule).toMatchObject({ id: expect.any(Number), matched: 0, applied: 0, state: 'armed', sessions: [] });
 
     requestContract(c, 1, 'TTE');
     expect((await contractAnswer(c, 1)).type).toBe('CONTRACT_DATA_END');
@@ -107,40 +107,62 @@ describe('faults: rules', () => {
     requestContract(c, 4, 'AAPL');
     expect((await contractAnswer(c, 4)).type).toBe('CONTRACT_DATA_END');
 
-    expect(await control.rules()).toEqual([expect.objectContaining({ id: rule.id, matched: 3, applied: 1 })]);
+    expect(await control.list()).toEqual([expect.objectContaining({ id: rule.id, matched: 3, applied: 1, state: 'done' })]);
   });
 
-  it('removes one rule or all of them', async () => {
+  it('removes one fault or all of them; removing a stall lifts it', async () => {
     const { sim, control } = await h.start();
     const c = await h.connect(sim, 1);
-    const ignore = await control.addRule({ match: { message: 'REQ_CONTRACT_DATA' }, action: { kind: 'ignore' } });
-    await control.addRule({ match: { clientId: 99 }, action: { kind: 'stall' } });
+    const ignore = await control.apply({ kind: 'ignore', match: { message: 'REQ_CONTRACT_DATA' } });
+    await control.apply({ kind: 'drop', match: { message: 'REQ_IDS', clientId: 99 } });
     requestContract(c, 1, 'AAPL');
     expect(await arrivesWithin(c, (m) => m.type === 'CONTRACT_DATA_END', SILENCE_MS)).toBe(false);
 
-    expect(await control.removeRule(ignore.id)).toEqual({ removed: 1 });
+    expect(await control.remove(ignore.id)).toBe(true);
     requestContract(c, 2, 'AAPL');
     expect((await contractAnswer(c, 2)).type).toBe('CONTRACT_DATA_END');
-    await expect(control.removeRule(ignore.id)).rejects.toMatchObject({ status: 404 });
-    expect(await control.clearRules()).toEqual({ removed: 1 });
-    expect(await control.rules()).toEqual([]);
+    expect(await control.remove(ignore.id)).toBe(false);
+
+    const stall = await control.apply({ kind: 'stall', match: { clientId: 1 } });
+    expect(stall.sessions).toMatchObject([{ clientId: 1, stalled: false }]);
+    requestContract(c, 3, 'AAPL');
+    expect(await arrivesWithin(c, (m) => m.type === 'CONTRACT_DATA_END', SILENCE_MS)).toBe(false);
+    expect(await control.remove(stall.id)).toBe(true);
+    requestContract(c, 4, 'AAPL');
+    expect((await contractAnswer(c, 4)).type).toBe('CONTRACT_DATA_END');
+
+    expect(await control.clear()).toBe(1);
+    expect(await control.list()).toEqual([]);
   });
 
-  it('refuses bad rules with 400 naming the problem', async () => {
+  it('schedules a fault at a model time (applyAt)', async () => {
+    const { sim, control } = await h.start();
+    const c = await h.connect(sim, 1);
+    const { modelTimeMs } = await control.health();
+    const scheduled = await control.applyAt(modelTimeMs + 100_000, { kind: 'drop', match: { clientId: 1 } });
+    expect(scheduled).toMatchObject({ state: 'scheduled', at: modelTimeMs + 100_000 });
+    const soon = await control.applyAt(0, { kind: 'drop', match: { clientId: 1 } });
+    expect(soon.state).toBe('scheduled');
+    await c.whenClosed(3000);
+    expect((await control.list()).map((f) => f.state)).toEqual(['scheduled', 'done']);
+  });
+
+  it('refuses bad specs with 400 naming the field and the legal values', async () => {
     const { control } = await h.start();
-    const bad = (spec: unknown) => control.addRule(spec as never);
-    await expect(bad({ match: {}, action: { kind: 'explode' } })).rejects.toThrow(/400.*action\.kind.*ignore, error, delay/);
-    await expect(bad({ match: {}, action: { kind: 'error' } })).rejects.toThrow(/400.*integer "code"/);
-    await expect(bad({ match: { sym: 'TTE' }, action: { kind: 'ignore' } })).rejects.toThrow(/unknown field "sym"/);
-    await expect(bad({ match: { message: 'REQ_CONTRACT_DETAILS' }, action: { kind: 'ignore' } })).rejects.toThrow(
-      /"REQ_CONTRACT_DETAILS" is not a client message type/,
+    const bad = (spec: unknown) => control.apply(spec as never);
+    await expect(bad({ kind: 'explode' })).rejects.toThrow(
+      /400.*"kind" must be one of "ignore", "delay", "error", "stall", "disconnect", "drop", "slow-consumer", "connectivity" or "restart", got "explode"/,
     );
-    await expect(bad({ match: {}, action: { kind: 'ignore' }, time: 1 })).rejects.toThrow(/unknown field "time"/);
-    await expect(bad({ match: {}, action: { kind: 'ignore' }, after: -1 })).rejects.toThrow(/"after" must be a non-negative integer/);
-    await expect(bad({ match: {}, action: { kind: 'delay', ms: 1, code: 2 } })).rejects.toThrow(/action "delay" has unknown field "code"/);
-    await expect(bad({ match: {}, action: { kind: 'error', code: 1, message: 5 } })).rejects.toThrow(/action\.message/);
-    await expect(bad({ match: {}, action: { kind: 'delay', ms: 1e12 } })).rejects.toThrow(/action\.ms.*too long/);
+    await expect(bad({ kind: 'error' })).rejects.toThrow(/400.*"code" must be an integer, got nothing/);
+    await expect(bad({ kind: 'ignore', match: { sym: 'TTE' } })).rejects.toThrow(/unknown field "match\.sym"/);
+    await expect(bad({ kind: 'ignore', match: { message: 'REQ_CONTRACT_DETAILS' } })).rejects.toThrow(/"REQ_CONTRACT_DETAILS" is not a client message type/);
+    await expect(bad({ kind: 'ignore', time: 1 })).rejects.toThrow(/unknown field "time"/);
+    await expect(bad({ kind: 'ignore', after: -1 })).rejects.toThrow(/"after" must be >= 0/);
+    await expect(bad({ kind: 'delay', ms: 1, code: 2 })).rejects.toThrow(/unknown field "code"; known here: kind, ms, match, after, times/);
+    await expect(bad({ kind: 'error', code: 1, text: 5 })).rejects.toThrow(/"text" must be a string/);
+    await expect(bad({ kind: 'delay', ms: 1e12 })).rejects.toThrow(/"ms" must be <= 2147483647/);
+    await expect(bad({ kind: 'connectivity', state: 'restored', forMs: 5 })).rejects.toThrow(/"forMs" only applies to \{"state": "lost"\}/);
     await expect(bad(['not', 'an', 'object'])).rejects.toThrow(/must be a JSON object/);
-    expect(await control.rules()).toEqual([]);
+    expect(await control.list()).toEqual([]);
   });
 });

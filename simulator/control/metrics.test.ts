@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayObserver } from '../model/ports.ts';
-import { closeReasonLabel, combineObservers } from './metrics.ts';
+import { combineObservers } from '../model/observers.ts';
+import { closeReasonLabel } from './metrics.ts';
 import { Harness } from '../testing/control-harness.ts';
 
 describe('metrics helpers', () => {

@@ -3,8 +3,8 @@
  * process (as in tests) never share or clash on metric names.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { GatewayModel } from '../model/gateway.ts';
 import type { GatewayObserver } from '../model/ports.ts';
+import type { GatewayStats } from './local-control.ts';
 
 /** Model seconds: the incident's waits ran from tens of ms to about two minutes. */
 const SECONDS_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 90, 120];
@@ -60,7 +60,8 @@ export interface GatewayMetrics {
   observer: GatewayObserver;
 }
 
-export function createGatewayMetrics(gateway: GatewayModel): GatewayMetrics {
+/** Metrics read from `stats` on scrape and from the returned observer (subscribe it to the gateway). */
+export function createGatewayMetrics(stats: () => GatewayStats): GatewayMetrics {
   const registry = new Registry();
   const registers = [registry];
   const messagesIn = new Tally<string>();
@@ -73,7 +74,7 @@ export function createGatewayMetrics(gateway: GatewayModel): GatewayMetrics {
     help: 'Open TCP sessions, including ones still handshaking.',
     registers,
     collect() {
-      this.set(gateway.sessionCount);
+      this.set(stats().sessions);
     },
   });
   new Gauge({
@@ -81,7 +82,7 @@ export function createGatewayMetrics(gateway: GatewayModel): GatewayMetrics {
     help: 'Sessions holding a client id (logging in or ready).',
     registers,
     collect() {
-      this.set(gateway.clientIds.liveCount);
+      this.set(stats().apiClients);
     },
   });
   new Gauge({
@@ -89,7 +90,7 @@ export function createGatewayMetrics(gateway: GatewayModel): GatewayMetrics {
     help: 'Contract-details requests waiting or in service in the shared sec-def queue.',
     registers,
     collect() {
-      this.set(gateway.secdef.depth);
+      this.set(stats().secdefQueueDepth);
     },
   });
   new Gauge({
@@ -97,7 +98,7 @@ export function createGatewayMetrics(gateway: GatewayModel): GatewayMetrics {
     help: '1 while IB <-> gateway connectivity is simulated as lost.',
     registers,
     collect() {
-      this.set(gateway.isConnectivityLost ? 1 : 0);
+      this.set(stats().connectivityLost ? 1 : 0);
     },
   });
 
@@ -149,26 +150,4 @@ export function createGatewayMetrics(gateway: GatewayModel): GatewayMetrics {
     messageOut: (type) => messagesOut.add(type),
   };
   return { registry, observer };
-}
-
-const OBSERVER_METHODS = ['sessionOpened', 'sessionClosed', 'errorSent', 'secdefServed', 'historyServed', 'messageIn', 'messageOut'] as const;
-
-/** Both observers see every event; used so installing metrics does not evict an observer already set. */
-export function combineObservers(first: GatewayObserver, second: GatewayObserver): GatewayObserver {
-  const out: Record<string, (...args: never[]) => void> = {};
-  for (const name of OBSERVER_METHODS) {
-    const a = first[name] as ((...args: unknown[]) => void) | undefined;
-    const b = second[name] as ((...args: unknown[]) => void) | undefined;
-    if (a && b) {
-      out[name] = (...args: unknown[]) => {
-        a.apply(first, args);
-        b.apply(second, args);
-      };
-    } else if (a || b) {
-      const only = (a ?? b)!;
-      const self = a ? first : second;
-      out[name] = (...args: unknown[]) => only.apply(self, args);
-    }
-  }
-  return out as GatewayObserver;
 }

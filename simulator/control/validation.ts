@@ -1,13 +1,15 @@
 /**
- * Input checks for the control plane. Validation is manual rather than by fastify schemas because
- * fastify's Ajv defaults coerce types and silently strip unknown properties: a typo such as
- * `{"time": 1}` for `times` must be refused, not ignored, and every refusal must name the field.
+ * Input checks for the control plane: one zod schema per body (common/schema.ts rules: strict
+ * objects, no coercion, refusals that name the field). Not fastify's own schema validation, whose
+ * Ajv defaults coerce types and strip unknown properties.
  */
-import { validateRule, type FaultRuleSpec } from '../model/fault-rules.ts';
+import { z } from 'zod';
+import { SchemaError, integer, parseWith, strictObject } from '../../common/schema.ts';
+import { parseFaultSpec, type FaultSpec } from '../faults/registry.ts';
 import type { JournalQuery } from '../model/journal.ts';
-import type { Profile, ProfileOverrides } from '../model/profile.ts';
+import { parseProfileOverrides as parseOverrides, PROFILES, type ProfileOverrides } from '../model/profile.ts';
 import { ClientMessages } from '../protocol/index.ts';
-import type { JournalSettings, SessionSelector } from './api-types.ts';
+import type { JournalSettings, ResetOptions, SessionSelector } from './api-types.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -24,47 +26,28 @@ export const notFound = (message: string) => new HttpError(404, message);
 /** Upper bound on the journal ring: each entry holds a decoded message, so a huge ring is gigabytes. */
 export const MAX_JOURNAL_CAPACITY = 1_000_000;
 
-type Fields = Record<string, unknown>;
-
-/** The body as a plain object with only the allowed keys; a missing body counts as `{}`. */
-export function objectBody(body: unknown, what: string, allowed: readonly string[]): Fields {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest(`${what} must be a JSON object`);
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) throw badRequest(`${what} has unknown field "${key}"; allowed: ${allowed.join(', ') || 'none'}`);
+/** Parse with `schema`; a refusal becomes a 400 naming the field. A missing body counts as `{}`. */
+function body<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  try {
+    return parseWith(schema, input ?? {}, what);
+  } catch (err) {
+    if (err instanceof SchemaError) throw badRequest(err.message);
+    throw err;
   }
-  return body as Fields;
 }
 
-function optInteger(obj: Fields, key: string, what: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const range = min === Number.MIN_SAFE_INTEGER ? 'an integer' : max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in ${min}..${max}`;
-    throw badRequest(`${what} "${key}" must be ${range}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
-function optBoolean(obj: Fields, key: string, what: string): boolean | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw badRequest(`${what} "${key}" must be true or false, got ${JSON.stringify(v)}`);
-  return v;
-}
+const selectorSchema = strictObject({ sessionId: integer().min(1).optional(), clientId: integer().optional() });
 
 /**
  * A session selector. An empty selector is refused rather than meaning "every session": dropping
  * all clients should be a deliberate `POST /faults/restart`, not a forgotten body.
  */
-export function parseSelector(body: unknown): SessionSelector {
-  const obj = objectBody(body, 'session selector', ['sessionId', 'clientId']);
-  const sessionId = optInteger(obj, 'sessionId', 'session selector', 1);
-  const clientId = optInteger(obj, 'clientId', 'session selector');
-  if (sessionId === undefined && clientId === undefined) {
+export function parseSelector(input: unknown): SessionSelector {
+  const sel = body(selectorSchema, input, 'session selector');
+  if (sel.sessionId === undefined && sel.clientId === undefined) {
     throw badRequest('session selector needs "sessionId" or "clientId" (see GET /sessions); to hit every client use POST /faults/restart');
   }
-  return { ...(sessionId !== undefined ? { sessionId } : {}), ...(clientId !== undefined ? { clientId } : {}) };
+  return sel;
 }
 
 export function describeSelector(sel: SessionSelector): string {
@@ -74,127 +57,107 @@ export function describeSelector(sel: SessionSelector): string {
   return parts.join(' and ');
 }
 
-export function parseConnectivity(body: unknown): { state: 'lost' } | { state: 'restored'; dataLost: boolean } {
-  const obj = objectBody(body, 'connectivity body', ['state', 'dataLost']);
-  const dataLost = optBoolean(obj, 'dataLost', 'connectivity body');
-  if (obj.state === 'lost') {
-    if (dataLost !== undefined) throw badRequest('connectivity body "dataLost" only applies to {"state": "restored"}');
-    return { state: 'lost' };
-  }
-  if (obj.state === 'restored') return { state: 'restored', dataLost: dataLost ?? false };
-  throw badRequest(`connectivity body "state" must be "lost" or "restored", got ${JSON.stringify(obj.state)}`);
+const connectivitySchema = z.discriminatedUnion('state', [
+  strictObject({ state: z.literal('lost') }),
+  strictObject({ state: z.literal('restored'), dataLost: z.boolean().optional() }),
+]);
+
+export function parseConnectivity(input: unknown): { state: 'lost' } | { state: 'restored'; dataLost: boolean } {
+  const c = body(connectivitySchema, input, 'connectivity body');
+  return c.state === 'lost' ? c : { state: 'restored', dataLost: c.dataLost ?? false };
 }
 
-export function parseJournalSettings(body: unknown): Partial<JournalSettings> {
-  const obj = objectBody(body, 'journal settings', ['enabled', 'capacity']);
-  const enabled = optBoolean(obj, 'enabled', 'journal settings');
-  const capacity = optInteger(obj, 'capacity', 'journal settings', 1, MAX_JOURNAL_CAPACITY);
-  return { ...(enabled !== undefined ? { enabled } : {}), ...(capacity !== undefined ? { capacity } : {}) };
+const journalSettingsSchema = strictObject({ enabled: z.boolean().optional(), capacity: integer().min(1).max(MAX_JOURNAL_CAPACITY).optional() });
+
+export function parseJournalSettings(input: unknown): Partial<JournalSettings> {
+  return body(journalSettingsSchema, input, 'journal settings');
 }
 
-const JOURNAL_PARAMS = ['sinceSeq', 'sessionId', 'clientId', 'type', 'dir', 'limit'] as const;
+/** A query-string integer: decimal digits only (text, not coerced from anything else). */
+const intText = (min: number) =>
+  z
+    .string('must be given once')
+    .regex(/^-?\d{1,15}$/, `must be an integer >= ${min}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be an integer >= ${min}`));
+const once = z.string('must be given once');
+
+const journalQuerySchema = strictObject({
+  sinceSeq: intText(0).optional(),
+  sessionId: intText(1).optional(),
+  clientId: intText(Number.MIN_SAFE_INTEGER).optional(),
+  limit: intText(1).optional(),
+  type: once.optional(),
+  dir: z.enum(['in', 'out'], 'must be "in" or "out"').optional(),
+});
 
 /** Query-string values arrive as text (or as arrays when repeated). */
 export function parseJournalQuery(query: unknown): JournalQuery {
-  const q = objectBody(query ?? {}, 'journal query', JOURNAL_PARAMS);
-  const text = (key: string): string | undefined => {
-    const v = q[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string') throw badRequest(`journal query "${key}" must be given once`);
-    return v;
-  };
-  const int = (key: string, min: number): number | undefined => {
-    const v = text(key);
-    if (v === undefined) return undefined;
-    const n = /^-?\d{1,15}$/.test(v) ? Number(v) : NaN;
-    if (!(n >= min)) throw badRequest(`journal query "${key}" must be an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-  const out: JournalQuery = {};
-  const sinceSeq = int('sinceSeq', 0);
-  const sessionId = int('sessionId', 1);
-  const clientId = int('clientId', Number.MIN_SAFE_INTEGER);
-  const limit = int('limit', 1);
-  const type = text('type');
-  const dir = text('dir');
-  if (dir !== undefined && dir !== 'in' && dir !== 'out') throw badRequest(`journal query "dir" must be "in" or "out", got "${dir}"`);
-  if (sinceSeq !== undefined) out.sinceSeq = sinceSeq;
-  if (sessionId !== undefined) out.sessionId = sessionId;
-  if (clientId !== undefined) out.clientId = clientId;
-  if (limit !== undefined) out.limit = limit;
-  if (type !== undefined) out.type = type;
-  if (dir !== undefined) out.dir = dir;
-  return out;
+  return body(journalQuerySchema, query, 'journal query');
 }
 
-const RULE_FIELDS = ['match', 'action', 'after', 'times'];
-const ACTION_FIELDS: Record<string, readonly string[]> = {
-  ignore: ['kind'],
-  error: ['kind', 'code', 'message'],
-  delay: ['kind', 'ms'],
-  disconnect: ['kind'],
-  stall: ['kind'],
-};
-/** Longest delay a rule may ask for: Node timers overflow past 2^31-1 ms and then fire at once. */
-const MAX_DELAY_MS = 2_147_483_647;
-
 /**
- * `validateRule` checks types; on top of that, refuse what it lets through but can never work:
- * unknown fields (typos), a match on a message type that does not exist, a non-text error message.
+ * A fault spec for `POST /faults`. On top of its schema, a match on a message type that does not
+ * exist is refused: it could never match.
  */
-export function parseRule(body: unknown, timeScale: number): FaultRuleSpec {
-  const obj = objectBody(body, 'fault rule', RULE_FIELDS);
-  const action = obj.action;
-  if (action && typeof action === 'object' && !Array.isArray(action)) {
-    const a = action as Fields;
-    const allowed = typeof a.kind === 'string' ? ACTION_FIELDS[a.kind] : undefined;
-    if (allowed) objectBody(a, `fault rule action "${a.kind}"`, allowed);
-    if (a.kind === 'error' && a.message !== undefined && typeof a.message !== 'string') throw badRequest('fault rule "action.message" must be a string');
-    if (a.kind === 'delay' && typeof a.ms === 'number' && a.ms * (timeScale || 1) > MAX_DELAY_MS) {
-      throw badRequest(`fault rule "action.ms" is too long: at most ${Math.floor(MAX_DELAY_MS / (timeScale || 1))} model ms`);
-    }
-  }
-  const match = obj.match;
-  if (match && typeof match === 'object' && typeof (match as Fields).message === 'string') {
-    const type = (match as Fields).message as string;
-    if (!Object.hasOwn(ClientMessages, type) && type !== 'UNKNOWN') {
-      throw badRequest(`fault rule "match.message" "${type}" is not a client message type; known: ${Object.keys(ClientMessages).join(', ')}, UNKNOWN`);
-    }
-  }
+export function parseFault(input: unknown): FaultSpec {
+  let spec: FaultSpec;
   try {
-    return validateRule(obj);
+    spec = parseFaultSpec(input);
   } catch (err) {
-    throw badRequest((err as Error).message);
+    if (err instanceof SchemaError) throw badRequest(err.message);
+    throw err;
+  }
+  const type = 'match' in spec ? spec.match?.message : undefined;
+  if (type !== undefined && !Object.hasOwn(ClientMessages, type) && type !== 'UNKNOWN') {
+    throw badRequest(`fault "match.message" "${type}" is not a client message type; known: ${Object.keys(ClientMessages).join(', ')}, UNKNOWN`);
+  }
+  return spec;
+}
+
+/** `?at=` of `POST /faults`: model time, epoch ms. */
+export function parseFaultQuery(query: unknown): { at?: number } {
+  return body(strictObject({ at: intText(0).optional() }), query, 'fault query');
+}
+
+/** Profile overrides for `PATCH /profile`: the profile's schema, every field optional. */
+export function parseProfileOverrides(input: unknown): ProfileOverrides {
+  if (input === undefined || input === null)
+    throw badRequest('profile overrides are empty: send the fields to change, e.g. {"connections": {"idGraceMs": 30000}}');
+  let overrides: ProfileOverrides;
+  try {
+    overrides = parseOverrides(input);
+  } catch (err) {
+    if (err instanceof SchemaError) throw badRequest(err.message);
+    throw err;
+  }
+  if (Object.keys(overrides).length === 0)
+    throw badRequest('profile overrides are empty: send the fields to change, e.g. {"connections": {"idGraceMs": 30000}}');
+  return overrides;
+}
+
+const resetSchema = strictObject({
+  profile: z.enum(Object.keys(PROFILES) as [string, ...string[]]).optional(),
+  overrides: z.unknown().optional(),
+  seed: integer().optional(),
+  timeScale: z.number().positive().max(1_000).optional(),
+});
+
+/** `POST /reset`: optionally another profile (by name, with overrides) and seed. */
+export function parseReset(input: unknown): ResetOptions {
+  const { overrides, ...rest } = body(resetSchema, input, 'reset body');
+  if (overrides === undefined) return rest as ResetOptions;
+  try {
+    return { ...(rest as ResetOptions), overrides: parseOverrides(overrides, 'reset body "overrides"') };
+  } catch (err) {
+    if (err instanceof SchemaError) throw badRequest(err.message);
+    throw err;
   }
 }
 
-/**
- * Profile overrides, checked against the live profile before `applyOverrides` sees them. That
- * function looks fields up with `in`, so inherited names ("constructor", "toString") pass as
- * fields, and once a field is null it accepts any value; both are closed here.
- */
-export function parseProfileOverrides(body: unknown, profile: Profile): ProfileOverrides {
-  const obj = objectBody(body, 'profile overrides', Object.keys(profile));
-  if (Object.keys(obj).length === 0) throw badRequest('profile overrides are empty: send the fields to change, e.g. {"connections": {"idGraceMs": 30000}}');
-  checkOverrides(profile as unknown as Fields, obj, '');
-  return obj as ProfileOverrides;
-}
-
-function checkOverrides(current: Fields, overrides: Fields, path: string): void {
-  for (const [key, value] of Object.entries(overrides)) {
-    const where = path ? `${path}.${key}` : key;
-    if (!Object.hasOwn(current, key)) throw badRequest(`unknown profile field "${where}"; known here: ${Object.keys(current).join(', ')}`);
-    const cur = current[key];
-    if (isPlainObject(cur) && isPlainObject(value)) checkOverrides(cur, value, where);
-    // The profile's nullable fields are all numbers (null = "no limit").
-    else if (cur === null && value !== null && typeof value !== 'number') {
-      throw badRequest(`profile field "${where}" must be a number or null, got ${JSON.stringify(value)}`);
-    }
-  }
-}
-
-function isPlainObject(v: unknown): v is Fields {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A body-less POST: nothing but `{}` (or no body at all). */
+export function parseEmpty(input: unknown, what: string): void {
+  body(strictObject({}), input, what);
 }
 
 /** JSON.parse keeps "__proto__" as a plain key, but code that assigns it later would swap a prototype. */
@@ -211,9 +174,9 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** Path parameter of `/faults/rules/:id`. */
-export function parseRuleId(raw: unknown): number {
+/** Path parameter of `/faults/:id`. */
+export function parseFaultId(raw: unknown): number {
   const s = String(raw);
-  if (!/^\d{1,15}$/.test(s)) throw badRequest(`fault rule id must be a positive integer, got "${s}"`);
+  if (!/^\d{1,15}$/.test(s)) throw badRequest(`fault id must be a positive integer, got "${s}"`);
   return Number(s);
 }

@@ -1,8 +1,13 @@
 /**
- * Validation of contract-universe data files (format documented in ./README.md). Every error names
- * the source, the place in the file (instrument index and symbol, profile or schedule name) and the
- * field, because these files are written by hand and a vague "invalid data" is useless.
+ * Validation of contract-universe data files (format documented in ./README.md), one zod schema per
+ * object of the file (the file, a schedule, a profile or instrument entry, a complete instrument).
+ * Every error names the source, the place in the file (instrument index and symbol, profile or
+ * schedule name) and the field, because these files are written by hand and a vague "invalid data"
+ * is useless. What a schema cannot say (a schedule that exists, unique conIds, the synthetic range)
+ * is checked after it.
  */
+import { z } from 'zod';
+import { pathText } from '../../common/schema.ts';
 import type { Instrument } from './instrument.ts';
 import { EXCHANGE_CALENDARS, exchangeCalendar } from '../../common/ib/calendars/index.ts';
 import { checkSessionOrder, parseSessionRange, type Schedule, type SessionSpec } from './trading-hours.ts';
@@ -38,84 +43,128 @@ const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : v === 
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function str(where: Where, v: unknown, nonEmpty = false): string {
-  if (typeof v !== 'string' || (nonEmpty && v.trim() === '')) fail(where, `must be a ${nonEmpty ? 'non-empty ' : ''}string, got ${show(v)}`);
-  return v as string;
-}
-function strList(where: Where, v: unknown, nonEmpty = false): string[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '') || (nonEmpty && v.length === 0)) {
-    fail(where, `must be a ${nonEmpty ? 'non-empty ' : ''}list of non-empty strings, got ${show(v)}`);
-  }
-  return v as string[];
-}
-function num(where: Where, v: unknown, test: (n: number) => boolean, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || !test(v)) fail(where, `must be ${what}, got ${show(v)}`);
-  return v as number;
-}
+// ---- the schema: one zod schema per object of the file ------------------------------------------
+
+const must = (what: string) => `must be ${what}`;
+const nonEmptyText = z.string(must('a non-empty string')).refine((t) => t.trim() !== '', must('a non-empty string'));
+const text = z.string(must('a string'));
+const nonEmptyList = z.array(z.string().min(1), must('a non-empty list of non-empty strings')).min(1, must('a non-empty list of non-empty strings'));
+const list = z.array(z.string().min(1), must('a list of non-empty strings'));
+const number = (what: string, test: (n: number) => boolean) => z.number(must(what)).refine((n) => Number.isFinite(n) && test(n), must(what));
+const count = () => number('a non-negative integer', (n) => Number.isSafeInteger(n) && n >= 0);
 /** Size fields go on the wire as decimal text; accept numbers or numeric strings. */
-function decimalText(where: Where, v: unknown): string {
-  const text = typeof v === 'number' && Number.isFinite(v) && v > 0 ? String(v) : v;
-  if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0)
-    fail(where, `must be a positive decimal (number or text such as "0.0001"), got ${show(v)}`);
-  return text as string;
-}
-const upper = (list: string[]) => list.map((s) => s.toUpperCase());
+const decimal = z
+  .union([z.number(), z.string()], must('a positive decimal (number or text such as "0.0001")'))
+  .transform((v) => (typeof v === 'number' ? String(v) : v))
+  .refine((t) => /^\d+(\.\d+)?$/.test(t) && Number(t) > 0, must('a positive decimal (number or text such as "0.0001")'));
 
-/** Instrument fields a file (or a profile) may set; anything else is reported as a typo. */
-const KNOWN_FIELDS = new Set([
-  'profile',
-  'conId',
-  'synthetic',
-  'symbol',
-  'secType',
-  'currency',
-  'primaryExchange',
-  'listingExchanges',
-  'validExchanges',
-  'orderTypes',
-  'marketName',
-  'tradingClass',
-  'localSymbol',
-  'minTick',
-  'longName',
-  'industry',
-  'category',
-  'subcategory',
-  'timeZoneId',
-  'schedule',
-  'secIds',
-  'stockType',
-  'minSize',
-  'sizeIncrement',
-  'suggestedSizeIncrement',
-  'marketRuleIds',
-  'aggGroup',
-  'priceMagnifier',
-  'derivativeSecTypes',
-  'basePrice',
-  'dailyVolatility',
-  'avgDailyVolume',
-]);
+/** Every instrument field a file (or a profile) may set, as written (before profile defaults). */
+const instrumentFields = {
+  profile: nonEmptyText,
+  conId: number('a positive integer', (n) => Number.isSafeInteger(n) && n > 0),
+  synthetic: z.boolean(must('true or false')),
+  symbol: nonEmptyText,
+  secType: nonEmptyText,
+  currency: nonEmptyText,
+  primaryExchange: nonEmptyText,
+  listingExchanges: nonEmptyList,
+  validExchanges: nonEmptyList,
+  orderTypes: nonEmptyList,
+  marketName: text,
+  tradingClass: text,
+  localSymbol: text,
+  minTick: number('a positive number', (n) => n > 0),
+  longName: nonEmptyText,
+  industry: text,
+  category: text,
+  subcategory: text,
+  timeZoneId: nonEmptyText.refine(isValidTimeZone, 'is not a time zone id known to Intl (e.g. US/Eastern, MET, GB-Eire)'),
+  schedule: nonEmptyText,
+  secIds: z.record(z.string(), z.string().min(1), must('a map of id types to non-empty strings, e.g. {"ISIN": "US0378331005"}')),
+  stockType: text,
+  minSize: decimal,
+  sizeIncrement: decimal,
+  suggestedSizeIncrement: decimal,
+  marketRuleIds: z.union([count(), z.array(count())], must('one non-negative integer (used for every valid exchange) or a list with one per valid exchange')),
+  aggGroup: count(),
+  priceMagnifier: count(),
+  derivativeSecTypes: list,
+  basePrice: number('a positive number', (n) => n > 0),
+  dailyVolatility: number('a number in (0, 0.5]', (n) => n > 0 && n <= 0.5),
+  avgDailyVolume: number('a number >= 1', (n) => n >= 1),
+};
 
-function checkKeys(where: Where, obj: Record<string, unknown>, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(obj)) {
-    if (!key.startsWith('$') && !known.has(key)) fail(where, `unknown field '${key}' (fields starting with '$' are comments)`);
-  }
+/** What a profile or an instrument entry may say: any of the fields, each checked. */
+const partialInstrumentSchema = z.strictObject(instrumentFields).partial();
+/** An instrument once its profiles are applied: the fields without a default are required. */
+const instrumentSchema = z.strictObject(instrumentFields).partial().required({
+  conId: true,
+  symbol: true,
+  secType: true,
+  currency: true,
+  primaryExchange: true,
+  validExchanges: true,
+  orderTypes: true,
+  minTick: true,
+  longName: true,
+  timeZoneId: true,
+  schedule: true,
+  basePrice: true,
+});
+type InstrumentEntry = z.output<typeof instrumentSchema>;
+
+const scheduleSchema = z.strictObject({
+  tradingDays: nonEmptyList,
+  liquidHours: nonEmptyList,
+  tradingHours: nonEmptyList.optional(),
+  holidays: list.optional(),
+  /** An exchange calendar (common/ib/calendars) for holidays and early closes. */
+  calendar: z.string().min(1).optional(),
+  /** A session running past midnight belongs to the date it ends on (futures: 17:00–16:00). */
+  opensPreviousDay: z.boolean('must be true or false').optional(),
+});
+
+const fileSchema = z.strictObject({
+  formatVersion: z.literal(1, 'only version 1 is understood').optional(),
+  schedules: z.record(z.string(), z.unknown(), must('an object of named schedules')).optional(),
+  profiles: z.record(z.string(), z.unknown(), must('an object of named profiles')).optional(),
+  instruments: z.array(z.unknown(), must('a list')),
+});
+
+/** Keys starting with `$` are comments (the format's own rule, ./README.md): not data, so not checked. */
+function withoutComments(v: unknown): unknown {
+  if (!isRecord(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('$')));
 }
+
+/**
+ * Parse one object of the file with its schema; a refusal names the place (`where`), the field and
+ * the value. `fieldLabel` says how fields are named in the message (instruments: `field 'minTick'`).
+ */
+function parse<S extends z.ZodType>(schema: S, raw: unknown, where: Where, fieldLabel: (path: string) => string = (p) => p): z.output<S> {
+  const r = schema.safeParse(withoutComments(raw));
+  if (r.success) return r.data;
+  const issues = [...r.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const issue = issues[0]!;
+  if (issue.code === 'unrecognized_keys') return fail(where, `unknown field '${issue.keys[0]}' (fields starting with '$' are comments)`);
+  const path = pathText(issue.path as PropertyKey[]);
+  let value: unknown = raw;
+  for (const p of issue.path.slice(0, 1)) value = isRecord(value) ? value[p as string] : undefined;
+  if (path === '')
+    return fail(where, `${issue.message === 'Invalid input: expected object, received array' ? 'must be an object' : issue.message}, got ${show(raw)}`);
+  const message = /^Invalid input: expected \w+, received undefined$/.test(issue.message) ? 'is required' : issue.message;
+  return fail(`${where}: ${fieldLabel(path)}`, `${message}, got ${show(value)}`);
+}
+
+const upper = (list: readonly string[]) => list.map((s) => s.toUpperCase());
 
 function parseSchedule(where: Where, raw: unknown): Schedule {
   if (!isRecord(raw)) return fail(where, `must be an object, got ${show(raw)}`);
-  checkKeys(where, raw, new Set(['tradingDays', 'liquidHours', 'tradingHours', 'holidays', 'calendar', 'opensPreviousDay']));
-  const days = new Set(
-    strList(`${where}.tradingDays`, raw.tradingDays, true).map(
-      (d) => WEEKDAYS[d.toUpperCase()] ?? fail(`${where}.tradingDays`, `unknown weekday ${show(d)} (use MON..SUN)`),
-    ),
-  );
-  const opensPreviousDay = raw.opensPreviousDay ?? false;
-  if (typeof opensPreviousDay !== 'boolean') fail(`${where}.opensPreviousDay`, `must be true or false, got ${show(raw.opensPreviousDay)}`);
-  const ranges = (field: 'liquidHours' | 'tradingHours') => {
+  const sc = parse(scheduleSchema, raw, where, (p) => p);
+  const days = new Set(sc.tradingDays.map((d) => WEEKDAYS[d.toUpperCase()] ?? fail(`${where}.tradingDays`, `unknown weekday ${show(d)} (use MON..SUN)`)));
+  const ranges = (field: 'liquidHours' | 'tradingHours', texts: readonly string[]) => {
     const where2 = `${where}.${field}`;
-    const specs = strList(where2, raw[field], true).map((t): SessionSpec => {
+    const specs = texts.map((t): SessionSpec => {
       let spec: SessionSpec;
       try {
         spec = parseSessionRange(t);
@@ -123,7 +172,7 @@ function parseSchedule(where: Where, raw: unknown): Schedule {
         return fail(where2, (e as Error).message);
       }
       // With opensPreviousDay a session running past midnight belongs to the date it ends on.
-      return opensPreviousDay && spec.end > 1440 ? { start: spec.start - 1440, end: spec.end - 1440 } : spec;
+      return sc.opensPreviousDay && spec.end > 1440 ? { start: spec.start - 1440, end: spec.end - 1440 } : spec;
     });
     try {
       checkSessionOrder(specs);
@@ -132,14 +181,14 @@ function parseSchedule(where: Where, raw: unknown): Schedule {
     }
     return specs;
   };
-  const liquid = ranges('liquidHours');
-  const trading = raw.tradingHours === undefined ? liquid : ranges('tradingHours');
-  const holidays = strList(`${where}.holidays`, raw.holidays ?? []);
+  const liquid = ranges('liquidHours', sc.liquidHours);
+  const trading = sc.tradingHours === undefined ? liquid : ranges('tradingHours', sc.tradingHours);
+  const holidays = sc.holidays ?? [];
   for (const h of holidays) if (parseYmd(h) === undefined) fail(`${where}.holidays`, `${show(h)} is not a yyyyMMdd date`);
-  if (raw.calendar === undefined) return { days, liquid, trading, holidays: new Set(holidays) };
-  const name = str(`${where}.calendar`, raw.calendar, true);
+  if (sc.calendar === undefined) return { days, liquid, trading, holidays: new Set(holidays) };
   const calendar =
-    exchangeCalendar(name) ?? fail(`${where}.calendar`, `no exchange calendar named ${show(name)} (known: ${[...EXCHANGE_CALENDARS.keys()].join(', ')})`);
+    exchangeCalendar(sc.calendar) ??
+    fail(`${where}.calendar`, `no exchange calendar named ${show(sc.calendar)} (known: ${[...EXCHANGE_CALENDARS.keys()].join(', ')})`);
   return { days, liquid, trading, holidays: new Set(holidays), calendar };
 }
 
@@ -147,86 +196,72 @@ function parseSchedule(where: Where, raw: unknown): Schedule {
 const ZONE_PROBES = [Date.UTC(2001, 0, 15), Date.UTC(2001, 6, 15), Date.UTC(2026, 2, 20), Date.UTC(2026, 9, 30)];
 const sameZone = (a: string, b: string) => ZONE_PROBES.every((ms) => zoneOffsetMs(ms, a) === zoneOffsetMs(ms, b));
 
-function parseInstrument(where: Where, f: RawFields, schedules: ReadonlyMap<string, Schedule>): Instrument {
+function parseInstrument(where: Where, fields: RawFields, schedules: ReadonlyMap<string, Schedule>): Instrument {
   const at = (field: string) => `${where}: field '${field}'`;
-  const conId = num(at('conId'), f.conId, (n) => Number.isSafeInteger(n) && n > 0, 'a positive integer');
+  const f: InstrumentEntry = parse(instrumentSchema, fields, where, (p) => `field '${p.replace(/[.[].*$/, '')}'`);
+  const conId = f.conId;
   const synthetic = f.synthetic ?? false;
-  if (typeof synthetic !== 'boolean') return fail(at('synthetic'), `must be true or false, got ${show(f.synthetic)}`);
   if (synthetic && (conId < SYNTHETIC_CONID_MIN || conId > SYNTHETIC_CONID_MAX)) {
     fail(at('conId'), `synthetic conIds must lie in ${SYNTHETIC_CONID_MIN}..${SYNTHETIC_CONID_MAX}, got ${conId}`);
   }
-  const symbol = str(at('symbol'), f.symbol, true);
-  const validExchanges = upper(strList(at('validExchanges'), f.validExchanges, true));
+  const symbol = f.symbol;
+  const validExchanges = upper(f.validExchanges);
   // Without an explicit list every non-SMART destination counts as a listing, as TWS answers for US stocks.
-  const listingExchanges =
-    f.listingExchanges === undefined ? validExchanges.filter((e) => e !== 'SMART') : upper(strList(at('listingExchanges'), f.listingExchanges, true));
-  const timeZoneId = str(at('timeZoneId'), f.timeZoneId, true);
-  if (!isValidTimeZone(timeZoneId)) fail(at('timeZoneId'), `${show(timeZoneId)} is not a time zone id known to Intl (e.g. US/Eastern, MET, GB-Eire)`);
-  const scheduleName = str(at('schedule'), f.schedule, true);
+  const listingExchanges = f.listingExchanges === undefined ? validExchanges.filter((e) => e !== 'SMART') : upper(f.listingExchanges);
   const schedule =
-    schedules.get(scheduleName) ?? fail(at('schedule'), `no schedule named ${show(scheduleName)} (known: ${[...schedules.keys()].join(', ') || 'none'})`);
-  if (schedule.calendar && !sameZone(schedule.calendar.timeZoneId, timeZoneId)) {
+    schedules.get(f.schedule) ?? fail(at('schedule'), `no schedule named ${show(f.schedule)} (known: ${[...schedules.keys()].join(', ') || 'none'})`);
+  if (schedule.calendar && !sameZone(schedule.calendar.timeZoneId, f.timeZoneId)) {
     fail(
       at('timeZoneId'),
-      `${show(timeZoneId)} is not the zone of schedule ${show(scheduleName)}'s calendar ${schedule.calendar.name} (${schedule.calendar.timeZoneId}), whose closing times would be read in the wrong zone`,
+      `${show(f.timeZoneId)} is not the zone of schedule ${show(f.schedule)}'s calendar ${schedule.calendar.name} (${schedule.calendar.timeZoneId}), whose closing times would be read in the wrong zone`,
     );
   }
-  const secIdsRaw = f.secIds ?? {};
-  if (!isRecord(secIdsRaw) || Object.values(secIdsRaw).some((v) => typeof v !== 'string' || v === '')) {
-    fail(at('secIds'), `must map id types to non-empty strings, e.g. {"ISIN": "US0378331005"}, got ${show(secIdsRaw)}`);
-  }
   const secIds = Object.fromEntries(
-    Object.entries(secIdsRaw as Record<string, string>)
+    Object.entries(f.secIds ?? {})
       .filter(([k]) => !k.startsWith('$'))
       .map(([k, v]) => [k.toUpperCase(), v]),
   );
-  const rules = f.marketRuleIds === undefined ? [] : typeof f.marketRuleIds === 'number' ? validExchanges.map(() => f.marketRuleIds) : f.marketRuleIds;
-  if (
-    !Array.isArray(rules) ||
-    rules.some((r) => !Number.isSafeInteger(r) || (r as number) < 0) ||
-    (rules.length !== 0 && rules.length !== validExchanges.length)
-  ) {
+  const rules =
+    f.marketRuleIds === undefined ? [] : typeof f.marketRuleIds === 'number' ? validExchanges.map(() => f.marketRuleIds as number) : f.marketRuleIds;
+  if (rules.length !== 0 && rules.length !== validExchanges.length) {
     fail(
       at('marketRuleIds'),
       `must be one non-negative integer (used for every valid exchange) or a list with one per valid exchange (${validExchanges.length}), got ${show(f.marketRuleIds)}`,
     );
   }
-  const optStr = (field: string, dflt: string) => (f[field] === undefined ? dflt : str(at(field), f[field]));
-  const optInt = (field: string, dflt: number) =>
-    f[field] === undefined ? dflt : num(at(field), f[field], (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
   return {
     conId,
     synthetic,
     symbol,
-    secType: str(at('secType'), f.secType, true).toUpperCase(),
-    currency: str(at('currency'), f.currency, true).toUpperCase(),
-    primaryExchange: str(at('primaryExchange'), f.primaryExchange, true).toUpperCase(),
+    secType: f.secType.toUpperCase(),
+    currency: f.currency.toUpperCase(),
+    primaryExchange: f.primaryExchange.toUpperCase(),
     listingExchanges,
     validExchanges,
-    orderTypes: strList(at('orderTypes'), f.orderTypes, true),
-    marketName: optStr('marketName', symbol),
-    tradingClass: optStr('tradingClass', symbol),
-    localSymbol: optStr('localSymbol', symbol),
-    minTick: num(at('minTick'), f.minTick, (n) => n > 0, 'a positive number'),
-    longName: str(at('longName'), f.longName, true),
-    industry: optStr('industry', ''),
-    category: optStr('category', ''),
-    subcategory: optStr('subcategory', ''),
-    timeZoneId,
-    scheduleName,
+    orderTypes: f.orderTypes,
+    marketName: f.marketName ?? symbol,
+    tradingClass: f.tradingClass ?? symbol,
+    localSymbol: f.localSymbol ?? symbol,
+    minTick: f.minTick,
+    longName: f.longName,
+    industry: f.industry ?? '',
+    category: f.category ?? '',
+    subcategory: f.subcategory ?? '',
+    timeZoneId: f.timeZoneId,
+    scheduleName: f.schedule,
     schedule,
     secIds,
-    stockType: optStr('stockType', 'COMMON'),
-    minSize: f.minSize === undefined ? '1' : decimalText(at('minSize'), f.minSize),
-    sizeIncrement: f.sizeIncrement === undefined ? '1' : decimalText(at('sizeIncrement'), f.sizeIncrement),
-    suggestedSizeIncrement: f.suggestedSizeIncrement === undefined ? '1' : decimalText(at('suggestedSizeIncrement'), f.suggestedSizeIncrement),
-    marketRuleIds: rules as number[],
-    aggGroup: optInt('aggGroup', 1),
-    priceMagnifier: optInt('priceMagnifier', 1),
-    derivativeSecTypes: f.derivativeSecTypes === undefined ? [] : upper(strList(at('derivativeSecTypes'), f.derivativeSecTypes)),
-    basePrice: num(at('basePrice'), f.basePrice, (n) => n > 0, 'a positive number'),
-    dailyVolatility: f.dailyVolatility === undefined ? 0.02 : num(at('dailyVolatility'), f.dailyVolatility, (n) => n > 0 && n <= 0.5, 'a number in (0, 0.5]'),
-    avgDailyVolume: f.avgDailyVolume === undefined ? 1_000_000 : num(at('avgDailyVolume'), f.avgDailyVolume, (n) => n >= 1, 'a number >= 1'),
+    stockType: f.stockType ?? 'COMMON',
+    minSize: f.minSize ?? '1',
+    sizeIncrement: f.sizeIncrement ?? '1',
+    suggestedSizeIncrement: f.suggestedSizeIncrement ?? '1',
+    marketRuleIds: rules,
+    aggGroup: f.aggGroup ?? 1,
+    priceMagnifier: f.priceMagnifier ?? 1,
+    derivativeSecTypes: upper(f.derivativeSecTypes ?? []),
+    basePrice: f.basePrice,
+    dailyVolatility: f.dailyVolatility ?? 0.02,
+    avgDailyVolume: f.avgDailyVolume ?? 1_000_000,
   };
 }
 
@@ -234,7 +269,7 @@ function parseInstrument(where: Where, f: RawFields, schedules: ReadonlyMap<stri
 function withProfiles(where: Where, fields: RawFields, profiles: ReadonlyMap<string, RawFields>, chain: string[] = []): RawFields {
   if (fields.profile === undefined) return fields;
   const at = `${where}: field 'profile'`;
-  const name = str(at, fields.profile, true);
+  const name = String(fields.profile); // a non-empty string: checked by the entry's schema
   if (chain.includes(name)) fail(at, `profiles refer to each other in a loop: ${[...chain, name].join(' -> ')}`);
   const profile = profiles.get(name) ?? fail(at, `no profile named ${show(name)} (known: ${[...profiles.keys()].join(', ') || 'none'})`);
   const { profile: _used, ...own } = fields;
@@ -247,35 +282,28 @@ function withProfiles(where: Where, fields: RawFields, profiles: ReadonlyMap<str
  */
 export function parseUniverseData(data: unknown, source: string, base?: Pick<UniverseData, 'schedules' | 'profiles'>): UniverseData {
   if (!isRecord(data)) fail(source, `the file must hold a JSON object, got ${show(data)}`);
-  const top = data as Record<string, unknown>;
-  checkKeys(source, top, new Set(['formatVersion', 'schedules', 'profiles', 'instruments']));
-  if (top.formatVersion !== undefined && top.formatVersion !== 1)
-    fail(`${source}: field 'formatVersion'`, `only version 1 is understood, got ${show(top.formatVersion)}`);
+  const top = parse(fileSchema, data, source, (p) => `field '${p}'`);
 
   const schedules = new Map(base?.schedules ?? []);
-  const rawSchedules = top.schedules ?? {};
-  if (!isRecord(rawSchedules)) fail(`${source}: schedules`, `must be an object of named schedules, got ${show(rawSchedules)}`);
-  for (const [name, raw] of Object.entries(rawSchedules as Record<string, unknown>)) {
+  for (const [name, raw] of Object.entries(top.schedules ?? {})) {
     if (!name.startsWith('$')) schedules.set(name, parseSchedule(`${source}: schedules.${name}`, raw));
   }
 
   const profiles = new Map(base?.profiles ?? []);
-  const rawProfiles = top.profiles ?? {};
-  if (!isRecord(rawProfiles)) fail(`${source}: profiles`, `must be an object of named profiles, got ${show(rawProfiles)}`);
-  for (const [name, raw] of Object.entries(rawProfiles as Record<string, unknown>)) {
+  for (const [name, raw] of Object.entries(top.profiles ?? {})) {
     if (name.startsWith('$')) continue;
-    if (!isRecord(raw)) fail(`${source}: profiles.${name}`, `must be an object, got ${show(raw)}`);
-    checkKeys(`${source}: profiles.${name}`, raw as Record<string, unknown>, KNOWN_FIELDS);
+    const where = `${source}: profiles.${name}`;
+    if (!isRecord(raw)) fail(where, `must be an object, got ${show(raw)}`);
+    parse(partialInstrumentSchema, raw, where, (p) => `field '${p.replace(/[.[].*$/, '')}'`);
     profiles.set(name, raw as RawFields);
   }
 
-  if (!Array.isArray(top.instruments)) fail(`${source}: instruments`, `must be a list, got ${show(top.instruments)}`);
   const seen = new Map<number, string>();
-  const instruments = (top.instruments as unknown[]).map((raw, i) => {
+  const instruments = top.instruments.map((raw, i) => {
     const label = isRecord(raw) && typeof raw.symbol === 'string' ? ` (${raw.symbol})` : '';
     const where = `${source}: instruments[${i}]${label}`;
     if (!isRecord(raw)) return fail(where, `must be an object, got ${show(raw)}`);
-    checkKeys(where, raw, KNOWN_FIELDS);
+    parse(partialInstrumentSchema, raw, where, (p) => `field '${p.replace(/[.[].*$/, '')}'`);
     const inst = parseInstrument(where, withProfiles(where, raw, profiles), schedules);
     const dup = seen.get(inst.conId);
     if (dup) fail(where, `conId ${inst.conId} is already used by ${dup}`);

@@ -171,6 +171,6 @@ describe('schedules naming a calendar', () => {
     expect(load({ calendar: 'nyse' }, 'America/New_York')).not.toThrow();
   });
   it('rejects a non-boolean opensPreviousDay', () => {
-    expect(load({ opensPreviousDay: 'yes' })).toThrow(/schedules\.s\.opensPreviousDay: must be true or false, got "yes"/);
+    expect(load({ opensPreviousDay: 'yes' })).toThrow(/schedules\.s: opensPreviousDay: must be true or false, got "yes"/);
   });
 });

@@ -184,7 +184,7 @@ describe('maximum number of clients', () => {
     await h.advance(0);
     a.conn.close(true);
     b.conn.close(false);
-    h.gw.dropSession(c.session);
+    h.faults.apply({ kind: 'drop', match: { sessionId: c.session.id } });
     await h.advance(0);
     expect(c.closed).toBe(true);
     expect(h.gw.listSessions()).toEqual([]);

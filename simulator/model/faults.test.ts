@@ -1,9 +1,10 @@
 /**
- * Fault injection at the gateway model: declarative rules (ignore, error, delay, disconnect, stall
- * with after/times), and the control-plane faults (drop, stall, connectivity loss, restart, reset),
- * all in virtual time.
+ * Faults against the gateway model, all in virtual time: rules in the fault stage (ignore, error,
+ * delay, drop, disconnect, stall with after/times), faults on open sessions (drop, stall), and the
+ * gateway's own events (connectivity loss, restart) and reset.
  */
 import { describe, expect, it } from 'vitest';
+import { LocalControl } from '../control/local-control.ts';
 import type { ProfileOverrides } from './profile.ts';
 import { contractReq, currentTime, harness, histReq, TEXT } from '../testing/model-harness.ts';
 
@@ -13,7 +14,7 @@ const exact = () => harness({ profile: 'ibkr-paper', overrides: EXACT });
 describe('fault rules', () => {
   it('ignore by message and symbol (case-insensitive): no answer ever, and no place in the queue', async () => {
     const h = exact();
-    const rule = h.gw.faults.add({ match: { message: 'REQ_CONTRACT_DATA', symbol: 'aapl' }, action: { kind: 'ignore' } });
+    const rule = h.faults.apply({ kind: 'ignore', match: { message: 'REQ_CONTRACT_DATA', symbol: 'aapl' } });
     const a = await h.login(1);
     const t0 = h.clock.now();
     a.send(contractReq(1, 'AAPL'));
@@ -21,18 +22,15 @@ describe('fault rules', () => {
     await h.advance(60_000);
     expect(a.forReq(1)).toEqual([]);
     expect(a.contractDone(2)! - t0).toBe(30);
-    expect(rule).toMatchObject({ matched: 1, applied: 1 });
-    // The request did reach the gateway.
+    expect(h.faults.list()).toEqual([expect.objectContaining({ id: rule.id, matched: 1, applied: 1, state: 'armed' })]);
+    // The request did reach the gateway's socket (the journal is the capture there).
     expect(h.gw.journal.query({ type: 'REQ_CONTRACT_DATA', dir: 'in' })).toHaveLength(2);
   });
 
   it('error by client id: that client gets the code and text for its reqId, others are served', async () => {
     const h = exact();
-    h.gw.faults.add({
-      match: { message: 'REQ_CONTRACT_DATA', clientId: 2 },
-      action: { kind: 'error', code: 10197, message: 'No market data during competing live session' },
-    });
-    h.gw.faults.add({ match: { message: 'REQ_CURRENT_TIME' }, action: { kind: 'error', code: 999 } });
+    h.faults.apply({ kind: 'error', code: 10197, text: 'No market data during competing live session', match: { message: 'REQ_CONTRACT_DATA', clientId: 2 } });
+    h.faults.apply({ kind: 'error', code: 999, match: { message: 'REQ_CURRENT_TIME' } });
     const a = await h.login(1);
     const b = await h.login(2);
     a.send(contractReq(1, 'AAPL'));
@@ -50,8 +48,8 @@ describe('fault rules', () => {
 
   it('delay: the request is processed `ms` later (then goes through the normal path)', async () => {
     const h = exact();
-    h.gw.faults.add({ match: { message: 'REQ_CURRENT_TIME' }, action: { kind: 'delay', ms: 5_000 } });
-    h.gw.faults.add({ match: { message: 'REQ_CONTRACT_DATA', symbol: 'MSFT' }, action: { kind: 'delay', ms: 2_000 } });
+    h.faults.apply({ kind: 'delay', ms: 5_000, match: { message: 'REQ_CURRENT_TIME' } });
+    h.faults.apply({ kind: 'delay', ms: 2_000, match: { message: 'REQ_CONTRACT_DATA', symbol: 'MSFT' } });
     const a = await h.login(1);
     const t0 = h.clock.now();
     a.send(currentTime());
@@ -67,9 +65,9 @@ describe('fault rules', () => {
     expect(a.contractDone(1)! - t0).toBe(2_030); // enters the queue after the delay
   });
 
-  it('disconnect: the session is dropped and its id held for the grace period', async () => {
+  it('drop: the session is dropped and its id held for the grace period', async () => {
     const h = exact();
-    h.gw.faults.add({ match: { message: 'REQ_HISTORICAL_DATA' }, action: { kind: 'disconnect' } });
+    h.faults.apply({ kind: 'drop', match: { message: 'REQ_HISTORICAL_DATA' } });
     const a = await h.login(3);
     const t0 = h.clock.now();
     a.send(histReq(1));
@@ -83,9 +81,21 @@ describe('fault rules', () => {
     expect(again.errors().map((e) => [e.msg.code, e.msg.message])).toEqual([[326, TEXT.inUse]]);
   });
 
+  it('disconnect: a clean close; the id is free at once', async () => {
+    const h = exact();
+    h.faults.apply({ kind: 'disconnect', match: { message: 'REQ_HISTORICAL_DATA' } });
+    const a = await h.login(3);
+    a.send(histReq(1));
+    await h.advance(0);
+    expect(a.closed).toBe(true);
+    expect(a.messages).toEqual([]);
+    expect(h.gw.clientIds.snapshot(h.clock.now())).toEqual({ live: [], held: [] });
+    expect((await h.login(3)).ready).toBe(true);
+  });
+
   it('stall: the session stays connected and answers nothing any more; its id stays in use', async () => {
     const h = exact();
-    h.gw.faults.add({ match: { message: 'REQ_CONTRACT_DATA', symbol: 'WLN' }, action: { kind: 'stall' } });
+    h.faults.apply({ kind: 'stall', match: { message: 'REQ_CONTRACT_DATA', symbol: 'WLN' } });
     const a = await h.login(4);
     a.send(contractReq(1, 'AAPL'));
     await h.advance(100);
@@ -95,7 +105,7 @@ describe('fault rules', () => {
     await h.advance(60_000);
     expect(a.types()).toEqual(['CONTRACT_DATA', 'CONTRACT_DATA_END']);
     expect(a.closed).toBe(false);
-    expect(h.gw.listSessions()).toMatchObject([{ clientId: 4, stalled: true, state: 'ready' }]);
+    expect(h.faults.listSessions()).toMatchObject([{ clientId: 4, stalled: true, state: 'ready' }]);
     const other = h.connect();
     other.startApi(4);
     await h.advance(0);
@@ -104,7 +114,7 @@ describe('fault rules', () => {
 
   it('after / times: skips the first `after` matches, then acts `times` times', async () => {
     const h = exact();
-    const rule = h.gw.faults.add({ match: { message: 'REQ_CURRENT_TIME' }, action: { kind: 'ignore' }, after: 2, times: 2 });
+    const rule = h.faults.apply({ kind: 'ignore', match: { message: 'REQ_CURRENT_TIME' }, after: 2, times: 2 });
     const a = await h.login(1);
     for (let i = 0; i < 6; i++) {
       a.send(currentTime());
@@ -112,7 +122,7 @@ describe('fault rules', () => {
     }
     const answered = a.of('CURRENT_TIME').length;
     expect(answered).toBe(4);
-    expect(rule).toMatchObject({ matched: 6, applied: 2 });
+    expect(h.faults.list()).toEqual([expect.objectContaining({ id: rule.id, matched: 6, applied: 2, state: 'done' })]);
     // Answers came for requests 1, 2, 5 and 6.
     const sentAt = h.gw.journal.query({ type: 'REQ_CURRENT_TIME' }).map((e) => e.at);
     expect(a.of('CURRENT_TIME').map((m) => m.at)).toEqual([sentAt[0], sentAt[1], sentAt[4], sentAt[5]]);
@@ -120,15 +130,15 @@ describe('fault rules', () => {
 
   it('the first due rule wins; a removed rule no longer applies', async () => {
     const h = exact();
-    const first = h.gw.faults.add({ match: { message: 'REQ_CURRENT_TIME' }, action: { kind: 'error', code: 1 } });
-    h.gw.faults.add({ match: { message: 'REQ_CURRENT_TIME' }, action: { kind: 'error', code: 2 } });
+    const first = h.faults.apply({ kind: 'error', code: 1, match: { message: 'REQ_CURRENT_TIME' } });
+    h.faults.apply({ kind: 'error', code: 2, match: { message: 'REQ_CURRENT_TIME' } });
     const a = await h.login(1);
     a.send(currentTime());
     await h.advance(0);
-    expect(h.gw.faults.remove(first.id)).toBe(true);
+    expect(h.faults.remove(first.id)).toBe(true);
     a.send(currentTime());
     await h.advance(0);
-    h.gw.faults.clear();
+    h.faults.clear();
     a.send(currentTime());
     await h.advance(0);
     expect(a.errors().map((e) => e.msg.code)).toEqual([1, 2]);
@@ -137,8 +147,8 @@ describe('fault rules', () => {
 
   it('START_API rules: error refuses the login without holding the id; ignore leaves the client waiting until the handshake timeout', async () => {
     const h = exact();
-    h.gw.faults.add({ match: { message: 'START_API', clientId: 7 }, action: { kind: 'error', code: 10225, message: 'Simulated login failure' }, times: 1 });
-    h.gw.faults.add({ match: { message: 'START_API', clientId: 8 }, action: { kind: 'ignore' } });
+    h.faults.apply({ kind: 'error', code: 10225, text: 'Simulated login failure', match: { message: 'START_API', clientId: 7 }, times: 1 });
+    h.faults.apply({ kind: 'ignore', match: { message: 'START_API', clientId: 8 } });
     const refused = h.connect();
     refused.startApi(7);
     await h.advance(0);
@@ -160,7 +170,7 @@ describe('fault rules', () => {
 
   it('START_API disconnect rule closes the connection without a reply', async () => {
     const h = exact();
-    h.gw.faults.add({ match: { message: 'START_API' }, action: { kind: 'disconnect' } });
+    h.faults.apply({ kind: 'disconnect', match: { message: 'START_API' } });
     const c = h.connect();
     await h.advance(0);
     c.clear();
@@ -172,13 +182,13 @@ describe('fault rules', () => {
   });
 });
 
-describe('control-plane faults', () => {
-  it('dropSession: the client sees the connection close; the id is held for idGraceMs', async () => {
+describe("faults on open sessions, and the gateway's own events", () => {
+  it('drop: the client sees the connection close; the id is held for idGraceMs', async () => {
     const h = exact();
     const a = await h.login(12);
     const b = await h.login(13);
     const t0 = h.clock.now();
-    h.gw.dropSession(a.session);
+    expect(h.faults.apply({ kind: 'drop', match: { sessionId: a.session.id } }).sessions).toMatchObject([{ clientId: 12 }]);
     await h.advance(0);
     expect(a.closed).toBe(true);
     expect(b.closed).toBe(false);
@@ -191,11 +201,11 @@ describe('control-plane faults', () => {
     expect((await h.login(12)).ready).toBe(true);
   });
 
-  it('stallSession: no answers, the connection stays open, other sessions unaffected', async () => {
+  it('stall: no answers, the connection stays open, other sessions unaffected', async () => {
     const h = exact();
     const a = await h.login(1);
     const b = await h.login(2);
-    h.gw.stallSession(a.session);
+    h.faults.apply({ kind: 'stall', match: { clientId: 1 } });
     a.send(currentTime());
     a.send(contractReq(1, 'AAPL'));
     b.send(currentTime());
@@ -216,7 +226,7 @@ describe('control-plane faults', () => {
     const b = await h.login(2);
     const t0 = h.clock.now();
     a.send(contractReq(1, 'AAPL'));
-    h.gw.stallSession(a.session);
+    h.faults.apply({ kind: 'stall', match: { sessionId: a.session.id } });
     b.send(contractReq(2, 'AAPL'));
     await h.advance(1_000);
     expect(a.messages).toEqual([]);
@@ -373,9 +383,10 @@ describe('control-plane faults', () => {
     expect(a.forReq(1)).toEqual([]);
   });
 
-  it('reset(): a fresh gateway — no sessions, no ids, no faults, no journal, no pacing history, same random stream', async () => {
+  it('reset: a fresh gateway — no sessions, no ids, no faults, no journal, no pacing history, same random stream', async () => {
     const h = harness({ profile: 'lynx-paper', seed: 5, overrides: { history: { pacing: { maxBarSeconds: null } } } });
-    h.gw.faults.add({ match: { message: 'REQ_CURRENT_TIME' }, action: { kind: 'ignore' } });
+    const control = new LocalControl(h.faults);
+    h.faults.apply({ kind: 'ignore', match: { message: 'REQ_CURRENT_TIME' } });
     const a = await h.login(1);
     const b = await h.login(2);
     a.send(histReq(1));
@@ -384,12 +395,12 @@ describe('control-plane faults', () => {
     h.gw.loseConnectivity();
     await h.advance(100);
 
-    h.gw.reset();
+    control.reset();
     await h.advance(0);
     expect(a.closed).toBe(true);
     expect(h.gw.listSessions()).toEqual([]);
     expect(h.gw.clientIds.snapshot(h.clock.now())).toEqual({ live: [], held: [] });
-    expect(h.gw.faults.list()).toEqual([]);
+    expect(h.faults.list()).toEqual([]);
     expect(h.gw.journal.query()).toEqual([]);
     expect(h.gw.isConnectivityLost).toBe(false);
     expect(h.gw.secdef.depth).toBe(0);

@@ -72,7 +72,7 @@ interface RunResult {
 async function runWorkload(w: Workload, seed: number): Promise<RunResult> {
   const h = harness({ profile: 'lynx-paper', seed });
   const serviceTimes: number[] = [];
-  h.gw.observer = { secdefServed: (_wait, service) => serviceTimes.push(service) };
+  h.gw.observe({ secdefServed: (_wait, service) => serviceTimes.push(service) });
   const conns: TestClient[] = w.clients.map(() => h.connect());
   type Step = { at: number; order: number; run: () => void };
   const steps: Step[] = [];

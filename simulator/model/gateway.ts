@@ -1,24 +1,19 @@
 import type { Clock, TimerHandle } from '../../common/clock.ts';
 import { Rng } from '../../common/rng.ts';
-import {
-  FramingError,
-  parseVersionRange,
-  SIM_MAX_VERSION,
-  SIM_MIN_VERSION,
-  type ClientMessage,
-  type ServerMessage,
-  type UnknownClientMessage,
-} from '../protocol/index.ts';
+import { FramingError, parseVersionRange, SIM_MAX_VERSION, SIM_MIN_VERSION, type ServerMessage } from '../protocol/index.ts';
 import { ClientIdRegistry } from './client-id-registry.ts';
-import { FaultRules, type FaultAction } from './fault-rules.ts';
+import { otherSessions, secdefServiceTime } from './contention.ts';
+import type { GatewayPort, IncomingMessage } from './gateway-port.ts';
+import { handleRequest } from './handlers/index.ts';
+import { SessionContext } from './session-context.ts';
 import { HistoryPacing } from './history-pacing.ts';
-import { FARM_NOTICES, IbError, NO_ID, type IbErrorBody } from './ib-errors.ts';
+import { FARM_NOTICES, IbError, NO_ID, type IbErrorBody } from '../../common/ib/errors.ts';
 import { Journal } from './journal.ts';
 import { MessageRateMeter } from './message-rate.ts';
+import { ObserverSet } from './observers.ts';
 import type { GatewayObserver, Logger, MarketData, SessionTransport } from './ports.ts';
 import { silentLogger } from './ports.ts';
 import { applyOverrides, type Profile, type ProfileOverrides } from './profile.ts';
-import { requestHandlers, type HandlerContext } from './request-handlers.ts';
 import { SecdefQueue } from './secdef-queue.ts';
 import { Session, type SessionInfo } from './session.ts';
 import { formatConnectionTime } from './time-format.ts';
@@ -29,31 +24,30 @@ export interface GatewayOptions {
   profile: Profile;
   market: MarketData;
   logger?: Logger;
-  observer?: GatewayObserver;
   journal?: Journal;
 }
 
-type Incoming = ClientMessage | UnknownClientMessage;
+type Incoming = IncomingMessage;
 
 /**
  * The transport-free gateway: sessions, client ids, the shared sec-def queue, pacing, message-rate
- * limits and faults. Adapters (TCP, in-process) feed it decoded messages and carry its replies;
- * it reads time only from its Clock and randomness only from its seeded Rng.
+ * limits, IB connectivity and restarts. Adapters (TCP, in-process) feed it decoded messages and
+ * carry its replies, through the fault stage when there is one (simulator/faults/); it reads time
+ * only from its Clock and randomness only from its seeded Rng.
  */
-export class GatewayModel {
+export class GatewayModel implements GatewayPort {
   readonly clock: Clock;
   readonly market: MarketData;
   readonly journal: Journal;
-  readonly faults = new FaultRules();
   readonly clientIds = new ClientIdRegistry();
   readonly secdef: SecdefQueue;
   readonly pacing: HistoryPacing;
-  readonly seed: number;
   profile: Profile;
   rng: Rng;
   logger: Logger;
-  observer: GatewayObserver;
+  private readonly observers = new ObserverSet();
 
+  private _seed: number;
   private readonly sessions = new Map<number, Session>();
   private nextSessionId = 1;
   private readonly nextOrderIds = new Map<number, number>();
@@ -64,12 +58,11 @@ export class GatewayModel {
 
   constructor(opts: GatewayOptions) {
     this.clock = opts.clock;
-    this.seed = opts.seed;
+    this._seed = opts.seed;
     this.rng = new Rng(opts.seed);
     this.profile = opts.profile;
     this.market = opts.market;
     this.logger = opts.logger ?? silentLogger;
-    this.observer = opts.observer ?? {};
     this.journal = opts.journal ?? new Journal();
     this.pacing = new HistoryPacing(this.profile.history.pacing);
     this.secdef = new SecdefQueue({ clock: this.clock, serviceTime: (job, waiting) => this.secdefServiceTime(job.sessionId, waiting) });
@@ -82,7 +75,7 @@ export class GatewayModel {
     const now = this.clock.now();
     const session = new Session(this.nextSessionId++, remote, now, transport);
     this.sessions.set(session.id, session);
-    this.observer.sessionOpened?.();
+    this.observers.current.sessionOpened?.();
     if (now < this.downUntil) {
       this.close(session, 'gateway restarting', { holdId: false });
       return session;
@@ -124,14 +117,26 @@ export class GatewayModel {
     });
   }
 
-  /** A decoded message arrived on a session. */
+  /** A decoded message arrived on a session: captured, then processed. */
   receive(session: Session, msg: Incoming): void {
+    this.capture(session, msg);
+    this.process(session, msg);
+  }
+
+  /**
+   * Note an arriving message: the journal, the counters and the observers see every message as the
+   * client sent it, when it arrived — also one a fault then holds back or swallows.
+   */
+  capture(session: Session, msg: Incoming): void {
     if (!session.isOpen) return;
-    const now = this.clock.now();
     session.messagesIn++;
-    this.journal.record(now, session.id, session.clientId, 'in', msg as JournalMessage);
-    this.observer.messageIn?.(msg.type);
-    if (session.stalled) return;
+    this.journal.record(this.clock.now(), session.id, session.clientId, 'in', msg as JournalMessage);
+    this.observers.current.messageIn?.(msg.type);
+  }
+
+  /** Act on a captured message (the fault stage may call this later than `capture`, or not at all). */
+  process(session: Session, msg: Incoming): void {
+    if (!session.isOpen) return;
     if (session.state === 'handshake') return; // cannot happen over TCP: the adapter handshakes first
     if (session.state === 'awaiting-start') {
       if (msg.type === 'START_API') this.startApi(session, msg.clientId);
@@ -142,7 +147,7 @@ export class GatewayModel {
       this.logger.warn({ session: session.id, clientId: session.clientId }, 'repeated START_API ignored');
       return;
     }
-    this.admit(session, msg, now);
+    this.admit(session, msg, this.clock.now());
   }
 
   /** A frame on this session could not be decoded. Framing errors close it; field errors do not. */
@@ -160,20 +165,39 @@ export class GatewayModel {
     this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
   }
 
-  /** The transport reports the connection gone. `clean` = the client closed it (FIN). */
-  disconnected(session: Session, clean: boolean): void {
+  /**
+   * The transport reports the connection gone. `clean` = the client closed it (FIN); after an
+   * unclean loss the client id stays held for `idGraceMs`. `reason` names who ended it when that
+   * was not the client (a fault), for logs and metrics.
+   */
+  disconnected(session: Session, clean: boolean, reason?: string): void {
     if (!session.isOpen) return;
     const grace = clean ? this.profile.connections.idGraceCleanMs : this.profile.connections.idGraceMs;
-    this.finish(session, clean ? 'client closed' : 'connection lost', grace);
+    this.finish(session, reason ?? (clean ? 'client closed' : 'connection lost'), grace);
+  }
+
+  /** The subscribed observers as one (for the handler context). */
+  get currentObserver(): GatewayObserver {
+    return this.observers.current;
+  }
+
+  /** How many observers are subscribed (for leak checks). */
+  get observerCount(): number {
+    return this.observers.size;
+  }
+
+  /** Subscribe to measurable events (metrics, scenario records); returns the unsubscribe. */
+  observe(observer: GatewayObserver): () => void {
+    return this.observers.add(observer);
   }
 
   // ---- sending ------------------------------------------------------------------------------------
 
   send(session: Session, msg: ServerMessage): void {
-    if (!session.isOpen || session.stalled) return;
+    if (!session.isOpen) return;
     session.messagesOut++;
     this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
-    this.observer.messageOut?.(msg.type);
+    this.observers.current.messageOut?.(msg.type);
     session.transport.send(msg);
     const backlog = session.transport.backlog?.() ?? 0;
     if (backlog > this.profile.limits.maxOutboundBytes) {
@@ -183,9 +207,9 @@ export class GatewayModel {
   }
 
   sendError(session: Session, id: number, body: IbErrorBody): void {
-    if (!session.isOpen || session.stalled) return;
+    if (!session.isOpen) return;
     this.logger.info({ session: session.id, clientId: session.clientId, id, code: body.code }, body.message);
-    this.observer.errorSent?.(body.code);
+    this.observers.current.errorSent?.(body.code);
     this.send(session, { type: 'ERR_MSG', id, code: body.code, message: body.message, advancedOrderRejectJson: '', errorTime: 0 });
   }
 
@@ -205,7 +229,7 @@ export class GatewayModel {
     session.cancelTimers();
     if (wasClient && session.clientId !== null) this.clientIds.release(session.clientId, session.id, now + graceMs, now);
     this.sessions.delete(session.id);
-    this.observer.sessionClosed?.(reason);
+    this.observers.current.sessionClosed?.(reason);
     if (wasClient) this.logger.info({ session: session.id, clientId: session.clientId, remote: session.remote, reason }, 'session ended');
   }
 
@@ -237,9 +261,6 @@ export class GatewayModel {
   private startApi(session: Session, clientId: number): void {
     const now = this.clock.now();
     session.clientId = clientId;
-    const fault = this.faults.apply({ type: 'START_API', clientId });
-    if (fault && this.applyConnectFault(session, fault.action)) return;
-
     const status = this.clientIds.status(clientId, now);
     if (status.state !== 'free') {
       this.logger.info({ session: session.id, clientId, remote: session.remote, holder: status }, 'client id already in use');
@@ -259,29 +280,9 @@ export class GatewayModel {
     session.state = 'login';
     session.rate = new MessageRateMeter(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds, session.paceApi);
     const c = this.profile.connections;
-    const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others + session.loginDelayMs;
+    const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others;
     this.logger.info({ session: session.id, clientId, remote: session.remote, version: session.version }, 'session started');
     this.sessionTimer(session, latency, () => this.completeLogin(session));
-  }
-
-  private applyConnectFault(session: Session, action: FaultAction): boolean {
-    switch (action.kind) {
-      case 'error':
-        this.sendError(session, NO_ID, { code: action.code, message: action.message ?? `Simulated error ${action.code}` });
-        this.close(session, `fault: error ${action.code}`, { holdId: false });
-        return true;
-      case 'disconnect':
-        this.close(session, 'fault: disconnect at login', { holdId: false });
-        return true;
-      case 'ignore':
-        return true; // START_API swallowed: the client waits forever for nextValidId
-      case 'stall':
-        session.stalled = true;
-        return true;
-      case 'delay':
-        session.loginDelayMs = action.ms;
-        return false;
-    }
   }
 
   private completeLogin(session: Session): void {
@@ -344,44 +345,9 @@ export class GatewayModel {
     else this.dispatch(session, msg);
   }
 
-  private dispatch(session: Session, msg: Incoming): void {
-    if (!session.isOpen || session.stalled) return;
-    const symbol = 'symbol' in msg && typeof msg.symbol === 'string' ? msg.symbol : undefined;
-    const fault = this.faults.apply({ type: msg.type, clientId: session.clientId, symbol });
-    if (fault) {
-      const a = fault.action;
-      this.logger.info({ session: session.id, clientId: session.clientId, type: msg.type, rule: fault.rule.id, action: a.kind }, 'fault applied');
-      switch (a.kind) {
-        case 'ignore':
-          return;
-        case 'stall':
-          session.stalled = true;
-          return;
-        case 'disconnect':
-          this.close(session, 'fault: disconnect', { holdId: true });
-          return;
-        case 'error': {
-          const id = 'reqId' in msg && typeof msg.reqId === 'number' ? msg.reqId : NO_ID;
-          this.sendError(session, id, { code: a.code, message: a.message ?? `Simulated error ${a.code}` });
-          return;
-        }
-        case 'delay':
-          this.sessionTimer(session, a.ms, () => this.handle(session, msg));
-          return;
-      }
-    }
-    this.handle(session, msg);
-  }
-
-  private handle(session: Session, msg: Incoming): void {
-    const ctx: HandlerContext = { gateway: this, session, now: this.clock.now() };
-    if (msg.type === 'UNKNOWN') {
-      requestHandlers.unknown(ctx, msg);
-      return;
-    }
-    const handler = requestHandlers.byType[msg.type as keyof typeof requestHandlers.byType] as ((c: HandlerContext, m: Incoming) => void) | undefined;
-    if (handler) handler(ctx, msg);
-    else requestHandlers.unsupported(ctx, msg);
+  private dispatch(session: Session, msg: IncomingMessage): void {
+    if (!session.isOpen) return;
+    handleRequest(new SessionContext(this, session), msg);
   }
 
   /** Run now, or hold until connectivity is restored. */
@@ -392,18 +358,19 @@ export class GatewayModel {
 
   private secdefServiceTime(sessionId: number, waiting: ReadonlyArray<{ sessionId: number }>): number {
     const s = this.profile.secdef;
-    let ms = this.rng.lognormal(s.service.median, s.service.sigma) + s.perOtherClientMs * Math.max(0, this.clientIds.liveCount - 1);
-    // The queue can be long; only look at it when the profile charges for it.
-    if (s.perWaitingClientMs > 0 && waiting.length > 0) {
-      const waitingClients = new Set<number>();
-      for (const j of waiting) if (j.sessionId !== sessionId) waitingClients.add(j.sessionId);
-      ms += s.perWaitingClientMs * waitingClients.size;
-    }
-    if (s.throttle.penaltyMs > 0 || s.throttle.perExcessMs > 0) {
-      const excess = this.secdef.arrivalsWithin(s.throttle.windowMs) - s.throttle.threshold;
-      if (excess > 0) ms += s.throttle.penaltyMs + s.throttle.perExcessMs * excess;
-    }
-    return ms;
+    return secdefServiceTime(s, {
+      baseMs: this.rng.lognormal(s.service.median, s.service.sigma),
+      liveClients: this.clientIds.liveCount,
+      otherWaitingClients: () => otherSessions(waiting, sessionId),
+      arrivalsWithin: (windowMs) => this.secdef.arrivalsWithin(windowMs),
+    });
+  }
+
+  /** Historical requests open at the gateway, across every session. */
+  openHistoryCount(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.openHistory.size;
+    return n;
   }
 
   // ---- control plane --------------------------------------------------------------------------------
@@ -416,7 +383,6 @@ export class GatewayModel {
       state: s.state,
       serverVersion: s.version,
       paceApi: s.paceApi,
-      stalled: s.stalled,
       connectedSince: new Date(s.openedAt).toISOString(),
       readySince: s.readyAt === undefined ? null : new Date(s.readyAt).toISOString(),
       messagesIn: s.messagesIn,
@@ -430,17 +396,6 @@ export class GatewayModel {
     return [...this.sessions.values()].filter(
       (s) => (sel.sessionId === undefined || s.id === sel.sessionId) && (sel.clientId === undefined || s.clientId === sel.clientId),
     );
-  }
-
-  /** Drop a session uncleanly, as a network failure would: its id stays held for the grace period. */
-  dropSession(session: Session): void {
-    this.close(session, 'fault: dropped', { holdId: true });
-  }
-
-  /** Make a session a zombie: connected, answering nothing. */
-  stallSession(session: Session): void {
-    session.stalled = true;
-    this.logger.info({ session: session.id, clientId: session.clientId }, 'session stalled');
   }
 
   /** IB ↔ gateway connectivity lost: 1100 to every client; requests wait until it is restored. */
@@ -483,20 +438,32 @@ export class GatewayModel {
     this.downUntil = this.clock.now() + this.profile.connections.restartDowntimeMs;
   }
 
-  /** Back to a fresh gateway with the same seed and profile (faults and journal cleared). */
-  reset(): void {
+  /** The seed of the one random stream (set at construction, or by `reset`). */
+  get seed(): number {
+    return this._seed;
+  }
+
+  /**
+   * Back to a fresh gateway (journal cleared): the same seed and profile, or the ones given. The
+   * random stream restarts, so a reset gateway behaves as a new one with that seed.
+   */
+  reset(opts: { seed?: number; profile?: Profile } = {}): void {
     for (const s of [...this.sessions.values()]) this.close(s, 'gateway reset', { holdId: false });
     this.secdef.clear();
     this.pacing.clear();
     this.clientIds.clear();
-    this.faults.clear();
     this.journal.clear();
     this.nextOrderIds.clear();
     this.nextSessionId = 1;
     this.heldWhileLost = [];
     this.connectivityLost = false;
     this.downUntil = 0;
-    this.rng = new Rng(this.seed);
+    if (opts.seed !== undefined) this._seed = opts.seed;
+    if (opts.profile) {
+      this.profile = opts.profile;
+      this.pacing.setRules(this.profile.history.pacing);
+    }
+    this.rng = new Rng(this._seed);
   }
 
   updateProfile(overrides: ProfileOverrides): Profile {

@@ -322,7 +322,7 @@ describe('cancel and duplicate ids', () => {
     expect(a.of('HISTORICAL_DATA')).toHaveLength(2);
   });
 
-  // MODEL BUG (request-handlers.ts, historicalData): when the HMDS timer fires it does
+  // MODEL BUG (handlers/history.ts, historicalData): when the HMDS timer fires it does
   // `session.openHistory.delete(msg.reqId)` *before* `gateway.whenConnected(...)`. While
   // connectivity is lost the answer is held, yet the request no longer counts as open: a cancel
   // gets 366 "No historical data query found" and the bars still arrive on restore; a new request

@@ -90,7 +90,7 @@ describe('login', () => {
     ]);
     // Everything of the login burst arrives at one model instant.
     expect(new Set(c.messages.map((m) => m.at)).size).toBe(1);
-    expect(h.gw.listSessions()).toMatchObject([{ clientId: 7, state: 'ready', serverVersion: 178, paceApi: false, stalled: false }]);
+    expect(h.faults.listSessions()).toMatchObject([{ clientId: 7, state: 'ready', serverVersion: 178, paceApi: false, stalled: false }]);
   });
 
   /** START_API → MANAGED_ACCTS in model ms for the first client of a fresh lynx-paper gateway. */

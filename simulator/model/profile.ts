@@ -1,3 +1,7 @@
+import type { z } from 'zod';
+import { parseWith } from '../../common/schema.ts';
+import { profileOverridesSchema, type profileSchema } from './profile-schema.ts';
+
 /**
  * Gateway profiles: every modeled limit, latency and contention parameter, as data.
  *
@@ -166,36 +170,30 @@ export function getProfile(name: string): Profile {
 }
 
 /**
- * Apply overrides field by field. Unknown keys and values of the wrong type are rejected with the
- * dotted path of the offending field, so a typo in `--set` never silently does nothing.
+ * Apply overrides field by field. They are validated first (profile-schema.ts): unknown keys and
+ * values of the wrong type are rejected with the dotted path of the offending field, so a typo in
+ * `--set` never silently does nothing. Throws a SchemaError.
  */
-export function applyOverrides(base: Profile, overrides: ProfileOverrides, path = ''): Profile {
-  const out = structuredClone(base) as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(overrides)) {
-    const where = path ? `${path}.${key}` : key;
-    if (!Object.hasOwn(out, key)) throw new Error(`unknown profile field "${where}"`);
-    const current = out[key];
-    if (isPlainObject(current)) {
-      if (!isPlainObject(value)) throw new Error(`profile field "${where}" must be an object`);
-      out[key] = applyOverrides(current as unknown as Profile, value as ProfileOverrides, where);
-    } else if (Array.isArray(current)) {
-      if (!Array.isArray(value)) throw new Error(`profile field "${where}" must be a list`);
-      out[key] = value;
-    } else if (typeof value === typeof current || (NULLABLE.has(where) && (value === null || typeof value === 'number'))) {
-      if (typeof value === 'number' && !Number.isFinite(value) && value !== Number.POSITIVE_INFINITY) {
-        throw new Error(`profile field "${where}" must be a finite number`);
-      }
-      if (typeof value === 'number' && value < 0) throw new Error(`profile field "${where}" must not be negative`);
-      out[key] = value;
-    } else {
-      throw new Error(`profile field "${where}" must be a ${typeof current}, got ${JSON.stringify(value)}`);
-    }
-  }
-  return out as unknown as Profile;
+export function applyOverrides(base: Profile, overrides: ProfileOverrides): Profile {
+  return merge(base, parseProfileOverrides(overrides)) as Profile;
 }
 
-/** Fields whose `null` means "no limit". */
-const NULLABLE = new Set(['history.pacing.maxBarSeconds']);
+/** Validate profile overrides from JSON; throws a SchemaError naming the field path (e.g. `secdef.throttle.windowMs`). */
+export function parseProfileOverrides(input: unknown, what = 'profile overrides'): ProfileOverrides {
+  return parseWith(profileOverridesSchema, input, what) as ProfileOverrides;
+}
+
+// The schema and the Profile type must describe the same object.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesProfile: Same<z.infer<typeof profileSchema>, Profile> = true;
+void schemaMatchesProfile;
+
+function merge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return structuredClone(over);
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = merge(base[key], value);
+  return out;
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -86,7 +86,7 @@ describe('FIFO across sessions', () => {
     it(`jobs of a client that disconnected (${clean ? 'clean' : 'unclean'}) are still served: they occupy service time`, async () => {
       const h = exact();
       const served: Array<{ wait: number; service: number }> = [];
-      h.gw.observer = { secdefServed: (wait, service) => served.push({ wait, service }) };
+      h.gw.observe({ secdefServed: (wait, service) => served.push({ wait, service }) });
       const a = await h.login(1);
       const b = await h.login(2);
       const t0 = h.clock.now();
@@ -107,7 +107,7 @@ describe('FIFO across sessions', () => {
   it('lynx-paper: completions are back to back — each job starts when the previous one ends', async () => {
     const h = harness({ profile: 'lynx-paper', seed: 11 });
     const served: Array<{ wait: number; service: number }> = [];
-    h.gw.observer = { secdefServed: (wait, service) => served.push({ wait, service }) };
+    h.gw.observe({ secdefServed: (wait, service) => served.push({ wait, service }) });
     const clients = [await h.login(1), await h.login(2), await h.login(3)];
     const t0 = h.clock.now();
     const order: Array<[TestClient, number]> = [];

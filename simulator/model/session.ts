@@ -15,8 +15,6 @@ export class Session {
   clientId: number | null = null;
   /** Connected with `+PACEAPI`: excess messages are queued, not rejected. */
   paceApi = false;
-  /** A zombie: the socket stays open but nothing is answered. */
-  stalled = false;
   readyAt: number | undefined;
   closedAt: number | undefined;
   closeReason: string | undefined;
@@ -25,8 +23,6 @@ export class Session {
   rate: MessageRateMeter | undefined;
   /** Messages of a +PACEAPI client waiting for their slot. */
   pacedBacklog = 0;
-  /** Extra login time from a `delay` fault on START_API. */
-  loginDelayMs = 0;
   /** Open historical-data requests by reqId (the timer delivers the answer). */
   readonly openHistory = new Map<number, TimerHandle>();
   /** Active account-summary subscriptions (IB allows two). */
@@ -67,7 +63,6 @@ export interface SessionInfo {
   state: SessionState;
   serverVersion: number;
   paceApi: boolean;
-  stalled: boolean;
   connectedSince: string;
   readySince: string | null;
   messagesIn: number;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { FrameCache } from '../server/frame-cache.ts';
 import { describe, expect, it } from 'vitest';
 import {
   ClientMessages,
@@ -9,7 +10,6 @@ import {
   FrameDecoder,
   ServerMessages,
   splitFields,
-  withSharedBody,
   encodeServerMessage,
   type ServerMessage,
   type Field,
@@ -107,27 +107,34 @@ describe('codec round trip', () => {
   });
 });
 
-describe('shared-body encoding cache', () => {
-  it('encodes exactly as without the cache, for any body, reqId and version, reused or not', () => {
+describe('the frame cache of the TCP send path (server/frame-cache.ts)', () => {
+  it('gives exactly the bytes of the codec, for any body, reqId and version, reused or not', () => {
     const def = ServerMessages.CONTRACT_DATA;
+    const cache = new FrameCache();
     fc.assert(
       fc.property(
         fc.constantFrom(...VERSIONS).chain((v) => messageArb(def.fields, v).map((m) => [v, m] as const)),
         fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 3 }),
-        ([version, m], reqIds) => {
+        fc.nat(3),
+        ([version, m], reqIds, conId) => {
           const { reqId: _r, ...body } = m;
           for (const reqId of reqIds) {
-            const plain = encodeFields(def, { ...body, reqId }, version);
-            const cached = encodeFields(def, withSharedBody({ reqId, ...body }, body), version);
-            expect(cached).toEqual(plain);
-            // …and the frame bytes, ASCII-escaped or not, are the same too.
-            const msg = { type: 'CONTRACT_DATA', reqId, ...body } as unknown as ServerMessage;
-            expect(encodeServerMessage(withSharedBody({ ...msg }, body), version)).toEqual(encodeServerMessage(msg, version));
+            // A few conIds only, so that different bodies share a key and must not be confused.
+            const msg = { type: 'CONTRACT_DATA', ...body, conId, reqId } as unknown as ServerMessage;
+            expect(cache.encode(msg, version)).toEqual(encodeServerMessage(msg, version));
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
+    expect(cache.size).toBeGreaterThan(0);
+  });
+
+  it('passes other messages to the codec unchanged', () => {
+    const cache = new FrameCache();
+    const end = { type: 'CONTRACT_DATA_END', reqId: 5 } as const;
+    expect(cache.encode(end, 178)).toEqual(encodeServerMessage(end, 178));
+    expect(cache.size).toBe(0);
   });
 });
 

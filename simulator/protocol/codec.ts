@@ -96,70 +96,8 @@ export interface EncodeOptions {
   ascii7?: boolean;
 }
 
-/**
- * Marks a message built as `{ ...ownFields, ...body }` from a body object that is reused (the
- * simulator's cached contract details): the fields taken from the body are encoded once per body
- * and version, instead of on every send. The message must carry the body's values unchanged (and
- * the body must not change). Symbol-keyed, so it is invisible to JSON and the journal.
- */
-export const SHARED_BODY: unique symbol = Symbol('sharedBody');
-
-export function withSharedBody<T extends object>(msg: T, body: object): T {
-  (msg as Record<symbol, unknown>)[SHARED_BODY] = body;
-  return msg;
-}
-
-/** The part of a message that comes from a shared body, encoded once. */
-export interface SharedTail {
-  /** Layout steps before the tail: the fields the message sets itself (its reqId, typically). */
-  head: Step[];
-  fields: string[];
-  /** The tail as frame bytes (NUL-terminated fields), made on first use. */
-  bytes?: Buffer;
-}
-
-/** body → "type@version" → its tail. */
-const bodyTails = new WeakMap<object, Map<string, SharedTail>>();
-
-/** The cached tail of a message marked with `withSharedBody`, or undefined for other messages. */
-export function sharedTailOf(def: MessageDef, msg: Record<string, unknown>, version: number): SharedTail | undefined {
-  const body = (msg as Record<symbol, unknown>)[SHARED_BODY] as Record<string, unknown> | undefined;
-  if (!body) return undefined;
-  const key = `${def.type}@${version}`;
-  let perBody = bodyTails.get(body);
-  if (!perBody) bodyTails.set(body, (perBody = new Map()));
-  let tail = perBody.get(key);
-  if (!tail) {
-    const steps = plan(def.fields, version, def.type);
-    // The tail starts after the last field the message itself sets; it must not contain
-    // conditional fields, whose presence could depend on the message. Fields closed at this
-    // version write nothing, so they never end the tail (CONTRACT_DATA's fund fields at v178).
-    const inTail = (s: Step) => s.absent || (!s.when && (s.kind === 'const' || Object.hasOwn(body, s.name)));
-    let from = steps.length;
-    while (from > 0 && inTail(steps[from - 1]!)) from--;
-    const fields: string[] = [];
-    writeFields(steps.slice(from), body, fields, false);
-    perBody.set(key, (tail = { head: steps.slice(0, from), fields }));
-  }
-  return tail;
-}
-
-/** Encode the fields a message sets itself, before its shared tail (id included). */
-export function encodeHead(def: MessageDef, msg: Record<string, unknown>, tail: SharedTail): string[] {
-  const out: string[] = [];
-  if (def.id !== null) out.push(String(def.id));
-  writeFields(tail.head, msg, out, false);
-  return out;
-}
-
 /** Encode a message object into its wire fields (without NUL terminators or framing). */
 export function encodeFields(def: MessageDef, msg: Record<string, unknown>, version: number, opts: EncodeOptions = {}): string[] {
-  const tail = opts.ascii7 ? undefined : sharedTailOf(def, msg, version);
-  if (tail) {
-    const out = encodeHead(def, msg, tail);
-    for (const f of tail.fields) out.push(f);
-    return out;
-  }
   const out: string[] = [];
   if (def.id !== null) out.push(String(def.id));
   writeFields(plan(def.fields, version, def.type), msg, out, opts.ascii7 ?? false);

@@ -2,8 +2,8 @@
  * The wire codec: framing plus one declared table per message. Nothing in here knows about
  * sockets, sessions or time; the simulator, the test client and the fuzzers all use it alike.
  */
-import { decodeFields, encodeFields, encodeHead, sharedTailOf, ProtocolError, ASCII7_SINCE } from './codec.ts';
-import { encodeFrame, FramingError, MAX_FRAME_LENGTH, splitFields } from './framing.ts';
+import { decodeFields, encodeFields, ProtocolError, ASCII7_SINCE } from './codec.ts';
+import { encodeFrame, splitFields } from './framing.ts';
 import { ClientMessages, clientMessageById, type ClientMessage, type ClientMessageType } from './client-messages.ts';
 import { ServerMessages, serverMessageById, type ServerMessage, type ServerMessageType } from './server-messages.ts';
 import { MIN_CLIENT_VER, MIN_SERVER_VER_PENDING_PRICE_REVISION } from './server-versions.ts';
@@ -30,16 +30,7 @@ export interface UnknownClientMessage {
 /** Encode a server message to a ready-to-write frame at the negotiated version. */
 export function encodeServerMessage(msg: ServerMessage, version: number): Buffer {
   const def = ServerMessages[msg.type as ServerMessageType];
-  const ascii7 = version >= ASCII7_SINCE;
-  const tail = sharedTailOf(def, msg as Record<string, unknown>, version);
-  if (!tail) return encodeFrame(encodeFields(def, msg as Record<string, unknown>, version), { ascii7 });
-  // Most of the frame was encoded when its body was first sent; only the head is new.
-  tail.bytes ??= tail.fields.length ? encodeFrame(tail.fields, { ascii7 }).subarray(4) : Buffer.alloc(0);
-  const head = encodeFrame(encodeHead(def, msg as Record<string, unknown>, tail), { ascii7 });
-  const length = head.length - 4 + tail.bytes.length;
-  if (length > MAX_FRAME_LENGTH) throw new FramingError(`cannot send a ${length}-byte frame (limit ${MAX_FRAME_LENGTH})`);
-  head.writeUInt32BE(length, 0);
-  return Buffer.concat([head, tail.bytes], 4 + length);
+  return encodeFrame(encodeFields(def, msg as Record<string, unknown>, version), { ascii7: version >= ASCII7_SINCE });
 }
 
 /** Encode a client message to a ready-to-write frame (used by the project's own test client). */

@@ -1,5 +1,5 @@
 import { encodeHandshake, FrameDecoder, SIM_MAX_VERSION, type ClientMessage, type ServerMessage } from '../protocol/index.ts';
-import type { GatewayModel } from '../model/gateway.ts';
+import type { GatewayPort } from '../model/gateway-port.ts';
 import type { Session } from '../model/session.ts';
 
 export interface InProcessOptions {
@@ -25,7 +25,7 @@ export class InProcessConnection {
   private readonly inbox: ServerMessage[] = [];
 
   private constructor(
-    private readonly gateway: GatewayModel,
+    private readonly gateway: GatewayPort,
     opts: InProcessOptions,
   ) {
     this.session = gateway.open(
@@ -42,7 +42,7 @@ export class InProcessConnection {
   }
 
   /** Open a connection; the handshake reply arrives as a SERVER_VERSION message. */
-  static open(gateway: GatewayModel, opts: InProcessOptions = {}): InProcessConnection {
+  static open(gateway: GatewayPort, opts: InProcessOptions = {}): InProcessConnection {
     return new InProcessConnection(gateway, opts);
   }
 

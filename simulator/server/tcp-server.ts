@@ -1,9 +1,10 @@
 import net from 'node:net';
-import type { GatewayModel } from '../model/gateway.ts';
+import type { GatewayPort } from '../model/gateway-port.ts';
 import type { Logger } from '../model/ports.ts';
 import { silentLogger } from '../model/ports.ts';
 import type { Session } from '../model/session.ts';
-import { decodeClientFrame, encodeServerMessage, FrameDecoder, MAX_FRAME_LENGTH, SIM_MAX_VERSION } from '../protocol/index.ts';
+import { decodeClientFrame, FrameDecoder, MAX_FRAME_LENGTH, SIM_MAX_VERSION } from '../protocol/index.ts';
+import { FrameCache } from './frame-cache.ts';
 
 /** The version text of a handshake is a few bytes; refuse to buffer more before the session exists. */
 const HANDSHAKE_MAX_LENGTH = 1024;
@@ -25,9 +26,11 @@ export class TcpGatewayServer {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly logger: Logger;
+  /** Encoded frames of repeated answers, shared by every connection. */
+  private readonly frames = new FrameCache();
 
   constructor(
-    private readonly gateway: GatewayModel,
+    private readonly gateway: GatewayPort,
     private readonly opts: TcpServerOptions = {},
   ) {
     this.logger = opts.logger ?? silentLogger;
@@ -112,7 +115,7 @@ export class TcpGatewayServer {
         send: (msg) => {
           if (socket.destroyed || closing) return;
           if (pending.length === 0) setImmediate(flush);
-          pending.push(encodeServerMessage(msg, session?.version || SIM_MAX_VERSION));
+          pending.push(this.frames.encode(msg, session?.version || SIM_MAX_VERSION));
         },
         close: () => {
           if (closing) return;

@@ -10,6 +10,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface ChildSimulator {
   port: number;
+  /** The control plane's URL, when started with `--control-port`. */
+  controlUrl: string | undefined;
   child: ChildProcess;
   /** Set once the process has exited. */
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -28,6 +30,7 @@ export async function startChildSimulator(args: string[] = [], timeoutMs = 20_00
   );
   const sim: ChildSimulator = {
     port: 0,
+    controlUrl: undefined,
     child,
     exit: undefined,
     stderr: '',
@@ -47,6 +50,7 @@ export async function startChildSimulator(args: string[] = [], timeoutMs = 20_00
       out += b.toString();
       const m = /listening on [^:]+:(\d+)/.exec(out);
       if (m) {
+        sim.controlUrl = /control plane on (http:\/\/\S+)/.exec(out)?.[1];
         clearTimeout(timer);
         resolve(Number(m[1]));
       }

@@ -10,6 +10,8 @@ import { InProcessConnection, type InProcessOptions } from '../server/in-process
 import { createMarketData } from '../market/market-data.ts';
 import { createGateway } from '../simulator.ts';
 import type { GatewayModel } from '../model/gateway.ts';
+import { FaultStage } from '../faults/stage.ts';
+import type { GatewayPort } from '../model/gateway-port.ts';
 import type { MarketData } from '../model/ports.ts';
 import type { ProfileOverrides } from '../model/profile.ts';
 import type { SessionInfo } from '../model/session.ts';
@@ -27,6 +29,8 @@ export function market(): MarketData {
 export interface Harness {
   clock: VirtualClock;
   gw: GatewayModel;
+  /** The fault stage in front of `gw`; every client of the harness connects through it. */
+  faults: FaultStage;
   /** Open a client connection (handshake done, SERVER_VERSION on its way). */
   connect(opts?: InProcessOptions): TestClient;
   /**
@@ -65,12 +69,14 @@ export function harness(opts: { profile?: string; overrides?: ProfileOverrides; 
     market: market(),
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
   });
+  const faults = new FaultStage(gw);
   const h: Harness = {
     clock,
     gw,
-    connect: (o) => new TestClient(gw, clock, o),
+    faults,
+    connect: (o) => new TestClient(faults, clock, o),
     async login(clientId, o = {}) {
-      const c = new TestClient(gw, clock, o);
+      const c = new TestClient(faults, clock, o);
       c.startApi(clientId);
       if (o.wait !== false) {
         await h.until(() => c.ready || c.closed, 15_000);
@@ -91,7 +97,7 @@ export function harness(opts: { profile?: string; overrides?: ProfileOverrides; 
     },
     idle: () => clock.runUntilIdle(),
     elapsed: () => clock.now() - t0,
-    drop: (c) => gw.dropSession(c.session),
+    drop: (c) => faults.apply({ kind: 'drop', match: { sessionId: c.session.id } }),
     restart: () => gw.restart(),
     clientIds: () => gw.clientIds.snapshot(clock.now()),
     sessions: () => gw.listSessions(),
@@ -115,7 +121,7 @@ export class TestClient {
   readyAt: number | undefined;
 
   constructor(
-    readonly gw: GatewayModel,
+    readonly gw: GatewayPort,
     readonly clock: VirtualClock,
     opts: InProcessOptions = {},
   ) {

@@ -1,0 +1,146 @@
+/**
+ * The control facade over a gateway in this process: the model behind its fault stage. The control
+ * plane serves it over HTTP; the scenario runner drives it directly for in-process targets.
+ */
+import { RealClock, ScaledClock } from '../../common/clock.ts';
+import { FaultStage, type FaultedSessionInfo } from '../faults/stage.ts';
+import type { FaultSpec } from '../faults/registry.ts';
+import type { FaultRecord, FaultResult } from '../faults/target.ts';
+import type { GatewayModel } from '../model/gateway.ts';
+import type { JournalEntry, JournalQuery } from '../model/journal.ts';
+import type { GatewayObserver } from '../model/ports.ts';
+import { applyOverrides, getProfile, type Profile, type ProfileOverrides } from '../model/profile.ts';
+import type { HealthReport, JournalSettings, ResetOptions, SecdefServed } from './api-types.ts';
+import type { GatewayControl } from './gateway-control.ts';
+
+/** Gauges for metrics, read on scrape. */
+export interface GatewayStats {
+  sessions: number;
+  apiClients: number;
+  secdefQueueDepth: number;
+  connectivityLost: boolean;
+}
+
+/** How many served contract-details requests are remembered (a ring; the oldest go first). */
+const SECDEF_RECORDS = 100_000;
+
+export class LocalControl implements GatewayControl {
+  readonly model: GatewayModel;
+  readonly stage: FaultStage;
+  private served: SecdefServed[] = [];
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    target: GatewayModel | FaultStage,
+    private readonly opts: { apiPort?: () => number } = {},
+  ) {
+    this.stage = target instanceof FaultStage ? target : new FaultStage(target);
+    this.model = this.stage.model;
+    this.unsubscribe = this.model.observe({
+      secdefServed: (waitMs, serviceMs) => {
+        if (this.served.length >= SECDEF_RECORDS) this.served.splice(0, SECDEF_RECORDS / 10);
+        this.served.push({ at: this.model.clock.now(), waitMs, serviceMs });
+      },
+    });
+  }
+
+  /** Stop recording (the gateway outlives this facade). */
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  observe(observer: GatewayObserver): () => void {
+    return this.model.observe(observer);
+  }
+
+  stats(): GatewayStats {
+    const m = this.model;
+    return { sessions: m.sessionCount, apiClients: m.clientIds.liveCount, secdefQueueDepth: m.secdef.depth, connectivityLost: m.isConnectivityLost };
+  }
+
+  health(): HealthReport {
+    const m = this.model;
+    const s = this.stats();
+    const now = m.clock.now();
+    return {
+      status: 'ok',
+      profile: m.profile.name,
+      seed: m.seed,
+      timeScale: m.clock.scale,
+      sessions: s.sessions,
+      apiClients: s.apiClients,
+      connectivity: s.connectivityLost ? 'lost' : 'ok',
+      secdefQueueDepth: s.secdefQueueDepth,
+      faults: this.stage.list().length,
+      ...(this.opts.apiPort ? { apiPort: this.opts.apiPort() } : {}),
+      modelTime: new Date(now).toISOString(),
+      modelTimeMs: Math.round(now),
+    };
+  }
+
+  sessions(): FaultedSessionInfo[] {
+    return this.stage.listSessions();
+  }
+
+  journal(query: JournalQuery = {}): JournalEntry[] {
+    return this.model.journal.query(query);
+  }
+
+  setJournal(settings: Partial<JournalSettings>): JournalSettings {
+    const j = this.model.journal;
+    if (settings.enabled !== undefined) j.enabled = settings.enabled;
+    if (settings.capacity !== undefined && settings.capacity !== j.capacity) j.resize(settings.capacity);
+    return { enabled: j.enabled, capacity: j.capacity };
+  }
+
+  clearJournal(): JournalSettings {
+    this.model.journal.clear();
+    return { enabled: this.model.journal.enabled, capacity: this.model.journal.capacity };
+  }
+
+  profile(): Profile {
+    return this.model.profile;
+  }
+
+  patchProfile(overrides: ProfileOverrides): Profile {
+    return this.model.updateProfile(overrides);
+  }
+
+  reset(opts: ResetOptions = {}): { status: 'reset' } {
+    if (opts.timeScale !== undefined) {
+      const clock = this.model.clock;
+      if (!(clock instanceof ScaledClock) || clock instanceof RealClock) throw new Error('the time scale can only change on a scaled clock');
+      clock.rescale(opts.timeScale);
+    }
+    this.stage.clear();
+    const base = opts.profile !== undefined ? getProfile(opts.profile) : undefined;
+    const profile = opts.overrides ? applyOverrides(base ?? this.model.profile, opts.overrides) : base;
+    this.model.reset({ ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(profile ? { profile } : {}) });
+    this.served = [];
+    return { status: 'reset' };
+  }
+
+  secdefServed(): SecdefServed[] {
+    return [...this.served];
+  }
+
+  apply(spec: FaultSpec): FaultResult {
+    return this.stage.apply(spec);
+  }
+
+  applyAt(atMs: number, spec: FaultSpec): FaultRecord {
+    return this.stage.applyAt(atMs, spec);
+  }
+
+  list(): FaultRecord[] {
+    return this.stage.list();
+  }
+
+  remove(id: number): boolean {
+    return this.stage.remove(id);
+  }
+
+  clear(): number {
+    return this.stage.clear();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The schema of a gateway profile (`profile.ts` documents each field and its source). It gives the
+ * validator of profile overrides (`--set`, `PATCH /profile`, `POST /reset`); a compile-time check
+ * in profile.ts keeps it equal to the `Profile` type.
+ */
+import { z } from 'zod';
+import { strictObject } from '../../common/schema.ts';
+
+/** Durations, counts and limits: never negative. */
+const amount = () => z.number().min(0, 'must not be negative');
+const latency = strictObject({ median: amount(), sigma: amount() });
+
+export const profileSchema = strictObject({
+  name: z.string(),
+  description: z.string(),
+  accounts: z.array(z.string().min(1)),
+  timeZone: z.string().min(1),
+  connections: strictObject({
+    maxClients: amount(),
+    idGraceMs: amount(),
+    idGraceCleanMs: amount(),
+    loginLatency: latency,
+    loginPerOtherClientMs: amount(),
+    restartDowntimeMs: amount(),
+    handshakeTimeoutMs: amount(),
+  }),
+  secdef: strictObject({
+    service: latency,
+    perOtherClientMs: amount(),
+    perWaitingClientMs: amount(),
+    throttle: strictObject({ windowMs: amount(), threshold: amount(), penaltyMs: amount(), perExcessMs: amount() }),
+  }),
+  history: strictObject({
+    service: latency,
+    pacing: strictObject({
+      enabled: z.boolean(),
+      identicalWindowMs: amount(),
+      sameContractWindowMs: amount(),
+      sameContractMax: amount(),
+      windowMs: amount(),
+      windowMax: amount(),
+      maxOpen: amount(),
+      bidAskWeight: amount(),
+      /** null: the rules apply to every bar size. */
+      maxBarSeconds: amount().nullable(),
+    }),
+  }),
+  messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: amount(), closeAfterViolatingSeconds: amount() }),
+  limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
+});
+
+/** Any subset of the profile's fields, nested; lists are replaced whole. Unknown fields are refused. */
+export const profileOverridesSchema = deepPartial(profileSchema);
+
+/** Every field optional, at every depth, still strict. */
+function deepPartial(schema: z.ZodType): z.ZodType {
+  if (schema instanceof z.ZodObject) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [k, v] of Object.entries(schema.shape as Record<string, z.ZodType>)) shape[k] = deepPartial(v).optional();
+    return strictObject(shape);
+  }
+  return schema;
+}
