@@ -15,6 +15,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('../reports/cli/bench.ts')).benchCommand(),
   report: async () => (await import('../reports/cli/report.ts')).reportCommand(),
   publish: async () => (await import('../reports/cli/publish.ts')).publishCommand(),
+  wait: async () => (await import('../tools/cli/wait.ts')).waitCommand(),
+  record: async () => (await import('../tools/cli/record.ts')).recordCommand(),
+  replay: async () => (await import('../tools/cli/replay.ts')).replayCommand(),
+  diff: async () => (await import('../tools/cli/diff.ts')).diffCommand(),
 };
 
 const program = new Command('ibkr-harness').description('Test harness and IB Gateway simulator for the TWS socket API.').showHelpAfterError();
