@@ -174,14 +174,20 @@ export async function startReplay(opts: ReplayOptions): Promise<ReplayServer> {
         socket.destroy();
         return;
       }
-      for (const body of frames) {
-        if (!script) {
-          onHandshake(body.toString('latin1'));
-          continue;
+      try {
+        for (const body of frames) {
+          if (!script) {
+            onHandshake(body.toString('latin1'));
+            continue;
+          }
+          const frame = describeFrame('client', body, script.conv.version);
+          if (frame.type === 'START_API') onStartApi(viewOf(frame, script.conv.version)?.clientId);
+          else onRequest(frame);
         }
-        const frame = describeFrame('client', body, script.conv.version);
-        if (frame.type === 'START_API') onStartApi(viewOf(frame, script.conv.version)?.clientId);
-        else onRequest(frame);
+      } catch (err) {
+        // One client's unforeseen input ends that client's connection, never the server.
+        logger.error({ conn, err: (err as Error).message }, 'internal error while replaying; closing the connection');
+        socket.destroy();
       }
     });
   });

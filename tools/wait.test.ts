@@ -89,6 +89,31 @@ describe('ibkr-harness wait', () => {
     expect(run.stderr).toMatch(/1 attempt:/);
   });
 
+  it("reports too many clients, and the gateway's own error text when it refuses the login", async () => {
+    const full = await startSimulator({ port: 0, profile: 'instant', seed: 1, overrides: { connections: { maxClients: 1 } } });
+    cleanup.push(() => full.close());
+    const holder = await WireClient.ready({ port: full.port, clientId: 1 });
+    cleanup.push(() => holder.close());
+    const crowded = await waitForGateway({ port: full.port, timeoutMs: 200, retryIntervalMs: 50 });
+    expect(crowded).toMatchObject({ ready: false, code: 'TOO_MANY_CLIENTS', serverVersion: 178 });
+    expect(crowded.reason).toContain(
+      "the gateway refused another client (error 502: Couldn't connect to TWS. The maximum API connection threshold (1) has been reached.)",
+    );
+    expect(crowded.attempts).toBeGreaterThan(1);
+
+    const sim = await simulator();
+    sim.gateway.faults.add({
+      match: { message: 'START_API' },
+      action: { kind: 'error', code: 1100, message: 'Connectivity between IB and Trader Workstation has been lost.' },
+    });
+    const refused = await waitForGateway({ port: sim.port, timeoutMs: 200, retryIntervalMs: 50 });
+    expect(refused).toMatchObject({
+      ready: false,
+      code: 'GATEWAY_ERROR',
+      reason: 'the gateway closed the connection after error 1100: Connectivity between IB and Trader Workstation has been lost.',
+    });
+  });
+
   it('reports no handshake reply from a port that accepts and stays silent', async () => {
     const silent: net.Socket[] = [];
     const server = net.createServer((s) => silent.push(s));
@@ -98,7 +123,7 @@ describe('ibkr-harness wait', () => {
     });
     const result = await waitForGateway({ port, timeoutMs: 300, attemptTimeoutMs: 100, retryIntervalMs: 20 });
     expect(result).toMatchObject({ ready: false, code: 'NO_HANDSHAKE_REPLY' });
-    expect(result.reason).toBe(`127.0.0.1:${port} accepted the connection but sent no handshake reply`);
+    expect(result.reason).toBe(`127.0.0.1:${port} accepted the connection but sent no handshake reply within 100 ms`);
   });
 
   it('keeps retrying until a gateway comes up on the port', async () => {

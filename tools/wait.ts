@@ -70,7 +70,10 @@ export interface WaitResult {
   attempts: number;
 }
 
-type Outcome = { ready: true; serverVersion: number; accounts: string[] } | { ready: false; code: NotReadyCode; reason: string; serverVersion?: number };
+type Outcome =
+  | { ready: true; serverVersion: number; accounts: string[] }
+  /** `cutShort`: a phase ended at the overall deadline rather than after its own timeout. */
+  | { ready: false; code: NotReadyCode; reason: string; serverVersion?: number; cutShort?: boolean };
 
 /**
  * Errors that end the waiting at once: the gateway answered, and waiting longer would not change
@@ -96,6 +99,7 @@ export async function waitForGateway(opts: WaitOptions): Promise<WaitResult> {
   const deadline = start + opts.timeoutMs;
   let attempts = 0;
   let serverVersion: number | undefined;
+  let previous: Extract<Outcome, { ready: false }> | undefined;
   for (;;) {
     attempts++;
     const outcome = await probeOnce(host, opts.port, clientId, deadline, phaseMs);
@@ -104,15 +108,18 @@ export async function waitForGateway(opts: WaitOptions): Promise<WaitResult> {
     opts.onAttempt?.(attempts, outcome.code, outcome.reason);
     const remaining = deadline - performance.now();
     if (FINAL.has(outcome.code) || remaining <= 0) {
+      // An attempt the deadline cut short says less than the last complete one.
+      const last = outcome.cutShort && previous ? previous : outcome;
       return {
         ready: false,
-        code: outcome.code,
-        reason: outcome.reason,
+        code: last.code,
+        reason: last.reason,
         ...(serverVersion ? { serverVersion } : {}),
         elapsedMs: performance.now() - start,
         attempts,
       };
     }
+    previous = outcome;
     await sleep(Math.min(interval, remaining));
   }
 }
@@ -155,20 +162,28 @@ function probeOnce(host: string, port: number, clientId: number, deadline: numbe
       });
       socket.end();
     };
-    const fail = (code: NotReadyCode, reason: string) => finish({ ready: false, code, reason, ...(version ? { serverVersion: version } : {}) });
-    const phase = (onExpiry: () => void) => {
+    let cutShort = false;
+    const fail = (code: NotReadyCode, reason: string) => finish({ ready: false, code, reason, ...(version ? { serverVersion: version } : {}), cutShort });
+    /** Start a phase; its timer fires after phaseMs, or at the deadline if that comes first. */
+    const phase = (onExpiry: (ms: number) => void) => {
       clearTimeout(timer);
-      timer = setTimeout(onExpiry, Math.max(0, Math.min(phaseMs, deadline - performance.now())));
+      const ms = Math.max(0, Math.min(phaseMs, Math.round(deadline - performance.now())));
+      timer = setTimeout(() => {
+        cutShort = ms < phaseMs;
+        onExpiry(ms);
+      }, ms);
     };
 
-    phase(() => fail('CONNECT_TIMEOUT', `no TCP connection to ${where} within ${phaseMs} ms`));
+    phase((ms) => fail('CONNECT_TIMEOUT', `no TCP connection to ${where} within ${ms} ms`));
     socket.once('connect', () => {
       connected = true;
       socket.write(encodeHandshake(MIN_CLIENT_VER, SIM_MAX_VERSION));
-      phase(() =>
+      phase((ms) =>
         fail(
           bytes ? 'NOT_API' : 'NO_HANDSHAKE_REPLY',
-          bytes ? `${where} sent ${bytes} byte(s) that are not a TWS handshake reply` : `${where} accepted the connection but sent no handshake reply`,
+          bytes
+            ? `${where} sent ${bytes} byte(s) that are not a TWS handshake reply`
+            : `${where} accepted the connection but sent no handshake reply within ${ms} ms`,
         ),
       );
     });
@@ -215,11 +230,11 @@ function probeOnce(host: string, port: number, clientId: number, deadline: numbe
       }
       version = v;
       socket.write(encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, version));
-      phase(() => {
+      phase((ms) => {
         const missing = [accounts ? undefined : 'MANAGED_ACCTS', nextValidId ? undefined : 'NEXT_VALID_ID'].filter(Boolean).join(' and ');
         fail(
           'NOT_LOGGED_IN',
-          `handshake done (server version ${version}) but no ${missing} within ${phaseMs} ms${gatewayError ? `; the gateway sent ${gatewayError}` : ''}`,
+          `handshake done (server version ${version}) but no ${missing} within ${ms} ms${gatewayError ? `; the gateway sent ${gatewayError}` : ''}`,
         );
       });
     };

@@ -43,9 +43,15 @@ export class ConnectionDecoder {
       this.emit({ t, event: 'unframed', from, error: (err as Error).message });
       return;
     }
-    for (const body of frames) {
-      if (from === 'client') this.onClientFrame(body, t);
-      else this.onGatewayFrame(body, t);
+    try {
+      for (const body of frames) {
+        if (from === 'client') this.onClientFrame(body, t);
+        else this.onGatewayFrame(body, t);
+      }
+    } catch (err) {
+      // A frame no rule foresaw must not stop the bytes (the proxy forwards them regardless).
+      this.unframed.add(from);
+      this.emit({ t, event: 'unframed', from, error: `cannot record: ${(err as Error).message}` });
     }
   }
 

@@ -123,12 +123,14 @@ export class CaptureError extends Error {
 }
 
 /**
- * Appends records to a capture file, one line each, as they happen: a recording cut short (a
- * killed proxy) is still a readable capture up to its last complete line.
+ * Appends records to a capture file, one line each, as they happen. Lines written in one turn of
+ * the event loop go to the file in one write, so a recording cut short (a killed proxy) is still a
+ * readable capture up to its last complete line, missing at most that turn's records.
  */
 export class CaptureWriter {
   private readonly stream: fs.WriteStream;
   private failed: Error | undefined;
+  private pending: string[] = [];
 
   constructor(
     readonly path: string,
@@ -140,11 +142,20 @@ export class CaptureWriter {
   }
 
   write(record: CaptureRecord): void {
-    if (!this.failed) this.stream.write(`${JSON.stringify(record)}\n`);
+    if (this.failed) return;
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push(`${JSON.stringify(record)}\n`);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0 || this.stream.writableEnded) return;
+    this.stream.write(this.pending.join(''));
+    this.pending = [];
   }
 
   /** Flush and close; rejects with the write error if the file could not be written. */
   async close(): Promise<void> {
+    this.flush();
     if (!this.stream.closed) {
       this.stream.end();
       await once(this.stream, 'close').catch(() => {});

@@ -71,21 +71,52 @@ export function describeFrame(from: Side, body: Buffer, version: number, first =
   return { type: def.type, msg: rest };
 }
 
+/** Which fields of a layout are off the wire at one version: closed by a version gate, or by a condition. */
+interface AbsentPlan {
+  closed: ReadonlySet<string>;
+  conditional: ReadonlyArray<{ name: string; when: (msg: Record<string, unknown>) => boolean }>;
+  lists: ReadonlyArray<{ name: string; item: readonly Field[] }>;
+}
+const absentPlans = new WeakMap<readonly Field[], Map<number, AbsentPlan>>();
+
+function absentPlanOf(fields: readonly Field[], version: number): AbsentPlan {
+  let byVersion = absentPlans.get(fields);
+  if (!byVersion) absentPlans.set(fields, (byVersion = new Map()));
+  let plan = byVersion.get(version);
+  if (!plan) {
+    const closed = new Set<string>();
+    const conditional: Array<{ name: string; when: (msg: Record<string, unknown>) => boolean }> = [];
+    const lists: Array<{ name: string; item: readonly Field[] }> = [];
+    for (const f of fields) {
+      if (f.kind === 'const') continue;
+      const g = f.gate;
+      if ((g?.since !== undefined && version < g.since) || (g?.before !== undefined && version >= g.before)) closed.add(f.name);
+      else if (g?.when) conditional.push({ name: f.name, when: g.when });
+      else if (f.kind === 'list') lists.push({ name: f.name, item: f.item });
+    }
+    byVersion.set(version, (plan = { closed, conditional, lists }));
+  }
+  return plan;
+}
+
 /**
  * The message without the fields that are not on the wire at `version` (a closed version gate,
  * or a condition such as "only for BAG" that is false): the decoder fills them with defaults, a
  * capture leaves them out so it shows what was sent.
  */
 function dropAbsentFields(fields: readonly Field[], msg: Record<string, unknown>, version: number): Record<string, unknown> {
-  const out = { ...msg };
-  for (const f of fields) {
-    if (f.kind === 'const') continue;
-    const g = f.gate;
-    const closed = (g?.since !== undefined && version < g.since) || (g?.before !== undefined && version >= g.before) || (g?.when !== undefined && !g.when(msg));
-    if (closed) delete out[f.name];
-    else if (f.kind === 'list' && Array.isArray(out[f.name])) {
-      out[f.name] = (out[f.name] as Array<Record<string, unknown>>).map((item) => dropAbsentFields(f.item, item, version));
-    }
+  const plan = absentPlanOf(fields, version);
+  if (plan.closed.size === 0 && plan.conditional.length === 0 && plan.lists.length === 0) return msg;
+  let closed = plan.closed;
+  if (plan.conditional.length > 0) {
+    const off = plan.conditional.filter((c) => !c.when(msg)).map((c) => c.name);
+    if (off.length > 0) closed = new Set([...closed, ...off]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(msg)) if (!closed.has(key)) out[key] = msg[key];
+  for (const { name, item } of plan.lists) {
+    const items = out[name];
+    if (Array.isArray(items)) out[name] = items.map((it: Record<string, unknown>) => dropAbsentFields(item, it, version));
   }
   return out;
 }

@@ -34,7 +34,10 @@ export class Masker {
   private readonly masks = new Map<string, string>();
   private readonly originals = new Map<string, string>();
   private count = 0;
+  /** Known values long enough to be searched inside text (undefined: rebuild). */
   private pattern: RegExp | undefined;
+  /** Known values as JSON strings, to find them as whole fields (undefined: rebuild). */
+  private quoted: Set<string> | undefined;
 
   /** Every value masked so far. */
   get size(): number {
@@ -53,6 +56,7 @@ export class Masker {
     this.masks.set(value, mask);
     this.originals.set(mask, value);
     this.pattern = undefined;
+    this.quoted = undefined;
     return mask;
   }
 
@@ -62,14 +66,13 @@ export class Masker {
     const whole = this.masks.get(text);
     if (whole !== undefined) return whole;
     this.pattern ??= buildPattern([...this.masks.keys()]);
-    return this.pattern ? text.replace(this.pattern, (s) => this.masks.get(s) ?? s) : text;
+    return text.replace(this.pattern, (s) => this.masks.get(s) ?? s);
   }
 
   /** The original of a masked value inside text (for sending a masked capture's requests to a gateway). */
   unmaskText(text: string): string {
     if (this.originals.size === 0 || text === '') return text;
-    const pattern = buildPattern([...this.originals.keys()]);
-    return pattern ? text.replace(pattern, (s) => this.originals.get(s) ?? s) : text;
+    return text.replace(buildPattern([...this.originals.keys()]), (s) => this.originals.get(s) ?? s);
   }
 
   /**
@@ -77,8 +80,15 @@ export class Masker {
    * decoded leniently to find them), then every known value wherever it appears.
    */
   maskFrame(frame: FrameBody, version: number): FrameBody {
-    const view = viewOf(frame, version);
+    const view = frame.msg ?? viewOf(frame, version);
     if (view) this.registerPersonal(view);
+    if (this.masks.size === 0) return frame;
+    // Most frames hold no personal value: one search of their JSON text tells, instead of a walk.
+    this.pattern ??= buildPattern([...this.masks.keys()]);
+    this.quoted ??= new Set([...this.masks.keys()].map((v) => JSON.stringify(v)));
+    const json = JSON.stringify(frame.msg ?? frame.fields ?? null);
+    this.pattern.lastIndex = 0;
+    if (!this.pattern.test(json) && ![...this.quoted].some((q) => json.includes(q))) return frame;
     if (frame.msg) return { ...frame, msg: this.mapStrings(frame.msg) as Record<string, unknown> };
     if (frame.fields) return { ...frame, fields: frame.fields.map((f) => this.maskText(f)) };
     return frame;
@@ -117,9 +127,9 @@ export class Masker {
   }
 }
 
-/** One alternation of the values long enough to be searched inside text, longest first. */
-function buildPattern(values: string[]): RegExp | undefined {
+/** One alternation of the values long enough to be searched inside text, longest first (never matches when there are none). */
+function buildPattern(values: string[]): RegExp {
   const long = values.filter((v) => v.length >= MIN_SUBSTRING_LENGTH).sort((a, b) => b.length - a.length);
-  if (long.length === 0) return undefined;
+  if (long.length === 0) return /(?!)/g;
   return new RegExp(long.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 }
