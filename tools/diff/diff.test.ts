@@ -91,6 +91,14 @@ describe('diff', () => {
     expect((await diffCapture(bar, { ignore: ['HISTORICAL_DATA.bars.close'] })).differences).toEqual([]);
   });
 
+  it("runs the simulator at the capture's time, so answers that depend on the date match whatever day the diff runs", async () => {
+    const fixture = readCapture(FIXTURE);
+    const weekLater = Date.parse(fixture.header.startedAt) + 7 * 86_400_000;
+    const report = await diffCapture(fixture, { at: weekLater });
+    expect(report.differences.map((d) => `${d.message} ${d.path}`)).toEqual(['CONTRACT_DATA #1 tradingHours', 'CONTRACT_DATA #1 liquidHours']);
+    expect((await diffCapture(fixture)).differences).toEqual([]);
+  });
+
   it('reports frames the target did not send and frames the recording did not have', async () => {
     const fixture = readCapture(FIXTURE);
     const copy = structuredClone(fixture);

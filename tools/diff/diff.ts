@@ -3,6 +3,7 @@
  * port, or by default an in-process simulator set up as the capture says — and report the
  * differences per message and per field, as text or as JSON (schema `ibkr-harness/diff`).
  */
+import { ScaledClock } from '../../common/clock.ts';
 import { DEFAULT_PROFILE } from '../../simulator/model/profile.ts';
 import { startSimulator } from '../../simulator/simulator.ts';
 import type { Capture, SimulatorSetup } from '../capture/format.ts';
@@ -20,6 +21,12 @@ export interface DiffOptions extends Omit<DriveOptions, 'masker'> {
   against?: Target;
   /** The in-process simulator's setup; fields not given come from the capture header, then profile lynx-paper, seed 1, time scale 1. */
   simulator?: Partial<SimulatorSetup>;
+  /**
+   * Epoch ms the in-process simulator's clock starts at. Default: the capture's `startedAt`, so
+   * answers that depend on the date (CONTRACT_DATA's trading hours, history ending "now") are the
+   * ones the recording got, whatever day the diff runs.
+   */
+  at?: number;
   /** More fields to ignore (`TYPE` or `TYPE.path`), added to IGNORED_FIELDS. */
   ignore?: readonly string[];
   /** Named in the report. */
@@ -60,7 +67,9 @@ export async function diffCapture(capture: Capture, opts: DiffOptions = {}): Pro
       timeScale: opts.simulator?.timeScale ?? capture.header.simulator?.timeScale ?? 1,
     };
     targetLabel = `simulator (profile ${setup.profile}, seed ${setup.seed}, time scale ${setup.timeScale})`;
-    const sim = await startSimulator({ port: 0, profile: setup.profile, seed: setup.seed, timeScale: setup.timeScale });
+    const recordedAt = Date.parse(capture.header.startedAt);
+    const origin = opts.at ?? (Number.isFinite(recordedAt) ? recordedAt : Date.now());
+    const sim = await startSimulator({ port: 0, profile: setup.profile, seed: setup.seed, clock: new ScaledClock(setup.timeScale, origin) });
     try {
       targets = await driveCapture(capture, { host: '127.0.0.1', port: sim.port }, drive);
     } finally {
