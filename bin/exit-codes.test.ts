@@ -178,6 +178,19 @@ describe('exit codes: 0 success, 1 the check failed, 2 usage or input, 3 gateway
     expect(exitCodeOf(new PublishError('webhook: 502 Bad Gateway after 4 attempts', 502))).toBe(1);
     expect(exitCodeOf(new PublishError('webhook: fetch failed (gave up after 4 attempts)'))).toBe(1);
   });
+  it('wait, record, replay, diff: 0 ready / no difference, 1 not ready / a difference, 2 bad input, 3 no gateway to diff against', async () => {
+    expect((await cli('wait', '--port', String(paper.port), '--timeout', '5')).code).toBe(0);
+    const down = await cli('wait', '--port', String(closed), '--timeout', '0.2');
+    expect(down.code).toBe(1);
+    expect(down.err).toContain('refused');
+    expect((await cli('wait', '--port', 'x')).code).toBe(2);
+    expect((await cli('record', '--upstream', 'nowhere', '--out', file('c.jsonl'))).code).toBe(2);
+    expect((await cli('replay', file('missing.jsonl'))).code).toBe(2);
+    const capture = path.join(ROOT, 'docs/captures/stoqey-aapl-history.jsonl');
+    expect((await cli('diff', capture, '--against', `127.0.0.1:${closed}`)).code).toBe(3);
+    writeFileSync(file('garbled.jsonl'), 'not a capture\n');
+    expect((await cli('diff', file('garbled.jsonl'))).code).toBe(2);
+  });
 });
 
 describe('the real binary exits with those codes', () => {
