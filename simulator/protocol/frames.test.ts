@@ -19,11 +19,11 @@ import {
   splitFields,
   withSharedBody,
   type ClientMessage,
-  type Field,
   type MessageDef,
   type ServerMessage,
 } from './index.ts';
 import { CLIENT_FRAMES, frameBytes, labelOf, REFERENCE_FRAMES, SERVER_FRAMES, STOQEY_HANDSHAKE, type ReferenceFrame } from './testing/frames.ts';
+import { layoutRanges as layoutRangesIn, staticallyOpen } from './testing/layouts.ts';
 
 /** Split frame bytes by hand (length prefix, NUL-terminated fields), for readable failures. */
 function fieldsOf(bytes: Buffer): string[] {
@@ -93,27 +93,7 @@ describe("the simulator's cached contract-details path writes the same bytes", (
 const FIRST = 100;
 const LAST = 194;
 
-const staticallyOpen = (f: Field, v: number) => (f.gate?.since === undefined || v >= f.gate.since) && (f.gate?.before === undefined || v < f.gate.before);
-
-/** The fields on the wire at `v`, ignoring data-dependent (`when`) conditions. */
-function layoutAt(fields: readonly Field[], v: number): string {
-  return fields
-    .filter((f) => staticallyOpen(f, v))
-    .map((f) => (f.kind === 'const' ? `#${f.value}` : f.kind === 'list' ? `${f.name}[${layoutAt(f.item, v)}]` : f.name))
-    .join(',');
-}
-
-/** Consecutive server-version ranges over which a message's layout does not change. */
-function layoutRanges(def: MessageDef): Array<{ from: number; to: number }> {
-  const ranges: Array<{ from: number; to: number; layout: string }> = [];
-  for (let v = FIRST; v <= LAST; v++) {
-    const layout = layoutAt(def.fields, v);
-    const last = ranges.at(-1);
-    if (last && last.layout === layout) last.to = v;
-    else ranges.push({ from: v, to: v, layout });
-  }
-  return ranges.map(({ from, to }) => ({ from, to }));
-}
+const layoutRanges = (def: MessageDef) => layoutRangesIn(def, FIRST, LAST);
 
 /** Every declared layout (and data-dependent field) without an encodable reference frame. */
 function missingFrames(frames: readonly ReferenceFrame[]): string[] {

@@ -21,14 +21,37 @@
  *  4. If @stoqey/ib can send the request, add a driver to stoqey-frames.test.ts.
  */
 import { clientFrames } from './client-frames.ts';
+import { contractClientFrames } from './contract-client-frames.ts';
 import { contractDataFrames } from './contract-data-frames.ts';
+import { contractServerFrames } from './contract-server-frames.ts';
+import { marketDataClientFrames } from './market-data-client-frames.ts';
+import { marketDataServerFrames } from './market-data-server-frames.ts';
+import { openOrderFrames } from './open-order-frames.ts';
+import { orderClientFrames } from './order-client-frames.ts';
+import { orderServerFrames } from './order-server-frames.ts';
+import { placeOrderFrames } from './place-order-frames.ts';
 import { handshakeBytes, type ReferenceFrame } from './reference-frame.ts';
 import { serverFrames } from './server-frames.ts';
+import { sessionClientFrames } from './session-client-frames.ts';
 
 export { frameBytes, handshakeBytes, SOURCE, type ReferenceFrame } from './reference-frame.ts';
 
-export const CLIENT_FRAMES: readonly ReferenceFrame[] = clientFrames;
-export const SERVER_FRAMES: readonly ReferenceFrame[] = [...serverFrames, ...contractDataFrames];
+export const CLIENT_FRAMES: readonly ReferenceFrame[] = [
+  ...clientFrames,
+  ...contractClientFrames,
+  ...marketDataClientFrames,
+  ...placeOrderFrames,
+  ...orderClientFrames,
+  ...sessionClientFrames,
+];
+export const SERVER_FRAMES: readonly ReferenceFrame[] = [
+  ...serverFrames,
+  ...contractDataFrames,
+  ...contractServerFrames,
+  ...marketDataServerFrames,
+  ...openOrderFrames,
+  ...orderServerFrames,
+];
 export const REFERENCE_FRAMES: readonly ReferenceFrame[] = [...CLIENT_FRAMES, ...SERVER_FRAMES];
 
 /**
