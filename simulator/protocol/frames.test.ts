@@ -145,6 +145,14 @@ describe('every declared message has reference frames', () => {
     expect(bounds(ServerMessages.HISTORICAL_DATA)).toEqual([100, 124]);
     expect(bounds(ServerMessages.SYMBOL_SAMPLES)).toEqual([100, 176]);
     expect(bounds(ServerMessages.CONTRACT_DATA)).toEqual([100, 110, 121, 122, 126, 134, 152, 163, 164, 179, 182, 186]);
+    // The order messages, gate by gate as EClient.placeOrder and EOrderDecoder read them (10.34.02).
+    expect(bounds(ClientMessages.PLACE_ORDER)).toEqual([
+      100, 102, 103, 105, 106, 111, 138, 139, 141, 145, 148, 151, 158, 160, 162, 166, 169, 170, 177, 183, 184, 187, 189, 190, 192,
+    ]);
+    expect(bounds(ClientMessages.CANCEL_ORDER)).toEqual([100, 169, 187, 190, 192]);
+    expect(bounds(ServerMessages.OPEN_ORDER)).toEqual([100, 102, 103, 106, 111, 141, 142, 145, 148, 151, 158, 160, 162, 170, 177, 183, 184, 185, 189, 193]);
+    expect(bounds(ServerMessages.COMPLETED_ORDER)).toEqual([100, 102, 103, 111, 141, 145, 170, 177, 183, 184]);
+    expect(bounds(ServerMessages.EXECUTION_DATA)).toEqual([100, 103, 136, 178]);
   });
 
   it('each frame names its source and belongs to a declared message', () => {
