@@ -75,7 +75,7 @@ function plan(fields: readonly Field[], version: number, where: string): Step[] 
     steps = fields.map((f) => {
       const g = f.gate;
       const absent = (g?.since !== undefined && version < g.since) || (g?.before !== undefined && version >= g.before);
-      const name = f.kind === 'const' ? 'version' : f.name;
+      const name = f.kind === 'const' ? (f.name ?? 'version') : f.name;
       return {
         kind: f.kind,
         name,
