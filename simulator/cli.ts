@@ -67,11 +67,9 @@ export function simCommand(): Command {
         throw usage(err);
       });
       const control = sim.controlPort !== undefined ? `, control plane on http://${o.controlHost}:${sim.controlPort}` : '';
-      console.log(
-        `ibkr-harness simulator listening on ${sim.host}:${sim.port} (profile ${sim.gateway.profile.name}, seed ${sim.seed}, time scale ${o.timeScale})${control}`,
-      );
-      // The command ends (exit 0) once a signal has stopped the simulator cleanly.
-      await new Promise<void>((stopped) => {
+      // The command ends (exit 0) once a signal has stopped the simulator cleanly. The handlers are in
+      // place before the "listening" line, so a supervisor that signals on that line is never too early.
+      const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) return;
@@ -79,10 +77,14 @@ export function simCommand(): Command {
           logger.info({ signal }, 'stopping');
           await sim.close();
           console.log('simulator stopped');
-          stopped();
+          resolve();
         };
         process.on('SIGINT', () => void stop('SIGINT'));
         process.on('SIGTERM', () => void stop('SIGTERM'));
       });
+      console.log(
+        `ibkr-harness simulator listening on ${sim.host}:${sim.port} (profile ${sim.gateway.profile.name}, seed ${sim.seed}, time scale ${o.timeScale})${control}`,
+      );
+      await stopped;
     });
 }
