@@ -122,7 +122,7 @@ class StoqeyConnection extends BaseConnection {
         }
         const bars = this.bars.get(reqId) ?? [];
         this.bars.delete(reqId);
-        this.receivedBars(reqId, bars);
+        this.receivedBars(reqId, bars, servedWindow(time));
       },
     );
     api.on(EventName.currentTime, (time: number) => this.receivedTime(time));
@@ -175,6 +175,16 @@ class StoqeyConnection extends BaseConnection {
     if (socket) socket.resetAndDestroy();
     else this.api.disconnect();
   }
+}
+
+/**
+ * IBApi ends a request's bars with a `finished-<start>-<end>` marker carrying the window the
+ * gateway served (docs/wire-facts/history.md#historical_data-17). The dates contain no `-` before
+ * the end's 8-digit date, except the UTC form `yyyyMMdd-HH:mm:ss`, whose time part is not 8 digits.
+ */
+export function servedWindow(marker: string): { start: string; end: string } | undefined {
+  const m = /^finished-(.+?)-(\d{8}(?:[ -].*)?)$/.exec(marker);
+  return m ? { start: m[1]!, end: m[2]! } : undefined;
 }
 
 function toContract(spec: ContractSpec): Contract {
