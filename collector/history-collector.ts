@@ -146,19 +146,16 @@ export class HistoryCollector {
     try {
       ensureContract(store, contract, wallTimeOf(clock).now());
       const f = new SeriesFetch({ ...this.o, wall: wallTimeOf(clock) }, contract, series, bar, signal);
-      // Requests name whole seconds. "Now" rounds up, so the bar that began at the last whole second
-      // is included, as a request for "now" would have it; the report stops at the whole second
-      // before, the last one the gateway's answer (which it dates in whole seconds) can vouch for.
-      const nowMs = Math.ceil(clock.now() / 1000) * 1000;
+      // The gateway's clock, in whole seconds as requests name them
+      // (docs/wire-facts/history.md#enddatetime-formats): the window ends at its last whole second,
+      // so a bar that began less than a second ago waits for the next collection.
+      const nowMs = await f.syncClock();
       const endMs = spec.endMs === undefined ? nowMs : Math.min(nowMs, Math.floor(spec.endMs / 1000) * 1000);
-      const reportEnd = Math.min(endMs, Math.floor(clock.now() / 1000) * 1000) / 1000;
       let placed: { window: SeriesCoverage['window']; span: Window };
       if (whatToShow === 'ADJUSTED_LAST') placed = await this.adjusted(f, asked, spec.endMs === undefined || spec.endMs >= nowMs, endMs);
       else if (asked.unit === 'D') placed = await this.tradingDays(f, asked, endMs);
       else placed = await this.calendarWindow(f, asked, endMs);
-      const window = { start: placed.window.start, end: Math.min(placed.window.end, reportEnd) };
-      const span = { start: Math.min(placed.span.start, reportEnd), end: Math.min(placed.span.end, reportEnd) };
-      const coverage = describeCoverage(store.windows(series), store.barRange(series).last, clock.now() / 1000, window, span, f.unplaced);
+      const coverage = describeCoverage(store.windows(series), store.barRange(series).last, f.now() / 1000, placed.window, placed.span, f.unplaced);
       const stored = store.countBars(series);
       const outcome: HistoryOutcome = {
         symbol: contract.symbol,
@@ -301,17 +298,21 @@ export class HistoryCollector {
 
   /**
    * Ask for every missing part of `span`, newest first, each split into requests that fit IB's
-   * limits; a part's last request may reach back into what is held just before it when that
-   * saves requests (six missing days of daily bars: one `1 W` instead of six `86400 S`).
+   * limits; a part's last request may reach back before it when that saves requests (six
+   * missing days of daily bars: one `1 W` instead of six `86400 S`).
    */
   private async fetchMissing(f: SeriesFetch, span: Window): Promise<void> {
     const covered = f.covered();
     const missing = subtractWindows([span], covered).reverse();
     for (const m of missing) {
+      // Intraday bars carry their start, so bars from before the window can be left out of what
+      // is stored: the last piece may reach back as far as saves requests. Longer bars carry only
+      // their date: a piece may reach back only into what is held already.
       const heldBefore = covered.find((c) => c.end === m.start)?.start ?? m.start;
-      const pieces = splitWindow(m.start * 1000, m.end * 1000, f.bar.seconds, f.timeZone, heldBefore * 1000);
+      const earliest = f.bar.unit === 'sec' ? Number.NEGATIVE_INFINITY : heldBefore * 1000;
+      const pieces = splitWindow(m.start * 1000, m.end * 1000, f.bar.seconds, f.timeZone, earliest);
       if (pieces.length === 0) throw new CollectorError('BAD_REQUEST', `IB serves no request of ${f.bar.text} bars`, { retryable: false });
-      for (const p of pieces) await f.piece({ duration: p.duration.text, endMs: p.endMs, start: p.startMs / 1000 });
+      for (const p of pieces) await f.piece({ duration: p.duration.text, endMs: p.endMs, start: Math.max(m.start, p.startMs / 1000) });
     }
   }
 }

@@ -8,6 +8,7 @@
 import { EventName, IBApi, type Contract, type ContractDetails } from '@stoqey/ib';
 import type { Clock } from '../../common/clock.ts';
 import { IbCode } from '../../common/ib/errors.ts';
+import { decodeAscii7 } from '../../common/ib/text.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
 import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, RawBar } from '../gateway-client.ts';
 import { BaseConnection } from './base-connection.ts';
@@ -199,17 +200,23 @@ function toContract(spec: ContractSpec): Contract {
   };
 }
 
+/**
+ * The collector's view of a contract. Text is decoded from IB's `\uXXXX` escapes here, whatever
+ * the client library did: @stoqey/ib 1.6.10 decodes longName itself from v153, other fields and
+ * other libraries may not, and decoding text without escapes changes nothing
+ * (docs/wire-facts/framing.md#text-encoding-and-ascii7-escapes).
+ */
 function toContractInfo(d: ContractDetails): ContractInfo {
   const c = d.contract;
   return {
     conId: c.conId ?? 0,
-    symbol: c.symbol ?? '',
+    symbol: decodeAscii7(c.symbol ?? ''),
     secType: String(c.secType ?? ''),
     exchange: c.exchange ?? '',
     primaryExchange: c.primaryExch ?? '',
     currency: c.currency ?? '',
-    localSymbol: c.localSymbol ?? '',
-    longName: d.longName ?? '',
+    localSymbol: decodeAscii7(c.localSymbol ?? ''),
+    longName: decodeAscii7(d.longName ?? ''),
     timeZoneId: d.timeZoneId ?? '',
   };
 }

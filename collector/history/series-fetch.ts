@@ -9,10 +9,10 @@ import type { WallTime } from '../../common/clock.ts';
 import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IB_HISTORICAL_PACING } from '../../common/ib/pacing.ts';
 import type { Log } from '../../common/log.ts';
-import { ConnectionLost, NoHistoricalData, NotConnected, PacingViolation, RequestsLost, describeError } from '../errors.ts';
-import type { ContractInfo, HistoricalReply } from '../gateway-client.ts';
+import { ConnectionLost, NoHistoricalData, NotConnected, PacingViolation, RequestsLost, RequestTimeout, describeError } from '../errors.ts';
+import type { ContractInfo, GatewayConnection, HistoricalReply } from '../gateway-client.ts';
 import { pacedRequest, type PacingScheduler } from '../pacing/index.ts';
-import type { GatewaySession } from '../session.ts';
+import { waitBounded, type GatewaySession } from '../session.ts';
 import { normalizeBarTime, type CollectorStore, type HistoryWindow, type NewHistoryWindow, type SeriesKey } from '../store/index.ts';
 import { barEnd, formingCutoff } from './bar-span.ts';
 import { coveredWindows, type NoDataWindow } from './coverage.ts';
@@ -33,7 +33,11 @@ export interface SeriesFetchDeps {
 export interface PieceRequest {
   duration: string;
   endMs?: number;
-  /** Where the piece begins (epoch s) when the collector can reckon it; undefined for `D`, which the gateway places. */
+  /**
+   * Where the wanted window begins (epoch s) when the collector can reckon it; undefined for `D`,
+   * which the gateway places. The duration may reach further back: intraday bars that begin
+   * before `start` are then left out, the window recorded begins at `start`.
+   */
   start?: number;
 }
 
@@ -51,6 +55,38 @@ export function utcEndDateTime(ms: number): string {
 /** The series a request for `contract` asks for: everything IB's answer depends on. */
 export function seriesOf(contract: ContractInfo, spec: { barSize: string; whatToShow: string; useRTH: boolean }): SeriesKey {
   return { conId: contract.conId, exchange: contract.exchange || 'SMART', barSize: spec.barSize, whatToShow: spec.whatToShow, useRTH: spec.useRTH };
+}
+
+interface OffsetState {
+  clock: Clock;
+  /** The best (largest) lower bound measured so far. */
+  best: number;
+  inFlight: Promise<number> | undefined;
+}
+const offsets = new WeakMap<GatewayConnection, OffsetState>();
+
+/**
+ * The gateway's clock minus `clock`, in ms, from REQ_CURRENT_TIME. The answer is a whole second
+ * no later than the gateway's clock when it answered, and it arrives after that, so each
+ * measurement is a lower bound of the offset; the largest one measured on the connection is
+ * kept. Collections starting while a measurement is under way share it: sixty at once send one
+ * request, not sixty messages queued ahead of their history requests.
+ */
+async function gatewayOffset(conn: GatewayConnection, clock: Clock, signal?: AbortSignal): Promise<number> {
+  let state = offsets.get(conn);
+  if (!state || state.clock !== clock) offsets.set(conn, (state = { clock, best: Number.NEGATIVE_INFINITY, inFlight: undefined }));
+  const s = state;
+  // Shared, so bounded but not tied to one caller's signal; each caller stops waiting on its own.
+  const what = "the gateway's current time";
+  s.inFlight ??= waitBounded(conn.currentTime().result, clock, 30_000, undefined, what, () => new RequestTimeout(what, 30_000))
+    .then((seconds) => {
+      s.best = Math.max(s.best, seconds * 1000 - clock.now());
+      return s.best;
+    })
+    .finally(() => {
+      s.inFlight = undefined;
+    });
+  return waitBounded(s.inFlight, clock, 30_000, signal, what, () => new RequestTimeout(what, 30_000));
 }
 
 /** The pieces of one collection of one series, and what they brought. */
@@ -73,6 +109,36 @@ export class SeriesFetch {
     return this.contract.timeZoneId || undefined;
   }
 
+  /** Gateway time minus the collector's clock, ms (see syncClock). */
+  private offsetMs = 0;
+
+  /**
+   * Market time, epoch ms: the collector's clock set to the gateway's by the last syncClock. The
+   * windows of a series are the gateway's time, and the collector's clock may differ from it (a
+   * skewed host clock; a simulator started at another moment).
+   */
+  now(): number {
+    return this.deps.clock.now() + this.offsetMs;
+  }
+
+  /**
+   * Reckon market time by the gateway's clock from now on (see `gatewayOffset`) and return the
+   * gateway's time, epoch ms, a whole second never later than the gateway's clock.
+   */
+  async syncClock(): Promise<number> {
+    const { session, clock, maxAttempts } = this.deps;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const conn = await session.connection(this.signal);
+        this.offsetMs = await gatewayOffset(conn, clock, this.signal);
+        return Math.floor(this.now() / 1000) * 1000;
+      } catch (err) {
+        const retryable = err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost;
+        if (!retryable || attempt >= maxAttempts) throw err;
+      }
+    }
+  }
+
   /** Every window recorded for the series. */
   records(): HistoryWindow[] {
     return this.deps.store.windows(this.series);
@@ -80,8 +146,8 @@ export class SeriesFetch {
 
   /** What the series need not ask for again now (see coveredWindows). */
   covered(): Window[] {
-    const { store, clock } = this.deps;
-    return coveredWindows(store.windows(this.series), store.barRange(this.series).last, clock.now() / 1000);
+    const { store } = this.deps;
+    return coveredWindows(store.windows(this.series), store.barRange(this.series).last, this.now() / 1000);
   }
 
   /** Ask for one piece and record its answer. `replace` replaces the whole series with it (ADJUSTED_LAST). */
@@ -89,9 +155,9 @@ export class SeriesFetch {
     const endDateTime = q.endMs === undefined ? '' : utcEndDateTime(q.endMs);
     const answer = await this.send(endDateTime, q, opts.replace ?? false);
     if (answer === 'held') return { kind: 'held' };
-    const { store, clock, wall } = this.deps;
+    const { store, wall } = this.deps;
     const base = { endDateTime, duration: q.duration, fetchedAt: wall.now(), reason: null };
-    const askedEnd = (q.endMs ?? clock.now()) / 1000;
+    const askedEnd = (q.endMs ?? this.now()) / 1000;
     if (answer instanceof NoHistoricalData) {
       this.deps.log.warn({ symbol: this.contract.symbol, duration: q.duration, endDateTime, reason: answer.ibText }, answer.message);
       if (q.start !== undefined && askedEnd > q.start) {
@@ -102,11 +168,15 @@ export class SeriesFetch {
       return { kind: 'no-data', error: answer };
     }
     const served = this.servedWindow(answer);
-    const times = answer.bars.map((b) => normalizeBarTime(b.time, { defaultTimeZone: this.timeZone ?? 'UTC' }));
+    const zone = { defaultTimeZone: this.timeZone ?? 'UTC' };
+    const wanted = answer.bars
+      .map((b) => ({ b, time: normalizeBarTime(b.time, zone) }))
+      .filter(({ time }) => this.bar.unit !== 'sec' || q.start === undefined || time >= q.start);
+    const times = wanted.map((w) => w.time);
     const start = q.start ?? served.start ?? (times.length > 0 ? Math.min(...times) : undefined);
     const end = Math.floor(Math.min(askedEnd, served.end ?? Infinity));
     const windows = start === undefined ? [] : this.windowsOf(base, start, end, times);
-    const bars = answer.bars.map((b) => ({
+    const bars = wanted.map(({ b }) => ({
       time: b.time,
       open: b.open,
       high: b.high,
@@ -116,11 +186,10 @@ export class SeriesFetch {
       wap: b.wap,
       barCount: b.count,
     }));
-    const zone = { defaultTimeZone: this.timeZone ?? 'UTC' };
     const added = opts.replace ? store.replaceSeries(this.series, windows, bars, zone) : store.recordWindows(this.series, windows, bars, zone);
-    this.received += bars.length;
+    this.received += answer.bars.length;
     this.added += added;
-    return { kind: 'bars', start: served.start ?? q.start, received: bars.length, added };
+    return { kind: 'bars', start: served.start ?? q.start, received: answer.bars.length, added };
   }
 
   /**
@@ -131,7 +200,7 @@ export class SeriesFetch {
   private windowsOf(base: Omit<NewHistoryWindow, 'start' | 'end' | 'outcome'>, start: number, end: number, times: number[]): NewHistoryWindow[] {
     const last = times.length > 0 ? Math.max(...times) : undefined;
     const lastEnd = last === undefined ? undefined : barEnd(last, this.bar, this.timeZone);
-    if (last === undefined || lastEnd === undefined || lastEnd <= this.deps.clock.now() / 1000) {
+    if (last === undefined || lastEnd === undefined || lastEnd <= this.now() / 1000) {
       return end > start ? [{ ...base, start, end, outcome: 'bars' }] : [];
     }
     const cut = Math.min(end, Math.max(start, formingCutoff(last, this.bar, this.timeZone)));
