@@ -16,7 +16,7 @@
 import { wallTimeOf, type Clock } from '../common/clock.ts';
 import { findBarSize } from '../common/ib/bar-sizes.ts';
 import { durationStart, fitsOneRequest, longestRequest, parseDuration, splitWindow, type Duration } from '../common/ib/durations.ts';
-import { instantOf, localDay } from '../common/ib/time-zones.ts';
+import { sameTradingDayStart, tradingDaysBounds } from './history/trading-days.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import { CollectorError } from './errors.ts';
@@ -26,7 +26,7 @@ import { SeriesFetch, seriesOf } from './history/series-fetch.ts';
 import { coversWindow, subtractWindows, type Window } from './history/windows.ts';
 import type { PacingScheduler } from './pacing/index.ts';
 import type { GatewaySession } from './session.ts';
-import { normalizeBarTime, type CollectorStore } from './store/index.ts';
+import type { CollectorStore } from './store/index.ts';
 
 export type { SeriesCoverage } from './history/coverage.ts';
 
@@ -66,24 +66,6 @@ export interface HistoryCollectorOptions {
   context?: OpContext;
   /** Re-sends of one request after lost connections or pacing errors before giving up. Default 5. */
   maxAttempts?: number;
-}
-
-const DAY_S = 86_400;
-
-/**
- * No exchange begins two consecutive trading days less than this apart (24 hours less a late
- * open and a DST change). Our assumption, docs/wire-facts/history.md#durations.
- */
-const MIN_TRADING_DAY_GAP_S = 20 * 3600;
-
-/** An endDateTime as the collector sends it (UTC, `yyyyMMdd-HH:mm:ss`) in epoch seconds, or undefined for "now" or anything else. */
-function parseEndDateTime(text: string): number | undefined {
-  if (text === '') return undefined;
-  try {
-    return normalizeBarTime(text);
-  } catch {
-    return undefined;
-  }
 }
 
 export class HistoryCollector {
@@ -215,7 +197,7 @@ export class HistoryCollector {
   private async tradingDays(f: SeriesFetch, asked: Duration, endMs: number): Promise<{ window: SeriesCoverage['window']; span: Window }> {
     const end = endMs / 1000;
     const { reach, upper } = tradingDaysBounds(asked, endMs, f.timeZone);
-    const sameDay = asked.n === 1 ? this.sameTradingDay(f, end) : undefined;
+    const sameDay = asked.n === 1 ? sameTradingDayStart(f.records(), end) : undefined;
     if (sameDay !== undefined) {
       const span = { start: sameDay, end };
       await this.fetchMissing(f, span);
@@ -250,30 +232,6 @@ export class HistoryCollector {
       left -= step;
     }
     return { window: { start: chainEnd / 1000, end }, span: { start: chainEnd / 1000, end } };
-  }
-
-  /**
-   * Where `1 D` ending at `end` begins, if an earlier `1 D` answer of this series says so: it
-   * began the latest trading day before its own end, and while less than MIN_TRADING_DAY_GAP_S
-   * has passed since that day began no later one can have begun (our assumption,
-   * docs/wire-facts/history.md#durations). So collecting `1 D` again during the day asks only
-   * for what is new.
-   */
-  private sameTradingDay(f: SeriesFetch, end: number): number | undefined {
-    // One answer may have recorded two windows (held bars, then a bar still forming): it began at the first.
-    const began = new Map<string, number>();
-    for (const w of f.records()) {
-      if (w.duration !== '1 D' || w.outcome === 'no-data') continue;
-      const request = `${w.endDateTime}|${w.fetchedAt}`;
-      began.set(request, Math.min(began.get(request) ?? Infinity, w.start));
-    }
-    let found: number | undefined;
-    for (const [request, start] of began) {
-      const askedEnd = parseEndDateTime(request.split('|')[0]!);
-      if (askedEnd === undefined || askedEnd > end || start > askedEnd || end - start >= MIN_TRADING_DAY_GAP_S) continue;
-      found = Math.max(found ?? -Infinity, start);
-    }
-    return found;
   }
 
   /**
@@ -315,19 +273,6 @@ export class HistoryCollector {
       for (const p of pieces) await f.piece({ duration: p.duration.text, endMs: p.endMs, start: Math.max(m.start, p.startMs / 1000) });
     }
   }
-}
-
-/**
- * Where n D ending at `endMs` surely begins (epoch s): not before `reach` (n trading days never
- * span more than 7n + 30 calendar days, the search limit of durationStart) and not after `upper`
- * (the n-th most recent trading date is at most n − 1 dates before tomorrow's, and its first
- * session starts by the end of that date; a day more without the zone).
- */
-function tradingDaysBounds(asked: Duration, endMs: number, timeZone: string | undefined): { reach: number; upper: number } {
-  const end = endMs / 1000;
-  const reach = end - (7 * asked.n + 30) * DAY_S;
-  const upper = timeZone ? instantOf(localDay(endMs, timeZone) + 3 - asked.n, 0, timeZone) / 1000 : (Math.floor(end / DAY_S) + 4 - asked.n) * DAY_S;
-  return { reach, upper };
 }
 
 /**

@@ -162,12 +162,16 @@ async function runSequence(steps: readonly Step[]): Promise<void> {
 }
 
 describe('coverage under overlapping collections and faults (property)', () => {
-  it('any sequence ends with exactly the bars a fresh store gets for the union of the windows', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 5 }), async (steps) => {
-        await runSequence(steps);
-      }),
-      propertyParams(FILE, RUNS),
-    );
-  }, 120_000);
+  it(
+    'any sequence ends with exactly the bars a fresh store gets for the union of the windows',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 5 }), async (steps) => {
+          await runSequence(steps);
+        }),
+        propertyParams(FILE, RUNS),
+      );
+    },
+    Math.max(120_000, RUNS * 1_000),
+  );
 });
