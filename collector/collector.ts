@@ -363,7 +363,7 @@ export class Collector {
       this.o.log.warn({ symbol: spec.label, err: describeError(e) }, `${spec.label} failed: ${describeError(e)}`);
       const failed: SymbolResult = { ...base, status: 'failed', ms: Math.round(this.clock.now() - started), error: errorOf(e) };
       // What the failed collection did get, and what it left out: a gap is never silent.
-      if (qualified) return { ...failed, ...contractFields(qualified), coverage: this.coverageAfterFailure(qualified, hist) };
+      if (qualified) return { ...failed, ...contractFields(qualified), coverage: this.coverageAfterFailure(client, qualified, hist) };
       return failed;
     } finally {
       signal.dispose();
@@ -371,9 +371,14 @@ export class Collector {
     }
   }
 
-  private coverageAfterFailure(c: ContractInfo, hist: { duration: string; barSize: string; whatToShow: string; useRTH: boolean }): SeriesCoverage | undefined {
+  private coverageAfterFailure(
+    client: CollectorClient,
+    c: ContractInfo,
+    hist: { duration: string; barSize: string; whatToShow: string; useRTH: boolean },
+  ): SeriesCoverage | undefined {
     try {
-      return coverageOf(this.store, c, hist, this.clock);
+      // The client knows the gateway's clock; without one (legacy strategies) ours has to do.
+      return client.coverage?.(c, hist) ?? coverageOf(this.store, c, hist, this.clock);
     } catch {
       return undefined; // an unusable store was reported already, as the failure
     }

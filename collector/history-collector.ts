@@ -71,6 +71,8 @@ export interface HistoryCollectorOptions {
 export class HistoryCollector {
   private readonly o: Required<HistoryCollectorOptions>;
   private readonly inFlight = new Map<string, Promise<HistoryOutcome>>();
+  /** The gateway's clock minus ours, as last measured (ms); 0 until a collection has asked. */
+  private marketOffsetMs = 0;
 
   constructor(opts: HistoryCollectorOptions) {
     this.o = { log: silentLog, recorder: noRecorder, context: { actor: 'collector' }, maxAttempts: 5, ...opts };
@@ -132,6 +134,7 @@ export class HistoryCollector {
       // (docs/wire-facts/history.md#enddatetime-formats): the window ends at its last whole second,
       // so a bar that began less than a second ago waits for the next collection.
       const nowMs = await f.syncClock();
+      this.marketOffsetMs = f.now() - clock.now();
       const endMs = spec.endMs === undefined ? nowMs : Math.min(nowMs, Math.floor(spec.endMs / 1000) * 1000);
       let placed: { window: SeriesCoverage['window']; span: Window };
       if (whatToShow === 'ADJUSTED_LAST') placed = await this.adjusted(f, asked, spec.endMs === undefined || spec.endMs >= nowMs, endMs);
@@ -169,6 +172,15 @@ export class HistoryCollector {
       op.fail(err);
       throw err;
     }
+  }
+
+  /**
+   * What the store holds of the window `spec` asks for, on the gateway's clock as last measured:
+   * for reporting a collection that failed or ran out of time (see coverageOf).
+   */
+  coverage(contract: ContractInfo, spec: HistorySpec): SeriesCoverage {
+    const { clock } = this.o;
+    return coverageOf(this.o.store, contract, spec, { now: () => clock.now() + this.marketOffsetMs });
   }
 
   /** S, W, M, Y: the window is reckoned exactly (in the exchange's zone); ask for what is missing of it. */
@@ -280,7 +292,7 @@ export class HistoryCollector {
  * the gateway: for a collection that failed part-way. A `D` window's start is unknown here, so
  * only the part surely inside it is reported.
  */
-export function coverageOf(store: CollectorStore, contract: ContractInfo, spec: HistorySpec, clock: Clock): SeriesCoverage {
+export function coverageOf(store: CollectorStore, contract: ContractInfo, spec: HistorySpec, clock: Pick<Clock, 'now'>): SeriesCoverage {
   const bar = findBarSize(spec.barSize);
   const asked = parseDuration(spec.duration);
   if (!bar || !asked) throw new CollectorError('BAD_REQUEST', `cannot report coverage of "${spec.duration}" of "${spec.barSize}"`, { retryable: false });
