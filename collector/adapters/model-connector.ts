@@ -168,6 +168,7 @@ class ModelConnection extends BaseConnection {
         this.receivedBars(
           m.reqId,
           m.bars.map((b) => ({ time: b.date, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, count: b.barCount })),
+          m.startDate !== undefined && m.endDate !== undefined ? { start: m.startDate, end: m.endDate } : undefined,
         );
         return;
       case 'CURRENT_TIME':

@@ -135,7 +135,7 @@ export function isPacingViolation(code: number, message: string): boolean {
   return code === IbCode.HMDS_ERROR && message.toLowerCase().includes(PACING_VIOLATION_TEXT.toLowerCase());
 }
 
-/** A 162 that says the query found nothing: an empty answer, not a failure. */
+/** A 162 that says the query found nothing: the window holds no bars (docs/wire-facts/history.md#no-data-162). */
 export function isNoData(code: number, message: string): boolean {
   return code === IbCode.HMDS_ERROR && message.toLowerCase().includes(NO_DATA_TEXT.toLowerCase());
 }
