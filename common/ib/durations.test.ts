@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { BAR_SIZES } from './bar-sizes.ts';
-import { durationCovering, durationStart, nominalSeconds, parseDuration, smallestBarSeconds, type Duration } from './durations.ts';
+import {
+  durationCovering,
+  durationStart,
+  durationUnitRefusal,
+  nominalSeconds,
+  parseDuration,
+  STEP_SIZES,
+  smallestBarSeconds,
+  tooManySmallBars,
+  type Duration,
+} from './durations.ts';
 import { dayNumber, isoWeekday, zonedToEpoch } from './time-zones.ts';
 
 const NY = 'US/Eastern';
@@ -86,9 +96,49 @@ describe('durationCovering', () => {
     // ⌈gap ÷ 1 day⌉ = 2 D would start on Tuesday and miss Monday's last hour.
     expect(durationStart(d('2 D'), wednesday, NY, weekdays)).toBe(ny(2025, 11, 11, 9, 30));
   });
+
+  it('beyond the 365 D IB accepts, asks for whole years that still reach back far enough', () => {
+    const end = ny(2026, 11, 12, 10);
+    const lastBar = ny(2025, 11, 10, 15);
+    const covering = durationCovering(lastBar, end, NY);
+    expect(covering.text).toBe('2 Y');
+    expect(durationUnitRefusal(covering)).toBeUndefined();
+    expect(durationStart(covering, end, NY)).toBeLessThanOrEqual(lastBar);
+    // 363 civil days + 2 is still within 365 D.
+    expect(durationCovering(ny(2025, 11, 14, 15), end, NY).text).toBe('365 D');
+  });
 });
 
-describe('step sizes', () => {
+describe('what IB refuses', () => {
+  it('each unit up to its limit (86400 S, 365 D, 52 W, 12 M); years without one', () => {
+    expect(['86400 S', '365 D', '52 W', '12 M', '100 Y'].map((t) => durationUnitRefusal(d(t)))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(['86401 S', '366 D', '53 W', '13 M'].map((t) => durationUnitRefusal(d(t)))).toEqual([
+      'Historical data request for greater than 86400 seconds rejected.',
+      'Historical data requests for durations longer than 365 days must be made in years.',
+      'Historical data request for durations longer than 52 weeks must be made in years.',
+      'Historical data request for durations longer than 12 months must be made in years.',
+    ]);
+  });
+
+  it('more than 2,000 bars under a minute; nothing for a minute and up', () => {
+    expect(tooManySmallBars(d('2000 S'), 1)).toBe(false);
+    expect(tooManySmallBars(d('2001 S'), 1)).toBe(true);
+    expect(tooManySmallBars(d('1 D'), 1)).toBe(true);
+    expect(tooManySmallBars(d('28800 S'), 15)).toBe(false);
+    expect(tooManySmallBars(d('1 D'), 30)).toBe(true);
+    expect(tooManySmallBars(d('1 Y'), 60)).toBe(false);
+    // Every row of IB's step-size guide is within the limit for its smallest bar size.
+    for (const [maxSecs, minBar] of STEP_SIZES) if (minBar < 60) expect(tooManySmallBars(d(`${maxSecs} S`), minBar), `${maxSecs} S of ${minBar} s`).toBe(false);
+  });
+});
+
+describe('step sizes (a guide)', () => {
   it('places durations in IB table by nominal length: a month counts 30 days there, a year 365', () => {
     expect(nominalSeconds(d('1 M'))).toBe(30 * 86_400);
     expect(nominalSeconds(d('1 Y'))).toBe(365 * 86_400);
