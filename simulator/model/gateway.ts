@@ -439,9 +439,16 @@ export class GatewayModel implements GatewayPort {
     return this.connectivityLost;
   }
 
-  /** Gateway restart: every session dropped, ids held for the grace period, new connections refused for a while. */
+  /**
+   * Gateway restart (docs/wire-facts/gateway.md#daily-restart): every connection drops, and the
+   * restarted gateway is a new process that holds no client id — neither the cut sessions' nor
+   * any held after an earlier unclean drop — so a client may come back with its old id as soon as
+   * connections are accepted again, `connections.restartDowntimeMs` later. Order ids survive
+   * (TWS keeps them in its settings).
+   */
   restart(): void {
-    for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: true });
+    for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: false });
+    this.clientIds.clear();
     this.secdef.clear();
     this.pacing.clear();
     this.heldWhileLost = [];

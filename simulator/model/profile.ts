@@ -36,7 +36,8 @@ export interface Profile {
     maxClients: number;
     /**
      * After a client vanishes without closing cleanly (reset/timeout), its id stays "in use" for
-     * this long. [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
+     * this long, unless the gateway restarts first (a restart frees every id: docs/wire-facts/gateway.md#daily-restart).
+     * [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
      */
     idGraceMs: number;
     /** Grace after a clean close (FIN). Real gateways release at once. [observed: 0 — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit] */
