@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { BAR_SIZES } from './bar-sizes.ts';
-import { durationStart, fitsOneRequest, longestRequest, nominalSeconds, parseDuration, smallestBarSeconds, splitWindow, type Duration } from './durations.ts';
+import {
+  durationStart,
+  durationUnitRefusal,
+  fitsOneRequest,
+  longestRequest,
+  nominalSeconds,
+  parseDuration,
+  STEP_SIZES,
+  smallestBarSeconds,
+  splitWindow,
+  tooManySmallBars,
+  type Duration,
+} from './durations.ts';
 import { dayNumber, isoWeekday, zonedToEpoch } from './time-zones.ts';
 
 const NY = 'US/Eastern';
@@ -136,7 +148,36 @@ describe('splitWindow: a missing window as requests that each fit one request', 
   });
 });
 
-describe('step sizes', () => {
+describe('what IB refuses', () => {
+  it('each unit up to its limit (86400 S, 365 D, 52 W, 12 M); years without one', () => {
+    expect(['86400 S', '365 D', '52 W', '12 M', '100 Y'].map((t) => durationUnitRefusal(d(t)))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(['86401 S', '366 D', '53 W', '13 M'].map((t) => durationUnitRefusal(d(t)))).toEqual([
+      'Historical data request for greater than 86400 seconds rejected.',
+      'Historical data requests for durations longer than 365 days must be made in years.',
+      'Historical data request for durations longer than 52 weeks must be made in years.',
+      'Historical data request for durations longer than 12 months must be made in years.',
+    ]);
+  });
+
+  it('more than 2,000 bars under a minute; nothing for a minute and up', () => {
+    expect(tooManySmallBars(d('2000 S'), 1)).toBe(false);
+    expect(tooManySmallBars(d('2001 S'), 1)).toBe(true);
+    expect(tooManySmallBars(d('1 D'), 1)).toBe(true);
+    expect(tooManySmallBars(d('28800 S'), 15)).toBe(false);
+    expect(tooManySmallBars(d('1 D'), 30)).toBe(true);
+    expect(tooManySmallBars(d('1 Y'), 60)).toBe(false);
+    // Every row of IB's step-size guide is within the limit for its smallest bar size.
+    for (const [maxSecs, minBar] of STEP_SIZES) if (minBar < 60) expect(tooManySmallBars(d(`${maxSecs} S`), minBar), `${maxSecs} S of ${minBar} s`).toBe(false);
+  });
+});
+
+describe('step sizes (a guide)', () => {
   it('places durations in IB table by nominal length: a month counts 30 days there, a year 365', () => {
     expect(nominalSeconds(d('1 M'))).toBe(30 * 86_400);
     expect(nominalSeconds(d('1 Y'))).toBe(365 * 86_400);

@@ -84,9 +84,44 @@ function tradingDaysStart(n: number, endMs: number, timeZone: string, firstSessi
 }
 
 /**
+/**
+ * The longest duration IB accepts in each unit: beyond it the gateway answers 321 and asks for
+ * the duration in years (`S` has no larger unit to offer). `Y` has no such limit.
+ * docs/wire-facts/history.md#duration-limits-per-unit
+ */
+export const DURATION_UNIT_LIMITS: Readonly<Partial<Record<DurationUnit, { max: number; text: string }>>> = {
+  S: { max: 86_400, text: 'Historical data request for greater than 86400 seconds rejected.' },
+  D: { max: 365, text: 'Historical data requests for durations longer than 365 days must be made in years.' },
+  W: { max: 52, text: 'Historical data request for durations longer than 52 weeks must be made in years.' },
+  M: { max: 12, text: 'Historical data request for durations longer than 12 months must be made in years.' },
+};
+
+/** IB's text refusing a duration too long for its unit, or undefined when the unit allows it. */
+export function durationUnitRefusal(d: Duration): string | undefined {
+  const limit = DURATION_UNIT_LIMITS[d.unit];
+  return limit && d.n > limit.max ? limit.text : undefined;
+}
+
+/**
+ * Bars shorter than a minute: one request may span at most this many of them (by nominal
+ * length, duration ÷ bar size); more is refused with 162 `invalid step`. For a minute and
+ * longer IB refuses no combination. docs/wire-facts/history.md#what-a-gateway-refuses
+ */
+export const MAX_SMALL_BARS = 2_000;
+/** Bar sizes below this many seconds are "small" (MAX_SMALL_BARS applies). */
+export const SMALL_BAR_BELOW_SECONDS = 60;
+
+/** Whether IB refuses this duration for bars of `barSeconds` (too many small bars). */
+export function tooManySmallBars(d: Duration, barSeconds: number): boolean {
+  return barSeconds < SMALL_BAR_BELOW_SECONDS && nominalSeconds(d) / barSeconds > MAX_SMALL_BARS;
+}
+
+/**
  * IB's step-size table: for durations up to the nominal length on the left, the smallest bar size
- * (seconds) served. A duration between two rows takes the next longer row; beyond "1 Y", 1 day.
- * docs/wire-facts/history.md#step-sizes-duration-and-bar-size
+ * (seconds) IB recommends. IB calls it a guide ("exemplifies", "only guidelines"), and gateways
+ * serve requests beyond it (5 D of 1-minute bars): nothing is refused by it. Clients can use it to
+ * pick a bar size that returns a few thousand bars. A duration between two rows takes the next
+ * longer row; beyond "1 Y", 1 day. docs/wire-facts/history.md#step-sizes-duration-and-bar-size
  */
 export const STEP_SIZES: ReadonlyArray<readonly [maxNominalSeconds: number, minBarSeconds: number]> = [
   [60, 1],
@@ -102,7 +137,7 @@ export const STEP_SIZES: ReadonlyArray<readonly [maxNominalSeconds: number, minB
   [NOMINAL_SECONDS.Y, 86_400],
 ];
 
-/** The smallest bar size (seconds) IB's step-size table allows for a duration. */
+/** The smallest bar size (seconds) IB's step-size table recommends for a duration (a guide, see STEP_SIZES). */
 export function smallestBarSeconds(d: Duration): number {
   const secs = nominalSeconds(d);
   return STEP_SIZES.find(([maxDur]) => secs <= maxDur)?.[1] ?? 86_400;

@@ -29,7 +29,9 @@ export const messageRate100: Scenario = {
       actors: [
         actor('burst', 'ui', async (ctx) => {
           await ctx.client.connect();
-          await Promise.all(range(80).map(() => ctx.qualify(AAPL)));
+          // Well above the 60 the gateway takes at once, so that the burst is a flood even when
+          // a loaded host spreads its arrival (docs/wire-facts/pacing.md#the-rule-the-simulator-applies).
+          await Promise.all(range(150).map(() => ctx.qualify(AAPL)));
         }),
       ],
     },

@@ -162,7 +162,10 @@ export class GatewayModel implements GatewayPort {
     }
     const reqId = (err as { reqId?: number }).reqId;
     this.logger.warn({ session: session.id, clientId: session.clientId, err: err.message }, 'malformed request');
-    this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+    // A malformed frame is a message too: it counts towards the client's rate like any other.
+    const answer = () => this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+    if (session.state === 'awaiting-start') answer();
+    else this.metered(session, now, answer);
   }
 
   /**
@@ -278,7 +281,7 @@ export class GatewayModel implements GatewayPort {
     const others = this.sessions.size - 1;
     this.clientIds.claim(clientId, session.id);
     session.state = 'login';
-    session.rate = new MessageRateMeter(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds, session.paceApi);
+    session.rate = new MessageRateMeter(this.profile.messageRate, session.paceApi);
     const c = this.profile.connections;
     const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others;
     this.logger.info({ session: session.id, clientId, remote: session.remote, version: session.version }, 'session started');
@@ -307,36 +310,44 @@ export class GatewayModel implements GatewayPort {
   // ---- request path ---------------------------------------------------------------------------------
 
   private admit(session: Session, msg: Incoming, now: number): void {
-    if (this.profile.messageRate.enabled && session.rate) {
-      const d = session.rate.offer(now);
-      if (d.kind === 'reject') {
-        if (d.notify) {
-          this.sendError(session, d.notify.count, IbError.rateExceeded(this.profile.messageRate.maxPerSecond, d.notify.received, d.notify.count));
-        }
-        if (d.close) {
-          this.logger.warn({ session: session.id, clientId: session.clientId }, 'message rate exceeded for too long, closing');
-          this.close(session, 'message rate exceeded', { holdId: false });
-        }
-        return;
-      }
-      if (d.kind === 'defer') {
-        if (session.pacedBacklog >= this.profile.limits.maxPacedBacklog) {
-          this.logger.warn(
-            { session: session.id, clientId: session.clientId, backlog: session.pacedBacklog },
-            'paced client floods beyond its backlog, closing',
-          );
-          this.close(session, 'paced backlog exceeded', { holdId: false });
-          return;
-        }
-        session.pacedBacklog++;
-        this.sessionTimer(session, d.at! - now, () => {
-          session.pacedBacklog--;
-          this.afterLogin(session, msg);
-        });
-        return;
-      }
+    this.metered(session, now, () => this.afterLogin(session, msg));
+  }
+
+  /**
+   * Offer one arriving frame to the session's message-rate meter and `run` its handling now,
+   * later (a +PACEAPI client's slot) or never (rejected): error 100, the code-0 warning and the
+   * close as the rule says (simulator/model/message-rate.ts, docs/wire-facts/pacing.md#the-rule-the-simulator-applies).
+   */
+  private metered(session: Session, now: number, run: () => void): void {
+    const rate = this.profile.messageRate;
+    if (!rate.enabled || !session.rate) {
+      run();
+      return;
     }
-    this.afterLogin(session, msg);
+    const d = session.rate.offer(now);
+    if (d.kind === 'reject') {
+      if (d.notify) this.sendError(session, d.notify.count, IbError.rateExceeded(rate.maxPerSecond, d.notify.received, d.notify.count));
+      if (d.close) {
+        this.logger.warn({ session: session.id, clientId: session.clientId }, 'message rate exceeded for too long, closing');
+        this.close(session, 'message rate exceeded', { holdId: false });
+      }
+      return;
+    }
+    if (d.kind === 'defer') {
+      if (session.pacedBacklog >= this.profile.limits.maxPacedBacklog) {
+        this.logger.warn({ session: session.id, clientId: session.clientId, backlog: session.pacedBacklog }, 'paced client floods beyond its backlog, closing');
+        this.close(session, 'paced backlog exceeded', { holdId: false });
+        return;
+      }
+      session.pacedBacklog++;
+      this.sessionTimer(session, d.at! - now, () => {
+        session.pacedBacklog--;
+        run();
+      });
+      return;
+    }
+    if (d.warn) this.sendError(session, NO_ID, IbError.rateApproaching(rate.maxPerSecond, d.warn.received));
+    run();
   }
 
   /** Requests that arrive while the login is still in progress are answered once it completes. */
@@ -428,9 +439,16 @@ export class GatewayModel implements GatewayPort {
     return this.connectivityLost;
   }
 
-  /** Gateway restart: every session dropped, ids held for the grace period, new connections refused for a while. */
+  /**
+   * Gateway restart (docs/wire-facts/gateway.md#daily-restart): every connection drops, and the
+   * restarted gateway is a new process that holds no client id — neither the cut sessions' nor
+   * any held after an earlier unclean drop — so a client may come back with its old id as soon as
+   * connections are accepted again, `connections.restartDowntimeMs` later. Order ids survive
+   * (TWS keeps them in its settings).
+   */
   restart(): void {
-    for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: true });
+    for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: false });
+    this.clientIds.clear();
     this.secdef.clear();
     this.pacing.clear();
     this.heldWhileLost = [];
@@ -469,7 +487,7 @@ export class GatewayModel implements GatewayPort {
   updateProfile(overrides: ProfileOverrides): Profile {
     this.profile = applyOverrides(this.profile, overrides);
     this.pacing.setRules(this.profile.history.pacing);
-    for (const s of this.sessions.values()) s.rate?.setLimits(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds);
+    for (const s of this.sessions.values()) s.rate?.setLimits(this.profile.messageRate, this.clock.now());
     return this.profile;
   }
 

@@ -45,7 +45,13 @@ export const profileSchema = strictObject({
       maxBarSeconds: amount().nullable(),
     }),
   }),
-  messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: amount(), closeAfterViolatingSeconds: amount() }),
+  messageRate: strictObject({
+    enabled: z.boolean(),
+    maxPerSecond: amount(),
+    toleranceMs: amount(),
+    warnAbove: amount(),
+    closeAfterViolatingSeconds: amount(),
+  }),
   limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
 });
 

@@ -36,7 +36,8 @@ export interface Profile {
     maxClients: number;
     /**
      * After a client vanishes without closing cleanly (reset/timeout), its id stays "in use" for
-     * this long. [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
+     * this long, unless the gateway restarts first (a restart frees every id: docs/wire-facts/gateway.md#daily-restart).
+     * [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
      */
     idGraceMs: number;
     /** Grace after a clean close (FIN). Real gateways release at once. [observed: 0 — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit] */
@@ -75,10 +76,19 @@ export interface Profile {
     pacing: HistoricalPacingRules & { enabled: boolean };
   };
 
+  /** The per-client rule, applied by simulator/model/message-rate.ts: docs/wire-facts/pacing.md#the-rule-the-simulator-applies. */
   messageRate: {
     enabled: boolean;
-    /** Messages per second a client may send. [IB: 50 — docs/wire-facts/pacing.md#message-rate-100] */
+    /** Messages per second a client may send (the bucket's refill and base capacity). [IB: 50 — docs/wire-facts/pacing.md#message-rate-100] */
     maxPerSecond: number;
+    /**
+     * Delivery jitter forgiven, in model ms: the bucket holds `maxPerSecond × toleranceMs / 1000`
+     * messages more, so a client that paces itself to `maxPerSecond` is never punished for a few
+     * ms of network or event-loop delay. [choice: 200 — docs/wire-facts/pacing.md#the-rule-the-simulator-applies]
+     */
+    toleranceMs: number;
+    /** More messages than this in the last second earn the code-0 warning. [choice: 40 — docs/wire-facts/pacing.md#approaching-the-limit-warning-code-0] */
+    warnAbove: number;
     /** Consecutive seconds with violations after which the connection is closed. [IB: "eventually"; choice: 3 — docs/wire-facts/pacing.md#message-rate-100] */
     closeAfterViolatingSeconds: number;
   };
@@ -119,7 +129,7 @@ const ibkrPaper: Profile = {
     service: { median: 150, sigma: 0.3 },
     pacing: { enabled: true, ...IB_HISTORICAL_PACING },
   },
-  messageRate: { enabled: true, maxPerSecond: 50, closeAfterViolatingSeconds: 3 },
+  messageRate: { enabled: true, maxPerSecond: 50, toleranceMs: 200, warnAbove: 40, closeAfterViolatingSeconds: 3 },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
 };
 
