@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../../common/clock.ts';
 import { Rng } from '../../common/rng.ts';
-import { FramingError, parseVersionRange, SIM_MAX_VERSION, SIM_MIN_VERSION, type ServerMessage } from '../protocol/index.ts';
+import { FramingError, parseVersionRange, SIM_MIN_VERSION, type ServerMessage } from '../protocol/index.ts';
 import { ClientIdRegistry } from './client-id-registry.ts';
 import { otherSessions, secdefServiceTime } from './contention.ts';
 import type { GatewayPort, IncomingMessage } from './gateway-port.ts';
@@ -100,9 +100,11 @@ export class GatewayModel implements GatewayPort {
       this.close(session, (err as Error).message, { holdId: false });
       return;
     }
-    const negotiated = Math.min(range.max, SIM_MAX_VERSION);
+    // docs/wire-facts/handshake.md#version-negotiation, with the profile's maximum.
+    const max = this.profile.maxServerVersion;
+    const negotiated = Math.min(range.max, max);
     if (negotiated < range.min || negotiated < SIM_MIN_VERSION) {
-      const why = `client needs server version ${range.min}..${range.max}; this gateway speaks ${SIM_MIN_VERSION}..${SIM_MAX_VERSION}`;
+      const why = `client needs server version ${range.min}..${range.max}; this gateway speaks ${SIM_MIN_VERSION}..${max}`;
       this.logger.warn({ session: session.id, remote: session.remote }, why);
       this.close(session, why, { holdId: false });
       return;

@@ -15,6 +15,7 @@ import { profileOverridesSchema, type profileSchema } from './profile-schema.ts'
  */
 
 import { IB_HISTORICAL_PACING, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
+import { SIM_MAX_VERSION } from '../protocol/index.ts';
 
 /** A log-normal duration: `median` model ms, `sigma` the spread of the underlying normal (0 = fixed). */
 export interface Latency {
@@ -30,6 +31,13 @@ export interface Profile {
   accounts: string[];
   /** Time-zone id shown in the handshake's connection time. [observed: MET, EST — docs/wire-facts/handshake.md#server-reply-version-and-connection-time] */
   timeZone: string;
+  /**
+   * The gateway's highest server version: the handshake answers min(client's max, this)
+   * (docs/wire-facts/handshake.md#version-negotiation). 178 by default, the highest ib_async 2.0.1
+   * decodes; up to 193, @stoqey/ib 1.6.10's maximum.
+   * [choice — docs/wire-facts/server-versions.md#server-version-profiles]
+   */
+  maxServerVersion: number;
 
   connections: {
     /** Simultaneous API clients; the next one is refused. [IB: 32 — docs/wire-facts/gateway.md#max-32-api-clients] */
@@ -110,6 +118,7 @@ const ibkrPaper: Profile = {
   description: "IB's documented limits (32 clients, 50 msg/s, historical pacing) with a quick secdef service and no extra contention penalty.",
   accounts: ['DU0118471'],
   timeZone: 'MET',
+  maxServerVersion: SIM_MAX_VERSION,
   connections: {
     maxClients: 32,
     idGraceMs: 30_000,
