@@ -8,7 +8,7 @@ import { handleRequest } from './handlers/index.ts';
 import { SessionContext } from './session-context.ts';
 import { HistoryPacing } from './history-pacing.ts';
 import { FARM_NOTICES, IbError, NO_ID, type IbErrorBody } from '../../common/ib/errors.ts';
-import { Journal } from './journal.ts';
+import { Journal, type JournalNoteType } from './journal.ts';
 import { MessageRateMeter } from './message-rate.ts';
 import { ObserverSet } from './observers.ts';
 import type { GatewayObserver, Logger, MarketData, SessionTransport } from './ports.ts';
@@ -75,6 +75,7 @@ export class GatewayModel implements GatewayPort {
     const now = this.clock.now();
     const session = new Session(this.nextSessionId++, remote, now, transport);
     this.sessions.set(session.id, session);
+    this.journal.note(now, session.id, null, 'in', { type: 'CONNECTED', remote });
     this.observers.current.sessionOpened?.();
     if (now < this.downUntil) {
       this.close(session, 'gateway restarting', { holdId: false });
@@ -178,7 +179,7 @@ export class GatewayModel implements GatewayPort {
   disconnected(session: Session, clean: boolean, reason?: string): void {
     if (!session.isOpen) return;
     const grace = clean ? this.profile.connections.idGraceCleanMs : this.profile.connections.idGraceMs;
-    this.finish(session, reason ?? (clean ? 'client closed' : 'connection lost'), grace);
+    this.finish(session, reason ?? (clean ? 'client closed' : 'connection lost'), grace, 'client');
   }
 
   /** The subscribed observers as one (for the handler context). */
@@ -189,6 +190,16 @@ export class GatewayModel implements GatewayPort {
   /** How many observers are subscribed (for leak checks). */
   get observerCount(): number {
     return this.observers.size;
+  }
+
+  /** A gateway note about a session (see JOURNAL_NOTES in journal.ts), for journal subscribers. */
+  note(session: Session, message: { type: JournalNoteType; [field: string]: unknown }): void {
+    this.journal.note(this.clock.now(), session.id, session.clientId, 'out', message);
+  }
+
+  /** A gateway-wide event that drops queued work, noted for journal subscribers (sessionId 0). */
+  private noteGatewayEvent(event: 'reset' | 'restart' | 'connectivity-lost' | 'connectivity-restored', dataLost?: boolean): void {
+    this.journal.note(this.clock.now(), 0, null, 'out', { type: 'GATEWAY_EVENT', event, ...(dataLost !== undefined ? { dataLost } : {}) });
   }
 
   /** Subscribe to measurable events (metrics, scenario records); returns the unsubscribe. */
@@ -221,13 +232,15 @@ export class GatewayModel implements GatewayPort {
   /** Close from the gateway side. `holdId`: keep the client id held for the grace period. */
   close(session: Session, reason: string, opts: { holdId: boolean }): void {
     if (!session.isOpen) return;
-    this.finish(session, reason, opts.holdId ? this.profile.connections.idGraceMs : 0);
+    this.finish(session, reason, opts.holdId ? this.profile.connections.idGraceMs : 0, 'gateway');
     session.transport.close();
   }
 
-  private finish(session: Session, reason: string, graceMs: number): void {
+  private finish(session: Session, reason: string, graceMs: number, by: 'client' | 'gateway'): void {
     const now = this.clock.now();
     const wasClient = session.isApiClient;
+    const held = wasClient && session.clientId !== null ? { clientIdHeldMs: graceMs } : {};
+    this.journal.note(now, session.id, session.clientId, by === 'client' ? 'in' : 'out', { type: 'DISCONNECTED', reason, by, ...held });
     session.state = 'closed';
     session.closedAt = now;
     session.closeReason = reason;
@@ -415,6 +428,7 @@ export class GatewayModel implements GatewayPort {
   loseConnectivity(): void {
     if (this.connectivityLost) return;
     this.connectivityLost = true;
+    this.noteGatewayEvent('connectivity-lost');
     this.secdef.pause();
     for (const s of this.sessions.values()) if (s.state === 'ready') this.sendError(s, NO_ID, IbError.connectivityLost());
   }
@@ -423,6 +437,7 @@ export class GatewayModel implements GatewayPort {
   restoreConnectivity(dataLost: boolean): void {
     if (!this.connectivityLost) return;
     this.connectivityLost = false;
+    this.noteGatewayEvent('connectivity-restored', dataLost);
     const held = this.heldWhileLost.splice(0);
     if (dataLost) {
       this.secdef.dropWaiting();
@@ -451,6 +466,7 @@ export class GatewayModel implements GatewayPort {
   restart(): void {
     for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: false });
     this.clientIds.clear();
+    this.noteGatewayEvent('restart');
     this.secdef.clear();
     this.pacing.clear();
     this.heldWhileLost = [];
@@ -473,6 +489,7 @@ export class GatewayModel implements GatewayPort {
     this.pacing.clear();
     this.clientIds.clear();
     this.journal.clear();
+    this.noteGatewayEvent('reset');
     this.nextOrderIds.clear();
     this.nextSessionId = 1;
     this.heldWhileLost = [];
