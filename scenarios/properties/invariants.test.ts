@@ -37,10 +37,15 @@ class JournalBuilder {
     });
   }
 
-  /** The answer (below v196 one HISTORICAL_DATA with its start and end) with these closes by bar time. */
-  answer(sessionId: number, reqId: number, closes: Record<number, number>): this {
+  /**
+   * The answer (below v196 one HISTORICAL_DATA with its start and end) with these closes by bar
+   * time; `withheld`: the reason a fault kept it from the client.
+   */
+  answer(sessionId: number, reqId: number, closes: Record<number, number>, withheld?: string): this {
     const bars = Object.entries(closes).map(([t, close]) => ({ date: t, open: close, high: close, low: close, close, volume: 1, wap: close, barCount: 1 }));
-    return this.add(sessionId, 'out', { type: 'HISTORICAL_DATA', reqId, startDate: 'start', endDate: 'end', bars });
+    this.add(sessionId, 'out', { type: 'HISTORICAL_DATA', reqId, startDate: 'start', endDate: 'end', bars });
+    if (withheld) this.entries.at(-1)!.withheld = withheld;
+    return this;
   }
 
   record(): RunRecord {
@@ -77,29 +82,50 @@ describe('storedBarsMatchServed', () => {
       Object.entries(closes).map(([t, close]) => ({ time: Number(t), open: close, high: close, low: close, close })),
     );
 
-  it('expects the value of the answer served last, not of the request sent last', () => {
-    // Two collections of one series on two connections; the later request (end 15:00:10) is
-    // answered first, the earlier one after it, with the forming 15:00:00 bar cut later.
-    // Counterexample (a) of pooled.property.test.ts, seed 1434710708.
-    const run = new JournalBuilder()
+  /**
+   * Two collections of one series on two connections; the later request (end 15:00:10) is answered
+   * first, the earlier one after it, with the forming 15:00:00 bar cut later. Counterexample (a)
+   * of pooled.property.test.ts, seed 1434710708.
+   */
+  const answeredOutOfOrder = () =>
+    new JournalBuilder()
       .request(10, 1, '20251110-15:00:01')
       .request(11, 1, '20251110-15:00:10')
       .answer(11, 1, { [T0 - 30]: 421.8, [T0]: 421.93 })
       .answer(10, 1, { [T0 - 30]: 421.8, [T0]: 421.9 })
       .record();
+
+  it('expects the value of the answer served last, not of the request sent last', () => {
     storeCloses({ [T0 - 30]: 421.8, [T0]: 421.9 }); // what the collector kept: the answer it got last
-    expect(storedBarsMatchServed(run, store)).toBeUndefined();
+    expect(storedBarsMatchServed(answeredOutOfOrder(), store)).toBeUndefined();
   });
 
   it('still catches a stored forming bar older than the last answer', () => {
-    const run = new JournalBuilder()
-      .request(10, 1, '20251110-15:00:01')
-      .request(11, 1, '20251110-15:00:10')
-      .answer(11, 1, { [T0 - 30]: 421.8, [T0]: 421.93 })
-      .answer(10, 1, { [T0 - 30]: 421.8, [T0]: 421.9 })
-      .record();
     storeCloses({ [T0 - 30]: 421.8, [T0]: 421.93 }); // the first answer's cut, overwritten later
-    expect(storedBarsMatchServed(run, store)).toBe(`${SERIES_NAME}: bar ${T0} stored with close 421.93, served 421.9`);
+    expect(storedBarsMatchServed(answeredOutOfOrder(), store)).toBe(`${SERIES_NAME}: bar ${T0} stored with close 421.93, served 421.9`);
+  });
+
+  /**
+   * A stalled session: the gateway answers, the journal marks the frame withheld, the client never
+   * receives it; it reconnects and asks again for a window that leaves out the first bar.
+   * Counterexample (b), seed -542667462 (before the collector fixed its windows' end dates).
+   */
+  const stalledAnswer = () =>
+    new JournalBuilder()
+      .request(2, 2, '')
+      .answer(2, 2, { [T0 - 60]: 100, [T0 - 30]: 101 }, 'stall (fault 1)')
+      .request(4, 1, '')
+      .answer(4, 1, { [T0 - 30]: 101, [T0]: 102 })
+      .record();
+
+  it('does not count an answer that a fault kept from the client', () => {
+    storeCloses({ [T0 - 30]: 101, [T0]: 102 });
+    expect(storedBarsMatchServed(stalledAnswer(), store)).toBeUndefined();
+  });
+
+  it('still catches a bar the client did receive and lost, next to a withheld answer', () => {
+    storeCloses({ [T0 - 30]: 101 });
+    expect(storedBarsMatchServed(stalledAnswer(), store)).toBe(`${SERIES_NAME}: bar ${T0} was served but not stored`);
   });
 
   it('still catches a lost bar, an invented bar and a wrong complete bar', () => {

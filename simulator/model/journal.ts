@@ -12,6 +12,12 @@ export interface JournalEntry {
   dir: 'in' | 'out';
   /** The decoded message (or a short description for frames that could not be decoded). */
   message: { type: string; [field: string]: unknown };
+  /**
+   * Outgoing only: a fault kept this frame from the client, and why (e.g. `stall (fault 3)`). The
+   * gateway sent it, the client never received it: what a client could have seen is every
+   * outgoing frame without this mark.
+   */
+  withheld?: string;
 }
 
 export interface JournalQuery {
@@ -49,10 +55,13 @@ export class Journal {
     return this.ring.length;
   }
 
-  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): void {
-    if (!this.enabled) return;
-    this.ring[this.next] = { seq: ++this.seq, at, sessionId, clientId, dir, message: this.bounded(message) };
+  /** Keep one frame; returns its entry (undefined while the journal is off). */
+  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): JournalEntry | undefined {
+    if (!this.enabled) return undefined;
+    const entry: JournalEntry = { seq: ++this.seq, at, sessionId, clientId, dir, message: this.bounded(message) };
+    this.ring[this.next] = entry;
     this.next = (this.next + 1) % this.ring.length;
+    return entry;
   }
 
   /** The message itself when it is within the limits (the usual case), else a trimmed copy. */
