@@ -48,7 +48,11 @@ export interface GatewayObserver {
 
 /** How the model talks back to one client connection. */
 export interface SessionTransport {
-  send(msg: ServerMessage): void;
+  /**
+   * Pass `msg` on to the client. `withheld`, when given, is called (at once or later) if a fault
+   * keeps the message from ever reaching the client, with the reason; the journal marks the frame.
+   */
+  send(msg: ServerMessage, withheld?: (reason: string) => void): void;
   /** Close the connection from the gateway side. */
   close(): void;
   /** Bytes written but not yet taken by the client, to spot clients that never read. */
