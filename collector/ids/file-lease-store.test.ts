@@ -4,10 +4,16 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.ts';
+import { COORDINATION_DB_FILE } from '../coordination/files/coordination-db.ts';
 import { FileLeaseStore } from './index.ts';
 
 const gateway = '127.0.0.1:4002';
 const owner = (token: string, pid = process.pid) => ({ pid, token, role: 'workers' });
+
+/** The lease directory's entries, less the fencing counter's database (collector/coordination/files/coordination-db.ts), which is not debris. */
+async function leaseDirEntries(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir)).filter((name) => !name.startsWith(COORDINATION_DB_FILE));
+}
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
@@ -33,7 +39,7 @@ describe('FileLeaseStore', () => {
   it('writes one JSON file per (gateway, id) with owner and expiry', async () => {
     const lease = await store.tryAcquire({ gateway, clientId: 7 }, owner('a'), 30_000);
     expect(lease).toMatchObject({ clientId: 7, expiresAt: clock.now() + 30_000 });
-    const names = await fs.readdir(dir);
+    const names = await leaseDirEntries(dir);
     expect(names).toEqual(['127.0.0.1_3a4002@7.lease']);
     const content = JSON.parse(await fs.readFile(path.join(dir, names[0]!), 'utf8'));
     expect(content).toMatchObject({ pid: process.pid, token: 'a', role: 'workers', hostname: hostname(), expiresAt: clock.now() + 30_000 });
@@ -43,7 +49,7 @@ describe('FileLeaseStore', () => {
     const stores = Array.from({ length: 12 }, () => new FileLeaseStore({ dir, clock }));
     const results = await Promise.all(stores.map((s, i) => s.tryAcquire({ gateway, clientId: 5 }, owner(`t${i}`), 30_000)));
     expect(results.filter((r) => r !== null)).toHaveLength(1);
-    expect(await fs.readdir(dir)).toEqual(['127.0.0.1_3a4002@5.lease']); // no temp files or tombstones left
+    expect(await leaseDirEntries(dir)).toEqual(['127.0.0.1_3a4002@5.lease']); // no temp files or tombstones left
   });
 
   it('keeps ids separate per gateway', async () => {
@@ -67,7 +73,7 @@ describe('FileLeaseStore', () => {
     expect(entry).toMatchObject({ kind: 'lease', live: false, owner: { pid } });
     const lease = await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000);
     expect(lease).toMatchObject({ owner: { token: 'b' } });
-    expect(await fs.readdir(dir)).toEqual(['127.0.0.1_3a4002@5.lease']);
+    expect(await leaseDirEntries(dir)).toEqual(['127.0.0.1_3a4002@5.lease']);
   });
 
   it('trusts only expiry for a lease written on another host', async () => {
@@ -104,14 +110,14 @@ describe('FileLeaseStore', () => {
     await store.release({ ...lease, owner: owner('impostor') });
     expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).toBeNull();
     await store.release(lease);
-    expect(await fs.readdir(dir)).toEqual([]);
+    expect(await leaseDirEntries(dir)).toEqual([]);
     expect(await store.tryAcquire({ gateway, clientId: 5 }, owner('b'), 30_000)).not.toBeNull();
   });
 
   it('honours markTaken until it expires, keeping the later of two marks', async () => {
     const t0 = clock.now();
-    await store.markTaken(gateway, 9, t0 + 60_000);
-    await store.markTaken(gateway, 9, t0 + 30_000);
+    await store.markTaken(gateway, 9, 60_000);
+    await store.markTaken(gateway, 9, 30_000);
     expect(await store.tryAcquire({ gateway, clientId: 9 }, owner('a'), 30_000)).toBeNull();
     expect(await store.list(gateway)).toEqual([{ kind: 'taken', gateway, clientId: 9, until: t0 + 60_000, live: true }]);
     await clock.advance(59_999);

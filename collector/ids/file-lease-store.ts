@@ -3,14 +3,28 @@ import { promises as fs } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../../common/clock.ts';
+import { CoordinationDb } from '../coordination/files/coordination-db.ts';
+import { wallClockFor, type WallClock } from '../coordination/time.ts';
 import { encodeForFileName, isErrno, publishExclusive, readJson, replaceAtomically, unlinkIfPresent } from './atomic-files.ts';
-import { processIsAlive, renewSafetyMarginMs, type Lease, type LeaseEntry, type LeaseKey, type LeaseOwner, type LeaseStore } from './lease-store.ts';
+import {
+  processIsAlive,
+  renewSafetyMarginMs,
+  type FenceSource,
+  type Lease,
+  type LeaseEntry,
+  type LeaseKey,
+  type LeaseOwner,
+  type LeaseStore,
+} from './lease-store.ts';
 import { ReclaimLock } from './reclaim-lock.ts';
 
 export interface FileLeaseStoreOptions {
   /** Directory holding one file per (gateway, client id); see `defaultLeaseDir`. */
   dir: string;
+  /** Its wall clock (collector/coordination/time.ts) is the store's time: real time, or a test's virtual time. */
   clock: Clock;
+  /** Fencing tokens; default a counter in `<dir>/coordination.sqlite`, shared by the host's processes. */
+  fences?: FenceSource;
   isAlive?: (pid: number) => boolean;
   hostname?: string;
   /** Age after which a reclaim lock left by a crashed process is broken. Default 10 s. */
@@ -24,6 +38,7 @@ interface LeaseFile {
   token: string;
   role: string;
   hostname: string;
+  fence: number;
   expiresAt: number;
   ttlMs: number;
   /** Distinguishes two leases with otherwise equal content, so "unchanged" checks are exact. */
@@ -41,8 +56,8 @@ export function defaultLeaseDir(dataDir: string): string {
 }
 
 /**
- * Leases as files: `<gateway>@<id>.lease` (JSON: pid, token, role, hostname, expiresAt) and
- * `<gateway>@<id>.taken` (after a 326). Safe between processes on one host; on a directory shared
+ * Leases as files: `<gateway>@<id>.lease` (JSON: pid, token, role, hostname, fence, expiresAt) and
+ * `<gateway>@<id>.taken` (after a 326); times are wall-clock epoch ms. Safe between processes on one host; on a directory shared
  * between hosts only expiry, not pid liveness, frees a lease.
  *
  * Who may change a lease file: anyone may create it when absent (atomic, see publishExclusive);
@@ -52,7 +67,9 @@ export function defaultLeaseDir(dataDir: string): string {
  */
 export class FileLeaseStore implements LeaseStore {
   readonly dir: string;
-  private readonly clock: Clock;
+  private readonly clock: WallClock;
+  private readonly fenceSource: FenceSource | undefined;
+  private fenceDb: CoordinationDb | undefined;
   private readonly isAlive: (pid: number) => boolean;
   private readonly hostname: string;
   private readonly reclaimLock: ReclaimLock;
@@ -60,11 +77,13 @@ export class FileLeaseStore implements LeaseStore {
 
   constructor(opts: FileLeaseStoreOptions) {
     this.dir = opts.dir;
-    this.clock = opts.clock;
+    const wall = wallClockFor(opts.clock);
+    this.clock = wall;
+    this.fenceSource = opts.fences;
     this.isAlive = opts.isAlive ?? processIsAlive;
     this.hostname = opts.hostname ?? osHostname();
     this.reclaimLock = new ReclaimLock({
-      clock: opts.clock,
+      clock: wall,
       isAlive: this.isAlive,
       hostname: this.hostname,
       staleAfterMs: opts.reclaimLockStaleMs ?? 10_000,
@@ -79,10 +98,12 @@ export class FileLeaseStore implements LeaseStore {
     const file = this.leasePath(key.gateway, key.clientId);
     // More than one round only when someone released or reclaimed between our steps.
     for (let round = 0; round < 3; round++) {
+      // Taken before the file is published, so it is older than any token handed out after.
+      const fence = await this.nextFence(key.gateway);
       const expiresAt = this.clock.now() + ttlMs;
-      const record: LeaseFile = { ...key, ...owner, hostname: this.hostname, expiresAt, ttlMs, nonce: randomUUID() };
+      const record: LeaseFile = { ...key, ...owner, hostname: this.hostname, fence, expiresAt, ttlMs, nonce: randomUUID() };
       if (await publishExclusive(file, JSON.stringify(record))) {
-        return { gateway: key.gateway, clientId: key.clientId, owner: { ...owner }, expiresAt, ttlMs };
+        return { gateway: key.gateway, clientId: key.clientId, owner: { ...owner }, fence, expiresAt, ttlMs };
       }
       const existing = await readJson<LeaseFile>(file);
       if (existing.kind === 'missing') continue;
@@ -109,11 +130,16 @@ export class FileLeaseStore implements LeaseStore {
     await unlinkIfPresent(file);
   }
 
-  async markTaken(gateway: string, clientId: number, untilMs: number): Promise<void> {
+  async validate(lease: Lease): Promise<boolean> {
+    const current = await readJson<LeaseFile>(this.leasePath(lease.gateway, lease.clientId));
+    return current.kind === 'ok' && current.value.fence === lease.fence && current.value.expiresAt > this.clock.now();
+  }
+
+  async markTaken(gateway: string, clientId: number, forMs: number): Promise<void> {
     await this.ensureDir();
     const file = this.takenPath(gateway, clientId);
     const existing = await readJson<TakenFile>(file);
-    const until = Math.max(untilMs, existing.kind === 'ok' ? existing.value.until : -Infinity);
+    const until = Math.max(this.clock.now() + forMs, existing.kind === 'ok' ? existing.value.until : -Infinity);
     const record: TakenFile = { gateway, clientId, until };
     await replaceAtomically(file, JSON.stringify(record));
   }
@@ -135,8 +161,8 @@ export class FileLeaseStore implements LeaseStore {
       if (name.endsWith('.lease')) {
         const rec = await readJson<LeaseFile>(full);
         if (rec.kind !== 'ok') continue;
-        const { pid, token, role, hostname, expiresAt, clientId } = rec.value;
-        entries.push({ kind: 'lease', gateway, clientId, owner: { pid, token, role }, hostname, expiresAt, live: this.isLive(rec.value) });
+        const { pid, token, role, hostname, fence, expiresAt, clientId } = rec.value;
+        entries.push({ kind: 'lease', gateway, clientId, owner: { pid, token, role }, fence, hostname, expiresAt, live: this.isLive(rec.value) });
       } else if (name.endsWith('.taken')) {
         const rec = await readJson<TakenFile>(full);
         if (rec.kind !== 'ok') continue;
@@ -160,9 +186,21 @@ export class FileLeaseStore implements LeaseStore {
     return rec.hostname !== this.hostname || this.isAlive(rec.pid);
   }
 
+  /** Close the fence counter's database, if this store opened it. */
+  close(): void {
+    this.fenceDb?.close();
+    this.fenceDb = undefined;
+  }
+
+  private async nextFence(gateway: string): Promise<number> {
+    if (this.fenceSource) return this.fenceSource.next(gateway);
+    this.fenceDb ??= new CoordinationDb(this.dir);
+    return this.fenceDb.nextFence(gateway);
+  }
+
   /** Ours, and far enough from expiry that no reclaimer can be judging it stale. */
   private safelyOwned(current: Awaited<ReturnType<typeof readJson<LeaseFile>>>, lease: Lease): current is { kind: 'ok'; value: LeaseFile; raw: string } {
-    if (current.kind !== 'ok' || current.value.token !== lease.owner.token) return false;
+    if (current.kind !== 'ok' || current.value.token !== lease.owner.token || current.value.fence !== lease.fence) return false;
     return this.clock.now() <= current.value.expiresAt - renewSafetyMarginMs(lease.ttlMs);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { Clock } from '../../common/clock.ts';
+import type { WallClock } from '../coordination/time.ts';
 import { ignoreErrno, isErrno, publishExclusive, readJson, unlinkIfPresent } from './atomic-files.ts';
 
 interface LockFile {
@@ -11,7 +11,8 @@ interface LockFile {
 }
 
 export interface ReclaimLockOptions {
-  clock: Clock;
+  /** Wall-clock time: lock ages are compared across processes. */
+  clock: WallClock;
   isAlive: (pid: number) => boolean;
   hostname: string;
   /** A lock older than this is assumed abandoned (its holder crashed on another host). */
