@@ -4,12 +4,13 @@
  * symbol not (unknown, ambiguous, failed), 2 bad input or an unusable database — checked before
  * anything is written or any connection is made.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 import type { Log } from '../common/log.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
+import { parseCoordination } from './coordination/spec.ts';
 import { CollectorError, StoreError } from './errors.ts';
 import { startServe } from './serve/server.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
@@ -46,6 +47,12 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .addOption(new Option('--strategy <name>', 'connection strategy').choices(STRATEGY_NAMES).default('pooled'))
     .option('--db <file>', 'SQLite database (default <data-dir>/ibkr-harness.db)')
     .option('--data-dir <dir>', 'data directory; its leases/ folder must be shared by every collector process on this host', './data')
+    .option(
+      '--coordination <store>',
+      'what the processes of one gateway login share (client ids, pacing budget, qualifications): files (<data-dir>/leases, one host) or redis://host:port[/db][?prefix=…&login=…] (many hosts)',
+      coordinationArg,
+      'files',
+    )
     .addOption(
       new Option('--client-role <role>', 'pooled ids: ui = the fixed id 1, worker = a leased id from 4-999').choices(['ui', 'worker']).default('worker'),
     )
@@ -54,14 +61,25 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1));
 }
 
+/** `--coordination`: checked before anything starts, so a typo is a usage error (exit 2). */
+function coordinationArg(value: string): string {
+  try {
+    parseCoordination(value);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+  return value;
+}
+
 /** The collector settings both commands take from the options `gatewayOptions` declares. */
 function collectorOptionsFrom(
-  o: { strategy: string; dataDir: string; db?: string; clientRole: 'ui' | 'worker'; timeScale: number; deadline: number; seed?: number },
+  o: { strategy: string; dataDir: string; coordination: string; db?: string; clientRole: 'ui' | 'worker'; timeScale: number; deadline: number; seed?: number },
   log: Log,
 ) {
   return {
     strategy: o.strategy as StrategyName,
     dataDir: o.dataDir,
+    coordination: o.coordination,
     ...(o.db ? { dbPath: o.db } : {}),
     role: o.clientRole,
     clock: clockForScale(o.timeScale),
@@ -103,6 +121,7 @@ interface CollectFlags {
   strategy: StrategyName;
   db?: string;
   dataDir: string;
+  coordination: string;
   clientRole: 'ui' | 'worker';
   timeScale: number;
   deadline: number;

@@ -14,9 +14,20 @@ import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type Recorder } from '../common/op-history.ts';
 import { Rng } from '../common/rng.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
-import { AmbiguousContract, CollectorError, DeadlineExceeded, NoSecurityDefinition, NotConnected, RequestTimeout, Aborted, describeError } from './errors.ts';
+import {
+  AmbiguousContract,
+  CollectorError,
+  CoordinationUnavailable,
+  DeadlineExceeded,
+  NoSecurityDefinition,
+  NotConnected,
+  RequestTimeout,
+  Aborted,
+  describeError,
+} from './errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector } from './gateway-client.ts';
-import { FileLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts';
+import { openCoordination, parseCoordination, type CoordinationStore } from './coordination/index.ts';
+import type { LeaseStore } from './ids/index.ts';
 import type { QualifyResult } from './qualifier.ts';
 import { waitBounded } from './session.ts';
 import { openStore, type CollectorStore, type RunStatus } from './store/index.ts';
@@ -38,7 +49,7 @@ export interface CollectorOptions {
   strategy?: StrategyName;
   /** SQLite file; default `<dataDir>/ibkr-harness.db`. */
   dbPath?: string;
-  /** Holds the lease directory shared by every collector process on this host. Default `./data`. */
+  /** Holds the database and, with files coordination, the lease directory every collector process of the host shares. Default `./data`. */
   dataDir?: string;
   /** Name of this process in logs and recorded operations. */
   process?: string;
@@ -54,6 +65,16 @@ export interface CollectorOptions {
   deadlineMs?: number;
   /** Replace the TCP connector (in-process gateways, tests). */
   connector?: GatewayConnector;
+  /**
+   * What the processes of the gateway login share — client-id leases, the pacing budget, the
+   * qualification cache: `'files'` (default: `<dataDir>/leases`, one host),
+   * `'redis://host:port[/db][?prefix=…&login=…]'` (many hosts; collector/coordination/spec.ts), or
+   * a store of your own (left open on close()).
+   */
+  coordination?: string | CoordinationStore;
+  /** How long a client-id lease lives without renewal, wall ms; also how long a new Redis namespace recovers. Default 30 s. */
+  leaseTtlMs?: number;
+  /** Client-id leases only, for tests that bring their own (the budget and cache then stay in this process). */
   leaseStore?: LeaseStore;
 }
 
@@ -86,7 +107,7 @@ export interface SymbolResult {
   /** Bars of the series now in the store, and how many of them this run added. */
   barsStored?: number;
   barsAdded?: number;
-  qualifiedFrom?: 'gateway' | 'cache' | 'store';
+  qualifiedFrom?: 'gateway' | 'cache' | 'store' | 'shared';
   /** Model ms from start to result. */
   ms: number;
   error?: { code: string; message: string };
@@ -111,6 +132,8 @@ export interface CollectorHealth {
   openConnections: number;
   reconnects: number;
   lastError: { code: string; message: string } | null;
+  /** The coordination store (pooled): where, and whether it can be reached. */
+  coordination: { kind: string; description: string; state: 'ok' | 'unavailable'; error: string | null } | null;
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -123,8 +146,30 @@ export async function createCollector(opts: CollectorOptions = {}): Promise<Coll
   const dbPath = opts.dbPath ?? path.join(dataDir, 'ibkr-harness.db');
   // Only the default location is created for the user; an explicit --db must point somewhere real.
   if (opts.dbPath === undefined) mkdirSync(dataDir, { recursive: true });
+  const spec =
+    typeof opts.coordination === 'string' || opts.coordination === undefined ? parseCoordination(opts.coordination ?? 'files', 'coordination') : undefined;
   const store = openStore(dbPath);
-  return new Collector({ ...opts, strategy, dataDir, dbPath }, store);
+  let coordination: { store: CoordinationStore; owned: boolean } | undefined;
+  try {
+    if (opts.coordination !== undefined && typeof opts.coordination !== 'string') coordination = { store: opts.coordination, owned: false };
+    else if (strategy === 'pooled' && !(opts.leaseStore && opts.coordination === undefined)) {
+      const clock = opts.clock ?? new RealClock();
+      coordination = {
+        store: await openCoordination(spec, {
+          dataDir,
+          clock,
+          ...(opts.log ? { log: opts.log } : {}),
+          ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+        }),
+        owned: true,
+      };
+      opts = { ...opts, clock };
+    }
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  return new Collector({ ...opts, strategy, dataDir, dbPath }, store, coordination);
 }
 
 export class Collector {
@@ -140,8 +185,18 @@ export class Collector {
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed: Promise<void> | undefined;
 
-  constructor(opts: CollectorOptions & { strategy: StrategyName; dataDir: string; dbPath: string }, store: CollectorStore) {
+  /** What the processes of the login share (pooled); undefined for the legacy strategies, which share nothing. */
+  readonly coordination: CoordinationStore | undefined;
+  private readonly ownsCoordination: boolean;
+
+  constructor(
+    opts: CollectorOptions & { strategy: StrategyName; dataDir: string; dbPath: string },
+    store: CollectorStore,
+    coordination?: { store: CoordinationStore; owned: boolean },
+  ) {
     this.clock = opts.clock ?? new RealClock();
+    this.coordination = coordination?.store;
+    this.ownsCoordination = coordination?.owned ?? false;
     this.strategyName = opts.strategy;
     this.dbPath = opts.dbPath;
     this.store = store;
@@ -164,9 +219,15 @@ export class Collector {
       log: this.o.log,
       recorder: opts.recorder ?? noRecorder,
       store,
-      leaseStore: opts.leaseStore ?? new FileLeaseStore({ dir: defaultLeaseDir(opts.dataDir), clock: this.clock }),
+      ...(this.coordination ? { coordination: this.coordination } : {}),
+      ...(opts.leaseStore ? { leaseStore: opts.leaseStore } : {}),
       // No single handshake may outlive the caller's deadline.
-      options: { connectTimeoutMs: Math.min(10_000, deadline), qualifyDeadlineMs: deadline, ...opts.options },
+      options: {
+        connectTimeoutMs: Math.min(10_000, deadline),
+        qualifyDeadlineMs: deadline,
+        ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+        ...opts.options,
+      },
     });
   }
 
@@ -253,7 +314,15 @@ export class Collector {
       openConnections: c.openCount,
       reconnects: c.reconnects,
       lastError: last ? { code: last instanceof CollectorError ? last.code : 'ERROR', message: last.message } : null,
+      coordination: this.coordinationHealth(),
     };
+  }
+
+  private coordinationHealth(): CollectorHealth['coordination'] {
+    const co = this.coordination;
+    if (!co) return null;
+    const s = co.status();
+    return { kind: co.kind, description: co.description, state: s.state, error: s.state === 'unavailable' ? describeError(s.error) : null };
   }
 
   /** Abort what is in flight, disconnect, release the client-id leases, close the database. */
@@ -263,6 +332,7 @@ export class Collector {
       await Promise.allSettled([...this.inFlight]);
       await this.strategy.close();
       this.store.close();
+      if (this.ownsCoordination) await this.coordination?.close();
     })();
     return this.closed;
   }
@@ -335,8 +405,18 @@ export class Collector {
   private explain(err: unknown, outer?: AbortSignal): unknown {
     if (outer?.aborted) return err;
     const vague = err instanceof RequestTimeout || err instanceof DeadlineExceeded || err instanceof NotConnected || err instanceof Aborted;
+    if (!vague) return err;
+    // No client id and no pacing budget can be had while the coordination store is unreachable:
+    // that, not "timeout", is what the caller needs to hear.
+    const coordination = this.coordination?.status();
+    if (coordination?.state === 'unavailable') {
+      return new CoordinationUnavailable(this.coordination!.description, 'lease client ids or take pacing budget', 'unreachable', {
+        cause: coordination.error,
+      });
+    }
     const last = this.connector.lastFailure;
-    return vague && last && this.connector.openCount === 0 ? last : err;
+    if (this.connector.openCount > 0) return err;
+    return this.strategy.leaseTrouble() ?? last ?? err;
   }
 
   /**

@@ -23,7 +23,13 @@ export interface ChargedRecord extends SentRecord {
   messages: number;
 }
 
-/** Model-ms pacing rules and IB's message rate in wall ms, for a process whose model ms last `wallPerModel` wall ms. */
+/**
+ * Model-ms pacing rules and IB's message rate in wall ms, for a process whose model ms last
+ * `wallPerModel` wall ms. The windows are the gateway's model durations and scale with it; the
+ * margin guards against jitter, which does not, and stays as it is. (At time scale 0.004 one
+ * wall ms of a loaded host is 250 model ms: a scaled margin of 1 wall ms let requests charged
+ * 15 model s apart arrive 2 model s apart.)
+ */
 export function budgetRulesInWallMs(rules: PacingRules, wallPerModel: number): BudgetRules {
   const f = wallPerModel;
   return {
@@ -31,7 +37,6 @@ export function budgetRulesInWallMs(rules: PacingRules, wallPerModel: number): B
     identicalWindowMs: rules.identicalWindowMs * f,
     sameContractWindowMs: rules.sameContractWindowMs * f,
     windowMs: rules.windowMs * f,
-    marginMs: rules.marginMs * f,
     maxMessages: IB_MESSAGE_RATE.maxPerSecond,
     messageWindowMs: IB_MESSAGE_RATE.windowMs * f,
   };

@@ -11,8 +11,10 @@ export type { PacedRequest };
 
 export interface PacingRules extends HistoricalPacingRules {
   /**
-   * Added to every window: IB measures arrival at its server, and transit jitter can bring two
-   * requests closer together than we sent them.
+   * Added to every window: IB measures arrival at its server, and transit and scheduling jitter
+   * can bring two requests closer together than we sent them. Jitter is physical, so when the
+   * rules are turned into wall time (a scaled clock) the margin stays this many wall ms
+   * (collector/coordination/budget-judge.ts budgetRulesInWallMs).
    */
   marginMs: number;
 }

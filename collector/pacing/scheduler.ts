@@ -22,8 +22,8 @@ export interface PacingSchedulerOptions {
   /** Told whenever the head of the queue has to wait, and until when (model ms). */
   onWait?: (req: PacedRequest, untilMs: number) => void;
   log?: Log;
-  /** How soon to ask an unreachable budget again, model ms. Default 1 s. */
-  unavailableRetryMs?: number;
+  /** How soon to ask an unreachable budget again, wall ms (it is a wall-clock outage). Default 250 ms. */
+  unavailableRetryWallMs?: number;
 }
 
 interface Waiter {
@@ -45,7 +45,7 @@ interface Waiter {
  * shares the budget (one login, any host) stays within IB's limits together. The open-request
  * limit (50) is counted here, per process. While the budget cannot be reached no request goes
  * out: waiters wait (bounded by their signal) and the scheduler asks again every
- * `unavailableRetryMs`.
+ * `unavailableRetryWallMs`.
  */
 export class PacingScheduler {
   readonly rules: PacingRules;
@@ -69,7 +69,7 @@ export class PacingScheduler {
     this.rules = { ...DEFAULT_PACING_RULES, ...opts.rules };
     this.budget = opts.budget ?? new MemoryPacingBudget(opts.clock);
     this.wallRules = budgetRulesInWallMs(this.rules, wallPerModel(opts.clock));
-    this.o = { onWait: opts.onWait, log: opts.log ?? silentLog, unavailableRetryMs: opts.unavailableRetryMs ?? 1_000 };
+    this.o = { onWait: opts.onWait, log: opts.log ?? silentLog, unavailableRetryMs: toModelMs(opts.clock, opts.unavailableRetryWallMs ?? 250) };
   }
 
   /** Resolves when `req` may be sent; the caller must call the returned release when it is answered. */
