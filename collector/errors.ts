@@ -272,8 +272,9 @@ export class CoordinationUnavailable extends CollectorError {
         ? `coordination store ${store} is recovering (new, or restarted without its data); cannot ${operation} until holders of client ids have re-asserted them`
         : `coordination store ${store} is unreachable; cannot ${operation}${why}`;
     const hint =
-      opts.hint ?? (reason === 'unreachable' ? 'is redis-server running and reachable there? (--coordination)' : 'this passes by itself within one lease TTL');
-    super('COORDINATION_UNAVAILABLE', `${what} (${hint})`, {
+      opts.hint ??
+      (reason === 'unreachable' ? 'is redis-server running and reachable there? see --coordination' : 'this passes by itself within one lease TTL');
+    super('COORDINATION_UNAVAILABLE', `${what}. Hint: ${hint}`, {
       retryable: true,
       ...(opts.cause !== undefined ? { cause: opts.cause } : {}),
     });

@@ -56,7 +56,7 @@ export class RedisLeaseStore implements LeaseStore {
   async renew(lease: Lease): Promise<Lease | null> {
     const login = this.o.loginOf(lease.gateway);
     const keys = [this.link.key(login, 'born'), this.link.key(login, 'fence'), this.leaseKey(lease)];
-    const args = [this.valueOf(lease), Math.ceil(lease.ttlMs), Math.ceil(this.o.recoveryMs), lease.fence];
+    const args = [this.valueOf(lease), Math.ceil(lease.ttlMs), Math.ceil(this.o.recoveryMs), lease.fence, Math.floor(lease.expiresAt)];
     const [ok, expiresAt, epoch] = (await this.link.script('RENEW', keys, args, 'renew a client-id lease')) as [number, number, string];
     this.o.onEpoch(login, String(epoch));
     return ok === 1 ? { ...lease, expiresAt: Number(expiresAt) } : null;

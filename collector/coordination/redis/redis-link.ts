@@ -58,11 +58,13 @@ export class RedisLink {
     });
     const link = new RedisLink(spec, redis, opts.log ?? silentLog);
     for (const [name, lua] of Object.entries(scripts)) redis.defineCommand(name, { lua }); // no numberOfKeys: each call passes it first
-    redis.on('error', (err: Error) => link.noteDown(err));
-    redis.on('ready', () => {
-      if (link.down) link.log.warn({ store: link.description }, `coordination store ${link.description} is reachable again`);
-      link.down = undefined;
+    // Connection events only count while the link is not ready: ioredis reports a reconnect
+    // attempt's failure as an 'error' too.
+    redis.on('error', (err: Error) => {
+      if (redis.status !== 'ready') link.noteDown(err);
     });
+    redis.on('close', () => link.noteDown(new Error('the connection to Redis closed')));
+    redis.on('ready', () => link.noteUp());
     try {
       await redis.connect();
     } catch (err) {
@@ -113,12 +115,19 @@ export class RedisLink {
   private async run<T>(operation: string, f: () => Promise<T>): Promise<T> {
     if (this.closed) throw new CoordinationUnavailable(this.description, operation, 'unreachable', { cause: new Error('the coordination store was closed') });
     try {
-      return await f();
+      const result = await f();
+      this.noteUp();
+      return result;
     } catch (err) {
       const e = new CoordinationUnavailable(this.description, operation, 'unreachable', { cause: err });
       this.noteDown(err);
       throw e;
     }
+  }
+
+  private noteUp(): void {
+    if (this.down) this.log.warn({ store: this.description }, `coordination store ${this.description} is reachable again`);
+    this.down = undefined;
   }
 
   private noteDown(err: unknown): void {

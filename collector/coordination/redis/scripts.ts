@@ -48,7 +48,8 @@ return {1, fence, epoch, now + tonumber(ARGV[1])}
 `;
 
 /**
- * KEYS: born, fence, lease. ARGV: value ("fence|token|pid|role|hostname"), ttlMs, recoveryMs, fence.
+ * KEYS: born, fence, lease. ARGV: value ("fence|token|pid|role|hostname"), ttlMs, recoveryMs,
+ * fence, expiresAt (the lease's own expiry, server ms).
  * Reply: {1, expiresAt, epoch} renewed (or re-asserted during recovery); {0, 0, epoch} lost.
  */
 export const RENEW = `${PRELUDE}
@@ -58,8 +59,9 @@ if v == ARGV[1] then
   redis.call('PEXPIRE', KEYS[3], ARGV[2])
   return {1, now + tonumber(ARGV[2]), epoch}
 end
-if v or now >= recover_until then return {0, 0, epoch} end
--- Missing while the namespace recovers: nobody else can have taken it since, so it is still ours.
+if v or now >= recover_until or now >= tonumber(ARGV[5]) then return {0, 0, epoch} end
+-- Missing while the namespace recovers, and not expired by its own ttl: nobody else can have taken
+-- it since it was last renewed (acquisitions wait for the recovery), so it is still ours.
 redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
 local fence = tonumber(ARGV[4])
 if fence > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], int(fence)) end
