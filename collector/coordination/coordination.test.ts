@@ -21,6 +21,7 @@ import {
   parseCoordination,
   type BudgetRules,
   type CoordinationStore,
+  type RedisCoordination,
 } from './index.ts';
 import { redisAvailable, startRedis, type RedisServer } from './testing/redis-server.ts';
 
