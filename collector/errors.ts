@@ -266,7 +266,7 @@ export class CoordinationUnavailable extends CollectorError {
     readonly reason: 'unreachable' | 'recovering',
     opts: { cause?: unknown; retryAfterWallMs?: number; hint?: string } = {},
   ) {
-    const why = opts.cause === undefined ? '' : `: ${describeError(opts.cause)}`;
+    const why = opts.cause === undefined ? '' : `: ${describeError(opts.cause).replace(/\.+$/, '')}`;
     const what =
       reason === 'recovering'
         ? `coordination store ${store} is recovering (new, or restarted without its data); cannot ${operation} until holders of client ids have re-asserted them`

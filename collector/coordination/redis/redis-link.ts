@@ -65,11 +65,19 @@ export class RedisLink {
     });
     redis.on('close', () => link.noteDown(new Error('the connection to Redis closed')));
     redis.on('ready', () => link.noteUp());
+    let firstError: Error | undefined;
+    const onFirstError = (err: Error) => {
+      firstError ??= err;
+    };
+    redis.on('error', onFirstError);
     try {
       await redis.connect();
     } catch (err) {
       redis.disconnect();
-      throw new CoordinationUnavailable(spec.display, 'connect', 'unreachable', { cause: err });
+      // "Connection is closed" says less than the socket's own error (ECONNREFUSED, ENOTFOUND…).
+      throw new CoordinationUnavailable(spec.display, 'connect', 'unreachable', { cause: firstError ?? err });
+    } finally {
+      redis.off('error', onFirstError);
     }
     return link;
   }
