@@ -27,6 +27,9 @@ import { redisAvailable, startRedis, type RedisServer } from './testing/redis-se
 
 const gateway = '127.0.0.1:4002';
 const owner = (token: string): LeaseOwner => ({ pid: process.pid, token, role: 'worker' });
+/** A process of this host that has died, as every rig's `isAlive` sees it. */
+const DEAD_PID = 2 ** 30;
+const isAlive = (pid: number) => pid !== DEAD_PID;
 const rules: BudgetRules = { ...DEFAULT_BUDGET_RULES, marginMs: 0 };
 const req = (conId: number, duration = '1 D', whatToShow = 'TRADES') =>
   pacedRequest({ conId, exchange: 'SMART', endDateTime: '', duration, barSize: '1 min', whatToShow, useRTH: true });
@@ -80,7 +83,13 @@ const rigs: Array<[string, boolean, () => Promise<Rig>]> = [
     true,
     async () => {
       const clock = new VirtualClock();
-      return { store: new MemoryCoordination(clock), now: () => clock.now(), advance: (ms) => clock.advance(ms), slackMs: 0, close: async () => {} };
+      return {
+        store: new MemoryCoordination(clock, { isAlive }),
+        now: () => clock.now(),
+        advance: (ms) => clock.advance(ms),
+        slackMs: 0,
+        close: async () => {},
+      };
     },
   ],
   [
@@ -89,7 +98,7 @@ const rigs: Array<[string, boolean, () => Promise<Rig>]> = [
     async () => {
       const clock = new VirtualClock();
       const dir = await fs.mkdtemp(path.join(tmpdir(), 'coord-files-'));
-      const store = new FileCoordination({ dir, clock });
+      const store = new FileCoordination({ dir, clock, isAlive });
       return {
         store,
         now: () => clock.now(),
@@ -108,7 +117,7 @@ const rigs: Array<[string, boolean, () => Promise<Rig>]> = [
     async () => {
       const spec = parseCoordination(`${redis!.url}/0?prefix=t${process.pid}x${prefixes++}`);
       if (spec.kind !== 'redis') throw new Error('expected a redis spec');
-      const store = await openRedisCoordination(spec, { recoveryMs: 0 });
+      const store = await openRedisCoordination(spec, { recoveryMs: 0, isAlive });
       return { store, now: () => Date.now(), advance: (ms) => new Promise((r) => setTimeout(r, ms)), slackMs: 50, close: () => store.close() };
     },
   ],
@@ -189,6 +198,25 @@ describe.each(rigs)('coordination store: %s', (_name, enabled, make) => {
     const listed = await leases.list(gateway);
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ kind: 'lease', clientId: 4, fence: a.fence, live: true, owner: { token: 'a', pid: process.pid } });
+  });
+
+  it.runIf(enabled)('at start, frees at once the leases of every login held by processes of this host that died; live ones stay', async () => {
+    rig = await make();
+    const { leases } = rig.store;
+    const other = '127.0.0.1:4001';
+    const dead = { pid: DEAD_PID, token: 'dead', role: 'worker' };
+    const deadHere = (await leases.tryAcquire({ gateway, clientId: 12 }, dead, 10_000))!;
+    const deadThere = (await leases.tryAcquire({ gateway: other, clientId: 14 }, dead, 10_000))!;
+    const live = (await leases.tryAcquire({ gateway: other, clientId: 13 }, owner('live'), 10_000))!;
+    expect(await leases.reclaimStale()).toBe(2);
+    expect(await leases.validate(deadHere)).toBe(false);
+    expect(await leases.validate(deadThere)).toBe(false);
+    expect(await leases.validate(live)).toBe(true);
+    expect(await leases.list(gateway)).toEqual([]);
+    expect((await leases.list(other)).map((e) => e.clientId)).toEqual([13]);
+    expect(await leases.reclaimStale()).toBe(0);
+    const next = (await leases.tryAcquire({ gateway, clientId: 12 }, owner('next'), 10_000))!;
+    expect(next.fence).toBeGreaterThan(deadHere.fence);
   });
 
   it.runIf(enabled)('spaces identical requests, caps one contract at 5 per 2 s, and lets the rest through', async () => {
