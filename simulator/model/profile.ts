@@ -14,7 +14,7 @@ import { profileOverridesSchema, type profileSchema } from './profile-schema.ts'
  *   [choice]   the simulator's own choice where IB documents nothing
  */
 
-import { IB_HISTORICAL_PACING, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
+import { IB_HISTORICAL_PACING, IB_MESSAGE_RATE, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
 import { SIM_MAX_VERSION } from '../protocol/index.ts';
 
 /** A log-normal duration: `median` model ms, `sigma` the spread of the underlying normal (0 = fixed). */
@@ -138,7 +138,13 @@ const ibkrPaper: Profile = {
     service: { median: 150, sigma: 0.3 },
     pacing: { enabled: true, ...IB_HISTORICAL_PACING },
   },
-  messageRate: { enabled: true, maxPerSecond: 50, toleranceMs: 200, warnAbove: 40, closeAfterViolatingSeconds: 3 },
+  messageRate: {
+    enabled: true,
+    maxPerSecond: IB_MESSAGE_RATE.maxPerSecond,
+    toleranceMs: 200,
+    warnAbove: 40,
+    closeAfterViolatingSeconds: 3,
+  },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
 };
 
