@@ -366,6 +366,13 @@ export class GatewayModel implements GatewayPort {
     });
   }
 
+  /** Market-data lines open at the gateway, across every session. docs/wire-facts/market-data.md#100-lines-101 */
+  openLineCount(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.marketLines.size;
+    return n;
+  }
+
   /** Historical requests open at the gateway, across every session. */
   openHistoryCount(): number {
     let n = 0;

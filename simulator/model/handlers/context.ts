@@ -44,6 +44,8 @@ export interface HandlerContext {
   nextOrderId(reserve: number): number;
   /** Historical requests open at the gateway, across every session. */
   openHistoryCount(): number;
+  /** Market-data lines open at the gateway, across every session. */
+  openLineCount(): number;
 }
 
 /** One handler per client message type. */
