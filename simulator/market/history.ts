@@ -18,6 +18,7 @@ import {
   whatToShowLabel,
   type HistError,
 } from './history-request.ts';
+import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IbError } from '../../common/ib/errors.ts';
 import type { Instrument } from './instrument.ts';
 import { synthesizeBar, type PriceSeries } from './price-path.ts';
@@ -71,10 +72,8 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   if (req.formatDate !== 1 && req.formatDate !== 2) {
     return failure(validationError('bT', `Date formatting selection of ${req.formatDate} rejected`)); // seen for 0
   }
-  if (req.keepUpToDate) {
-    if (req.endDateTime.trim() !== '') return failure(validationError('bX', 'End date not supported with live updates'));
-    return failure(validationError('bX', 'Live updates (keepUpToDate=1) are not supported by the simulator; request with keepUpToDate=0'));
-  }
+  // keepUpToDate: the bars now, then updates (historyUpdate). docs/wire-facts/market-data.md#keepuptodate-updates
+  if (req.keepUpToDate && req.endDateTime.trim() !== '') return failure(validationError('bX', 'End date not supported with live updates'));
   const end = parseEndDateTime(req.endDateTime, tz, opts.nowMs);
   if (isHistError(end)) return failure(end);
   const warning = end.impliedZone ? IMPLIED_ZONE_WARNING : undefined;
@@ -96,13 +95,35 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   for (const slot of slots) {
     const b = barOf(quotes, slot, bar.seconds, series, opts.nowMs);
     if (!b) continue; // a short TRADES bar in which nothing traded: TWS leaves such bars out
-    const date = bar.unit !== 'sec' ? formatYmd(slot.day) : req.formatDate === 2 ? String(Math.floor(slot.start / 1000)) : stamp(slot.start, tz);
-    bars.push({ date, ...b, hasGaps: 'false' });
+    bars.push({ date: barDate(req, bar, slot, tz), ...b, hasGaps: 'false' });
   }
   if (bars.length === 0) return noData();
   const reply: HistoricalReply = { ok: true, startDate: stamp(start, tz), endDate: stamp(endMs, tz), bars };
   if (warning) reply.warning = warning;
   return reply;
+}
+
+const barDate = (req: HistoricalRequest, bar: BarSize, slot: BarSlot, tz: string) =>
+  bar.unit !== 'sec' ? formatYmd(slot.day) : req.formatDate === 2 ? String(Math.floor(slot.start / 1000)) : stamp(slot.start, tz);
+
+/**
+ * A keepUpToDate update: the bar holding `nowMs`, as it stands then (the aggregate of the steps so
+ * far), dated as the request's bars are; undefined when no session holds `nowMs` (no update is
+ * sent while the market is shut) or the request is one buildHistoricalReply refuses.
+ * docs/wire-facts/market-data.md#keepuptodate-updates
+ */
+export function historyUpdate(req: HistoricalRequest, instrument: Instrument, quotes: InstrumentQuotes, nowMs: number): HistoricalBar | undefined {
+  const bar = parseBarSize(req.barSize);
+  const duration = parseDuration(req.duration);
+  const what = parseWhatToShow(req.whatToShow);
+  if (isHistError(bar) || isHistError(duration) || isHistError(what)) return undefined;
+  const kind = req.useRTH ? 'liquid' : 'trading';
+  if (!quotes.sessions.at(nowMs, kind)) return undefined;
+  const from = bar.unit === 'sec' ? nowMs - bar.seconds * 1000 + 1 : windowStart(instrument, kind, duration, nowMs);
+  const slot = barSlots(instrument, kind, bar, from, nowMs + 1).at(-1);
+  if (!slot || slot.end <= nowMs) return undefined;
+  const b = barOf(quotes, slot, bar.seconds, what === 'ADJUSTED_LAST' ? 'TRADES' : what, nowMs);
+  return b && { date: barDate(req, bar, slot, instrument.timeZoneId), ...b, hasGaps: 'false' };
 }
 
 /**

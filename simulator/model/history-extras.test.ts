@@ -4,6 +4,7 @@
  * docs/wire-facts/market-data.md#historical-ticks
  */
 import { describe, expect, it } from 'vitest';
+import { formingBar } from '../market/tick-bars.ts';
 import { historyRequest } from '../protocol/requests.ts';
 import { CONID, harness, histReq, market } from '../testing/model-harness.ts';
 
@@ -75,5 +76,25 @@ describe('history-side requests', () => {
     expect(last!.msg.ticks.slice(50).every((t) => t.time === second)).toBe(true);
     expect(c.of('HISTORICAL_TICKS_BID_ASK')[0]!.msg.ticks.length).toBeGreaterThan(0);
     expect(c.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[3, 321]]);
+  });
+
+  it('keepUpToDate: the bars, then every 5 s the bar in progress as the quote model has it, until the cancel', async () => {
+    const h = harness({ start: Date.UTC(2025, 10, 12, 15, 0, 2) }); // 10:00:02 New York
+    const c = await h.login(1);
+    c.send(histReq(1, { keepUpToDate: true, endDateTime: '', barSize: '1 min', duration: '600 S' }));
+    await h.advance(12_000);
+    expect(c.of('HISTORICAL_DATA')).toHaveLength(1);
+    const updates = c.of('HISTORICAL_DATA_UPDATE');
+    expect(updates.length).toBe(2);
+    const q = market().quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL' });
+    for (const { at, msg } of updates) {
+      const minute = Math.floor(at / 60_000) * 60_000;
+      const bar = formingBar(q, minute, at, 'TRADES')!;
+      expect(msg.date).toBe('20251112 10:00:00 US/Eastern');
+      expect([msg.open, msg.high, msg.low, msg.close, msg.volume]).toEqual([bar.open, bar.high, bar.low, bar.close, bar.volume]);
+    }
+    c.send({ type: 'CANCEL_HISTORICAL_DATA', reqId: 1 });
+    await h.advance(20_000);
+    expect(c.of('HISTORICAL_DATA_UPDATE').length).toBe(2);
   });
 });

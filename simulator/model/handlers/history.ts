@@ -2,6 +2,8 @@
 import { IbError } from '../../../common/ib/errors.ts';
 import { pacedRequest } from '../../../common/ib/pacing.ts';
 import type { ClientMessageOf } from '../../protocol/index.ts';
+import type { TimerHandle } from '../../../common/clock.ts';
+import { historyUpdate } from '../../market/history.ts';
 import type { DataRequestContract, InstrumentRef } from '../ports.ts';
 import type { HandlerContext, Handlers } from './context.ts';
 
@@ -57,9 +59,34 @@ function historicalData(ctx: HandlerContext, msg: ClientMessageOf<'REQ_HISTORICA
       }
       if (result.warning) ctx.error(msg.reqId, result.warning);
       ctx.send({ type: 'HISTORICAL_DATA', reqId: msg.reqId, startDate: result.startDate, endDate: result.endDate, bars: result.bars });
+      if (msg.keepUpToDate) keepUpToDate(ctx, msg, instrument);
     });
   });
   session.openHistory.set(msg.reqId, timer);
+}
+
+/**
+ * After the bars of a keepUpToDate request: HISTORICAL_DATA_UPDATE with the bar in progress every
+ * `marketData.historyUpdateMs`, until CANCEL_HISTORICAL_DATA (the subscription stays in
+ * `openHistory`, so the cancel finds it) or the session ends.
+ * docs/wire-facts/market-data.md#keepuptodate-updates
+ */
+function keepUpToDate(ctx: HandlerContext, msg: ClientMessageOf<'REQ_HISTORICAL_DATA'>, instrument: InstrumentRef): void {
+  const { session } = ctx;
+  const quotes = ctx.market.quotes(instrument);
+  let current: TimerHandle | undefined;
+  const subscription: TimerHandle = { cancel: () => current?.cancel() };
+  const update = () => {
+    if (session.openHistory.get(msg.reqId) !== subscription) return;
+    const bar = historyUpdate(msg, quotes.instrument, quotes, ctx.now());
+    if (bar) {
+      const { date, open, close, high, low, wap, volume, barCount } = bar;
+      ctx.send({ type: 'HISTORICAL_DATA_UPDATE', reqId: msg.reqId, barCount, date, open, close, high, low, wap, volume });
+    }
+    current = ctx.timer(ctx.profile.marketData.historyUpdateMs, update);
+  };
+  session.openHistory.set(msg.reqId, subscription);
+  current = ctx.timer(ctx.profile.marketData.historyUpdateMs, update);
 }
 
 /** whatToShow SCHEDULE: the window's sessions. docs/wire-facts/market-data.md#historical-schedule */
