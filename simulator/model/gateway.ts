@@ -366,10 +366,10 @@ export class GatewayModel implements GatewayPort {
     });
   }
 
-  /** Market-data lines open at the gateway, across every session. docs/wire-facts/market-data.md#100-lines-101 */
-  openLineCount(): number {
+  /** Market-data subscriptions of one kind open at the gateway, across every session. docs/wire-facts/market-data.md#100-lines-101 */
+  openLineCount(tickByTick: boolean): number {
     let n = 0;
-    for (const s of this.sessions.values()) n += s.marketLines.size;
+    for (const s of this.sessions.values()) for (const line of s.marketLines.values()) if ((line.kind === 'tickByTick') === tickByTick) n++;
     return n;
   }
 

@@ -150,3 +150,57 @@ describe('REQ_REAL_TIME_BARS', () => {
     expect(c.errors(420)[0]!.msg.message).toContain('Invalid Real-time Query:No market data permissions for NASDAQ STK');
   });
 });
+
+describe('REQ_TICK_BY_TICK_DATA', () => {
+  const tbt = (reqId: number, tickType: string) => ({
+    type: 'REQ_TICK_BY_TICK_DATA' as const,
+    reqId,
+    ...contract,
+    tickType,
+    numberOfTicks: 0,
+    ignoreSize: false,
+  });
+  const {
+    type,
+    reqId,
+    comboLegs,
+    deltaNeutralContract,
+    deltaNeutralContractConId,
+    deltaNeutralContractDelta,
+    deltaNeutralContractPrice,
+    genericTickList,
+    snapshot,
+    regulatorySnapshot,
+    mktDataOptions,
+    ...contract
+  } = mktDataRequest(0);
+
+  it('AllLast sends every trade of the quote model after the request, BidAsk every quote change; beyond the limit 10190; cancel stops', async () => {
+    const h = harness({ start: OPEN, overrides: { marketData: { ...live.marketData, maxTickByTick: 2 } } });
+    const c = await h.login(1);
+    const t0 = h.clock.now();
+    c.send(tbt(1, 'AllLast'));
+    c.send(tbt(2, 'BidAsk'));
+    c.send(tbt(3, 'MidPoint'));
+    c.send(tbt(4, 'Bogus'));
+    await h.advance(3_000);
+    const q = aaplQuotes();
+    const trades = q.tradesBetween(t0 + 1, t0 + 3_001);
+    const got = c.of('TICK_BY_TICK').filter((m) => m.msg.reqId === 1);
+    expect(got.map((m) => [m.msg.tickType, m.msg.time, m.msg.price, m.msg.size])).toEqual(trades.map((t) => [2, Math.floor(t.time / 1000), t.price, t.size]));
+    expect(trades.length).toBeGreaterThan(0);
+    const quotes = c.of('TICK_BY_TICK').filter((m) => m.msg.reqId === 2);
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const { at, msg } of quotes) expect([msg.bidPrice, msg.askPrice]).toEqual([q.quoteAt(at).bid, q.quoteAt(at).ask]);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([
+      [3, 10190],
+      [4, 321],
+    ]);
+    c.send({ type: 'CANCEL_TICK_BY_TICK_DATA', reqId: 1 });
+    c.send({ type: 'CANCEL_TICK_BY_TICK_DATA', reqId: 2 });
+    await h.advance(1);
+    c.clear();
+    await h.advance(3_000);
+    expect(c.of('TICK_BY_TICK')).toEqual([]);
+  });
+});

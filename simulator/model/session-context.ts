@@ -30,7 +30,7 @@ export interface ContextHost {
   guard(session: Session, what: string, fn: () => void): void;
   nextOrderId(clientId: number, reserve: number): number;
   openHistoryCount(): number;
-  openLineCount(): number;
+  openLineCount(tickByTick: boolean): number;
 }
 
 /** The HandlerContext of one request: the session it came on and the model's services. */
@@ -85,7 +85,7 @@ export class SessionContext implements HandlerContext {
   openHistoryCount(): number {
     return this.gw.openHistoryCount();
   }
-  openLineCount(): number {
-    return this.gw.openLineCount();
+  openLineCount(tickByTick: boolean): number {
+    return this.gw.openLineCount(tickByTick);
   }
 }

@@ -62,9 +62,9 @@ export class Session {
   }
 }
 
-/** A market-data line: what counts against the gateway's line limit. */
+/** A market-data subscription: top of book and real-time bars count against the line limit, tick-by-tick against its own. */
 export interface MarketLine {
-  kind: 'top' | 'snapshot' | 'realTimeBars';
+  kind: 'top' | 'snapshot' | 'realTimeBars' | 'tickByTick';
   /** The pending tick or bar (cancelled with the line). */
   timer: TimerHandle | undefined;
 }

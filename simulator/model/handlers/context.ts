@@ -44,8 +44,8 @@ export interface HandlerContext {
   nextOrderId(reserve: number): number;
   /** Historical requests open at the gateway, across every session. */
   openHistoryCount(): number;
-  /** Market-data lines open at the gateway, across every session. */
-  openLineCount(): number;
+  /** Market-data lines (top of book and real-time bars; or, with `tickByTick`, tick-by-tick subscriptions) open at the gateway, across every session. */
+  openLineCount(tickByTick: boolean): number;
 }
 
 /** One handler per client message type. */

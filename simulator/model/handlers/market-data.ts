@@ -35,7 +35,7 @@ function sendTick(ctx: HandlerContext, reqId: number, t: Tick): void {
 
 /** Refuse a line beyond the limit. docs/wire-facts/market-data.md#100-lines-101 */
 function overLineLimit(ctx: HandlerContext, reqId: number): boolean {
-  if (ctx.openLineCount() < ctx.profile.marketData.lines) return false;
+  if (ctx.openLineCount(false) < ctx.profile.marketData.lines) return false;
   ctx.error(reqId, MarketDataError.maxTickers());
   return true;
 }
@@ -45,7 +45,10 @@ function overLineLimit(ctx: HandlerContext, reqId: number): boolean {
  * id already open on this session (322, docs/wire-facts/market-data.md#duplicate-ticker-id) or no
  * such contract (200).
  */
-function lineInstrument(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DATA'> | ClientMessageOf<'REQ_REAL_TIME_BARS'>): InstrumentQuotes | undefined {
+export function lineInstrument(
+  ctx: HandlerContext,
+  msg: ClientMessageOf<'REQ_MKT_DATA'> | ClientMessageOf<'REQ_REAL_TIME_BARS'> | ClientMessageOf<'REQ_TICK_BY_TICK_DATA'>,
+): InstrumentQuotes | undefined {
   if (ctx.session.marketLines.has(msg.reqId)) {
     ctx.error(msg.reqId, MarketDataError.duplicateTicker());
     return undefined;
