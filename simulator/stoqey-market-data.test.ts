@@ -116,4 +116,34 @@ describe('@stoqey/ib market data against the simulator', () => {
       expect(b.volume).toBe(agg.volume);
     }
   });
+
+  it('delayed data on the paper profile: IBApi reqMarketDataType(3) gets 10167, then delayed bid / ask / last from 15 minutes before', async () => {
+    const paperClock = new ScaledClock(0.02, OPEN);
+    const paper = await startSimulator({ port: 0, profile: 'ibkr-paper', seed: 7, clock: paperClock, market });
+    try {
+      const api = new IBApi({ host: '127.0.0.1', port: paper.port });
+      apis.push(api);
+      await new Promise<void>((resolve) => {
+        api.once(EventName.nextValidId, () => resolve());
+        api.connect(9);
+      });
+      const codes: number[] = [];
+      api.on(EventName.error, (_e: Error, code: number, id: number) => id === 11 && codes.push(code));
+      api.on(EventName.info, (_m: string, code: number) => codes.push(code));
+      const prices = new Map<number, number>();
+      api.on(EventName.tickPrice, (id: number, field: number, value: number) => id === 11 && prices.set(field, value));
+      const end = new Promise<number>((r) => api.once(EventName.tickSnapshotEnd, () => r(paperClock.now())));
+      api.reqMarketDataType(3);
+      api.reqMktData(11, AAPL, '', true, false);
+      const at = await end;
+      expect(codes).toContain(10167);
+      const bid = prices.get(IBApiTickType.DELAYED_BID)!;
+      expect(recentBids(at - 15 * 60_000)).toContain(bid);
+      expect(prices.get(IBApiTickType.DELAYED_ASK)!).toBeGreaterThan(bid);
+      expect(prices.has(IBApiTickType.BID)).toBe(false);
+    } finally {
+      for (const api of apis.splice(0)) api.disconnect();
+      await paper.close();
+    }
+  });
 });
