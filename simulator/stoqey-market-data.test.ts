@@ -4,7 +4,7 @@
  * The model runs at scale 0.02 (a 5 s bar every 100 ms of wall time) from a regular-hours instant;
  * every value is checked against the quote model it must come from.
  */
-import { EventName, IBApi, IBApiNext, IBApiTickType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
+import { EventName, type IBApi, IBApiNext, IBApiTickType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
 import { CONID } from '../common/testing/fixtures.ts';
@@ -12,6 +12,7 @@ import { createMarketData } from './market/market-data.ts';
 import { GRID_MS } from './market/minute-path.ts';
 import { aggregateSteps } from './market/tick-bars.ts';
 import { startSimulator, type Simulator } from './simulator.ts';
+import { connectIbApi } from './testing/stoqey-client.ts';
 
 /** Wed 2025-11-12 10:00 New York. */
 const OPEN = Date.UTC(2025, 10, 12, 15, 0);
@@ -32,18 +33,7 @@ afterEach(async () => {
   await sim.close();
 });
 
-function connectApi(clientId: number): Promise<IBApi> {
-  const api = new IBApi({ host: '127.0.0.1', port: sim.port });
-  apis.push(api);
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no nextValidId')), 5000);
-    api.once(EventName.nextValidId, () => {
-      clearTimeout(t);
-      resolve(api);
-    });
-    api.connect(clientId);
-  });
-}
+const connectApi = (clientId: number) => connectIbApi(sim.port, clientId, apis);
 
 /**
  * The bids the quote model had in the `ms` model ms before `at` (a tick was computed then and
@@ -121,12 +111,7 @@ describe('@stoqey/ib market data against the simulator', () => {
     const paperClock = new ScaledClock(0.02, OPEN);
     const paper = await startSimulator({ port: 0, profile: 'ibkr-paper', seed: 7, clock: paperClock, market });
     try {
-      const api = new IBApi({ host: '127.0.0.1', port: paper.port });
-      apis.push(api);
-      await new Promise<void>((resolve) => {
-        api.once(EventName.nextValidId, () => resolve());
-        api.connect(9);
-      });
+      const api = await connectIbApi(paper.port, 9, apis);
       const codes: number[] = [];
       api.on(EventName.error, (_e: Error, code: number, id: number) => id === 11 && codes.push(code));
       api.on(EventName.info, (_m: string, code: number) => codes.push(code));

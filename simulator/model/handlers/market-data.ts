@@ -212,6 +212,14 @@ function realTimeBars(ctx: HandlerContext, msg: ClientMessageOf<'REQ_REAL_TIME_B
   line.timer = ctx.timer(barStart + REAL_TIME_BAR_MS - now, send);
 }
 
+/** Close this session's subscription `reqId` if it is of `kind`; silent either way. */
+export function cancelLine(ctx: HandlerContext, reqId: number, kind: MarketLine['kind']): void {
+  const line = ctx.session.marketLines.get(reqId);
+  if (line?.kind !== kind) return;
+  line.timer?.cancel();
+  ctx.session.marketLines.delete(reqId);
+}
+
 export const marketDataHandlers = {
   /** No reply; later lines use the type. docs/wire-facts/market-data.md#market-data-types-1-to-4 */
   REQ_MARKET_DATA_TYPE(ctx, msg) {
@@ -226,9 +234,6 @@ export const marketDataHandlers = {
   REQ_REAL_TIME_BARS: realTimeBars,
   /** Silent, as IB is. docs/wire-facts/market-data.md#real-time-bars */
   CANCEL_REAL_TIME_BARS(ctx, msg) {
-    const line = ctx.session.marketLines.get(msg.reqId);
-    if (line?.kind !== 'realTimeBars') return;
-    line.timer?.cancel();
-    ctx.session.marketLines.delete(msg.reqId);
+    cancelLine(ctx, msg.reqId, 'realTimeBars');
   },
 } satisfies Handlers;

@@ -11,7 +11,7 @@ import type { QuoteStep } from '../../market/quotes.ts';
 import { tickByTickBetween } from '../../market/tick-by-tick.ts';
 import type { MarketLine } from '../session.ts';
 import type { HandlerContext, Handlers } from './context.ts';
-import { lineInstrument } from './market-data.ts';
+import { cancelLine, lineInstrument } from './market-data.ts';
 
 export const tickByTickHandlers = {
   REQ_TICK_BY_TICK_DATA(ctx: HandlerContext, msg) {
@@ -51,9 +51,6 @@ export const tickByTickHandlers = {
   },
   /** Silent, as IB is. */
   CANCEL_TICK_BY_TICK_DATA(ctx, msg) {
-    const line = ctx.session.marketLines.get(msg.reqId);
-    if (line?.kind !== 'tickByTick') return;
-    line.timer?.cancel();
-    ctx.session.marketLines.delete(msg.reqId);
+    cancelLine(ctx, msg.reqId, 'tickByTick');
   },
 } satisfies Handlers;
