@@ -6,6 +6,8 @@ import { IbError } from '../../common/ib/errors.ts';
 import type { MarketData } from '../model/ports.ts';
 import { ContractUniverse } from './contracts.ts';
 import { buildHistoricalReply } from './history.ts';
+import { headTimestamp, historicalSchedule, historicalTicks } from './history-extras.ts';
+import { QuoteBook } from './quotes.ts';
 
 export interface MarketDataOptions {
   /** Run seed; with each conId it fixes all simulated prices. */
@@ -35,6 +37,14 @@ export function loadUniverse(opts: Pick<MarketDataOptions, 'contractsFile' | 'ex
 export function createMarketData(opts: MarketDataOptions): MarketData & { universe: ContractUniverse } {
   const universe = loadUniverse(opts);
   const requireExchange = opts.requireExchange ?? true;
+  // One quote model per instrument, shared by every request, so its caches serve them all.
+  const book = new QuoteBook(opts.seed);
+  /** An instrument a request was resolved to (resolveInstrument hands out only known conIds). */
+  const known = (ref: { conId: number }) => {
+    const instrument = universe.byConId(ref.conId);
+    if (!instrument) throw new Error(`conId ${ref.conId} is not in the contract universe`);
+    return instrument;
+  };
   return {
     universe,
     matchContracts: cachedMatcher(universe),
@@ -48,8 +58,12 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
     historical(req, ref, nowMs) {
       const instrument = universe.byConId(ref.conId);
       if (!instrument) return { ok: false, ...IbError.noSecurityDefinition() };
-      return buildHistoricalReply(req, instrument, { seed: opts.seed, nowMs, exchange: req.exchange });
+      return buildHistoricalReply(req, instrument, { seed: opts.seed, nowMs, exchange: req.exchange, quotes: book.of(instrument) });
     },
+    quotes: (ref) => book.of(known(ref)),
+    headTimestamp: (req, ref) => headTimestamp(book.of(known(ref)), req),
+    historicalSchedule: (req, ref, nowMs) => historicalSchedule(book.of(known(ref)), req, nowMs),
+    historicalTicks: (req, ref, nowMs) => historicalTicks(book.of(known(ref)), req, nowMs),
   };
 }
 

@@ -68,7 +68,7 @@ describe('bad input', () => {
     const h = harness();
     const a = await h.login(1);
     a.send({
-      type: 'REQ_HEAD_TIMESTAMP',
+      type: 'REQ_HISTOGRAM_DATA',
       reqId: 4,
       conId: 265598,
       symbol: '',
@@ -83,9 +83,8 @@ describe('bad input', () => {
       localSymbol: '',
       tradingClass: '',
       includeExpired: false,
-      useRTH: 1,
-      whatToShow: 'TRADES',
-      formatDate: 1,
+      useRTH: true,
+      timePeriod: '3 days',
     });
     a.send(currentTime());
     await h.advance(0);

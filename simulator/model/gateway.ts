@@ -398,6 +398,13 @@ export class GatewayModel implements GatewayPort {
     });
   }
 
+  /** Market-data subscriptions of one kind open at the gateway, across every session. docs/wire-facts/market-data.md#100-lines-101 */
+  openLineCount(tickByTick: boolean): number {
+    let n = 0;
+    for (const s of this.sessions.values()) for (const line of s.marketLines.values()) if ((line.kind === 'tickByTick') === tickByTick) n++;
+    return n;
+  }
+
   /** Historical requests open at the gateway, across every session. */
   openHistoryCount(): number {
     let n = 0;

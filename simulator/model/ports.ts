@@ -4,11 +4,20 @@
  * itself never touches sockets, timers or Math.random.
  */
 import type { ClientMessageOf, ServerMessage, ServerMessageOf } from '../protocol/index.ts';
+import type { InstrumentQuotes } from '../market/quotes.ts';
+import type { HistoricalTicksReply, HistoricalTicksRequest, ScheduleBody } from '../market/history-extras.ts';
+import type { IbErrorBody } from '../../common/ib/errors.ts';
 
 export type ContractQuery = Omit<ClientMessageOf<'REQ_CONTRACT_DATA'>, 'type' | 'reqId'>;
 export type ContractDetailsFields = Omit<ServerMessageOf<'CONTRACT_DATA'>, 'type' | 'reqId'>;
 export type SymbolSample = ServerMessageOf<'SYMBOL_SAMPLES'>['descriptions'][number];
 export type HistoricalRequest = ClientMessageOf<'REQ_HISTORICAL_DATA'>;
+/** The contract fields a data request names its instrument by (REQ_MKT_DATA, REQ_REAL_TIME_BARS, …). */
+export type DataRequestContract = Pick<
+  HistoricalRequest,
+  'conId' | 'symbol' | 'secType' | 'exchange' | 'primaryExchange' | 'currency' | 'localSymbol' | 'tradingClass'
+>;
+export type { InstrumentQuotes, HistoricalTicksReply, HistoricalTicksRequest, ScheduleBody };
 export type Bar = ServerMessageOf<'HISTORICAL_DATA'>['bars'][number];
 
 export type HistoricalResult =
@@ -26,10 +35,22 @@ export interface MarketData {
   matchContracts(query: ContractQuery, nowMs: number): ContractDetailsFields[];
   /** REQ_MATCHING_SYMBOLS results. */
   searchSymbols(pattern: string): SymbolSample[];
-  /** The single instrument a historical request refers to, or why there is none. */
-  resolveInstrument(req: HistoricalRequest, nowMs: number): { ok: true; instrument: InstrumentRef } | { ok: false; code: number; message: string };
+  /** The single instrument a data request refers to, or why there is none. */
+  resolveInstrument(req: DataRequestContract, nowMs: number): { ok: true; instrument: InstrumentRef } | { ok: false; code: number; message: string };
   /** Bars (or an IB error) for a historical request; deterministic in (seed, conId, bar time). */
   historical(req: HistoricalRequest, instrument: InstrumentRef, nowMs: number): HistoricalResult;
+  /** The quote model of an instrument: every live price (simulator/market/quotes.ts). */
+  quotes(instrument: InstrumentRef): InstrumentQuotes;
+  /** HEAD_TIMESTAMP's text, or the error. docs/wire-facts/market-data.md#head-timestamp */
+  headTimestamp(req: ClientMessageOf<'REQ_HEAD_TIMESTAMP'>, instrument: InstrumentRef): { ok: true; text: string } | ({ ok: false } & IbErrorBody);
+  /** whatToShow SCHEDULE. docs/wire-facts/market-data.md#historical-schedule */
+  historicalSchedule(
+    req: HistoricalRequest,
+    instrument: InstrumentRef,
+    nowMs: number,
+  ): { ok: true; schedule: ScheduleBody; warning?: IbErrorBody } | ({ ok: false } & IbErrorBody);
+  /** REQ_HISTORICAL_TICKS. docs/wire-facts/market-data.md#historical-ticks */
+  historicalTicks(req: HistoricalTicksRequest, instrument: InstrumentRef, nowMs: number): HistoricalTicksReply;
 }
 
 export type { Log as Logger } from '../../common/log.ts';

@@ -58,6 +58,17 @@ export const profileSchema = strictObject({
     warnAbove: amount(),
     closeAfterViolatingSeconds: amount(),
   }),
+  marketData: strictObject({
+    permissions: strictObject({ live: z.array(z.string().min(1)), delayed: z.array(z.string().min(1)) }),
+    lines: amount(),
+    delayMs: amount(),
+    tickIntervalMs: z.number().min(1, 'must be at least 1 ms'),
+    snapshotLatency: latency,
+    maxDepth: amount(),
+    maxTickByTick: amount(),
+    realTimeBarPacing: strictObject({ windowMs: amount(), max: amount() }),
+    historyUpdateMs: z.number().min(1, 'must be at least 1 ms'),
+  }),
   limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
 });
 

@@ -32,6 +32,7 @@ export interface ContextHost {
   nextOrderId(clientId: number, reserve: number): number;
   openHistoryCount(): number;
   note(session: Session, message: { type: JournalNoteType; [field: string]: unknown }): void;
+  openLineCount(tickByTick: boolean): number;
 }
 
 /** The HandlerContext of one request: the session it came on and the model's services. */
@@ -88,5 +89,8 @@ export class SessionContext implements HandlerContext {
   }
   note(message: { type: JournalNoteType; [field: string]: unknown }): void {
     this.gw.note(this.session, message);
+  }
+  openLineCount(tickByTick: boolean): number {
+    return this.gw.openLineCount(tickByTick);
   }
 }

@@ -47,6 +47,8 @@ export interface HandlerContext {
   openHistoryCount(): number;
   /** A gateway note about this session for journal subscribers (simulator/model/journal.ts JOURNAL_NOTES). */
   note(message: { type: JournalNoteType; [field: string]: unknown }): void;
+  /** Market-data lines (top of book and real-time bars; or, with `tickByTick`, tick-by-tick subscriptions) open at the gateway, across every session. */
+  openLineCount(tickByTick: boolean): number;
 }
 
 /** One handler per client message type. */

@@ -12,12 +12,22 @@ import { accountHandlers } from './account.ts';
 import { contractHandlers } from './contracts.ts';
 import type { HandlerContext, Handlers } from './context.ts';
 import { historyHandlers } from './history.ts';
+import { marketDataHandlers } from './market-data.ts';
+import { tickByTickHandlers } from './tick-by-tick.ts';
 import { orderHandlers } from './orders.ts';
 import { systemHandlers } from './system.ts';
 
 export type { HandlerContext } from './context.ts';
 
-const byType: Handlers = { ...contractHandlers, ...historyHandlers, ...accountHandlers, ...orderHandlers, ...systemHandlers };
+const byType: Handlers = {
+  ...contractHandlers,
+  ...historyHandlers,
+  ...marketDataHandlers,
+  ...tickByTickHandlers,
+  ...accountHandlers,
+  ...orderHandlers,
+  ...systemHandlers,
+};
 
 type AnyHandler = (ctx: HandlerContext, msg: { type: string }) => void;
 
