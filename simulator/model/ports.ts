@@ -11,6 +11,11 @@ export type SymbolSample = ServerMessageOf<'SYMBOL_SAMPLES'>['descriptions'][num
 export type HistoricalRequest = ClientMessageOf<'REQ_HISTORICAL_DATA'>;
 export type Bar = ServerMessageOf<'HISTORICAL_DATA'>['bars'][number];
 
+/** One SECURITY_DEFINITION_OPTION_PARAMETER body (without reqId). */
+export type OptionChainParams = Omit<ServerMessageOf<'SECURITY_DEFINITION_OPTION_PARAMETER'>, 'type' | 'reqId'>;
+export type PriceIncrement = ServerMessageOf<'MARKET_RULE'>['priceIncrements'][number];
+export type SmartComponentEntry = ServerMessageOf<'SMART_COMPONENTS'>['components'][number];
+
 export type HistoricalResult =
   | { ok: true; startDate: string; endDate: string; bars: Bar[]; warning?: { code: number; message: string } }
   | { ok: false; code: number; message: string };
@@ -30,6 +35,18 @@ export interface MarketData {
   resolveInstrument(req: HistoricalRequest, nowMs: number): { ok: true; instrument: InstrumentRef } | { ok: false; code: number; message: string };
   /** Bars (or an IB error) for a historical request; deterministic in (seed, conId, bar time). */
   historical(req: HistoricalRequest, instrument: InstrumentRef, nowMs: number): HistoricalResult;
+  /**
+   * REQ_SEC_DEF_OPT_PARAMS: the option chains on an underlying at `nowMs`, one body per exchange
+   * and trading class; `undefined` when the underlying itself is unknown (error 200).
+   */
+  optionChains(
+    req: { underlyingSymbol: string; underlyingSecType: string; underlyingConId: number; futFopExchange: string },
+    nowMs: number,
+  ): OptionChainParams[] | undefined;
+  /** REQ_MARKET_RULE: the rule's price increments, or undefined for an unknown id. */
+  marketRule(marketRuleId: number): readonly PriceIncrement[] | undefined;
+  /** REQ_SMART_COMPONENTS: the exchanges behind a bboExchange name (empty when unknown). */
+  smartComponents(bboExchange: string): readonly SmartComponentEntry[];
 }
 
 export type { Log as Logger } from '../../common/log.ts';
