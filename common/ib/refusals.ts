@@ -11,6 +11,12 @@ export const RefusalCode = {
   FUNDAMENTALS_NOT_ALLOWED: 10358,
   /** News and Wall Street Horizon requests without the feed's permission. */
   NEWS_FEED_NOT_ALLOWED: 10276,
+  /** cancelMktData of a ticker id with no subscription. */
+  NO_SUCH_TICKER: 300,
+  /** cancelMktDepth of a ticker id with no depth subscription. */
+  NO_SUCH_DEPTH: 310,
+  /** cancelOrder of an order id the gateway does not know. */
+  NO_SUCH_ORDER: 10147,
 } as const;
 
 export const IbRefusal = {
@@ -24,6 +30,15 @@ export const IbRefusal = {
   scannerCancelled: (reqId: number): IbErrorBody => IbError.hmds(`API scanner subscription cancelled: ${reqId}`),
   /** A display group that does not exist. docs/wire-facts/unmodelled.md#display-groups */
   noDisplayGroup: (detail: string): IbErrorBody => IbError.processing('dg', detail),
+  /** docs/wire-facts/unmodelled.md#cancels */
+  noSuchTicker: (tickerId: number): IbErrorBody => ({ code: RefusalCode.NO_SUCH_TICKER, message: `Can't find EId with ticker Id:${tickerId}` }),
+  /** docs/wire-facts/unmodelled.md#cancels */
+  noSuchDepth: (tickerId: number): IbErrorBody => ({
+    code: RefusalCode.NO_SUCH_DEPTH,
+    message: `Can't find the subscribed market depth with tickerId:${tickerId}`,
+  }),
+  /** docs/wire-facts/unmodelled.md#cancels */
+  noSuchOrder: (orderId: number): IbErrorBody => ({ code: RefusalCode.NO_SUCH_ORDER, message: `OrderId ${orderId} that needs to be cancelled is not found.` }),
   /**
    * The simulator's answer to a request it does not model: 322, which every client treats as the
    * end of the request, with a text naming the request and where the table of what is simulated

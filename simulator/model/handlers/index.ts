@@ -11,7 +11,7 @@
  * Which request is answered how: docs/simulated.md.
  */
 import { quote, type ClientMessageType, type UnknownClientMessage } from '../../protocol/index.ts';
-import { IbError, NO_ID } from '../../../common/ib/errors.ts';
+import { IbError, NO_ID, type IbErrorBody } from '../../../common/ib/errors.ts';
 import { IbRefusal } from '../../../common/ib/refusals.ts';
 import { accountHandlers } from './account.ts';
 import { contractHandlers } from './contracts.ts';
@@ -61,12 +61,32 @@ export function requestIdOf(msg: { reqId?: unknown; orderId?: unknown }): number
 }
 
 /**
+ * What a real gateway answers to a cancel whose subscription does not exist (the fallback refused
+ * the request, so none does); other cancels are silent, as IB's are. docs/wire-facts/unmodelled.md#cancels
+ */
+const CANCEL_OF_NOTHING: Partial<Record<string, (id: number) => IbErrorBody>> = {
+  CANCEL_MKT_DATA: IbRefusal.noSuchTicker,
+  CANCEL_MKT_DEPTH: IbRefusal.noSuchDepth,
+  CANCEL_ORDER: IbRefusal.noSuchOrder,
+};
+
+/** Cancels and unsubscribes: nobody waits on them, and IB acknowledges most of them silently. */
+const isCancel = (type: string) => type.startsWith('CANCEL_') || type.startsWith('UNSUBSCRIBE_') || type === 'REQ_GLOBAL_CANCEL';
+
+/**
  * The fallback for a declared request with no handler: 322 (which no client takes for a warning)
- * with the request's own id, so the client's request ends. docs/wire-facts/unmodelled.md#not-simulated
+ * with the request's own id, so the client's request ends; a cancel gets IB's answer to a cancel
+ * of nothing. docs/wire-facts/unmodelled.md#not-simulated
  */
 function unsupported(ctx: HandlerContext, msg: { type: string; reqId?: unknown; orderId?: unknown }): void {
+  const id = requestIdOf(msg);
+  if (isCancel(msg.type)) {
+    const answer = CANCEL_OF_NOTHING[msg.type];
+    if (answer && id !== NO_ID) ctx.error(id, answer(id));
+    return;
+  }
   ctx.logger.warn({ session: ctx.session.id, clientId: ctx.session.clientId, type: msg.type }, 'request not simulated');
-  ctx.error(requestIdOf(msg), IbRefusal.notSimulated(msg.type));
+  ctx.error(id, IbRefusal.notSimulated(msg.type));
 }
 
 /** A message id with no declaration: answered with an error, the session carries on. */
