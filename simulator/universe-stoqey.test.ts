@@ -76,3 +76,20 @@ describe('@stoqey/ib IBApiNext qualifies the wider universe', () => {
     expect(one[0]!.contract).toMatchObject({ symbol: 'AAPL', strike, right: 'C', multiplier: 100 });
   });
 });
+
+describe('any-symbol mode over TCP (docs/wire-facts/contracts.md#any-symbol-mode)', () => {
+  it('startSimulator({ anySymbol: true }) qualifies an unknown US symbol to one synthetic contract', async () => {
+    const anySim = await startSimulator({ port: 0, profile: 'instant', seed: 7, anySymbol: true });
+    const api = new IBApiNext({ host: '127.0.0.1', port: anySim.port });
+    try {
+      api.connect(22);
+      const details = await api.getContractDetails({ symbol: 'ZZQX', secType: SecType.STK, exchange: 'SMART', currency: 'USD' });
+      expect(details).toHaveLength(1);
+      expect(details[0]!.longName).toMatch(/synthetic/i);
+      await expect(next.getContractDetails({ symbol: 'ZZQX', secType: SecType.STK, exchange: 'SMART', currency: 'USD' })).rejects.toMatchObject({ code: 200 });
+    } finally {
+      api.disconnect();
+      await anySim.close();
+    }
+  });
+});
