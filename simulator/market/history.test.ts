@@ -189,7 +189,10 @@ describe('historical request parameters', () => {
   });
 
   it('handles whatToShow values TWS knows but the simulator does not, and unknown ones', () => {
-    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({ code: 321, message: expect.stringContaining('not supported by the simulator') });
+    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({
+      code: 322,
+      message: expect.stringContaining('whatToShow HISTORICAL_VOLATILITY (simulated: TRADES'),
+    });
     expect(run({ whatToShow: 'FOO' })).toMatchObject({ code: 321, message: expect.stringContaining('Invalid whatToShow "FOO"') });
   });
 
@@ -201,7 +204,7 @@ describe('historical request parameters', () => {
     });
   });
 
-  it('refuses keepUpToDate: with an end date as TWS does, otherwise as unsupported', () => {
+  it('refuses keepUpToDate: with an end date as TWS does (321), otherwise as not simulated (322, which ends the request in every client)', () => {
     expect(run({ keepUpToDate: true, endDateTime: '20251112 12:00:00 US/Eastern' })).toEqual({
       ok: false,
       code: 321,
@@ -209,8 +212,8 @@ describe('historical request parameters', () => {
     });
     expect(run({ keepUpToDate: true })).toMatchObject({
       ok: false,
-      code: 321,
-      message: expect.stringContaining('keepUpToDate=1) are not supported by the simulator'),
+      code: 322,
+      message: expect.stringContaining('keepUpToDate=1 (request with keepUpToDate=0) is not simulated'),
     });
   });
 

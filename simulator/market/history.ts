@@ -3,6 +3,7 @@
  * Pure: the same request, instrument, seed and `nowMs` always give the same reply, and a bar
  * depends only on (seed, conId, bar start, bar size), so overlapping requests agree.
  */
+import { IbRefusal } from '../../common/ib/refusals.ts';
 import type { ClientMessageOf } from '../protocol/client-messages.ts';
 import type { ServerMessageOf } from '../protocol/server-messages.ts';
 import { barSlots, windowStart } from './bar-slots.ts';
@@ -69,7 +70,8 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   }
   if (req.keepUpToDate) {
     if (req.endDateTime.trim() !== '') return failure(validationError('bX', 'End date not supported with live updates'));
-    return failure(validationError('bX', 'Live updates (keepUpToDate=1) are not supported by the simulator; request with keepUpToDate=0'));
+    // Not simulated yet: 322, which ends the request in every client (docs/wire-facts/unmodelled.md#not-simulated).
+    return failure(IbRefusal.notSimulated('REQ_HISTORICAL_DATA with keepUpToDate=1 (request with keepUpToDate=0)'));
   }
   const end = parseEndDateTime(req.endDateTime, tz, opts.nowMs);
   if (isHistError(end)) return failure(end);

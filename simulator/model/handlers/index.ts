@@ -34,9 +34,6 @@ const byType: Handlers = {
   ...systemHandlers,
 };
 
-/** The message types that have a handler (the rest get the fallback). */
-export const HANDLED_TYPES: ReadonlySet<string> = new Set(Object.keys(byType));
-
 type AnyHandler = (ctx: HandlerContext, msg: { type: string }) => void;
 
 /** Dispatch a decoded request to its handler (or answer that it is unsupported / unknown). */
@@ -54,7 +51,7 @@ export function handleRequest(ctx: HandlerContext, msg: { type: string } | Unkno
  * The id a request's answer must carry so that the client can tie it to the request: its reqId, or
  * the orderId of order messages; -1 only for requests that have neither.
  */
-export function requestIdOf(msg: { reqId?: unknown; orderId?: unknown }): number {
+function requestIdOf(msg: { reqId?: unknown; orderId?: unknown }): number {
   if (typeof msg.reqId === 'number') return msg.reqId;
   if (typeof msg.orderId === 'number') return msg.orderId;
   return NO_ID;
