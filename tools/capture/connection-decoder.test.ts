@@ -16,8 +16,8 @@ const clientBytes = Buffer.concat([
   encodeHandshake(100, V, ['+PACEAPI']),
   encodeClientMessage({ type: 'START_API', clientId: 12, optionalCapabilities: '' }, V),
   encodeClientMessage(contractRequest(4), V),
-  // An undeclared message id (REQ_MKT_DATA is 1) stays raw fields.
-  encodeFrame(['1', '11', '4', 'AAPL']),
+  // A message id no client sends (999) is undeclared, so it stays raw fields.
+  encodeFrame(['999', '11', '4', 'AAPL']),
 ]);
 const gatewayBytes = Buffer.concat([
   encodeFrame(['176', '20251110 10:15:00 MET']),
@@ -66,7 +66,7 @@ describe('ConnectionDecoder', () => {
       'gateway POSITION',
     ]);
     expect(whole[2]).toMatchObject({ msg: { clientId: 12, optionalCapabilities: '' } });
-    expect(whole[4]).toMatchObject({ fields: ['1', '11', '4', 'AAPL'] });
+    expect(whole[4]).toMatchObject({ fields: ['999', '11', '4', 'AAPL'] });
     expect(whole[8]).toMatchObject({ type: 'POSITION', fields: POSITION, note: expect.stringContaining('change the bytes') });
   });
 
