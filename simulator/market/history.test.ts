@@ -233,7 +233,10 @@ describe('historical request parameters', () => {
   });
 
   it('handles whatToShow values TWS knows but the simulator does not, and unknown ones', () => {
-    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({ code: 321, message: expect.stringContaining('not supported by the simulator') });
+    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({
+      code: 322,
+      message: expect.stringContaining('whatToShow HISTORICAL_VOLATILITY (simulated: TRADES'),
+    });
     expect(run({ whatToShow: 'FOO' })).toMatchObject({ code: 321, message: expect.stringContaining('Invalid whatToShow "FOO"') });
   });
 

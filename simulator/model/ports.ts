@@ -20,6 +20,11 @@ export type DataRequestContract = Pick<
 export type { InstrumentQuotes, HistoricalTicksReply, HistoricalTicksRequest, ScheduleBody };
 export type Bar = ServerMessageOf<'HISTORICAL_DATA'>['bars'][number];
 
+/** One SECURITY_DEFINITION_OPTION_PARAMETER body (without reqId). */
+export type OptionChainParams = Omit<ServerMessageOf<'SECURITY_DEFINITION_OPTION_PARAMETER'>, 'type' | 'reqId'>;
+export type PriceIncrement = ServerMessageOf<'MARKET_RULE'>['priceIncrements'][number];
+export type SmartComponentEntry = ServerMessageOf<'SMART_COMPONENTS'>['components'][number];
+
 export type HistoricalResult =
   | { ok: true; startDate: string; endDate: string; bars: Bar[]; warning?: { code: number; message: string } }
   | { ok: false; code: number; message: string };
@@ -51,6 +56,18 @@ export interface MarketData {
   ): { ok: true; schedule: ScheduleBody; warning?: IbErrorBody } | ({ ok: false } & IbErrorBody);
   /** REQ_HISTORICAL_TICKS. docs/wire-facts/market-data.md#historical-ticks */
   historicalTicks(req: HistoricalTicksRequest, instrument: InstrumentRef, nowMs: number): HistoricalTicksReply;
+  /**
+   * REQ_SEC_DEF_OPT_PARAMS: the option chains on an underlying at `nowMs`, one body per exchange
+   * and trading class; `undefined` when the underlying itself is unknown (error 200).
+   */
+  optionChains(
+    req: { underlyingSymbol: string; underlyingSecType: string; underlyingConId: number; futFopExchange: string },
+    nowMs: number,
+  ): OptionChainParams[] | undefined;
+  /** REQ_MARKET_RULE: the rule's price increments, or undefined for an unknown id. */
+  marketRule(marketRuleId: number): readonly PriceIncrement[] | undefined;
+  /** REQ_SMART_COMPONENTS: the exchanges behind a bboExchange name (empty when unknown). */
+  smartComponents(bboExchange: string): readonly SmartComponentEntry[];
 }
 
 export type { Log as Logger } from '../../common/log.ts';
