@@ -4,6 +4,8 @@ import { Journal } from './model/journal.ts';
 import type { Logger, MarketData } from './model/ports.ts';
 import { applyOverrides, DEFAULT_PROFILE, getProfile, type Profile, type ProfileOverrides } from './model/profile.ts';
 import { createMarketData } from './market/market-data.ts';
+import type { ContractUniverse } from './market/contracts.ts';
+import { pathVenue } from './orders/path-prices.ts';
 import { TcpGatewayServer } from './server/tcp-server.ts';
 import { startControlServer, type ControlServer } from './control/control-server.ts';
 import { LocalControl } from './control/local-control.ts';
@@ -54,11 +56,13 @@ export function createGateway(opts: SimulatorOptions & { clock: Clock }): Gatewa
   const profile = opts.overrides ? applyOverrides(base, opts.overrides) : base;
   const market =
     opts.market ?? createMarketData({ seed, ...(opts.contractsFile ? { contractsFile: opts.contractsFile, extend: opts.extendContracts ?? false } : {}) });
+  const universe = (market as Partial<{ universe: ContractUniverse }>).universe;
   return new GatewayModel({
     clock: opts.clock,
     seed,
     profile,
     market,
+    ...(universe ? { venue: pathVenue(universe, seed) } : {}),
     ...(opts.logger ? { logger: opts.logger } : {}),
     journal: new Journal(opts.journal?.capacity ?? 10_000, opts.journal?.enabled ?? true),
   });

@@ -46,6 +46,14 @@ export const profileSchema = strictObject({
     }),
   }),
   messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: amount(), closeAfterViolatingSeconds: amount() }),
+  paper: strictObject({
+    startingCash: z.number(),
+    baseCurrency: z.string().length(3, 'must be a three-letter currency code such as USD'),
+    startingPositions: z.array(strictObject({ conId: z.number().int(), position: z.number(), avgCost: amount() })),
+    commissions: z.enum(['fixed', 'tiered']),
+    ackLatencyMs: amount(),
+    readOnly: z.boolean(),
+  }),
   limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
 });
 

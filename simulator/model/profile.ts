@@ -83,6 +83,22 @@ export interface Profile {
     closeAfterViolatingSeconds: number;
   };
 
+  /** The paper account that trades (docs/wire-facts/accounts.md#the-paper-account). */
+  paper: {
+    /** Cash at the start, in `baseCurrency`. [choice: matches the NetLiquidation reported before orders existed] */
+    startingCash: number;
+    /** The account's base currency. [choice] */
+    baseCurrency: string;
+    /** Positions held at the start (conIds of the contract universe); avgCost per share. [choice: none] */
+    startingPositions: Array<{ conId: number; position: number; avgCost: number }>;
+    /** IBKR Pro stock commission plan. [IB: docs/wire-facts/orders.md#commissions] */
+    commissions: 'fixed' | 'tiered';
+    /** placeOrder → first status (PreSubmitted/Submitted). [choice] */
+    ackLatencyMs: number;
+    /** The API's "Read-Only API" setting: every order request gets 321. [IB: docs/wire-facts/orders.md#read-only-api] */
+    readOnly: boolean;
+  };
+
   /** Memory bounds. [choice] */
   limits: {
     /** Bytes queued for a client that does not read before it is dropped. */
@@ -120,6 +136,7 @@ const ibkrPaper: Profile = {
     pacing: { enabled: true, ...IB_HISTORICAL_PACING },
   },
   messageRate: { enabled: true, maxPerSecond: 50, closeAfterViolatingSeconds: 3 },
+  paper: { startingCash: 100_000, baseCurrency: 'USD', startingPositions: [], commissions: 'fixed', ackLatencyMs: 50, readOnly: false },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
 };
 
@@ -153,6 +170,7 @@ const instant: Profile = {
   secdef: { ...ibkrPaper.secdef, service: { median: 0, sigma: 0 } },
   history: { service: { median: 0, sigma: 0 }, pacing: { ...ibkrPaper.history.pacing, enabled: false } },
   messageRate: { ...ibkrPaper.messageRate, enabled: false },
+  paper: { ...ibkrPaper.paper, ackLatencyMs: 0 },
 };
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
