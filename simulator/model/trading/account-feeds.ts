@@ -20,6 +20,8 @@ export interface FeedHost {
   send(session: Session, msg: ServerMessage): void;
 }
 
+const SPELLED_REQT: Readonly<Record<string, string>> = { RegTEquity: 'ReqTEquity', RegTMargin: 'ReqTMargin' };
+
 type Subscribers<T> = Map<Session, Map<number, T>>;
 
 function add<T>(subs: Subscribers<T>, session: Session, reqId: number, value: T): void {
@@ -42,7 +44,14 @@ function* live<T>(subs: Subscribers<T>): Iterable<[Session, number, T]> {
 /** The rows an account-summary tag list selects: IB's tags, and the `$LEDGER` groups per currency. */
 export function selectSummary(snapshot: AccountSnapshot, tags: string, baseCurrency: string): AccountValue[] {
   const wanted = new Set(tags.split(',').map((t) => t.trim()));
-  const rows = snapshot.summary.filter((v) => wanted.has(v.tag));
+  const rows: AccountValue[] = [];
+  for (const v of snapshot.summary) {
+    // The official clients' constants spell two tags ReqT…; answered under the name asked for
+    // (docs/wire-facts/accounts.md#account-summary-tags).
+    const alias = SPELLED_REQT[v.tag];
+    if (wanted.has(v.tag)) rows.push(v);
+    else if (alias && wanted.has(alias)) rows.push({ ...v, tag: alias });
+  }
   const ledgerAll = wanted.has('$LEDGER:ALL');
   if (wanted.has('$LEDGER') || ledgerAll || wanted.has(`$LEDGER:${baseCurrency}`)) rows.push(...snapshot.ledger);
   if (ledgerAll) rows.push(...snapshot.ledger.map((v) => ({ ...v, currency: 'BASE' })));
