@@ -204,6 +204,8 @@ describe('order checks', () => {
     outsideRth: false,
     account: '',
     orderRef: '',
+    parentId: 0,
+    ocaGroup: '',
   };
   it.each([
     [{ lmtPrice: 100.005 }, 110],
@@ -219,5 +221,47 @@ describe('order checks', () => {
   });
   it('accepts a valid order and fills in the account', () => {
     expect(checkOrder(fields, 1, 'DU1', i)).toMatchObject({ ok: true, ticket: { account: 'DU1', orderType: 'LMT', lmtPrice: 100 } });
+  });
+});
+
+describe('order book: brackets and OCA groups', () => {
+  it("a bracket's children wait (PreSubmitted) until the parent fills; a fill of one OCA child cancels its sibling", () => {
+    const { book: b, venue: v } = book();
+    const i = aapl(v);
+    const q = v.prices.quoteAt(AAPL_ID, IN_RTH)!;
+    const parent = b.place(ticket(1), i, IN_RTH);
+    // Take-profit far above, stop-loss at a price reached at once (a sell stop above the market triggers).
+    const profit = b.place(ticket(2, { action: 'SELL', orderType: 'LMT', lmtPrice: onTick(q.ask * 2, 0.01), parentId: 1, ocaGroup: 'B1' }), i, IN_RTH);
+    const stop = b.place(ticket(3, { action: 'SELL', orderType: 'STP', auxPrice: onTick(q.ask * 1.5, 0.01), parentId: 1, ocaGroup: 'B1' }), i, IN_RTH);
+    if (!parent.ok || !profit.ok || !stop.ok) throw new Error('rejected');
+    expect(b.place(ticket(4, { parentId: 99 }), i, IN_RTH)).toMatchObject({ ok: false, error: { code: 201 } });
+    for (const p of [profit, stop, parent]) b.acknowledge(p.order, IN_RTH);
+    expect(profit.order.status).toBe('Submitted');
+    b.step(b.nextStep(IN_RTH));
+    // The parent filled at this step; the children were looked at before it was, so they still wait.
+    expect(parent.order.status).toBe('Filled');
+    run(b, b.nextStep(IN_RTH), IN_RTH + 5_000);
+    expect(stop.order.status).toBe('Filled');
+    expect(profit.order.status).toBe('Cancelled');
+    expect(profit.order.cancelReason).toBe('OCA group');
+    expect(b.executions().map((e) => [e.orderId, e.side])).toEqual([
+      [1, 'BOT'],
+      [3, 'SLD'],
+    ]);
+  });
+
+  it('a cancelled parent cancels its children', () => {
+    const { book: b, venue: v } = book();
+    const i = aapl(v);
+    const parent = b.place(ticket(1, { orderType: 'LMT', lmtPrice: 1 }), i, IN_RTH);
+    const child = b.place(ticket(2, { action: 'SELL', orderType: 'LMT', lmtPrice: 1000, parentId: 1 }), i, IN_RTH);
+    if (!parent.ok || !child.ok) throw new Error('rejected');
+    b.acknowledge(parent.order, IN_RTH);
+    b.acknowledge(child.order, IN_RTH);
+    run(b, IN_RTH, IN_RTH + 2_000);
+    expect(child.order.status).toBe('PreSubmitted');
+    b.cancel(1, 1, IN_RTH + 2_500);
+    run(b, IN_RTH + 2_000, IN_RTH + 4_000);
+    expect(child.order.status).toBe('Cancelled');
   });
 });

@@ -79,6 +79,9 @@ export class OrderBook {
       return { ok: true, order: existing, modified: true };
     }
     if (ticket.orderId <= (this.maxOrderId.get(ticket.clientId) ?? 0)) return { ok: false, error: OrderError.duplicateOrderId() };
+    if (ticket.parentId !== 0 && !this.orders.has(key(ticket.clientId, ticket.parentId))) {
+      return { ok: false, error: OrderError.rejected(`parent order ${ticket.parentId} not found (place the parent first)`) };
+    }
     this.maxOrderId.set(ticket.clientId, ticket.orderId);
     const order: Order = {
       ticket,
@@ -186,6 +189,17 @@ export class OrderBook {
       this.finish(order, 'Cancelled', t, 'end of day');
       return;
     }
+    if (ticket.parentId !== 0) {
+      const parent = this.orders.get(key(ticket.clientId, ticket.parentId));
+      if (parent?.status === 'Cancelled') {
+        this.finish(order, 'Cancelled', t, 'parent cancelled');
+        return;
+      }
+      if (parent?.status !== 'Filled') {
+        this.setStatus(order, 'PreSubmitted');
+        return;
+      }
+    }
     const ioc = ticket.tif === 'IOC';
     const quote = this.heldAt(order, t) ? undefined : this.opts.prices.quoteAt(order.instrument.conId, t);
     if (!quote) {
@@ -251,6 +265,15 @@ export class OrderBook {
     }
     this.emit({ kind: 'execution', order, execution });
     this.emit({ kind: 'status', order, status: order.status });
+    if (order.ticket.ocaGroup) this.cancelOcaSiblings(order, t);
+  }
+
+  /** A fill cancels the other open orders of its OCA group (ocaType 1, cancel with block). */
+  private cancelOcaSiblings(order: Order, t: number): void {
+    for (const o of this.orders.values()) {
+      if (o === order || TERMINAL.has(o.status)) continue;
+      if (o.ticket.clientId === order.ticket.clientId && o.ticket.ocaGroup === order.ticket.ocaGroup) this.finish(o, 'Cancelled', t, 'OCA group');
+    }
   }
 
   private finish(order: Order, status: OrderStatus, t: number, reason: string): void {

@@ -35,6 +35,10 @@ export interface OrderTicket {
   /** Also work outside regular trading hours. */
   outsideRth: boolean;
   orderRef: string;
+  /** The parent's order id for an attached (bracket) order, 0 for none: it works once the parent filled. */
+  parentId: number;
+  /** One-cancels-all group ('' for none): a fill of one cancels the others of the client's group. */
+  ocaGroup: string;
 }
 
 export interface Order {

@@ -21,6 +21,8 @@ export interface OrderFields {
   outsideRth: boolean;
   account: string;
   orderRef: string;
+  parentId: number;
+  ocaGroup: string;
 }
 
 export type Checked = { ok: true; ticket: OrderTicket } | { ok: false; error: IbErrorBody };
@@ -60,6 +62,8 @@ export function checkOrder(f: OrderFields, clientId: number, account: string, in
       tif: tif as Tif,
       outsideRth: f.outsideRth,
       orderRef: f.orderRef,
+      parentId: f.parentId,
+      ocaGroup: f.ocaGroup,
     },
   };
 }

@@ -48,6 +48,8 @@ export class TradingDesk {
   /** The latest PLACE_ORDER of each order, by permId: OPEN_ORDER echoes it. */
   private readonly requests = new Map<number, PlaceOrderRequest>();
   private readonly timers = new Set<TimerHandle>();
+  /** Orders placed with transmit false, waiting for the rest of their bracket. */
+  private untransmitted: Order[] = [];
   private stepTimer: TimerHandle | undefined;
 
   constructor(
@@ -100,9 +102,18 @@ export class TradingDesk {
     if (!placed.ok) return placed.error;
     this.requests.set(placed.order.permId, req);
     if (placed.modified) return undefined;
-    const order = placed.order;
+    // transmit false (the first legs of a bracket): held until a transmitted order of the same
+    // bracket arrives, then acknowledged together (docs/wire-facts/orders.md#brackets-and-oca).
+    if (!req.transmit) {
+      this.untransmitted.push(placed.order);
+      return undefined;
+    }
+    const root = ticket.parentId || ticket.orderId;
+    const batch = this.untransmitted.filter((o) => o.ticket.clientId === ticket.clientId && (o.ticket.orderId === root || o.ticket.parentId === root));
+    this.untransmitted = this.untransmitted.filter((o) => !batch.includes(o));
+    batch.push(placed.order);
     this.later(profile.paper.ackLatencyMs, () => {
-      this.book.acknowledge(order, this.host.clock.now());
+      for (const o of batch) this.book.acknowledge(o, this.host.clock.now());
       this.keepStepping();
     });
     return undefined;

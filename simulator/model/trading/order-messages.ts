@@ -114,7 +114,7 @@ export function orderStatusMessage(order: Order, status: OrderStatus): ServerMes
     remaining: status === 'Cancelled' ? 0 : order.ticket.totalQuantity - order.filled,
     avgFillPrice: order.avgFillPrice,
     permId: order.permId,
-    parentId: 0,
+    parentId: order.ticket.parentId,
     lastFillPrice: order.lastFillPrice,
     clientId: order.ticket.clientId,
     whyHeld: '',

@@ -104,6 +104,30 @@ describe('orders through the gateway model', () => {
   });
 });
 
+describe('brackets', () => {
+  it('legs sent with transmit false wait for the last leg; the children work once the parent fills, and one fill cancels its OCA sibling', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    c.send(placeOrderRequest(1, { transmit: false }));
+    c.send(placeOrderRequest(2, { action: 'SELL', orderType: 'LMT', lmtPrice: 100_000, parentId: 1, ocaGroup: 'B', transmit: false }));
+    await h.advance(3_000);
+    expect(c.of('ORDER_STATUS')).toHaveLength(0);
+    c.send(placeOrderRequest(3, { action: 'SELL', orderType: 'STP', auxPrice: 99_999, parentId: 1, ocaGroup: 'B' }));
+    await h.advance(5_000);
+    const last = (id: number) =>
+      c
+        .of('ORDER_STATUS')
+        .filter((m) => m.msg.orderId === id)
+        .at(-1)?.msg.status;
+    expect([last(1), last(2), last(3)]).toEqual(['Filled', 'Cancelled', 'Filled']);
+    expect(c.of('ORDER_STATUS').find((m) => m.msg.orderId === 3)?.msg.parentId).toBe(1);
+    expect(c.of('EXECUTION_DATA').map((m) => [m.msg.orderId, m.msg.side])).toEqual([
+      [1, 'BOT'],
+      [3, 'SLD'],
+    ]);
+  });
+});
+
 describe('who sees which order', () => {
   it('another client sees the order in reqAllOpenOrders but not in its reqOpenOrders; pushes go to the owner only', async () => {
     const h = paperHarness();

@@ -35,6 +35,8 @@ export function ticket(orderId: number, over: Partial<OrderTicket> = {}): OrderT
     tif: 'DAY',
     outsideRth: false,
     orderRef: '',
+    parentId: 0,
+    ocaGroup: '',
     ...over,
   };
 }
