@@ -171,6 +171,35 @@ describe('who sees which order', () => {
   });
 });
 
+describe('order faults (existing fault kinds on order messages)', () => {
+  it('an error fault rejects the next order with the given code and text, under its order id', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    h.faults.apply({ kind: 'error', code: 201, text: 'Order rejected - reason:simulated', match: { message: 'PLACE_ORDER' }, times: 1 });
+    c.send(placeOrderRequest(1));
+    c.send(placeOrderRequest(2));
+    await h.advance(2_000);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message])).toEqual([[1, 201, 'Order rejected - reason:simulated']]);
+    expect(c.of('EXECUTION_DATA').map((m) => m.msg.orderId)).toEqual([2]);
+  });
+
+  it('a disconnect right after placeOrder (deliverFirst) leaves an order that fills; the reconnecting client finds it', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    h.faults.apply({ kind: 'disconnect', deliverFirst: true, match: { message: 'PLACE_ORDER' }, times: 1 });
+    c.send(placeOrderRequest(1));
+    await h.advance(0);
+    expect(c.closed).toBe(true);
+    await h.advance(3_000);
+    const again = await h.login(1);
+    again.send(executionsRequest(3));
+    again.send({ type: 'REQ_COMPLETED_ORDERS', apiOnly: false });
+    await h.advance(0);
+    expect(again.of('EXECUTION_DATA').map((m) => [m.msg.reqId, m.msg.orderId])).toEqual([[3, 1]]);
+    expect(again.of('COMPLETED_ORDER').map((m) => m.msg.status)).toEqual(['Filled']);
+  });
+});
+
 describe('account', () => {
   it('reqAccountSummary answers every documented tag, and a third active request gets 322', async () => {
     const h = paperHarness();
