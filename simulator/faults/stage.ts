@@ -275,6 +275,10 @@ class StageSession implements FaultedSession {
     this.model.sessionTimer(this.session, ms, () => this.model.process(this.session, msg));
   }
 
+  deliverNow(msg: IncomingMessage): void {
+    this.model.process(this.session, msg);
+  }
+
   answerError(id: number, code: number, text: string): void {
     this.model.sendError(this.session, id, { code, message: text });
   }

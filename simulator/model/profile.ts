@@ -103,6 +103,21 @@ export interface Profile {
 
   /** Live market data as this account sees it. Facts: docs/wire-facts/market-data.md */
   marketData: MarketDataProfile;
+  /** The paper account that trades (docs/wire-facts/accounts.md#the-paper-account). */
+  paper: {
+    /** Cash at the start, in `baseCurrency`. [choice: matches the NetLiquidation reported before orders existed] */
+    startingCash: number;
+    /** The account's base currency. [choice] */
+    baseCurrency: string;
+    /** Positions held at the start (conIds of the contract universe); avgCost per share. [choice: none] */
+    startingPositions: Array<{ conId: number; position: number; avgCost: number }>;
+    /** IBKR Pro stock commission plan. [IB: docs/wire-facts/orders.md#commissions] */
+    commissions: 'fixed' | 'tiered';
+    /** placeOrder → first status (PreSubmitted/Submitted). [choice] */
+    ackLatencyMs: number;
+    /** The API's "Read-Only API" setting: every order request gets 321. [IB: docs/wire-facts/orders.md#read-only-api] */
+    readOnly: boolean;
+  };
 
   /** Memory bounds. [choice] */
   limits: {
@@ -190,6 +205,7 @@ const ibkrPaper: Profile = {
     realTimeBarPacing: { windowMs: 600_000, max: 60 },
     historyUpdateMs: 5_000,
   },
+  paper: { startingCash: 100_000, baseCurrency: 'USD', startingPositions: [], commissions: 'fixed', ackLatencyMs: 50, readOnly: false },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
 };
 
@@ -225,6 +241,7 @@ const instant: Profile = {
   messageRate: { ...ibkrPaper.messageRate, enabled: false },
   // Live data everywhere, no latency: unit tests and benchmarks.
   marketData: { ...ibkrPaper.marketData, permissions: { live: ['*'], delayed: ['*'] }, snapshotLatency: { median: 0, sigma: 0 } },
+  paper: { ...ibkrPaper.paper, ackLatencyMs: 0 },
 };
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
