@@ -5,10 +5,10 @@
 import type { FaultRecord, FaultResult } from '../faults/target.ts';
 import type { FaultSpec } from '../faults/registry.ts';
 import type { FaultedSessionInfo } from '../faults/stage.ts';
-import type { JournalEntry, JournalQuery } from '../model/journal.ts';
+import type { JournalEntry, JournalPage, JournalQuery } from '../model/journal.ts';
 import type { Profile, ProfileOverrides } from '../model/profile.ts';
 
-export type { FaultRecord, FaultResult, FaultSpec, JournalEntry, JournalQuery, Profile, ProfileOverrides };
+export type { FaultRecord, FaultResult, FaultSpec, JournalEntry, JournalPage, JournalQuery, Profile, ProfileOverrides };
 export type SessionInfo = FaultedSessionInfo;
 
 export interface HealthReport {
@@ -34,9 +34,15 @@ export interface HealthReport {
   modelTimeMs: number;
 }
 
+/** Response header of a journal page that has a next one: the `sinceSeq` to ask for it with. */
+export const JOURNAL_NEXT_HEADER = 'x-journal-next-since-seq';
+
 export interface JournalSettings {
   enabled: boolean;
+  /** Entries kept at most. */
   capacity: number;
+  /** Bytes (the entries' estimated JSON size) kept at most; the oldest entries go first. */
+  maxBytes: number;
 }
 
 /** Pick sessions by session id and/or client id (both given: both must match). */

@@ -147,10 +147,16 @@ export class GatewayModel implements GatewayPort {
       this.logger.warn({ session: session.id, clientId: session.clientId }, 'repeated START_API ignored');
       return;
     }
-    this.admit(session, msg, this.clock.now());
+    this.admit(session, this.clock.now(), () => this.afterLogin(session, msg));
   }
 
-  /** A frame on this session could not be decoded. Framing errors close it; field errors do not. */
+  /**
+   * A frame on this session could not be decoded. Framing errors close it; field errors do not,
+   * but a malformed frame is still a message the client sent: it counts towards the message rate
+   * like any request (docs/wire-facts/limits.md#malformed-frames-count-towards-the-message-rate),
+   * so a flood of them meets error 100 and the close, not a reply each. Before START_API there
+   * is no client yet to keep: the error names what was wrong and the connection is closed.
+   */
   protocolError(session: Session, err: Error): void {
     if (!session.isOpen) return;
     const now = this.clock.now();
@@ -161,8 +167,16 @@ export class GatewayModel implements GatewayPort {
       return;
     }
     const reqId = (err as { reqId?: number }).reqId;
-    this.logger.warn({ session: session.id, clientId: session.clientId, err: err.message }, 'malformed request');
-    this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+    if (!session.isApiClient) {
+      this.logger.warn({ session: session.id, remote: session.remote, err: err.message }, 'malformed frame before START_API, closing');
+      this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+      this.close(session, `malformed frame before START_API: ${err.message}`, { holdId: false });
+      return;
+    }
+    this.admit(session, now, () => {
+      this.logger.warn({ session: session.id, clientId: session.clientId, err: err.message }, 'malformed request');
+      this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+    });
   }
 
   /**
@@ -274,8 +288,9 @@ export class GatewayModel implements GatewayPort {
       this.close(session, 'too many clients', { holdId: false });
       return;
     }
-    // Every other open connection (logging in or not) slows the login down.
-    const others = this.sessions.size - 1;
+    // Every other API client (a session that sent START_API: logging in or ready) slows the login
+    // down; sockets that never got as far as START_API do not (docs/wire-facts/limits.md#what-slows-a-login).
+    const others = this.clientIds.liveCount;
     this.clientIds.claim(clientId, session.id);
     session.state = 'login';
     session.rate = new MessageRateMeter(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds, session.paceApi);
@@ -306,7 +321,11 @@ export class GatewayModel implements GatewayPort {
 
   // ---- request path ---------------------------------------------------------------------------------
 
-  private admit(session: Session, msg: Incoming, now: number): void {
+  /**
+   * The message-rate rule for one message the client sent (a request, or a frame that could not be
+   * read): `run` acts on it now, later (a +PACEAPI client's slot), or never (rejected).
+   */
+  private admit(session: Session, now: number, run: () => void): void {
     if (this.profile.messageRate.enabled && session.rate) {
       const d = session.rate.offer(now);
       if (d.kind === 'reject') {
@@ -331,12 +350,12 @@ export class GatewayModel implements GatewayPort {
         session.pacedBacklog++;
         this.sessionTimer(session, d.at! - now, () => {
           session.pacedBacklog--;
-          this.afterLogin(session, msg);
+          run();
         });
         return;
       }
     }
-    this.afterLogin(session, msg);
+    run();
   }
 
   /** Requests that arrive while the login is still in progress are answered once it completes. */

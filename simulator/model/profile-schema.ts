@@ -4,19 +4,36 @@
  * in profile.ts keeps it equal to the `Profile` type.
  */
 import { z } from 'zod';
-import { strictObject } from '../../common/schema.ts';
+import { ACCOUNT_ID_TEXT } from '../../common/ib/accounts.ts';
+import { isValidTimeZone } from '../../common/ib/time-zones.ts';
+import { integer, strictObject } from '../../common/schema.ts';
 
-/** Durations, counts and limits: never negative. */
+/** Durations and rates (model ms, ms per client, …): never negative, fractions allowed. */
 const amount = () => z.number().min(0, 'must not be negative');
+/** How many of something (clients, requests, messages, bytes): a whole number, never negative. */
+const howMany = () => integer().min(0, 'must not be negative');
 const latency = strictObject({ median: amount(), sigma: amount() });
+
+/**
+ * A zone id the handshake's connection time can be written in: an IANA id (`Europe/Paris`) or
+ * one of the legacy ids TWS itself uses (`MET`, `US/Eastern`) — docs/wire-facts/handshake.md#server-reply-version-and-connection-time.
+ * Refused here rather than when the next client connects, where an unknown zone would fail every login.
+ */
+const timeZone = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone id such as "Europe/Paris" or "MET"')
+  .refine(isValidTimeZone, 'must be an IANA time zone id such as "Europe/Paris" or "MET" (this one is unknown)');
+
+/** An account id as MANAGED_ACCTS lists it: no comma, no NUL, no space (common/ib/accounts.ts). */
+const accountId = z.string().regex(ACCOUNT_ID_TEXT, 'must be 1–32 letters, digits, ".", "_" or "-" (a comma or NUL would split the MANAGED_ACCTS list)');
 
 export const profileSchema = strictObject({
   name: z.string(),
   description: z.string(),
-  accounts: z.array(z.string().min(1)),
-  timeZone: z.string().min(1),
+  accounts: z.array(accountId).max(100, 'must list at most 100 accounts'),
+  timeZone,
   connections: strictObject({
-    maxClients: amount(),
+    maxClients: howMany(),
     idGraceMs: amount(),
     idGraceCleanMs: amount(),
     loginLatency: latency,
@@ -28,7 +45,7 @@ export const profileSchema = strictObject({
     service: latency,
     perOtherClientMs: amount(),
     perWaitingClientMs: amount(),
-    throttle: strictObject({ windowMs: amount(), threshold: amount(), penaltyMs: amount(), perExcessMs: amount() }),
+    throttle: strictObject({ windowMs: amount(), threshold: howMany(), penaltyMs: amount(), perExcessMs: amount() }),
   }),
   history: strictObject({
     service: latency,
@@ -36,17 +53,17 @@ export const profileSchema = strictObject({
       enabled: z.boolean(),
       identicalWindowMs: amount(),
       sameContractWindowMs: amount(),
-      sameContractMax: amount(),
+      sameContractMax: howMany(),
       windowMs: amount(),
-      windowMax: amount(),
-      maxOpen: amount(),
+      windowMax: howMany(),
+      maxOpen: howMany(),
       bidAskWeight: amount(),
       /** null: the rules apply to every bar size. */
       maxBarSeconds: amount().nullable(),
     }),
   }),
-  messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: amount(), closeAfterViolatingSeconds: amount() }),
-  limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
+  messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: howMany(), closeAfterViolatingSeconds: howMany() }),
+  limits: strictObject({ maxOutboundBytes: howMany(), maxPacedBacklog: howMany() }),
 });
 
 /** Any subset of the profile's fields, nested; lists are replaced whole. Unknown fields are refused. */
