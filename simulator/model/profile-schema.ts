@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ACCOUNT_ID_TEXT } from '../../common/ib/accounts.ts';
 import { isValidTimeZone } from '../../common/ib/time-zones.ts';
 import { integer, strictObject } from '../../common/schema.ts';
+import { SIM_HIGHEST_VERSION, SIM_MIN_VERSION } from '../protocol/index.ts';
 
 /** Durations and rates (model ms, ms per client, …): never negative, fractions allowed. */
 const amount = () => z.number().min(0, 'must not be negative');
@@ -32,6 +33,11 @@ export const profileSchema = strictObject({
   description: z.string(),
   accounts: z.array(accountId).max(100, 'must list at most 100 accounts'),
   timeZone,
+  maxServerVersion: z
+    .number()
+    .int('must be a whole number')
+    .min(SIM_MIN_VERSION, `must be at least ${SIM_MIN_VERSION} (the v100+ handshake)`)
+    .max(SIM_HIGHEST_VERSION, `must be at most ${SIM_HIGHEST_VERSION} (@stoqey/ib 1.6.10's maximum; 178 for ib_async)`),
   connections: strictObject({
     maxClients: howMany(),
     idGraceMs: amount(),
@@ -62,7 +68,13 @@ export const profileSchema = strictObject({
       maxBarSeconds: amount().nullable(),
     }),
   }),
-  messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: howMany(), closeAfterViolatingSeconds: howMany() }),
+  messageRate: strictObject({
+    enabled: z.boolean(),
+    maxPerSecond: howMany(),
+    toleranceMs: amount(),
+    warnAbove: howMany(),
+    closeAfterViolatingSeconds: howMany(),
+  }),
   limits: strictObject({ maxOutboundBytes: howMany(), maxPacedBacklog: howMany() }),
 });
 
