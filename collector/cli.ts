@@ -227,7 +227,12 @@ export function serveCommand(): Command {
   const cmd = new Command('serve')
     .description('HTTP front for UI pages and workers: POST /qualify, POST /collect, GET /health, GET /metrics, over one gateway session.')
     .option('--port <port>', 'HTTP port', intArg('--port', 0, 65535), 8080)
-    .option('--host <host>', 'HTTP address to listen on', '127.0.0.1');
+    .option('--host <host>', 'HTTP address to listen on (beyond loopback it needs --token)', '127.0.0.1')
+    .addOption(
+      new Option('--token <token>', 'bearer token every request must carry (Authorization: Bearer …); prefer the environment variable').env(
+        'IBKR_HARNESS_SERVE_TOKEN',
+      ),
+    );
   gatewayOptions(cmd, '--gateway-host', '--gateway-port')
     .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('info'))
     .action(async (o) => {
@@ -237,6 +242,7 @@ export function serveCommand(): Command {
         server = await startServe({
           port: o.port,
           host: o.host,
+          token: o.token,
           gatewayHost: o.gatewayHost,
           gatewayPort: o.gatewayPort,
           ...collectorOptionsFrom(o, log, 'serve'),

@@ -1,8 +1,12 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT, UsageError } from '../common/exit-codes.ts';
+import { requireTokenBeyondLoopback } from '../common/http-guard.ts';
+import { CONTROL_TOKEN_HOW } from './control/control-server.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { parseAssignments, PROFILES, DEFAULT_PROFILE } from './model/profile.ts';
+import { DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAPACITY, MAX_JOURNAL_BYTES, MAX_JOURNAL_CAPACITY } from './model/journal.ts';
+import { DEFAULT_PENDING_LIMITS } from './server/pending-connections.ts';
 import { startSimulator, type SimulatorOptions } from './simulator.ts';
 import { loadVerdictConfig, parseFailOn } from './verdict/config.ts';
 import { CHECK_IDS } from './verdict/schema.ts';
@@ -36,14 +40,37 @@ export function simCommand(): Command {
     .option('--seed <n>', 'seed for every random draw (same seed + same inputs = same run)', intArg('--seed', -(2 ** 31), 2 ** 31 - 1), 1)
     .option('--time-scale <x>', 'real seconds per model second (0.01 = 100x faster)', positiveNumberArg('--time-scale'), 1)
     .option('--control-port <port>', 'HTTP control plane port (off unless given)', intArg('--control-port', 0, 65535))
-    .option('--control-host <host>', 'address of the control plane', '127.0.0.1')
+    .option('--control-host <host>', 'address of the control plane (beyond loopback it needs --control-token)', '127.0.0.1')
+    .addOption(
+      new Option('--control-token <token>', 'bearer token the control plane requires (Authorization: Bearer …); prefer the environment variable').env(
+        'IBKR_HARNESS_CONTROL_TOKEN',
+      ),
+    )
     .option('--contracts <file>', 'contract universe JSON file to use instead of the bundled one')
     .option('--extend-contracts', 'add --contracts to the bundled universe instead of replacing it')
     .option('--any-symbol', 'give an unknown US stock symbol a synthetic, clearly marked contract instead of error 200')
     .option('--set <path=value>', 'override one profile field, e.g. --set secdef.perOtherClientMs=300 (repeatable)', collect, [])
     .option('--account <id>', 'managed account to report (repeatable)', collect, [])
     .option('--no-journal', 'do not record frames in the journal')
-    .option('--journal-size <n>', 'journal ring-buffer capacity', intArg('--journal-size', 1), 10_000)
+    .option('--journal-size <n>', 'journal capacity in entries', intArg('--journal-size', 1, MAX_JOURNAL_CAPACITY), DEFAULT_JOURNAL_CAPACITY)
+    .option(
+      '--journal-bytes <n>',
+      'journal capacity in bytes (of the entries as JSON, estimated)',
+      intArg('--journal-bytes', 1024, MAX_JOURNAL_BYTES),
+      DEFAULT_JOURNAL_BYTES,
+    )
+    .option(
+      '--max-pending-connections <n>',
+      'connections not yet logged in; past it the oldest is closed',
+      intArg('--max-pending-connections', 1),
+      DEFAULT_PENDING_LIMITS.maxPendingConnections,
+    )
+    .option(
+      '--max-pending-bytes <n>',
+      'bytes buffered across connections not yet logged in',
+      intArg('--max-pending-bytes', 1024),
+      DEFAULT_PENDING_LIMITS.maxPendingBytes,
+    )
     .addOption(new Option('--log-level <level>', 'log level').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
     .option('--verdict <dir>', 'judge the clients: write verdict.json, verdict.md and verdict.html to <dir> when the simulator stops (SIGINT, SIGTERM, SIGHUP)')
     .option('--fail-on <checks>', `exit 1 if any of these checks finds something: ${CHECK_IDS.join(', ')} (comma-separated), or all`)
@@ -60,6 +87,7 @@ export function simCommand(): Command {
       } catch (err) {
         throw usage(err);
       }
+      if (o.controlPort !== undefined) requireTokenBeyondLoopback('the control plane', o.controlHost, o.controlToken, CONTROL_TOKEN_HOW);
       if ((o.account as string[]).length > 0) (overrides as Record<string, unknown>).accounts = o.account;
       const sim = await startSimulator({
         host: o.host,
@@ -69,9 +97,10 @@ export function simCommand(): Command {
         seed: o.seed,
         timeScale: o.timeScale,
         logger,
-        journal: { enabled: o.journal, capacity: o.journalSize },
+        journal: { enabled: o.journal, capacity: o.journalSize, maxBytes: o.journalBytes },
+        pending: { maxPendingConnections: o.maxPendingConnections, maxPendingBytes: o.maxPendingBytes },
         ...(verdict ? { verdict } : {}),
-        ...(o.controlPort !== undefined ? { controlPort: o.controlPort, controlHost: o.controlHost } : {}),
+        ...(o.controlPort !== undefined ? { controlPort: o.controlPort, controlHost: o.controlHost, controlToken: o.controlToken } : {}),
         ...(o.contracts ? { contractsFile: o.contracts, extendContracts: Boolean(o.extendContracts) } : {}),
         ...(o.anySymbol ? { anySymbol: true } : {}),
       }).catch((err: unknown) => {

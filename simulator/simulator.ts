@@ -5,9 +5,11 @@ import type { Logger, MarketData } from './model/ports.ts';
 import { applyOverrides, DEFAULT_PROFILE, getProfile, type Profile, type ProfileOverrides } from './model/profile.ts';
 import { createMarketData } from './market/market-data.ts';
 import { TcpGatewayServer } from './server/tcp-server.ts';
+import type { PendingLimits } from './server/pending-connections.ts';
 import { startControlServer, type ControlServer } from './control/control-server.ts';
 import { LocalControl } from './control/local-control.ts';
 import { FaultStage } from './faults/stage.ts';
+import { RateLimitedLog } from '../common/rate-limited-log.ts';
 import { DEFAULT_VERDICT_CONFIG, type VerdictConfig } from './verdict/config.ts';
 import type { CheckId } from './verdict/schema.ts';
 import type { WrittenVerdict } from './verdict/write.ts';
@@ -19,6 +21,10 @@ export interface SimulatorOptions {
   /** Port of the HTTP control plane; omit to run without it, 0 to pick a free one. */
   controlPort?: number;
   controlHost?: string;
+  /** Bearer token of the control plane (required when `controlHost` is not loopback). */
+  controlToken?: string | undefined;
+  /** Bounds on API connections that have not logged in (server/pending-connections.ts). */
+  pending?: Partial<PendingLimits>;
   profile?: string | Profile;
   overrides?: ProfileOverrides;
   seed?: number;
@@ -35,7 +41,7 @@ export interface SimulatorOptions {
   anySymbol?: boolean;
   market?: MarketData;
   logger?: Logger;
-  journal?: { enabled?: boolean; capacity?: number };
+  journal?: { enabled?: boolean; capacity?: number; maxBytes?: number };
   /**
    * Judge the clients (simulator/verdict/): with `dir`, `close()` writes verdict.json, verdict.md
    * and verdict.html there. The journal is analysed as it is recorded whenever this is given or
@@ -89,8 +95,29 @@ export function createGateway(opts: SimulatorOptions & { clock: Clock }): Gatewa
     seed,
     profile,
     market,
-    ...(opts.logger ? { logger: opts.logger } : {}),
-    journal: new Journal(opts.journal?.capacity ?? 10_000, opts.journal?.enabled ?? true),
+    ...(opts.logger ? { logger: perSessionLog(opts.logger, opts.clock) } : {}),
+    journal: new Journal(
+      opts.journal?.capacity,
+      opts.journal?.enabled ?? true,
+      opts.journal?.maxBytes !== undefined ? { maxBytes: opts.journal.maxBytes } : {},
+    ),
+  });
+}
+
+/**
+ * The model's log lines, rate-limited per session on the model clock (common/rate-limited-log.ts):
+ * a client flooding bad frames gets a summary line, not one line per frame. Lines that name no
+ * session (faults, the gateway itself) pass unlimited.
+ */
+function perSessionLog(logger: Logger, clock: Clock): Logger {
+  return new RateLimitedLog(logger, {
+    keyOf: (obj) => {
+      const id = (obj as { session?: unknown }).session;
+      return typeof id === 'number' ? id : undefined;
+    },
+    keyField: 'session',
+    now: () => clock.now(),
+    setTimer: (ms, fn) => clock.setTimer(ms, fn),
   });
 }
 
@@ -100,7 +127,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const seed = opts.seed ?? 1;
   const gateway = createGateway({ ...opts, clock, seed });
   const faults = new FaultStage(gateway);
-  const tcp = new TcpGatewayServer(faults, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, ...(opts.logger ? { logger: opts.logger } : {}) });
+  const tcp = new TcpGatewayServer(faults, {
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 4002,
+    ...(opts.pending ? { pending: opts.pending } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
   const bound = await tcp.listen();
   const judge = opts.verdict !== undefined || opts.controlPort !== undefined;
   const config = opts.verdict?.config ?? DEFAULT_VERDICT_CONFIG;
@@ -113,6 +145,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         control,
         host: opts.controlHost ?? '127.0.0.1',
         port: opts.controlPort,
+        token: opts.controlToken,
         ...(opts.logger ? { logger: opts.logger } : {}),
       });
     }

@@ -8,6 +8,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../common/clock.ts';
+import { exposureWarning, installHttpGuard, isLoopbackHost, requireTokenBeyondLoopback } from '../../common/http-guard.ts';
 import { silentLog, type Log } from '../../common/log.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome } from '../collector.ts';
 import { CollectorError, describeError } from '../errors.ts';
@@ -20,7 +21,13 @@ import { ServeMetrics } from './metrics.ts';
 export interface ServeOptions {
   /** HTTP port; 0 picks a free one. Default 8080. */
   port?: number;
+  /** Interface to bind; loopback unless set. Anything else needs `token`. */
   host?: string;
+  /**
+   * Bearer token every request must carry (`Authorization: Bearer …`); required beyond loopback
+   * (CLI `--token`, env `IBKR_HARNESS_SERVE_TOKEN`).
+   */
+  token?: string | undefined;
   gatewayHost?: string;
   gatewayPort?: number;
   strategy?: StrategyName;
@@ -72,8 +79,17 @@ export function httpStatusOf(err: unknown): number {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
 
+/** How to give `serve` a token, for messages. */
+export const SERVE_TOKEN_HOW = '--token <token> or IBKR_HARNESS_SERVE_TOKEN';
+
+/**
+ * Start the service. Throws a UsageError (before connecting to anything) when asked to listen
+ * beyond loopback without a token: common/http-guard.ts.
+ */
 export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> {
   const log = opts.log ?? silentLog;
+  const bindHost = opts.host ?? '127.0.0.1';
+  requireTokenBeyondLoopback('serve', bindHost, opts.token, SERVE_TOKEN_HOW);
   const owned = !opts.collector;
   const collector =
     opts.collector ??
@@ -93,7 +109,8 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
       ...(opts.live ? { live: opts.live } : {}),
     }));
   const metrics = new ServeMetrics(collector, { defaultMetrics: opts.defaultMetrics ?? true });
-  const app = buildApp(collector, metrics, log);
+  const app = buildApp(collector, metrics, log, opts.token);
+  if (!isLoopbackHost(bindHost)) log.warn({ host: bindHost }, exposureWarning('serve', bindHost, 'every request needs its bearer token'));
   try {
     await app.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
   } catch (err) {
@@ -122,8 +139,9 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
   };
 }
 
-function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): FastifyInstance {
+function buildApp(collector: Collector, metrics: ServeMetrics, log: Log, token: string | undefined): FastifyInstance {
   const app = Fastify({ logger: false, forceCloseConnections: 'idle' });
+  installHttpGuard(app, { token });
 
   app.setErrorHandler((err, _req, reply) => {
     const status = httpStatusOf(err);

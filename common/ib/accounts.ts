@@ -11,6 +11,14 @@
  */
 export const PAPER_ACCOUNT_ID = /^DU\d+$/;
 
+/**
+ * What an account id may look like where the harness writes one (a simulated gateway's
+ * MANAGED_ACCTS): 1–32 letters, digits, `.`, `_` or `-`. IB's own ids are letters and digits
+ * (`DU1234567`, `U1234567`); a comma would split the comma-separated list and a NUL the protocol
+ * field. docs/wire-facts/accounts.md#managed-accounts-list
+ */
+export const ACCOUNT_ID_TEXT = /^[A-Za-z0-9._-]{1,32}$/;
+
 /** True for a paper-trading account id (see PAPER_ACCOUNT_ID). */
 export function isPaperAccount(id: string): boolean {
   return PAPER_ACCOUNT_ID.test(id);

@@ -5,11 +5,11 @@
 import type { FaultRecord, FaultResult } from '../faults/target.ts';
 import type { FaultSpec } from '../faults/registry.ts';
 import type { FaultedSessionInfo } from '../faults/stage.ts';
-import type { JournalEntry, JournalQuery } from '../model/journal.ts';
+import type { JournalEntry, JournalPage, JournalQuery } from '../model/journal.ts';
 import type { Profile, ProfileOverrides } from '../model/profile.ts';
 import type { CheckId, Verdict } from '../verdict/schema.ts';
 
-export type { CheckId, FaultRecord, FaultResult, FaultSpec, JournalEntry, JournalQuery, Profile, ProfileOverrides, Verdict };
+export type { CheckId, FaultRecord, FaultResult, FaultSpec, JournalEntry, JournalPage, JournalQuery, Profile, ProfileOverrides, Verdict };
 
 /** `GET /verdict`: which checks fail it (default: those the simulator was started with). */
 export interface VerdictQuery {
@@ -40,9 +40,15 @@ export interface HealthReport {
   modelTimeMs: number;
 }
 
+/** Response header of a journal page that has a next one: the `sinceSeq` to ask for it with. */
+export const JOURNAL_NEXT_HEADER = 'x-journal-next-since-seq';
+
 export interface JournalSettings {
   enabled: boolean;
+  /** Entries kept at most. */
   capacity: number;
+  /** Bytes (the entries' estimated JSON size) kept at most; the oldest entries go first. */
+  maxBytes: number;
 }
 
 /** Pick sessions by session id and/or client id (both given: both must match). */

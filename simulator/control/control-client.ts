@@ -4,26 +4,28 @@
  * scenario runs and scripts; every non-2xx answer becomes a ControlError carrying the server's
  * message.
  */
-import type {
-  ConnectivityState,
-  FaultRecord,
-  FaultResult,
-  FaultSpec,
-  HealthReport,
-  JournalEntry,
-  JournalQuery,
-  JournalSettings,
-  Profile,
-  ProfileOverrides,
-  RemovedCount,
-  ResetOptions,
-  RestartResult,
-  SecdefServed,
-  SessionInfo,
-  SessionSelector,
-  SessionsAffected,
-  Verdict,
-  VerdictQuery,
+import {
+  JOURNAL_NEXT_HEADER,
+  type ConnectivityState,
+  type FaultRecord,
+  type FaultResult,
+  type FaultSpec,
+  type HealthReport,
+  type JournalEntry,
+  type JournalPage,
+  type JournalQuery,
+  type JournalSettings,
+  type Profile,
+  type ProfileOverrides,
+  type RemovedCount,
+  type ResetOptions,
+  type RestartResult,
+  type SecdefServed,
+  type SessionInfo,
+  type SessionsAffected,
+  type SessionSelector,
+  type Verdict,
+  type VerdictQuery,
 } from './api-types.ts';
 import type { GatewayControl } from './gateway-control.ts';
 
@@ -39,11 +41,21 @@ export class ControlError extends Error {
   }
 }
 
+export interface ControlClientOptions {
+  /**
+   * Bearer token of a control plane started with one (`--control-token`); default the
+   * `IBKR_HARNESS_CONTROL_TOKEN` environment variable, as the simulator reads it.
+   */
+  token?: string | undefined;
+}
+
 export class ControlClient implements GatewayControl {
   private readonly base: string;
+  private readonly token: string | undefined;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, opts: ControlClientOptions = {}) {
     this.base = baseUrl.replace(/\/+$/, '');
+    this.token = 'token' in opts ? opts.token : process.env.IBKR_HARNESS_CONTROL_TOKEN || undefined;
   }
 
   health(): Promise<HealthReport> {
@@ -59,11 +71,29 @@ export class ControlClient implements GatewayControl {
     return (await this.request('GET', '/metrics')).text();
   }
 
-  journal(query: JournalQuery = {}): Promise<JournalEntry[]> {
+  /**
+   * Every journal entry matching `query`, oldest first: page after page (the server answers one
+   * bounded page per call), or with `limit` the newest `limit` of them (at most one page, 1000).
+   */
+  async journal(query: JournalQuery = {}): Promise<JournalEntry[]> {
+    const out: JournalEntry[] = [];
+    let q = query;
+    for (;;) {
+      const page = await this.journalPage(q);
+      out.push(...page.entries);
+      if (page.nextSinceSeq === null) return out;
+      q = { ...query, sinceSeq: page.nextSinceSeq };
+    }
+  }
+
+  /** One page of `GET /journal`, and the `sinceSeq` of the next one (null: no more). */
+  async journalPage(query: JournalQuery = {}): Promise<JournalPage> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.toString();
-    return this.json('GET', qs ? `/journal?${qs}` : '/journal');
+    const res = await this.request('GET', qs ? `/journal?${qs}` : '/journal');
+    const next = res.headers.get(JOURNAL_NEXT_HEADER);
+    return { entries: (await res.json()) as JournalEntry[], nextSinceSeq: next === null ? null : Number(next) };
   }
 
   setJournal(settings: Partial<JournalSettings>): Promise<JournalSettings> {
@@ -155,12 +185,11 @@ export class ControlClient implements GatewayControl {
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
-    const init: RequestInit = { method };
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     // Only with a body: fastify refuses an empty body that claims to be JSON.
-    if (body !== undefined) {
-      init.headers = { 'content-type': 'application/json' };
-      init.body = JSON.stringify(body);
-    }
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const init: RequestInit = { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) };
     let res: Response;
     try {
       res = await fetch(this.base + path, init);

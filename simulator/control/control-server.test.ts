@@ -49,7 +49,7 @@ describe('control plane: inspection', () => {
     expect(await control.journal({ sinceSeq: req!.seq, type: 'REQ_CONTRACT_DATA' })).toEqual([]);
     expect(await control.journal({ limit: 2 })).toHaveLength(2);
 
-    expect(await control.setJournal({ enabled: false })).toEqual({ enabled: false, capacity: 10_000 });
+    expect(await control.setJournal({ enabled: false })).toEqual({ enabled: false, capacity: 10_000, maxBytes: 32 * 1024 * 1024 });
     const before = (await control.journal()).length;
     requestContract(c, 12, 'AAPL');
     await contractAnswer(c, 12);

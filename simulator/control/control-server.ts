@@ -5,14 +5,16 @@
  * control facade (`GatewayControl`), never the gateway model itself.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { exposureWarning, installHttpGuard, isLoopbackHost, requireTokenBeyondLoopback } from '../../common/http-guard.ts';
 import type { Logger } from '../model/ports.ts';
 import { silentLogger } from '../model/ports.ts';
-import type { ConnectivityState, RemovedCount, RestartResult, SessionsAffected } from './api-types.ts';
+import { JOURNAL_NEXT_HEADER, type ConnectivityState, type RemovedCount, type RestartResult, type SessionsAffected } from './api-types.ts';
 import type { LocalControl } from './local-control.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import {
   describeSelector,
   HttpError,
+  JOURNAL_PAGE,
   notFound,
   parseConnectivity,
   parseEmpty,
@@ -37,24 +39,38 @@ export interface ControlServer {
 
 export interface ControlServerOptions {
   control: LocalControl;
-  /** Interface to bind; loopback unless set, because the API has no authentication. */
+  /** Interface to bind; loopback unless set. Anything else needs `token`. */
   host?: string;
   port: number;
+  /**
+   * Bearer token every request must carry (`Authorization: Bearer …`); required beyond loopback
+   * (CLI `--control-token`, env `IBKR_HARNESS_CONTROL_TOKEN`).
+   */
+  token?: string | undefined;
   logger?: Logger;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** How to give the control plane a token, for messages. */
+export const CONTROL_TOKEN_HOW = '--control-token <token> or IBKR_HARNESS_CONTROL_TOKEN';
 
+/**
+ * Start the control plane. Every request is checked first (common/http-guard.ts): `Host` a
+ * loopback name or the configured host, `Origin` absent or this server's own, and the bearer
+ * token when there is one; bodies are JSON only. Throws a UsageError when asked to listen beyond
+ * loopback without a token.
+ */
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
   const { control } = opts;
   const host = opts.host || '127.0.0.1';
   const logger = opts.logger ?? silentLogger;
-  if (!LOOPBACK.has(host)) logger.warn({ host }, 'control plane listening beyond loopback: anyone who can reach it can drop and stall clients');
+  requireTokenBeyondLoopback('the control plane', host, opts.token, CONTROL_TOKEN_HOW);
+  if (!isLoopbackHost(host)) logger.warn({ host }, exposureWarning('the control plane', host, 'every request needs its bearer token'));
 
   const metrics = createGatewayMetrics(() => control.stats());
   const unsubscribe = control.observe(metrics.observer);
 
   const app = Fastify({ logger: false });
+  installHttpGuard(app, { token: opts.token, sameOrigin: { boundHost: host } });
   installErrorHandling(app, logger);
 
   app.get('/health', async () => control.health());
@@ -75,7 +91,18 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   });
 
   // ---- journal ----
-  app.get('/journal', async (req) => control.journal(parseJournalQuery(req.query)));
+  // One bounded page per call (validation.ts JOURNAL_PAGE): the next starts after the last seq.
+  app.get('/journal', async (req, reply) => {
+    const query = parseJournalQuery(req.query);
+    const page = control.journalPage(query, JOURNAL_PAGE);
+    if (page.nextSinceSeq !== null) {
+      const next = new URLSearchParams(req.query as Record<string, string>);
+      next.set('sinceSeq', String(page.nextSinceSeq));
+      reply.header(JOURNAL_NEXT_HEADER, String(page.nextSinceSeq));
+      reply.header('link', `</journal?${next.toString()}>; rel="next"`);
+    }
+    return page.entries;
+  });
   app.patch('/journal', async (req) => control.setJournal(parseJournalSettings(req.body)));
   app.delete('/journal', async () => control.clearJournal());
 

@@ -7,7 +7,7 @@ import { FaultStage, type FaultedSessionInfo } from '../faults/stage.ts';
 import type { FaultSpec } from '../faults/registry.ts';
 import type { FaultRecord, FaultResult } from '../faults/target.ts';
 import type { GatewayModel } from '../model/gateway.ts';
-import type { JournalEntry, JournalQuery } from '../model/journal.ts';
+import type { JournalEntry, JournalPage, JournalQuery, PageBounds } from '../model/journal.ts';
 import type { GatewayObserver } from '../model/ports.ts';
 import { applyOverrides, getProfile, type Profile, type ProfileOverrides } from '../model/profile.ts';
 import { VerdictAnalyser } from '../verdict/analyser.ts';
@@ -94,16 +94,27 @@ export class LocalControl implements GatewayControl {
     return this.model.journal.query(query);
   }
 
+  /** One bounded page of the journal (what `GET /journal` serves): see Journal.page. */
+  journalPage(query: JournalQuery, bounds: PageBounds): JournalPage {
+    return this.model.journal.page(query, bounds);
+  }
+
   setJournal(settings: Partial<JournalSettings>): JournalSettings {
     const j = this.model.journal;
     if (settings.enabled !== undefined) j.enabled = settings.enabled;
     if (settings.capacity !== undefined && settings.capacity !== j.capacity) j.resize(settings.capacity);
-    return { enabled: j.enabled, capacity: j.capacity };
+    if (settings.maxBytes !== undefined) j.setMaxBytes(settings.maxBytes);
+    return this.journalSettings();
   }
 
   clearJournal(): JournalSettings {
     this.model.journal.clear();
-    return { enabled: this.model.journal.enabled, capacity: this.model.journal.capacity };
+    return this.journalSettings();
+  }
+
+  private journalSettings(): JournalSettings {
+    const j = this.model.journal;
+    return { enabled: j.enabled, capacity: j.capacity, maxBytes: j.maxBytes };
   }
 
   profile(): Profile {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { SchemaError, integer, parseWith, strictObject } from '../../common/schema.ts';
 import { parseFaultSpec, type FaultSpec } from '../faults/registry.ts';
-import type { JournalQuery } from '../model/journal.ts';
+import { MAX_JOURNAL_BYTES, MAX_JOURNAL_CAPACITY, type JournalQuery, type PageBounds } from '../model/journal.ts';
 import { parseProfileOverrides as parseOverrides, PROFILES, type ProfileOverrides } from '../model/profile.ts';
 import { ClientMessages } from '../protocol/index.ts';
 import { UsageError } from '../../common/exit-codes.ts';
@@ -24,9 +24,6 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string) => new HttpError(400, message);
 export const notFound = (message: string) => new HttpError(404, message);
-
-/** Upper bound on the journal ring: each entry holds a decoded message, so a huge ring is gigabytes. */
-export const MAX_JOURNAL_CAPACITY = 1_000_000;
 
 /** Parse with `schema`; a refusal becomes a 400 naming the field. A missing body counts as `{}`. */
 function body<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
@@ -69,7 +66,17 @@ export function parseConnectivity(input: unknown): { state: 'lost' } | { state: 
   return c.state === 'lost' ? c : { state: 'restored', dataLost: c.dataLost ?? false };
 }
 
-const journalSettingsSchema = strictObject({ enabled: z.boolean().optional(), capacity: integer().min(1).max(MAX_JOURNAL_CAPACITY).optional() });
+const journalSettingsSchema = strictObject({
+  enabled: z.boolean().optional(),
+  capacity: integer().min(1).max(MAX_JOURNAL_CAPACITY).optional(),
+  maxBytes: integer().min(1024).max(MAX_JOURNAL_BYTES).optional(),
+});
+
+/**
+ * What one `GET /journal` answers at most: a page of entries whose JSON stays in the low
+ * megabytes, however large the journal. Clients page on with `sinceSeq` (the `Link` header).
+ */
+export const JOURNAL_PAGE: PageBounds = { maxEntries: 1000, maxBytes: 4 * 1024 * 1024 };
 
 export function parseJournalSettings(input: unknown): Partial<JournalSettings> {
   return body(journalSettingsSchema, input, 'journal settings');
@@ -88,7 +95,9 @@ const journalQuerySchema = strictObject({
   sinceSeq: intText(0).optional(),
   sessionId: intText(1).optional(),
   clientId: intText(Number.MIN_SAFE_INTEGER).optional(),
-  limit: intText(1).optional(),
+  limit: intText(1)
+    .pipe(z.number().max(JOURNAL_PAGE.maxEntries, `must be at most ${JOURNAL_PAGE.maxEntries} (page with sinceSeq for more)`))
+    .optional(),
   type: once.optional(),
   dir: z.enum(['in', 'out'], 'must be "in" or "out"').optional(),
 });

@@ -116,6 +116,46 @@ describe('bad input', () => {
     ]);
   });
 
+  it('malformed frames count towards the message rate: a flood meets error 100 (not a 320 each) and then the close', async () => {
+    const h = harness(); // ibkr-paper: 50 messages/s, docs/wire-facts/limits.md#malformed-frames-count-towards-the-message-rate
+    const flooder = await h.login(1);
+    const bystander = await h.login(2);
+    let sent = 0;
+    for (let second = 0; second < 10 && !flooder.closed; second++) {
+      for (let i = 0; i < 200; i++, sent++) h.gw.protocolError(flooder.session, new ProtocolError('REQ_IDS: field "numIds" is not an integer: "x"'));
+      await h.advance(1_000);
+    }
+    const rateErrors = flooder.errors(100);
+    expect(rateErrors.length).toBeGreaterThan(0);
+    expect(rateErrors[0]!.msg.message).toMatch(/^Max rate of messages per second has been exceeded:max=50 rec=\d+/);
+    // Only what the rate let through got its own 320; the rest was dropped.
+    expect(flooder.errors(320).length).toBeLessThan(sent / 2);
+    expect(flooder.closed).toBe(true);
+    expect(flooder.closedAt).toBeGreaterThanOrEqual(rateErrors[0]!.at);
+    expect(flooder.session.closeReason).toBe('message rate exceeded');
+    // The bystander was never touched.
+    bystander.send(currentTime());
+    await h.advance(0);
+    expect(bystander.closed).toBe(false);
+    expect(bystander.errors()).toEqual([]);
+    expect(bystander.of('CURRENT_TIME')).toHaveLength(1);
+  });
+
+  it('a malformed frame before START_API gets one 320 naming the problem, then the close', async () => {
+    const h = harness();
+    const a = h.connect();
+    const b = h.connect();
+    await h.advance(0);
+    h.gw.protocolError(a.session, new ProtocolError('START_API: field "clientId" is not an integer: "x"'));
+    h.gw.protocolError(a.session, new ProtocolError('START_API: field "clientId" is not an integer: "y"'));
+    await h.advance(0);
+    expect(a.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message])).toEqual([
+      [-1, 320, `Error reading request.-'START_API: field "clientId" is not an integer: "x"'`],
+    ]);
+    expect(a.closed).toBe(true);
+    expect(b.closed).toBe(false);
+  });
+
   it('a ProtocolError during the handshake phase closes the session', async () => {
     const h = harness();
     const a = h.connect();

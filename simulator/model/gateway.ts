@@ -177,7 +177,13 @@ export class GatewayModel implements GatewayPort {
     this.admit(session, msg, this.clock.now());
   }
 
-  /** A frame on this session could not be decoded. Framing errors close it; field errors do not. */
+  /**
+   * A frame on this session could not be decoded. Framing errors close it; field errors do not,
+   * but a malformed frame is still a message the client sent: it counts towards the message rate
+   * like any request (docs/wire-facts/limits.md#malformed-frames-count-towards-the-message-rate),
+   * so a flood of them meets error 100 and the close, not a reply each. Before START_API there
+   * is no client yet to keep: the error names what was wrong and the connection is closed.
+   */
   protocolError(session: Session, err: Error): void {
     if (!session.isOpen) return;
     const now = this.clock.now();
@@ -191,8 +197,13 @@ export class GatewayModel implements GatewayPort {
     this.logger.warn({ session: session.id, clientId: session.clientId, err: err.message }, 'malformed request');
     // A malformed frame is a message too: it counts towards the client's rate like any other.
     const answer = () => this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
-    if (session.state === 'awaiting-start') answer();
-    else this.metered(session, now, answer);
+    if (!session.isApiClient) {
+      // Before START_API there is no client to keep, and no rate meter: one 320, then the close.
+      answer();
+      this.close(session, `malformed frame before START_API: ${err.message}`, { holdId: false });
+      return;
+    }
+    this.metered(session, now, answer);
   }
 
   /**
@@ -322,8 +333,9 @@ export class GatewayModel implements GatewayPort {
       this.close(session, 'too many clients', { holdId: false });
       return;
     }
-    // Every other open connection (logging in or not) slows the login down.
-    const others = this.sessions.size - 1;
+    // Every other API client (a session that sent START_API: logging in or ready) slows the login
+    // down; sockets that never got as far as START_API do not (docs/wire-facts/limits.md#what-slows-a-login).
+    const others = this.clientIds.liveCount;
     this.clientIds.claim(clientId, session.id);
     session.state = 'login';
     session.rate = new MessageRateMeter(this.profile.messageRate, session.paceApi);

@@ -1,7 +1,8 @@
 /**
  * Every frame in and out of the gateway, decoded, in a bounded ring buffer: the simulator's
  * equivalent of a packet capture, readable by tests ("exactly one REQ_CONTRACT_DATA reached the
- * gateway") and by humans (`GET /journal`). When the ring is full the oldest entries go.
+ * gateway") and by humans (`GET /journal`, in pages). Bounded in entries and in bytes: when
+ * either is reached the oldest entries go.
  *
  * Subscribers (`subscribe`) see every entry as it is recorded, whatever the ring keeps or drops,
  * and also the gateway's *notes*: events that are not frames (a connection opened or closed, a
@@ -64,37 +65,102 @@ export interface JournalLimits {
 
 export const DEFAULT_JOURNAL_LIMITS: JournalLimits = { maxStringLength: 1024, maxListItems: 500 };
 
+/** Entries kept by default (`--journal-size`, `PATCH /journal {capacity}`). */
+export const DEFAULT_JOURNAL_CAPACITY = 10_000;
+/** Upper bound on the entries: the ring's slots are allocated up front. */
+export const MAX_JOURNAL_CAPACITY = 1_000_000;
+/**
+ * Bytes kept by default, counted as the entries' JSON size (estimated, see `estimateJsonBytes`);
+ * the JavaScript objects take two to three times that (`--journal-bytes`, `PATCH /journal {maxBytes}`).
+ */
+export const DEFAULT_JOURNAL_BYTES = 32 * 1024 * 1024;
+export const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
+
+/** One page of journal entries, oldest first, and where the next page starts (null: no more). */
+export interface JournalPage {
+  entries: JournalEntry[];
+  /** Pass as `sinceSeq` to get the next page; null when nothing more matched. */
+  nextSinceSeq: number | null;
+}
+
+/** Bounds of one page: entries, and their estimated JSON bytes (a page holds at least one entry). */
+export interface PageBounds {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** The seq, at, ids and dir of an entry, as JSON. */
+const ENTRY_OVERHEAD = 80;
+/** Lists longer than this are estimated from their first items. */
+const SAMPLED_ITEMS = 16;
+
+/**
+ * The approximate size of a value as JSON, in bytes: close enough to bound memory by, cheap
+ * enough to run for every frame (long lists are sampled, deep nesting is cut off).
+ */
+export function estimateJsonBytes(v: unknown, depth = 0): number {
+  switch (typeof v) {
+    case 'string':
+      return v.length + 2;
+    case 'boolean':
+      return 5;
+    case 'undefined':
+      return 0;
+    case 'object': {
+      if (v === null) return 4;
+      if (depth > 8) return 64;
+      if (Array.isArray(v)) {
+        const sampled = Math.min(v.length, SAMPLED_ITEMS);
+        let bytes = 0;
+        for (let i = 0; i < sampled; i++) bytes += estimateJsonBytes(v[i], depth + 1) + 1;
+        return 2 + (sampled < v.length ? Math.ceil((bytes * v.length) / sampled) : bytes);
+      }
+      let bytes = 2;
+      for (const k in v) bytes += k.length + 4 + estimateJsonBytes((v as Record<string, unknown>)[k], depth + 1);
+      return bytes;
+    }
+    default:
+      return 8;
+  }
+}
+
+/**
+ * The ring: at most `capacity` entries and at most `maxBytes` (estimated JSON) of them; when
+ * either is full the oldest entries go. Reading is by query (in process) or by bounded pages
+ * (`GET /journal`), so no single answer can be larger than a page.
+ */
 export class Journal {
   private ring: Array<JournalEntry | undefined>;
-  private next = 0;
+  private sizes: Float64Array;
+  /** Slot of the oldest entry. */
+  private head = 0;
+  private count = 0;
+  private totalBytes = 0;
   private seq = 0;
   /** Whether the ring keeps entries (subscribers are fed either way). */
   enabled: boolean;
+  private _maxBytes: number;
   readonly limits: JournalLimits;
   private sinks: JournalSink[] = [];
   /** Subscriber calls that threw (a subscriber bug must not break the gateway's send path). */
   sinkErrors = 0;
 
-  constructor(capacity = 10_000, enabled = true, limits: Partial<JournalLimits> = {}) {
+  constructor(capacity = DEFAULT_JOURNAL_CAPACITY, enabled = true, limits: Partial<JournalLimits & { maxBytes: number }> = {}) {
+    const { maxBytes, ...perEntry } = limits;
     this.ring = new Array(Math.max(1, capacity));
+    this.sizes = new Float64Array(this.ring.length);
     this.enabled = enabled;
-    this.limits = { ...DEFAULT_JOURNAL_LIMITS, ...limits };
+    this._maxBytes = maxBytes ?? DEFAULT_JOURNAL_BYTES;
+    this.limits = { ...DEFAULT_JOURNAL_LIMITS, ...perEntry };
   }
 
   get capacity(): number {
     return this.ring.length;
   }
 
-  /** Keep one frame and feed it to subscribers; returns its entry (undefined while the journal is off and unsubscribed). */
-  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): JournalEntry | undefined {
-    if (!this.enabled && this.sinks.length === 0) return undefined;
-    const entry: JournalEntry = { seq: ++this.seq, at, sessionId, clientId, dir, message: this.bounded(message) };
-    if (this.enabled) {
-      this.ring[this.next] = entry;
-      this.next = (this.next + 1) % this.ring.length;
-    }
-    if (this.sinks.length > 0) this.feed(entry);
-    return entry;
+  /** Bytes (estimated JSON) the entries may take together; the oldest go first. */
+  get maxBytes(): number {
+    return this._maxBytes;
   }
 
   /** A gateway note (see JOURNAL_NOTES): to subscribers only, never into the ring. */
@@ -125,10 +191,54 @@ export class Journal {
     }
   }
 
-  /** The message itself when it is within the limits (the usual case), else a trimmed copy. */
-  private bounded(message: JournalEntry['message']): JournalEntry['message'] {
+  /** Entries held now. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Estimated JSON bytes of the entries held now. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Keep one frame and feed it to subscribers; returns its entry (undefined while the journal is off and unsubscribed). */
+  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): JournalEntry | undefined {
+    if (!this.enabled && this.sinks.length === 0) return undefined;
+    const kept = this.bounded(message);
+    const entry: JournalEntry = { seq: ++this.seq, at, sessionId, clientId, dir, message: kept.message };
+    if (this.enabled) {
+      if (this.count === this.ring.length) this.dropOldest();
+      const slot = (this.head + this.count) % this.ring.length;
+      this.ring[slot] = entry;
+      this.sizes[slot] = kept.bytes;
+      this.count++;
+      this.totalBytes += kept.bytes;
+      this.trimToBytes();
+    }
+    if (this.sinks.length > 0) this.feed(entry);
+    return entry;
+  }
+
+  private dropOldest(): void {
+    this.totalBytes -= this.sizes[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.ring.length;
+    this.count--;
+  }
+
+  /** Drop the oldest entries until the bytes fit (the newest entry always stays). */
+  private trimToBytes(): void {
+    while (this.totalBytes > this._maxBytes && this.count > 1) this.dropOldest();
+  }
+
+  /**
+   * The message itself when it is within the limits (the usual case), else a trimmed copy; and
+   * its estimated size as a journal entry.
+   */
+  private bounded(message: JournalEntry['message']): { message: JournalEntry['message']; bytes: number } {
     const { maxStringLength, maxListItems } = this.limits;
     let copy: Record<string, unknown> | undefined;
+    let bytes = ENTRY_OVERHEAD;
     // for…in rather than Object.entries: this runs for every frame, and allocates nothing
     // unless a field is over a limit.
     for (const k in message) {
@@ -136,45 +246,106 @@ export class Journal {
       if (typeof v === 'string' && v.length > maxStringLength) {
         copy ??= { ...message };
         // A slice would keep the whole original string alive in V8; copy the kept part out.
-        copy[k] = `${Buffer.from(v.slice(0, maxStringLength), 'utf8').toString('utf8')}… (${v.length} chars)`;
+        const cut = `${Buffer.from(v.slice(0, maxStringLength), 'utf8').toString('utf8')}… (${v.length} chars)`;
+        copy[k] = cut;
+        bytes += k.length + 4 + cut.length + 2;
       } else if (Array.isArray(v) && v.length > maxListItems) {
         copy ??= { ...message };
-        copy[k] = v.slice(0, maxListItems);
+        const items = v.slice(0, maxListItems);
+        copy[k] = items;
         copy[`${k}Omitted`] = v.length - maxListItems;
+        bytes += 2 * k.length + 20 + estimateJsonBytes(items, 1);
+      } else {
+        bytes += k.length + 4 + estimateJsonBytes(v, 1);
       }
     }
-    return (copy as JournalEntry['message']) ?? message;
+    return { message: (copy as JournalEntry['message']) ?? message, bytes };
   }
 
-  /** Entries matching the query, oldest first. */
+  private matches(e: JournalEntry, q: JournalQuery): boolean {
+    if (q.sinceSeq !== undefined && e.seq <= q.sinceSeq) return false;
+    if (q.sessionId !== undefined && e.sessionId !== q.sessionId) return false;
+    if (q.clientId !== undefined && e.clientId !== q.clientId) return false;
+    if (q.type !== undefined && e.message.type !== q.type) return false;
+    if (q.dir !== undefined && e.dir !== q.dir) return false;
+    return true;
+  }
+
+  private at(i: number): JournalEntry {
+    return this.ring[(this.head + i) % this.ring.length]!;
+  }
+
+  /** Entries matching the query, oldest first; with `limit`, the newest `limit` of them. */
   query(q: JournalQuery = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (let i = 0; i < this.ring.length; i++) {
-      const e = this.ring[(this.next + i) % this.ring.length];
-      if (!e) continue;
-      if (q.sinceSeq !== undefined && e.seq <= q.sinceSeq) continue;
-      if (q.sessionId !== undefined && e.sessionId !== q.sessionId) continue;
-      if (q.clientId !== undefined && e.clientId !== q.clientId) continue;
-      if (q.type !== undefined && e.message.type !== q.type) continue;
-      if (q.dir !== undefined && e.dir !== q.dir) continue;
-      out.push(e);
+    for (let i = 0; i < this.count; i++) {
+      const e = this.at(i);
+      if (this.matches(e, q)) out.push(e);
     }
     return q.limit !== undefined && out.length > q.limit ? out.slice(out.length - q.limit) : out;
   }
 
+  /**
+   * One bounded page of `query(q)`, oldest first. Without `limit`: the oldest matching entries
+   * after `sinceSeq`, as many as `bounds` allow, and the `nextSinceSeq` to continue from. With
+   * `limit`: the newest `limit` matching entries (fewer if `bounds` are reached), no continuation.
+   */
+  page(q: JournalQuery, bounds: PageBounds): JournalPage {
+    const entries: JournalEntry[] = [];
+    let bytes = 0;
+    const full = (i: number) =>
+      entries.length >= bounds.maxEntries || (entries.length > 0 && bytes + this.sizes[(this.head + i) % this.ring.length]! > bounds.maxBytes);
+    if (q.limit !== undefined) {
+      const want = Math.min(q.limit, bounds.maxEntries);
+      for (let i = this.count - 1; i >= 0 && entries.length < want; i--) {
+        const e = this.at(i);
+        if (!this.matches(e, q)) continue;
+        if (full(i)) break;
+        entries.push(e);
+        bytes += this.sizes[(this.head + i) % this.ring.length]!;
+      }
+      return { entries: entries.reverse(), nextSinceSeq: null };
+    }
+    for (let i = 0; i < this.count; i++) {
+      const e = this.at(i);
+      if (!this.matches(e, q)) continue;
+      if (full(i)) return { entries, nextSinceSeq: entries.at(-1)!.seq };
+      entries.push(e);
+      bytes += this.sizes[(this.head + i) % this.ring.length]!;
+    }
+    return { entries, nextSinceSeq: null };
+  }
+
   resize(capacity: number): void {
     const kept = this.query();
+    const keptSizes = kept.map((_, i) => this.sizes[(this.head + i) % this.ring.length]!);
     this.ring = new Array(Math.max(1, capacity));
-    this.next = 0;
-    for (const e of kept.slice(-this.ring.length)) {
-      this.ring[this.next] = e;
-      this.next = (this.next + 1) % this.ring.length;
+    this.sizes = new Float64Array(this.ring.length);
+    this.head = 0;
+    this.count = 0;
+    this.totalBytes = 0;
+    const from = Math.max(0, kept.length - this.ring.length);
+    for (let i = from; i < kept.length; i++) {
+      this.ring[this.count] = kept[i];
+      this.sizes[this.count] = keptSizes[i]!;
+      this.totalBytes += keptSizes[i]!;
+      this.count++;
     }
+    this.trimToBytes();
+  }
+
+  /** Change the byte bound; entries beyond it go at once, oldest first. */
+  setMaxBytes(maxBytes: number): void {
+    this._maxBytes = maxBytes;
+    this.trimToBytes();
   }
 
   clear(): void {
     this.ring.fill(undefined);
-    this.next = 0;
+    this.sizes.fill(0);
+    this.head = 0;
+    this.count = 0;
+    this.totalBytes = 0;
     this.seq = 0;
   }
 }

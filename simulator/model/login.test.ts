@@ -148,7 +148,7 @@ describe('login', () => {
     expect(h.clock.now()).toBe(t0);
   });
 
-  it('login latency grows by loginPerOtherClientMs for every other open connection', async () => {
+  it('login latency grows by loginPerOtherClientMs for every other API client (docs/wire-facts/limits.md#what-slows-a-login)', async () => {
     const h = harness({ profile: 'lynx-paper', overrides: { connections: { loginLatency: { median: 400, sigma: 0 }, loginPerOtherClientMs: 350 } } });
     const latency = async (c: ReturnType<typeof h.connect>, clientId: number) => {
       const t = h.clock.now();
@@ -160,16 +160,47 @@ describe('login', () => {
     expect(await latency(a, 1)).toBe(400);
     const b = h.connect();
     expect(await latency(b, 2)).toBe(400 + 350);
-    // c logs in while a and b are ready and d is connected but has not started its API session.
+    // c logs in while a and b are ready; d is connected but has not started its API session, so
+    // it is no API client and does not count.
     const c = h.connect();
     const d = h.connect();
-    expect(await latency(c, 3)).toBe(400 + 3 * 350);
+    expect(await latency(c, 3)).toBe(400 + 2 * 350);
     // Connections that left no longer count.
     a.conn.close(true);
     b.conn.close(true);
     d.conn.close(true);
     const e = h.connect();
     expect(await latency(e, 4)).toBe(400 + 350);
+  });
+
+  it('lynx-paper: 100 idle TCP connections that never handshake (and 20 that never send START_API) do not delay a login', async () => {
+    /** START_API → NEXT_VALID_ID of client 1 on a fresh lynx-paper gateway of seed 3, after `crowd`. */
+    const login = async (crowd: (h: ReturnType<typeof harness>) => Promise<void>) => {
+      const h = harness({ profile: 'lynx-paper', seed: 3 });
+      await crowd(h);
+      const c = h.connect();
+      const t = h.clock.now();
+      c.startApi(1);
+      await h.until(() => c.ready, 60_000);
+      return c.of('NEXT_VALID_ID')[0]!.at - t;
+    };
+    const alone = await login(async () => {});
+    const crowded = await login(async (h) => {
+      for (let i = 0; i < 100; i++) h.faults.open({ send: () => {}, close: () => {} }, `idle-${i}`);
+      for (let i = 0; i < 20; i++) h.connect();
+      await h.advance(1_000);
+      expect(h.gw.sessionCount).toBe(120);
+    });
+    expect(alone).toBeGreaterThan(300);
+    expect(alone).toBeLessThan(700);
+    expect(crowded).toBe(alone);
+    // Two API clients do slow it down, by 350 ms each (the same seeded draw underneath).
+    const withClients = await login(async (h) => {
+      await h.login(10);
+      await h.login(11);
+    });
+    expect(withClients).toBeGreaterThan(300 + 2 * 350);
+    expect(withClients).toBeLessThan(700 + 2 * 350);
   });
 
   it('a client that disconnects while logging in gets nothing and frees its id', async () => {

@@ -4,25 +4,42 @@
  * in profile.ts keeps it equal to the `Profile` type.
  */
 import { z } from 'zod';
-import { strictObject } from '../../common/schema.ts';
+import { ACCOUNT_ID_TEXT } from '../../common/ib/accounts.ts';
+import { isValidTimeZone } from '../../common/ib/time-zones.ts';
+import { integer, strictObject } from '../../common/schema.ts';
 import { SIM_HIGHEST_VERSION, SIM_MIN_VERSION } from '../protocol/index.ts';
 
-/** Durations, counts and limits: never negative. */
+/** Durations and rates (model ms, ms per client, …): never negative, fractions allowed. */
 const amount = () => z.number().min(0, 'must not be negative');
+/** How many of something (clients, requests, messages, bytes): a whole number, never negative. */
+const howMany = () => integer().min(0, 'must not be negative');
 const latency = strictObject({ median: amount(), sigma: amount() });
+
+/**
+ * A zone id the handshake's connection time can be written in: an IANA id (`Europe/Paris`) or
+ * one of the legacy ids TWS itself uses (`MET`, `US/Eastern`) — docs/wire-facts/handshake.md#server-reply-version-and-connection-time.
+ * Refused here rather than when the next client connects, where an unknown zone would fail every login.
+ */
+const timeZone = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone id such as "Europe/Paris" or "MET"')
+  .refine(isValidTimeZone, 'must be an IANA time zone id such as "Europe/Paris" or "MET" (this one is unknown)');
+
+/** An account id as MANAGED_ACCTS lists it: no comma, no NUL, no space (common/ib/accounts.ts). */
+const accountId = z.string().regex(ACCOUNT_ID_TEXT, 'must be 1–32 letters, digits, ".", "_" or "-" (a comma or NUL would split the MANAGED_ACCTS list)');
 
 export const profileSchema = strictObject({
   name: z.string(),
   description: z.string(),
-  accounts: z.array(z.string().min(1)),
-  timeZone: z.string().min(1),
+  accounts: z.array(accountId).max(100, 'must list at most 100 accounts'),
+  timeZone,
   maxServerVersion: z
     .number()
     .int('must be a whole number')
     .min(SIM_MIN_VERSION, `must be at least ${SIM_MIN_VERSION} (the v100+ handshake)`)
     .max(SIM_HIGHEST_VERSION, `must be at most ${SIM_HIGHEST_VERSION} (@stoqey/ib 1.6.10's maximum; 178 for ib_async)`),
   connections: strictObject({
-    maxClients: amount(),
+    maxClients: howMany(),
     idGraceMs: amount(),
     idGraceCleanMs: amount(),
     loginLatency: latency,
@@ -34,7 +51,7 @@ export const profileSchema = strictObject({
     service: latency,
     perOtherClientMs: amount(),
     perWaitingClientMs: amount(),
-    throttle: strictObject({ windowMs: amount(), threshold: amount(), penaltyMs: amount(), perExcessMs: amount() }),
+    throttle: strictObject({ windowMs: amount(), threshold: howMany(), penaltyMs: amount(), perExcessMs: amount() }),
   }),
   history: strictObject({
     service: latency,
@@ -42,10 +59,10 @@ export const profileSchema = strictObject({
       enabled: z.boolean(),
       identicalWindowMs: amount(),
       sameContractWindowMs: amount(),
-      sameContractMax: amount(),
+      sameContractMax: howMany(),
       windowMs: amount(),
-      windowMax: amount(),
-      maxOpen: amount(),
+      windowMax: howMany(),
+      maxOpen: howMany(),
       bidAskWeight: amount(),
       /** null: the rules apply to every bar size. */
       maxBarSeconds: amount().nullable(),
@@ -53,20 +70,20 @@ export const profileSchema = strictObject({
   }),
   messageRate: strictObject({
     enabled: z.boolean(),
-    maxPerSecond: amount(),
+    maxPerSecond: howMany(),
     toleranceMs: amount(),
-    warnAbove: amount(),
-    closeAfterViolatingSeconds: amount(),
+    warnAbove: howMany(),
+    closeAfterViolatingSeconds: howMany(),
   }),
   marketData: strictObject({
     permissions: strictObject({ live: z.array(z.string().min(1)), delayed: z.array(z.string().min(1)) }),
-    lines: amount(),
+    lines: howMany(),
     delayMs: amount(),
     tickIntervalMs: z.number().min(1, 'must be at least 1 ms'),
     snapshotLatency: latency,
-    maxDepth: amount(),
-    maxTickByTick: amount(),
-    realTimeBarPacing: strictObject({ windowMs: amount(), max: amount() }),
+    maxDepth: howMany(),
+    maxTickByTick: howMany(),
+    realTimeBarPacing: strictObject({ windowMs: amount(), max: howMany() }),
     historyUpdateMs: z.number().min(1, 'must be at least 1 ms'),
   }),
   paper: strictObject({
@@ -77,7 +94,7 @@ export const profileSchema = strictObject({
     ackLatencyMs: amount(),
     readOnly: z.boolean(),
   }),
-  limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
+  limits: strictObject({ maxOutboundBytes: howMany(), maxPacedBacklog: howMany() }),
 });
 
 /** Any subset of the profile's fields, nested; lists are replaced whole. Unknown fields are refused. */

@@ -47,34 +47,45 @@ export class FrameDecoder {
     return this.buffered;
   }
 
+  /** Append `chunk` and return every frame now complete (with the current `maxLength`). */
   push(chunk: Buffer): Buffer[] {
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
+    this.append(chunk);
     const frames: Buffer[] = [];
-    for (;;) {
-      if (this.needPrefix) {
-        if (this.buffered < 4) {
-          // Reject garbage as soon as it diverges from the prefix, not only after four bytes.
-          this.checkPrefix(this.peek(this.buffered));
-          break;
-        }
-        const head = this.take(4);
-        this.checkPrefix(head);
-        this.needPrefix = false;
-        continue;
-      }
-      if (this.buffered < 4) break;
-      const length = this.peek(4).readUInt32BE(0);
-      if (length > this.maxLength) {
-        throw new FramingError(`frame length ${length} exceeds the ${this.maxLength}-byte limit`);
-      }
-      if (this.buffered < 4 + length) break;
-      this.take(4);
-      frames.push(this.take(length));
-    }
+    for (let f = this.next(); f !== undefined; f = this.next()) frames.push(f);
     return frames;
+  }
+
+  /** Buffer `chunk`; `next()` then takes its frames one by one. */
+  append(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+  }
+
+  /**
+   * The next complete frame body, or undefined until more bytes arrive. The length prefix is
+   * checked against `maxLength` as it is now, before anything more is buffered for the frame, so a
+   * reader can tighten or relax the limit between frames (a session's first frames are small).
+   * Throws a FramingError on a bad prefix or an oversized length.
+   */
+  next(): Buffer | undefined {
+    if (this.needPrefix) {
+      if (this.buffered < 4) {
+        // Reject garbage as soon as it diverges from the prefix, not only after four bytes.
+        if (this.buffered > 0) this.checkPrefix(this.peek(this.buffered));
+        return undefined;
+      }
+      this.checkPrefix(this.take(4));
+      this.needPrefix = false;
+    }
+    if (this.buffered < 4) return undefined;
+    const length = this.peek(4).readUInt32BE(0);
+    if (length > this.maxLength) {
+      throw new FramingError(`frame length ${length} exceeds the ${this.maxLength}-byte limit`);
+    }
+    if (this.buffered < 4 + length) return undefined;
+    this.take(4);
+    return this.take(length);
   }
 
   private checkPrefix(bytes: Buffer): void {

@@ -1,20 +1,29 @@
 import net from 'node:net';
+import { exposureWarning, isLoopbackHost } from '../../common/http-guard.ts';
+import { RateLimitedLog } from '../../common/rate-limited-log.ts';
 import type { GatewayPort } from '../model/gateway-port.ts';
 import type { Logger } from '../model/ports.ts';
 import { silentLogger } from '../model/ports.ts';
 import type { Session } from '../model/session.ts';
 import { decodeClientFrame, FrameDecoder, MAX_FRAME_LENGTH, SIM_MAX_VERSION } from '../protocol/index.ts';
 import { FrameCache } from './frame-cache.ts';
+import { DEFAULT_PENDING_LIMITS, PendingConnections, PRE_LOGIN_MAX_FRAME, type PendingLimits, type PendingVictim } from './pending-connections.ts';
 
-/** The version text of a handshake is a few bytes; refuse to buffer more before the session exists. */
-const HANDSHAKE_MAX_LENGTH = 1024;
 /** How long a closing socket may take to flush before it is destroyed (real ms). */
 const CLOSE_FLUSH_MS = 2000;
+/**
+ * Bytes a connection the gateway is closing may still send before it is destroyed at once: the
+ * flush period is for our last replies, not for reading a client that keeps streaming (a 16 MiB
+ * frame refused at its length prefix must not then be read and thrown away).
+ */
+const CLOSING_READ_LIMIT = 64 * 1024;
 
 export interface TcpServerOptions {
   host?: string;
   port?: number;
   logger?: Logger;
+  /** Bounds on connections that have not logged in (server/pending-connections.ts); defaults there. */
+  pending?: Partial<PendingLimits>;
 }
 
 /**
@@ -28,22 +37,42 @@ export class TcpGatewayServer {
   private readonly logger: Logger;
   /** Encoded frames of repeated answers, shared by every connection. */
   private readonly frames = new FrameCache();
+  /** Connections that have not logged in yet, with what they hold buffered. */
+  private readonly pending: PendingConnections<net.Socket>;
+  /** Evictions come in floods when they come: their lines share one budget (real time). */
+  private readonly evictionLog: Logger;
 
   constructor(
     private readonly gateway: GatewayPort,
     private readonly opts: TcpServerOptions = {},
   ) {
     this.logger = opts.logger ?? silentLogger;
+    this.pending = new PendingConnections({ ...DEFAULT_PENDING_LIMITS, ...opts.pending });
+    this.evictionLog = new RateLimitedLog(this.logger, {
+      keyOf: () => 'pending-connections',
+      keyField: 'limit',
+      now: () => performance.now(),
+      setTimer: (ms, fn) => {
+        const t = setTimeout(fn, ms).unref();
+        return { cancel: () => clearTimeout(t) };
+      },
+    });
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.on('error', (err) => this.logger.error({ err: err.message }, 'server error'));
   }
 
-  /** Start listening; resolves with the bound address once connections are accepted. */
+  /**
+   * Start listening; resolves with the bound address once connections are accepted. Beyond
+   * loopback it warns: the TWS protocol has no authentication (a real gateway keeps a list of
+   * trusted IPs instead).
+   */
   listen(): Promise<{ host: string; port: number }> {
+    const host = this.opts.host ?? '127.0.0.1';
+    if (!isLoopbackHost(host)) this.logger.warn({ host }, exposureWarning('the simulated gateway', host, 'the TWS protocol has no authentication'));
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.server.once('error', onError);
-      this.server.listen(this.opts.port ?? 4002, this.opts.host ?? '127.0.0.1', () => {
+      this.server.listen(this.opts.port ?? 4002, host, () => {
         this.server.off('error', onError);
         const addr = this.server.address() as net.AddressInfo;
         resolve({ host: addr.address, port: addr.port });
@@ -59,6 +88,11 @@ export class TcpGatewayServer {
     return this.sockets.size;
   }
 
+  /** Connections that have not logged in yet, and the bytes they hold buffered. */
+  get pendingStats(): { connections: number; bufferedBytes: number } {
+    return { connections: this.pending.count, bufferedBytes: this.pending.bufferedBytes };
+  }
+
   /** Stop accepting, close every connection, and resolve when the listener is closed. */
   close(): Promise<void> {
     return new Promise((resolve) => {
@@ -67,19 +101,27 @@ export class TcpGatewayServer {
     });
   }
 
+  /**
+   * Frames are taken one at a time, so each is checked against the limit of the session's state
+   * at that moment: before login (handshake, START_API) a frame may be PRE_LOGIN_MAX_FRAME bytes,
+   * after it the protocol's 16 MiB. A client that pipelines requests right behind its START_API
+   * gets the larger limit for them.
+   */
   private onData(s: Session, decoder: FrameDecoder, chunk: Buffer): void {
-    let frames: Buffer[];
-    try {
-      frames = decoder.push(chunk);
-    } catch (err) {
-      this.gateway.protocolError(s, err as Error);
-      return;
-    }
-    for (const frame of frames) {
+    decoder.append(chunk);
+    for (;;) {
       if (!s.isOpen) return;
+      decoder.maxLength = s.isApiClient ? MAX_FRAME_LENGTH : PRE_LOGIN_MAX_FRAME;
+      let frame: Buffer | undefined;
+      try {
+        frame = decoder.next();
+      } catch (err) {
+        this.gateway.protocolError(s, err as Error);
+        return;
+      }
+      if (frame === undefined) return;
       if (s.state === 'handshake') {
         this.gateway.handshake(s, frame.toString('latin1'));
-        decoder.maxLength = MAX_FRAME_LENGTH;
         continue;
       }
       let msg: ReturnType<typeof decodeClientFrame>;
@@ -93,11 +135,19 @@ export class TcpGatewayServer {
     }
   }
 
+  /** Close a connection the pending limits picked (it has sent nothing worth a reply). */
+  private evict(victim: PendingVictim<net.Socket>): void {
+    this.evictionLog.warn({ remote: `${victim.key.remoteAddress}:${victim.key.remotePort}`, pending: this.pending.count }, victim.why);
+    victim.key.destroy();
+  }
+
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
-    const decoder = new FrameDecoder({ expectApiPrefix: true, maxLength: HANDSHAKE_MAX_LENGTH });
+    const decoder = new FrameDecoder({ expectApiPrefix: true, maxLength: PRE_LOGIN_MAX_FRAME });
     let closing = false;
+    /** Bytes read since the gateway decided to close this connection. */
+    let readWhileClosing = 0;
     let pending: Buffer[] = [];
     let session: Session | undefined;
     // Everything sent in one turn of the event loop goes out as one write: replies come in bursts
@@ -129,11 +179,25 @@ export class TcpGatewayServer {
       remote,
     );
 
+    if (session.isOpen) {
+      const victim = this.pending.opened(socket);
+      if (victim) this.evict(victim);
+    }
+
     socket.on('data', (chunk: Buffer) => {
       const s = session!;
-      if (!s.isOpen) return;
+      if (!s.isOpen) {
+        readWhileClosing += chunk.length;
+        if (readWhileClosing > CLOSING_READ_LIMIT) socket.destroy();
+        return;
+      }
       // Whatever one client sends, an unexpected failure ends that client's session, never the process.
       this.gateway.guard(s, 'reading a request', () => this.onData(s, decoder, chunk));
+      if (!s.isOpen || s.isApiClient) this.pending.forget(socket);
+      else {
+        const victim = this.pending.buffered(socket, decoder.pendingBytes);
+        if (victim) this.evict(victim);
+      }
     });
     // 'end' is the client's FIN: a clean close. An error (reset) or a close without 'end' is not.
     socket.on('end', () => {
@@ -146,6 +210,7 @@ export class TcpGatewayServer {
     });
     socket.on('close', () => {
       this.sockets.delete(socket);
+      this.pending.forget(socket);
       this.gateway.disconnected(session!, false);
     });
   }

@@ -19,12 +19,17 @@ export interface ChildSimulator {
   stop(): Promise<void>;
 }
 
-export async function startChildSimulator(args: string[] = [], timeoutMs = 20_000): Promise<ChildSimulator> {
+/**
+ * Start `ibkr-harness sim` (profile `instant`, logs silent, a free port; `args` override) and
+ * resolve once it listens. `root` is the checkout whose CLI runs (default this one): a benchmark
+ * can run another checkout's simulator as its baseline in the same run.
+ */
+export async function startChildSimulator(args: string[] = [], timeoutMs = 20_000, root = ROOT): Promise<ChildSimulator> {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin/ibkr-harness.mjs'), 'sim', '--port', '0', '--profile', 'instant', '--log-level', 'silent', ...args],
+    [path.join(root, 'bin/ibkr-harness.mjs'), 'sim', '--port', '0', '--profile', 'instant', '--log-level', 'silent', ...args],
     {
-      cwd: ROOT,
+      cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

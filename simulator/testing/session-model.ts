@@ -18,7 +18,7 @@
  *    (docs/wire-facts/handshake.md#version-negotiation);
  *  - a connection without START_API within the handshake timeout is closed; a second START_API on
  *    a started session is ignored (simulator choices, simulator/model/profile.ts);
- *  - login completes `loginLatency + loginPerOtherClientMs × other open connections` after
+ *  - login completes `loginLatency + loginPerOtherClientMs × other API clients` after
  *    START_API (sigma 0 here); a restart closes everything, frees every id (held ones too: the
  *    new process holds none) and refuses connections for `restartDowntimeMs`
  *    (docs/wire-facts/gateway.md#daily-restart).
@@ -106,7 +106,8 @@ export const Reference = {
     if (Reference.taken(m, id)) Reference.close(m, conn, 0, 326);
     else if (Reference.liveIds(m).length >= m.setup.maxClients) Reference.close(m, conn, 0, 502);
     else {
-      const others = Reference.open(m).length - 1;
+      // Only API clients count, not sockets short of START_API (docs/wire-facts/limits.md#what-slows-a-login).
+      const others = Reference.liveIds(m).length;
       Object.assign(conn, { state: 'api', readyAt: m.now + LOGIN_MS + PER_OTHER_MS * others });
       m.held.delete(id);
     }
