@@ -79,8 +79,8 @@ export function simCommand(): Command {
           console.log('simulator stopped');
           resolve();
         };
-        process.on('SIGINT', () => void stop('SIGINT'));
-        process.on('SIGTERM', () => void stop('SIGTERM'));
+        // SIGHUP too: a closed terminal or a supervisor's hang-up stops it cleanly rather than abruptly.
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
       });
       console.log(
         `ibkr-harness simulator listening on ${sim.host}:${sim.port} (profile ${sim.gateway.profile.name}, seed ${sim.seed}, time scale ${o.timeScale})${control}`,
