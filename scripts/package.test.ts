@@ -4,7 +4,8 @@
  * `node` and no loader flags:
  * - the API: `import { startSimulator, waitForGateway, ControlClient } from 'ibkr-harness'`;
  * - the bin: `ibkr-harness --version`, and `ibkr-harness wait` against that simulator;
- * - the types: a TypeScript file using the API type-checks, and a wrong call is an error;
+ * - the types: a TypeScript file using the API (and the testcontainers module) type-checks, and a
+ *   wrong call is an error;
  * - the vitest globalSetup: a user's suite with `globalSetup: ['ibkr-harness/vitest']`.
  * No registry is reachable here, so the package's dependencies are linked from this checkout's
  * node_modules instead of downloaded; everything else is the tarball's own content.
@@ -51,7 +52,7 @@ beforeAll(async () => {
   renameSync(path.join(modules, 'package'), pkg);
   // What `npm install` would add: the dependencies, the user's own dev tools, the bin link.
   symlinkSync(MODULES, path.join(pkg, 'node_modules'), 'dir');
-  for (const tool of ['vitest', 'typescript', '@types']) symlinkSync(path.join(MODULES, tool), path.join(modules, tool), 'dir');
+  for (const tool of ['vitest', 'typescript', '@types', 'testcontainers']) symlinkSync(path.join(MODULES, tool), path.join(modules, tool), 'dir');
   mkdirSync(path.join(modules, '.bin'));
   chmodSync(path.join(pkg, 'bin/ibkr-harness.mjs'), 0o755);
   symlinkSync('../ibkr-harness/bin/ibkr-harness.mjs', path.join(modules, '.bin/ibkr-harness'));
@@ -64,7 +65,15 @@ afterAll(() => {
 // Each step starts node (and tsc or vitest) afresh: slow on a loaded 2-core host.
 describe('the packed tarball in an empty project', { timeout: 120_000 }, () => {
   it('ships the compiled API, the data it reads and the licence; no tests, no test helpers', () => {
-    for (const f of ['LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/runners/vitest.js', 'dist/simulator/data/contracts.json', 'bin/ibkr-harness.mjs']) {
+    const shipped = [
+      'LICENSE',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/runners/vitest.js',
+      'dist/containers/testcontainers.js',
+      'dist/simulator/data/contracts.json',
+    ];
+    for (const f of [...shipped, 'bin/ibkr-harness.mjs', 'containers/Dockerfile', 'containers/healthcheck.mjs']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /\.test\.ts$|\/testing\//.test(f))).toEqual([]);
@@ -110,6 +119,7 @@ try {
       path.join(app, 'use-types.ts'),
       `import { startSimulator, ControlClient, type FaultSpec, type Simulator } from 'ibkr-harness';
 import { simulatorGlobalSetup } from 'ibkr-harness/vitest';
+import { IbkrSimulatorContainer, type StartedIbkrSimulatorContainer } from 'ibkr-harness/testcontainers';
 export async function demo(): Promise<number> {
   const sim: Simulator = await startSimulator({ port: 0, profile: 'ibkr-paper', seed: 7 });
   const fault: FaultSpec = { kind: 'delay', ms: 500, match: { message: 'REQ_CONTRACT_DATA' } };
@@ -117,6 +127,8 @@ export async function demo(): Promise<number> {
   // @ts-expect-error the port is a number
   await startSimulator({ port: '4002' });
   simulatorGlobalSetup({ seed: 1 });
+  const container: Promise<StartedIbkrSimulatorContainer> = new IbkrSimulatorContainer().withProfile('instant').withSeed(7).start();
+  void container;
   return sim.port;
 }
 `,
