@@ -11,8 +11,9 @@
  * - `createCollector(options)` is the project's own collector on @stoqey/ib; the scenario DSL
  *   (`page`, `task`, `actor`, `at`) and `runScenario` run the incident's designs.
  *
- * Test-runner helpers have their own entry points: `ibkr-harness/vitest` (a vitest globalSetup)
- * and `ibkr-harness/jest` (Jest globalSetup/globalTeardown). The package ships compiled JS with
+ * Other entry points: `ibkr-harness/vitest` (a vitest globalSetup), `ibkr-harness/jest-global-setup`
+ * and `ibkr-harness/jest-global-teardown` (Jest), `ibkr-harness/testcontainers` (the simulator and
+ * a real gateway as testcontainers modules; needs the `testcontainers` package). The package ships compiled JS with
  * type declarations (built into dist/ by `npm pack`), so it loads in plain Node ≥ 20.
  */
 export { startSimulator, createGateway, type Simulator, type SimulatorOptions } from './simulator/simulator.ts';
