@@ -31,7 +31,9 @@ async function app(design: string): Promise<Record<string, unknown>> {
 describe('the @stoqey/ib example app', () => {
   it('incident design: the worker gets 326 for client id 1; fixed design: one connection, all qualified', async () => {
     // The first request for each symbol answers after 200 model ms: the incident's 5 ms timeout gives up on it.
-    await sim.control.apply({ kind: 'delay', ms: 200, match: { message: 'REQ_CONTRACT_DATA' }, times: 3 });
+    for (const symbol of ['TTE', 'WLN', 'AAPL']) {
+      await sim.control.apply({ kind: 'delay', ms: 200, match: { message: 'REQ_CONTRACT_DATA', symbol }, times: 1 });
+    }
     const [incident, fixed] = [await app('incident'), await app('fixed')];
     const qualified = { TTE: CONID.TTE_SBF, WLN: CONID.WLN, AAPL: CONID.AAPL };
     expect(incident.connections).toEqual([
