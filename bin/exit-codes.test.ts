@@ -127,7 +127,7 @@ describe('exit codes: 0 success, 1 the check failed, 2 usage or input, 3 gateway
     expect(refused.err.split('\n')[0]).toMatch(/^error: refusing gateway .*U1234567 is not a paper account .*add --i-know-this-is-live/);
     const abusive = await cli('scenario', 'run', 'message-rate-100', '--target', 'live', '--port', String(live.port), '--i-know-this-is-live');
     expect(abusive.code).toBe(2);
-    expect(abusive.err).toMatch(/scenario message-rate-100 is abusive: a burst of 80 requests/);
+    expect(abusive.err).toMatch(/scenario message-rate-100 is abusive: a burst of 150 requests/);
     // Refused before any request: the gateway saw handshakes and nothing else.
     const seen = live.gateway.journal.query({ dir: 'in' }).slice(before);
     expect(seen.length).toBeGreaterThan(0);

@@ -180,6 +180,7 @@ async function runCollect(o: CollectFlags): Promise<number> {
   } else {
     console.log(renderTable(out.results));
     for (const line of explainFailures(out.results)) console.log(line);
+    for (const line of coverageLines(out.results)) console.log(line);
     const ok = out.results.filter((r) => r.status === 'ok');
     const added = ok.reduce((n, r) => n + (r.barsAdded ?? 0), 0);
     console.log(
@@ -281,6 +282,42 @@ export function explainFailures(results: readonly SymbolResult[]): string[] {
     byReason.set(reason, [...(byReason.get(reason) ?? []), r.symbol]);
   }
   return [...byReason].map(([reason, symbols]) => `${symbols.join(', ')}: ${reason}`);
+}
+
+/**
+ * One line per collected symbol on how much of the window asked for the store now holds, its
+ * gaps and the windows the gateway had no data for: a gap must never be silent.
+ */
+export function coverageLines(results: readonly SymbolResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const c = r.coverage;
+    if (!c) continue;
+    const start = c.window.start ?? c.held[0]?.start ?? c.window.end;
+    const length = (ws: ReadonlyArray<{ start: number; end: number }>) => ws.reduce((n, w) => n + (w.end - w.start), 0);
+    const whole = c.window.end - start;
+    const held = whole > 0 ? `${Math.floor((100 * length(c.held)) / whole)}%` : 'all';
+    const parts = [`${r.symbol}: held ${held} of the window (${formatWindow({ start, end: c.window.end })})`];
+    parts.push(c.gaps.length === 0 ? 'no gaps' : `${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    if (c.noData.length > 0) {
+      const reasons = [...new Set(c.noData.map((w) => w.reason))].join('; ');
+      parts.push(`no data for ${c.noData.length} window(s) (${c.noData.filter((w) => w.final).length} final): ${reasons}`);
+    }
+    if (c.formingFrom !== null) parts.push(`a bar still forming since ${formatInstant(c.formingFrom)}`);
+    lines.push(parts.join(', '));
+  }
+  return lines;
+}
+
+/** `2025-11-12 14:30 → 21:00 UTC`: market time, epoch seconds. */
+function formatWindow(w: { start: number | null; end: number }): string {
+  const start = w.start === null ? '…' : formatInstant(w.start);
+  const end = formatInstant(w.end);
+  return `${start} → ${start.slice(0, 10) === end.slice(0, 10) ? end.slice(11) : end} UTC`;
+}
+
+function formatInstant(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function formatMs(ms: number): string {

@@ -12,11 +12,15 @@ import { randomInt } from 'node:crypto';
 import { RealClock, type Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type Recorder } from '../common/op-history.ts';
+import { hostname } from 'node:os';
+import { wallTimeOf } from '../common/clock.ts';
 import { Rng } from '../common/rng.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
 import { AmbiguousContract, CollectorError, DeadlineExceeded, NoSecurityDefinition, NotConnected, RequestTimeout, Aborted, describeError } from './errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector } from './gateway-client.ts';
 import { FileLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts';
+import { coverageOf, type SeriesCoverage } from './history-collector.ts';
+import { processIsAlive } from './ids/lease-store.ts';
 import type { QualifyResult } from './qualifier.ts';
 import { waitBounded } from './session.ts';
 import { openStore, type CollectorStore, type RunStatus } from './store/index.ts';
@@ -76,7 +80,8 @@ export interface CollectRequest {
   concurrency?: number;
 }
 
-export type SymbolStatus = 'ok' | 'unknown' | 'ambiguous' | 'failed';
+/** `no-data`: qualified, but the gateway had no bars anywhere in the window (162 "HMDS query returned no data"). */
+export type SymbolStatus = 'ok' | 'unknown' | 'ambiguous' | 'no-data' | 'failed';
 
 /** One listing of an ambiguous symbol. */
 export type Candidate = Pick<ContractInfo, 'conId' | 'symbol' | 'exchange' | 'primaryExchange' | 'currency' | 'localSymbol' | 'longName'>;
@@ -90,9 +95,17 @@ export interface SymbolResult {
   exchange?: string;
   primaryExchange?: string;
   currency?: string;
+  /** The contract's long name, as the gateway (or the store) has it, non-ASCII decoded. */
+  longName?: string;
   /** Bars of the series now in the store, and how many of them this run added. */
   barsStored?: number;
   barsAdded?: number;
+  /**
+   * What the store holds of the window asked for, after this run: held windows, windows the
+   * gateway had no data for (with IB's reason, and whether they are final) and gaps. Epoch
+   * seconds, market time. Present whenever the symbol was qualified, also when collecting failed.
+   */
+  coverage?: SeriesCoverage;
   qualifiedFrom?: 'gateway' | 'cache' | 'store';
   /** Model ms from start to result. */
   ms: number;
@@ -131,7 +144,9 @@ export async function createCollector(opts: CollectorOptions = {}): Promise<Coll
   // Only the default location is created for the user; an explicit --db must point somewhere real.
   if (opts.dbPath === undefined) mkdirSync(dataDir, { recursive: true });
   const store = openStore(dbPath);
-  return new Collector({ ...opts, strategy, dataDir, dbPath }, store);
+  const collector = new Collector({ ...opts, strategy, dataDir, dbPath }, store);
+  await collector.clearDebris();
+  return collector;
 }
 
 export class Collector {
@@ -141,6 +156,7 @@ export class Collector {
   readonly store: CollectorStore;
   private readonly connector: ObservedConnector;
   private readonly strategy: ConnectionStrategy;
+  private readonly leaseStore: LeaseStore;
   private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log };
   private readonly shared = new Map<string, CollectorClient>();
   private readonly closing = new AbortController();
@@ -160,6 +176,7 @@ export class Collector {
       deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS,
       log: opts.log ?? silentLog,
     };
+    this.leaseStore = opts.leaseStore ?? new FileLeaseStore({ dir: defaultLeaseDir(opts.dataDir), clock: this.clock });
     const inner =
       opts.connector ??
       guardConnector(new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock }), {
@@ -176,10 +193,23 @@ export class Collector {
       log: this.o.log,
       recorder: opts.recorder ?? noRecorder,
       store,
-      leaseStore: opts.leaseStore ?? new FileLeaseStore({ dir: defaultLeaseDir(opts.dataDir), clock: this.clock }),
+      leaseStore: this.leaseStore,
       // No single handshake may outlive the caller's deadline.
       options: { connectTimeoutMs: Math.min(10_000, deadline), qualifyDeadlineMs: deadline, ...opts.options },
     });
+  }
+
+  /**
+   * What a killed process on this host left behind: its `running` run records are marked
+   * `aborted` and its client-id leases are freed at once, not when they expire. Called by
+   * createCollector; returns the ids of the runs marked aborted.
+   */
+  async clearDebris(): Promise<number[]> {
+    const aborted = this.store.abortOrphanedRuns({ hostname: hostname(), isAlive: processIsAlive, endedAt: wallTimeOf(this.clock).now() });
+    if (aborted.length > 0) this.o.log.warn({ runs: aborted }, `marked ${aborted.length} run(s) of processes that died aborted`);
+    const freed = await this.leaseStore.reclaimStale?.();
+    if (freed) this.o.log.info({ leases: freed }, `freed ${freed} client-id lease(s) of processes that died or expired`);
+    return aborted;
   }
 
   get address(): string {
@@ -225,7 +255,16 @@ export class Collector {
     if (!(deadlineMs > 0)) throw new InvalidInput('deadlineMs', `must be a positive number of ms, got ${deadlineMs}`);
     return this.track(async () => {
       const started = this.clock.now();
-      const runId = this.store.startRun({ strategy: this.strategyName, symbols: specs.map((s) => s.label), startedAt: started });
+      // Run records are read by people and by later processes (which mark the runs of dead ones
+      // aborted): wall-clock times, and the owner.
+      const wall = wallTimeOf(this.clock);
+      const runId = this.store.startRun({
+        strategy: this.strategyName,
+        symbols: specs.map((s) => s.label),
+        startedAt: wall.now(),
+        pid: process.pid,
+        hostname: hostname(),
+      });
       const results = new Array<SymbolResult>(specs.length);
       let next = 0;
       const worker = async () => {
@@ -237,7 +276,7 @@ export class Collector {
       const status: CollectOutcome['status'] =
         opts.signal?.aborted || this.closing.signal.aborted ? 'aborted' : okCount === results.length ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
       const errors = results.filter((r) => r.error).map((r) => ({ symbol: r.symbol, code: r.error!.code, message: r.error!.message }));
-      this.store.finishRun(runId, { status, endedAt: this.clock.now(), errors });
+      this.store.finishRun(runId, { status, endedAt: wall.now(), errors });
       return { runId, status, results, ms: Math.round(this.clock.now() - started) };
     });
   }
@@ -289,6 +328,7 @@ export class Collector {
     const signal = this.linked(outer);
     const { client, done } = this.client(`${this.o.process}/${spec.label}`);
     const base = { symbol: spec.label };
+    let qualified: ContractInfo | undefined;
     const work = async (): Promise<SymbolResult> => {
       const q = await client.qualify(contractOf(spec), { deadlineMs, signal: signal.signal });
       const ms = () => Math.round(this.clock.now() - started);
@@ -300,19 +340,31 @@ export class Collector {
         return { ...base, status: 'ambiguous', ms: ms(), candidates, error: { code: err.code, message: err.message + hint } };
       }
       const c = q.contract;
+      qualified = c;
       const h = await client.collectHistory(c, hist, signal.signal);
-      return {
+      const result: SymbolResult = {
         ...base,
         status: 'ok',
-        conId: c.conId,
-        exchange: c.exchange,
-        primaryExchange: c.primaryExchange,
-        currency: c.currency,
+        ...contractFields(c),
         barsStored: h.stored,
         barsAdded: h.added,
+        coverage: h.coverage,
         qualifiedFrom: q.source,
         ms: ms(),
       };
+      // Nothing held anywhere in the window and the gateway said why: not a success.
+      if (h.coverage.held.length === 0 && h.coverage.noData.length > 0) {
+        const reasons = [...new Set(h.coverage.noData.map((w) => w.reason))].join('; ');
+        return {
+          ...result,
+          status: 'no-data',
+          error: {
+            code: 'NO_DATA',
+            message: `the gateway has no ${hist.barSize} ${hist.whatToShow} bars for ${spec.label} in the window asked for (error 162: ${reasons})`,
+          },
+        };
+      }
+      return result;
     };
     try {
       const what = `collection of ${spec.label}`;
@@ -321,10 +373,26 @@ export class Collector {
       signal.dispose(true);
       const e = this.explain(err, outer);
       this.o.log.warn({ symbol: spec.label, err: describeError(e) }, `${spec.label} failed: ${describeError(e)}`);
-      return { ...base, status: 'failed', ms: Math.round(this.clock.now() - started), error: errorOf(e) };
+      const failed: SymbolResult = { ...base, status: 'failed', ms: Math.round(this.clock.now() - started), error: errorOf(e) };
+      // What the failed collection did get, and what it left out: a gap is never silent.
+      if (qualified) return { ...failed, ...contractFields(qualified), coverage: this.coverageAfterFailure(client, qualified, hist) };
+      return failed;
     } finally {
       signal.dispose();
       await done();
+    }
+  }
+
+  private coverageAfterFailure(
+    client: CollectorClient,
+    c: ContractInfo,
+    hist: { duration: string; barSize: string; whatToShow: string; useRTH: boolean },
+  ): SeriesCoverage | undefined {
+    try {
+      // The client knows the gateway's clock; without one (legacy strategies) ours has to do.
+      return client.coverage?.(c, hist) ?? coverageOf(this.store, c, hist, this.clock);
+    } catch {
+      return undefined; // an unusable store was reported already, as the failure
     }
   }
 
@@ -390,6 +458,10 @@ function toSymbolSpec(item: string | ContractSpec | SymbolSpec, field: string): 
 function contractOf(s: SymbolSpec): ContractSpec {
   const { label: _label, ...spec } = s;
   return spec;
+}
+
+function contractFields(c: ContractInfo): Pick<SymbolResult, 'conId' | 'exchange' | 'primaryExchange' | 'currency' | 'longName'> {
+  return { conId: c.conId, exchange: c.exchange, primaryExchange: c.primaryExchange, currency: c.currency, ...(c.longName ? { longName: c.longName } : {}) };
 }
 
 function candidateOf(c: ContractInfo): Candidate {

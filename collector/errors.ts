@@ -211,6 +211,20 @@ export class PacingViolation extends CollectorError {
   }
 }
 
+/**
+ * Error 162 "HMDS query returned no data": the gateway has no bars in the window asked for. Not a
+ * success and not a transport failure; the collector records the window with IB's text as its
+ * reason (docs/wire-facts/history.md#no-data-162). `ibText` is the gateway's message.
+ */
+export class NoHistoricalData extends CollectorError {
+  constructor(
+    readonly what: string,
+    readonly ibText: string,
+  ) {
+    super('NO_DATA', `no historical data for ${what} (error ${IbCode.HMDS_ERROR}: ${ibText})`, { retryable: false, ibCode: IbCode.HMDS_ERROR });
+  }
+}
+
 export class DeadlineExceeded extends CollectorError {
   constructor(
     readonly what: string,

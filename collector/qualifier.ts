@@ -6,7 +6,7 @@
  * cancelled, so a late answer is kept and the next caller gets it from the cache.
  */
 import PQueue from 'p-queue';
-import type { Clock } from '../common/clock.ts';
+import { wallTimeOf, type Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import { describeSpec } from './gateway-client.ts';
@@ -147,8 +147,11 @@ export class Qualifier {
   private fromCache(key: string, now: number): { contract: ContractInfo; source: 'cache' | 'store' } | undefined {
     const mem = this.memory.get(key);
     if (mem && mem.expiresAt > now) return { contract: mem.contract, source: 'cache' };
-    const stored = this.o.store?.getCachedQualification(key, now);
-    if (!stored) return undefined;
+    // The SQLite cache outlives this process and is shared with others: its expiry is wall-clock
+    // time (common/clock.ts, wallTimeOf), whatever this process's time scale.
+    const stored = this.o.store?.getCachedQualification(key, wallTimeOf(this.o.clock).now());
+    // A contract stored before time zones were kept: ask again, the history needs its zone.
+    if (!stored?.timeZoneId) return undefined;
     const contract: ContractInfo = {
       conId: stored.conId,
       symbol: stored.symbol,
@@ -158,7 +161,7 @@ export class Qualifier {
       currency: stored.currency,
       localSymbol: stored.localSymbol ?? '',
       longName: stored.longName ?? '',
-      timeZoneId: '',
+      timeZoneId: stored.timeZoneId,
     };
     setBounded(this.memory, key, { contract, expiresAt: now + this.o.cacheTtlMs });
     return { contract, source: 'store' };
@@ -212,6 +215,7 @@ export class Qualifier {
   private remember(key: string, contract: ContractInfo): void {
     const now = this.o.clock.now();
     setBounded(this.memory, key, { contract, expiresAt: now + this.o.cacheTtlMs });
+    const wall = wallTimeOf(this.o.clock);
     this.o.store?.putQualification(
       key,
       {
@@ -223,10 +227,11 @@ export class Qualifier {
         currency: contract.currency,
         localSymbol: contract.localSymbol,
         longName: contract.longName,
-        qualifiedAt: now,
+        timeZoneId: contract.timeZoneId,
+        qualifiedAt: wall.now(),
       },
-      this.o.cacheTtlMs,
-      now,
+      wall.span(this.o.cacheTtlMs),
+      wall.now(),
     );
   }
 }

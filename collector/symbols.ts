@@ -7,7 +7,7 @@
  * would silently collect the wrong series.
  */
 import { BAR_SIZES as LEGAL_BAR_SIZES } from '../common/ib/bar-sizes.ts';
-import { parseDuration } from '../common/ib/durations.ts';
+import { durationUnitRefusal, MAX_SMALL_BARS, parseDuration, tooManySmallBars } from '../common/ib/durations.ts';
 import { findWhatToShow, WHAT_TO_SHOW } from '../common/ib/what-to-show.ts';
 import { CollectorError } from './errors.ts';
 import type { ContractSpec } from './gateway-client.ts';
@@ -141,12 +141,21 @@ export function validateHistorySpec(
   spec: { duration: string; barSize: string; whatToShow?: string | undefined },
   fields: { duration?: string; barSize?: string; whatToShow?: string } = {},
 ): { duration: string; barSize: string; whatToShow: string } {
-  const duration = parseDuration(String(spec.duration).toUpperCase())?.text;
-  if (duration === undefined)
+  const parsed = parseDuration(String(spec.duration).toUpperCase());
+  if (parsed === undefined)
     throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
+  // What the gateway would refuse is refused here, with the fix (docs/wire-facts/history.md#what-a-gateway-refuses).
+  const tooLong = durationUnitRefusal(parsed);
+  if (tooLong) throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}": ${tooLong.replace(/\.$/, '')} (IB refuses it with error 321)`);
+  const duration = parsed.text;
   const barSize = String(spec.barSize).trim().toLowerCase();
-  if (!BAR_SIZES.includes(barSize))
-    throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
+  const bar = LEGAL_BAR_SIZES.find((b) => b.text === barSize);
+  if (!bar) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
+  if (tooManySmallBars(parsed, bar.seconds))
+    throw new InvalidInput(
+      fields.duration ?? 'duration',
+      `"${duration}" of "${barSize}" bars is more than the ${MAX_SMALL_BARS} bars under a minute IB serves per request (it answers 162 "invalid step"); ask for a shorter duration or a larger bar size`,
+    );
   const whatToShow = findWhatToShow(String(spec.whatToShow ?? 'TRADES'));
   if (whatToShow === undefined)
     throw new InvalidInput(fields.whatToShow ?? 'whatToShow', `"${spec.whatToShow}" is not a whatToShow; use one of ${WHAT_TO_SHOW.join(', ')}`);

@@ -121,6 +121,33 @@ export class RealClock extends ScaledClock {
   }
 }
 
+/**
+ * Wall-clock time for what outlives one process or is read by people: lease and id-hold expiry
+ * in files other processes share, fetch times in the ledger. A scaled clock's model time runs
+ * ahead of the wall (at scale 0.02 a day of running is 50 model days), so two processes at
+ * different scales would disagree about every expiry written in model time; in wall time they
+ * agree. Durations given in model ms (a lease's TTL, the gateway's grace period) are converted
+ * to the real time they take on this clock. A virtual clock is its own wall: everything it
+ * drives runs in one process.
+ */
+export interface WallTime {
+  /** Wall-clock epoch ms (`Date.now()`; the virtual clock's time under a VirtualClock). */
+  now(): number;
+  /** A model-time span in wall ms: `modelMs × scale`. */
+  span(modelMs: number): number;
+  /** A model-time instant of this clock as wall-clock epoch ms. */
+  at(modelMs: number): number;
+}
+
+export function wallTimeOf(clock: Clock): WallTime {
+  if (clock.scale === 0) return { now: () => clock.now(), span: (ms) => ms, at: (t) => t };
+  return {
+    now: () => Date.now(),
+    span: (ms) => ms * clock.scale,
+    at: (t) => Date.now() + (t - clock.now()) * clock.scale,
+  };
+}
+
 interface VirtualTimer {
   at: number;
   seq: number;

@@ -1,5 +1,5 @@
 import { errorRequestId, IbCode, isNoData, isPacingViolation, isWarningCode } from '../../common/ib/errors.ts';
-import { CollectorError, NoSecurityDefinition, PacingViolation } from '../errors.ts';
+import { CollectorError, NoHistoricalData, NoSecurityDefinition, PacingViolation } from '../errors.ts';
 /**
  * Pending requests of one connection by reqId. Every request ends exactly once — answered,
  * failed by the gateway, or failed because the connection went away — so no caller waits forever.
@@ -55,7 +55,7 @@ export class RequestBook {
  */
 export const isConnectionNotice = (id: number, code: number): boolean => errorRequestId(id, code) === undefined;
 
-export type ErrorOutcome = { kind: 'ignore' } | { kind: 'resolve-empty' } | { kind: 'reject'; error: Error };
+export type ErrorOutcome = { kind: 'ignore' } | { kind: 'reject'; error: Error };
 
 /** What an error frame carrying a pending request's id means for that request. */
 export function classifyRequestError(code: number, message: string, label: string): ErrorOutcome {
@@ -63,7 +63,7 @@ export function classifyRequestError(code: number, message: string, label: strin
   if (isWarningCode(code)) return { kind: 'ignore' };
   if (code === IbCode.NO_SECURITY_DEFINITION) return { kind: 'reject', error: new NoSecurityDefinition(label) };
   if (isPacingViolation(code, message)) return { kind: 'reject', error: new PacingViolation(label) };
-  if (isNoData(code, message)) return { kind: 'resolve-empty' };
+  if (isNoData(code, message)) return { kind: 'reject', error: new NoHistoricalData(label, message) };
   return {
     kind: 'reject',
     error: new CollectorError('GATEWAY_ERROR', `gateway error ${code} for ${label}: ${message}`, { retryable: false, ibCode: code }),
@@ -76,6 +76,5 @@ export function settleWithError(book: RequestBook, reqId: number, code: number, 
   if (!pending) return false;
   const outcome = classifyRequestError(code, message, pending.label);
   if (outcome.kind === 'reject') book.reject(reqId, outcome.error);
-  else if (outcome.kind === 'resolve-empty') book.resolve(reqId, []);
   return true;
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../common/clock.ts';
+import { RealClock, ScaledClock, VirtualClock } from '../../common/clock.ts';
 import { FileLeaseStore } from './index.ts';
 
 const gateway = '127.0.0.1:4002';
@@ -126,5 +126,64 @@ describe('FileLeaseStore', () => {
     const entries = await store.list(gateway);
     expect(entries.map((e) => e.clientId)).toEqual([5]);
     expect(await new FileLeaseStore({ dir: path.join(dir, 'missing'), clock }).list(gateway)).toEqual([]);
+  });
+
+  it('reclaims every stale lease at once: expired ones, and those of dead processes on this host', async () => {
+    await store.tryAcquire({ gateway, clientId: 4 }, owner('dead', deadPid()), 30_000);
+    await store.tryAcquire({ gateway, clientId: 5 }, owner('expired'), 1_000);
+    await store.tryAcquire({ gateway, clientId: 6 }, owner('live'), 30_000);
+    await new FileLeaseStore({ dir, clock, hostname: 'other-host' }).tryAcquire({ gateway, clientId: 7 }, owner('remote', deadPid()), 30_000);
+    await clock.advance(1_000);
+    expect(await store.reclaimStale()).toBe(2);
+    // The live one stays, and so does the other host's: a pid means nothing there, only expiry.
+    expect((await store.list(gateway)).map((e) => e.clientId)).toEqual([6, 7]);
+    expect(await new FileLeaseStore({ dir: path.join(dir, 'missing'), clock }).reclaimStale()).toBe(0);
+  });
+});
+
+describe('FileLeaseStore across time scales', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'leases-scales-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  /** Poll in real time until `pred` resolves true; false after `ms`. */
+  async function within(ms: number, pred: () => Promise<boolean>): Promise<boolean> {
+    const end = Date.now() + ms;
+    for (;;) {
+      if (await pred()) return true;
+      if (Date.now() > end) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('a process at --time-scale 0.02 (model time 34 days ahead) and one in real time agree on every expiry', async () => {
+    // What `collect --time-scale 0.02` runs on, late in a UTC day: model time far ahead of the wall.
+    const fast = new FileLeaseStore({ dir, clock: new ScaledClock(0.02, Date.now() + 34 * 86_400_000) });
+    const real = new FileLeaseStore({ dir, clock: new RealClock() });
+
+    // A real-time lease of 30 s is live for the fast process too (in model time it would be 34 days old).
+    expect(await real.tryAcquire({ gateway, clientId: 7 }, owner('real'), 30_000)).not.toBeNull();
+    expect(await fast.tryAcquire({ gateway, clientId: 7 }, owner('fast'), 30_000)).toBeNull();
+
+    // The fast process's 30 model seconds last 0.6 real seconds, for both.
+    const fastLease = await fast.tryAcquire({ gateway, clientId: 8 }, owner('fast'), 30_000);
+    expect(fastLease!.expiresAt - Date.now()).toBeLessThanOrEqual(600);
+    expect(fastLease!.expiresAt - Date.now()).toBeGreaterThan(0);
+    expect((await real.list(gateway)).find((e) => e.clientId === 8)).toMatchObject({ live: true });
+    expect(await within(5_000, async () => (await real.tryAcquire({ gateway, clientId: 8 }, owner('real'), 30_000)) !== null)).toBe(true);
+
+    // An id the fast process's gateway holds for 60 model seconds after a 326 is held 1.2 real seconds.
+    const fastClock = new ScaledClock(0.02, Date.now() + 34 * 86_400_000);
+    const marker = new FileLeaseStore({ dir, clock: fastClock });
+    await marker.markTaken(gateway, 9, fastClock.now() + 60_000);
+    expect(await real.tryAcquire({ gateway, clientId: 9 }, owner('real'), 30_000)).toBeNull();
+    const taken = (await real.list(gateway)).find((e) => e.kind === 'taken');
+    expect(taken).toMatchObject({ clientId: 9, live: true });
+    expect((taken as { until: number }).until - Date.now()).toBeLessThanOrEqual(1_200);
+    expect(await within(5_000, async () => (await real.tryAcquire({ gateway, clientId: 9 }, owner('real'), 30_000)) !== null)).toBe(true);
   });
 });

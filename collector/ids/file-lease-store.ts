@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
-import type { Clock } from '../../common/clock.ts';
+import { wallTimeOf, type Clock, type WallTime } from '../../common/clock.ts';
 import { encodeForFileName, isErrno, publishExclusive, readJson, replaceAtomically, unlinkIfPresent } from './atomic-files.ts';
 import { processIsAlive, renewSafetyMarginMs, type Lease, type LeaseEntry, type LeaseKey, type LeaseOwner, type LeaseStore } from './lease-store.ts';
 import { ReclaimLock } from './reclaim-lock.ts';
@@ -10,6 +10,11 @@ import { ReclaimLock } from './reclaim-lock.ts';
 export interface FileLeaseStoreOptions {
   /** Directory holding one file per (gateway, client id); see `defaultLeaseDir`. */
   dir: string;
+  /**
+   * The caller's clock. The files hold wall-clock times (common/clock.ts, wallTimeOf) whatever its
+   * scale, so processes at different `--time-scale` agree on every expiry; TTLs and grace
+   * periods given in model ms are converted to the real time they take on this clock.
+   */
   clock: Clock;
   isAlive?: (pid: number) => boolean;
   hostname?: string;
@@ -52,7 +57,7 @@ export function defaultLeaseDir(dataDir: string): string {
  */
 export class FileLeaseStore implements LeaseStore {
   readonly dir: string;
-  private readonly clock: Clock;
+  private readonly wall: WallTime;
   private readonly isAlive: (pid: number) => boolean;
   private readonly hostname: string;
   private readonly reclaimLock: ReclaimLock;
@@ -60,11 +65,11 @@ export class FileLeaseStore implements LeaseStore {
 
   constructor(opts: FileLeaseStoreOptions) {
     this.dir = opts.dir;
-    this.clock = opts.clock;
+    this.wall = wallTimeOf(opts.clock);
     this.isAlive = opts.isAlive ?? processIsAlive;
     this.hostname = opts.hostname ?? osHostname();
     this.reclaimLock = new ReclaimLock({
-      clock: opts.clock,
+      wall: this.wall,
       isAlive: this.isAlive,
       hostname: this.hostname,
       staleAfterMs: opts.reclaimLockStaleMs ?? 10_000,
@@ -74,12 +79,12 @@ export class FileLeaseStore implements LeaseStore {
   async tryAcquire(key: LeaseKey, owner: LeaseOwner, ttlMs: number): Promise<Lease | null> {
     await this.ensureDir();
     const taken = await readJson<TakenFile>(this.takenPath(key.gateway, key.clientId));
-    if (taken.kind === 'ok' && taken.value.until > this.clock.now()) return null;
+    if (taken.kind === 'ok' && taken.value.until > this.wall.now()) return null;
 
     const file = this.leasePath(key.gateway, key.clientId);
     // More than one round only when someone released or reclaimed between our steps.
     for (let round = 0; round < 3; round++) {
-      const expiresAt = this.clock.now() + ttlMs;
+      const expiresAt = this.wall.now() + this.wall.span(ttlMs);
       const record: LeaseFile = { ...key, ...owner, hostname: this.hostname, expiresAt, ttlMs, nonce: randomUUID() };
       if (await publishExclusive(file, JSON.stringify(record))) {
         return { gateway: key.gateway, clientId: key.clientId, owner: { ...owner }, expiresAt, ttlMs };
@@ -96,7 +101,7 @@ export class FileLeaseStore implements LeaseStore {
     const file = this.leasePath(lease.gateway, lease.clientId);
     const current = await readJson<LeaseFile>(file);
     if (!this.safelyOwned(current, lease)) return null;
-    const expiresAt = this.clock.now() + lease.ttlMs;
+    const expiresAt = this.wall.now() + this.wall.span(lease.ttlMs);
     await replaceAtomically(file, JSON.stringify({ ...current.value, expiresAt }));
     return { ...lease, expiresAt };
   }
@@ -113,7 +118,7 @@ export class FileLeaseStore implements LeaseStore {
     await this.ensureDir();
     const file = this.takenPath(gateway, clientId);
     const existing = await readJson<TakenFile>(file);
-    const until = Math.max(untilMs, existing.kind === 'ok' ? existing.value.until : -Infinity);
+    const until = Math.max(this.wall.at(untilMs), existing.kind === 'ok' ? existing.value.until : -Infinity);
     const record: TakenFile = { gateway, clientId, until };
     await replaceAtomically(file, JSON.stringify(record));
   }
@@ -127,7 +132,7 @@ export class FileLeaseStore implements LeaseStore {
       if (isErrno(err, 'ENOENT')) return [];
       throw err;
     }
-    const now = this.clock.now();
+    const now = this.wall.now();
     const entries: LeaseEntry[] = [];
     for (const name of names) {
       if (!name.startsWith(prefix)) continue;
@@ -146,6 +151,25 @@ export class FileLeaseStore implements LeaseStore {
     return entries.sort((a, b) => a.clientId - b.clientId);
   }
 
+  async reclaimStale(): Promise<number> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const name of names.filter((n) => n.endsWith('.lease'))) {
+      const file = path.join(this.dir, name);
+      const rec = await readJson<LeaseFile>(file);
+      if (rec.kind !== 'ok' || this.isLive(rec.value)) continue;
+      // Under the reclaim lock, and only if it still holds the record judged stale.
+      if ((await this.removeStale(file, rec.raw)) && (await readJson<LeaseFile>(file)).kind === 'missing') removed++;
+    }
+    return removed;
+  }
+
   leasePath(gateway: string, clientId: number): string {
     return path.join(this.dir, `${encodeGateway(gateway)}@${clientId}.lease`);
   }
@@ -155,7 +179,7 @@ export class FileLeaseStore implements LeaseStore {
   }
 
   private isLive(rec: LeaseFile): boolean {
-    if (!(rec.expiresAt > this.clock.now())) return false;
+    if (!(rec.expiresAt > this.wall.now())) return false;
     // A pid means nothing on another host; there only expiry frees the lease.
     return rec.hostname !== this.hostname || this.isAlive(rec.pid);
   }
@@ -163,7 +187,7 @@ export class FileLeaseStore implements LeaseStore {
   /** Ours, and far enough from expiry that no reclaimer can be judging it stale. */
   private safelyOwned(current: Awaited<ReturnType<typeof readJson<LeaseFile>>>, lease: Lease): current is { kind: 'ok'; value: LeaseFile; raw: string } {
     if (current.kind !== 'ok' || current.value.token !== lease.owner.token) return false;
-    return this.clock.now() <= current.value.expiresAt - renewSafetyMarginMs(lease.ttlMs);
+    return this.wall.now() <= current.value.expiresAt - this.wall.span(renewSafetyMarginMs(lease.ttlMs));
   }
 
   /**

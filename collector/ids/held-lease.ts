@@ -51,7 +51,7 @@ export class HeldLease implements ClientIdLease {
     return this.lost.signal;
   }
 
-  /** Model time until which the store guarantees the id to us. */
+  /** Until when the store guarantees the id to us, in epoch ms on the store's time (wall-clock for a FileLeaseStore). */
   get expiresAt(): number {
     return this.current.expiresAt;
   }

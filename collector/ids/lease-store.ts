@@ -18,7 +18,10 @@ export interface LeaseOwner {
 
 export interface Lease extends LeaseKey {
   owner: LeaseOwner;
-  /** Model epoch ms after which anyone may reclaim the id. */
+  /**
+   * Epoch ms after which anyone may reclaim the id, on the store's time: wall-clock for stores
+   * shared between processes (FileLeaseStore), so processes at different time scales agree.
+   */
   expiresAt: number;
   ttlMs: number;
 }
@@ -55,10 +58,17 @@ export interface LeaseStore {
   release(lease: Lease): Promise<void>;
   /**
    * After a 326: someone outside our control uses the id; nobody may lease it before `untilMs`
-   * (model epoch ms). Independent of leases: it neither creates nor breaks one.
+   * (an instant of the caller's clock; a shared store keeps it as wall-clock time). Independent
+   * of leases: it neither creates nor breaks one.
    */
   markTaken(gateway: string, clientId: number, untilMs: number): Promise<void>;
   list(gateway: string): Promise<LeaseEntry[]>;
+  /**
+   * Remove every lease that is no longer live (expired, or its owner process is gone on this
+   * host) now, instead of when someone next tries that id: what a new process does at start so a
+   * killed one leaves no debris. Returns how many were removed.
+   */
+  reclaimStale?(): Promise<number>;
 }
 
 /** Whether a process exists. EPERM means it exists but belongs to another user. */

@@ -38,6 +38,11 @@ interface Waiter {
  *
  * One scheduler per gateway session. IB counts pacing per session, so several processes on
  * the same gateway login need one shared scheduler in front of them, which this is not.
+ *
+ * Its windows are the gateway's durations on the caller's clock, kept in this process's memory:
+ * nothing is shared that another process, at another time scale, could read differently. A
+ * budget shared between processes must stamp its records in wall-clock time and convert the
+ * windows to real time (common/clock.ts, `wallTimeOf`), as the lease files do.
  */
 export class PacingScheduler {
   readonly rules: PacingRules;

@@ -165,6 +165,7 @@ class PooledStrategy extends StrategyBase {
       },
       qualify: (spec, opts) => p.qualifier.qualify(spec, { ...opts, context: ctx }),
       collectHistory: (contract, spec, signal) => p.history.collect(contract, spec, signal, ctx),
+      coverage: (contract, spec) => p.history.coverage(contract, spec),
       // Callers come and go; the process's session stays until the strategy is closed.
       close: async () => {},
     });

@@ -8,7 +8,7 @@ import type { Log } from '../../common/log.ts';
 import type { Recorder } from '../../common/op-history.ts';
 import type { Rng } from '../../common/rng.ts';
 import type { ContractInfo, ContractSpec, GatewayConnector } from '../gateway-client.ts';
-import type { HistoryOutcome, HistorySpec } from '../history-collector.ts';
+import type { HistoryOutcome, HistorySpec, SeriesCoverage } from '../history-collector.ts';
 import type { LeaseStore } from '../ids/index.ts';
 import type { PacingScheduler } from '../pacing/index.ts';
 import type { QualifyResult } from '../qualifier.ts';
@@ -34,6 +34,8 @@ export interface CollectorClient {
   connect(): Promise<void>;
   qualify(spec: ContractSpec, opts?: { deadlineMs?: number; signal?: AbortSignal }): Promise<QualifyResult>;
   collectHistory(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal): Promise<HistoryOutcome>;
+  /** What the store holds of the window `spec` asks for, on the gateway's clock as last measured; for reporting a collection that failed. */
+  coverage?(contract: ContractInfo, spec: HistorySpec): SeriesCoverage;
   /** The client id this caller is connected with, when it has a connection. */
   readonly clientId: number | undefined;
   close(): Promise<void>;

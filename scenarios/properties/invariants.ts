@@ -48,15 +48,16 @@ export const storedBarsMatchServed: Invariant = (r, store) => {
   const served = new Map<string, Map<number, number>>(); // series → time → close
   for (const span of spans(r.journal, 'REQ_HISTORICAL_DATA')) {
     const req = span.request.message;
-    const series = `${Number(req.conId)}|${String(req.barSize)}|${String(req.whatToShow)}`;
+    const series = `${Number(req.conId)}|${String(req.exchange || 'SMART')}|${String(req.barSize)}|${String(req.whatToShow)}|${Number(req.useRTH) ? 1 : 0}`;
     for (const data of span.data) {
       if (!served.has(series)) served.set(series, new Map());
       for (const b of data.message.bars as Array<{ date: string; close: number }>) served.get(series)!.set(normalizeBarTime(b.date), b.close);
     }
   }
   for (const [series, bars] of served) {
-    const [conId, barSize, whatToShow] = series.split('|');
-    const stored = new Map(store.getBars(Number(conId), barSize!, whatToShow!).map((b) => [b.time, b.close]));
+    const [conId, exchange, barSize, whatToShow, useRTH] = series.split('|');
+    const key = { conId: Number(conId), exchange: exchange!, barSize: barSize!, whatToShow: whatToShow!, useRTH: useRTH === '1' };
+    const stored = new Map(store.getBars(key).map((b) => [b.time, b.close]));
     for (const [time, close] of bars) {
       if (!stored.has(time)) return `${series}: bar ${time} was served but not stored`;
       if (stored.get(time) !== close) return `${series}: bar ${time} stored with close ${stored.get(time)}, served ${close}`;

@@ -7,7 +7,14 @@
  * same pattern with wording of our own.
  */
 import { BAR_SIZES, findBarSize, type BarSize } from '../../common/ib/bar-sizes.ts';
-import { NOMINAL_SECONDS, nominalSeconds, parseDuration as parseIbDuration, smallestBarSeconds, type Duration } from '../../common/ib/durations.ts';
+import {
+  durationUnitRefusal,
+  NOMINAL_SECONDS,
+  nominalSeconds,
+  parseDuration as parseIbDuration,
+  tooManySmallBars,
+  type Duration,
+} from '../../common/ib/durations.ts';
 import { IbError, type IbErrorBody } from '../../common/ib/errors.ts';
 import { findWhatToShow, WHAT_TO_SHOW } from '../../common/ib/what-to-show.ts';
 import { quote } from '../protocol/codec.ts';
@@ -41,8 +48,15 @@ export function parseDuration(text: string): Duration | HistError {
   return d;
 }
 
-/** Beyond the step-size table a request is still refused if it would yield more bars than this. (A simulator limit.) */
-export const MAX_BARS = 10_000;
+/**
+ * The simulator's own bound on one reply, by nominal count (duration ÷ bar size): 50,000 bars.
+ * That admits a month of 1-minute bars and keeps the largest reply near 35,000 real bars (24-hour
+ * markets; a US stock with extended hours has about half the nominal count), a few MB and well
+ * under a second of one core, which every other session would wait for. A real gateway answers
+ * such requests slowly or not at all; the simulator refuses larger ones at once with a 162 that
+ * names its own limit. docs/wire-facts/history.md#the-simulators-bound-on-one-reply
+ */
+export const MAX_BARS = 50_000;
 
 /**
  * The simulator walks the trading calendar day by day, so a very long span costs seconds of CPU
@@ -50,22 +64,24 @@ export const MAX_BARS = 10_000;
  */
 export const MAX_SPAN_SECONDS = 30 * NOMINAL_SECONDS.Y;
 
-export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined {
+/**
+ * What a gateway refuses for this duration and bar size, and the simulator's own bounds
+ * (docs/wire-facts/history.md#what-a-gateway-refuses): a duration too long for its unit (321),
+ * too many bars under a minute (162 `invalid step`); then the simulator's span and reply bounds.
+ * IB's step-size table is a guide and refuses nothing.
+ */
+export function checkDurationAndBarSize(d: Duration, bar: BarSize): HistError | undefined {
+  const unit = durationUnitRefusal(d);
+  if (unit) return validationError('bS', unit);
+  if (tooManySmallBars(d, bar.seconds)) return hmdsError(`invalid step: ${bar.seconds}`);
   const secs = nominalSeconds(d);
   if (secs > MAX_SPAN_SECONDS) {
-    return hmdsError(`Historical data request for duration ${d.text} is not supported (the simulator serves at most 30 Y per request)`);
-  }
-  const minBar = smallestBarSeconds(d);
-  if (bar.seconds < minBar) {
-    const smallest = BAR_SIZES.find((b) => b.seconds >= minBar)!.text;
-    return hmdsError(
-      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (step size too small: the smallest bar size for this duration is ${smallest})`,
-    );
+    return hmdsError(`Historical data request for duration ${d.text} is not supported by the simulator (it serves at most 30 Y per request)`);
   }
   const estimate = Math.ceil(secs / bar.seconds);
   if (estimate > MAX_BARS) {
     return hmdsError(
-      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (about ${estimate} bars; at most ${MAX_BARS} per request)`,
+      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported by the simulator (about ${estimate} bars; it serves at most ${MAX_BARS} per request: ask for a shorter duration or a larger bar size)`,
     );
   }
   return undefined;

@@ -7,7 +7,7 @@ import type { ClientMessageOf } from '../protocol/client-messages.ts';
 import type { ServerMessageOf } from '../protocol/server-messages.ts';
 import { barSlots, windowStart } from './bar-slots.ts';
 import {
-  checkStepSize,
+  checkDurationAndBarSize,
   IMPLIED_ZONE_WARNING,
   isHistError,
   parseBarSize,
@@ -74,7 +74,7 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const end = parseEndDateTime(req.endDateTime, tz, opts.nowMs);
   if (isHistError(end)) return failure(end);
   const warning = end.impliedZone ? IMPLIED_ZONE_WARNING : undefined;
-  const step = checkStepSize(duration, bar);
+  const step = checkDurationAndBarSize(duration, bar);
   if (step) return failure(step, warning);
 
   const kind = req.useRTH ? 'liquid' : 'trading';

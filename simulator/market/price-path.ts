@@ -67,10 +67,16 @@ export function midPriceAt(m: PriceModel, ms: number): number {
   return m.basePrice * Math.exp(logOffset);
 }
 
+/** Decimals of a tick size; memoized, since every bar rounds several prices to the same few ticks. */
+const decimalsCache = new Map<number, number>();
 function decimalsOf(x: number): number {
-  const [mant, exp] = x.toExponential().split('e');
-  const frac = (mant!.split('.')[1] ?? '').length;
-  return Math.max(0, frac - Number(exp));
+  let d = decimalsCache.get(x);
+  if (d === undefined) {
+    const [mant, exp] = x.toExponential().split('e');
+    d = Math.max(0, (mant!.split('.')[1] ?? '').length - Number(exp));
+    if (decimalsCache.size < 1_000) decimalsCache.set(x, d);
+  }
+  return d;
 }
 
 type Rounding = 'nearest' | 'down' | 'up';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { strictObject } from '../../common/schema.ts';
+import { SIM_HIGHEST_VERSION, SIM_MIN_VERSION } from '../protocol/index.ts';
 
 /** Durations, counts and limits: never negative. */
 const amount = () => z.number().min(0, 'must not be negative');
@@ -15,6 +16,11 @@ export const profileSchema = strictObject({
   description: z.string(),
   accounts: z.array(z.string().min(1)),
   timeZone: z.string().min(1),
+  maxServerVersion: z
+    .number()
+    .int('must be a whole number')
+    .min(SIM_MIN_VERSION, `must be at least ${SIM_MIN_VERSION} (the v100+ handshake)`)
+    .max(SIM_HIGHEST_VERSION, `must be at most ${SIM_HIGHEST_VERSION} (@stoqey/ib 1.6.10's maximum; 178 for ib_async)`),
   connections: strictObject({
     maxClients: amount(),
     idGraceMs: amount(),
@@ -45,7 +51,13 @@ export const profileSchema = strictObject({
       maxBarSeconds: amount().nullable(),
     }),
   }),
-  messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: amount(), closeAfterViolatingSeconds: amount() }),
+  messageRate: strictObject({
+    enabled: z.boolean(),
+    maxPerSecond: amount(),
+    toleranceMs: amount(),
+    warnAbove: amount(),
+    closeAfterViolatingSeconds: amount(),
+  }),
   limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
 });
 

@@ -15,6 +15,7 @@ import { profileOverridesSchema, type profileSchema } from './profile-schema.ts'
  */
 
 import { IB_HISTORICAL_PACING, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
+import { SIM_MAX_VERSION } from '../protocol/index.ts';
 
 /** A log-normal duration: `median` model ms, `sigma` the spread of the underlying normal (0 = fixed). */
 export interface Latency {
@@ -30,13 +31,21 @@ export interface Profile {
   accounts: string[];
   /** Time-zone id shown in the handshake's connection time. [observed: MET, EST — docs/wire-facts/handshake.md#server-reply-version-and-connection-time] */
   timeZone: string;
+  /**
+   * The gateway's highest server version: the handshake answers min(client's max, this)
+   * (docs/wire-facts/handshake.md#version-negotiation). 178 by default, the highest ib_async 2.0.1
+   * decodes; up to 193, @stoqey/ib 1.6.10's maximum.
+   * [choice — docs/wire-facts/server-versions.md#server-version-profiles]
+   */
+  maxServerVersion: number;
 
   connections: {
     /** Simultaneous API clients; the next one is refused. [IB: 32 — docs/wire-facts/gateway.md#max-32-api-clients] */
     maxClients: number;
     /**
      * After a client vanishes without closing cleanly (reset/timeout), its id stays "in use" for
-     * this long. [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
+     * this long, unless the gateway restarts first (a restart frees every id: docs/wire-facts/gateway.md#daily-restart).
+     * [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
      */
     idGraceMs: number;
     /** Grace after a clean close (FIN). Real gateways release at once. [observed: 0 — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit] */
@@ -75,10 +84,19 @@ export interface Profile {
     pacing: HistoricalPacingRules & { enabled: boolean };
   };
 
+  /** The per-client rule, applied by simulator/model/message-rate.ts: docs/wire-facts/pacing.md#the-rule-the-simulator-applies. */
   messageRate: {
     enabled: boolean;
-    /** Messages per second a client may send. [IB: 50 — docs/wire-facts/pacing.md#message-rate-100] */
+    /** Messages per second a client may send (the bucket's refill and base capacity). [IB: 50 — docs/wire-facts/pacing.md#message-rate-100] */
     maxPerSecond: number;
+    /**
+     * Delivery jitter forgiven, in model ms: the bucket holds `maxPerSecond × toleranceMs / 1000`
+     * messages more, so a client that paces itself to `maxPerSecond` is never punished for a few
+     * ms of network or event-loop delay. [choice: 200 — docs/wire-facts/pacing.md#the-rule-the-simulator-applies]
+     */
+    toleranceMs: number;
+    /** More messages than this in the last second earn the code-0 warning. [choice: 40 — docs/wire-facts/pacing.md#approaching-the-limit-warning-code-0] */
+    warnAbove: number;
     /** Consecutive seconds with violations after which the connection is closed. [IB: "eventually"; choice: 3 — docs/wire-facts/pacing.md#message-rate-100] */
     closeAfterViolatingSeconds: number;
   };
@@ -100,6 +118,7 @@ const ibkrPaper: Profile = {
   description: "IB's documented limits (32 clients, 50 msg/s, historical pacing) with a quick secdef service and no extra contention penalty.",
   accounts: ['DU0118471'],
   timeZone: 'MET',
+  maxServerVersion: SIM_MAX_VERSION,
   connections: {
     maxClients: 32,
     idGraceMs: 30_000,
@@ -119,7 +138,7 @@ const ibkrPaper: Profile = {
     service: { median: 150, sigma: 0.3 },
     pacing: { enabled: true, ...IB_HISTORICAL_PACING },
   },
-  messageRate: { enabled: true, maxPerSecond: 50, closeAfterViolatingSeconds: 3 },
+  messageRate: { enabled: true, maxPerSecond: 50, toleranceMs: 200, warnAbove: 40, closeAfterViolatingSeconds: 3 },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
 };
 

@@ -7,6 +7,7 @@ import type { Rng } from '../../common/rng.ts';
 import type { ServerMessage } from '../protocol/index.ts';
 import type { HandlerContext } from './handlers/context.ts';
 import type { HistoryPacing } from './history-pacing.ts';
+import type { JournalNoteType } from './journal.ts';
 import type { IbErrorBody } from '../../common/ib/errors.ts';
 import type { GatewayObserver, Logger, MarketData } from './ports.ts';
 import type { Profile } from './profile.ts';
@@ -30,6 +31,7 @@ export interface ContextHost {
   guard(session: Session, what: string, fn: () => void): void;
   nextOrderId(clientId: number, reserve: number): number;
   openHistoryCount(): number;
+  note(session: Session, message: { type: JournalNoteType; [field: string]: unknown }): void;
 }
 
 /** The HandlerContext of one request: the session it came on and the model's services. */
@@ -83,5 +85,8 @@ export class SessionContext implements HandlerContext {
   }
   openHistoryCount(): number {
     return this.gw.openHistoryCount();
+  }
+  note(message: { type: JournalNoteType; [field: string]: unknown }): void {
+    this.gw.note(this.session, message);
   }
 }

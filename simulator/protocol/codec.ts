@@ -18,8 +18,8 @@ export class ProtocolError extends Error {
  * (docs/wire-facts/framing.md#text-encoding-and-ascii7-escapes).
  */
 export const ASCII7_SINCE = MIN_SERVER_VER_ENCODE_MSG_ASCII7;
-export { escapeAscii7 } from './text.ts';
-import { escapeAscii7 } from './text.ts';
+export { escapeAscii7 } from '../../common/ib/text.ts';
+import { escapeAscii7 } from '../../common/ib/text.ts';
 
 /** IB's "unset" sentinels, read as undefined by the opt* kinds. */
 const UNSET_DOUBLE = '1.7976931348623157E308';

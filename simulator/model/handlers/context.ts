@@ -7,6 +7,7 @@ import type { TimerHandle } from '../../../common/clock.ts';
 import type { Rng } from '../../../common/rng.ts';
 import type { ClientMessageOf, ClientMessageType, ServerMessage } from '../../protocol/index.ts';
 import type { HistoryPacing } from '../history-pacing.ts';
+import type { JournalNoteType } from '../journal.ts';
 import type { IbErrorBody } from '../../../common/ib/errors.ts';
 import type { GatewayObserver, Logger, MarketData } from '../ports.ts';
 import type { Profile } from '../profile.ts';
@@ -44,6 +45,8 @@ export interface HandlerContext {
   nextOrderId(reserve: number): number;
   /** Historical requests open at the gateway, across every session. */
   openHistoryCount(): number;
+  /** A gateway note about this session for journal subscribers (simulator/model/journal.ts JOURNAL_NOTES). */
+  note(message: { type: JournalNoteType; [field: string]: unknown }): void;
 }
 
 /** One handler per client message type. */
