@@ -5,6 +5,8 @@
  *   optionally with its HTTP control plane; `close()` stops it.
  * - `ControlClient` drives a simulator's control plane from another process (faults, journal,
  *   sessions, reset); `FaultSpec` and the other control types describe what it sends and gets.
+ * - The verdict (`ControlClient.verdict()`, `sim --verdict`): `Verdict`, `CHECK_IDS`, `parseVerdict`
+ *   for a verdict.json read back, `DEFAULT_VERDICT_CONFIG` for its thresholds.
  * - `waitForGateway(options)` resolves once a gateway's API answers (handshake, START_API,
  *   nextValidId and managedAccounts), the simulator's or a real IB Gateway's; see
  *   docs/wire-facts/readiness.md#port-open-is-not-api-ready.
@@ -22,6 +24,8 @@ export { ControlClient, ControlError } from './simulator/control/control-client.
 export type { GatewayControl } from './simulator/control/gateway-control.ts';
 export type * from './simulator/control/api-types.ts';
 export { FAULT_KINDS, parseFaultSpec, describeFault, type FaultKindName } from './simulator/faults/registry.ts';
+export { CHECK_IDS, CHECK_TITLES, VERDICT_SCHEMA, parseVerdict, type CheckId, type Checks, type Verdict } from './simulator/verdict/schema.ts';
+export { DEFAULT_VERDICT_CONFIG, type VerdictConfig } from './simulator/verdict/config.ts';
 export { PROBE_CLIENT_ID, waitForGateway, type NotReadyCode, type WaitOptions, type WaitResult } from './tools/wait.ts';
 export { startRecorder, startReplay, diffCapture, type Recorder, type ReplayServer, type DiffReport } from './tools/index.ts';
 export {

@@ -117,13 +117,16 @@ try {
   it('TypeScript sees the types: a correct use checks, a wrong option is an error', async () => {
     writeFileSync(
       path.join(app, 'use-types.ts'),
-      `import { startSimulator, ControlClient, type FaultSpec, type Simulator } from 'ibkr-harness';
+      `import { startSimulator, ControlClient, CHECK_IDS, type FaultSpec, type Simulator, type Verdict } from 'ibkr-harness';
 import { simulatorGlobalSetup } from 'ibkr-harness/vitest';
 import { IbkrSimulatorContainer, type StartedIbkrSimulatorContainer } from 'ibkr-harness/testcontainers';
 export async function demo(): Promise<number> {
   const sim: Simulator = await startSimulator({ port: 0, profile: 'ibkr-paper', seed: 7 });
   const fault: FaultSpec = { kind: 'delay', ms: 500, match: { message: 'REQ_CONTRACT_DATA' } };
   await new ControlClient('http://127.0.0.1:4010').apply(fault);
+  const verdict: Verdict = await new ControlClient('http://127.0.0.1:4010').verdict({ failOn: [CHECK_IDS[0]] });
+  const passed: boolean = verdict.pass;
+  void passed;
   // @ts-expect-error the port is a number
   await startSimulator({ port: '4002' });
   simulatorGlobalSetup({ seed: 1 });
