@@ -5,13 +5,14 @@
  * database (both checked before anything is written or any connection is made) or a gateway the
  * live guard refused (collector/live-guard.ts), 3 the gateway was never reached.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 import type { Log } from '../common/log.ts';
 import { createLogger, type LogLevel } from '../common/logger.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
 import { EXIT, exitCodeOf } from '../common/exit-codes.ts';
+import { parseCoordination } from './coordination/spec.ts';
 import { CollectorError } from './errors.ts';
 import { LIVE_FLAG, LIVE_FLAG_HELP } from './live-guard.ts';
 import { startServe } from './serve/server.ts';
@@ -44,6 +45,12 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .addOption(new Option('--strategy <name>', 'connection strategy').choices(STRATEGY_NAMES).default('pooled'))
     .option('--db <file>', 'SQLite database (default <data-dir>/ibkr-harness.db)')
     .option('--data-dir <dir>', 'data directory; its leases/ folder must be shared by every collector process on this host', './data')
+    .option(
+      '--coordination <store>',
+      'what the processes of one gateway login share (client ids, pacing budget, qualifications): files (<data-dir>/leases, one host) or redis://host:port[/db][?prefix=…&login=…] (many hosts)',
+      coordinationArg,
+      'files',
+    )
     .addOption(
       new Option('--client-role <role>', 'pooled ids: ui = the fixed id 1, worker = a leased id from 4-999').choices(['ui', 'worker']).default('worker'),
     )
@@ -53,11 +60,22 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .option(LIVE_FLAG, LIVE_FLAG_HELP);
 }
 
+/** `--coordination`: checked before anything starts, so a typo is a usage error (exit 2). */
+function coordinationArg(value: string): string {
+  try {
+    parseCoordination(value);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+  return value;
+}
+
 /** The collector settings both commands take from the options `gatewayOptions` declares. */
 function collectorOptionsFrom(
   o: {
     strategy: string;
     dataDir: string;
+    coordination: string;
     db?: string;
     clientRole: 'ui' | 'worker';
     timeScale: number;
@@ -72,6 +90,7 @@ function collectorOptionsFrom(
     live: { allowLive: Boolean(o.iKnowThisIsLive), what },
     strategy: o.strategy as StrategyName,
     dataDir: o.dataDir,
+    coordination: o.coordination,
     ...(o.db ? { dbPath: o.db } : {}),
     role: o.clientRole,
     clock: clockForScale(o.timeScale),
@@ -111,6 +130,7 @@ interface CollectFlags {
   strategy: StrategyName;
   db?: string;
   dataDir: string;
+  coordination: string;
   clientRole: 'ui' | 'worker';
   timeScale: number;
   deadline: number;

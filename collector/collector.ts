@@ -9,17 +9,27 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import { RealClock, type Clock } from '../common/clock.ts';
+import { RealClock, wallTimeOf, type Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type Recorder } from '../common/op-history.ts';
 import { hostname } from 'node:os';
-import { wallTimeOf } from '../common/clock.ts';
 import { Rng } from '../common/rng.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
-import { AmbiguousContract, CollectorError, DeadlineExceeded, NoSecurityDefinition, NotConnected, RequestTimeout, Aborted, describeError } from './errors.ts';
+import {
+  AmbiguousContract,
+  CollectorError,
+  CoordinationUnavailable,
+  DeadlineExceeded,
+  NoSecurityDefinition,
+  NotConnected,
+  RequestTimeout,
+  Aborted,
+  describeError,
+} from './errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector } from './gateway-client.ts';
-import { FileLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts';
+import { openCoordination, parseCoordination, type CoordinationStore } from './coordination/index.ts';
 import { coverageOf, type SeriesCoverage } from './history-collector.ts';
+import type { LeaseStore } from './ids/index.ts';
 import { processIsAlive } from './ids/lease-store.ts';
 import type { QualifyResult } from './qualifier.ts';
 import { waitBounded } from './session.ts';
@@ -43,7 +53,7 @@ export interface CollectorOptions {
   strategy?: StrategyName;
   /** SQLite file; default `<dataDir>/ibkr-harness.db`. */
   dbPath?: string;
-  /** Holds the lease directory shared by every collector process on this host. Default `./data`. */
+  /** Holds the database and, with files coordination, the lease directory every collector process of the host shares. Default `./data`. */
   dataDir?: string;
   /** Name of this process in logs and recorded operations. */
   process?: string;
@@ -65,6 +75,16 @@ export interface CollectorOptions {
    * (collector/live-guard.ts). Default: paper accounts only.
    */
   live?: LivePolicy;
+  /**
+   * What the processes of the gateway login share — client-id leases, the pacing budget, the
+   * qualification cache: `'files'` (default: `<dataDir>/leases`, one host),
+   * `'redis://host:port[/db][?prefix=…&login=…]'` (many hosts; collector/coordination/spec.ts), or
+   * a store of your own (left open on close()).
+   */
+  coordination?: string | CoordinationStore;
+  /** How long a client-id lease lives without renewal, wall ms; also how long a new Redis namespace recovers. Default 30 s. */
+  leaseTtlMs?: number;
+  /** Client-id leases only, for tests that bring their own (the budget and cache then stay in this process). */
   leaseStore?: LeaseStore;
 }
 
@@ -106,7 +126,7 @@ export interface SymbolResult {
    * seconds, market time. Present whenever the symbol was qualified, also when collecting failed.
    */
   coverage?: SeriesCoverage;
-  qualifiedFrom?: 'gateway' | 'cache' | 'store';
+  qualifiedFrom?: 'gateway' | 'cache' | 'store' | 'shared';
   /** Model ms from start to result. */
   ms: number;
   error?: { code: string; message: string };
@@ -131,6 +151,8 @@ export interface CollectorHealth {
   openConnections: number;
   reconnects: number;
   lastError: { code: string; message: string } | null;
+  /** The coordination store (pooled): where, and whether it can be reached. */
+  coordination: { kind: string; description: string; state: 'ok' | 'unavailable'; error: string | null } | null;
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -143,9 +165,36 @@ export async function createCollector(opts: CollectorOptions = {}): Promise<Coll
   const dbPath = opts.dbPath ?? path.join(dataDir, 'ibkr-harness.db');
   // Only the default location is created for the user; an explicit --db must point somewhere real.
   if (opts.dbPath === undefined) mkdirSync(dataDir, { recursive: true });
+  const spec =
+    typeof opts.coordination === 'string' || opts.coordination === undefined ? parseCoordination(opts.coordination ?? 'files', 'coordination') : undefined;
   const store = openStore(dbPath);
-  const collector = new Collector({ ...opts, strategy, dataDir, dbPath }, store);
-  await collector.clearDebris();
+  let coordination: { store: CoordinationStore; owned: boolean } | undefined;
+  try {
+    if (opts.coordination !== undefined && typeof opts.coordination !== 'string') coordination = { store: opts.coordination, owned: false };
+    else if (strategy === 'pooled' && !(opts.leaseStore && opts.coordination === undefined)) {
+      const clock = opts.clock ?? new RealClock();
+      coordination = {
+        store: await openCoordination(spec, {
+          dataDir,
+          clock,
+          ...(opts.log ? { log: opts.log } : {}),
+          ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+        }),
+        owned: true,
+      };
+      opts = { ...opts, clock };
+    }
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const collector = new Collector({ ...opts, strategy, dataDir, dbPath }, store, coordination);
+  try {
+    await collector.clearDebris();
+  } catch (err) {
+    await collector.close();
+    throw err;
+  }
   return collector;
 }
 
@@ -156,15 +205,26 @@ export class Collector {
   readonly store: CollectorStore;
   private readonly connector: ObservedConnector;
   private readonly strategy: ConnectionStrategy;
-  private readonly leaseStore: LeaseStore;
+  /** The client-id leases of this process's strategy, if it leases ids (pooled). */
+  private readonly leaseStore: LeaseStore | undefined;
   private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log };
   private readonly shared = new Map<string, CollectorClient>();
   private readonly closing = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed: Promise<void> | undefined;
 
-  constructor(opts: CollectorOptions & { strategy: StrategyName; dataDir: string; dbPath: string }, store: CollectorStore) {
+  /** What the processes of the login share (pooled); undefined for the legacy strategies, which share nothing. */
+  readonly coordination: CoordinationStore | undefined;
+  private readonly ownsCoordination: boolean;
+
+  constructor(
+    opts: CollectorOptions & { strategy: StrategyName; dataDir: string; dbPath: string },
+    store: CollectorStore,
+    coordination?: { store: CoordinationStore; owned: boolean },
+  ) {
     this.clock = opts.clock ?? new RealClock();
+    this.coordination = coordination?.store;
+    this.ownsCoordination = coordination?.owned ?? false;
     this.strategyName = opts.strategy;
     this.dbPath = opts.dbPath;
     this.store = store;
@@ -176,7 +236,7 @@ export class Collector {
       deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS,
       log: opts.log ?? silentLog,
     };
-    this.leaseStore = opts.leaseStore ?? new FileLeaseStore({ dir: defaultLeaseDir(opts.dataDir), clock: this.clock });
+    this.leaseStore = this.coordination?.leases ?? opts.leaseStore;
     const inner =
       opts.connector ??
       guardConnector(new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock }), {
@@ -193,22 +253,35 @@ export class Collector {
       log: this.o.log,
       recorder: opts.recorder ?? noRecorder,
       store,
-      leaseStore: this.leaseStore,
+      ...(this.coordination ? { coordination: this.coordination } : {}),
+      ...(opts.leaseStore ? { leaseStore: opts.leaseStore } : {}),
       // No single handshake may outlive the caller's deadline.
-      options: { connectTimeoutMs: Math.min(10_000, deadline), qualifyDeadlineMs: deadline, ...opts.options },
+      options: {
+        connectTimeoutMs: Math.min(10_000, deadline),
+        qualifyDeadlineMs: deadline,
+        ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+        ...opts.options,
+      },
     });
   }
 
   /**
    * What a killed process on this host left behind: its `running` run records are marked
-   * `aborted` and its client-id leases are freed at once, not when they expire. Called by
-   * createCollector; returns the ids of the runs marked aborted.
+   * `aborted` and its client-id leases (files or Redis, whichever coordinates this process) are
+   * freed at once, not when they expire. Called by createCollector; returns the ids of the runs
+   * marked aborted. Throws a StoreError when the database cannot be written.
    */
   async clearDebris(): Promise<number[]> {
     const aborted = this.store.abortOrphanedRuns({ hostname: hostname(), isAlive: processIsAlive, endedAt: wallTimeOf(this.clock).now() });
     if (aborted.length > 0) this.o.log.warn({ runs: aborted }, `marked ${aborted.length} run(s) of processes that died aborted`);
-    const freed = await this.leaseStore.reclaimStale?.();
-    if (freed) this.o.log.info({ leases: freed }, `freed ${freed} client-id lease(s) of processes that died or expired`);
+    if (!this.leaseStore) return aborted;
+    try {
+      const freed = await this.leaseStore.reclaimStale();
+      if (freed) this.o.log.info({ leases: freed }, `freed ${freed} client-id lease(s) of processes that died or expired`);
+    } catch (err) {
+      // Only a head start: a stale lease met later is reclaimed by the allocation that meets it.
+      this.o.log.warn({ err: describeError(err) }, `could not free stale client-id leases at start: ${describeError(err)}`);
+    }
     return aborted;
   }
 
@@ -304,7 +377,15 @@ export class Collector {
       openConnections: c.openCount,
       reconnects: c.reconnects,
       lastError: last ? { code: last instanceof CollectorError ? last.code : 'ERROR', message: last.message } : null,
+      coordination: this.coordinationHealth(),
     };
+  }
+
+  private coordinationHealth(): CollectorHealth['coordination'] {
+    const co = this.coordination;
+    if (!co) return null;
+    const s = co.status();
+    return { kind: co.kind, description: co.description, state: s.state, error: s.state === 'unavailable' ? describeError(s.error) : null };
   }
 
   /** Abort what is in flight, disconnect, release the client-id leases, close the database. */
@@ -314,6 +395,7 @@ export class Collector {
       await Promise.allSettled([...this.inFlight]);
       await this.strategy.close();
       this.store.close();
+      if (this.ownsCoordination) await this.coordination?.close();
     })();
     return this.closed;
   }
@@ -415,8 +497,18 @@ export class Collector {
   private explain(err: unknown, outer?: AbortSignal): unknown {
     if (outer?.aborted) return err;
     const vague = err instanceof RequestTimeout || err instanceof DeadlineExceeded || err instanceof NotConnected || err instanceof Aborted;
+    if (!vague) return err;
+    // No client id and no pacing budget can be had while the coordination store is unreachable:
+    // that, not "timeout", is what the caller needs to hear.
+    const coordination = this.coordination?.status();
+    if (coordination?.state === 'unavailable') {
+      return new CoordinationUnavailable(this.coordination!.description, 'lease client ids or take pacing budget', 'unreachable', {
+        cause: coordination.error,
+      });
+    }
     const last = this.connector.lastFailure;
-    return vague && last && this.connector.openCount === 0 ? last : err;
+    if (this.connector.openCount > 0) return err;
+    return this.strategy.leaseTrouble() ?? last ?? err;
   }
 
   /**

@@ -15,9 +15,12 @@ import type { ContractInfo, ContractSpec } from './gateway-client.ts';
 import type { GatewaySession } from './session.ts';
 import { waitBounded } from './session.ts';
 import { qualificationKey, type CollectorStore } from './store/index.ts';
+import type { QualificationCache } from './coordination/port.ts';
+import type { PacingScheduler } from './pacing/scheduler.ts';
 
 export type QualifyResult =
-  | { kind: 'qualified'; contract: ContractInfo; source: 'gateway' | 'cache' | 'store'; ms: number }
+  /** source: asked the gateway; this process's memory; the local SQLite store; the coordination store's cache shared with other processes and hosts. */
+  | { kind: 'qualified'; contract: ContractInfo; source: 'gateway' | 'cache' | 'store' | 'shared'; ms: number }
   | { kind: 'ambiguous'; candidates: ContractInfo[]; ms: number }
   | { kind: 'unknown'; ms: number };
 
@@ -38,11 +41,20 @@ export interface QualifierOptions {
   log?: Log;
   recorder?: Recorder;
   context?: OpContext;
+  /**
+   * Qualifications shared with the other processes of the login (collector/coordination/): asked
+   * before the gateway, told every answer. `cacheTtlMs` is kept there in wall ms.
+   */
+  shared?: QualificationCache;
+  /** Charges each contract-details request to the login's message rate before it is sent. */
+  messages?: Pick<PacingScheduler, 'acquireMessages'>;
 }
 
 interface Flight {
   startedAt: number;
   result: Promise<ContractInfo[]>;
+  /** Where the answer came from: the gateway, or the shared cache. */
+  source: 'gateway' | 'shared';
 }
 
 export class Qualifier {
@@ -51,7 +63,7 @@ export class Qualifier {
   private readonly memory = new Map<string, { contract: ContractInfo; expiresAt: number }>();
   /** Unknown and ambiguous answers, kept briefly so a burst of callers does not re-ask. */
   private readonly negative = new Map<string, { result: Extract<QualifyResult, { kind: 'unknown' | 'ambiguous' }>; expiresAt: number }>();
-  private readonly o: Required<Omit<QualifierOptions, 'store'>> & Pick<QualifierOptions, 'store'>;
+  private readonly o: Required<Omit<QualifierOptions, 'store' | 'shared' | 'messages'>> & Pick<QualifierOptions, 'store' | 'shared' | 'messages'>;
   /** Requests actually sent to the gateway (re-sends after a lost connection included). */
   requestsSent = 0;
 
@@ -135,7 +147,8 @@ export class Qualifier {
           `qualifying ${spec.symbol} took ${Math.round(ms)} ms: gateway may be throttling`,
         );
       }
-      op.ok({ kind: 'qualified', conId: result.contract.conId, source: 'gateway', ms });
+      if (flight.source === 'shared') result.source = 'shared';
+      op.ok({ kind: 'qualified', conId: result.contract.conId, source: result.source, ms });
     } else if (result.kind === 'ambiguous') {
       const list = result.candidates.map((c) => `${c.conId} ${c.primaryExchange}/${c.currency}`).join(', ');
       this.o.log.warn({ symbol: spec.symbol }, `ambiguous contract ${describeSpec(spec)}: candidates ${list}`);
@@ -167,27 +180,21 @@ export class Qualifier {
     return { contract, source: 'store' };
   }
 
-  /** Start the one request for `key`; every caller for the same contract shares it. */
+  /**
+   * Start the one lookup for `key`; every caller for the same contract shares it. The shared
+   * cache is asked first (another process or host may have qualified it), then the gateway.
+   */
   private launch(key: string, spec: ContractSpec): Flight {
-    const { clock, session } = this.o;
-    const result = this.queue.add(async () => {
-      // A request lost with its connection never reached an answer: sending it again on the new
-      // connection is safe. A request still pending is never sent twice.
-      for (;;) {
-        const conn = await session.connection();
-        this.requestsSent++;
-        try {
-          return await conn.contractDetails(spec).result;
-        } catch (err) {
-          if (err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost) {
-            this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
-            continue;
-          }
-          throw err;
-        }
-      }
-    }) as Promise<ContractInfo[]>;
-    const flight: Flight = { startedAt: clock.now(), result };
+    const { clock, shared } = this.o;
+    const flight: Flight = { startedAt: clock.now(), result: undefined as unknown as Promise<ContractInfo[]>, source: 'gateway' };
+    const result = shared
+      ? shared.get(key).then((hit) => {
+          if (!hit) return this.ask(spec);
+          flight.source = 'shared';
+          return [hit];
+        })
+      : this.ask(spec);
+    flight.result = result;
     this.flights.set(key, flight);
     result.then(
       (matches) => {
@@ -196,7 +203,7 @@ export class Qualifier {
         if (r.kind === 'ambiguous') setBounded(this.negative, key, { result: r, expiresAt: clock.now() + this.o.negativeTtlMs });
         if (r.kind !== 'qualified') return;
         try {
-          this.remember(key, r.contract);
+          this.remember(key, r.contract, flight.source === 'gateway');
         } catch (err) {
           // Nobody awaits this branch: a failed cache write (locked or closed store) must not
           // become an unhandled rejection that kills the process. The answer was still delivered.
@@ -212,10 +219,35 @@ export class Qualifier {
     return flight;
   }
 
-  private remember(key: string, contract: ContractInfo): void {
+  /** Ask the gateway, one request at a time, charged to the login's message rate. */
+  private ask(spec: ContractSpec): Promise<ContractInfo[]> {
+    const { session } = this.o;
+    return this.queue.add(async () => {
+      // A request lost with its connection never reached an answer: sending it again on the new
+      // connection is safe. A request still pending is never sent twice.
+      for (;;) {
+        const conn = await session.connection();
+        await this.o.messages?.acquireMessages(1, undefined, `contract details for ${describeSpec(spec)}`);
+        if (!conn.isOpen) continue;
+        this.requestsSent++;
+        try {
+          return await conn.contractDetails(spec).result;
+        } catch (err) {
+          if (err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost) {
+            this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
+            continue;
+          }
+          throw err;
+        }
+      }
+    }) as Promise<ContractInfo[]>;
+  }
+
+  private remember(key: string, contract: ContractInfo, share: boolean): void {
     const now = this.o.clock.now();
     setBounded(this.memory, key, { contract, expiresAt: now + this.o.cacheTtlMs });
     const wall = wallTimeOf(this.o.clock);
+    if (share) void this.o.shared?.put(key, contract, wall.span(this.o.cacheTtlMs));
     this.o.store?.putQualification(
       key,
       {

@@ -91,5 +91,8 @@ describe('history parameters the gateway would refuse', () => {
     expect(errorOf(() => validateHistorySpec({ duration: '1 D', barSize: '1 secs' })).message).toMatch(
       /more than the 2000 bars under a minute IB serves per request/,
     );
+    // A window in seconds is split into requests within IB's limits, so it is not refused.
+    expect(validateHistorySpec({ duration: '345600 S', barSize: '1 min' }).duration).toBe('345600 S');
+    expect(validateHistorySpec({ duration: '7200 S', barSize: '1 secs' }).duration).toBe('7200 S');
   });
 });

@@ -145,13 +145,16 @@ export function validateHistorySpec(
   if (parsed === undefined)
     throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
   // What the gateway would refuse is refused here, with the fix (docs/wire-facts/history.md#what-a-gateway-refuses).
-  const tooLong = durationUnitRefusal(parsed);
+  // A window in seconds is exempt: the collector splits it into requests that each fit IB's limits
+  // (splitWindow), so only D/W/M windows, which are sent as asked, can earn the refusal.
+  const splitBySeconds = parsed.unit === 'S';
+  const tooLong = splitBySeconds ? undefined : durationUnitRefusal(parsed);
   if (tooLong) throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}": ${tooLong.replace(/\.$/, '')} (IB refuses it with error 321)`);
   const duration = parsed.text;
   const barSize = String(spec.barSize).trim().toLowerCase();
   const bar = LEGAL_BAR_SIZES.find((b) => b.text === barSize);
   if (!bar) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
-  if (tooManySmallBars(parsed, bar.seconds))
+  if (!splitBySeconds && tooManySmallBars(parsed, bar.seconds))
     throw new InvalidInput(
       fields.duration ?? 'duration',
       `"${duration}" of "${barSize}" bars is more than the ${MAX_SMALL_BARS} bars under a minute IB serves per request (it answers 162 "invalid step"); ask for a shorter duration or a larger bar size`,

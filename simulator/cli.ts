@@ -57,6 +57,7 @@ export function simCommand(): Command {
     .addOption(withEnv('--control-host <host>', 'address of the control plane').default('127.0.0.1'))
     .option('--contracts <file>', 'contract universe JSON file to use instead of the bundled one')
     .option('--extend-contracts', 'add --contracts to the bundled universe instead of replacing it')
+    .option('--any-symbol', 'give an unknown US stock symbol a synthetic, clearly marked contract instead of error 200')
     .option('--set <path=value>', 'override one profile field, e.g. --set secdef.perOtherClientMs=300 (repeatable)', collect, [])
     .option('--account <id>', 'managed account to report (repeatable)', collect, [])
     .option('--no-journal', 'do not record frames in the journal')
@@ -90,6 +91,7 @@ export function simCommand(): Command {
         ...(verdict ? { verdict } : {}),
         ...(o.controlPort !== undefined ? { controlPort: o.controlPort, controlHost: o.controlHost } : {}),
         ...(o.contracts ? { contractsFile: o.contracts, extendContracts: Boolean(o.extendContracts) } : {}),
+        ...(o.anySymbol ? { anySymbol: true } : {}),
       }).catch((err: unknown) => {
         throw usage(err);
       });

@@ -28,6 +28,11 @@ export interface SimulatorOptions {
   /** Replace the bundled contract universe with this file (or extend it, see `extendContracts`). */
   contractsFile?: string;
   extendContracts?: boolean;
+  /**
+   * Give an unknown US stock symbol a synthetic, clearly marked contract instead of error 200
+   * (docs/wire-facts/contracts.md#any-symbol-mode). Default false. Ignored when `market` is given.
+   */
+  anySymbol?: boolean;
   market?: MarketData;
   logger?: Logger;
   journal?: { enabled?: boolean; capacity?: number };
@@ -73,7 +78,12 @@ export function createGateway(opts: SimulatorOptions & { clock: Clock }): Gatewa
   const base = typeof opts.profile === 'object' ? opts.profile : getProfile(opts.profile ?? DEFAULT_PROFILE);
   const profile = opts.overrides ? applyOverrides(base, opts.overrides) : base;
   const market =
-    opts.market ?? createMarketData({ seed, ...(opts.contractsFile ? { contractsFile: opts.contractsFile, extend: opts.extendContracts ?? false } : {}) });
+    opts.market ??
+    createMarketData({
+      seed,
+      anySymbol: opts.anySymbol ?? false,
+      ...(opts.contractsFile ? { contractsFile: opts.contractsFile, extend: opts.extendContracts ?? false } : {}),
+    });
   return new GatewayModel({
     clock: opts.clock,
     seed,

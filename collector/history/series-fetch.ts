@@ -4,7 +4,7 @@
  * IB's text. Every request goes through the pacing scheduler, and one lost with its connection,
  * or refused for pacing, is sent again (a bounded number of times).
  */
-import type { Clock } from '../../common/clock.ts';
+import { toModelMs, type Clock } from '../../common/clock.ts';
 import type { WallTime } from '../../common/clock.ts';
 import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IB_HISTORICAL_PACING } from '../../common/ib/pacing.ts';
@@ -78,7 +78,10 @@ async function gatewayOffset(conn: GatewayConnection, clock: Clock, signal?: Abo
   const s = state;
   // Shared, so bounded but not tied to one caller's signal; each caller stops waiting on its own.
   const what = "the gateway's current time";
-  s.inFlight ??= waitBounded(conn.currentTime().result, clock, 30_000, undefined, what, () => new RequestTimeout(what, 30_000))
+  // 30 model s, but never less than 5 real seconds: at a small time scale (0.004 in the fleet
+  // tests) 30 model s are 120 real ms, less than a loaded host takes to read the answer.
+  const limitMs = Math.max(30_000, toModelMs(clock, 5_000));
+  s.inFlight ??= waitBounded(conn.currentTime().result, clock, limitMs, undefined, what, () => new RequestTimeout(what, limitMs))
     .then((seconds) => {
       s.best = Math.max(s.best, seconds * 1000 - clock.now());
       return s.best;
@@ -86,7 +89,7 @@ async function gatewayOffset(conn: GatewayConnection, clock: Clock, signal?: Abo
     .finally(() => {
       s.inFlight = undefined;
     });
-  return waitBounded(s.inFlight, clock, 30_000, signal, what, () => new RequestTimeout(what, 30_000));
+  return waitBounded(s.inFlight, clock, limitMs, signal, what, () => new RequestTimeout(what, limitMs));
 }
 
 /** The pieces of one collection of one series, and what they brought. */

@@ -26,6 +26,8 @@ export interface ServeOptions {
   strategy?: StrategyName;
   dbPath?: string;
   dataDir?: string;
+  /** `files` (default) or `redis://host:port[/db][?prefix=…&login=…]`: see CollectorOptions.coordination. */
+  coordination?: string;
   role?: 'ui' | 'worker';
   clock?: Clock;
   seed?: number;
@@ -65,7 +67,7 @@ export function httpStatusOf(err: unknown): number {
   const code = err instanceof CollectorError ? err.code : '';
   if (GATEWAY_TIMEOUT.has(code)) return 504;
   if (GATEWAY_TROUBLE.has(code)) return 502;
-  if (code === 'PACING_VIOLATION' || code === 'ABORTED') return 503;
+  if (code === 'PACING_VIOLATION' || code === 'ABORTED' || code === 'COORDINATION_UNAVAILABLE') return 503;
   const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
@@ -84,6 +86,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
       log,
       ...(opts.dbPath !== undefined ? { dbPath: opts.dbPath } : {}),
       ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+      ...(opts.coordination !== undefined ? { coordination: opts.coordination } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
@@ -175,8 +178,9 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): Fastif
 
   app.get('/health', async (_req, reply) => {
     const h = collector.health();
-    // Readiness: lazily idle is fine; a gateway we cannot reach is not.
-    const ok = h.state !== 'disconnected' && h.state !== 'closed';
+    // Readiness: lazily idle is fine; a gateway we cannot reach is not, nor a coordination store
+    // (no client id, no pacing budget can be had without it).
+    const ok = h.state !== 'disconnected' && h.state !== 'closed' && h.coordination?.state !== 'unavailable';
     return reply.code(ok ? 200 : 503).send({ ok, ...h });
   });
 

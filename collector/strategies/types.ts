@@ -7,8 +7,10 @@ import type { Clock } from '../../common/clock.ts';
 import type { Log } from '../../common/log.ts';
 import type { Recorder } from '../../common/op-history.ts';
 import type { Rng } from '../../common/rng.ts';
+import type { CollectorError } from '../errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnector } from '../gateway-client.ts';
 import type { HistoryOutcome, HistorySpec, SeriesCoverage } from '../history-collector.ts';
+import type { CoordinationStore } from '../coordination/port.ts';
 import type { LeaseStore } from '../ids/index.ts';
 import type { PacingScheduler } from '../pacing/index.ts';
 import type { QualifyResult } from '../qualifier.ts';
@@ -52,6 +54,8 @@ export interface StrategyOptions {
   idGraceMs?: number;
   /** How long a request waits for the session to (re)connect before NotConnected. */
   maxWaitMs?: number;
+  /** How long a client-id lease lives without renewal, wall ms (pooled). Default 30 s. */
+  leaseTtlMs?: number;
   /** Liveness probing for the pooled session (zombie detection). */
   watchdog?: { intervalMs: number; timeoutMs: number };
   /** Escalating timeouts of the legacy wrapper, model ms. */
@@ -67,12 +71,19 @@ export interface StrategyDeps {
   log: Log;
   recorder: Recorder;
   store: CollectorStore;
-  /** Shared by every process on the host (pooled only). */
+  /**
+   * What the processes of the gateway login share (pooled only): client-id leases, the pacing
+   * budget and the qualification cache, on one host (files) or many (Redis). Takes precedence
+   * over `leaseStore`.
+   */
+  coordination?: CoordinationStore;
+  /** Client-id leases shared by the processes of the host, when no `coordination` is given (pooled only). */
   leaseStore?: LeaseStore;
   /**
-   * Historical-data pacing shared by the processes of this host that use one gateway login
-   * (pooled only; default: one scheduler per process). IB counts pacing per login, not per
-   * connection, so processes that each pace themselves can still break the rules together.
+   * One pacing scheduler shared by the simulated processes of a harness run (pooled only). By
+   * default each process has its own, charging the login's budget in `coordination` (or, without
+   * one, a budget of its own). IB counts pacing per login, not per connection, so processes that
+   * each pace themselves can still break the rules together.
    */
   pacing?: PacingScheduler;
   options?: StrategyOptions;
@@ -84,5 +95,7 @@ export interface ConnectionStrategy {
   client(actor: ActorSpec): CollectorClient;
   /** Connections this instance has opened so far. */
   readonly connectionsOpened: number;
+  /** Why a session of this instance cannot get a client id right now (ids exhausted, coordination store recovering…), if so. */
+  leaseTrouble(): CollectorError | undefined;
   close(): Promise<void>;
 }

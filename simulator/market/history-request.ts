@@ -6,6 +6,7 @@
  * verdicts with them. Texts marked "seen" were observed in real traffic; the others follow the
  * same pattern with wording of our own.
  */
+import { IbRefusal } from '../../common/ib/refusals.ts';
 import { BAR_SIZES, findBarSize, type BarSize } from '../../common/ib/bar-sizes.ts';
 import {
   durationUnitRefusal,
@@ -93,8 +94,9 @@ export type WhatToShow = (typeof SUPPORTED_WHAT_TO_SHOW)[number];
 export function parseWhatToShow(text: string): WhatToShow | HistError {
   const t = findWhatToShow(text);
   if (t && (SUPPORTED_WHAT_TO_SHOW as readonly string[]).includes(t)) return t as WhatToShow;
-  // Legal for TWS but not simulated: answered with an explicit "not supported" rather than "invalid".
-  if (t) return validationError('bM', `whatToShow ${t} is not supported by the simulator (supported: ${SUPPORTED_WHAT_TO_SHOW.join(', ')})`);
+  // Legal for TWS but not simulated: an explicit "not simulated" (322, which ends the request in
+  // every client; 321 would not in ib_async) rather than "invalid". docs/wire-facts/unmodelled.md#not-simulated
+  if (t) return IbRefusal.notSimulated(`REQ_HISTORICAL_DATA with whatToShow ${t} (simulated: ${SUPPORTED_WHAT_TO_SHOW.join(', ')})`);
   return validationError('bM', `Invalid whatToShow ${quote(text)}. Legal ones are: ${WHAT_TO_SHOW.join(', ')}`);
 }
 

@@ -233,7 +233,10 @@ describe('historical request parameters', () => {
   });
 
   it('handles whatToShow values TWS knows but the simulator does not, and unknown ones', () => {
-    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({ code: 321, message: expect.stringContaining('not supported by the simulator') });
+    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({
+      code: 322,
+      message: expect.stringContaining('whatToShow HISTORICAL_VOLATILITY (simulated: TRADES'),
+    });
     expect(run({ whatToShow: 'FOO' })).toMatchObject({ code: 321, message: expect.stringContaining('Invalid whatToShow "FOO"') });
   });
 
@@ -245,17 +248,13 @@ describe('historical request parameters', () => {
     });
   });
 
-  it('refuses keepUpToDate: with an end date as TWS does, otherwise as unsupported', () => {
+  it('refuses keepUpToDate with an end date as TWS does, and serves it without one', () => {
     expect(run({ keepUpToDate: true, endDateTime: '20251112 12:00:00 US/Eastern' })).toEqual({
       ok: false,
       code: 321,
       message: "Error validating request.-'bX' : cause - End date not supported with live updates",
     });
-    expect(run({ keepUpToDate: true })).toMatchObject({
-      ok: false,
-      code: 321,
-      message: expect.stringContaining('keepUpToDate=1) are not supported by the simulator'),
-    });
+    expect(run({ keepUpToDate: true })).toEqual(run({}));
   });
 
   it('reads every endDateTime form as the same instant', () => {

@@ -79,8 +79,9 @@ function decimalsOf(x: number): number {
   return d;
 }
 
-type Rounding = 'nearest' | 'down' | 'up';
-function toStep(x: number, step: number, how: Rounding = 'nearest'): number {
+export type Rounding = 'nearest' | 'down' | 'up';
+/** `x` on the grid of `step` (a price to its tick), rounded as asked; exact decimals (no 0.30000000000000004). */
+export function toStep(x: number, step: number, how: Rounding = 'nearest'): number {
   const q = x / step;
   // Nudge before floor/ceil so that 270.02 / 0.01 = 27001.999… does not round to the wrong tick.
   const n = how === 'down' ? Math.floor(q + 1e-9) : how === 'up' ? Math.ceil(q - 1e-9) : Math.round(q);

@@ -218,6 +218,14 @@ describe("faults on open sessions, and the gateway's own events", () => {
       'REQ_CURRENT_TIME',
       'REQ_CONTRACT_DATA',
     ]);
+    // The gateway did answer; the journal marks those frames as never having reached the client.
+    const out = h.gw.journal.query({ sessionId: a.session.id, dir: 'out', sinceSeq: h.gw.journal.query({ type: 'REQ_CURRENT_TIME' })[0]!.seq });
+    expect(out.map((e) => [e.message.type, e.withheld])).toEqual([
+      ['CURRENT_TIME', expect.stringMatching(/^stall \(fault \d+\)$/)],
+      ['CONTRACT_DATA', expect.stringMatching(/^stall/)],
+      ['CONTRACT_DATA_END', expect.stringMatching(/^stall/)],
+    ]);
+    expect(h.gw.journal.query({ sessionId: b.session.id, dir: 'out' }).every((e) => e.withheld === undefined)).toBe(true);
   });
 
   it('a stalled session with a request in the queue: the request still takes its service time', async () => {

@@ -17,6 +17,10 @@ import { applyOverrides, type Profile, type ProfileOverrides } from './profile.t
 import { SecdefQueue } from './secdef-queue.ts';
 import { Session, type SessionInfo } from './session.ts';
 import { formatConnectionTime } from './time-format.ts';
+import { TradingDesk } from './trading/desk.ts';
+import type { TradingVenue } from '../orders/venue.ts';
+import { quoteVenue } from '../orders/quote-venue.ts';
+import { ContractUniverse } from '../market/contracts.ts';
 
 export interface GatewayOptions {
   clock: Clock;
@@ -25,6 +29,8 @@ export interface GatewayOptions {
   market: MarketData;
   logger?: Logger;
   journal?: Journal;
+  /** Instruments and prices orders trade at; default: the bundled universe on the price path of `seed`. */
+  venue?: TradingVenue;
 }
 
 type Incoming = IncomingMessage;
@@ -45,6 +51,9 @@ export class GatewayModel implements GatewayPort {
   profile: Profile;
   rng: Rng;
   logger: Logger;
+  /** Orders, executions and the paper account, shared by every session (rebuilt by `reset`). */
+  trading: TradingDesk;
+  private readonly venueOption: TradingVenue | undefined;
   private readonly observers = new ObserverSet();
 
   private _seed: number;
@@ -66,6 +75,21 @@ export class GatewayModel implements GatewayPort {
     this.journal = opts.journal ?? new Journal();
     this.pacing = new HistoryPacing(this.profile.history.pacing);
     this.secdef = new SecdefQueue({ clock: this.clock, serviceTime: (job, waiting) => this.secdefServiceTime(job.sessionId, waiting) });
+    this.venueOption = opts.venue;
+    this.trading = this.newDesk();
+  }
+
+  private newDesk(): TradingDesk {
+    return new TradingDesk(
+      this,
+      this.venueOption ?? quoteVenue((this.market as Partial<{ universe: ContractUniverse }>).universe ?? ContractUniverse.default(), this.market),
+      this._seed,
+    );
+  }
+
+  /** Logged-in sessions (the trading desk routes order events to them). */
+  *readySessions(): Iterable<Session> {
+    for (const s of this.sessions.values()) if (s.state === 'ready') yield s;
   }
 
   // ---- adapter API -------------------------------------------------------------------------------
@@ -212,9 +236,15 @@ export class GatewayModel implements GatewayPort {
   send(session: Session, msg: ServerMessage): void {
     if (!session.isOpen) return;
     session.messagesOut++;
-    this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
+    const entry = this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
     this.observers.current.messageOut?.(msg.type);
-    session.transport.send(msg);
+    session.transport.send(
+      msg,
+      entry &&
+        ((reason) => {
+          entry.withheld = reason;
+        }),
+    );
     const backlog = session.transport.backlog?.() ?? 0;
     if (backlog > this.profile.limits.maxOutboundBytes) {
       this.logger.warn({ session: session.id, clientId: session.clientId, backlog }, 'client is not reading its socket, closing');
@@ -392,6 +422,13 @@ export class GatewayModel implements GatewayPort {
     });
   }
 
+  /** Market-data subscriptions of one kind open at the gateway, across every session. docs/wire-facts/market-data.md#100-lines-101 */
+  openLineCount(tickByTick: boolean): number {
+    let n = 0;
+    for (const s of this.sessions.values()) for (const line of s.marketLines.values()) if ((line.kind === 'tickByTick') === tickByTick) n++;
+    return n;
+  }
+
   /** Historical requests open at the gateway, across every session. */
   openHistoryCount(): number {
     let n = 0;
@@ -501,6 +538,8 @@ export class GatewayModel implements GatewayPort {
       this.pacing.setRules(this.profile.history.pacing);
     }
     this.rng = new Rng(this._seed);
+    this.trading.dispose();
+    this.trading = this.newDesk();
   }
 
   updateProfile(overrides: ProfileOverrides): Profile {

@@ -17,6 +17,12 @@ export interface JournalEntry {
   dir: 'in' | 'out';
   /** The decoded message (or a short description for frames that could not be decoded). */
   message: { type: string; [field: string]: unknown };
+  /**
+   * Outgoing only: a fault kept this frame from the client, and why (e.g. `stall (fault 3)`). The
+   * gateway sent it, the client never received it: what a client could have seen is every
+   * outgoing frame without this mark.
+   */
+  withheld?: string;
 }
 
 /**
@@ -79,14 +85,16 @@ export class Journal {
     return this.ring.length;
   }
 
-  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): void {
-    if (!this.enabled && this.sinks.length === 0) return;
+  /** Keep one frame and feed it to subscribers; returns its entry (undefined while the journal is off and unsubscribed). */
+  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): JournalEntry | undefined {
+    if (!this.enabled && this.sinks.length === 0) return undefined;
     const entry: JournalEntry = { seq: ++this.seq, at, sessionId, clientId, dir, message: this.bounded(message) };
     if (this.enabled) {
       this.ring[this.next] = entry;
       this.next = (this.next + 1) % this.ring.length;
     }
     if (this.sinks.length > 0) this.feed(entry);
+    return entry;
   }
 
   /** A gateway note (see JOURNAL_NOTES): to subscribers only, never into the ring. */

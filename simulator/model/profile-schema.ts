@@ -58,6 +58,25 @@ export const profileSchema = strictObject({
     warnAbove: amount(),
     closeAfterViolatingSeconds: amount(),
   }),
+  marketData: strictObject({
+    permissions: strictObject({ live: z.array(z.string().min(1)), delayed: z.array(z.string().min(1)) }),
+    lines: amount(),
+    delayMs: amount(),
+    tickIntervalMs: z.number().min(1, 'must be at least 1 ms'),
+    snapshotLatency: latency,
+    maxDepth: amount(),
+    maxTickByTick: amount(),
+    realTimeBarPacing: strictObject({ windowMs: amount(), max: amount() }),
+    historyUpdateMs: z.number().min(1, 'must be at least 1 ms'),
+  }),
+  paper: strictObject({
+    startingCash: z.number(),
+    baseCurrency: z.string().length(3, 'must be a three-letter currency code such as USD'),
+    startingPositions: z.array(strictObject({ conId: z.number().int(), position: z.number(), avgCost: amount() })),
+    commissions: z.enum(['fixed', 'tiered']),
+    ackLatencyMs: amount(),
+    readOnly: z.boolean(),
+  }),
   limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
 });
 

@@ -14,7 +14,7 @@ import { profileOverridesSchema, type profileSchema } from './profile-schema.ts'
  *   [choice]   the simulator's own choice where IB documents nothing
  */
 
-import { IB_HISTORICAL_PACING, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
+import { IB_HISTORICAL_PACING, IB_MESSAGE_RATE, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
 import { SIM_MAX_VERSION } from '../protocol/index.ts';
 
 /** A log-normal duration: `median` model ms, `sigma` the spread of the underlying normal (0 = fixed). */
@@ -101,6 +101,24 @@ export interface Profile {
     closeAfterViolatingSeconds: number;
   };
 
+  /** Live market data as this account sees it. Facts: docs/wire-facts/market-data.md */
+  marketData: MarketDataProfile;
+  /** The paper account that trades (docs/wire-facts/accounts.md#the-paper-account). */
+  paper: {
+    /** Cash at the start, in `baseCurrency`. [choice: matches the NetLiquidation reported before orders existed] */
+    startingCash: number;
+    /** The account's base currency. [choice] */
+    baseCurrency: string;
+    /** Positions held at the start (conIds of the contract universe); avgCost per share. [choice: none] */
+    startingPositions: Array<{ conId: number; position: number; avgCost: number }>;
+    /** IBKR Pro stock commission plan. [IB: docs/wire-facts/orders.md#commissions] */
+    commissions: 'fixed' | 'tiered';
+    /** placeOrder → first status (PreSubmitted/Submitted). [choice] */
+    ackLatencyMs: number;
+    /** The API's "Read-Only API" setting: every order request gets 321. [IB: docs/wire-facts/orders.md#read-only-api] */
+    readOnly: boolean;
+  };
+
   /** Memory bounds. [choice] */
   limits: {
     /** Bytes queued for a client that does not read before it is dropped. */
@@ -108,6 +126,37 @@ export interface Profile {
     /** Requests a +PACEAPI client may have waiting before it is treated as flooding. */
     maxPacedBacklog: number;
   };
+}
+
+export interface MarketDataProfile {
+  /**
+   * Market data permissions. An instrument streams live when `live` names it, else delayed when
+   * `delayed` names it, else not at all (354). Entries: `*`, a secType (`STK`), or
+   * `secType:exchange` for an instrument's primary or listing exchange (`STK:NASDAQ`).
+   * [IB: a paper account without market data subscriptions sees delayed data only —
+   * docs/wire-facts/market-data.md#permissions-354-and-10167]
+   */
+  permissions: { live: string[]; delayed: string[] };
+  /** Top-of-book lines and real-time bar subscriptions open at once, over all API clients. [IB: 100 — docs/wire-facts/market-data.md#100-lines-101] */
+  lines: number;
+  /** How far delayed data lags, model ms. [IB: 15 minutes for US stocks — docs/wire-facts/market-data.md#delayed-data] */
+  delayMs: number;
+  /**
+   * A streaming line's interval, model ms: each interval it sends what changed. [IB: 250 ms for
+   * stocks and futures — docs/wire-facts/market-data.md#tick-rates] The quote model moves on a
+   * 250 ms grid, so a shorter interval adds no updates.
+   */
+  tickIntervalMs: number;
+  /** A snapshot's values arrive after this, then TICK_SNAPSHOT_END. [observed ≈0.1 s; IB: at most 11 s — docs/wire-facts/market-data.md#snapshots] */
+  snapshotLatency: Latency;
+  /** Market depth subscriptions open at once. [IB: 3 — docs/wire-facts/market-data.md#market-depth] */
+  maxDepth: number;
+  /** Tick-by-tick subscriptions open at once. [IB: the depth formula, 3 at least — docs/wire-facts/market-data.md#tick-by-tick] */
+  maxTickByTick: number;
+  /** At most `max` new real-time bar requests per `windowMs` (420 beyond). [IB: 60 in 10 minutes — docs/wire-facts/pacing.md#real-time-pacing-420] */
+  realTimeBarPacing: { windowMs: number; max: number };
+  /** keepUpToDate: a HISTORICAL_DATA_UPDATE this often, model ms. [choice: "every few seconds" is all that is known — docs/wire-facts/market-data.md#keepuptodate-updates] */
+  historyUpdateMs: number;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
@@ -138,7 +187,25 @@ const ibkrPaper: Profile = {
     service: { median: 150, sigma: 0.3 },
     pacing: { enabled: true, ...IB_HISTORICAL_PACING },
   },
-  messageRate: { enabled: true, maxPerSecond: 50, toleranceMs: 200, warnAbove: 40, closeAfterViolatingSeconds: 3 },
+  messageRate: {
+    enabled: true,
+    maxPerSecond: IB_MESSAGE_RATE.maxPerSecond,
+    toleranceMs: 200,
+    warnAbove: 40,
+    closeAfterViolatingSeconds: 3,
+  },
+  marketData: {
+    permissions: { live: [], delayed: ['*'] },
+    lines: 100,
+    delayMs: 15 * 60_000,
+    tickIntervalMs: 250,
+    snapshotLatency: { median: 120, sigma: 0.2 },
+    maxDepth: 3,
+    maxTickByTick: 3,
+    realTimeBarPacing: { windowMs: 600_000, max: 60 },
+    historyUpdateMs: 5_000,
+  },
+  paper: { startingCash: 100_000, baseCurrency: 'USD', startingPositions: [], commissions: 'fixed', ackLatencyMs: 50, readOnly: false },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
 };
 
@@ -172,6 +239,9 @@ const instant: Profile = {
   secdef: { ...ibkrPaper.secdef, service: { median: 0, sigma: 0 } },
   history: { service: { median: 0, sigma: 0 }, pacing: { ...ibkrPaper.history.pacing, enabled: false } },
   messageRate: { ...ibkrPaper.messageRate, enabled: false },
+  // Live data everywhere, no latency: unit tests and benchmarks.
+  marketData: { ...ibkrPaper.marketData, permissions: { live: ['*'], delayed: ['*'] }, snapshotLatency: { median: 0, sigma: 0 } },
+  paper: { ...ibkrPaper.paper, ackLatencyMs: 0 },
 };
 
 export const PROFILES: Readonly<Record<string, Profile>> = {

@@ -83,7 +83,8 @@ export const orderConditionFields = [
   int('triggerMethod', conditionType(1)),
 ] as const;
 
-const p2b: Gate = { since: MIN_SERVER_VER_PEGGED_TO_BENCHMARK };
+/** Fields on the wire from v102 (PEGGED_TO_BENCHMARK) on, in PLACE_ORDER and OPEN_ORDER alike. */
+export const p2b: Gate = { since: MIN_SERVER_VER_PEGGED_TO_BENCHMARK };
 const pegBench: Gate = { ...p2b, when: isPegBench };
 
 /**

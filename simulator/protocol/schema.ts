@@ -15,6 +15,9 @@ export interface Gate {
   when?: (msg: Record<string, unknown>) => boolean;
 }
 
+/** The gate of a field that is on the wire from server version `v` on. */
+export const since = (v: number): Gate => ({ since: v });
+
 export type ScalarKind = 'int' | 'optInt' | 'double' | 'optDouble' | 'str' | 'bool';
 
 export interface ScalarField<N extends string = string, K extends ScalarKind = ScalarKind> {

@@ -7,7 +7,7 @@
  * undefined; a few unset values arrive as IB's sentinels (1.7976931348623157E308, 2147483647),
  * also read as undefined. Fields gated at 195 and above are not declared.
  */
-import { bool, filler, int, list, message, optDouble, optInt, str, version } from '../schema.ts';
+import { bool, filler, int, list, message, optDouble, optInt, since, str, version } from '../schema.ts';
 import {
   MIN_SERVER_VER_ADVANCED_ORDER_REJECT,
   MIN_SERVER_VER_AUTO_CANCEL_PARENT,
@@ -24,7 +24,6 @@ import {
   MIN_SERVER_VER_MIFID_EXECUTION,
   MIN_SERVER_VER_ORDER_CONTAINER,
   MIN_SERVER_VER_PEGBEST_PEGMID_OFFSETS,
-  MIN_SERVER_VER_PEGGED_TO_BENCHMARK,
   MIN_SERVER_VER_POST_TO_ATS,
   MIN_SERVER_VER_PRICE_MGMT_ALGO,
   MIN_SERVER_VER_PROFESSIONAL_CUSTOMER,
@@ -41,16 +40,15 @@ import {
   orderComboLegFields,
   orderComboLegPrices,
   orderTermFields,
+  p2b,
   pegBenchAndConditionFields,
   scaleFields,
   sendsMidOffsets,
 } from '../order-fields.ts';
 import { contractFields, deltaNeutralContractFields, isBag } from '../contract-fields.ts';
 
-const since = (v: number) => ({ since: v });
 const pegBest = { since: MIN_SERVER_VER_PEGBEST_PEGMID_OFFSETS, when: isPegBest };
 const midOffsets = { since: MIN_SERVER_VER_PEGBEST_PEGMID_OFFSETS, when: sendsMidOffsets };
-const p2b = since(MIN_SERVER_VER_PEGGED_TO_BENCHMARK);
 
 export const placeOrder = message(3, 'PLACE_ORDER', [
   version(45, { before: MIN_SERVER_VER_ORDER_CONTAINER }),

@@ -10,7 +10,7 @@
  * writes trailStopPrice twice in both; the second one is `trailStopPriceRepeat`. Fields gated
  * at 195 and above (order preview, submitter, imbalanceOnly in OPEN_ORDER) are not declared.
  */
-import { bool, filler, int, list, message, optDouble, optInt, str, version, type Gate } from '../schema.ts';
+import { bool, filler, int, list, message, optDouble, optInt, since, str, version, type Gate } from '../schema.ts';
 import {
   MIN_SERVER_VER_AUTO_CANCEL_PARENT,
   MIN_SERVER_VER_AUTO_PRICE_FOR_HEDGE,
@@ -23,7 +23,6 @@ import {
   MIN_SERVER_VER_INCLUDE_OVERNIGHT,
   MIN_SERVER_VER_ORDER_CONTAINER,
   MIN_SERVER_VER_PEGBEST_PEGMID_OFFSETS,
-  MIN_SERVER_VER_PEGGED_TO_BENCHMARK,
   MIN_SERVER_VER_POST_TO_ATS,
   MIN_SERVER_VER_PRICE_MGMT_ALGO,
   MIN_SERVER_VER_PROFESSIONAL_CUSTOMER,
@@ -40,13 +39,12 @@ import {
   orderComboLegFields,
   orderComboLegPrices,
   orderTermFields,
+  p2b,
   pegBenchAndConditionFields,
   scaleFields,
 } from '../order-fields.ts';
 
-const since = (v: number): Gate => ({ since: v });
 const dn: Gate = { when: hasDeltaNeutralOrder };
-const p2b = since(MIN_SERVER_VER_PEGGED_TO_BENCHMARK);
 const pegBestMid = since(MIN_SERVER_VER_PEGBEST_PEGMID_OFFSETS);
 
 const comboFields = [
