@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects (see README): `npm test` runs unit, properties and scenarios; `npm run test:live`
-// runs the read-only live subset against a gateway on IBKR_HOST:IBKR_PORT.
+// Five projects (see README): `npm test` runs unit, properties and scenarios; `npm run test:live`
+// runs the read-only live subset against a gateway on IBKR_HOST:IBKR_PORT; `npm run test:containers`
+// the container tests.
 const common = ['node_modules/**'];
 /** Tests whose figures are model time measured over TCP at a small time scale. */
 const timing = ['simulator/calibration.test.ts'];
@@ -17,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{bin,simulator,collector,reports,common,tools,docs}/**/*.test.ts'],
+          include: ['{bin,simulator,collector,reports,common,tools,docs,runners,scripts,examples}/**/*.test.ts'],
           exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts', ...timing],
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,
@@ -43,6 +44,18 @@ export default defineConfig({
           exclude: common,
           testTimeout: 90_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The simulator image under a real Docker engine (testcontainers): `npm run test:containers`,
+        // mandatory in .ci/run; it builds the image, which takes longer than the rest of a unit run.
+        test: {
+          name: 'containers',
+          include: ['containers/**/*.test.ts'],
+          exclude: common,
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },

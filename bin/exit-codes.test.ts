@@ -81,6 +81,8 @@ describe('exit codes: 0 success, 1 the check failed, 2 usage or input, 3 gateway
     expect(await cli('nosuch')).toMatchObject({ code: 2, err: expect.stringMatching(/^error: unknown command 'nosuch'/) });
     expect((await cli()).code).toBe(2);
     expect((await cli('--help')).code).toBe(0);
+    const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+    expect(await cli('--version')).toMatchObject({ code: 0, out: `${version}\n` });
     expect((await cli('collect', '--no-such-flag')).code).toBe(2);
   });
 

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeOf, type ExitCode } from '../common/exit-codes.ts';
+import { packageVersion } from '../common/package-info.ts';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('../simulator/cli.ts')).simCommand(),
@@ -26,8 +27,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 export const SUBCOMMANDS = Object.keys(COMMANDS);
 
 async function program(asked: string | undefined): Promise<Command> {
-  const root = new Command('ibkr-harness').description('Test harness and IB Gateway simulator for the TWS socket API.').showHelpAfterError();
-  const names = asked !== undefined && asked in COMMANDS ? [asked] : SUBCOMMANDS;
+  const root = new Command('ibkr-harness')
+    .description('Test harness and IB Gateway simulator for the TWS socket API.')
+    .version(packageVersion(), '-V, --version', "print ibkr-harness's version")
+    .showHelpAfterError();
+  // `--version` needs no subcommand; loading them all (as `--help` must) would take seconds.
+  const names = asked === '--version' || asked === '-V' ? [] : asked !== undefined && asked in COMMANDS ? [asked] : SUBCOMMANDS;
   for (const name of names) root.addCommand(await COMMANDS[name]!());
   throwInsteadOfExit(root);
   return root;

@@ -31,16 +31,34 @@ export function positiveNumberArg(name: string) {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * An option that also reads the variable `IBKR_SIM_` + its name in capitals (`--time-scale` →
+ * `IBKR_SIM_TIME_SCALE`; a flag wins), so a container image or a CI job can configure the simulator
+ * without a shell (containers/Dockerfile).
+ */
+function withEnv(flags: string, description: string): Option {
+  const name = /--([a-z-]+)/.exec(flags)![1]!;
+  return new Option(flags, description).env(`IBKR_SIM_${name.toUpperCase().replaceAll('-', '_')}`);
+}
+
 export function simCommand(): Command {
   return new Command('sim')
     .description('Start the IB Gateway simulator (TWS socket protocol) on a TCP port.')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'TCP port for API clients', intArg('--port', 0, 65535), 4002)
-    .addOption(new Option('--profile <name>', 'gateway behaviour profile').choices(Object.keys(PROFILES)).default(DEFAULT_PROFILE))
-    .option('--seed <n>', 'seed for every random draw (same seed + same inputs = same run)', intArg('--seed', -(2 ** 31), 2 ** 31 - 1), 1)
-    .option('--time-scale <x>', 'real seconds per model second (0.01 = 100x faster)', positiveNumberArg('--time-scale'), 1)
-    .option('--control-port <port>', 'HTTP control plane port (off unless given)', intArg('--control-port', 0, 65535))
-    .option('--control-host <host>', 'address of the control plane (beyond loopback it needs --control-token)', '127.0.0.1')
+    .addOption(withEnv('--host <host>', 'address to listen on (0.0.0.0: all interfaces, e.g. in a container)').default('127.0.0.1'))
+    .addOption(
+      withEnv('--port <port>', 'TCP port for API clients')
+        .argParser(intArg('--port', 0, 65535))
+        .default(4002),
+    )
+    .addOption(withEnv('--profile <name>', 'gateway behaviour profile').choices(Object.keys(PROFILES)).default(DEFAULT_PROFILE))
+    .addOption(
+      withEnv('--seed <n>', 'seed for every random draw (same seed + same inputs = same run)')
+        .argParser(intArg('--seed', -(2 ** 31), 2 ** 31 - 1))
+        .default(1),
+    )
+    .addOption(withEnv('--time-scale <x>', 'real seconds per model second (0.01 = 100x faster)').argParser(positiveNumberArg('--time-scale')).default(1))
+    .addOption(withEnv('--control-port <port>', 'HTTP control plane port (off unless given)').argParser(intArg('--control-port', 0, 65535)))
+    .addOption(withEnv('--control-host <host>', 'address of the control plane (beyond loopback it needs --control-token)').default('127.0.0.1'))
     .addOption(
       new Option('--control-token <token>', 'bearer token the control plane requires (Authorization: Bearer …); prefer the environment variable').env(
         'IBKR_HARNESS_CONTROL_TOKEN',

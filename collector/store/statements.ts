@@ -4,9 +4,30 @@ import type Database from 'better-sqlite3';
 /** `con_id = ? AND exchange = ? AND bar_size = ? AND what_to_show = ? AND use_rth = ?`, see seriesParams. */
 const SERIES = 'con_id = ? AND exchange = ? AND bar_size = ? AND what_to_show = ? AND use_rth = ?';
 
-export type Statements = ReturnType<typeof prepareStatements>;
+/** Every prepared statement by name. Spelled out, not inferred, so that the package's declaration files can name it. */
+export type Statements = Record<
+  | 'upsertContract'
+  | 'getContract'
+  | 'getCached'
+  | 'putCached'
+  | 'insertBar'
+  | 'updateBar'
+  | 'barRange'
+  | 'barTimes'
+  | 'getBars'
+  | 'deleteBars'
+  | 'insertWindow'
+  | 'windows'
+  | 'deleteWindows'
+  | 'startRun'
+  | 'finishRun'
+  | 'getRun'
+  | 'runningOn'
+  | 'abortRun',
+  Database.Statement<unknown[], unknown>
+>;
 
-export function prepareStatements(db: Database.Database) {
+export function prepareStatements(db: Database.Database): Statements {
   return {
     upsertContract: db.prepare(`
       INSERT INTO contracts (con_id, symbol, sec_type, exchange, primary_exchange, currency, local_symbol, long_name, qualified_at, query_key, time_zone_id)

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
+import { PACKAGE_NAME, packageVersion } from '../../common/package-info.ts';
 
 export const CAPTURE_SCHEMA = 'ibkr-harness/capture';
 export const CAPTURE_VERSION = 1;
@@ -98,11 +99,9 @@ export interface Capture {
 export const isFrame = (r: CaptureRecord): r is FrameRecord => 'from' in r && !('event' in r) && !('handshake' in r);
 export const isHandshake = (r: CaptureRecord): r is HandshakeRecord => 'handshake' in r;
 
-let toolVersion: string | undefined;
 /** `ibkr-harness <version>` from the package's own package.json. */
 export function toolName(): string {
-  toolVersion ??= (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return `ibkr-harness ${toolVersion}`;
+  return `${PACKAGE_NAME} ${packageVersion()}`;
 }
 
 export function captureHeader(upstream: string, masked: boolean, simulator?: SimulatorSetup, startedAt = new Date()): CaptureHeader {
