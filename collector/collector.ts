@@ -18,7 +18,7 @@ import { AmbiguousContract, CollectorError, DeadlineExceeded, NoSecurityDefiniti
 import type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector } from './gateway-client.ts';
 import { FileLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts';
 import type { QualifyResult } from './qualifier.ts';
-import { waitBounded } from './session.ts';
+import { waitBounded } from './wait-bounded.ts';
 import { openStore, type CollectorStore, type RunStatus } from './store/index.ts';
 import {
   createStrategy,
@@ -32,6 +32,8 @@ import {
 import { formatSymbol, InvalidInput, parseSymbol, parseSymbolList, validateHistorySpec, type SymbolSpec } from './symbols.ts';
 import { ABUSIVE_STRATEGIES, guardConnector, type LivePolicy } from './live-guard.ts';
 import { ObservedConnector, type ConnectionEvent } from './serve/observed-connector.ts';
+import type { Connectivity } from './session.ts';
+import { DEFAULT_WATCHDOG, type WatchdogOptions } from './watchdog.ts';
 
 export interface CollectorOptions {
   host?: string;
@@ -62,6 +64,13 @@ export interface CollectorOptions {
    */
   live?: LivePolicy;
   leaseStore?: LeaseStore;
+  /**
+   * Liveness probing of the connection (collector/watchdog.ts): a zombie is dropped and replaced,
+   * a simulator on another time scale refused. Default DEFAULT_WATCHDOG; `false` turns it off.
+   */
+  watchdog?: WatchdogOptions | false;
+  /** A request pending this long (model ms) makes the health state `degraded`. Default 30 s. */
+  stallAfterMs?: number;
 }
 
 export interface CollectRequest {
@@ -96,7 +105,7 @@ export interface SymbolResult {
   qualifiedFrom?: 'gateway' | 'cache' | 'store';
   /** Model ms from start to result. */
   ms: number;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; hint?: string };
   candidates?: Candidate[];
 }
 
@@ -107,7 +116,16 @@ export interface CollectOutcome {
   ms: number;
 }
 
-export type CollectorState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
+/**
+ * What `health()` says, in order of precedence: `closed`; `unreachable` (no connection, and the
+ * last attempt failed, or the gateway was refused for good); `connecting` (no connection yet, or
+ * reconnecting after a loss); `connectivity-lost` (connected, but the gateway lost IB's servers:
+ * 1100 and no 1101/1102 since); `degraded` (connected, but a request has been pending longer than
+ * `stallAfterMs`); `connected`; `idle` (never asked to connect).
+ */
+export type CollectorState = 'idle' | 'connecting' | 'connected' | 'degraded' | 'connectivity-lost' | 'unreachable' | 'closed';
+
+export const COLLECTOR_STATES: readonly CollectorState[] = ['idle', 'connecting', 'connected', 'degraded', 'connectivity-lost', 'unreachable', 'closed'];
 
 export interface CollectorHealth {
   state: CollectorState;
@@ -117,10 +135,19 @@ export interface CollectorHealth {
   connectionsOpened: number;
   openConnections: number;
   reconnects: number;
-  lastError: { code: string; message: string } | null;
+  /** IB's link to its servers as the gateway last reported it (1100 / 1101 / 1102). */
+  connectivity: Connectivity;
+  /** Model ms the longest-pending request has waited (0 when none is pending). */
+  stalledMs: number;
+  /** The last answered liveness probe: when (ISO, model time) and its round trip (model ms). */
+  lastProbe: { at: string; rttMs: number } | null;
+  zombiesDropped: number;
+  resentRequests: number;
+  lastError: { code: string; message: string; hint?: string } | null;
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
+export const DEFAULT_STALL_AFTER_MS = 30_000;
 
 /** Open the store and wire the strategy. Fails (StoreError naming the file) before touching the gateway. */
 export async function createCollector(opts: CollectorOptions = {}): Promise<Collector> {
@@ -141,7 +168,7 @@ export class Collector {
   readonly store: CollectorStore;
   private readonly connector: ObservedConnector;
   private readonly strategy: ConnectionStrategy;
-  private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log };
+  private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log; stallAfterMs: number };
   private readonly shared = new Map<string, CollectorClient>();
   private readonly closing = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -159,7 +186,9 @@ export class Collector {
       role: opts.role ?? 'worker',
       deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS,
       log: opts.log ?? silentLog,
+      stallAfterMs: opts.stallAfterMs ?? DEFAULT_STALL_AFTER_MS,
     };
+    const watchdog = opts.watchdog === undefined ? DEFAULT_WATCHDOG : opts.watchdog;
     const inner =
       opts.connector ??
       guardConnector(new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock }), {
@@ -178,7 +207,7 @@ export class Collector {
       store,
       leaseStore: opts.leaseStore ?? new FileLeaseStore({ dir: defaultLeaseDir(opts.dataDir), clock: this.clock }),
       // No single handshake may outlive the caller's deadline.
-      options: { connectTimeoutMs: Math.min(10_000, deadline), qualifyDeadlineMs: deadline, ...opts.options },
+      options: { connectTimeoutMs: Math.min(10_000, deadline), qualifyDeadlineMs: deadline, ...(watchdog ? { watchdog } : {}), ...opts.options },
     });
   }
 
@@ -194,33 +223,23 @@ export class Collector {
   async qualify(spec: string | ContractSpec, opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<QualifyResult> {
     const s = toSymbolSpec(spec, 'symbol');
     const deadlineMs = opts.deadlineMs ?? this.o.deadlineMs;
-    return this.track(async () => {
-      const { client, done } = this.client(`${this.o.process}/qualify`);
-      const signal = this.linked(opts.signal);
-      try {
-        return await waitBounded(
-          client.qualify(contractOf(s), { deadlineMs, signal: signal.signal }),
-          this.clock,
-          deadlineMs,
-          signal.signal,
-          `qualification of ${s.label}`,
-          () => new RequestTimeout(`qualification of ${s.label}`, deadlineMs),
-        );
-      } catch (err) {
-        signal.dispose(true);
-        throw this.explain(err, opts.signal);
-      } finally {
-        signal.dispose();
-        await done();
-      }
-    });
+    return this.bounded('qualify', `qualification of ${s.label}`, deadlineMs, opts.signal, (client, signal) =>
+      client.qualify(contractOf(s), { deadlineMs, signal }),
+    );
   }
 
   /** Qualify and collect every symbol concurrently; one symbol's failure never stops the others. */
   async collect(req: CollectRequest, opts: { signal?: AbortSignal } = {}): Promise<CollectOutcome> {
     const specs = typeof req.symbols === 'string' ? parseSymbolList(req.symbols, 'symbols') : req.symbols.map((s, i) => toSymbolSpec(s, `symbols[${i}]`));
     if (specs.length === 0) throw new InvalidInput('symbols', 'must not be empty');
-    const hist = { ...validateHistorySpec(req), useRTH: req.useRTH ?? true };
+    const hist = {
+      ...validateHistorySpec(
+        req,
+        {},
+        specs.map((s) => s.secType ?? 'STK'),
+      ),
+      useRTH: req.useRTH ?? true,
+    };
     const deadlineMs = req.deadlineMs ?? this.o.deadlineMs;
     if (!(deadlineMs > 0)) throw new InvalidInput('deadlineMs', `must be a positive number of ms, got ${deadlineMs}`);
     return this.track(async () => {
@@ -242,20 +261,88 @@ export class Collector {
     });
   }
 
+  /**
+   * Connect now rather than on first use (`serve` does, so that its health says the truth from the
+   * start). Resolves when connected; rejects like a request would. The shared-session strategies
+   * keep the connection; the per-caller ones have nothing to keep, so this is a no-op for them.
+   */
+  async connect(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.strategyName !== 'pooled' && this.strategyName !== 'singleton') return;
+    const { client } = this.client(`${this.o.process}/session`);
+    // Linked to close(): a connect still retrying must not hold close() up.
+    const signal = this.linked(opts.signal);
+    await this.track(() =>
+      waitBounded(client.connect(), this.clock, Number.POSITIVE_INFINITY, signal.signal, `connect to ${this.address}`).finally(() => signal.dispose()),
+    );
+  }
+
+  /**
+   * Readiness: one round trip to the gateway (connecting first if needed) within `timeoutMs`
+   * model ms (default 5 s). Resolves with the client id, the round trip and the gateway's clock;
+   * rejects with why not (typed, naming the gateway).
+   */
+  async ready(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ clientId: number; roundTripMs: number; gatewayTime: number }> {
+    const timeoutMs = opts.timeoutMs ?? 5_000;
+    const started = this.clock.now();
+    const r = await this.bounded('ready', `readiness check of ${this.address}`, timeoutMs, opts.signal, (client, signal) => client.probe(signal));
+    return { ...r, roundTripMs: Math.round(this.clock.now() - started) };
+  }
+
+  /**
+   * One caller's piece of work on a client of the strategy, bounded by `ms` model ms (then
+   * RequestTimeout naming `what`) and by the caller's signal and close(); work past its bound is
+   * abandoned (its signal aborts), and the error is explained in the caller's terms.
+   */
+  private bounded<T>(
+    role: string,
+    what: string,
+    ms: number,
+    outer: AbortSignal | undefined,
+    work: (client: CollectorClient, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    return this.track(async () => {
+      const { client, done } = this.client(`${this.o.process}/${role}`);
+      const signal = this.linked(outer);
+      try {
+        return await waitBounded(work(client, signal.signal), this.clock, ms, signal.signal, what, () => new RequestTimeout(what, ms));
+      } catch (err) {
+        signal.dispose(true);
+        throw this.explain(err, outer);
+      } finally {
+        signal.dispose();
+        await done();
+      }
+    });
+  }
+
   health(): CollectorHealth {
     const c = this.connector;
-    // After a failure the session keeps retrying in the background; a retry in flight is still
-    // "disconnected" (with the last error), not "connecting", so health does not flap with it.
+    const sessions = this.strategy.liveness();
+    const now = this.clock.now();
+    const failed = sessions.find((s) => s.state === 'failed');
+    const oldest = Math.min(...sessions.map((s) => s.oldestPendingSince ?? Number.POSITIVE_INFINITY));
+    const stalledMs = Number.isFinite(oldest) ? Math.max(0, Math.round(now - oldest)) : 0;
+    const connectivity: Connectivity = sessions.some((s) => s.state === 'connected' && s.connectivity === 'lost') ? 'lost' : 'ok';
     const state: CollectorState = this.closed
       ? 'closed'
-      : c.openCount > 0
-        ? 'connected'
-        : c.lastFailure
-          ? 'disconnected'
-          : c.connecting > 0
-            ? 'connecting'
-            : 'idle';
-    const last = c.lastFailure;
+      : failed
+        ? 'unreachable'
+        : c.openCount > 0
+          ? connectivity === 'lost'
+            ? 'connectivity-lost'
+            : stalledMs > this.o.stallAfterMs
+              ? 'degraded'
+              : 'connected'
+          : // A connect attempt that failed leaves "unreachable" (with its error) while retries go
+            // on in the background, so health does not flap with each retry; after a lost
+            // connection the session is reconnecting.
+            c.lastFailure && c.lastFailureKind === 'connect'
+            ? 'unreachable'
+            : c.connecting > 0 || c.lastFailureKind === 'loss'
+              ? 'connecting'
+              : 'idle';
+    const last = failed?.lastError ?? c.lastFailure;
+    const probe = sessions.map((s) => s.lastProbe).find((p) => p !== undefined);
     return {
       state,
       clientId: c.currentClientId ?? null,
@@ -264,7 +351,12 @@ export class Collector {
       connectionsOpened: this.strategy.connectionsOpened,
       openConnections: c.openCount,
       reconnects: c.reconnects,
-      lastError: last ? { code: last instanceof CollectorError ? last.code : 'ERROR', message: last.message } : null,
+      connectivity,
+      stalledMs,
+      lastProbe: probe ? { at: new Date(probe.at).toISOString(), rttMs: Math.round(probe.rttMs) } : null,
+      zombiesDropped: sessions.reduce((n, s) => n + s.zombiesDropped, 0),
+      resentRequests: sessions.reduce((n, s) => n + s.resentRequests, 0),
+      lastError: last ? errorOf(last) : null,
     };
   }
 
@@ -404,8 +496,9 @@ function candidateOf(c: ContractInfo): Candidate {
   };
 }
 
-export function errorOf(err: unknown): { code: string; message: string } {
-  if (err instanceof CollectorError) return { code: err.code, message: err.message };
+/** The JSON form of an error: its code, message and (for the collector's typed errors) hint. */
+export function errorOf(err: unknown): { code: string; message: string; hint?: string } {
+  if (err instanceof CollectorError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   return { code: 'ERROR', message: describeError(err) };
 }
 

@@ -16,6 +16,7 @@ import { CollectorError, ConnectionLost, NotConnected, PacingViolation, Requests
 import type { ContractInfo, RawBar } from './gateway-client.ts';
 import { pacedRequest, type PacingScheduler } from './pacing/index.ts';
 import type { GatewaySession } from './session.ts';
+import { waitBounded } from './wait-bounded.ts';
 import type { CollectorStore } from './store/index.ts';
 
 export interface HistorySpec {
@@ -53,7 +54,7 @@ export interface HistoryCollectorOptions {
 
 export class HistoryCollector {
   private readonly o: Required<HistoryCollectorOptions>;
-  private readonly inFlight = new Map<string, Promise<HistoryOutcome>>();
+  private readonly inFlight = new Map<string, { run: Promise<HistoryOutcome>; stop: AbortController; callers: number }>();
 
   constructor(opts: HistoryCollectorOptions) {
     this.o = { log: silentLog, recorder: noRecorder, context: { actor: 'collector' }, maxAttempts: 5, ...opts };
@@ -61,34 +62,43 @@ export class HistoryCollector {
 
   /**
    * Collect one series. A caller asking for a series that is being fetched right now joins that
-   * fetch: the gateway would call a second, identical request a pacing violation anyway.
+   * fetch: the gateway would call a second, identical request a pacing violation anyway. When every
+   * caller of a fetch has aborted, the fetch stops (its request at the gateway is cancelled).
    */
   async collect(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal, context?: OpContext): Promise<HistoryOutcome> {
     const key = [contract.conId, spec.barSize, spec.whatToShow ?? 'TRADES', spec.useRTH ?? true, spec.duration].join('|');
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      const op = this.o.recorder.invoke(context ?? this.o.context, 'history', {
-        symbol: contract.symbol,
-        conId: contract.conId,
-        duration: spec.duration,
-        barSize: spec.barSize,
-        joined: true,
-      });
-      try {
-        const r = await pending;
-        op.ok({ received: r.received, added: 0, stored: r.stored, requests: 0, joined: true });
-        return { ...r, added: 0, requests: 0 };
-      } catch (err) {
-        op.fail(err);
-        throw err;
-      }
+    let f = this.inFlight.get(key);
+    const joined = f !== undefined;
+    if (!f) {
+      const stop = new AbortController();
+      const run = this.fetch(contract, spec, stop.signal, context);
+      const entry = { run, stop, callers: 0 };
+      f = entry;
+      this.inFlight.set(key, entry);
+      run.finally(() => this.inFlight.get(key) === entry && this.inFlight.delete(key)).catch(() => {});
     }
-    const run = this.fetch(contract, spec, signal, context);
-    this.inFlight.set(key, run);
+    const fetch = f;
+    fetch.callers++;
+    const op = joined
+      ? this.o.recorder.invoke(context ?? this.o.context, 'history', {
+          symbol: contract.symbol,
+          conId: contract.conId,
+          duration: spec.duration,
+          barSize: spec.barSize,
+          joined: true,
+        })
+      : undefined;
     try {
-      return await run;
-    } finally {
-      this.inFlight.delete(key);
+      const r = await waitBounded(fetch.run, this.o.clock, Number.POSITIVE_INFINITY, signal, `history of ${contract.symbol}`);
+      fetch.callers--;
+      if (!joined) return r;
+      op?.ok({ received: r.received, added: 0, stored: r.stored, requests: 0, joined: true });
+      return { ...r, added: 0, requests: 0 };
+    } catch (err) {
+      fetch.callers--;
+      if (signal?.aborted && fetch.callers === 0) fetch.stop.abort(signal.reason);
+      op?.fail(err);
+      throw err;
     }
   }
 
@@ -149,17 +159,28 @@ export class HistoryCollector {
           return skip();
         }
         let bars: RawBar[];
+        let sent = false;
         try {
           if ('error' in ready) throw ready.error;
           // The link died while we waited for the slot: start over (a new slot, on the new link).
           if (!ready.conn.isOpen) throw new NotConnected('send a historical-data request');
           const conn = ready.conn;
           requests++;
-          bars = await conn.historicalData({ contract, endDateTime: '', duration, barSize: spec.barSize, whatToShow, useRTH }).result;
+          sent = true;
+          const pending = conn.historicalData({ contract, endDateTime: '', duration, barSize: spec.barSize, whatToShow, useRTH });
+          // Nobody waits for it any more: cancel it at the gateway (it ends with Aborted).
+          const cancel = () => conn.cancelHistoricalData(pending.reqId);
+          signal?.addEventListener('abort', cancel, { once: true });
+          try {
+            bars = await pending.result;
+          } finally {
+            signal?.removeEventListener('abort', cancel);
+          }
         } catch (err) {
           const retryable = err instanceof ConnectionLost || err instanceof NotConnected || err instanceof PacingViolation || err instanceof RequestsLost;
           if (err instanceof PacingViolation) this.o.pacing.pauseUntil(clock.now() + (err.retryAfterMs ?? IB_HISTORICAL_PACING.identicalWindowMs));
           if (!retryable || attempt >= this.o.maxAttempts) throw err;
+          if (sent && !(err instanceof PacingViolation)) this.o.session.noteResend();
           this.o.log.warn({ symbol: contract.symbol, attempt, err: describeError(err) }, 'historical request failed; sending again');
           continue;
         } finally {

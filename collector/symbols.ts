@@ -6,9 +6,9 @@
  * "ambiguous, here are the candidates", which tells the user what to add — guessing a listing
  * would silently collect the wrong series.
  */
-import { BAR_SIZES as LEGAL_BAR_SIZES } from '../common/ib/bar-sizes.ts';
+import { BAR_SIZES as LEGAL_BAR_SIZES, findBarSize, smallestBarSize } from '../common/ib/bar-sizes.ts';
 import { parseDuration } from '../common/ib/durations.ts';
-import { findWhatToShow, WHAT_TO_SHOW } from '../common/ib/what-to-show.ts';
+import { findWhatToShow, WHAT_TO_SHOW, whatToShowRefusal } from '../common/ib/what-to-show.ts';
 import { CollectorError } from './errors.ts';
 import type { ContractSpec } from './gateway-client.ts';
 
@@ -136,19 +136,35 @@ function dedupe(specs: SymbolSpec[]): SymbolSpec[] {
 export const BAR_SIZES: readonly string[] = LEGAL_BAR_SIZES.map((b) => b.text);
 export { WHAT_TO_SHOW };
 
-/** Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI flags). */
+/**
+ * Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI
+ * flags). Refused up front, as the gateway would refuse them: a bar size or duration IB does not
+ * know, a bar size smaller than IB's step-size table allows for the duration
+ * (docs/wire-facts/history.md#step-sizes-duration-and-bar-size), a whatToShow that gives no bars
+ * or is not served for the contracts' `secTypes` (default STK; docs/wire-facts/history.md#whattoshow-values).
+ */
 export function validateHistorySpec(
   spec: { duration: string; barSize: string; whatToShow?: string | undefined },
   fields: { duration?: string; barSize?: string; whatToShow?: string } = {},
+  secTypes: readonly string[] = ['STK'],
 ): { duration: string; barSize: string; whatToShow: string } {
-  const duration = parseDuration(String(spec.duration).toUpperCase())?.text;
-  if (duration === undefined)
+  const parsed = parseDuration(String(spec.duration).toUpperCase());
+  if (parsed === undefined)
     throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
-  const barSize = String(spec.barSize).trim().toLowerCase();
-  if (!BAR_SIZES.includes(barSize))
-    throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
+  const bar = findBarSize(String(spec.barSize).trim().toLowerCase()) ?? findBarSize(String(spec.barSize).trim());
+  if (bar === undefined) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
+  const smallest = smallestBarSize(parsed);
+  if (bar.seconds < smallest.seconds)
+    throw new InvalidInput(
+      fields.barSize ?? 'barSize',
+      `"${bar.text}" bars over "${parsed.text}" are more than IB serves in one request: the smallest bar size for ${parsed.text} is "${smallest.text}" (or ask for a shorter duration)`,
+    );
   const whatToShow = findWhatToShow(String(spec.whatToShow ?? 'TRADES'));
   if (whatToShow === undefined)
     throw new InvalidInput(fields.whatToShow ?? 'whatToShow', `"${spec.whatToShow}" is not a whatToShow; use one of ${WHAT_TO_SHOW.join(', ')}`);
-  return { duration, barSize, whatToShow };
+  for (const secType of new Set(secTypes.map((t) => t.toUpperCase()))) {
+    const why = whatToShowRefusal(whatToShow, secType);
+    if (why) throw new InvalidInput(fields.whatToShow ?? 'whatToShow', why);
+  }
+  return { duration: parsed.text, barSize: bar.text, whatToShow };
 }

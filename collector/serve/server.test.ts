@@ -51,6 +51,17 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Poll GET /health (real HTTP) until `pred` holds; fails after 5 s wall. */
+async function healthWhen(pred: (h: any) => boolean): Promise<any> {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    const h = JSON.parse((await get('/health')).text);
+    if (pred(h)) return h;
+    if (Date.now() > until) throw new Error(`/health never matched; last: ${JSON.stringify(h)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const contractRequests = (symbol: string) => sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' }).filter((e) => e.message.symbol === symbol);
 
 describe('serve', () => {
@@ -120,19 +131,17 @@ describe('serve', () => {
       expect(r.status, `${route} ${JSON.stringify(body)}`).toBe(400);
       expect(r.body.error).toMatch(message);
     }
-    expect(sim.gateway.journal.query({ type: 'START_API' })).toHaveLength(0);
+    // serve connects at start; bad input itself never reaches the gateway.
+    expect(contractRequests('AAPL')).toHaveLength(0);
+    expect(sim.gateway.journal.query({ type: 'REQ_HISTORICAL_DATA' })).toHaveLength(0);
     expect((await get('/nope')).status).toBe(404);
   });
 
   it('GET /health and GET /metrics report the connection, client id and counters', async () => {
     await start();
-    expect(JSON.parse((await get('/health')).text)).toMatchObject({
-      ok: true,
-      state: 'idle',
-      clientId: null,
-      strategy: 'pooled',
-      address: `127.0.0.1:${sim.port}`,
-    });
+    // serve connects at start: /health is 200 once the gateway has answered, not before.
+    const first = await healthWhen((h) => h.state === 'connected');
+    expect(first).toMatchObject({ ok: true, state: 'connected', strategy: 'pooled', address: `127.0.0.1:${sim.port}`, connectivity: 'ok', stalledMs: 0 });
     await post('/qualify', { symbol: 'AAPL:USD' });
     await post('/qualify', { symbol: 'TTE' });
     await post('/qualify', {});
@@ -155,7 +164,10 @@ describe('serve', () => {
     expect(m).toContain('collector_collect_requests_total{status="succeeded"} 1');
     expect(m).toMatch(/collector_bars_stored_total [1-9]\d*/);
     expect(m).toContain('collector_gateway_connection_state{state="connected"} 1');
-    expect(m).toContain('collector_gateway_connection_state{state="disconnected"} 0');
+    expect(m).toContain('collector_gateway_connection_state{state="unreachable"} 0');
+    expect(m).toContain('collector_gateway_connectivity{state="ok"} 1');
+    expect(m).toContain('collector_gateway_resent_requests_total 0');
+    expect(m).toContain('collector_gateway_zombies_dropped_total 0');
     expect(m).toContain(`collector_gateway_client_id ${h.clientId}`);
     expect(m).toContain('collector_gateway_connects_total 1');
     expect(m).toContain('collector_gateway_reconnects_total 0');
@@ -176,7 +188,7 @@ describe('serve', () => {
     expect(c.body.results.map((x: { error: { code: string } }) => x.error.code)).toEqual(['GATEWAY_UNREACHABLE', 'GATEWAY_UNREACHABLE']);
     const health = await get('/health');
     expect(health.status).toBe(503);
-    expect(JSON.parse(health.text)).toMatchObject({ ok: false, state: 'disconnected', lastError: { code: 'GATEWAY_UNREACHABLE' } });
+    expect(JSON.parse(health.text)).toMatchObject({ ok: false, state: 'unreachable', lastError: { code: 'GATEWAY_UNREACHABLE' } });
     expect((await get('/metrics')).text).toMatch(/collector_gateway_connect_failures_total\{code="GATEWAY_UNREACHABLE"\} [1-9]/);
   });
 

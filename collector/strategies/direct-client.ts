@@ -12,7 +12,8 @@ import { barSizeSeconds } from '../../common/ib/bar-sizes.ts';
 import { ensureContract, storeFetched, type HistoryOutcome, type HistorySpec } from '../history-collector.ts';
 import { interpret, type QualifyResult } from '../qualifier.ts';
 import { retry } from '../retry/index.ts';
-import { waitBounded, type GatewaySession } from '../session.ts';
+import type { GatewaySession } from '../session.ts';
+import { waitBounded } from '../wait-bounded.ts';
 import type { CollectorClient, StrategyDeps } from './types.ts';
 
 export const LEGACY_TIMEOUTS_MS = [3_000, 15_000, 20_000, 30_000, 60_000];
@@ -91,6 +92,10 @@ export class DirectClient implements CollectorClient {
       op.fail(err);
       throw err;
     }
+  }
+
+  probe(signal?: AbortSignal): Promise<{ clientId: number; gatewayTime: number }> {
+    return this.session.probe(signal);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,8 @@ import type { HistoryOutcome, HistorySpec } from '../history-collector.ts';
 import type { LeaseStore } from '../ids/index.ts';
 import type { PacingScheduler } from '../pacing/index.ts';
 import type { QualifyResult } from '../qualifier.ts';
+import type { SessionLiveness } from '../session.ts';
+import type { WatchdogOptions } from '../watchdog.ts';
 import type { CollectorStore } from '../store/index.ts';
 
 export const STRATEGY_NAMES = ['per-page', 'timeout-wrapper', 'task-random-id', 'singleton', 'pooled'] as const;
@@ -36,6 +38,8 @@ export interface CollectorClient {
   collectHistory(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal): Promise<HistoryOutcome>;
   /** The client id this caller is connected with, when it has a connection. */
   readonly clientId: number | undefined;
+  /** A round trip to the gateway on this caller's connection (connecting if needed): readiness. */
+  probe(signal?: AbortSignal): Promise<{ clientId: number; gatewayTime: number }>;
   close(): Promise<void>;
 }
 
@@ -50,8 +54,8 @@ export interface StrategyOptions {
   idGraceMs?: number;
   /** How long a request waits for the session to (re)connect before NotConnected. */
   maxWaitMs?: number;
-  /** Liveness probing for the pooled session (zombie detection). */
-  watchdog?: { intervalMs: number; timeoutMs: number };
+  /** Liveness probing for the pooled and singleton sessions (zombie detection, collector/watchdog.ts). */
+  watchdog?: WatchdogOptions;
   /** Escalating timeouts of the legacy wrapper, model ms. */
   wrapperTimeoutsMs?: number[];
 }
@@ -82,5 +86,7 @@ export interface ConnectionStrategy {
   client(actor: ActorSpec): CollectorClient;
   /** Connections this instance has opened so far. */
   readonly connectionsOpened: number;
+  /** The state of every session it holds (one for the shared-session strategies). */
+  liveness(): SessionLiveness[];
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@
  * verdicts with them. Texts marked "seen" were observed in real traffic; the others follow the
  * same pattern with wording of our own.
  */
-import { BAR_SIZES, findBarSize, type BarSize } from '../../common/ib/bar-sizes.ts';
+import { BAR_SIZES, findBarSize, smallestBarSize, type BarSize } from '../../common/ib/bar-sizes.ts';
 import { NOMINAL_SECONDS, nominalSeconds, parseDuration as parseIbDuration, smallestBarSeconds, type Duration } from '../../common/ib/durations.ts';
 import { IbError, type IbErrorBody } from '../../common/ib/errors.ts';
 import { findWhatToShow, WHAT_TO_SHOW } from '../../common/ib/what-to-show.ts';
@@ -55,9 +55,8 @@ export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined 
   if (secs > MAX_SPAN_SECONDS) {
     return hmdsError(`Historical data request for duration ${d.text} is not supported (the simulator serves at most 30 Y per request)`);
   }
-  const minBar = smallestBarSeconds(d);
-  if (bar.seconds < minBar) {
-    const smallest = BAR_SIZES.find((b) => b.seconds >= minBar)!.text;
+  const smallest = smallestBarSize(d).text;
+  if (bar.seconds < smallestBarSeconds(d)) {
     return hmdsError(
       `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (step size too small: the smallest bar size for this duration is ${smallest})`,
     );
