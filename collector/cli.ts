@@ -17,6 +17,7 @@ import { LIVE_FLAG, LIVE_FLAG_HELP } from './live-guard.ts';
 import { startServe } from './serve/server.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
 import { DEFAULT_WATCHLIST, parseSymbolList, validateHistorySpec } from './symbols.ts';
+import { DEFAULT_WATCHDOG } from './watchdog.ts';
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'];
 
@@ -50,6 +51,18 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .option('--time-scale <x>', "real seconds per model second; use the simulator's --time-scale", positiveNumberArg('--time-scale'), 1)
     .option('--deadline <ms>', 'give up on one symbol (or request) after this many model ms', intArg('--deadline', 1), 60_000)
     .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1))
+    .option(
+      '--watchdog-interval <ms>',
+      'model ms between liveness probes (REQ_CURRENT_TIME) of the gateway connection; 0 turns the watchdog off',
+      intArg('--watchdog-interval', 0),
+      DEFAULT_WATCHDOG.intervalMs,
+    )
+    .option(
+      '--watchdog-timeout <ms>',
+      'model ms a probe may go unanswered before the connection is dropped as a zombie and replaced; 0 turns the watchdog off',
+      intArg('--watchdog-timeout', 0),
+      DEFAULT_WATCHDOG.timeoutMs,
+    )
     .option(LIVE_FLAG, LIVE_FLAG_HELP);
 }
 
@@ -63,6 +76,8 @@ function collectorOptionsFrom(
     timeScale: number;
     deadline: number;
     seed?: number;
+    watchdogInterval: number;
+    watchdogTimeout: number;
     iKnowThisIsLive?: boolean;
   },
   log: Log,
@@ -77,6 +92,7 @@ function collectorOptionsFrom(
     clock: clockForScale(o.timeScale),
     deadlineMs: o.deadline,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    watchdog: o.watchdogInterval > 0 && o.watchdogTimeout > 0 ? { intervalMs: o.watchdogInterval, timeoutMs: o.watchdogTimeout } : (false as const),
     log,
   };
 }
@@ -115,6 +131,8 @@ interface CollectFlags {
   timeScale: number;
   deadline: number;
   seed?: number;
+  watchdogInterval: number;
+  watchdogTimeout: number;
   json?: boolean;
   logLevel: LogLevel;
   iKnowThisIsLive?: boolean;
@@ -128,6 +146,7 @@ async function runCollect(o: CollectFlags): Promise<number> {
     hist = validateHistorySpec(
       { duration: o.duration, barSize: o.bar, whatToShow: o.what },
       { duration: '--duration', barSize: '--bar', whatToShow: '--what' },
+      symbols.map((s) => s.secType ?? 'STK'),
     );
   } catch (err) {
     return fail(err, EXIT.usage);
@@ -199,6 +218,8 @@ async function runCollect(o: CollectFlags): Promise<number> {
 function fail(err: unknown, code: number): number {
   const msg = err instanceof CollectorError ? err.message : errorOf(err).message;
   console.error(`error: ${msg}`);
+  const hint = errorOf(err).hint;
+  if (hint) console.error(`hint: ${hint}`);
   return code;
 }
 
@@ -277,7 +298,7 @@ export function explainFailures(results: readonly SymbolResult[]): string[] {
   const byReason = new Map<string, string[]>();
   for (const r of results) {
     if (!r.error) continue;
-    const reason = `${r.status}: ${r.error.message}`;
+    const reason = `${r.status}: ${r.error.message}${r.error.hint ? ` (${r.error.hint})` : ''}`;
     byReason.set(reason, [...(byReason.get(reason) ?? []), r.symbol]);
   }
   return [...byReason].map(([reason, symbols]) => `${symbols.join(', ')}: ${reason}`);

@@ -155,8 +155,16 @@ export async function createCollector(opts: CollectorOptions = {}): Promise<Coll
   if (!isStrategyName(strategy)) throw new InvalidInput('strategy', `unknown strategy "${String(strategy)}"; choose one of ${STRATEGY_NAMES.join(', ')}`);
   const dataDir = opts.dataDir ?? './data';
   const dbPath = opts.dbPath ?? path.join(dataDir, 'ibkr-harness.db');
-  // Only the default location is created for the user; an explicit --db must point somewhere real.
-  if (opts.dbPath === undefined) mkdirSync(dataDir, { recursive: true });
+  // The database's folder is created (the data dir by default, or an explicit --db's parent), as
+  // `sqlite3` users expect from a file path; an unusable path still fails with StoreError naming it.
+  try {
+    mkdirSync(path.dirname(dbPath), { recursive: true });
+  } catch (err) {
+    throw new InvalidInput(
+      opts.dbPath === undefined ? 'dataDir' : 'dbPath',
+      `cannot create the folder ${path.dirname(dbPath)} for the database: ${describeError(err)}`,
+    );
+  }
   const store = openStore(dbPath);
   return new Collector({ ...opts, strategy, dataDir, dbPath }, store);
 }
@@ -279,10 +287,16 @@ export class Collector {
   /**
    * Readiness: one round trip to the gateway (connecting first if needed) within `timeoutMs`
    * model ms (default 5 s). Resolves with the client id, the round trip and the gateway's clock;
-   * rejects with why not (typed, naming the gateway).
+   * rejects with why not (typed, naming the gateway), at once when health() says `unreachable`.
    */
   async ready(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ clientId: number; roundTripMs: number; gatewayTime: number }> {
     const timeoutMs = opts.timeoutMs ?? 5_000;
+    // A gateway known to be unreachable answers at once with why (the session keeps retrying in
+    // the background); a readiness probe must not hang for its whole timeout.
+    if (this.health().state === 'unreachable') {
+      const last = this.strategy.liveness().find((s) => s.lastError)?.lastError ?? this.connector.lastFailure;
+      if (last) throw last;
+    }
     const started = this.clock.now();
     const r = await this.bounded('ready', `readiness check of ${this.address}`, timeoutMs, opts.signal, (client, signal) => client.probe(signal));
     return { ...r, roundTripMs: Math.round(this.clock.now() - started) };

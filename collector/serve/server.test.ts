@@ -1,66 +1,33 @@
 /**
  * The serve front over real HTTP, against the simulator over real TCP, with a real SQLite file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulator/simulator.ts';
-import { startServe, type ServeHandle } from './server.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../simulator/simulator.ts';
+import { closedPort } from '../testing/env.ts';
+import type { ServeHandle } from './server.ts';
+import * as http from './testing/http.ts';
 
-let sim: Simulator;
-let dir: string;
+const f = serveFixture();
 let serve: ServeHandle | undefined;
+let sim: Simulator;
 
-beforeEach(async () => {
-  sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
-  dir = mkdtempSync(path.join(tmpdir(), 'serve-'));
-});
-afterEach(async () => {
-  await serve?.close();
-  serve = undefined;
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+/** The shared fixture, with `serve` and `sim` as plain names for the tests below. */
+function serveFixture() {
+  const fx = http.serveFixture('serve-');
+  beforeEach(() => {
+    sim = fx.sim;
+  });
+  return fx;
+}
 
-async function start(opts: Parameters<typeof startServe>[0] = {}): Promise<ServeHandle> {
-  serve = await startServe({ port: 0, gatewayPort: sim.port, dataDir: dir, seed: 5, defaultMetrics: false, ...opts });
+async function start(opts: Parameters<typeof f.start>[0] = {}): Promise<ServeHandle> {
+  serve = await f.start(opts);
   return serve;
 }
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${serve!.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function get(path: string): Promise<{ status: number; text: string; type: string | null }> {
-  const res = await fetch(`${serve!.url}${path}`);
-  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-/** Poll GET /health (real HTTP) until `pred` holds; fails after 5 s wall. */
-async function healthWhen(pred: (h: any) => boolean): Promise<any> {
-  const until = Date.now() + 5_000;
-  for (;;) {
-    const h = JSON.parse((await get('/health')).text);
-    if (pred(h)) return h;
-    if (Date.now() > until) throw new Error(`/health never matched; last: ${JSON.stringify(h)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const post = (path: string, body: unknown) => http.post(serve!, path, body);
+const get = (path: string) => http.get(serve!, path);
+const healthWhen = (pred: (h: any) => boolean) => http.healthWhen(serve!, pred);
 
 const contractRequests = (symbol: string) => sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' }).filter((e) => e.message.symbol === symbol);
 
