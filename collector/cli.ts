@@ -8,7 +8,7 @@
 import { Command, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 import type { Log } from '../common/log.ts';
-import { createLogger, type LogLevel } from '../common/logger.ts';
+import { createLogger, LOG_FORMATS, type LogFormat, type LogLevel } from '../common/logger.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
 import { EXIT, exitCodeOf } from '../common/exit-codes.ts';
@@ -18,6 +18,7 @@ import { startServe } from './serve/server.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
 import { DEFAULT_WATCHLIST, parseSymbolList, validateHistorySpec } from './symbols.ts';
 import { DEFAULT_WATCHDOG } from './watchdog.ts';
+import { ProgressLine } from './progress.ts';
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'];
 
@@ -108,7 +109,8 @@ export function collectCommand(): Command {
     .option('--no-rth', 'include bars outside regular trading hours');
   gatewayOptions(cmd, '--host', '--port')
     .option('--json', 'print the results as JSON instead of a table')
-    .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-format <format>', 'human lines, or JSON objects for log collectors').choices(LOG_FORMATS).default('human'))
     .action(async (o: CollectFlags) => {
       process.exitCode = await runCollect(o);
     });
@@ -135,6 +137,7 @@ interface CollectFlags {
   watchdogTimeout: number;
   json?: boolean;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   iKnowThisIsLive?: boolean;
 }
 
@@ -151,7 +154,7 @@ async function runCollect(o: CollectFlags): Promise<number> {
   } catch (err) {
     return fail(err, EXIT.usage);
   }
-  const log = createLogger('ibkr-collect', o.logLevel);
+  const log = createLogger('ibkr-collect', o.logLevel, o.logFormat);
   let collector: Collector;
   try {
     collector = await createCollector({ host: o.host, port: o.port, ...collectorOptionsFrom(o, log, 'collect') });
@@ -164,7 +167,13 @@ async function runCollect(o: CollectFlags): Promise<number> {
   let out: CollectOutcome;
   let clientId: number | null = null;
   try {
-    out = await collector.collect({ symbols, ...hist, useRTH: o.rth, deadlineMs: o.deadline }, { signal: abort.signal });
+    // Progress on a terminal only: piped, stderr carries nothing but the error lines.
+    const progress = new ProgressLine(process.stderr, symbols.length);
+    try {
+      out = await collector.collect({ symbols, ...hist, useRTH: o.rth, deadlineMs: o.deadline }, { signal: abort.signal, onResult: (r) => progress.add(r) });
+    } finally {
+      progress.end();
+    }
     clientId = collector.health().clientId;
   } catch (err) {
     await collector.close().catch(() => {});
@@ -229,9 +238,10 @@ export function serveCommand(): Command {
     .option('--port <port>', 'HTTP port', intArg('--port', 0, 65535), 8080)
     .option('--host <host>', 'HTTP address to listen on', '127.0.0.1');
   gatewayOptions(cmd, '--gateway-host', '--gateway-port')
-    .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-format <format>', 'human lines, or JSON objects for log collectors').choices(LOG_FORMATS).default('human'))
     .action(async (o) => {
-      const log = createLogger('ibkr-serve', o.logLevel as LogLevel);
+      const log = createLogger('ibkr-serve', o.logLevel as LogLevel, o.logFormat as LogFormat);
       let server: Awaited<ReturnType<typeof startServe>>;
       try {
         server = await startServe({

@@ -236,8 +236,11 @@ export class Collector {
     );
   }
 
-  /** Qualify and collect every symbol concurrently; one symbol's failure never stops the others. */
-  async collect(req: CollectRequest, opts: { signal?: AbortSignal } = {}): Promise<CollectOutcome> {
+  /**
+   * Qualify and collect every symbol concurrently; one symbol's failure never stops the others.
+   * `onResult` is called as each symbol finishes (for progress); `signal` abandons the rest.
+   */
+  async collect(req: CollectRequest, opts: { signal?: AbortSignal; onResult?: (r: SymbolResult) => void } = {}): Promise<CollectOutcome> {
     const specs = typeof req.symbols === 'string' ? parseSymbolList(req.symbols, 'symbols') : req.symbols.map((s, i) => toSymbolSpec(s, `symbols[${i}]`));
     if (specs.length === 0) throw new InvalidInput('symbols', 'must not be empty');
     const hist = {
@@ -256,7 +259,10 @@ export class Collector {
       const results = new Array<SymbolResult>(specs.length);
       let next = 0;
       const worker = async () => {
-        for (let i = next++; i < specs.length; i = next++) results[i] = await this.collectOne(specs[i]!, hist, deadlineMs, opts.signal);
+        for (let i = next++; i < specs.length; i = next++) {
+          results[i] = await this.collectOne(specs[i]!, hist, deadlineMs, opts.signal);
+          opts.onResult?.(results[i]!);
+        }
       };
       const width = Math.max(1, Math.min(req.concurrency ?? specs.length, specs.length));
       await Promise.all(Array.from({ length: width }, worker));
