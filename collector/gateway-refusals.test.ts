@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RealClock } from '../common/clock.ts';
+import { RealClock, ScaledClock } from '../common/clock.ts';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
 import { createCollector, type Collector } from './collector.ts';
@@ -106,5 +106,28 @@ describe('refused connections are named', () => {
     const err = await c.qualify({ symbol: 'AAPL', currency: 'USD' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'GATEWAY_CLOSED_CONNECTION' });
     expect((err as { hint?: string }).hint).toMatch(/restarting/);
+  });
+
+  it('a simulator at another time scale: the watchdog sees its clock run at another pace and refuses it with TIME_SCALE_MISMATCH', async () => {
+    // The simulator runs in real time; this collector thinks one model second takes 50 ms.
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+    const c = await collector(sim.port, { clock: new ScaledClock(0.05), watchdog: { intervalMs: 2_000, timeoutMs: 20_000 } });
+    await c.connect();
+    const deadline = Date.now() + 10_000;
+    while (c.health().state !== 'unreachable' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(c.health()).toMatchObject({ state: 'unreachable', lastError: { code: 'TIME_SCALE_MISMATCH' } });
+    expect(c.health().lastError!.hint).toMatch(/--time-scale/);
+    await expect(c.qualify({ symbol: 'AAPL', currency: 'USD' })).rejects.toMatchObject({ code: 'TIME_SCALE_MISMATCH' });
+  });
+
+  it('the same time scale on both sides is not a mismatch (several probes over 30 model seconds)', async () => {
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1, timeScale: 0.05 });
+    const clock = new ScaledClock(0.05);
+    const c = await collector(sim.port, { clock, watchdog: { intervalMs: 2_000, timeoutMs: 20_000 } });
+    await c.connect();
+    const start = clock.now();
+    while (clock.now() - start < 30_000) await new Promise((r) => setTimeout(r, 50));
+    expect(c.health()).toMatchObject({ state: 'connected', lastError: null });
+    expect(sim.gateway.journal.query({ type: 'REQ_CURRENT_TIME' }).length).toBeGreaterThanOrEqual(10);
   });
 });
