@@ -270,11 +270,12 @@ export class GatewaySession {
           continue;
         }
         if ((err instanceof ConnectionLost || err instanceof HandshakeTimeout) && this.o.onClientIdInUse === 'lease-another') {
-          // The gateway may have seen this id before the attempt died. Only a 326 proves it holds
-          // the id, so nothing is marked for other processes; this session just tries another.
-          await this.lease.release();
-          this.lease = undefined;
-          this.excluded.add(clientId);
+          // The gateway read our START_API and the attempt then died (a restart during the login,
+          // say): it may hold this id for its grace period (docs/wire-facts/gateway.md#id-held-after-an-unclean-exit),
+          // and another process trying it would earn a 326. Set it aside. Refusals that never
+          // reached the id (TOO_MANY_CLIENTS, GATEWAY_CLOSED_CONNECTION, …) are typed otherwise
+          // and mark nothing.
+          await this.setAside(clientId);
         }
         if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) {
           await this.lease?.release();
