@@ -56,10 +56,14 @@ export function serveFixture(prefix: string) {
     f.dir = mkdtempSync(path.join(tmpdir(), prefix));
   });
   afterEach(async () => {
-    await f.serve?.close();
-    f.serve = undefined;
-    await f.sim.close();
-    rmSync(f.dir, { recursive: true, force: true });
-  });
+    // The temp dir goes even when closing fails or is slow on a loaded machine.
+    try {
+      await f.serve?.close();
+      f.serve = undefined;
+      await f.sim.close();
+    } finally {
+      rmSync(f.dir, { recursive: true, force: true });
+    }
+  }, 30_000);
   return f;
 }
