@@ -16,6 +16,9 @@ import type { ClientIdLease, ClientIdSource } from './ids/index.ts';
 import { backoffDelay, resolveBackoff, type BackoffOptions } from './retry/index.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { waitBounded } from './wait-bounded.ts';
+
+/** Kept here too for callers that import it from the session (its home is collector/wait-bounded.ts). */
+export { waitBounded } from './wait-bounded.ts';
 import { Watchdog, type ProbeAnswer, type WatchdogOptions } from './watchdog.ts';
 
 /** `failed`: refused for good (a simulator at another time scale); every caller gets that error. */
