@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{bin,simulator,collector,reports,common,docs}/**/*.test.ts'],
+          include: ['{bin,simulator,collector,reports,common,tools,docs}/**/*.test.ts'],
           exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts', ...timing],
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,

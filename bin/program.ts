@@ -16,6 +16,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('../reports/cli/bench.ts')).benchCommand(),
   report: async () => (await import('../reports/cli/report.ts')).reportCommand(),
   publish: async () => (await import('../reports/cli/publish.ts')).publishCommand(),
+  wait: async () => (await import('../tools/cli/wait.ts')).waitCommand(),
+  record: async () => (await import('../tools/cli/record.ts')).recordCommand(),
+  replay: async () => (await import('../tools/cli/replay.ts')).replayCommand(),
+  diff: async () => (await import('../tools/cli/diff.ts')).diffCommand(),
 };
 
 /** Every subcommand's name, in the order `--help` lists them. */

@@ -8,40 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
+import { cli, ROOT } from './testing/cli.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIVE = 'TTE:EUR,WLN:EUR,AAPL:USD,TSLA:USD,MSFT:USD';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function cli(args: string[], timeoutMs = 60_000): Promise<Run> {
-  const env = { ...process.env };
-  delete env.IBKR_HOST;
-  delete env.IBKR_PORT;
-  const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/ibkr-harness.ts', ...args], { cwd: ROOT, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
 
 /** The table row of one symbol, split into cells. */
 function row(out: string, symbol: string): string[] {

@@ -5,13 +5,14 @@
  * database (both checked before anything is written or any connection is made) or a gateway the
  * live guard refused (collector/live-guard.ts), 3 the gateway was never reached.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 import type { Log } from '../common/log.ts';
 import { createLogger, LOG_FORMATS, type LogFormat, type LogLevel } from '../common/logger.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
 import { EXIT, exitCodeOf } from '../common/exit-codes.ts';
+import { parseCoordination } from './coordination/spec.ts';
 import { CollectorError } from './errors.ts';
 import { LIVE_FLAG, LIVE_FLAG_HELP } from './live-guard.ts';
 import { startServe } from './serve/server.ts';
@@ -46,6 +47,12 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .addOption(new Option('--strategy <name>', 'connection strategy').choices(STRATEGY_NAMES).default('pooled'))
     .option('--db <file>', 'SQLite database (default <data-dir>/ibkr-harness.db)')
     .option('--data-dir <dir>', 'data directory; its leases/ folder must be shared by every collector process on this host', './data')
+    .option(
+      '--coordination <store>',
+      'what the processes of one gateway login share (client ids, pacing budget, qualifications): files (<data-dir>/leases, one host) or redis://host:port[/db][?prefix=…&login=…] (many hosts)',
+      coordinationArg,
+      'files',
+    )
     .addOption(
       new Option('--client-role <role>', 'pooled ids: ui = the fixed id 1, worker = a leased id from 4-999').choices(['ui', 'worker']).default('worker'),
     )
@@ -67,11 +74,22 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .option(LIVE_FLAG, LIVE_FLAG_HELP);
 }
 
+/** `--coordination`: checked before anything starts, so a typo is a usage error (exit 2). */
+function coordinationArg(value: string): string {
+  try {
+    parseCoordination(value);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+  return value;
+}
+
 /** The collector settings both commands take from the options `gatewayOptions` declares. */
 function collectorOptionsFrom(
   o: {
     strategy: string;
     dataDir: string;
+    coordination: string;
     db?: string;
     clientRole: 'ui' | 'worker';
     timeScale: number;
@@ -88,6 +106,7 @@ function collectorOptionsFrom(
     live: { allowLive: Boolean(o.iKnowThisIsLive), what },
     strategy: o.strategy as StrategyName,
     dataDir: o.dataDir,
+    coordination: o.coordination,
     ...(o.db ? { dbPath: o.db } : {}),
     role: o.clientRole,
     clock: clockForScale(o.timeScale),
@@ -129,6 +148,7 @@ interface CollectFlags {
   strategy: StrategyName;
   db?: string;
   dataDir: string;
+  coordination: string;
   clientRole: 'ui' | 'worker';
   timeScale: number;
   deadline: number;
@@ -208,6 +228,7 @@ async function runCollect(o: CollectFlags): Promise<number> {
   } else {
     console.log(renderTable(out.results));
     for (const line of explainFailures(out.results)) console.log(line);
+    for (const line of coverageLines(out.results)) console.log(line);
     const ok = out.results.filter((r) => r.status === 'ok');
     const added = ok.reduce((n, r) => n + (r.barsAdded ?? 0), 0);
     console.log(
@@ -312,6 +333,42 @@ export function explainFailures(results: readonly SymbolResult[]): string[] {
     byReason.set(reason, [...(byReason.get(reason) ?? []), r.symbol]);
   }
   return [...byReason].map(([reason, symbols]) => `${symbols.join(', ')}: ${reason}`);
+}
+
+/**
+ * One line per collected symbol on how much of the window asked for the store now holds, its
+ * gaps and the windows the gateway had no data for: a gap must never be silent.
+ */
+export function coverageLines(results: readonly SymbolResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const c = r.coverage;
+    if (!c) continue;
+    const start = c.window.start ?? c.held[0]?.start ?? c.window.end;
+    const length = (ws: ReadonlyArray<{ start: number; end: number }>) => ws.reduce((n, w) => n + (w.end - w.start), 0);
+    const whole = c.window.end - start;
+    const held = whole > 0 ? `${Math.floor((100 * length(c.held)) / whole)}%` : 'all';
+    const parts = [`${r.symbol}: held ${held} of the window (${formatWindow({ start, end: c.window.end })})`];
+    parts.push(c.gaps.length === 0 ? 'no gaps' : `${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    if (c.noData.length > 0) {
+      const reasons = [...new Set(c.noData.map((w) => w.reason))].join('; ');
+      parts.push(`no data for ${c.noData.length} window(s) (${c.noData.filter((w) => w.final).length} final): ${reasons}`);
+    }
+    if (c.formingFrom !== null) parts.push(`a bar still forming since ${formatInstant(c.formingFrom)}`);
+    lines.push(parts.join(', '));
+  }
+  return lines;
+}
+
+/** `2025-11-12 14:30 → 21:00 UTC`: market time, epoch seconds. */
+function formatWindow(w: { start: number | null; end: number }): string {
+  const start = w.start === null ? '…' : formatInstant(w.start);
+  const end = formatInstant(w.end);
+  return `${start} → ${start.slice(0, 10) === end.slice(0, 10) ? end.slice(11) : end} UTC`;
+}
+
+function formatInstant(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 function formatMs(ms: number): string {

@@ -9,14 +9,28 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import { RealClock, type Clock } from '../common/clock.ts';
+import { RealClock, wallTimeOf, type Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type Recorder } from '../common/op-history.ts';
+import { hostname } from 'node:os';
 import { Rng } from '../common/rng.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
-import { AmbiguousContract, CollectorError, DeadlineExceeded, NoSecurityDefinition, NotConnected, RequestTimeout, Aborted, describeError } from './errors.ts';
+import {
+  AmbiguousContract,
+  CollectorError,
+  CoordinationUnavailable,
+  DeadlineExceeded,
+  NoSecurityDefinition,
+  NotConnected,
+  RequestTimeout,
+  Aborted,
+  describeError,
+} from './errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector } from './gateway-client.ts';
-import { FileLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts';
+import { openCoordination, parseCoordination, type CoordinationStore } from './coordination/index.ts';
+import { coverageOf, type SeriesCoverage } from './history-collector.ts';
+import type { LeaseStore } from './ids/index.ts';
+import { processIsAlive } from './ids/lease-store.ts';
 import type { QualifyResult } from './qualifier.ts';
 import { waitBounded } from './wait-bounded.ts';
 import { openStore, type CollectorStore, type RunStatus } from './store/index.ts';
@@ -41,7 +55,7 @@ export interface CollectorOptions {
   strategy?: StrategyName;
   /** SQLite file; default `<dataDir>/ibkr-harness.db`. */
   dbPath?: string;
-  /** Holds the lease directory shared by every collector process on this host. Default `./data`. */
+  /** Holds the database and, with files coordination, the lease directory every collector process of the host shares. Default `./data`. */
   dataDir?: string;
   /** Name of this process in logs and recorded operations. */
   process?: string;
@@ -63,6 +77,16 @@ export interface CollectorOptions {
    * (collector/live-guard.ts). Default: paper accounts only.
    */
   live?: LivePolicy;
+  /**
+   * What the processes of the gateway login share — client-id leases, the pacing budget, the
+   * qualification cache: `'files'` (default: `<dataDir>/leases`, one host),
+   * `'redis://host:port[/db][?prefix=…&login=…]'` (many hosts; collector/coordination/spec.ts), or
+   * a store of your own (left open on close()).
+   */
+  coordination?: string | CoordinationStore;
+  /** How long a client-id lease lives without renewal, wall ms; also how long a new Redis namespace recovers. Default 30 s. */
+  leaseTtlMs?: number;
+  /** Client-id leases only, for tests that bring their own (the budget and cache then stay in this process). */
   leaseStore?: LeaseStore;
   /**
    * Liveness probing of the connection (collector/watchdog.ts): a zombie is dropped and replaced,
@@ -85,7 +109,8 @@ export interface CollectRequest {
   concurrency?: number;
 }
 
-export type SymbolStatus = 'ok' | 'unknown' | 'ambiguous' | 'failed';
+/** `no-data`: qualified, but the gateway had no bars anywhere in the window (162 "HMDS query returned no data"). */
+export type SymbolStatus = 'ok' | 'unknown' | 'ambiguous' | 'no-data' | 'failed';
 
 /** One listing of an ambiguous symbol. */
 export type Candidate = Pick<ContractInfo, 'conId' | 'symbol' | 'exchange' | 'primaryExchange' | 'currency' | 'localSymbol' | 'longName'>;
@@ -99,10 +124,18 @@ export interface SymbolResult {
   exchange?: string;
   primaryExchange?: string;
   currency?: string;
+  /** The contract's long name, as the gateway (or the store) has it, non-ASCII decoded. */
+  longName?: string;
   /** Bars of the series now in the store, and how many of them this run added. */
   barsStored?: number;
   barsAdded?: number;
-  qualifiedFrom?: 'gateway' | 'cache' | 'store';
+  /**
+   * What the store holds of the window asked for, after this run: held windows, windows the
+   * gateway had no data for (with IB's reason, and whether they are final) and gaps. Epoch
+   * seconds, market time. Present whenever the symbol was qualified, also when collecting failed.
+   */
+  coverage?: SeriesCoverage;
+  qualifiedFrom?: 'gateway' | 'cache' | 'store' | 'shared';
   /** Model ms from start to result. */
   ms: number;
   error?: { code: string; message: string; hint?: string };
@@ -144,6 +177,8 @@ export interface CollectorHealth {
   zombiesDropped: number;
   resentRequests: number;
   lastError: { code: string; message: string; hint?: string } | null;
+  /** The coordination store (pooled): where, and whether it can be reached. */
+  coordination: { kind: string; description: string; state: 'ok' | 'unavailable'; error: string | null } | null;
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -165,8 +200,37 @@ export async function createCollector(opts: CollectorOptions = {}): Promise<Coll
       `cannot create the folder ${path.dirname(dbPath)} for the database: ${describeError(err)}`,
     );
   }
+  const spec =
+    typeof opts.coordination === 'string' || opts.coordination === undefined ? parseCoordination(opts.coordination ?? 'files', 'coordination') : undefined;
   const store = openStore(dbPath);
-  return new Collector({ ...opts, strategy, dataDir, dbPath }, store);
+  let coordination: { store: CoordinationStore; owned: boolean } | undefined;
+  try {
+    if (opts.coordination !== undefined && typeof opts.coordination !== 'string') coordination = { store: opts.coordination, owned: false };
+    else if (strategy === 'pooled' && !(opts.leaseStore && opts.coordination === undefined)) {
+      const clock = opts.clock ?? new RealClock();
+      coordination = {
+        store: await openCoordination(spec, {
+          dataDir,
+          clock,
+          ...(opts.log ? { log: opts.log } : {}),
+          ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+        }),
+        owned: true,
+      };
+      opts = { ...opts, clock };
+    }
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const collector = new Collector({ ...opts, strategy, dataDir, dbPath }, store, coordination);
+  try {
+    await collector.clearDebris();
+  } catch (err) {
+    await collector.close();
+    throw err;
+  }
+  return collector;
 }
 
 export class Collector {
@@ -176,14 +240,26 @@ export class Collector {
   readonly store: CollectorStore;
   private readonly connector: ObservedConnector;
   private readonly strategy: ConnectionStrategy;
+  /** The client-id leases of this process's strategy, if it leases ids (pooled). */
+  private readonly leaseStore: LeaseStore | undefined;
   private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log; stallAfterMs: number };
   private readonly shared = new Map<string, CollectorClient>();
   private readonly closing = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed: Promise<void> | undefined;
 
-  constructor(opts: CollectorOptions & { strategy: StrategyName; dataDir: string; dbPath: string }, store: CollectorStore) {
+  /** What the processes of the login share (pooled); undefined for the legacy strategies, which share nothing. */
+  readonly coordination: CoordinationStore | undefined;
+  private readonly ownsCoordination: boolean;
+
+  constructor(
+    opts: CollectorOptions & { strategy: StrategyName; dataDir: string; dbPath: string },
+    store: CollectorStore,
+    coordination?: { store: CoordinationStore; owned: boolean },
+  ) {
     this.clock = opts.clock ?? new RealClock();
+    this.coordination = coordination?.store;
+    this.ownsCoordination = coordination?.owned ?? false;
     this.strategyName = opts.strategy;
     this.dbPath = opts.dbPath;
     this.store = store;
@@ -197,6 +273,7 @@ export class Collector {
       stallAfterMs: opts.stallAfterMs ?? DEFAULT_STALL_AFTER_MS,
     };
     const watchdog = opts.watchdog === undefined ? DEFAULT_WATCHDOG : opts.watchdog;
+    this.leaseStore = this.coordination?.leases ?? opts.leaseStore;
     const inner =
       opts.connector ??
       guardConnector(new StoqeyConnector({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, clock: this.clock }), {
@@ -213,10 +290,37 @@ export class Collector {
       log: this.o.log,
       recorder: opts.recorder ?? noRecorder,
       store,
-      leaseStore: opts.leaseStore ?? new FileLeaseStore({ dir: defaultLeaseDir(opts.dataDir), clock: this.clock }),
+      ...(this.coordination ? { coordination: this.coordination } : {}),
+      ...(opts.leaseStore ? { leaseStore: opts.leaseStore } : {}),
       // No single handshake may outlive the caller's deadline.
-      options: { connectTimeoutMs: Math.min(10_000, deadline), qualifyDeadlineMs: deadline, ...(watchdog ? { watchdog } : {}), ...opts.options },
+      options: {
+        connectTimeoutMs: Math.min(10_000, deadline),
+        qualifyDeadlineMs: deadline,
+        ...(watchdog ? { watchdog } : {}),
+        ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+        ...opts.options,
+      },
     });
+  }
+
+  /**
+   * What a killed process on this host left behind: its `running` run records are marked
+   * `aborted` and its client-id leases (files or Redis, whichever coordinates this process) are
+   * freed at once, not when they expire. Called by createCollector; returns the ids of the runs
+   * marked aborted. Throws a StoreError when the database cannot be written.
+   */
+  async clearDebris(): Promise<number[]> {
+    const aborted = this.store.abortOrphanedRuns({ hostname: hostname(), isAlive: processIsAlive, endedAt: wallTimeOf(this.clock).now() });
+    if (aborted.length > 0) this.o.log.warn({ runs: aborted }, `marked ${aborted.length} run(s) of processes that died aborted`);
+    if (!this.leaseStore) return aborted;
+    try {
+      const freed = await this.leaseStore.reclaimStale();
+      if (freed) this.o.log.info({ leases: freed }, `freed ${freed} client-id lease(s) of processes that died or expired`);
+    } catch (err) {
+      // Only a head start: a stale lease met later is reclaimed by the allocation that meets it.
+      this.o.log.warn({ err: describeError(err) }, `could not free stale client-id leases at start: ${describeError(err)}`);
+    }
+    return aborted;
   }
 
   get address(): string {
@@ -255,7 +359,16 @@ export class Collector {
     if (!(deadlineMs > 0)) throw new InvalidInput('deadlineMs', `must be a positive number of ms, got ${deadlineMs}`);
     return this.track(async () => {
       const started = this.clock.now();
-      const runId = this.store.startRun({ strategy: this.strategyName, symbols: specs.map((s) => s.label), startedAt: started });
+      // Run records are read by people and by later processes (which mark the runs of dead ones
+      // aborted): wall-clock times, and the owner.
+      const wall = wallTimeOf(this.clock);
+      const runId = this.store.startRun({
+        strategy: this.strategyName,
+        symbols: specs.map((s) => s.label),
+        startedAt: wall.now(),
+        pid: process.pid,
+        hostname: hostname(),
+      });
       const results = new Array<SymbolResult>(specs.length);
       let next = 0;
       const worker = async () => {
@@ -270,7 +383,7 @@ export class Collector {
       const status: CollectOutcome['status'] =
         opts.signal?.aborted || this.closing.signal.aborted ? 'aborted' : okCount === results.length ? 'succeeded' : okCount === 0 ? 'failed' : 'partial';
       const errors = results.filter((r) => r.error).map((r) => ({ symbol: r.symbol, code: r.error!.code, message: r.error!.message }));
-      this.store.finishRun(runId, { status, endedAt: this.clock.now(), errors });
+      this.store.finishRun(runId, { status, endedAt: wall.now(), errors });
       return { runId, status, results, ms: Math.round(this.clock.now() - started) };
     });
   }
@@ -377,7 +490,15 @@ export class Collector {
       zombiesDropped: sessions.reduce((n, s) => n + s.zombiesDropped, 0),
       resentRequests: sessions.reduce((n, s) => n + s.resentRequests, 0),
       lastError: last ? errorOf(last) : null,
+      coordination: this.coordinationHealth(),
     };
+  }
+
+  private coordinationHealth(): CollectorHealth['coordination'] {
+    const co = this.coordination;
+    if (!co) return null;
+    const s = co.status();
+    return { kind: co.kind, description: co.description, state: s.state, error: s.state === 'unavailable' ? describeError(s.error) : null };
   }
 
   /** Abort what is in flight, disconnect, release the client-id leases, close the database. */
@@ -387,6 +508,7 @@ export class Collector {
       await Promise.allSettled([...this.inFlight]);
       await this.strategy.close();
       this.store.close();
+      if (this.ownsCoordination) await this.coordination?.close();
     })();
     return this.closed;
   }
@@ -401,6 +523,7 @@ export class Collector {
     const signal = this.linked(outer);
     const { client, done } = this.client(`${this.o.process}/${spec.label}`);
     const base = { symbol: spec.label };
+    let qualified: ContractInfo | undefined;
     const work = async (): Promise<SymbolResult> => {
       const q = await client.qualify(contractOf(spec), { deadlineMs, signal: signal.signal });
       const ms = () => Math.round(this.clock.now() - started);
@@ -412,19 +535,31 @@ export class Collector {
         return { ...base, status: 'ambiguous', ms: ms(), candidates, error: { code: err.code, message: err.message + hint } };
       }
       const c = q.contract;
+      qualified = c;
       const h = await client.collectHistory(c, hist, signal.signal);
-      return {
+      const result: SymbolResult = {
         ...base,
         status: 'ok',
-        conId: c.conId,
-        exchange: c.exchange,
-        primaryExchange: c.primaryExchange,
-        currency: c.currency,
+        ...contractFields(c),
         barsStored: h.stored,
         barsAdded: h.added,
+        coverage: h.coverage,
         qualifiedFrom: q.source,
         ms: ms(),
       };
+      // Nothing held anywhere in the window and the gateway said why: not a success.
+      if (h.coverage.held.length === 0 && h.coverage.noData.length > 0) {
+        const reasons = [...new Set(h.coverage.noData.map((w) => w.reason))].join('; ');
+        return {
+          ...result,
+          status: 'no-data',
+          error: {
+            code: 'NO_DATA',
+            message: `the gateway has no ${hist.barSize} ${hist.whatToShow} bars for ${spec.label} in the window asked for (error 162: ${reasons})`,
+          },
+        };
+      }
+      return result;
     };
     try {
       const what = `collection of ${spec.label}`;
@@ -433,10 +568,26 @@ export class Collector {
       signal.dispose(true);
       const e = this.explain(err, outer);
       this.o.log.warn({ symbol: spec.label, err: describeError(e) }, `${spec.label} failed: ${describeError(e)}`);
-      return { ...base, status: 'failed', ms: Math.round(this.clock.now() - started), error: errorOf(e) };
+      const failed: SymbolResult = { ...base, status: 'failed', ms: Math.round(this.clock.now() - started), error: errorOf(e) };
+      // What the failed collection did get, and what it left out: a gap is never silent.
+      if (qualified) return { ...failed, ...contractFields(qualified), coverage: this.coverageAfterFailure(client, qualified, hist) };
+      return failed;
     } finally {
       signal.dispose();
       await done();
+    }
+  }
+
+  private coverageAfterFailure(
+    client: CollectorClient,
+    c: ContractInfo,
+    hist: { duration: string; barSize: string; whatToShow: string; useRTH: boolean },
+  ): SeriesCoverage | undefined {
+    try {
+      // The client knows the gateway's clock; without one (legacy strategies) ours has to do.
+      return client.coverage?.(c, hist) ?? coverageOf(this.store, c, hist, this.clock);
+    } catch {
+      return undefined; // an unusable store was reported already, as the failure
     }
   }
 
@@ -459,8 +610,18 @@ export class Collector {
   private explain(err: unknown, outer?: AbortSignal): unknown {
     if (outer?.aborted) return err;
     const vague = err instanceof RequestTimeout || err instanceof DeadlineExceeded || err instanceof NotConnected || err instanceof Aborted;
+    if (!vague) return err;
+    // No client id and no pacing budget can be had while the coordination store is unreachable:
+    // that, not "timeout", is what the caller needs to hear.
+    const coordination = this.coordination?.status();
+    if (coordination?.state === 'unavailable') {
+      return new CoordinationUnavailable(this.coordination!.description, 'lease client ids or take pacing budget', 'unreachable', {
+        cause: coordination.error,
+      });
+    }
     const last = this.connector.lastFailure;
-    return vague && last && this.connector.openCount === 0 ? last : err;
+    if (this.connector.openCount > 0) return err;
+    return this.strategy.leaseTrouble() ?? last ?? err;
   }
 
   /**
@@ -502,6 +663,10 @@ function toSymbolSpec(item: string | ContractSpec | SymbolSpec, field: string): 
 function contractOf(s: SymbolSpec): ContractSpec {
   const { label: _label, ...spec } = s;
   return spec;
+}
+
+function contractFields(c: ContractInfo): Pick<SymbolResult, 'conId' | 'exchange' | 'primaryExchange' | 'currency' | 'longName'> {
+  return { conId: c.conId, exchange: c.exchange, primaryExchange: c.primaryExchange, currency: c.currency, ...(c.longName ? { longName: c.longName } : {}) };
 }
 
 function candidateOf(c: ContractInfo): Candidate {

@@ -220,6 +220,20 @@ export class PacingViolation extends CollectorError {
   }
 }
 
+/**
+ * Error 162 "HMDS query returned no data": the gateway has no bars in the window asked for. Not a
+ * success and not a transport failure; the collector records the window with IB's text as its
+ * reason (docs/wire-facts/history.md#no-data-162). `ibText` is the gateway's message.
+ */
+export class NoHistoricalData extends CollectorError {
+  constructor(
+    readonly what: string,
+    readonly ibText: string,
+  ) {
+    super('NO_DATA', `no historical data for ${what} (error ${IbCode.HMDS_ERROR}: ${ibText})`, { retryable: false, ibCode: IbCode.HMDS_ERROR });
+  }
+}
+
 export class DeadlineExceeded extends CollectorError {
   constructor(
     readonly what: string,
@@ -272,3 +286,38 @@ const STORE_FAILURE_TEXT: Record<StoreFailure, string> = {
   constraint: 'data rejected by a database constraint',
   other: 'database operation failed',
 };
+
+/**
+ * The coordination store (client-id leases, the login's pacing budget, the shared qualification
+ * cache) cannot be used: Redis is unreachable or not answering, or it is recovering after it lost
+ * its data. While this lasts no new client id and no pacing budget is taken; requests wait (bounded
+ * by their deadline) and fail with this error, never by going ahead uncoordinated.
+ * `retryAfterWallMs` (wall-clock ms: the store's own time, whatever `--time-scale`) says when
+ * trying again can help.
+ */
+export class CoordinationUnavailable extends CollectorError {
+  constructor(
+    /** Where the store is, e.g. `redis://10.0.0.5:6379/0 (prefix ibkr-harness)`. */
+    readonly store: string,
+    /** What could not be done, e.g. "lease a client id". */
+    readonly operation: string,
+    readonly reason: 'unreachable' | 'recovering',
+    opts: { cause?: unknown; retryAfterWallMs?: number; hint?: string } = {},
+  ) {
+    const why = opts.cause === undefined ? '' : `: ${describeError(opts.cause).replace(/\.+$/, '')}`;
+    const what =
+      reason === 'recovering'
+        ? `coordination store ${store} is recovering (new, or restarted without its data); cannot ${operation} until holders of client ids have re-asserted them`
+        : `coordination store ${store} is unreachable; cannot ${operation}${why}`;
+    const hint =
+      opts.hint ??
+      (reason === 'unreachable' ? 'is redis-server running and reachable there? see --coordination' : 'this passes by itself within one lease TTL');
+    super('COORDINATION_UNAVAILABLE', `${what}. Hint: ${hint}`, {
+      retryable: true,
+      ...(opts.cause !== undefined ? { cause: opts.cause } : {}),
+    });
+    this.retryAfterWallMs = opts.retryAfterWallMs;
+  }
+
+  readonly retryAfterWallMs: number | undefined;
+}

@@ -49,6 +49,17 @@ export interface RawBar {
   count: number;
 }
 
+/**
+ * The answer to one historical-data request: its bars and, below server version 196, the window
+ * the gateway says it served (`start`, `end` as sent, e.g. `20251110 09:30:00 US/Eastern`;
+ * docs/wire-facts/history.md#historical_data-17). Absent when the adapter could not read them.
+ */
+export interface HistoricalReply {
+  bars: RawBar[];
+  start?: string;
+  end?: string;
+}
+
 export interface PendingRequest<T> {
   reqId: number;
   result: Promise<T>;
@@ -70,8 +81,8 @@ export interface GatewayConnection {
   oldestPendingSince(): number | undefined;
   /** All matching contracts; rejects NoSecurityDefinition on 200 and ConnectionLost if the link drops. */
   contractDetails(spec: ContractSpec): PendingRequest<ContractInfo[]>;
-  /** Rejects PacingViolation on a 162 pacing violation. */
-  historicalData(query: HistoryQuery): PendingRequest<RawBar[]>;
+  /** Rejects PacingViolation on a 162 pacing violation, NoHistoricalData on a 162 "no data". */
+  historicalData(query: HistoryQuery): PendingRequest<HistoricalReply>;
   cancelHistoricalData(reqId: number): void;
   /** Server time; used as a liveness probe (a zombie never answers). */
   currentTime(): PendingRequest<number>;

@@ -32,6 +32,15 @@ import { normalizeBarTime, type SqliteStore } from './store/index.ts';
 
 const { later } = autoCleanup();
 
+/** The regular-hours TRADES series of a contract, as the collector keys it. */
+const seriesOf = (c: ContractInfo, barSize: string, whatToShow = 'TRADES', useRTH = true) => ({
+  conId: c.conId,
+  exchange: c.exchange,
+  barSize,
+  whatToShow,
+  useRTH,
+});
+
 /** The gateway applies IB's pacing rules to every bar size, as a strict gateway might. */
 const STRICT_PACING = { history: { pacing: { maxBarSeconds: null } } } as const;
 
@@ -141,11 +150,13 @@ describe('HistoryCollector resumption', () => {
 
     const first = await drive(env.clock, history.collect(aapl!, spec));
     expect(first.skipped).toBe(false);
-    expect(first.received).toBe(67); // 09:30 … 15:00 (the last one still forming)
+    // 09:30 … 14:55: the window ends at the last whole second, 15:00:00, so the bar that began a
+    // few model milliseconds ago is left for the next collection.
+    expect(first.received).toBe(66);
     expect(received(env.gateway, 'REQ_HISTORICAL_DATA')).toHaveLength(1);
 
     const again = await drive(env.clock, history.collect(aapl!, spec));
-    expect(again).toMatchObject({ skipped: true, requests: 0, received: 0, added: 0, stored: 67 });
+    expect(again).toMatchObject({ skipped: true, requests: 0, received: 0, added: 0, stored: 66 });
     expect(received(env.gateway, 'REQ_HISTORICAL_DATA')).toHaveLength(1);
 
     await env.clock.advance(2 * 3_600_000); // 17:00 New York: the session closed at 16:00
@@ -155,19 +166,22 @@ describe('HistoryCollector resumption', () => {
     const duration = String(reqs[1]!.message.duration);
     expect(duration).toMatch(/^\d+ S$/);
     const seconds = Number(duration.split(' ')[0]);
-    // From the last stored bar (15:00) to now, plus one bar of overlap: about 2 h 5 min, not a day.
-    expect(seconds).toBeGreaterThanOrEqual(2 * 3600 + 300);
-    expect(seconds).toBeLessThan(2 * 3600 + 300 + 60);
-    // 14:55 … 15:55: the overlap refreshes the 15:00 bar that was still forming, 11 bars are new.
-    expect(later).toMatchObject({ skipped: false, requests: 1, received: 13, added: 11, stored: 78 });
+    // From where the held window ended (15:00) to now: about 2 h, not a day.
+    expect(seconds).toBeGreaterThanOrEqual(2 * 3600);
+    expect(seconds).toBeLessThan(2 * 3600 + 60);
+    // 15:00 … 15:55, all new.
+    expect(later).toMatchObject({ skipped: false, requests: 1, received: 12, added: 12, stored: 78 });
+    expect(later.coverage).toMatchObject({ gaps: [], noData: [], formingFrom: null });
 
     // Exactly what a fresh full request returns now, value for value.
     const conn = await directConnection(env);
     const fresh = await drive(
       env.clock,
-      conn.historicalData({ contract: aapl!, endDateTime: '', duration: '1 D', barSize: '5 mins', whatToShow: 'TRADES', useRTH: true }).result,
+      conn
+        .historicalData({ contract: aapl!, endDateTime: '', duration: '1 D', barSize: '5 mins', whatToShow: 'TRADES', useRTH: true })
+        .result.then((r) => r.bars),
     );
-    const stored = store.getBars(aapl!.conId, '5 mins', 'TRADES');
+    const stored = store.getBars(seriesOf(aapl!, '5 mins'));
     expect(stored.map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume])).toEqual(
       fresh.map((b) => [Number(b.time), b.open, b.high, b.low, b.close, b.volume]),
     );
@@ -189,15 +203,15 @@ describe('HistoryCollector resumption', () => {
     const complete = (b: RawBar) => (normalizeBarTime(b.time) + barSizeSeconds(barSize)) * 1000 <= fetchedAt;
     const fresh = (
       await drive(env.clock, conn.historicalData({ contract, endDateTime: '', duration, barSize, whatToShow: 'TRADES', useRTH: true }).result)
-    ).filter(complete);
-    const stored = new Map(store.getBars(contract.conId, barSize, 'TRADES').map((b) => [b.time, [b.open, b.high, b.low, b.close, b.volume]]));
+    ).bars.filter(complete);
+    const stored = new Map(store.getBars(seriesOf(contract, barSize)).map((b) => [b.time, [b.open, b.high, b.low, b.close, b.volume]]));
     const missing = fresh.filter((b) => !stored.has(normalizeBarTime(b.time))).map((b) => b.time);
     expect(missing, 'bars served now but not stored').toEqual([]);
     for (const b of fresh) expect(stored.get(normalizeBarTime(b.time)), b.time).toEqual([b.open, b.high, b.low, b.close, b.volume]);
     return fresh.length;
   }
 
-  it('across a trading day in between it asks for enough trading days: Monday 15:00, then Wednesday 10:00, nothing of Monday lost', async () => {
+  it('across a trading day in between it asks for the whole window again: Monday 15:00, then Wednesday 10:00, nothing of Monday lost', async () => {
     const MONDAY_1500 = Date.UTC(2025, 10, 10, 20, 0, 0);
     const { env, kit, store } = setup({ profile: 'ibkr-paper', start: MONDAY_1500 });
     const [aapl] = await qualifyAll(env, kit, [AAPL]);
@@ -208,12 +222,14 @@ describe('HistoryCollector resumption', () => {
     await drive(env.clock, history.collect(aapl!, spec));
     const fetchedAt = env.clock.now();
     const reqs = received(env.gateway, 'REQ_HISTORICAL_DATA');
-    // Monday, Tuesday, Wednesday and one more: counted as trading days, that reaches back past Monday's open.
-    expect(reqs.map((e) => e.message.duration)).toEqual(['5 D', '4 D']);
+    // Where 5 trading days before Wednesday 10:00 begin only the gateway's calendar knows, and the
+    // store holds nothing that certainly contains that beginning: the window is asked for whole,
+    // in one request, as a fresh database would ask.
+    expect(reqs.map((e) => e.message.duration)).toEqual(['5 D', '5 D']);
     expect(await expectStoredCovers(env, store, aapl!, spec, fetchedAt)).toBeGreaterThan(4 * 78);
   });
 
-  it('a month of daily bars, collected again five days later, catches up in days and the month is complete', async () => {
+  it('a month of daily bars, collected again five days later, catches up in one request and the month is complete', async () => {
     const FRIDAY_EVENING = Date.UTC(2025, 10, 14, 22, 0, 0);
     const { env, kit, store } = setup({ profile: 'ibkr-paper', start: FRIDAY_EVENING });
     const [msft] = await qualifyAll(env, kit, [MSFT]);
@@ -224,8 +240,9 @@ describe('HistoryCollector resumption', () => {
     await drive(env.clock, history.collect(msft!, spec));
     const fetchedAt = env.clock.now();
     const durations = received(env.gateway, 'REQ_HISTORICAL_DATA').map((e) => String(e.message.duration));
-    expect(durations[0]).toBe('1 M');
-    expect(durations[1]).toMatch(/^\d+ D$/);
+    // The missing days (from the bar that was forming on Friday to now) in one week, which reaches
+    // back into days already held rather than six requests of 86400 S.
+    expect(durations).toEqual(['1 M', '1 W']);
     expect(await expectStoredCovers(env, store, msft!, spec, fetchedAt)).toBeGreaterThanOrEqual(20);
   });
 

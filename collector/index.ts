@@ -50,12 +50,21 @@ export {
   type StrategyName,
   type StrategyOptions,
 } from './strategies/index.ts';
-export type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, RawBar } from './gateway-client.ts';
+export type { ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoricalReply, HistoryQuery, RawBar } from './gateway-client.ts';
 export { StoqeyConnector, type StoqeyConnectorOptions } from './adapters/stoqey-connector.ts';
 export { GatewaySession, type GatewaySessionOptions, type SessionState } from './session.ts';
 export { Qualifier, type QualifierOptions, type QualifyResult } from './qualifier.ts';
-export { HistoryCollector, type HistoryCollectorOptions, type HistoryOutcome, type HistorySpec } from './history-collector.ts';
+export {
+  HistoryCollector,
+  coverageOf,
+  type HistoryCollectorOptions,
+  type HistoryOutcome,
+  type HistorySpec,
+  type SeriesCoverage,
+} from './history-collector.ts';
+export type { NoDataWindow } from './history/coverage.ts';
+export type { Window } from './history/windows.ts';
 export { ClientIdAllocator, FileLeaseStore, InMemoryLeaseStore, defaultLeaseDir, type LeaseStore } from './ids/index.ts';
-export { openStore, type CollectorStore, type OpenStoreOptions, type RunRecord } from './store/index.ts';
+export { openStore, type CollectorStore, type HistoryWindow, type OpenStoreOptions, type RunRecord, type SeriesKey } from './store/index.ts';
 export { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 export type { Log } from '../common/log.ts';

@@ -6,7 +6,7 @@
  * cancelled, so a late answer is kept and the next caller gets it from the cache.
  */
 import PQueue from 'p-queue';
-import type { Clock } from '../common/clock.ts';
+import { wallTimeOf, type Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import { describeSpec } from './gateway-client.ts';
@@ -15,9 +15,12 @@ import type { ContractInfo, ContractSpec } from './gateway-client.ts';
 import type { GatewaySession } from './session.ts';
 import { waitBounded } from './wait-bounded.ts';
 import { qualificationKey, type CollectorStore } from './store/index.ts';
+import type { QualificationCache } from './coordination/port.ts';
+import type { PacingScheduler } from './pacing/scheduler.ts';
 
 export type QualifyResult =
-  | { kind: 'qualified'; contract: ContractInfo; source: 'gateway' | 'cache' | 'store'; ms: number }
+  /** source: asked the gateway; this process's memory; the local SQLite store; the coordination store's cache shared with other processes and hosts. */
+  | { kind: 'qualified'; contract: ContractInfo; source: 'gateway' | 'cache' | 'store' | 'shared'; ms: number }
   | { kind: 'ambiguous'; candidates: ContractInfo[]; ms: number }
   | { kind: 'unknown'; ms: number };
 
@@ -38,6 +41,13 @@ export interface QualifierOptions {
   log?: Log;
   recorder?: Recorder;
   context?: OpContext;
+  /**
+   * Qualifications shared with the other processes of the login (collector/coordination/): asked
+   * before the gateway, told every answer. `cacheTtlMs` is kept there in wall ms.
+   */
+  shared?: QualificationCache;
+  /** Charges each contract-details request to the login's message rate before it is sent. */
+  messages?: Pick<PacingScheduler, 'acquireMessages'>;
 }
 
 interface Flight {
@@ -47,6 +57,8 @@ interface Flight {
   waiters: number;
   sent: boolean;
   cancel: AbortController;
+  /** Where the answer came from: the gateway, or the shared cache. */
+  source: 'gateway' | 'shared';
 }
 
 export class Qualifier {
@@ -55,7 +67,7 @@ export class Qualifier {
   private readonly memory = new Map<string, { contract: ContractInfo; expiresAt: number }>();
   /** Unknown and ambiguous answers, kept briefly so a burst of callers does not re-ask. */
   private readonly negative = new Map<string, { result: Extract<QualifyResult, { kind: 'unknown' | 'ambiguous' }>; expiresAt: number }>();
-  private readonly o: Required<Omit<QualifierOptions, 'store'>> & Pick<QualifierOptions, 'store'>;
+  private readonly o: Required<Omit<QualifierOptions, 'store' | 'shared' | 'messages'>> & Pick<QualifierOptions, 'store' | 'shared' | 'messages'>;
   /** Requests actually sent to the gateway (re-sends after a lost connection included). */
   requestsSent = 0;
 
@@ -142,7 +154,8 @@ export class Qualifier {
           `qualifying ${spec.symbol} took ${Math.round(ms)} ms: gateway may be throttling`,
         );
       }
-      op.ok({ kind: 'qualified', conId: result.contract.conId, source: 'gateway', ms });
+      if (flight.source === 'shared') result.source = 'shared';
+      op.ok({ kind: 'qualified', conId: result.contract.conId, source: result.source, ms });
     } else if (result.kind === 'ambiguous') {
       const list = result.candidates.map((c) => `${c.conId} ${c.primaryExchange}/${c.currency}`).join(', ');
       this.o.log.warn({ symbol: spec.symbol }, `ambiguous contract ${describeSpec(spec)}: candidates ${list}`);
@@ -154,8 +167,11 @@ export class Qualifier {
   private fromCache(key: string, now: number): { contract: ContractInfo; source: 'cache' | 'store' } | undefined {
     const mem = this.memory.get(key);
     if (mem && mem.expiresAt > now) return { contract: mem.contract, source: 'cache' };
-    const stored = this.o.store?.getCachedQualification(key, now);
-    if (!stored) return undefined;
+    // The SQLite cache outlives this process and is shared with others: its expiry is wall-clock
+    // time (common/clock.ts, wallTimeOf), whatever this process's time scale.
+    const stored = this.o.store?.getCachedQualification(key, wallTimeOf(this.o.clock).now());
+    // A contract stored before time zones were kept: ask again, the history needs its zone.
+    if (!stored?.timeZoneId) return undefined;
     const contract: ContractInfo = {
       conId: stored.conId,
       symbol: stored.symbol,
@@ -165,7 +181,7 @@ export class Qualifier {
       currency: stored.currency,
       localSymbol: stored.localSymbol ?? '',
       longName: stored.longName ?? '',
-      timeZoneId: '',
+      timeZoneId: stored.timeZoneId,
     };
     setBounded(this.memory, key, { contract, expiresAt: now + this.o.cacheTtlMs });
     return { contract, source: 'store' };
@@ -183,33 +199,28 @@ export class Qualifier {
     if (this.flights.get(key) === flight) this.flights.delete(key);
   }
 
-  /** Start the one request for `key`; every caller for the same contract shares it. */
+  /**
+   * Start the one lookup for `key`; every caller for the same contract shares it. The shared
+   * cache is asked first (another process or host may have qualified it), then the gateway.
+   */
   private launch(key: string, spec: ContractSpec): Flight {
-    const { clock, session } = this.o;
+    const { clock, shared } = this.o;
     const cancel = new AbortController();
-    const flight: Flight = { startedAt: clock.now(), result: undefined as unknown as Promise<ContractInfo[]>, waiters: 0, sent: false, cancel };
-    const result = this.queue.add(
-      async () => {
-        // A request lost with its connection never reached an answer: sending it again on the new
-        // connection is safe. A request still pending is never sent twice.
-        for (;;) {
-          const conn = await session.connection(cancel.signal);
-          flight.sent = true;
-          this.requestsSent++;
-          try {
-            return await conn.contractDetails(spec).result;
-          } catch (err) {
-            if (err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost) {
-              this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
-              session.noteResend();
-              continue;
-            }
-            throw err;
-          }
-        }
-      },
-      { signal: cancel.signal },
-    ) as Promise<ContractInfo[]>;
+    const flight: Flight = {
+      startedAt: clock.now(),
+      result: undefined as unknown as Promise<ContractInfo[]>,
+      waiters: 0,
+      sent: false,
+      cancel,
+      source: 'gateway',
+    };
+    const result = shared
+      ? shared.get(key).then((hit) => {
+          if (!hit) return this.ask(spec, flight);
+          flight.source = 'shared';
+          return [hit];
+        })
+      : this.ask(spec, flight);
     flight.result = result;
     this.flights.set(key, flight);
     result.then(
@@ -219,7 +230,7 @@ export class Qualifier {
         if (r.kind === 'ambiguous') setBounded(this.negative, key, { result: r, expiresAt: clock.now() + this.o.negativeTtlMs });
         if (r.kind !== 'qualified') return;
         try {
-          this.remember(key, r.contract);
+          this.remember(key, r.contract, flight.source === 'gateway');
         } catch (err) {
           // Nobody awaits this branch: a failed cache write (locked or closed store) must not
           // become an unhandled rejection that kills the process. The answer was still delivered.
@@ -235,9 +246,44 @@ export class Qualifier {
     return flight;
   }
 
-  private remember(key: string, contract: ContractInfo): void {
+  /**
+   * Ask the gateway, one request at a time, charged to the login's message rate. Dropped from the
+   * queue (never sent) when every caller of `flight` gave up first (see leave).
+   */
+  private ask(spec: ContractSpec, flight: Flight): Promise<ContractInfo[]> {
+    const { session } = this.o;
+    const { signal } = flight.cancel;
+    return this.queue.add(
+      async () => {
+        // A request lost with its connection never reached an answer: sending it again on the new
+        // connection is safe. A request still pending is never sent twice.
+        for (;;) {
+          const conn = await session.connection(signal);
+          await this.o.messages?.acquireMessages(1, signal, `contract details for ${describeSpec(spec)}`);
+          if (!conn.isOpen) continue;
+          flight.sent = true;
+          this.requestsSent++;
+          try {
+            return await conn.contractDetails(spec).result;
+          } catch (err) {
+            if (err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost) {
+              this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
+              session.noteResend();
+              continue;
+            }
+            throw err;
+          }
+        }
+      },
+      { signal },
+    ) as Promise<ContractInfo[]>;
+  }
+
+  private remember(key: string, contract: ContractInfo, share: boolean): void {
     const now = this.o.clock.now();
     setBounded(this.memory, key, { contract, expiresAt: now + this.o.cacheTtlMs });
+    const wall = wallTimeOf(this.o.clock);
+    if (share) void this.o.shared?.put(key, contract, wall.span(this.o.cacheTtlMs));
     this.o.store?.putQualification(
       key,
       {
@@ -249,10 +295,11 @@ export class Qualifier {
         currency: contract.currency,
         localSymbol: contract.localSymbol,
         longName: contract.longName,
-        qualifiedAt: now,
+        timeZoneId: contract.timeZoneId,
+        qualifiedAt: wall.now(),
       },
-      this.o.cacheTtlMs,
-      now,
+      wall.span(this.o.cacheTtlMs),
+      wall.now(),
     );
   }
 }

@@ -98,25 +98,28 @@ async function expectExact(run: Run, outcomes: HistoryOutcome[]): Promise<void> 
   try {
     for (const o of outcomes) {
       const contract = run.store.getContract(o.conId)!;
-      const fresh = await conn.historicalData({
-        contract: {
-          ...contract,
-          primaryExchange: contract.primaryExchange ?? '',
-          localSymbol: contract.localSymbol ?? '',
-          longName: contract.longName ?? '',
-          timeZoneId: '',
-        },
-        endDateTime: '',
-        duration: SERIES.duration,
-        barSize: SERIES.barSize,
-        whatToShow: 'TRADES',
-        useRTH: true,
-      }).result;
+      const fresh = await conn
+        .historicalData({
+          contract: {
+            ...contract,
+            primaryExchange: contract.primaryExchange ?? '',
+            localSymbol: contract.localSymbol ?? '',
+            longName: contract.longName ?? '',
+            timeZoneId: '',
+          },
+          endDateTime: '',
+          duration: SERIES.duration,
+          barSize: SERIES.barSize,
+          whatToShow: 'TRADES',
+          useRTH: true,
+        })
+        .result.then((r) => r.bars);
       expect(fresh.length, o.symbol).toBe(35); // 5 trading days × 7 hourly regular-session bars
-      const times = run.store.barTimes(o.conId, SERIES.barSize, 'TRADES');
+      const series = { conId: o.conId, exchange: contract.exchange, barSize: SERIES.barSize, whatToShow: 'TRADES', useRTH: true };
+      const times = run.store.barTimes(series);
       expect(times, `${o.symbol} bar times`).toEqual(fresh.map((b) => Number(b.time)));
       expect(new Set(times).size).toBe(times.length);
-      expect(run.store.countBars(o.conId, SERIES.barSize, 'TRADES')).toBe(fresh.length);
+      expect(run.store.countBars(series)).toBe(fresh.length);
       expect(o).toMatchObject({ received: fresh.length, added: fresh.length, stored: fresh.length, skipped: false });
     }
   } finally {

@@ -5,11 +5,11 @@
  * while callers wait, bounded, instead of failing. On a 326 it marks the id taken for the
  * gateway's grace period and leases another.
  */
-import type { Clock } from '../common/clock.ts';
+import { toModelMs, type Clock } from '../common/clock.ts';
 import { IbCode } from '../common/ib/errors.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import type { Rng } from '../common/rng.ts';
-import { ClientIdInUse, CollectorError, ConnectionLost, HandshakeTimeout, NotConnected, describeError } from './errors.ts';
+import { ClientIdInUse, CollectorError, ConnectionLost, CoordinationUnavailable, HandshakeTimeout, NotConnected, describeError } from './errors.ts';
 import { TimeScaleMismatch } from './gateway-errors.ts';
 import type { GatewayConnection, GatewayConnector } from './gateway-client.ts';
 import type { ClientIdLease, ClientIdSource } from './ids/index.ts';
@@ -88,6 +88,8 @@ export class GatewaySession {
   private fatal: CollectorError | undefined;
   private zombiesDropped = 0;
   private resentRequests = 0;
+  /** Why the last attempt to get a client id failed, while no id could be had (cleared on success). */
+  lastLeaseError: CollectorError | undefined;
   readonly o: Required<Omit<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>> & Pick<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>;
   /** Connections made over the session's life (1 = never reconnected). */
   connectCount = 0;
@@ -232,23 +234,33 @@ export class GatewaySession {
     for (let attempt = 1; ; attempt++) {
       if (this.isClosed) throw new NotConnected('connect a closed session');
       if (this.fatal) throw this.fatal;
-      if (!this.lease) {
-        try {
-          this.lease = await this.o.ids.leaseNext(this.o.role, { exclude: this.excluded });
-        } catch (err) {
-          // Every id of the role is taken (leased elsewhere, or cooling down after a 326): ids come
-          // back as leases end and grace periods pass, so wait and ask again.
-          if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) throw err;
-          // `excluded` only steers the next lease away from ids that just failed; the lease store's
-          // taken marks are what keep them off-limits for their grace period. Left in place it
-          // would exclude a fixed-id role's only id (the UI's 1) forever, after the grace is over.
-          this.excluded.clear();
-          const delay = backoffDelay(Math.min(attempt - 1, 16), backoff);
-          this.o.log.warn({ attempt, delayMs: Math.round(delay), err: describeError(err) }, 'no client id available; retrying');
-          await this.o.clock.sleep(delay, this.closing.signal).catch(() => {});
+      try {
+        if (!this.lease) this.lease = await this.o.ids.leaseNext(this.o.role, { exclude: this.excluded });
+        // A holder whose lease went stale (expired while this process stalled, or a newer fencing
+        // token in the store) learns it here, before it uses the id.
+        else if (!(await this.lease.confirm())) {
+          this.o.log.warn(
+            { clientId: this.lease.clientId, address: this.address },
+            `the lease on client id ${this.lease.clientId} is no longer ours; leasing another`,
+          );
+          this.lease = undefined;
           continue;
         }
+      } catch (err) {
+        // Every id of the role is taken (leased elsewhere, or cooling down after a 326), or the
+        // coordination store cannot hand out ids right now: wait and ask again.
+        if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) throw err;
+        this.lastLeaseError = err;
+        // `excluded` only steers the next lease away from ids that just failed; the lease store's
+        // taken marks are what keep them off-limits for their grace period. Left in place it
+        // would exclude a fixed-id role's only id (the UI's 1) forever, after the grace is over.
+        this.excluded.clear();
+        const delay = Math.max(backoffDelay(Math.min(attempt - 1, 16), backoff), retryAfterModelMs(err, this.o.clock));
+        this.o.log.warn({ attempt, delayMs: Math.round(delay), err: describeError(err) }, 'no client id available; retrying');
+        await this.o.clock.sleep(delay, this.closing.signal).catch(() => {});
+        continue;
       }
+      this.lastLeaseError = undefined;
       const clientId = this.lease.clientId;
       const op = this.o.recorder.invoke(this.o.context, this.connectCount === 0 ? 'connect' : 'reconnect', { attempt }, { clientId });
       try {
@@ -305,6 +317,7 @@ export class GatewaySession {
   private adopt(conn: GatewayConnection): void {
     this.conn = conn;
     this.connectCount++;
+    this.watchLease(conn);
     this.excluded.clear();
     this.lastError = undefined;
     // A new login starts with IB's link up; the gateway says 1100 again if it is still down.
@@ -356,6 +369,27 @@ export class GatewaySession {
     this.startConnecting();
   }
 
+  /**
+   * A lost lease (it could not be renewed in time, e.g. the coordination store was unreachable)
+   * means another process may now take the id: stop using it at once. A clean close frees it at
+   * the gateway without a grace period; then reconnect with a new lease.
+   */
+  private watchLease(conn: GatewayConnection): void {
+    const lease = this.lease;
+    if (!lease) return;
+    const onLost = () => {
+      if (this.lease !== lease) return;
+      this.lease = undefined;
+      if (this.conn !== conn || !conn.isOpen) return;
+      const reason = lease.lostSignal.reason instanceof Error ? lease.lostSignal.reason.message : 'client-id lease lost';
+      this.o.log.warn({ clientId: conn.clientId, address: this.address }, `${reason}; closing the connection that uses it`);
+      conn.close();
+      this.handleLoss(conn, new CollectorError('CLIENT_ID_LEASE_LOST', reason, { retryable: true }));
+    };
+    if (lease.lostSignal.aborted) onLost();
+    else lease.lostSignal.addEventListener('abort', onLost, { once: true });
+  }
+
   /** Probe the connection (collector/watchdog.ts): drop a zombie, refuse a gateway on another time scale. */
   private armWatchdog(conn: GatewayConnection): void {
     const w = this.o.watchdog;
@@ -392,4 +426,9 @@ export class GatewaySession {
     this.stateValue = s;
     for (const l of this.stateListeners) l(s);
   }
+}
+
+/** The wait a coordination store asked for (wall ms), in model ms of `clock`; 0 when it asked for none. */
+function retryAfterModelMs(err: CollectorError, clock: Clock): number {
+  return err instanceof CoordinationUnavailable && err.retryAfterWallMs !== undefined ? toModelMs(clock, err.retryAfterWallMs) : 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WATCHLIST, InvalidInput, parseSymbol, parseSymbolItems, parseSymbolList, symbolFromObject } from './symbols.ts';
+import { DEFAULT_WATCHLIST, InvalidInput, parseSymbol, parseSymbolItems, parseSymbolList, symbolFromObject, validateHistorySpec } from './symbols.ts';
 
 function errorOf(f: () => unknown): InvalidInput {
   try {
@@ -77,5 +77,22 @@ describe('symbols from HTTP bodies', () => {
       secType: 'STK',
       label: 'AAPL:USD',
     });
+  });
+});
+
+describe('history parameters the gateway would refuse', () => {
+  it('a duration too long for its unit, or too many bars under a minute, is refused here with the fix', () => {
+    expect(validateHistorySpec({ duration: '5 d', barSize: '1 MIN' })).toEqual({ duration: '5 D', barSize: '1 min', whatToShow: 'TRADES' });
+    expect(validateHistorySpec({ duration: '1 Y', barSize: '1 hour' }).duration).toBe('1 Y');
+    expect(errorOf(() => validateHistorySpec({ duration: '400 D', barSize: '1 day' })).message).toMatch(
+      /"400 D": Historical data requests for durations longer than 365 days must be made in years \(IB refuses it with error 321\)/,
+    );
+    expect(errorOf(() => validateHistorySpec({ duration: '1 D', barSize: '1 secs' }, { duration: '--duration' })).field).toBe('--duration');
+    expect(errorOf(() => validateHistorySpec({ duration: '1 D', barSize: '1 secs' })).message).toMatch(
+      /more than the 2000 bars under a minute IB serves per request/,
+    );
+    // A window in seconds is split into requests within IB's limits, so it is not refused.
+    expect(validateHistorySpec({ duration: '345600 S', barSize: '1 min' }).duration).toBe('345600 S');
+    expect(validateHistorySpec({ duration: '7200 S', barSize: '1 secs' }).duration).toBe('7200 S');
   });
 });

@@ -6,8 +6,8 @@
  * "ambiguous, here are the candidates", which tells the user what to add — guessing a listing
  * would silently collect the wrong series.
  */
-import { BAR_SIZES as LEGAL_BAR_SIZES, findBarSize, smallestBarSize } from '../common/ib/bar-sizes.ts';
-import { parseDuration } from '../common/ib/durations.ts';
+import { BAR_SIZES as LEGAL_BAR_SIZES, findBarSize } from '../common/ib/bar-sizes.ts';
+import { durationUnitRefusal, MAX_SMALL_BARS, parseDuration, tooManySmallBars } from '../common/ib/durations.ts';
 import { findWhatToShow, WHAT_TO_SHOW, whatToShowRefusal } from '../common/ib/what-to-show.ts';
 import { CollectorError } from './errors.ts';
 import type { ContractSpec } from './gateway-client.ts';
@@ -139,8 +139,9 @@ export { WHAT_TO_SHOW };
 /**
  * Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI
  * flags). Refused up front, as the gateway would refuse them: a bar size or duration IB does not
- * know, a bar size smaller than IB's step-size table allows for the duration
- * (docs/wire-facts/history.md#step-sizes-duration-and-bar-size), a whatToShow that gives no bars
+ * know, a duration too long for its unit or too many bars under a minute
+ * (docs/wire-facts/history.md#what-a-gateway-refuses; IB's step-size table is a guide and refuses
+ * nothing), a whatToShow that gives no bars
  * or is not served for the contracts' `secTypes` (default STK; docs/wire-facts/history.md#whattoshow-values).
  */
 export function validateHistorySpec(
@@ -151,13 +152,18 @@ export function validateHistorySpec(
   const parsed = parseDuration(String(spec.duration).toUpperCase());
   if (parsed === undefined)
     throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
+  // What the gateway would refuse is refused here, with the fix (docs/wire-facts/history.md#what-a-gateway-refuses).
+  // A window in seconds is exempt: the collector splits it into requests that each fit IB's limits
+  // (splitWindow), so only D/W/M windows, which are sent as asked, can earn the refusal.
+  const splitBySeconds = parsed.unit === 'S';
+  const tooLong = splitBySeconds ? undefined : durationUnitRefusal(parsed);
+  if (tooLong) throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}": ${tooLong.replace(/\.$/, '')} (IB refuses it with error 321)`);
   const bar = findBarSize(String(spec.barSize).trim().toLowerCase()) ?? findBarSize(String(spec.barSize).trim());
   if (bar === undefined) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
-  const smallest = smallestBarSize(parsed);
-  if (bar.seconds < smallest.seconds)
+  if (!splitBySeconds && tooManySmallBars(parsed, bar.seconds))
     throw new InvalidInput(
-      fields.barSize ?? 'barSize',
-      `"${bar.text}" bars over "${parsed.text}" are more than IB serves in one request: the smallest bar size for ${parsed.text} is "${smallest.text}" (or ask for a shorter duration)`,
+      fields.duration ?? 'duration',
+      `"${parsed.text}" of "${bar.text}" bars is more than the ${MAX_SMALL_BARS} bars under a minute IB serves per request (it answers 162 "invalid step"); ask for a shorter duration or a larger bar size`,
     );
   const whatToShow = findWhatToShow(String(spec.whatToShow ?? 'TRADES'));
   if (whatToShow === undefined)

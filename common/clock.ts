@@ -121,6 +121,65 @@ export class RealClock extends ScaledClock {
   }
 }
 
+/**
+ * Wall-clock time for what outlives one process, is shared with others or is read by people:
+ * client-id leases and id holds after a 326, the pacing budget of a login, the qualification
+ * cache, fetch times in the ledger, run records. Model time is per process — at scale 0.02 a
+ * collector's model clock runs 50× faster than a neighbour's at scale 1, and a day of running is
+ * 50 model days — so two processes at different scales (or on different hosts) would disagree
+ * about every instant stored in model time; in wall time they agree. Durations that mirror the
+ * gateway (a pacing window, the gateway's grace for an id, a cache TTL) are model durations of the
+ * gateway a process talks to: they are turned into wall ms with that process's scale
+ * (`toWallMs`) before they are stored. A virtual clock is its own wall: everything it drives runs
+ * in one process, and a test's virtual time is the only time there is.
+ */
+
+/**
+ * Real time read from the system clock itself, which every process on a host shares (RealClock
+ * counts from its own construction and drifts from its neighbours by a little).
+ */
+class SystemClock extends RealClock {
+  override now(): number {
+    return Date.now();
+  }
+}
+
+/** The system's wall clock (`Date.now()`), with timers in real time. */
+export const systemClock: Clock = new SystemClock();
+
+/** The wall clock that belongs with `clock`, with timers: the system clock, or a virtual clock itself. */
+export function wallClockFor(clock: Clock): Clock {
+  return clock.scale === 0 ? clock : systemClock;
+}
+
+/** Wall ms per model ms of `clock`: its scale, or 1 for a virtual clock. */
+export function wallPerModel(clock: Clock): number {
+  return clock.scale > 0 ? clock.scale : 1;
+}
+
+/** A model duration of `clock` in wall ms. */
+export function toWallMs(clock: Clock, modelMs: number): number {
+  return modelMs * wallPerModel(clock);
+}
+
+/** A wall duration in model ms of `clock` (e.g. to set a timer on it). */
+export function toModelMs(clock: Clock, wallMs: number): number {
+  return wallMs / wallPerModel(clock);
+}
+
+/** A clock's wall time, for code that stamps or compares shared records (see above). */
+export interface WallTime {
+  /** Wall-clock epoch ms (`Date.now()`; the virtual clock's time under a VirtualClock). */
+  now(): number;
+  /** A model-time span of the clock in wall ms (`toWallMs`). */
+  span(modelMs: number): number;
+}
+
+export function wallTimeOf(clock: Clock): WallTime {
+  const wall = wallClockFor(clock);
+  return { now: () => wall.now(), span: (ms) => toWallMs(clock, ms) };
+}
+
 interface VirtualTimer {
   at: number;
   seq: number;

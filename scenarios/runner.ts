@@ -28,6 +28,7 @@ import type { GatewayControl } from '../simulator/control/gateway-control.ts';
 import { LocalControl } from '../simulator/control/local-control.ts';
 import { describeFault } from '../simulator/faults/registry.ts';
 import { createGateway, startSimulator, type Simulator } from '../simulator/simulator.ts';
+import type { JournalSink } from '../simulator/model/journal.ts';
 import { actorContext } from './actor.ts';
 import { connectAttemptsOf } from './expect.ts';
 import type { Scenario, Target, Verdict } from './types.ts';
@@ -63,6 +64,12 @@ export interface RunOptions {
   allowLive?: boolean;
   /** Live target: how long the probe waits for the gateway's handshake, real ms (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Virtual and in-process sim targets: fed every journal entry and gateway note as the gateway
+   * records it (e.g. a verdict analyser's `sink`); not available for a remote simulator (read its
+   * `GET /verdict` instead) or a live gateway.
+   */
+  journalSink?: JournalSink;
 }
 
 /** Default deadline of the live target's probe connection, real ms. */
@@ -105,7 +112,8 @@ export const VIRTUAL_START = Date.UTC(2025, 10, 10, 15, 0, 0);
 
 interface Rig {
   clock: Clock;
-  connector(unthrottled: boolean): GatewayConnector;
+  /** A connector for one of the scenario's processes. */
+  connector(unthrottled: boolean, process: string): GatewayConnector;
   /** The simulator's control facade (undefined against a live gateway). */
   control: GatewayControl | undefined;
   close(): Promise<void>;
@@ -116,11 +124,13 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
   if (target === 'virtual') {
     const clock = new VirtualClock(VIRTUAL_START);
     const control = new LocalControl(createGateway({ clock, seed, ...gateway }));
+    const unsubscribe = opts.journalSink ? control.model.journal.subscribe(opts.journalSink) : () => {};
     return {
       clock,
       control,
-      connector: (unthrottled) => new ModelConnector(control.stage, clock, { maxReqPerSec: unthrottled ? Infinity : 40 }),
+      connector: (unthrottled, process) => new ModelConnector(control.stage, clock, { maxReqPerSec: unthrottled ? Infinity : 40, process }),
       close: async () => {
+        unsubscribe();
         control.clear();
         control.model.reset();
       },
@@ -157,11 +167,15 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
   }
   const clock = new ScaledClock(opts.timeScale ?? scenario.timeScale ?? 0.05);
   const sim: Simulator = await startSimulator({ port: 0, seed, clock, ...gateway });
+  const unsubscribe = opts.journalSink ? sim.gateway.journal.subscribe(opts.journalSink) : () => {};
   return {
     clock,
     control: sim.control,
     connector: (u) => new StoqeyConnector({ host: '127.0.0.1', port: sim.port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
-    close: () => sim.close(),
+    close: async () => {
+      unsubscribe();
+      await sim.close();
+    },
   };
 }
 
@@ -172,7 +186,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   if (scenario.baseline) {
     const other = opts.lookup?.(scenario.baseline);
     if (!other) throw new Error(`scenario ${scenario.name}: baseline "${scenario.baseline}" not found`);
-    baseline = await runScenario(other, { ...opts, onProgress: undefined });
+    // The baseline is a run of its own: its frames are not the judged run's.
+    baseline = await runScenario(other, { ...opts, onProgress: undefined, journalSink: undefined });
   }
 
   const wallStart = performance.now();
@@ -217,7 +232,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     for (const p of scenario.processes) {
       const strategy = createStrategy(p.strategy, {
         process: p.name,
-        connector: r.connector(Boolean(p.unthrottled)),
+        connector: r.connector(Boolean(p.unthrottled), p.name),
         clock,
         rng,
         log,

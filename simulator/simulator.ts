@@ -8,6 +8,9 @@ import { TcpGatewayServer } from './server/tcp-server.ts';
 import { startControlServer, type ControlServer } from './control/control-server.ts';
 import { LocalControl } from './control/local-control.ts';
 import { FaultStage } from './faults/stage.ts';
+import { DEFAULT_VERDICT_CONFIG, type VerdictConfig } from './verdict/config.ts';
+import type { CheckId } from './verdict/schema.ts';
+import type { WrittenVerdict } from './verdict/write.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -25,9 +28,25 @@ export interface SimulatorOptions {
   /** Replace the bundled contract universe with this file (or extend it, see `extendContracts`). */
   contractsFile?: string;
   extendContracts?: boolean;
+  /**
+   * Give an unknown US stock symbol a synthetic, clearly marked contract instead of error 200
+   * (docs/wire-facts/contracts.md#any-symbol-mode). Default false. Ignored when `market` is given.
+   */
+  anySymbol?: boolean;
   market?: MarketData;
   logger?: Logger;
   journal?: { enabled?: boolean; capacity?: number };
+  /**
+   * Judge the clients (simulator/verdict/): with `dir`, `close()` writes verdict.json, verdict.md
+   * and verdict.html there. The journal is analysed as it is recorded whenever this is given or
+   * the control plane runs (`GET /verdict`).
+   */
+  verdict?: { dir?: string; config?: VerdictConfig; failOn?: readonly CheckId[] };
+}
+
+/** What `close()` leaves behind: the verdict written, when the simulator was asked for one. */
+export interface Stopped {
+  verdict?: WrittenVerdict;
 }
 
 export interface Simulator {
@@ -44,6 +63,12 @@ export interface Simulator {
   controlPort: number | undefined;
   clock: Clock;
   seed: number;
+  /**
+   * Stop: take the final verdict (if asked for), close the control plane and every connection,
+   * then write the verdict's files. Rejects if they cannot be written.
+   */
+  stop(): Promise<Stopped>;
+  /** `stop()`, for callers that want nothing back. */
   close(): Promise<void>;
 }
 
@@ -53,7 +78,12 @@ export function createGateway(opts: SimulatorOptions & { clock: Clock }): Gatewa
   const base = typeof opts.profile === 'object' ? opts.profile : getProfile(opts.profile ?? DEFAULT_PROFILE);
   const profile = opts.overrides ? applyOverrides(base, opts.overrides) : base;
   const market =
-    opts.market ?? createMarketData({ seed, ...(opts.contractsFile ? { contractsFile: opts.contractsFile, extend: opts.extendContracts ?? false } : {}) });
+    opts.market ??
+    createMarketData({
+      seed,
+      anySymbol: opts.anySymbol ?? false,
+      ...(opts.contractsFile ? { contractsFile: opts.contractsFile, extend: opts.extendContracts ?? false } : {}),
+    });
   return new GatewayModel({
     clock: opts.clock,
     seed,
@@ -72,7 +102,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const faults = new FaultStage(gateway);
   const tcp = new TcpGatewayServer(faults, { host: opts.host ?? '127.0.0.1', port: opts.port ?? 4002, ...(opts.logger ? { logger: opts.logger } : {}) });
   const bound = await tcp.listen();
-  const control = new LocalControl(faults, { apiPort: () => tcp.port });
+  const judge = opts.verdict !== undefined || opts.controlPort !== undefined;
+  const config = opts.verdict?.config ?? DEFAULT_VERDICT_CONFIG;
+  const verdictConfig = opts.verdict?.failOn ? { ...config, failOn: [...opts.verdict.failOn] } : config;
+  const control = new LocalControl(faults, { apiPort: () => tcp.port, ...(judge ? { verdict: verdictConfig } : {}) });
   let controlServer: ControlServer | undefined;
   try {
     if (opts.controlPort !== undefined) {
@@ -87,6 +120,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     await tcp.close();
     throw err;
   }
+  const stop = async (): Promise<Stopped> => {
+    const dir = opts.verdict?.dir;
+    const analyser = control.analyser;
+    // Loaded only now: the renderers (vega) cost start-up time a simulator without verdicts need not pay.
+    const files = dir && analyser ? await import('./verdict/write.ts') : undefined;
+    // The verdict is taken at the moment of stopping, before closing drops the connections.
+    const taken = files && analyser ? files.snapshot(analyser, { final: true, now: clock.now() }) : undefined;
+    control.dispose();
+    await controlServer?.close();
+    await tcp.close();
+    faults.clear();
+    gateway.reset();
+    return files && taken && dir ? { verdict: await files.writeVerdict(dir, taken) } : {};
+  };
   return {
     gateway,
     faults,
@@ -98,12 +145,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     controlPort: controlServer?.port,
     clock,
     seed,
+    stop,
     async close() {
-      await controlServer?.close();
-      await tcp.close();
-      faults.clear();
-      control.dispose();
-      gateway.reset();
+      await stop();
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type ContractInfo,
   type ContractSpec,
   type GatewayConnection,
+  type HistoricalReply,
   type HistoryQuery,
   type PendingRequest,
   type RawBar,
@@ -60,9 +61,9 @@ export abstract class BaseConnection implements GatewayConnection {
     return { reqId, result };
   }
 
-  historicalData(q: HistoryQuery): PendingRequest<RawBar[]> {
+  historicalData(q: HistoryQuery): PendingRequest<HistoricalReply> {
     const reqId = this.nextReqId++;
-    const result = this.book.add<RawBar[]>(reqId, {
+    const result = this.book.add<HistoricalReply>(reqId, {
       kind: 'history',
       label: `${q.contract.symbol} ${q.duration} of ${q.barSize} ${q.whatToShow}`,
       since: this.now(),
@@ -114,8 +115,10 @@ export abstract class BaseConnection implements GatewayConnection {
     this.book.resolve(reqId, this.details.get(reqId) ?? []);
   }
 
-  protected receivedBars(reqId: number, bars: RawBar[]): void {
-    this.book.resolve(reqId, bars);
+  /** The bars of a request and the window the gateway says it served, when it said. */
+  protected receivedBars(reqId: number, bars: RawBar[], window?: { start: string; end: string }): void {
+    const reply: HistoricalReply = window ? { bars, start: window.start, end: window.end } : { bars };
+    this.book.resolve(reqId, reply);
   }
 
   protected receivedTime(time: number): void {

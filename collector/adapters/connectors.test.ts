@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultStage } from '../../simulator/faults/stage.ts';
 import type { GatewayModel } from '../../simulator/model/gateway.ts';
-import { ClientIdInUse, ConnectionLost, HandshakeTimeout, NoSecurityDefinition, NotConnected, PacingViolation } from '../errors.ts';
+import { ClientIdInUse, ConnectionLost, HandshakeTimeout, NoHistoricalData, NoSecurityDefinition, NotConnected, PacingViolation } from '../errors.ts';
 import type { ContractInfo, GatewayConnection, GatewayConnector, HistoryQuery } from '../gateway-client.ts';
 import { AFTER_CLOSE, CONID, drive, received, tcpEnv, track, virtualEnv } from '../testing/env.ts';
 
@@ -114,10 +114,14 @@ describe.each(adapters)('%s', (_name, make) => {
     expect((await env.run(good.result))[0]!.conId).toBe(CONID.MSFT);
   });
 
-  it('historical bars arrive complete (epoch-second times) and a pacing violation (162) is PacingViolation', async () => {
+  it('historical bars arrive complete (epoch-second times) with the window served, and a pacing violation (162) is PacingViolation', async () => {
     env = await make();
     const conn = await connect(23);
-    const bars = await env.run(conn.historicalData(hourly(AAPL_INFO)).result);
+    const reply = await env.run(conn.historicalData(hourly(AAPL_INFO)).result);
+    const bars = reply.bars;
+    // The window the gateway says it served: the session of 1 D, up to now (a second or so after 17:00 over TCP).
+    expect(reply.start).toBe('20251112 09:30:00 US/Eastern');
+    expect(reply.end).toMatch(/^20251112 17:00:0\d US\/Eastern$/);
     // Wed 2025-11-12 regular session: 09:30, 10:00, 11:00 … 15:00 → 7 bars.
     expect(bars).toHaveLength(7);
     expect(Number(bars[0]!.time)).toBe(Date.UTC(2025, 10, 12, 14, 30) / 1000);
@@ -129,14 +133,20 @@ describe.each(adapters)('%s', (_name, make) => {
     expect(err).toMatchObject({ ibCode: 162, retryable: true });
   });
 
-  it('"HMDS query returned no data" (also 162) resolves with no bars rather than failing', async () => {
+  it('"HMDS query returned no data" (also 162) is NoHistoricalData with IB\'s text: not an empty success', async () => {
     env = await make();
     const conn = await connect(24);
     // 60 s back from 17:00 New York with regular hours only: nothing traded.
-    const bars = await env.run(
-      conn.historicalData({ contract: AAPL_INFO, endDateTime: '', duration: '60 S', barSize: '1 min', whatToShow: 'TRADES', useRTH: true }).result,
-    );
-    expect(bars).toEqual([]);
+    const err = await env
+      .run(conn.historicalData({ contract: AAPL_INFO, endDateTime: '', duration: '60 S', barSize: '1 min', whatToShow: 'TRADES', useRTH: true }).result)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoHistoricalData);
+    expect(err).toMatchObject({
+      code: 'NO_DATA',
+      ibCode: 162,
+      retryable: false,
+      ibText: expect.stringMatching(/HMDS query returned no data: AAPL@SMART Trades/),
+    });
   });
 
   it('a gateway-side drop fails pending requests with ConnectionLost and reports the close with an error', async () => {

@@ -20,11 +20,20 @@ export interface ModelConnectorOptions {
   name?: string;
   /** Client-side send limit, as @stoqey/ib's (default 40/s); Infinity for a client without one. */
   maxReqPerSec?: number;
+  /**
+   * The client process these connections come from. The gateway then sees them from
+   * `<process>:<n>` (n counting this connector's connections), as it sees `host:port` over TCP,
+   * so whatever groups connections by remote host (the verdict's remote processes) groups them by
+   * process. Without it they come from `collector/<clientId>`.
+   */
+  process?: string;
 }
 
 export class ModelConnector implements GatewayConnector {
   readonly address: string;
   private readonly maxReqPerSec: number;
+  private readonly process: string | undefined;
+  private connections = 0;
 
   constructor(
     private readonly gateway: GatewayPort,
@@ -33,10 +42,12 @@ export class ModelConnector implements GatewayConnector {
   ) {
     this.address = opts.name ?? 'in-process';
     this.maxReqPerSec = opts.maxReqPerSec ?? 40;
+    this.process = opts.process;
   }
 
   connect(opts: ConnectOptions): Promise<GatewayConnection> {
-    const conn = InProcessConnection.open(this.gateway, { remote: `collector/${opts.clientId}` });
+    const remote = this.process !== undefined ? `${this.process}:${++this.connections}` : `collector/${opts.clientId}`;
+    const conn = InProcessConnection.open(this.gateway, { remote });
     return new Promise((resolve, reject) => {
       let sawVersion = false;
       let settled = false;
@@ -175,6 +186,7 @@ class ModelConnection extends BaseConnection {
         this.receivedBars(
           m.reqId,
           m.bars.map((b) => ({ time: b.date, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, wap: b.wap, count: b.barCount })),
+          m.startDate !== undefined && m.endDate !== undefined ? { start: m.startDate, end: m.endDate } : undefined,
         );
         return;
       case 'CURRENT_TIME':

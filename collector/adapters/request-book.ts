@@ -1,5 +1,5 @@
 import { errorRequestId, isWarningCode, requestEndOf } from '../../common/ib/request-errors.ts';
-import { NoSecurityDefinition, PacingViolation } from '../errors.ts';
+import { NoHistoricalData, NoSecurityDefinition, PacingViolation } from '../errors.ts';
 import { GatewayRejected } from '../gateway-errors.ts';
 /**
  * Pending requests of one connection by reqId. Every request ends exactly once — answered,
@@ -65,11 +65,12 @@ export class RequestBook {
  */
 export const isConnectionNotice = (id: number, code: number): boolean => errorRequestId(id, code) === undefined;
 
-export type ErrorOutcome = { kind: 'ignore' } | { kind: 'resolve-empty' } | { kind: 'reject'; error: Error };
+export type ErrorOutcome = { kind: 'ignore' } | { kind: 'reject'; error: Error };
 
 /**
  * What an error frame carrying a pending request's id means for that request, by the one rule of
- * common/ib/request-errors.ts: a notice leaves it running; "no data" is an empty answer; every
+ * common/ib/request-errors.ts: a notice leaves it running; "no data" ends it as NoHistoricalData
+ * (the history collector records the window as empty, docs/wire-facts/history.md#no-data-162); every
  * other error ends it at once with a typed error carrying IB's code and text.
  */
 export function classifyRequestError(code: number, message: string, label: string): ErrorOutcome {
@@ -80,7 +81,7 @@ export function classifyRequestError(code: number, message: string, label: strin
     case 'pacing-violation':
       return { kind: 'reject', error: new PacingViolation(label) };
     case 'no-data':
-      return { kind: 'resolve-empty' };
+      return { kind: 'reject', error: new NoHistoricalData(label, message) };
     default:
       return { kind: 'reject', error: new GatewayRejected(label, code, message) };
   }
@@ -92,6 +93,5 @@ export function settleWithError(book: RequestBook, reqId: number, code: number, 
   if (!pending) return false;
   const outcome = classifyRequestError(code, message, pending.label);
   if (outcome.kind === 'reject') book.reject(reqId, outcome.error);
-  else if (outcome.kind === 'resolve-empty') book.resolve(reqId, []);
   return true;
 }

@@ -9,6 +9,7 @@ import { EventName, IBApi, type Contract, type ContractDetails } from '@stoqey/i
 import type { Clock } from '../../common/clock.ts';
 import { IbCode } from '../../common/ib/errors.ts';
 import { parseManagedAccounts } from '../../common/ib/accounts.ts';
+import { decodeAscii7 } from '../../common/ib/text.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
 import { closedDuringHandshake, handshakeTimeoutHint, unreachableHint } from '../gateway-errors.ts';
 import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, RawBar } from '../gateway-client.ts';
@@ -184,7 +185,7 @@ class StoqeyConnection extends BaseConnection {
         }
         const bars = this.bars.get(reqId) ?? [];
         this.bars.delete(reqId);
-        this.receivedBars(reqId, bars);
+        this.receivedBars(reqId, bars, servedWindow(time));
       },
     );
     api.on(EventName.currentTime, (time: number) => this.receivedTime(time));
@@ -239,6 +240,16 @@ class StoqeyConnection extends BaseConnection {
   }
 }
 
+/**
+ * IBApi ends a request's bars with a `finished-<start>-<end>` marker carrying the window the
+ * gateway served (docs/wire-facts/history.md#historical_data-17). The dates contain no `-` before
+ * the end's 8-digit date, except the UTC form `yyyyMMdd-HH:mm:ss`, whose time part is not 8 digits.
+ */
+export function servedWindow(marker: string): { start: string; end: string } | undefined {
+  const m = /^finished-(.+?)-(\d{8}(?:[ -].*)?)$/.exec(marker);
+  return m ? { start: m[1]!, end: m[2]! } : undefined;
+}
+
 function toContract(spec: ContractSpec): Contract {
   return {
     symbol: spec.symbol,
@@ -251,17 +262,23 @@ function toContract(spec: ContractSpec): Contract {
   };
 }
 
+/**
+ * The collector's view of a contract. Text is decoded from IB's `\uXXXX` escapes here, whatever
+ * the client library did: @stoqey/ib 1.6.10 decodes longName itself from v153, other fields and
+ * other libraries may not, and decoding text without escapes changes nothing
+ * (docs/wire-facts/framing.md#text-encoding-and-ascii7-escapes).
+ */
 function toContractInfo(d: ContractDetails): ContractInfo {
   const c = d.contract;
   return {
     conId: c.conId ?? 0,
-    symbol: c.symbol ?? '',
+    symbol: decodeAscii7(c.symbol ?? ''),
     secType: String(c.secType ?? ''),
     exchange: c.exchange ?? '',
     primaryExchange: c.primaryExch ?? '',
     currency: c.currency ?? '',
-    localSymbol: c.localSymbol ?? '',
-    longName: d.longName ?? '',
+    localSymbol: decodeAscii7(c.localSymbol ?? ''),
+    longName: decodeAscii7(d.longName ?? ''),
     timeZoneId: d.timeZoneId ?? '',
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Qualification throughput of the five connection strategies against a serialized gateway.
  *
- *   npx tsx collector/bench/qualify.ts [--service-ms 200] [--n 33] [--seed 1] [--login-ms 0]
+ *   npx tsx collector/bench/qualify.ts [--service-ms 200] [--n N] [--seed 1] [--login-ms 0]
  *                                      [--strategies a,b] [--tcp] [--scale 0.02] [--json]
  *
  * The gateway serves contract details one at a time with a fixed service time s (log-normal

@@ -126,11 +126,11 @@ describe('ClientIdAllocator', () => {
   });
 
   it('explains an exhausted range', async () => {
-    const { allocator, store, clock } = setup();
+    const { allocator, store } = setup();
     const small = { workers: { min: 4, max: 6 } };
     const a = allocator({ roles: small });
     await a.lease('workers');
-    await store.markTaken(gateway, 5, clock.now() + 45_000);
+    await store.markTaken(gateway, 5, 45_000);
     const err = await a.lease('workers', { exclude: [6] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientIdsExhausted);
     expect((err as Error).message).toMatch(
@@ -180,7 +180,9 @@ function bind(store: LeaseStore): LeaseStore {
     tryAcquire: store.tryAcquire.bind(store),
     renew: store.renew.bind(store),
     release: store.release.bind(store),
+    validate: store.validate.bind(store),
     markTaken: store.markTaken.bind(store),
     list: store.list.bind(store),
+    reclaimStale: store.reclaimStale.bind(store),
   };
 }

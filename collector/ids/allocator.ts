@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../common/clock.ts';
+import { toWallMs, wallClockFor, type Clock } from '../../common/clock.ts';
 import type { Rng } from '../../common/rng.ts';
 import { ClientIdsExhausted } from '../errors.ts';
 import { HeldLease } from './held-lease.ts';
@@ -19,17 +19,25 @@ import {
 
 export interface ClientIdAllocatorOptions {
   store: LeaseStore;
+  /**
+   * The process's model clock. Leases run on the wall clock that goes with it
+   * (common/clock.ts, wallClockFor): real time, or a test's virtual time.
+   */
   clock: Clock;
   /** Leases are per gateway: the same id may be used on two different gateways. */
   gateway: string;
   roles: RoleRanges;
-  /** How long a lease survives without renewal. Default 30 s. */
+  /**
+   * How long a lease survives without renewal, wall ms, whatever the time scale: it guards an id
+   * against other processes, whose clocks are the wall's. Default 30 s.
+   */
   ttlMs?: number;
-  /** Renewal period. Default ttl/3, so two missed beats still leave the lease valid. */
+  /** Renewal period, wall ms. Default ttl/3, so two missed beats still leave the lease valid. */
   heartbeatMs?: number;
   /**
-   * How long an id stays off-limits after a 326. Default 60 s: TWS is reported to keep an id
-   * "in use" for 30–60 s after an unclean client exit.
+   * How long an id stays off-limits after a 326, model ms (it mirrors the gateway's grace, which
+   * runs on the gateway's clock). Default 60 s: TWS is reported to keep an id "in use" for 30–60 s
+   * after an unclean client exit (docs/wire-facts/gateway.md#id-held-after-an-unclean-exit).
    */
   defaultGraceMs?: number;
   /**
@@ -82,15 +90,19 @@ export class ClientIdAllocator implements ClientIdSource {
     const busy = new Set(entries.filter((e) => e.live).map((e) => e.clientId));
     const owner = { pid: this.pid, token: this.token, role };
 
+    const wall = wallClockFor(this.opts.clock);
     for (const clientId of this.candidates(role, bounds)) {
       if (exclude.has(clientId) || busy.has(clientId)) continue;
+      const sentAt = wall.now();
       const lease = await this.opts.store.tryAcquire({ gateway: this.gateway, clientId }, owner, this.ttlMs);
       if (!lease) continue;
       const held = new HeldLease(lease, role, {
         store: this.opts.store,
-        clock: this.opts.clock,
+        wall,
         heartbeatMs: this.heartbeatMs,
-        defaultGraceMs: this.defaultGraceMs,
+        defaultGraceMs: toWallMs(this.opts.clock, this.defaultGraceMs),
+        graceToWallMs: (ms) => toWallMs(this.opts.clock, ms),
+        sentAt,
         onEnded: (l) => this.holding.delete(l),
         onLost: this.opts.onLost,
       });

@@ -1,7 +1,11 @@
 /**
- * The seam between client-id allocation and wherever leases are kept. The default keeps them as
- * files on one host (FileLeaseStore); a multi-host deployment would put Redis or a database
- * behind the same five operations.
+ * The seam between client-id allocation and wherever leases are kept: files on one host
+ * (FileLeaseStore, the default), Redis for many hosts (collector/coordination/redis/), a Map in
+ * tests. Part of the coordination port (collector/coordination/port.ts).
+ *
+ * Time: every instant here is the store's wall-clock epoch ms and every duration wall ms,
+ * whatever the caller's `--time-scale` (common/clock.ts, wall-clock time), so processes at
+ * different scales and on different hosts agree on expiry.
  */
 export interface LeaseKey {
   /** Which gateway the id is for, e.g. "127.0.0.1:4002". Ids are only unique per gateway. */
@@ -18,8 +22,14 @@ export interface LeaseOwner {
 
 export interface Lease extends LeaseKey {
   owner: LeaseOwner;
-  /** Model epoch ms after which anyone may reclaim the id. */
+  /**
+   * Fencing token: greater than every token the store issued before for this gateway, so a
+   * holder can tell (validate) whether its lease is still the id's latest one.
+   */
+  fence: number;
+  /** The store's wall-clock epoch ms after which anyone may take the id. */
   expiresAt: number;
+  /** Wall ms. */
   ttlMs: number;
 }
 
@@ -29,6 +39,7 @@ export type LeaseEntry =
       gateway: string;
       clientId: number;
       owner: LeaseOwner;
+      fence: number;
       hostname: string;
       expiresAt: number;
       /** Not expired and the owner process still exists (as far as this host can tell). */
@@ -38,13 +49,16 @@ export type LeaseEntry =
       kind: 'taken';
       gateway: string;
       clientId: number;
-      /** The gateway refused the id (326) and is assumed to hold it until then. */
+      /** The gateway refused the id (326) and is assumed to hold it until then (the store's wall ms). */
       until: number;
       live: boolean;
     };
 
 export interface LeaseStore {
-  /** Take the id if nobody live holds it and it is not marked taken; null otherwise. */
+  /**
+   * Take the id for `ttlMs` wall ms if nobody live holds it and it is not marked taken; null
+   * otherwise. Throws CoordinationUnavailable when the store cannot hand out ids right now.
+   */
   tryAcquire(key: LeaseKey, owner: LeaseOwner, ttlMs: number): Promise<Lease | null>;
   /**
    * Extend the lease by its ttl. Null when it is no longer ours (expired and reclaimed, or too
@@ -54,11 +68,23 @@ export interface LeaseStore {
   /** Give the id back. A no-op if the lease is no longer ours. */
   release(lease: Lease): Promise<void>;
   /**
-   * After a 326: someone outside our control uses the id; nobody may lease it before `untilMs`
-   * (model epoch ms). Independent of leases: it neither creates nor breaks one.
+   * Whether `lease` is still the id's current lease: same fencing token, not expired. A holder
+   * asks before it uses the id (connects with it), so a stale holder learns it first.
    */
-  markTaken(gateway: string, clientId: number, untilMs: number): Promise<void>;
+  validate(lease: Lease): Promise<boolean>;
+  /**
+   * After a 326: someone outside our control uses the id; nobody may lease it for the next
+   * `forMs` wall ms. Independent of leases: it neither creates nor breaks one.
+   */
+  markTaken(gateway: string, clientId: number, forMs: number): Promise<void>;
   list(gateway: string): Promise<LeaseEntry[]>;
+  /**
+   * Remove every lease that is no longer live (expired, or its owner process is gone on this
+   * host) now, instead of when someone next tries that id: what a new process does at start so a
+   * killed one leaves no debris. Only ever removes a lease still exactly as judged stale (same
+   * fencing token), so a fresh lease taken in between survives. Returns how many were removed.
+   */
+  reclaimStale(): Promise<number>;
 }
 
 /** Whether a process exists. EPERM means it exists but belongs to another user. */
@@ -70,6 +96,11 @@ export function processIsAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Hands out fencing tokens: strictly increasing per gateway, across every process sharing it. */
+export interface FenceSource {
+  next(gateway: string): Promise<number>;
 }
 
 /**

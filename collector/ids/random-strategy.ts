@@ -66,6 +66,11 @@ class UncoordinatedLease implements ClientIdLease {
   async markInUse(): Promise<void> {
     this.state = 'released';
   }
+
+  /** Nothing records an uncoordinated id, so nothing can say it is stale. */
+  async confirm(): Promise<boolean> {
+    return this.state === 'held';
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import type { Clock } from '../../common/clock.ts';
+import type { WallTime } from '../../common/clock.ts';
 import { ignoreErrno, isErrno, publishExclusive, readJson, unlinkIfPresent } from './atomic-files.ts';
 
 interface LockFile {
@@ -11,10 +11,11 @@ interface LockFile {
 }
 
 export interface ReclaimLockOptions {
-  clock: Clock;
+  /** Lock files hold wall-clock times, so processes at any time scale agree on their age. */
+  wall: WallTime;
   isAlive: (pid: number) => boolean;
   hostname: string;
-  /** A lock older than this is assumed abandoned (its holder crashed on another host). */
+  /** A lock older than this (wall ms) is assumed abandoned (its holder crashed on another host). */
   staleAfterMs: number;
 }
 
@@ -31,7 +32,7 @@ export class ReclaimLock {
   /** Returns the unlock function, or null if another live process holds the lock. */
   async tryLock(leaseFile: string): Promise<(() => Promise<void>) | null> {
     const lockFile = `${leaseFile}.lock`;
-    const mine: LockFile = { pid: process.pid, hostname: this.opts.hostname, nonce: randomUUID(), lockedAt: this.opts.clock.now() };
+    const mine: LockFile = { pid: process.pid, hostname: this.opts.hostname, nonce: randomUUID(), lockedAt: this.opts.wall.now() };
     const content = JSON.stringify(mine);
     for (let round = 0; round < 2; round++) {
       if (await publishExclusive(lockFile, content)) return () => unlinkIfPresent(lockFile);
@@ -44,7 +45,7 @@ export class ReclaimLock {
   }
 
   private isAbandoned(lock: LockFile): boolean {
-    if (this.opts.clock.now() - lock.lockedAt > this.opts.staleAfterMs) return true;
+    if (this.opts.wall.now() - lock.lockedAt > this.opts.staleAfterMs) return true;
     return lock.hostname === this.opts.hostname && !this.opts.isAlive(lock.pid);
   }
 }

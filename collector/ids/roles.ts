@@ -16,8 +16,14 @@ export interface ClientIdLease {
   readonly lostSignal: AbortSignal;
   release(): Promise<void>;
   /**
+   * Before the id is used (a connection made with it): whether this is still the id's current
+   * lease. False means it was lost (expired, or a newer holder's fencing token is in the store):
+   * lease another. Throws when that cannot be known right now (the store is unreachable).
+   */
+  confirm(): Promise<boolean>;
+  /**
    * The gateway answered 326 for this id: record it as used by someone outside our control for
-   * `graceMs` (default: the allocator's grace period) and give our lease up.
+   * `graceMs` model ms (default: the allocator's grace period) and give our lease up.
    */
   markInUse(graceMs?: number): Promise<void>;
 }

@@ -11,8 +11,10 @@ export type { PacedRequest };
 
 export interface PacingRules extends HistoricalPacingRules {
   /**
-   * Added to every window: IB measures arrival at its server, and transit jitter can bring two
-   * requests closer together than we sent them.
+   * Added to every window: IB measures arrival at its server, and transit and scheduling jitter
+   * can bring two requests closer together than we sent them. Jitter is physical, so when the
+   * rules are turned into wall time (a scaled clock) the margin stays this many wall ms
+   * (collector/coordination/budget-judge.ts budgetRulesInWallMs).
    */
   marginMs: number;
 }
@@ -44,23 +46,36 @@ export function historyHorizonMs(rules: PacingRules): number {
   return Math.max(rules.identicalWindowMs, rules.sameContractWindowMs, rules.windowMs) + rules.marginMs;
 }
 
+/** The window rules, by the names the budget reports them under. */
+export type WindowRule = 'identical' | 'same-contract' | 'window';
+
 /**
  * Earliest time ≥ `now` at which `req` may be sent without breaking a window rule, given the
  * requests already sent (`history`, all at or before `now`). The in-flight limit is not a
  * function of time and is left to the scheduler. Infinity if `req` alone exceeds a limit.
  */
 export function earliestAllowed(history: readonly SentRecord[], req: PacedRequest, now: number, rules: PacingRules): number {
-  if (!isPaced(req, rules)) return now;
+  return bindingRule(history, req, now, rules).at;
+}
+
+/** `earliestAllowed`, and which rule decides it (null when nothing holds the request back). */
+export function bindingRule(history: readonly SentRecord[], req: PacedRequest, now: number, rules: PacingRules): { at: number; rule: WindowRule | null } {
+  if (!isPaced(req, rules)) return { at: now, rule: null };
   const weight = weightOf(req, rules);
-  let t = now;
+  let identical = -Infinity;
   const sameContract: SentRecord[] = [];
   for (const rec of history) {
-    if (rec.identityKey === req.identityKey) t = Math.max(t, rec.at + rules.identicalWindowMs + rules.marginMs);
+    if (rec.identityKey === req.identityKey) identical = Math.max(identical, rec.at + rules.identicalWindowMs + rules.marginMs);
     if (rec.contractKey === req.contractKey) sameContract.push(rec);
   }
-  t = Math.max(t, earliestWithinBudget(sameContract, rules.sameContractWindowMs + rules.marginMs, rules.sameContractMax - weight));
-  t = Math.max(t, earliestWithinBudget(history, rules.windowMs + rules.marginMs, rules.windowMax - weight));
-  return t;
+  const candidates: Array<[number, WindowRule]> = [
+    [identical, 'identical'],
+    [earliestWithinBudget(sameContract, rules.sameContractWindowMs + rules.marginMs, rules.sameContractMax - weight), 'same-contract'],
+    [earliestWithinBudget(history, rules.windowMs + rules.marginMs, rules.windowMax - weight), 'window'],
+  ];
+  let best: { at: number; rule: WindowRule | null } = { at: now, rule: null };
+  for (const [at, rule] of candidates) if (at > best.at) best = { at, rule };
+  return best;
 }
 
 /**
@@ -68,7 +83,7 @@ export function earliestAllowed(history: readonly SentRecord[], req: PacedReques
  * from the newest record back, the first one that would overflow the budget must have left the
  * window, and so must everything older.
  */
-function earliestWithinBudget(records: readonly SentRecord[], windowMs: number, budget: number): number {
+export function earliestWithinBudget(records: readonly SentRecord[], windowMs: number, budget: number): number {
   if (budget < 0) return Infinity;
   const newestFirst = [...records].sort((a, b) => b.at - a.at);
   let used = 0;

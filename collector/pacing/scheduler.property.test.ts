@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../common/clock.ts';
 import { barSizeSeconds } from '../../common/ib/bar-sizes.ts';
+import { IB_MESSAGE_RATE } from '../../common/ib/pacing.ts';
 import { DEFAULT_PACING_RULES, PacingScheduler, type PacedRequest, type PacingRules } from './index.ts';
 
 /**
@@ -70,6 +71,9 @@ function brokenRuleAt(t: number, j: number, sent: readonly Sent[], rules: Pacing
   const before = sent.slice(0, j);
   const open = before.filter((s) => s.at <= t && !(s.releasedAt <= t)).length;
   if (open >= rules.maxOpen) return 'in-flight';
+  // IB's message rate (50 per second, every request counts): the budget charges it with every request.
+  const messagesInWindow = before.filter((s) => s.at <= t && t - s.at < IB_MESSAGE_RATE.windowMs + rules.marginMs).length;
+  if (messagesInWindow + 1 > IB_MESSAGE_RATE.maxPerSecond) return 'messages';
   if (!counts(me)) return null;
   const paced = before.filter((s) => counts(s.req));
   if (paced.some((s) => s.req.identityKey === me.identityKey && t - s.at < rules.identicalWindowMs + rules.marginMs)) return 'identical';

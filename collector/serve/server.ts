@@ -27,6 +27,8 @@ export interface ServeOptions {
   strategy?: StrategyName;
   dbPath?: string;
   dataDir?: string;
+  /** `files` (default) or `redis://host:port[/db][?prefix=…&login=…]`: see CollectorOptions.coordination. */
+  coordination?: string;
   role?: 'ui' | 'worker';
   clock?: Clock;
   seed?: number;
@@ -82,7 +84,7 @@ export function httpStatusOf(err: unknown): number {
   const code = err instanceof CollectorError ? err.code : '';
   if (GATEWAY_TIMEOUT.has(code)) return 504;
   if (GATEWAY_TROUBLE.has(code)) return 502;
-  if (code === 'PACING_VIOLATION' || code === 'ABORTED') return 503;
+  if (code === 'PACING_VIOLATION' || code === 'ABORTED' || code === 'COORDINATION_UNAVAILABLE') return 503;
   const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
 }
@@ -101,6 +103,7 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
       log,
       ...(opts.dbPath !== undefined ? { dbPath: opts.dbPath } : {}),
       ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+      ...(opts.coordination !== undefined ? { coordination: opts.coordination } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
@@ -208,8 +211,9 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log): Fastif
   app.get('/health', async (_req, reply) => {
     const h = collector.health();
     // 200 only when connected and answering in time: connecting, IB's link lost (1100), requests
-    // stalled, or no gateway at all are each a 503 that says which.
-    const ok = h.state === 'connected';
+    // stalled, or no gateway at all are each a 503 that says which; so is a coordination store
+    // that cannot be reached (no client id, no pacing budget can be had without it).
+    const ok = h.state === 'connected' && h.coordination?.state !== 'unavailable';
     return reply.code(ok ? 200 : 503).send({ ok, ...h });
   });
   app.get('/ready', async (_req, reply) => {

@@ -1,15 +1,19 @@
-export { openStore, SqliteStore, type OpenStoreOptions } from './sqlite-store.ts';
+export { openStore, type OpenStoreOptions } from './open.ts';
+export { SqliteStore } from './sqlite-store.ts';
 export { migrations, type Migration } from './schema.ts';
 export { normalizeBarTime, type BarTimeOptions } from './bar-time.ts';
 export { qualificationKey, type QualificationQuery } from './keys.ts';
 export { classifySqliteError } from './sqlite-errors.ts';
 export type {
   BarInput,
+  BarRange,
   CollectorStore,
-  Coverage,
+  HistoryWindow,
+  NewHistoryWindow,
   RunError,
   RunRecord,
   RunStatus,
+  SeriesKey,
   StoredBar,
   StoredContract,
   TimeRange,

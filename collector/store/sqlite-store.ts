@@ -1,108 +1,27 @@
-import Database from 'better-sqlite3';
-import { StoreError } from '../errors.ts';
+/**
+ * The collector's store on SQLite (better-sqlite3, synchronous): contracts and the qualification
+ * cache, bars by series, the windows each answered history request covered, and runs. Every
+ * failure is a StoreError naming the file; open it with `openStore` (open.ts).
+ */
+import type Database from 'better-sqlite3';
 import { normalizeBarTime } from './bar-time.ts';
-import { migrations as defaultMigrations, type Migration } from './schema.ts';
-import { classifySqliteError, toStoreError } from './sqlite-errors.ts';
+import { toStoreError } from './sqlite-errors.ts';
+import { prepareStatements, type Statements } from './statements.ts';
 import type {
   BarInput,
+  BarRange,
   CollectorStore,
-  Coverage,
+  HistoryWindow,
+  NewHistoryWindow,
   RunError,
   RunRecord,
   RunStatus,
+  SeriesKey,
   StoredBar,
   StoredContract,
-  HistoryFetch,
   TimeRange,
   UpsertBarsOptions,
 } from './types.ts';
-
-export interface OpenStoreOptions {
-  /**
-   * How long SQLite itself waits for another connection's lock before failing with a `locked`
-   * StoreError. better-sqlite3 is synchronous, so this wait blocks the event loop: keep it short
-   * and retry `locked` errors (they are retryable) with `retry()` on the Clock instead.
-   */
-  busyTimeoutMs?: number;
-  /** Replaces the schema history; for migration tests. */
-  migrations?: readonly Migration[];
-  /** Run `PRAGMA quick_check` on open to catch corruption beyond the file header (O(size)). */
-  verify?: boolean;
-}
-
-/** Open (creating if needed) and migrate a collector database. Fails with a StoreError naming the file. */
-export function openStore(path: string, opts: OpenStoreOptions = {}): SqliteStore {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(path, { timeout: opts.busyTimeoutMs ?? 1000 });
-    // The first statement reads the header, so a file that is not a database fails here.
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    if (opts.verify) {
-      const result = db.pragma('quick_check', { simple: true });
-      if (result !== 'ok') throw new StoreError('corrupt', path, 'verify the database', new Error(String(result)));
-    }
-    applyMigrations(db, path, opts.migrations ?? defaultMigrations);
-    return new SqliteStore(db, path);
-  } catch (err) {
-    db?.close();
-    throw toStoreError(err, path, 'open the database');
-  }
-}
-
-function applyMigrations(db: Database.Database, path: string, list: readonly Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = list.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new StoreError('schema', path, 'open the database', new Error(`schema version ${current} is newer than this code's ${latest}`));
-  }
-  for (const m of list) {
-    if (m.version <= current) continue;
-    try {
-      db.transaction(() => {
-        m.up(db);
-        db.pragma(`user_version = ${m.version}`);
-      })();
-    } catch (err) {
-      // A lock or a bad file is reported as such; anything else means the migration itself failed.
-      const kind = classifySqliteError(err);
-      const reported = kind === 'locked' || kind === 'corrupt' || kind === 'io' ? kind : 'schema';
-      throw new StoreError(reported, path, `apply migration ${m.version} (${m.description})`, err);
-    }
-  }
-}
-
-type Statements = ReturnType<typeof prepareStatements>;
-
-function prepareStatements(db: Database.Database) {
-  return {
-    upsertContract: db.prepare(`
-      INSERT INTO contracts (con_id, symbol, sec_type, exchange, primary_exchange, currency, local_symbol, long_name, qualified_at, query_key)
-      VALUES (@conId, @symbol, @secType, @exchange, @primaryExchange, @currency, @localSymbol, @longName, @qualifiedAt, @queryKey)
-      ON CONFLICT (con_id) DO UPDATE SET symbol = excluded.symbol, sec_type = excluded.sec_type, exchange = excluded.exchange,
-        primary_exchange = excluded.primary_exchange, currency = excluded.currency, local_symbol = excluded.local_symbol,
-        long_name = excluded.long_name, qualified_at = excluded.qualified_at, query_key = COALESCE(excluded.query_key, contracts.query_key)`),
-    getContract: db.prepare('SELECT * FROM contracts WHERE con_id = ?'),
-    getCached: db.prepare(`SELECT c.* FROM qualify_cache q JOIN contracts c ON c.con_id = q.con_id WHERE q.query_key = ? AND q.expires_at > ?`),
-    putCached: db.prepare(`INSERT INTO qualify_cache (query_key, con_id, cached_at, expires_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (query_key) DO UPDATE SET con_id = excluded.con_id, cached_at = excluded.cached_at, expires_at = excluded.expires_at`),
-    insertBar: db.prepare(`INSERT INTO bars (con_id, bar_size, what_to_show, use_rth, time, open, high, low, close, volume, wap, bar_count)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-    updateBar: db.prepare(`UPDATE bars SET use_rth = ?, open = ?, high = ?, low = ?, close = ?, volume = ?, wap = ?, bar_count = ?
-      WHERE con_id = ? AND bar_size = ? AND what_to_show = ? AND time = ?`),
-    coverage: db.prepare(`SELECT count(*) AS count, min(time) AS first, max(time) AS last FROM bars WHERE con_id = ? AND bar_size = ? AND what_to_show = ?`),
-    barTimes: db.prepare(`SELECT time FROM bars WHERE con_id = ? AND bar_size = ? AND what_to_show = ? AND time BETWEEN ? AND ? ORDER BY time`).pluck(),
-    getBars: db.prepare(`SELECT time, open, high, low, close, volume, wap, bar_count, use_rth FROM bars
-      WHERE con_id = ? AND bar_size = ? AND what_to_show = ? AND time BETWEEN ? AND ? ORDER BY time`),
-    insertFetch: db.prepare(`INSERT INTO history_fetches (con_id, bar_size, what_to_show, use_rth, end_date_time, duration, fetched_at, bars, new_bars)
-      VALUES (@conId, @barSize, @whatToShow, @useRTH, @endDateTime, @duration, @fetchedAt, @bars, @newBars)`),
-    lastFetch: db.prepare(`SELECT * FROM history_fetches WHERE con_id = ? AND bar_size = ? AND what_to_show = ? AND use_rth = ?
-      ORDER BY fetched_at DESC, id DESC LIMIT 1`),
-    startRun: db.prepare(`INSERT INTO runs (started_at, strategy, status, symbols) VALUES (?, ?, 'running', ?)`),
-    finishRun: db.prepare(`UPDATE runs SET ended_at = ?, status = ?, errors = ? WHERE id = ?`),
-    getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
-  };
-}
 
 interface BarRow {
   time: number;
@@ -113,7 +32,6 @@ interface BarRow {
   volume: number | null;
   wap: number | null;
   bar_count: number | null;
-  use_rth: number;
 }
 
 interface ContractRow {
@@ -127,6 +45,28 @@ interface ContractRow {
   long_name: string | null;
   qualified_at: number;
   query_key: string | null;
+  time_zone_id: string | null;
+}
+
+interface RunRow {
+  id: number;
+  started_at: number;
+  ended_at: number | null;
+  strategy: string;
+  status: RunStatus;
+  symbols: string;
+  errors: string;
+  pid: number | null;
+  hostname: string | null;
+}
+
+/** The series columns, in the order statements.ts binds them. */
+function seriesParams(s: SeriesKey): [number, string, string, string, number] {
+  return [s.conId, s.exchange, s.barSize, s.whatToShow, s.useRTH ? 1 : 0];
+}
+
+function describeSeries(s: SeriesKey): string {
+  return `${s.barSize} ${s.whatToShow} bars (${s.useRTH ? 'regular hours' : 'extended hours'}, ${s.exchange}) of contract ${s.conId}`;
 }
 
 export class SqliteStore implements CollectorStore {
@@ -166,50 +106,48 @@ export class SqliteStore implements CollectorStore {
     );
   }
 
-  upsertBars(conId: number, barSize: string, whatToShow: string, bars: readonly BarInput[], opts: UpsertBarsOptions = {}): number {
-    const what = `store ${bars.length} ${barSize} ${whatToShow} bars for contract ${conId}`;
+  upsertBars(series: SeriesKey, bars: readonly BarInput[], opts: UpsertBarsOptions = {}): number {
     // Normalize before writing, so a bad date fails the batch before any row is touched.
     const rows = bars.map((b) => ({ ...b, time: normalizeBarTime(b.time, opts) }));
-    const useRTH = opts.useRTH === false ? 0 : 1;
-    return this.guard(what, () =>
+    const key = seriesParams(series);
+    return this.guard(`store ${bars.length} ${describeSeries(series)}`, () =>
       this.db.transaction(() => {
         let inserted = 0;
         for (const b of rows) {
           const values = [b.open, b.high, b.low, b.close, naToNull(b.volume), naToNull(b.wap), naToNull(b.barCount)];
-          const res = this.stmt.insertBar.run(conId, barSize, whatToShow, useRTH, b.time, ...values);
-          if (res.changes === 1) inserted++;
-          else this.stmt.updateBar.run(useRTH, ...values, conId, barSize, whatToShow, b.time);
+          if (this.stmt.insertBar.run(...key, b.time, ...values).changes === 1) inserted++;
+          else this.stmt.updateBar.run(...values, ...key, b.time);
         }
         return inserted;
       })(),
     );
   }
 
-  countBars(conId: number, barSize: string, whatToShow: string): number {
-    return this.coverage(conId, barSize, whatToShow).count;
+  countBars(series: SeriesKey): number {
+    return this.barRange(series).count;
   }
 
-  coverage(conId: number, barSize: string, whatToShow: string): Coverage {
-    return this.guard(`read coverage of contract ${conId}`, () => this.stmt.coverage.get(conId, barSize, whatToShow) as Coverage);
+  barRange(series: SeriesKey): BarRange {
+    return this.guard(`read the bars of ${describeSeries(series)}`, () => this.stmt.barRange.get(...seriesParams(series)) as BarRange);
   }
 
-  barTimes(conId: number, barSize: string, whatToShow: string, range: TimeRange = {}): number[] {
+  barTimes(series: SeriesKey, range: TimeRange = {}): number[] {
     return this.guard(
-      `read bar times of contract ${conId}`,
-      () => this.stmt.barTimes.all(conId, barSize, whatToShow, range.from ?? -Infinity, range.to ?? Infinity) as number[],
+      `read bar times of ${describeSeries(series)}`,
+      () => this.stmt.barTimes.all(...seriesParams(series), range.from ?? -Infinity, range.to ?? Infinity) as number[],
     );
   }
 
-  missingTimes(conId: number, barSize: string, whatToShow: string, expected: Iterable<number>): number[] {
+  missingTimes(series: SeriesKey, expected: Iterable<number>): number[] {
     const wanted = [...expected].sort((a, b) => a - b);
     if (wanted.length === 0) return [];
-    const have = new Set(this.barTimes(conId, barSize, whatToShow, { from: wanted[0]!, to: wanted.at(-1)! }));
+    const have = new Set(this.barTimes(series, { from: wanted[0]!, to: wanted.at(-1)! }));
     return wanted.filter((t) => !have.has(t));
   }
 
-  getBars(conId: number, barSize: string, whatToShow: string, range: TimeRange = {}): StoredBar[] {
-    return this.guard(`read bars of contract ${conId}`, () =>
-      (this.stmt.getBars.all(conId, barSize, whatToShow, range.from ?? -Infinity, range.to ?? Infinity) as BarRow[]).map((r) => ({
+  getBars(series: SeriesKey, range: TimeRange = {}): StoredBar[] {
+    return this.guard(`read ${describeSeries(series)}`, () =>
+      (this.stmt.getBars.all(...seriesParams(series), range.from ?? -Infinity, range.to ?? Infinity) as BarRow[]).map((r) => ({
         time: r.time,
         open: r.open,
         high: r.high,
@@ -218,52 +156,41 @@ export class SqliteStore implements CollectorStore {
         volume: r.volume,
         wap: r.wap,
         barCount: r.bar_count,
-        useRTH: r.use_rth === 1,
       })),
     );
   }
 
-  recordHistoryFetch(fetch: Omit<HistoryFetch, 'newBars' | 'bars'>, bars: readonly BarInput[], opts: UpsertBarsOptions = {}): number {
-    return this.guard('record a history fetch', () =>
+  recordWindows(series: SeriesKey, windows: readonly NewHistoryWindow[], bars: readonly BarInput[], opts: UpsertBarsOptions = {}): number {
+    return this.guard(`record the history windows of ${describeSeries(series)}`, () =>
       this.db.transaction(() => {
-        const newBars = this.upsertBars(fetch.conId, fetch.barSize, fetch.whatToShow, bars, { ...opts, useRTH: fetch.useRTH });
-        this.stmt.insertFetch.run({ ...fetch, useRTH: fetch.useRTH ? 1 : 0, bars: bars.length, newBars });
+        const newBars = this.upsertBars(series, bars, opts);
+        windows.forEach((w, i) => {
+          this.stmt.insertWindow.run(...seriesParams(series), { ...w, bars: i === 0 ? bars.length : 0, newBars: i === 0 ? newBars : 0 });
+        });
         return newBars;
       })(),
     );
   }
 
-  lastHistoryFetch(conId: number, barSize: string, whatToShow: string, useRTH: boolean): HistoryFetch | null {
-    const row = this.guard('read the history ledger', () => this.stmt.lastFetch.get(conId, barSize, whatToShow, useRTH ? 1 : 0)) as
-      | {
-          con_id: number;
-          bar_size: string;
-          what_to_show: string;
-          use_rth: number;
-          end_date_time: string;
-          duration: string;
-          fetched_at: number;
-          bars: number;
-          new_bars: number;
-        }
-      | undefined;
-    if (!row) return null;
-    return {
-      conId: row.con_id,
-      barSize: row.bar_size,
-      whatToShow: row.what_to_show,
-      useRTH: row.use_rth === 1,
-      endDateTime: row.end_date_time,
-      duration: row.duration,
-      fetchedAt: row.fetched_at,
-      bars: row.bars,
-      newBars: row.new_bars,
-    };
+  replaceSeries(series: SeriesKey, windows: readonly NewHistoryWindow[], bars: readonly BarInput[], opts: UpsertBarsOptions = {}): number {
+    return this.guard(`replace ${describeSeries(series)}`, () =>
+      this.db.transaction(() => {
+        const before = new Set(this.barTimes(series));
+        this.stmt.deleteBars.run(...seriesParams(series));
+        this.stmt.deleteWindows.run(...seriesParams(series));
+        this.recordWindows(series, windows, bars, opts);
+        return this.barTimes(series).filter((t) => !before.has(t)).length;
+      })(),
+    );
   }
 
-  startRun(run: { strategy: string; symbols: readonly string[]; startedAt: number }): number {
+  windows(series: SeriesKey): HistoryWindow[] {
+    return this.guard(`read the history windows of ${describeSeries(series)}`, () => this.stmt.windows.all(...seriesParams(series)) as HistoryWindow[]);
+  }
+
+  startRun(run: { strategy: string; symbols: readonly string[]; startedAt: number; pid?: number; hostname?: string }): number {
     return this.guard(`start a ${run.strategy} run`, () =>
-      Number(this.stmt.startRun.run(run.startedAt, run.strategy, JSON.stringify(run.symbols)).lastInsertRowid),
+      Number(this.stmt.startRun.run(run.startedAt, run.strategy, JSON.stringify(run.symbols), run.pid ?? null, run.hostname ?? null).lastInsertRowid),
     );
   }
 
@@ -276,13 +203,37 @@ export class SqliteStore implements CollectorStore {
 
   getRun(id: number): RunRecord | null {
     return this.guard(`read run ${id}`, () => {
-      const row = this.stmt.getRun.get(id) as
-        | { id: number; started_at: number; ended_at: number | null; strategy: string; status: RunStatus; symbols: string; errors: string }
-        | undefined;
+      const row = this.stmt.getRun.get(id) as RunRow | undefined;
       if (!row) return null;
-      const { started_at, ended_at, strategy, status } = row;
-      return { id: row.id, startedAt: started_at, endedAt: ended_at, strategy, status, symbols: JSON.parse(row.symbols), errors: JSON.parse(row.errors) };
+      return {
+        id: row.id,
+        startedAt: row.started_at,
+        endedAt: row.ended_at,
+        strategy: row.strategy,
+        status: row.status,
+        symbols: JSON.parse(row.symbols),
+        errors: JSON.parse(row.errors),
+        pid: row.pid,
+        hostname: row.hostname,
+      };
     });
+  }
+
+  abortOrphanedRuns(opts: { hostname: string; isAlive: (pid: number) => boolean; endedAt: number }): number[] {
+    return this.guard('mark runs of dead processes aborted', () =>
+      this.db
+        .transaction(() => {
+          const orphans = (this.stmt.runningOn.all(opts.hostname) as Array<{ id: number; pid: number | null }>).filter(
+            (r) => r.pid !== null && !opts.isAlive(r.pid),
+          );
+          for (const r of orphans) {
+            const errors = [{ code: 'ABORTED', message: `process ${r.pid} on ${opts.hostname} ended without finishing the run (killed or crashed)` }];
+            this.stmt.abortRun.run(opts.endedAt, JSON.stringify(errors), r.id);
+          }
+          return orphans.map((r) => r.id);
+        })
+        .immediate(),
+    );
   }
 
   close(): void {
@@ -315,6 +266,7 @@ function contractParams(c: StoredContract) {
     longName: c.longName ?? null,
     qualifiedAt: c.qualifiedAt,
     queryKey: c.queryKey ?? null,
+    timeZoneId: c.timeZoneId || null,
   };
 }
 
@@ -330,5 +282,6 @@ function contractFromRow(r: ContractRow): StoredContract {
     longName: r.long_name,
     qualifiedAt: r.qualified_at,
     queryKey: r.query_key,
+    timeZoneId: r.time_zone_id,
   };
 }

@@ -8,8 +8,13 @@ import type { OpContext } from '../../common/op-history.ts';
 import { describeSpec } from '../gateway-client.ts';
 import { CollectorError, ConnectionLost, NoSecurityDefinition, NotConnected, RequestTimeout, describeError } from '../errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnection } from '../gateway-client.ts';
-import { barSizeSeconds } from '../../common/ib/bar-sizes.ts';
-import { ensureContract, storeFetched, type HistoryOutcome, type HistorySpec } from '../history-collector.ts';
+import { wallTimeOf, type Clock } from '../../common/clock.ts';
+import { findBarSize } from '../../common/ib/bar-sizes.ts';
+import { durationStart, parseDuration } from '../../common/ib/durations.ts';
+import { ensureContract, type HistoryOutcome, type HistorySpec } from '../history-collector.ts';
+import { describeCoverage } from '../history/coverage.ts';
+import { SeriesFetch, seriesOf } from '../history/series-fetch.ts';
+import { PacingScheduler } from '../pacing/index.ts';
 import { interpret, type QualifyResult } from '../qualifier.ts';
 import { retry } from '../retry/index.ts';
 import type { GatewaySession } from '../session.ts';
@@ -17,6 +22,10 @@ import { waitBounded } from '../wait-bounded.ts';
 import type { CollectorClient, StrategyDeps } from './types.ts';
 
 export const LEGACY_TIMEOUTS_MS = [3_000, 15_000, 20_000, 30_000, 60_000];
+
+/** A scheduler that lets everything through at once: the legacy designs do not pace. */
+const UNPACED = (clock: Clock) =>
+  new PacingScheduler({ clock, rules: { sameContractMax: 1e9, windowMax: 1e9, identicalWindowMs: 0, maxOpen: 1e9, marginMs: 0 } });
 
 export interface DirectClientOptions {
   mode: 'direct' | 'timeout-wrapper';
@@ -73,21 +82,38 @@ export class DirectClient implements CollectorClient {
     }
   }
 
+  /**
+   * The incident's history: the request as asked, ending now, sent straight away (no pacing, no
+   * coverage planning, no re-send); what came back is recorded like any answer.
+   */
   async collectHistory(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal): Promise<HistoryOutcome> {
     const { clock, store, recorder } = this.deps;
-    const whatToShow = spec.whatToShow ?? 'TRADES';
-    const useRTH = spec.useRTH ?? true;
-    if (!Number.isFinite(barSizeSeconds(spec.barSize))) {
-      throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}"`, { retryable: false });
-    }
+    const bar = findBarSize(spec.barSize);
+    if (!bar) throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}"`, { retryable: false });
+    const series = seriesOf(contract, { barSize: bar.text, whatToShow: spec.whatToShow ?? 'TRADES', useRTH: spec.useRTH ?? true });
     const op = recorder.invoke(this.ctx, 'history', { symbol: contract.symbol, conId: contract.conId, duration: spec.duration, barSize: spec.barSize });
     try {
-      ensureContract(store, contract, clock.now());
-      const conn = await this.session.connection(signal);
-      const bars = await conn.historicalData({ contract, endDateTime: '', duration: spec.duration, barSize: spec.barSize, whatToShow, useRTH }).result;
-      const { added, stored } = storeFetched(store, contract, { ...spec, whatToShow, useRTH }, bars, clock.now());
-      op.ok({ received: bars.length, added, stored, requests: 1 }, { clientId: conn.clientId });
-      return { symbol: contract.symbol, conId: contract.conId, received: bars.length, added, stored, requests: 1, skipped: false };
+      const wall = wallTimeOf(clock);
+      ensureContract(store, contract, wall.now());
+      const deps = { session: this.session, pacing: UNPACED(clock), store, clock, wall, log: this.deps.log, maxAttempts: 1 };
+      const f = new SeriesFetch(deps, contract, series, bar, signal);
+      const asked = parseDuration(spec.duration);
+      const end = clock.now() / 1000;
+      const start =
+        asked && (asked.unit === 'S' || (asked.unit !== 'D' && f.timeZone)) ? durationStart(asked, clock.now(), f.timeZone ?? 'UTC') / 1000 : undefined;
+      const r = await f.piece({ duration: spec.duration, ...(start !== undefined ? { start } : {}) });
+      const placed = start ?? (r.kind === 'bars' ? r.start : undefined) ?? null;
+      const coverage = describeCoverage(
+        store.windows(series),
+        store.barRange(series).last,
+        end,
+        { start: placed, end },
+        { start: placed ?? end, end },
+        f.unplaced,
+      );
+      const stored = store.countBars(series);
+      op.ok({ received: f.received, added: f.added, stored, requests: f.requests }, { clientId: this.session.clientId });
+      return { symbol: contract.symbol, conId: contract.conId, received: f.received, added: f.added, stored, requests: f.requests, skipped: false, coverage };
     } catch (err) {
       op.fail(err);
       throw err;

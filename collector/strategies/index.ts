@@ -2,6 +2,7 @@
  * The five connection strategies, by name. Four are the incident's designs (two broken, two
  * fixes); `pooled` is the recommended one. See README "Strategies".
  */
+import type { CollectorError } from '../errors.ts';
 import { ClientIdAllocator, RandomIdStrategy, type ClientIdSource } from '../ids/index.ts';
 import { HistoryCollector } from '../history-collector.ts';
 import { PacingScheduler } from '../pacing/index.ts';
@@ -65,6 +66,11 @@ abstract class StrategyBase implements ConnectionStrategy {
 
   liveness() {
     return [...this.sessions].map((s) => s.liveness());
+  }
+
+  leaseTrouble(): CollectorError | undefined {
+    for (const s of this.sessions) if (s.lastLeaseError) return s.lastLeaseError;
+    return undefined;
   }
 
   async close(): Promise<void> {
@@ -171,6 +177,7 @@ class PooledStrategy extends StrategyBase {
       qualify: (spec, opts) => p.qualifier.qualify(spec, { ...opts, context: ctx }),
       probe: (signal) => p.session.probe(signal),
       collectHistory: (contract, spec, signal) => p.history.collect(contract, spec, signal, ctx),
+      coverage: (contract, spec) => p.history.coverage(contract, spec),
       // Callers come and go; the process's session stays until the strategy is closed.
       close: async () => {},
     });
@@ -183,20 +190,24 @@ class PooledStrategy extends StrategyBase {
 
   private build(role: string) {
     const d = this.deps;
-    if (!d.leaseStore) throw new Error('the pooled strategy needs a lease store shared by the processes on this host');
+    const leases = d.coordination?.leases ?? d.leaseStore;
+    if (!leases) throw new Error('the pooled strategy needs a coordination store (or a lease store) shared by the processes of the gateway login');
+    const gateway = d.connector.address;
     const allocator = new ClientIdAllocator({
-      store: d.leaseStore,
+      store: leases,
       clock: d.clock,
-      gateway: d.connector.address,
+      gateway,
       // The UI keeps low ids (1 first, as the incident's UI had), with spares so that a 326 after a
       // crash does not lock the UI out for the gateway's grace period.
       roles: { ui: { min: 1, max: 3 }, worker: { min: 4, max: 999 } },
       order: role === 'ui' ? 'lowest' : 'seeded',
       rng: d.rng,
       ...(d.options?.idGraceMs !== undefined ? { defaultGraceMs: d.options.idGraceMs } : {}),
+      ...(d.options?.leaseTtlMs !== undefined ? { ttlMs: d.options.leaseTtlMs } : {}),
     });
     const session = this.session(`${d.process}/session`, allocator, role === 'ui' ? 'ui' : 'worker', false);
     const context = { actor: `${d.process}/session`, process: d.process, strategy: this.name };
+    const pacing = d.pacing ?? new PacingScheduler({ clock: d.clock, log: d.log, ...(d.coordination ? { budget: d.coordination.pacing(gateway) } : {}) });
     const qualifier = new Qualifier({
       session,
       clock: d.clock,
@@ -204,9 +215,9 @@ class PooledStrategy extends StrategyBase {
       log: d.log,
       recorder: d.recorder,
       context,
+      ...(d.coordination ? { shared: d.coordination.qualifications(gateway), messages: pacing } : {}),
       ...(d.options?.qualifyDeadlineMs !== undefined ? { deadlineMs: d.options.qualifyDeadlineMs } : {}),
     });
-    const pacing = d.pacing ?? new PacingScheduler({ clock: d.clock });
     const history = new HistoryCollector({ session, store: d.store, pacing, clock: d.clock, log: d.log, recorder: d.recorder, context });
     return { session, qualifier, history, allocator };
   }

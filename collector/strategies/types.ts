@@ -7,8 +7,10 @@ import type { Clock } from '../../common/clock.ts';
 import type { Log } from '../../common/log.ts';
 import type { Recorder } from '../../common/op-history.ts';
 import type { Rng } from '../../common/rng.ts';
+import type { CollectorError } from '../errors.ts';
 import type { ContractInfo, ContractSpec, GatewayConnector } from '../gateway-client.ts';
-import type { HistoryOutcome, HistorySpec } from '../history-collector.ts';
+import type { HistoryOutcome, HistorySpec, SeriesCoverage } from '../history-collector.ts';
+import type { CoordinationStore } from '../coordination/port.ts';
 import type { LeaseStore } from '../ids/index.ts';
 import type { PacingScheduler } from '../pacing/index.ts';
 import type { QualifyResult } from '../qualifier.ts';
@@ -36,6 +38,8 @@ export interface CollectorClient {
   connect(): Promise<void>;
   qualify(spec: ContractSpec, opts?: { deadlineMs?: number; signal?: AbortSignal }): Promise<QualifyResult>;
   collectHistory(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal): Promise<HistoryOutcome>;
+  /** What the store holds of the window `spec` asks for, on the gateway's clock as last measured; for reporting a collection that failed. */
+  coverage?(contract: ContractInfo, spec: HistorySpec): SeriesCoverage;
   /** The client id this caller is connected with, when it has a connection. */
   readonly clientId: number | undefined;
   /** A round trip to the gateway on this caller's connection (connecting if needed): readiness. */
@@ -54,6 +58,8 @@ export interface StrategyOptions {
   idGraceMs?: number;
   /** How long a request waits for the session to (re)connect before NotConnected. */
   maxWaitMs?: number;
+  /** How long a client-id lease lives without renewal, wall ms (pooled). Default 30 s. */
+  leaseTtlMs?: number;
   /** Liveness probing for the pooled and singleton sessions (zombie detection, collector/watchdog.ts). */
   watchdog?: WatchdogOptions;
   /** Escalating timeouts of the legacy wrapper, model ms. */
@@ -69,12 +75,19 @@ export interface StrategyDeps {
   log: Log;
   recorder: Recorder;
   store: CollectorStore;
-  /** Shared by every process on the host (pooled only). */
+  /**
+   * What the processes of the gateway login share (pooled only): client-id leases, the pacing
+   * budget and the qualification cache, on one host (files) or many (Redis). Takes precedence
+   * over `leaseStore`.
+   */
+  coordination?: CoordinationStore;
+  /** Client-id leases shared by the processes of the host, when no `coordination` is given (pooled only). */
   leaseStore?: LeaseStore;
   /**
-   * Historical-data pacing shared by the processes of this host that use one gateway login
-   * (pooled only; default: one scheduler per process). IB counts pacing per login, not per
-   * connection, so processes that each pace themselves can still break the rules together.
+   * One pacing scheduler shared by the simulated processes of a harness run (pooled only). By
+   * default each process has its own, charging the login's budget in `coordination` (or, without
+   * one, a budget of its own). IB counts pacing per login, not per connection, so processes that
+   * each pace themselves can still break the rules together.
    */
   pacing?: PacingScheduler;
   options?: StrategyOptions;
@@ -88,5 +101,7 @@ export interface ConnectionStrategy {
   readonly connectionsOpened: number;
   /** The state of every session it holds (one for the shared-session strategies). */
   liveness(): SessionLiveness[];
+  /** Why a session of this instance cannot get a client id right now (ids exhausted, coordination store recovering…), if so. */
+  leaseTrouble(): CollectorError | undefined;
   close(): Promise<void>;
 }

@@ -22,12 +22,20 @@ export class TrackedLeaseStore implements LeaseStore {
     return this.track(this.inner.release(lease));
   }
 
-  markTaken(gateway: string, clientId: number, untilMs: number): Promise<void> {
-    return this.track(this.inner.markTaken(gateway, clientId, untilMs));
+  validate(lease: Lease): Promise<boolean> {
+    return this.track(this.inner.validate(lease));
+  }
+
+  markTaken(gateway: string, clientId: number, forMs: number): Promise<void> {
+    return this.track(this.inner.markTaken(gateway, clientId, forMs));
   }
 
   list(gateway: string): Promise<LeaseEntry[]> {
     return this.track(this.inner.list(gateway));
+  }
+
+  reclaimStale(): Promise<number> {
+    return this.track(this.inner.reclaimStale());
   }
 
   /** Resolves once no call is running, including calls started by what the finished ones resumed. */

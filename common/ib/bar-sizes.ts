@@ -2,7 +2,7 @@
  * The bar sizes TWS accepts in REQ_HISTORICAL_DATA, in one table for the simulator's validation
  * and pacing and for the collector's input checks and pacing. docs/wire-facts/history.md#bar-sizes
  */
-import { NOMINAL_SECONDS, smallestBarSeconds, type Duration } from './durations.ts';
+import { NOMINAL_SECONDS } from './durations.ts';
 
 export interface BarSize {
   /** The spelling TWS lists as legal. */
@@ -49,14 +49,4 @@ export function findBarSize(text: string): BarSize | undefined {
 /** A legal bar size in seconds; NaN for anything TWS would refuse. */
 export function barSizeSeconds(text: string): number {
   return findBarSize(text)?.seconds ?? Number.NaN;
-}
-
-/**
- * The smallest bar size IB's step-size table allows for a duration
- * (docs/wire-facts/history.md#step-sizes-duration-and-bar-size): a smaller one is refused by the
- * gateway (seen as 162 "…invalid step"), or answered so slowly that clients time out.
- */
-export function smallestBarSize(d: Duration): BarSize {
-  const min = smallestBarSeconds(d);
-  return BAR_SIZES.find((b) => b.seconds >= min)!;
 }

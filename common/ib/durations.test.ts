@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { BAR_SIZES } from './bar-sizes.ts';
-import { durationCovering, durationStart, nominalSeconds, parseDuration, smallestBarSeconds, type Duration } from './durations.ts';
+import {
+  durationStart,
+  durationUnitRefusal,
+  fitsOneRequest,
+  longestRequest,
+  nominalSeconds,
+  parseDuration,
+  STEP_SIZES,
+  smallestBarSeconds,
+  splitWindow,
+  tooManySmallBars,
+  type Duration,
+} from './durations.ts';
 import { dayNumber, isoWeekday, zonedToEpoch } from './time-zones.ts';
 
 const NY = 'US/Eastern';
@@ -69,26 +81,103 @@ describe('durationStart: the window a duration covers', () => {
   });
 });
 
-describe('durationCovering', () => {
-  it('uses seconds (at least 60) up to a day', () => {
+describe('splitWindow: a missing window as requests that each fit one request', () => {
+  const MIN = 60;
+  const HOURLY = 3600;
+  it('a day of hourly bars fits one 86400 S request; less than a day is asked in seconds', () => {
     const end = ny(2025, 11, 12, 17);
-    expect(durationCovering(end - 2 * HOUR - 300_000, end, NY)).toEqual({ text: '7500 S', n: 7500, unit: 'S' });
-    expect(durationCovering(end - 10_000, end, NY).text).toBe('60 S');
-    expect(durationCovering(end - DAY, end, NY).text).toBe('86400 S');
+    expect(splitWindow(end - DAY, end, HOURLY, NY).map((p) => p.duration.text)).toEqual(['86400 S']);
+    expect(splitWindow(end - 2 * HOUR - 300_000, end, HOURLY, NY)).toEqual([{ duration: d('7500 S'), startMs: end - 7_500_000, endMs: end }]);
   });
 
-  it('counts a day per civil day touched, plus one: Monday 15:00 to Wednesday 10:00 reaches back past Monday', () => {
-    const monday = ny(2025, 11, 10, 15);
-    const wednesday = ny(2025, 11, 12, 10);
-    const covering = durationCovering(monday, wednesday, NY);
-    expect(covering.text).toBe('4 D');
-    expect(durationStart(covering, wednesday, NY, weekdays)).toBeLessThanOrEqual(ny(2025, 11, 10, 9, 30));
-    // ⌈gap ÷ 1 day⌉ = 2 D would start on Tuesday and miss Monday's last hour.
-    expect(durationStart(d('2 D'), wednesday, NY, weekdays)).toBe(ny(2025, 11, 11, 9, 30));
+  it('uses calendar units where they fit exactly: 40 days of hourly bars are 1 M (31 days back from 12 November), then seconds', () => {
+    const end = ny(2025, 11, 12, 17);
+    const pieces = splitWindow(end - 40 * DAY, end, HOURLY, NY);
+    expect(pieces[0]).toEqual({ duration: d('1 M'), startMs: ny(2025, 10, 12, 17), endMs: end });
+    expect(pieces.slice(1).map((p) => p.duration.unit)).toEqual(['W', 'S', 'S']);
+    expect(pieces.at(-1)!.startMs).toBe(end - 40 * DAY);
+  });
+
+  it('keeps to the step-size table: 1-minute bars never in more than 86400 S, 1-second bars in at most 1800 S', () => {
+    const end = ny(2025, 11, 12, 17);
+    expect(splitWindow(end - 3 * DAY, end, MIN, NY).map((p) => p.duration.text)).toEqual(['86400 S', '86400 S', '86400 S']);
+    expect(splitWindow(end - HOUR, end, 1, NY).map((p) => p.duration.text)).toEqual(['1800 S', '1800 S']);
+  });
+
+  it('daily bars over years: whole years first', () => {
+    const end = ny(2025, 11, 12, 17);
+    const from = durationStart(d('3 Y'), end, NY) - DAY;
+    expect(splitWindow(from, end, 86_400, NY).map((p) => p.duration.text)).toEqual(['3 Y', '86400 S']);
+  });
+
+  it('may reach back into what is already held when that saves requests: 6½ days of daily bars in one 1 W', () => {
+    const end = ny(2025, 11, 19, 17);
+    const from = ny(2025, 11, 13, 0);
+    expect(splitWindow(from, end, 86_400, NY).map((p) => p.duration.text)).toEqual([
+      '86400 S',
+      '86400 S',
+      '86400 S',
+      '86400 S',
+      '86400 S',
+      '86400 S',
+      '61200 S',
+    ]);
+    expect(splitWindow(from, end, 86_400, NY, from - 30 * DAY)).toEqual([{ duration: d('1 W'), startMs: ny(2025, 11, 12, 17), endMs: end }]);
+    // Seconds that reach exactly are preferred to a longer unit that asks again for held bars.
+    expect(splitWindow(end - HOUR, end, 3600, NY, end - 30 * DAY).map((p) => p.duration.text)).toEqual(['3600 S']);
+  });
+
+  it('without the exchange zone only seconds (whose window needs no zone)', () => {
+    const end = ny(2025, 11, 12, 17);
+    expect(splitWindow(end - 3 * DAY, end, HOURLY).map((p) => p.duration.text)).toEqual(['86400 S', '86400 S', '86400 S']);
+  });
+
+  it('how many of each unit fit one request', () => {
+    expect(longestRequest('D', MIN)).toBe(1);
+    expect(longestRequest('D', 5 * MIN)).toBe(7);
+    expect(longestRequest('D', HOURLY)).toBe(30);
+    expect(longestRequest('D', 86_400)).toBe(365);
+    expect(longestRequest('S', 1)).toBe(1800);
+    expect(longestRequest('S', HOURLY)).toBe(86_400);
+    expect(longestRequest('W', HOURLY)).toBe(4);
+    expect(longestRequest('M', 86_400)).toBe(12);
+    expect(longestRequest('Y', 86_400)).toBe(13); // 5000 bars
+    expect(longestRequest('D', 1)).toBe(0);
+    expect(fitsOneRequest(d('5 D'), HOURLY)).toBe(true);
+    expect(fitsOneRequest(d('5 D'), MIN)).toBe(false);
   });
 });
 
-describe('step sizes', () => {
+describe('what IB refuses', () => {
+  it('each unit up to its limit (86400 S, 365 D, 52 W, 12 M); years without one', () => {
+    expect(['86400 S', '365 D', '52 W', '12 M', '100 Y'].map((t) => durationUnitRefusal(d(t)))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(['86401 S', '366 D', '53 W', '13 M'].map((t) => durationUnitRefusal(d(t)))).toEqual([
+      'Historical data request for greater than 86400 seconds rejected.',
+      'Historical data requests for durations longer than 365 days must be made in years.',
+      'Historical data request for durations longer than 52 weeks must be made in years.',
+      'Historical data request for durations longer than 12 months must be made in years.',
+    ]);
+  });
+
+  it('more than 2,000 bars under a minute; nothing for a minute and up', () => {
+    expect(tooManySmallBars(d('2000 S'), 1)).toBe(false);
+    expect(tooManySmallBars(d('2001 S'), 1)).toBe(true);
+    expect(tooManySmallBars(d('1 D'), 1)).toBe(true);
+    expect(tooManySmallBars(d('28800 S'), 15)).toBe(false);
+    expect(tooManySmallBars(d('1 D'), 30)).toBe(true);
+    expect(tooManySmallBars(d('1 Y'), 60)).toBe(false);
+    // Every row of IB's step-size guide is within the limit for its smallest bar size.
+    for (const [maxSecs, minBar] of STEP_SIZES) if (minBar < 60) expect(tooManySmallBars(d(`${maxSecs} S`), minBar), `${maxSecs} S of ${minBar} s`).toBe(false);
+  });
+});
+
+describe('step sizes (a guide)', () => {
   it('places durations in IB table by nominal length: a month counts 30 days there, a year 365', () => {
     expect(nominalSeconds(d('1 M'))).toBe(30 * 86_400);
     expect(nominalSeconds(d('1 Y'))).toBe(365 * 86_400);

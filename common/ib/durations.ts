@@ -84,28 +84,44 @@ function tradingDaysStart(n: number, endMs: number, timeZone: string, firstSessi
 }
 
 /**
- * A duration ending at `endMs` that certainly reaches back to `fromMs` without knowing the
- * exchange's calendar: seconds (at least 60) up to one day, else one trading day per civil day
- * (in `timeZone`) from `fromMs`'s day to `endMs`'s day inclusive, plus one for a session that
- * began the evening before and ran past midnight. Never too few: those days hold at most that
- * many trading days, so the n-th most recent one starts no later than the session holding
- * `fromMs` (docs/wire-facts/history.md#durations). Over a weekend it asks for a little more
- * than needed, which costs bars already held, never bars missed.
+/**
+ * The longest duration IB accepts in each unit: beyond it the gateway answers 321 and asks for
+ * the duration in years (`S` has no larger unit to offer). `Y` has no such limit.
+ * docs/wire-facts/history.md#duration-limits-per-unit
  */
-export function durationCovering(fromMs: number, endMs: number, timeZone: string): Duration {
-  const seconds = Math.ceil((endMs - fromMs) / 1000);
-  if (seconds <= NOMINAL_SECONDS.D) {
-    const n = Math.max(60, seconds);
-    return { text: `${n} S`, n, unit: 'S' };
-  }
-  const n = localDay(endMs, timeZone) - localDay(fromMs, timeZone) + 2;
-  return { text: `${n} D`, n, unit: 'D' };
+export const DURATION_UNIT_LIMITS: Readonly<Partial<Record<DurationUnit, { max: number; text: string }>>> = {
+  S: { max: 86_400, text: 'Historical data request for greater than 86400 seconds rejected.' },
+  D: { max: 365, text: 'Historical data requests for durations longer than 365 days must be made in years.' },
+  W: { max: 52, text: 'Historical data request for durations longer than 52 weeks must be made in years.' },
+  M: { max: 12, text: 'Historical data request for durations longer than 12 months must be made in years.' },
+};
+
+/** IB's text refusing a duration too long for its unit, or undefined when the unit allows it. */
+export function durationUnitRefusal(d: Duration): string | undefined {
+  const limit = DURATION_UNIT_LIMITS[d.unit];
+  return limit && d.n > limit.max ? limit.text : undefined;
+}
+
+/**
+ * Bars shorter than a minute: one request may span at most this many of them (by nominal
+ * length, duration ÷ bar size); more is refused with 162 `invalid step`. For a minute and
+ * longer IB refuses no combination. docs/wire-facts/history.md#what-a-gateway-refuses
+ */
+export const MAX_SMALL_BARS = 2_000;
+/** Bar sizes below this many seconds are "small" (MAX_SMALL_BARS applies). */
+export const SMALL_BAR_BELOW_SECONDS = 60;
+
+/** Whether IB refuses this duration for bars of `barSeconds` (too many small bars). */
+export function tooManySmallBars(d: Duration, barSeconds: number): boolean {
+  return barSeconds < SMALL_BAR_BELOW_SECONDS && nominalSeconds(d) / barSeconds > MAX_SMALL_BARS;
 }
 
 /**
  * IB's step-size table: for durations up to the nominal length on the left, the smallest bar size
- * (seconds) served. A duration between two rows takes the next longer row; beyond "1 Y", 1 day.
- * docs/wire-facts/history.md#step-sizes-duration-and-bar-size
+ * (seconds) IB recommends. IB calls it a guide ("exemplifies", "only guidelines"), and gateways
+ * serve requests beyond it (5 D of 1-minute bars): nothing is refused by it. Clients can use it to
+ * pick a bar size that returns a few thousand bars. A duration between two rows takes the next
+ * longer row; beyond "1 Y", 1 day. docs/wire-facts/history.md#step-sizes-duration-and-bar-size
  */
 export const STEP_SIZES: ReadonlyArray<readonly [maxNominalSeconds: number, minBarSeconds: number]> = [
   [60, 1],
@@ -121,8 +137,95 @@ export const STEP_SIZES: ReadonlyArray<readonly [maxNominalSeconds: number, minB
   [NOMINAL_SECONDS.Y, 86_400],
 ];
 
-/** The smallest bar size (seconds) IB's step-size table allows for a duration. */
+/** The smallest bar size (seconds) IB's step-size table recommends for a duration (a guide, see STEP_SIZES). */
 export function smallestBarSeconds(d: Duration): number {
   const secs = nominalSeconds(d);
   return STEP_SIZES.find(([maxDur]) => secs <= maxDur)?.[1] ?? 86_400;
+}
+
+/**
+ * The longest `n` IB lists per unit for one request ("Max Duration Per Bar Size": 86400 S, 365 D,
+ * 52 W, 12 M, 68 Y). docs/wire-facts/history.md#longest-request-per-unit
+ */
+export const MAX_UNITS: Readonly<Record<DurationUnit, number>> = { S: 86_400, D: 365, W: 52, M: 12, Y: 68 };
+
+/**
+ * At most this many bars (nominal duration ÷ bar size) in one request the collector sends. Our
+ * choice: IB asks for "a few thousand" at most and documented 2000 once; the simulator refuses
+ * more than 10 000. docs/wire-facts/history.md#longest-request-per-unit
+ */
+export const MAX_BARS_PER_REQUEST = 5000;
+
+/**
+ * Whether one request for `d` with bars of `barSeconds` keeps IB's rules: the step-size table
+ * (`smallestBarSeconds`), the longest `n` per unit (`MAX_UNITS`) and our bar cap
+ * (`MAX_BARS_PER_REQUEST`).
+ */
+export function fitsOneRequest(d: Duration, barSeconds: number): boolean {
+  return d.n <= MAX_UNITS[d.unit] && smallestBarSeconds(d) <= barSeconds && nominalSeconds(d) / barSeconds <= MAX_BARS_PER_REQUEST;
+}
+
+/** The largest `n` of `unit` that fits one request with bars of `barSeconds`; 0 when none does. */
+export function longestRequest(unit: DurationUnit, barSeconds: number): number {
+  // fitsOneRequest is monotone in n (every limit grows with it): binary search for the last fit.
+  let [lo, hi] = [0, MAX_UNITS[unit]];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fitsOneRequest({ text: `${mid} ${unit}`, n: mid, unit }, barSeconds)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** One request of a split window: ask for `duration` ending at `endMs`; it covers [startMs, endMs). */
+export interface WindowPiece {
+  duration: Duration;
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * Split [fromMs, toMs) (whole seconds) into requests that cover it and each fit one request for
+ * bars of `barSeconds`: from the end backwards, each piece is `n S` or, where their windows are
+ * exact by `durationStart` (given the exchange's zone), `n W`, `n M` or `n Y`. Never `D`: how far
+ * n trading days reach needs the exchange's calendar, which the collector does not have. Without
+ * `timeZone` only seconds are used. The last piece may begin before `fromMs`, back to
+ * `earliestMs` (default `fromMs`), when that saves requests: a caller passes the start of what it
+ * already holds there, so asking for it again costs nothing but bars it has. Empty when the bar
+ * size fits no request at all. docs/wire-facts/history.md#longest-request-per-unit
+ */
+export function splitWindow(fromMs: number, toMs: number, barSeconds: number, timeZone?: string, earliestMs = fromMs): WindowPiece[] {
+  const maxSeconds = longestRequest('S', barSeconds);
+  if (maxSeconds === 0 || !(toMs > fromMs)) return [];
+  const calendarUnits = timeZone ? (['Y', 'M', 'W'] as const).map((unit) => [unit, longestRequest(unit, barSeconds)] as const) : [];
+  const pieces: WindowPiece[] = [];
+  let end = toMs;
+  while (end > fromMs) {
+    const seconds = Math.min(maxSeconds, Math.ceil((end - fromMs) / 1000));
+    const candidates: WindowPiece[] = [{ duration: { text: `${seconds} S`, n: seconds, unit: 'S' }, startMs: end - seconds * 1000, endMs: end }];
+    for (const [unit, longest] of calendarUnits) {
+      const pieceOf = (n: number): WindowPiece => {
+        const duration: Duration = { text: `${n} ${unit}`, n, unit };
+        return { duration, startMs: durationStart(duration, end, timeZone!), endMs: end };
+      };
+      // The window grows with n: binary search for the longest that stays inside, then one more may reach fromMs.
+      let [lo, hi] = [0, longest];
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (pieceOf(mid).startMs >= fromMs) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo > 0) candidates.push(pieceOf(lo));
+      if (lo < longest) {
+        const reaching = pieceOf(lo + 1);
+        if (reaching.startMs >= earliestMs) candidates.push(reaching);
+      }
+    }
+    // The piece that finishes the job with the least asked twice, else the one that covers most.
+    const finishing = candidates.filter((c) => c.startMs <= fromMs && c.startMs >= earliestMs).sort((a, b) => b.startMs - a.startMs)[0];
+    const best = finishing ?? candidates.filter((c) => c.startMs > fromMs).sort((a, b) => a.startMs - b.startMs)[0]!;
+    pieces.push(best);
+    end = best.startMs;
+  }
+  return pieces;
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyRequestError, isConnectionNotice } from '../../collector/adapters/request-book.ts';
-import { ClientIdInUse, NoSecurityDefinition, NotConnected, PacingViolation, RequestsLost } from '../../collector/errors.ts';
+import { ClientIdInUse, NoHistoricalData, NoSecurityDefinition, NotConnected, PacingViolation, RequestsLost } from '../../collector/errors.ts';
 import { GatewayRejected } from '../../collector/gateway-errors.ts';
 import { buildHistoricalReply } from '../../simulator/market/history.ts';
 import { ContractUniverse } from '../../simulator/market/contracts.ts';
@@ -88,10 +88,16 @@ describe('the collector reads what the simulator sends the way the gateway means
     expect(outcome.kind === 'reject' && outcome.error).toMatchObject({ retryable: true, retryAfterMs: IB_HISTORICAL_PACING.identicalWindowMs });
   });
 
-  it('"no data" is an empty answer, a 321 rejection ends the request, the 2174 warning does not', () => {
+  it('"no data" (162) ends the request as a typed NoHistoricalData with IB\'s text, a 321 rejection ends the request, the 2174 warning does not', () => {
     const empty = reply({ duration: '60 S', barSize: '1 min' });
     expect(empty.ok).toBe(false);
-    expect(!empty.ok && classify(empty)).toEqual({ kind: 'resolve-empty' });
+    const none = !empty.ok && classify(empty);
+    expect(none && none.kind === 'reject' && none.error).toBeInstanceOf(NoHistoricalData);
+    expect(none && none.kind === 'reject' && none.error).toMatchObject({
+      ibCode: 162,
+      retryable: false,
+      ibText: expect.stringContaining('HMDS query returned no data'),
+    });
     const rejected = reply({ barSize: '7 mins' });
     expect(!rejected.ok && rejected.code).toBe(IbCode.VALIDATION_ERROR);
     const outcome = !rejected.ok && classify(rejected);

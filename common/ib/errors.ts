@@ -12,6 +12,8 @@ export const NO_ID = -1;
 
 /** IB's codes by name, as the official clients and IB's message-code table use them. */
 export const IbCode = {
+  /** "Warning: Approaching max rate of 50 messages per second (<n>)", id -1. */
+  RATE_WARNING: 0,
   RATE_EXCEEDED: 100,
   /** "Historical Market Data Service error message:…" — pacing violation, no data, query cancelled. */
   HMDS_ERROR: 162,
@@ -72,9 +74,15 @@ export const IB_TEXT = {
 
 /** Error and notice bodies the gateway sends, by name. */
 export const IbError = {
+  /** Sent with the violation count as its id: docs/wire-facts/errors.md#100-message-rate-exceeded. */
   rateExceeded: (max: number, received: number, count: number): IbErrorBody => ({
     code: IbCode.RATE_EXCEEDED,
     message: `Max rate of messages per second has been exceeded:max=${max} rec=${received} (${count})`,
+  }),
+  /** Code 0, id -1, before the limit is reached: docs/wire-facts/pacing.md#approaching-the-limit-warning-code-0. */
+  rateApproaching: (max: number, received: number): IbErrorBody => ({
+    code: IbCode.RATE_WARNING,
+    message: `Warning: Approaching max rate of ${max} messages per second (${received})`,
   }),
   /** Any 162: the HMDS prefix and the text after it (docs/wire-facts/errors.md#162-historical-data-service-errors). */
   hmds: (text: string): IbErrorBody => ({ code: IbCode.HMDS_ERROR, message: `${HMDS_PREFIX}${text}` }),

@@ -43,6 +43,18 @@ export const IB_HISTORICAL_PACING: Readonly<HistoricalPacingRules> = {
   maxBarSeconds: 30,
 };
 
+/**
+ * The message rate: every message a client sends counts, whatever its type. IB: 50 per second;
+ * above it error 100 (docs/wire-facts/pacing.md#message-rate-100).
+ */
+export interface MessageRateRule {
+  maxPerSecond: number;
+  windowMs: number;
+}
+
+/** The value IB documents (docs/wire-facts/pacing.md#message-rate-100). */
+export const IB_MESSAGE_RATE: Readonly<MessageRateRule> = { maxPerSecond: 50, windowMs: 1_000 };
+
 /** A historical request as the pacing rules see it. */
 export interface PacedRequest {
   /** Equal for identical requests (contract, exchange, end, duration, bar size, whatToShow, useRTH). */

@@ -15,16 +15,48 @@ export interface TimelinePanel {
   endMs: number;
 }
 
+/** One Gantt bar: a row, a span in model ms, a kind (its colour) and an optional marker at its end. */
+export interface GanttBar {
+  row: string;
+  start: number;
+  end: number;
+  kind: string;
+  mark?: string;
+  /** Shown as the bar's tooltip. */
+  label?: string;
+}
+
+export interface GanttPanel {
+  title: string;
+  subtitle?: string;
+  bars: readonly GanttBar[];
+  /** Model ms the panel spans. */
+  endMs: number;
+}
+
+/** The bar kinds and markers a Gantt chart knows, in legend order, with their colours and shapes. */
+export interface GanttLegend {
+  barKinds: readonly string[];
+  barColors: readonly string[];
+  markKinds: readonly string[];
+  markShapes: readonly string[];
+  markColors: readonly string[];
+  /** Legend title of the bar colours (default "operation"). */
+  barTitle?: string;
+  /** Rows ordered by first activity instead of by name. */
+  rowsInOrder?: boolean;
+}
+
 export const BAR_KINDS = ['qualify', 'qualify (abandoned attempt)', 'history', 'connect', 'backoff', 'failed', 'unfinished'] as const;
 const BAR_COLORS = ['#0969da', '#fb8f44', '#8250df', '#8c959f', '#d4a72c', '#cf222e', '#d0d7de'];
 export const MARK_KINDS = ['326 refused', 'timeout', 'connection lost', 'IB error 100/162'] as const;
 const MARK_SHAPES = ['triangle-down', 'cross', 'diamond', 'square'];
 const MARK_COLORS = ['#cf222e', '#1f2328', '#953800', '#cf222e'];
 
-interface Bar {
-  row: string;
-  start: number;
-  end: number;
+/** The legend of the op-history timeline (bench and repro reports). */
+const OPERATIONS: GanttLegend = { barKinds: BAR_KINDS, barColors: BAR_COLORS, markKinds: MARK_KINDS, markShapes: MARK_SHAPES, markColors: MARK_COLORS };
+
+interface Bar extends GanttBar {
   kind: (typeof BAR_KINDS)[number];
   mark?: (typeof MARK_KINDS)[number];
 }
@@ -83,15 +115,18 @@ function rowLabeller(events: readonly RequestEvent[]): (e: RequestEvent) => stri
   };
 }
 
-/** Lanes within each row; rows ordered by first activity. Returns rows with y positions in row units. */
-export function layout(bars: readonly Bar[]): { rows: string[]; placed: Array<Bar & { y: number; y2: number }> } {
-  const byRow = new Map<string, Bar[]>();
+/**
+ * Lanes within each row; rows ordered by name (numbers in names compared as numbers), or by first
+ * activity with `inOrder`. Returns rows with y positions in row units.
+ */
+export function layout<B extends GanttBar>(bars: readonly B[], inOrder = false): { rows: string[]; placed: Array<B & { y: number; y2: number }> } {
+  const byRow = new Map<string, B[]>();
   for (const b of [...bars].sort((a, b) => a.start - b.start || a.end - b.end)) {
     if (!byRow.has(b.row)) byRow.set(b.row, []);
     byRow.get(b.row)!.push(b);
   }
-  const rows = [...byRow.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const placed: Array<Bar & { y: number; y2: number }> = [];
+  const rows = inOrder ? [...byRow.keys()] : [...byRow.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const placed: Array<B & { y: number; y2: number }> = [];
   rows.forEach((row, r) => {
     const laneEnds: number[] = [];
     const lanes = byRow.get(row)!.map((b) => {
@@ -118,16 +153,25 @@ const ROW_PX = 24;
  * run on one scale instead, where the lengths compare at a glance.
  */
 export function timelineSpec(panels: readonly TimelinePanel[], o: { title?: string; width?: number; sharedX?: boolean } = {}): ChartSpec {
+  return ganttSpec(
+    panels.map((p) => ({ title: p.title, ...(p.subtitle ? { subtitle: p.subtitle } : {}), bars: timelineBars(p.events, p.endMs), endMs: p.endMs })),
+    OPERATIONS,
+    o,
+  );
+}
+
+/** A Gantt chart of bars given directly (one panel per entry), coloured and marked by `legend`. */
+export function ganttSpec(panels: readonly GanttPanel[], legend: GanttLegend, o: { title?: string; width?: number; sharedX?: boolean } = {}): ChartSpec {
   const allMax = Math.max(1, ...panels.map((p) => p.endMs)) / 1000;
   const views = panels.map((p) => {
     const xMax = o.sharedX ? allMax : Math.max(0.001, p.endMs / 1000);
-    const { rows, placed } = layout(timelineBars(p.events, p.endMs));
+    const { rows, placed } = layout(p.bars, legend.rowsInOrder);
     const values = placed.map((b) => ({
       ...b,
       start: b.start / 1000,
       end: Math.max(b.end, b.start) / 1000,
       ym: (b.y + b.y2) / 2,
-      markColor: b.mark ? MARK_COLORS[MARK_KINDS.indexOf(b.mark)] : null,
+      markColor: b.mark ? legend.markColors[legend.markKinds.indexOf(b.mark)] : null,
     }));
     const labels = JSON.stringify(rows);
     const y = {
@@ -160,10 +204,11 @@ export function timelineSpec(panels: readonly TimelinePanel[], o: { title?: stri
             color: {
               field: 'kind',
               type: 'nominal' as const,
-              title: 'operation',
-              scale: { domain: [...BAR_KINDS], range: BAR_COLORS },
+              title: legend.barTitle ?? 'operation',
+              scale: { domain: [...legend.barKinds], range: [...legend.barColors] },
               legend: { labelLimit: 260 },
             },
+            ...(p.bars.some((b) => b.label !== undefined) ? { tooltip: { field: 'label', type: 'nominal' as const } } : {}),
           },
         },
         {
@@ -176,7 +221,7 @@ export function timelineSpec(panels: readonly TimelinePanel[], o: { title?: stri
               field: 'mark',
               type: 'nominal' as const,
               title: 'marker',
-              scale: { domain: [...MARK_KINDS], range: MARK_SHAPES },
+              scale: { domain: [...legend.markKinds], range: [...legend.markShapes] },
               legend: { symbolFillColor: '#57606a', symbolStrokeColor: '#57606a' },
             },
             // Colours straight from the data (no scale), so the shape legend stays the only one.

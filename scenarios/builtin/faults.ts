@@ -9,7 +9,7 @@ export const gatewayRestartMidCollection: Scenario = {
   name: 'gateway-restart-mid-collection',
   title: 'The gateway restarts in the middle of a collection',
   problem:
-    'IB Gateway restarts daily (and on demand). Every session is dropped, new connections are refused for a few seconds, and the old client ids stay "in use" for a while. A collector must reconnect with backoff, with another id, and finish without storing anything twice.',
+    'IB Gateway restarts daily (and on demand). Every session is dropped and new connections are refused for a few seconds; the restarted gateway holds no client id, so the old ids are free again. A collector must reconnect with backoff and finish without storing anything twice.',
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   needsControl: true,

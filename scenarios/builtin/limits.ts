@@ -16,9 +16,9 @@ export const messageRate100: Scenario = {
   name: 'message-rate-100',
   title: 'A burst above 50 messages per second',
   problem:
-    'TWS accepts at most 50 messages per second from a client; beyond that it answers error 100 and drops the excess (and disconnects a client that keeps at it). A client without a send limit that fires 80 requests at once loses some of them; one behind a queue never trips the limit.',
+    'TWS accepts at most 50 messages per second from a client; beyond that it answers error 100 and drops the excess (and disconnects a client that keeps at it). A client without a send limit that fires 150 requests at once loses some of them; one behind a queue never trips the limit.',
   gateway: { profile: 'ibkr-paper' },
-  abusive: 'a burst of 80 requests at once, past the 50 messages/s limit (error 100, then a disconnect)',
+  abusive: 'a burst of 150 requests at once, past the 50 messages/s limit (error 100, then a disconnect)',
   timeScale: 0.05,
   processes: [
     {
@@ -29,7 +29,9 @@ export const messageRate100: Scenario = {
       actors: [
         actor('burst', 'ui', async (ctx) => {
           await ctx.client.connect();
-          await Promise.all(range(80).map(() => ctx.qualify(AAPL)));
+          // Well above the 60 the gateway takes at once, so that the burst is a flood even when
+          // a loaded host spreads its arrival (docs/wire-facts/pacing.md#the-rule-the-simulator-applies).
+          await Promise.all(range(150).map(() => ctx.qualify(AAPL)));
         }),
       ],
     },

@@ -7,8 +7,14 @@ import type { FaultSpec } from '../faults/registry.ts';
 import type { FaultedSessionInfo } from '../faults/stage.ts';
 import type { JournalEntry, JournalQuery } from '../model/journal.ts';
 import type { Profile, ProfileOverrides } from '../model/profile.ts';
+import type { CheckId, Verdict } from '../verdict/schema.ts';
 
-export type { FaultRecord, FaultResult, FaultSpec, JournalEntry, JournalQuery, Profile, ProfileOverrides };
+export type { CheckId, FaultRecord, FaultResult, FaultSpec, JournalEntry, JournalQuery, Profile, ProfileOverrides, Verdict };
+
+/** `GET /verdict`: which checks fail it (default: those the simulator was started with). */
+export interface VerdictQuery {
+  failOn?: CheckId[];
+}
 export type SessionInfo = FaultedSessionInfo;
 
 export interface HealthReport {

@@ -22,6 +22,8 @@ import type {
   SessionInfo,
   SessionSelector,
   SessionsAffected,
+  Verdict,
+  VerdictQuery,
 } from './api-types.ts';
 import type { GatewayControl } from './gateway-control.ts';
 
@@ -86,6 +88,16 @@ export class ControlClient implements GatewayControl {
 
   secdefServed(): Promise<SecdefServed[]> {
     return this.json('GET', '/secdef');
+  }
+
+  verdict(query: VerdictQuery = {}): Promise<Verdict> {
+    return this.json('GET', query.failOn ? `/verdict?failOn=${encodeURIComponent(query.failOn.join(','))}` : '/verdict');
+  }
+
+  /** The verdict as Markdown (what `sim --verdict` writes to verdict.md). */
+  async verdictMarkdown(query: VerdictQuery = {}): Promise<string> {
+    const params = new URLSearchParams({ format: 'markdown', ...(query.failOn ? { failOn: query.failOn.join(',') } : {}) });
+    return (await this.request('GET', `/verdict?${params}`)).text();
   }
 
   /** Apply a fault now (POST /faults). */

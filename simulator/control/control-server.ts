@@ -25,7 +25,9 @@ import {
   parseProfileOverrides,
   parseReset,
   parseSelector,
+  parseVerdictQuery,
 } from './validation.ts';
+import { verdictMarkdown } from '../verdict/markdown.ts';
 
 export interface ControlServer {
   port: number;
@@ -62,6 +64,15 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     return metrics.registry.metrics();
   });
   app.get('/secdef', async () => control.secdefServed());
+  app.get('/verdict', async (req, reply) => {
+    const { format, ...query } = parseVerdictQuery(req.query);
+    if (!control.analyser)
+      throw notFound('this simulator does not analyse its journal (it was built without verdicts; `ibkr-harness sim` with a control port always does)');
+    const verdict = control.verdict(query);
+    if (format === 'json') return verdict;
+    reply.type('text/markdown; charset=utf-8');
+    return verdictMarkdown(verdict);
+  });
 
   // ---- journal ----
   app.get('/journal', async (req) => control.journal(parseJournalQuery(req.query)));
@@ -140,7 +151,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
 function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
-    return { error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /secdef, /faults` };
+    return { error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /secdef, /verdict, /faults` };
   });
   // Replaces fastify's parsers: theirs drop the parse error's detail, and accept text/plain bodies.
   app.removeAllContentTypeParsers();

@@ -5,7 +5,18 @@
  * a scenario runs the same way against either.
  */
 import type { FaultTarget, Awaitable } from '../faults/target.ts';
-import type { HealthReport, JournalEntry, JournalQuery, JournalSettings, Profile, ProfileOverrides, ResetOptions, SecdefServed } from './api-types.ts';
+import type {
+  HealthReport,
+  JournalEntry,
+  JournalQuery,
+  JournalSettings,
+  Profile,
+  ProfileOverrides,
+  ResetOptions,
+  SecdefServed,
+  Verdict,
+  VerdictQuery,
+} from './api-types.ts';
 import type { FaultedSessionInfo } from '../faults/stage.ts';
 
 export interface GatewayControl extends FaultTarget {
@@ -20,4 +31,9 @@ export interface GatewayControl extends FaultTarget {
   reset(opts?: ResetOptions): Awaitable<{ status: 'reset' }>;
   /** Contract-details requests served since the last reset, with the gateway's modeled wait and service times. */
   secdefServed(): Awaitable<SecdefServed[]>;
+  /**
+   * The verdict over what the gateway has seen so far (simulator/verdict/): anti-patterns of the
+   * connected clients with their evidence. Throws when the gateway is not analysing its journal.
+   */
+  verdict(query?: VerdictQuery): Awaitable<Verdict>;
 }

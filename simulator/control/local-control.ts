@@ -10,7 +10,9 @@ import type { GatewayModel } from '../model/gateway.ts';
 import type { JournalEntry, JournalQuery } from '../model/journal.ts';
 import type { GatewayObserver } from '../model/ports.ts';
 import { applyOverrides, getProfile, type Profile, type ProfileOverrides } from '../model/profile.ts';
-import type { HealthReport, JournalSettings, ResetOptions, SecdefServed } from './api-types.ts';
+import { VerdictAnalyser } from '../verdict/analyser.ts';
+import type { VerdictConfig } from '../verdict/config.ts';
+import type { HealthReport, JournalSettings, ResetOptions, SecdefServed, Verdict, VerdictQuery } from './api-types.ts';
 import type { GatewayControl } from './gateway-control.ts';
 
 /** Gauges for metrics, read on scrape. */
@@ -28,14 +30,19 @@ export class LocalControl implements GatewayControl {
   readonly model: GatewayModel;
   readonly stage: FaultStage;
   private served: SecdefServed[] = [];
+  /** Reads the journal as it is recorded, when verdicts were asked for (`opts.verdict`). */
+  readonly analyser: VerdictAnalyser | undefined;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeAnalyser: () => void;
 
   constructor(
     target: GatewayModel | FaultStage,
-    private readonly opts: { apiPort?: () => number } = {},
+    private readonly opts: { apiPort?: () => number /** Analyse the journal for verdicts, with these thresholds. */; verdict?: VerdictConfig } = {},
   ) {
     this.stage = target instanceof FaultStage ? target : new FaultStage(target);
     this.model = this.stage.model;
+    this.analyser = opts.verdict ? new VerdictAnalyser(opts.verdict) : undefined;
+    this.unsubscribeAnalyser = this.analyser ? this.model.journal.subscribe(this.analyser.sink) : () => {};
     this.unsubscribe = this.model.observe({
       secdefServed: (waitMs, serviceMs) => {
         if (this.served.length >= SECDEF_RECORDS) this.served.splice(0, SECDEF_RECORDS / 10);
@@ -47,6 +54,7 @@ export class LocalControl implements GatewayControl {
   /** Stop recording (the gateway outlives this facade). */
   dispose(): void {
     this.unsubscribe();
+    this.unsubscribeAnalyser();
   }
 
   observe(observer: GatewayObserver): () => void {
@@ -122,6 +130,11 @@ export class LocalControl implements GatewayControl {
 
   secdefServed(): SecdefServed[] {
     return [...this.served];
+  }
+
+  verdict(query: VerdictQuery = {}): Verdict {
+    if (!this.analyser) throw new Error('this gateway does not analyse its journal: start the simulator with --verdict <dir> or a control port');
+    return this.analyser.report({ now: this.model.clock.now(), ...(query.failOn ? { failOn: query.failOn } : {}) });
   }
 
   apply(spec: FaultSpec): FaultResult {

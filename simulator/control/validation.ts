@@ -9,7 +9,9 @@ import { parseFaultSpec, type FaultSpec } from '../faults/registry.ts';
 import type { JournalQuery } from '../model/journal.ts';
 import { parseProfileOverrides as parseOverrides, PROFILES, type ProfileOverrides } from '../model/profile.ts';
 import { ClientMessages } from '../protocol/index.ts';
-import type { JournalSettings, ResetOptions, SessionSelector } from './api-types.ts';
+import { UsageError } from '../../common/exit-codes.ts';
+import { parseFailOn } from '../verdict/config.ts';
+import type { JournalSettings, ResetOptions, SessionSelector, VerdictQuery } from './api-types.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -142,6 +144,21 @@ const resetSchema = strictObject({
   seed: integer().optional(),
   timeScale: z.number().positive().max(1_000).optional(),
 });
+
+const verdictQuerySchema = strictObject({ failOn: once.optional(), format: z.enum(['json', 'markdown'], 'must be "json" or "markdown"').optional() });
+
+/** `GET /verdict?failOn=326,abandoned&format=markdown`: which checks fail it, and JSON (default) or Markdown. */
+export function parseVerdictQuery(query: unknown): VerdictQuery & { format: 'json' | 'markdown' } {
+  const q = body(verdictQuerySchema, query, 'verdict query');
+  let failOn: VerdictQuery['failOn'];
+  try {
+    failOn = q.failOn === undefined ? undefined : parseFailOn(q.failOn);
+  } catch (err) {
+    if (err instanceof UsageError) throw badRequest(err.message.replace('--fail-on', 'failOn'));
+    throw err;
+  }
+  return { format: q.format ?? 'json', ...(failOn ? { failOn } : {}) };
+}
 
 /** `POST /reset`: optionally another profile (by name, with overrides) and seed. */
 export function parseReset(input: unknown): ResetOptions {

@@ -55,6 +55,8 @@ export interface FaultedSession {
   readonly session: Session;
   /** Hand `msg` to the gateway after `ms` model ms (dropped if the session closes meanwhile). */
   deliverLater(msg: IncomingMessage, ms: number): void;
+  /** Hand `msg` to the gateway now (a fault that acts after the gateway has seen the message). */
+  deliverNow(msg: IncomingMessage): void;
   /** Answer the client with an ERR_MSG for request `id` (-1: none), through the gateway (journaled). */
   answerError(id: number, code: number, text: string): void;
   /**
@@ -102,8 +104,9 @@ export interface GatewayFaultKind<S extends { kind: string } = { kind: string }>
 
 export type FaultKind = SessionFaultKind<never> | GatewayFaultKind<never>;
 
-/** The request id a message carries, or -1. */
+/** The request id a message carries (an order's id for order messages), or -1. */
 export function reqIdOf(msg: IncomingMessage): number {
-  const id = (msg as { reqId?: unknown }).reqId;
+  const m = msg as { reqId?: unknown; orderId?: unknown };
+  const id = m.reqId ?? m.orderId;
   return typeof id === 'number' ? id : -1;
 }

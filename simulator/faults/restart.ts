@@ -1,6 +1,7 @@
 /**
- * A gateway restart (IB Gateway restarts daily, or on demand): every session dropped, their ids
- * held for the grace period, new connections refused for `connections.restartDowntimeMs`.
+ * A gateway restart (IB Gateway restarts daily, or on demand): every connection drops, no client
+ * id stays held (a new process holds none), new connections are refused for
+ * `connections.restartDowntimeMs` (docs/wire-facts/gateway.md#daily-restart).
  */
 import { z } from 'zod';
 import { strictObject } from '../../common/schema.ts';

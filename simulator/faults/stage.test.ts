@@ -26,6 +26,14 @@ describe('slow-consumer', () => {
     await h.advance(0);
     expect(a.closed).toBe(true);
     expect(h.gw.listSessions()).toEqual([]);
+    // The journal says which frames the gateway sent but the client never read.
+    const out = h.gw.journal.query({ sessionId: a.session.id, dir: 'out' });
+    const lost = out.filter((e) => e.withheld);
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost[0]!.withheld).toMatch(/^slow-consumer \(fault \d+\): the connection closed before the client read it$/);
+    expect(out.filter((e) => !e.withheld && e.message.type === 'CURRENT_TIME')).toHaveLength(2);
+    const read = (type: string) => out.filter((e) => !e.withheld && e.message.type === type).length;
+    expect(a.of('CONTRACT_DATA')).toHaveLength(read('CONTRACT_DATA'));
   });
 
   it('removing the fault hands over what was held', async () => {

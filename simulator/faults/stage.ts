@@ -203,6 +203,12 @@ export class FaultStage implements GatewayPort, FaultTarget {
   }
 }
 
+/** A message a slow consumer has not read yet, and how to mark it lost. */
+interface HeldMessage {
+  msg: ServerMessage;
+  withheld: ((reason: string) => void) | undefined;
+}
+
 /** Rough size of a message on the wire: enough to pace a slow consumer and count its backlog. */
 function approximateBytes(msg: ServerMessage): number {
   return JSON.stringify(msg).length;
@@ -212,7 +218,7 @@ function approximateBytes(msg: ServerMessage): number {
 class StageSession implements FaultedSession {
   session!: Session;
   stalledBy: number | undefined;
-  private slow: { id: number; bytesPerSecond: number; queue: ServerMessage[]; heldBytes: number; draining: boolean } | undefined;
+  private slow: { id: number; bytesPerSecond: number; queue: HeldMessage[]; heldBytes: number; draining: boolean } | undefined;
   /** What the model sends through: the client's transport behind this session's faults. */
   readonly transport: SessionTransport;
 
@@ -221,9 +227,9 @@ class StageSession implements FaultedSession {
     private readonly inner: SessionTransport,
   ) {
     this.transport = {
-      send: (msg) => {
-        if (this.stalledBy !== undefined) return;
-        if (this.slow) this.hold(msg);
+      send: (msg, withheld) => {
+        if (this.stalledBy !== undefined) withheld?.(`stall (fault ${this.stalledBy})`);
+        else if (this.slow) this.hold({ msg, withheld });
         else inner.send(msg);
       },
       close: () => {
@@ -240,6 +246,12 @@ class StageSession implements FaultedSession {
 
   forget(): void {
     this.stage.forget(this);
+    // The connection is gone: what a slow consumer had not read yet never reaches it.
+    if (this.slow) this.lose(this.slow.queue.splice(0), `slow-consumer (fault ${this.slow.id}): the connection closed before the client read it`);
+  }
+
+  private lose(held: HeldMessage[], reason: string): void {
+    for (const h of held) h.withheld?.(reason);
   }
 
   holds(faultId: number): boolean {
@@ -250,9 +262,10 @@ class StageSession implements FaultedSession {
   lift(faultId: number): void {
     if (this.stalledBy === faultId) this.stalledBy = undefined;
     if (this.slow?.id === faultId) {
-      const queued = this.slow.queue;
+      const { queue: queued, id } = this.slow;
       this.slow = undefined;
-      if (this.session.isOpen) for (const m of queued) this.inner.send(m);
+      if (this.session.isOpen) for (const h of queued) this.inner.send(h.msg);
+      else this.lose(queued, `slow-consumer (fault ${id}): the connection closed before the client read it`);
     }
   }
 
@@ -260,6 +273,10 @@ class StageSession implements FaultedSession {
 
   deliverLater(msg: IncomingMessage, ms: number): void {
     this.model.sessionTimer(this.session, ms, () => this.model.process(this.session, msg));
+  }
+
+  deliverNow(msg: IncomingMessage): void {
+    this.model.process(this.session, msg);
   }
 
   answerError(id: number, code: number, text: string): void {
@@ -282,10 +299,10 @@ class StageSession implements FaultedSession {
     this.slow ??= { id: faultId, bytesPerSecond, queue: [], heldBytes: 0, draining: false };
   }
 
-  private hold(msg: ServerMessage): void {
+  private hold(held: HeldMessage): void {
     const slow = this.slow!;
-    slow.queue.push(msg);
-    slow.heldBytes += approximateBytes(msg);
+    slow.queue.push(held);
+    slow.heldBytes += approximateBytes(held.msg);
     if (!slow.draining) this.drainNext();
   }
 
@@ -297,12 +314,12 @@ class StageSession implements FaultedSession {
       return;
     }
     slow.draining = true;
-    const size = approximateBytes(slow.queue[0]!);
+    const size = approximateBytes(slow.queue[0]!.msg);
     this.model.sessionTimer(this.session, (size / slow.bytesPerSecond) * 1000, () => {
       if (this.slow !== slow) return;
-      const msg = slow.queue.shift()!;
+      const held = slow.queue.shift()!;
       slow.heldBytes -= size;
-      this.inner.send(msg);
+      this.inner.send(held.msg);
       this.drainNext();
     });
   }

@@ -6,7 +6,7 @@
 import type { ServerMessageOf } from '../protocol/server-messages.ts';
 import type { Instrument } from './instrument.ts';
 import { localDay } from './time.ts';
-import { hoursString } from './trading-hours.ts';
+import { hoursString, type Schedule, type SessionKind } from './trading-hours.ts';
 
 /** Every CONTRACT_DATA field except the message type and the request id. */
 export type ContractDetailsFields = Omit<ServerMessageOf<'CONTRACT_DATA'>, 'type' | 'reqId'>;
@@ -39,19 +39,36 @@ const NO_FUND_DATA = {
 /** Days of sessions listed in tradingHours/liquidHours (TWS sends about a week). */
 export const HOURS_DAYS = 7;
 
+/** Hours strings by schedule and first day: a whole option chain shares one schedule. */
+const hoursMemo = new WeakMap<Schedule, Map<string, string>>();
+
+function hoursFrom(schedule: Schedule, today: number, kind: SessionKind): string {
+  let memo = hoursMemo.get(schedule);
+  if (!memo) hoursMemo.set(schedule, (memo = new Map()));
+  const key = `${today}:${kind}`;
+  let text = memo.get(key);
+  if (text === undefined) {
+    if (memo.size > 64) memo.clear();
+    text = hoursString(schedule, today, HOURS_DAYS, kind);
+    memo.set(key, text);
+  }
+  return text;
+}
+
 /**
  * The CONTRACT_DATA body for one instrument as seen through one exchange (`SMART` or a listing).
  * Hours start on the exchange-local date of `nowMs`, as TWS does.
  */
 export function contractDetailsFor(instrument: Instrument, exchange: string, nowMs: number): ContractDetailsFields {
   const today = localDay(nowMs, instrument.timeZoneId);
+  const d = instrument.derivative;
   return {
     symbol: instrument.symbol,
     secType: instrument.secType,
-    lastTradeDateOrContractMonth: '',
-    lastTradeDate: '',
-    strike: 0,
-    right: '',
+    lastTradeDateOrContractMonth: d?.lastTradeDate ?? '',
+    lastTradeDate: d?.lastTradeDate ?? '',
+    strike: d?.strike ?? 0,
+    right: d?.right ?? '',
     exchange,
     currency: instrument.currency,
     localSymbol: instrument.localSymbol,
@@ -60,28 +77,28 @@ export function contractDetailsFor(instrument: Instrument, exchange: string, now
     conId: instrument.conId,
     minTick: instrument.minTick,
     mdSizeMultiplier: 1,
-    multiplier: '',
+    multiplier: d?.multiplier ?? '',
     orderTypes: instrument.orderTypes.join(','),
     validExchanges: instrument.validExchanges.join(','),
     priceMagnifier: instrument.priceMagnifier,
-    underConId: 0,
+    underConId: d?.underConId ?? 0,
     longName: instrument.longName,
     primaryExchange: instrument.primaryExchange,
-    contractMonth: '',
+    contractMonth: d?.contractMonth ?? '',
     industry: instrument.industry,
     category: instrument.category,
     subcategory: instrument.subcategory,
     timeZoneId: instrument.timeZoneId,
-    tradingHours: hoursString(instrument.schedule, today, HOURS_DAYS, 'trading'),
-    liquidHours: hoursString(instrument.schedule, today, HOURS_DAYS, 'liquid'),
+    tradingHours: hoursFrom(instrument.schedule, today, 'trading'),
+    liquidHours: hoursFrom(instrument.schedule, today, 'liquid'),
     evRule: '',
     evMultiplier: undefined,
     secIdList: Object.entries(instrument.secIds).map(([tag, value]) => ({ tag, value })),
     aggGroup: instrument.aggGroup,
-    underSymbol: '',
-    underSecType: '',
+    underSymbol: d?.underSymbol ?? '',
+    underSecType: d?.underSecType ?? '',
     marketRuleIds: instrument.marketRuleIds.join(','),
-    realExpirationDate: '',
+    realExpirationDate: d?.realExpirationDate ?? '',
     stockType: instrument.stockType,
     sizeMinTick: '',
     minSize: instrument.minSize,

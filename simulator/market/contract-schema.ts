@@ -66,7 +66,8 @@ const instrumentFields = {
   symbol: nonEmptyText,
   secType: nonEmptyText,
   currency: nonEmptyText,
-  primaryExchange: nonEmptyText,
+  /** Empty for FX (IDEALPRO) and futures, as TWS sends them. */
+  primaryExchange: text,
   listingExchanges: nonEmptyList,
   validExchanges: nonEmptyList,
   orderTypes: nonEmptyList,

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ContractUniverse } from './contracts.ts';
 
 const u = ContractUniverse.default();
+/** Where an instrument can be asked for by routing: SMART, or its own exchange when it is not SMART-routed (IDEALPRO, CME, CBOE). */
+const routed = (inst: (typeof u.instruments)[number]) => (inst.validExchanges.includes('SMART') ? 'SMART' : inst.validExchanges[0]!);
 const NOW = Date.UTC(2025, 10, 10, 15, 0);
 const randomCase = (s: string) =>
   fc
@@ -20,8 +22,8 @@ describe('contract matching (properties)', () => {
               fc.constant(inst),
               randomCase(inst.symbol),
               fc.constantFrom('', inst.currency),
-              fc.constantFrom('', 'STK'),
-              fc.constantFrom('SMART', '', inst.primaryExchange),
+              fc.constantFrom('', inst.secType),
+              fc.constantFrom(routed(inst), '', inst.primaryExchange),
             ),
           ),
         ([inst, symbol, currency, secType, exchange]) => {
@@ -32,19 +34,24 @@ describe('contract matching (properties)', () => {
             if (currency) expect(r.currency).toBe(currency);
             if (exchange) expect(r.exchange).toBe(exchange);
           }
-          if (exchange === '') expect(rs.filter((r) => r.conId === inst.conId)).toHaveLength(inst.listingExchanges.length);
+          // docs/wire-facts/contracts.md#one-row-per-exchange: a SMART row for a SMART-routed instrument, then one per listing.
+          const smartRows = inst.validExchanges.includes('SMART') ? 1 : 0;
+          if (exchange === '') expect(rs.filter((r) => r.conId === inst.conId)).toHaveLength(smartRows + inst.listingExchanges.length);
         },
       ),
       { numRuns: 300 },
     );
   });
 
-  it('a conId query returns only that contract, whatever the exchange form', () => {
+  it('a conId query returns only that contract, whatever the exchange form; a conId alone returns one row', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...u.instruments), fc.constantFrom('SMART', '', 'SMART:X'), (inst, exchange) => {
+      fc.property(fc.constantFrom(...u.instruments), fc.constantFrom('routed', '', 'SMART:X'), (inst, form) => {
+        const exchange = form === 'routed' ? routed(inst) : form === 'SMART:X' ? `${routed(inst)}:X` : '';
         const rs = u.match({ conId: inst.conId, exchange }, NOW);
         expect(rs.length).toBeGreaterThan(0);
         expect(new Set(rs.map((r) => r.conId))).toEqual(new Set([inst.conId]));
+        // docs/wire-facts/contracts.md#a-conid-alone
+        if (exchange === '') expect(rs).toHaveLength(1);
       }),
     );
   });

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { decodeServerFrame, encodeServerMessage } from '../protocol/index.ts';
 import { ContractDataError, ContractUniverse } from './contracts.ts';
@@ -49,10 +50,10 @@ describe('ContractUniverse.match (REQ_CONTRACT_DATA)', () => {
     expect(rs.map((r) => r.primaryExchange)).toEqual(['SBF']);
   });
 
-  it('exchange "" gives one result per listing exchange', () => {
+  it('exchange "" gives a SMART row, then one per listing exchange (docs/wire-facts/contracts.md#one-row-per-exchange)', () => {
     const rs = u.match({ symbol: 'AAPL', secType: 'STK', exchange: '' }, NOW);
     const aapl = u.byConId(265598)!;
-    expect(rs.map((r) => r.exchange)).toEqual([...aapl.listingExchanges]);
+    expect(rs.map((r) => r.exchange)).toEqual(['SMART', ...aapl.listingExchanges]);
     expect(rs.length).toBeGreaterThan(10);
     expect(new Set(ids(rs))).toEqual(new Set([265598]));
     expect(u.match({ symbol: 'TTE', exchange: '' }, NOW).map((r) => r.exchange)).toContain('SBF');
@@ -145,17 +146,17 @@ describe('ContractUniverse.match (REQ_CONTRACT_DATA)', () => {
 
 describe('ContractUniverse.resolve (data requests)', () => {
   it('finds the one instrument of a conId + exchange request', () => {
-    expect(u.resolve({ conId: 265598, exchange: 'SMART' })).toMatchObject({ ok: true, exchange: 'SMART', instrument: { symbol: 'AAPL' } });
+    expect(u.resolve({ conId: 265598, exchange: 'SMART' }, NOW)).toMatchObject({ ok: true, exchange: 'SMART', instrument: { symbol: 'AAPL' } });
   });
   it('reports ambiguity, absence and a missing exchange with IB codes', () => {
-    expect(u.resolve({ symbol: 'TTE', secType: 'STK', exchange: 'SMART' })).toEqual({
+    expect(u.resolve({ symbol: 'TTE', secType: 'STK', exchange: 'SMART' }, NOW)).toEqual({
       ok: false,
       code: 200,
       message: 'The contract description specified for TTE is ambiguous.',
     });
-    expect(u.resolve({ symbol: 'NOPE', exchange: 'SMART' })).toMatchObject({ ok: false, code: 200 });
-    expect(u.resolve({ conId: 265598, exchange: '' })).toMatchObject({ ok: false, code: 321 });
-    expect(u.resolve({ conId: 265598, exchange: '' }, { requireExchange: false })).toMatchObject({ ok: true, exchange: 'NASDAQ' });
+    expect(u.resolve({ symbol: 'NOPE', exchange: 'SMART' }, NOW)).toMatchObject({ ok: false, code: 200 });
+    expect(u.resolve({ conId: 265598, exchange: '' }, NOW)).toMatchObject({ ok: false, code: 321 });
+    expect(u.resolve({ conId: 265598, exchange: '' }, NOW, { requireExchange: false })).toMatchObject({ ok: true, exchange: 'NASDAQ' });
   });
 });
 
@@ -208,13 +209,16 @@ const minimal = {
 };
 
 describe('loading and validating contract data', () => {
-  it('the bundled file uses real conIds only for AAPL, TSLA, MSFT, AMD', () => {
-    const real = u.instruments.filter((i) => !i.synthetic).map((i) => i.conId);
-    expect(real.sort((a, b) => a - b)).toEqual([4391, 265598, 272093, 76792991]);
+  it('every real conId of the bundled file is listed with its symbol in the wire facts; synthetic ones are in the reserved range', () => {
+    const facts = readFileSync(fileURLToPath(new URL('../../docs/wire-facts/contracts.md', import.meta.url)), 'utf8');
+    const real = u.instruments.filter((i) => !i.synthetic);
+    expect(real.length).toBeGreaterThan(40);
+    const unlisted = real.filter((i) => !new RegExp(`\\b${i.conId}\\b`).test(facts)).map((i) => `${i.symbol} ${i.conId}`);
+    expect(unlisted).toEqual([]);
     for (const i of u.instruments.filter((x) => x.synthetic)) expect(i.conId).toBeGreaterThan(900_000_000);
     expect(u.byConId(900000005)).toMatchObject({ primaryExchange: 'IBIS', currency: 'EUR', timeZoneId: 'MET' });
     expect(u.byConId(900000006)).toMatchObject({ primaryExchange: 'LSE', currency: 'GBP', timeZoneId: 'GB-Eire' });
-    expect(u.byConId(900000007)).toMatchObject({ primaryExchange: 'ARCA', stockType: 'ETF' });
+    expect(u.byConId(756733)).toMatchObject({ symbol: 'SPY', primaryExchange: 'ARCA', stockType: 'ETF' });
   });
 
   it('names the source, instrument and field in errors', () => {
@@ -262,14 +266,14 @@ describe('loading and validating contract data', () => {
       file,
       JSON.stringify({
         instruments: [
-          { profile: 'us-nasdaq-stock', conId: 900000200, synthetic: true, symbol: 'NVDA', longName: 'NVIDIA CORP', basePrice: 180 },
+          { profile: 'us-nasdaq-stock', conId: 900000200, synthetic: true, symbol: 'ZZTEST', longName: 'A USER STOCK', basePrice: 180 },
           { profile: 'us-nasdaq-stock', conId: 265598, symbol: 'AAPL', longName: 'APPLE INC (test)', basePrice: 1 },
         ],
       }),
     );
     const extra = ContractUniverse.fromFile(file, { base: u });
     const merged = u.merge(extra);
-    expect(ids(merged.match({ symbol: 'NVDA', exchange: 'SMART' }, NOW))).toEqual([900000200]);
+    expect(ids(merged.match({ symbol: 'ZZTEST', exchange: 'SMART' }, NOW))).toEqual([900000200]);
     expect(merged.byConId(265598)!.longName).toBe('APPLE INC (test)');
     expect(merged.instruments).toHaveLength(u.instruments.length + 1);
     expect(u.byConId(265598)!.longName).toBe('APPLE INC');

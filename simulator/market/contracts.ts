@@ -1,31 +1,23 @@
 /**
  * The simulated contract universe: loading, REQ_CONTRACT_DATA matching (docs/wire-facts/contracts.md#how-the-gateway-matches-a-query),
  * REQ_MATCHING_SYMBOLS search, and resolving the contract of a data request to one instrument.
+ * Instruments come from the contracts file and, once `withGenerated` is called, from the
+ * generated futures, options and any-symbol stocks (./generated/).
  */
 import { readFileSync } from 'node:fs';
 import { IbError } from '../../common/ib/errors.ts';
 import { fileURLToPath } from 'node:url';
 import { ContractDataError, parseUniverseData, type RawFields, type UniverseData } from './contract-schema.ts';
 import { contractDetailsFor, symbolSampleFor, type ContractDetailsResult, type SymbolSample } from './contract-details.ts';
+import { agrees, conIdAgrees, hasSecId, normalize, type ContractQuery, type NormalQuery } from './contract-query.ts';
+import { GeneratedInstruments, type GeneratedOptions, type OptionParams } from './generated/index.ts';
 import { isOnExchange, type Instrument } from './instrument.ts';
 import type { Schedule } from './trading-hours.ts';
 
 export { ContractDataError } from './contract-schema.ts';
 export type { ContractDetailsFields, ContractDetailsResult, SymbolSample } from './contract-details.ts';
-
-/** The contract fields of REQ_CONTRACT_DATA / REQ_HISTORICAL_DATA the matcher looks at. */
-export interface ContractQuery {
-  conId?: number;
-  symbol?: string;
-  secType?: string;
-  exchange?: string;
-  primaryExchange?: string;
-  currency?: string;
-  localSymbol?: string;
-  tradingClass?: string;
-  secIdType?: string;
-  secId?: string;
-}
+export type { ContractQuery } from './contract-query.ts';
+export type { GeneratedOptions, OptionParams } from './generated/index.ts';
 
 /** One instrument as offered on one exchange: what a single CONTRACT_DATA message describes. */
 export interface Listing {
@@ -39,70 +31,24 @@ export const DEFAULT_CONTRACTS_FILE = fileURLToPath(new URL('../data/contracts.j
 /** TWS answers REQ_MATCHING_SYMBOLS with at most this many descriptions. */
 export const MAX_SYMBOL_SAMPLES = 16;
 
-interface NormalQuery {
-  conId: number;
-  symbol: string;
-  secType: string;
-  exchange: string;
-  primaryExchange: string;
-  currency: string;
-  localSymbol: string;
-  tradingClass: string;
-  secIdType: string;
-  secId: string;
-}
-
-const up = (s: string | undefined) => (s ?? '').trim().toUpperCase();
-
-function normalize(q: ContractQuery): NormalQuery {
-  let exchange = up(q.exchange);
-  let primaryExchange = up(q.primaryExchange);
-  // Clients older than v75 fold the primary exchange into the exchange as `SMART:NASDAQ`.
-  const colon = exchange.indexOf(':');
-  if (colon >= 0) {
-    primaryExchange ||= exchange.slice(colon + 1);
-    exchange = exchange.slice(0, colon);
-  }
-  return {
-    conId: Number.isFinite(q.conId) ? Math.trunc(q.conId ?? 0) : 0,
-    symbol: up(q.symbol),
-    secType: up(q.secType),
-    exchange,
-    primaryExchange,
-    currency: up(q.currency),
-    localSymbol: up(q.localSymbol),
-    tradingClass: up(q.tradingClass),
-    secIdType: up(q.secIdType),
-    secId: up(q.secId),
-  };
-}
-
-// TWS has reported NASDAQ listings both as NASDAQ and as ISLAND
-// (docs/wire-facts/contracts.md#primaryexchange-nasdaq-or-island); accept either spelling.
-const primaryAlias = (ex: string) => (ex === 'ISLAND' ? 'NASDAQ' : ex);
-
-/** The optional fields of a query: each one, when given, must agree. */
-function agrees(inst: Instrument, q: NormalQuery): boolean {
-  if (q.symbol && inst.symbol.toUpperCase() !== q.symbol) return false;
-  if (q.secType && inst.secType !== q.secType) return false;
-  if (q.currency && inst.currency !== q.currency) return false;
-  if (q.primaryExchange && primaryAlias(inst.primaryExchange) !== primaryAlias(q.primaryExchange)) return false;
-  if (q.localSymbol && inst.localSymbol.toUpperCase() !== q.localSymbol) return false;
-  if (q.tradingClass && inst.tradingClass.toUpperCase() !== q.tradingClass) return false;
-  return true;
-}
-
-function hasSecId(inst: Instrument, q: NormalQuery): boolean {
-  return Object.entries(inst.secIds).some(([type, value]) => (!q.secIdType || type === q.secIdType) && value.toUpperCase() === q.secId);
-}
-
 export class ContractUniverse {
   private static defaultInstance: ContractUniverse | undefined;
   private readonly byId: ReadonlyMap<number, Instrument>;
 
-  private constructor(private readonly data: UniverseData) {
+  private constructor(
+    private readonly data: UniverseData,
+    private readonly generated?: GeneratedInstruments,
+  ) {
     for (const inst of data.instruments) Object.freeze(inst);
     this.byId = new Map(data.instruments.map((i) => [i.conId, i]));
+  }
+
+  /**
+   * This universe plus the generated instruments: listed futures and option chains on its
+   * underlyings, and with `anySymbol` a made-up contract for unknown US stock symbols.
+   */
+  withGenerated(opts: GeneratedOptions): ContractUniverse {
+    return new ContractUniverse(this.data, new GeneratedInstruments((conId) => this.byId.get(conId), opts));
   }
 
   /** The bundled universe (simulator/data/contracts.json), loaded once. */
@@ -150,66 +96,82 @@ export class ContractUniverse {
     return this.data.instruments;
   }
 
-  byConId(conId: number): Instrument | undefined {
-    return this.byId.get(conId);
+  /**
+   * The instrument with this conId: one of the file's, or (with `nowMs`, on a universe
+   * `withGenerated`) a generated one listed at that model time.
+   */
+  byConId(conId: number, nowMs?: number, includeExpired = false): Instrument | undefined {
+    const inst = this.byId.get(conId);
+    if (inst || nowMs === undefined) return inst;
+    return this.generated?.byConId(conId, nowMs, includeExpired);
   }
 
-  /** Instruments a query describes, ignoring its exchange (conId, else symbol or secId: docs/wire-facts/contracts.md#how-the-gateway-matches-a-query). */
-  private candidates(q: NormalQuery): Instrument[] {
+  /** Instruments a query describes at `nowMs`, ignoring its exchange (docs/wire-facts/contracts.md#how-the-gateway-matches-a-query). */
+  private candidates(q: NormalQuery, nowMs: number): Instrument[] {
     if (q.conId > 0) {
-      const inst = this.byId.get(q.conId);
-      // With a conId the other fields are only checked loosely: the identity ones must not contradict.
-      if (!inst) return [];
-      if ((q.symbol && inst.symbol.toUpperCase() !== q.symbol) || (q.secType && inst.secType !== q.secType) || (q.currency && inst.currency !== q.currency))
-        return [];
-      return [inst];
+      const inst = this.byConId(q.conId, nowMs, q.includeExpired);
+      return inst && conIdAgrees(inst, q) ? [inst] : [];
     }
     if (q.secId) return this.data.instruments.filter((i) => hasSecId(i, q) && agrees(i, q));
-    if (!q.symbol) return [];
-    return this.data.instruments.filter((i) => agrees(i, q));
+    const found = q.symbol ? this.data.instruments.filter((i) => agrees(i, q)) : [];
+    if (this.generated) found.push(...this.generated.candidates(q, nowMs).filter((i) => agrees(i, q)));
+    if (found.length === 0) {
+      const made = this.generated?.unknownStock(q);
+      if (made && agrees(made, q)) found.push(made);
+    }
+    return found;
   }
 
   /**
-   * The (instrument, exchange) pairs a query stands for: `SMART` gives one per instrument, ""
-   * one per listing exchange, a named exchange the instruments offered there.
+   * The (instrument, exchange) pairs a query stands for (docs/wire-facts/contracts.md#one-row-per-exchange):
+   * `SMART` gives one per SMART-routable instrument; `""` one SMART row per instrument and then
+   * one per listing exchange, except that a conId alone gives just the one contract; a named
+   * exchange gives the instruments offered there.
    */
-  listings(query: ContractQuery): Listing[] {
+  listings(query: ContractQuery, nowMs: number): Listing[] {
     const q = normalize(query);
-    const out: Listing[] = [];
-    for (const instrument of this.candidates(q)) {
-      if (q.exchange === 'SMART') {
-        if (instrument.validExchanges.includes('SMART')) out.push({ instrument, exchange: 'SMART' });
-      } else if (q.exchange === '') {
-        for (const exchange of instrument.listingExchanges) out.push({ instrument, exchange });
-      } else if (isOnExchange(instrument, q.exchange)) {
-        out.push({ instrument, exchange: q.exchange });
-      }
+    const found = this.candidates(q, nowMs);
+    const smart = (i: Instrument) => i.validExchanges.includes('SMART');
+    if (q.exchange === 'SMART') return found.filter(smart).map((instrument) => ({ instrument, exchange: 'SMART' }));
+    if (q.exchange === '' && q.conId > 0) {
+      return found.map((instrument) => ({ instrument, exchange: smart(instrument) ? 'SMART' : homeExchange(instrument) }));
     }
-    return out;
+    if (q.exchange === '') {
+      return [
+        ...found.filter(smart).map((instrument) => ({ instrument, exchange: 'SMART' })),
+        ...found.flatMap((instrument) => instrument.listingExchanges.map((exchange) => ({ instrument, exchange }))),
+      ];
+    }
+    return found.filter((i) => isOnExchange(i, q.exchange)).map((instrument) => ({ instrument, exchange: q.exchange }));
   }
 
   /** REQ_CONTRACT_DATA: one CONTRACT_DATA body per listing; [] means error 200. */
   match(query: ContractQuery, nowMs: number): ContractDetailsResult[] {
-    return this.listings(query).map(({ instrument, exchange }) => contractDetailsFor(instrument, exchange, nowMs));
+    return this.listings(query, nowMs).map(({ instrument, exchange }) => contractDetailsFor(instrument, exchange, nowMs));
   }
 
   /**
-   * The single instrument a market-data or historical request refers to, with IB's errors when
-   * there is none (200), several (200, ambiguous) or no exchange at all (321).
+   * The single instrument a market-data or historical request refers to at `nowMs`, with IB's
+   * errors when there is none (200), several (200, ambiguous) or no exchange at all (321).
    */
-  resolve(query: ContractQuery, opts: { requireExchange?: boolean } = {}): Resolution {
+  resolve(query: ContractQuery, nowMs: number, opts: { requireExchange?: boolean } = {}): Resolution {
     const q = normalize(query);
     if (q.exchange === '' && (opts.requireExchange ?? true)) {
       return { ok: false, ...IbError.validation('bh', 'Please enter exchange') };
     }
-    const found = new Map(this.listings(query).map((l) => [l.instrument.conId, l.instrument]));
+    const found = new Map(this.listings(query, nowMs).map((l) => [l.instrument.conId, l.instrument]));
     if (found.size === 0) return { ok: false, ...IbError.noSecurityDefinition() };
     if (found.size > 1) {
       const symbol = q.symbol || [...found.values()][0]!.symbol;
       return { ok: false, ...IbError.ambiguousContract(symbol) };
     }
     const instrument = [...found.values()][0]!;
-    return { ok: true, instrument, exchange: q.exchange || instrument.primaryExchange };
+    return { ok: true, instrument, exchange: q.exchange || homeExchange(instrument) };
+  }
+
+  /** REQ_SEC_DEF_OPT_PARAMS: the option chains on an underlying of this universe at `nowMs`. */
+  optionParams(underlyingConId: number, nowMs: number): OptionParams[] {
+    return this.generated?.optionParams(underlyingConId, nowMs) ?? [];
   }
 
   /**
@@ -236,4 +198,9 @@ export class ContractUniverse {
       .slice(0, MAX_SYMBOL_SAMPLES)
       .map((x) => symbolSampleFor(x.inst));
   }
+}
+
+/** Where an instrument trades when no exchange was asked for: its primary exchange, else its first listing. */
+function homeExchange(i: Instrument): string {
+  return i.primaryExchange || i.listingExchanges[0] || i.validExchanges[0]!;
 }

@@ -6,8 +6,16 @@
  * verdicts with them. Texts marked "seen" were observed in real traffic; the others follow the
  * same pattern with wording of our own.
  */
-import { BAR_SIZES, findBarSize, smallestBarSize, type BarSize } from '../../common/ib/bar-sizes.ts';
-import { NOMINAL_SECONDS, nominalSeconds, parseDuration as parseIbDuration, smallestBarSeconds, type Duration } from '../../common/ib/durations.ts';
+import { IbRefusal } from '../../common/ib/refusals.ts';
+import { BAR_SIZES, findBarSize, type BarSize } from '../../common/ib/bar-sizes.ts';
+import {
+  durationUnitRefusal,
+  NOMINAL_SECONDS,
+  nominalSeconds,
+  parseDuration as parseIbDuration,
+  tooManySmallBars,
+  type Duration,
+} from '../../common/ib/durations.ts';
 import { IbError, type IbErrorBody } from '../../common/ib/errors.ts';
 import { findWhatToShow, WHAT_TO_SHOW } from '../../common/ib/what-to-show.ts';
 import { quote } from '../protocol/codec.ts';
@@ -41,8 +49,15 @@ export function parseDuration(text: string): Duration | HistError {
   return d;
 }
 
-/** Beyond the step-size table a request is still refused if it would yield more bars than this. (A simulator limit.) */
-export const MAX_BARS = 10_000;
+/**
+ * The simulator's own bound on one reply, by nominal count (duration ÷ bar size): 50,000 bars.
+ * That admits a month of 1-minute bars and keeps the largest reply near 35,000 real bars (24-hour
+ * markets; a US stock with extended hours has about half the nominal count), a few MB and well
+ * under a second of one core, which every other session would wait for. A real gateway answers
+ * such requests slowly or not at all; the simulator refuses larger ones at once with a 162 that
+ * names its own limit. docs/wire-facts/history.md#the-simulators-bound-on-one-reply
+ */
+export const MAX_BARS = 50_000;
 
 /**
  * The simulator walks the trading calendar day by day, so a very long span costs seconds of CPU
@@ -50,21 +65,24 @@ export const MAX_BARS = 10_000;
  */
 export const MAX_SPAN_SECONDS = 30 * NOMINAL_SECONDS.Y;
 
-export function checkStepSize(d: Duration, bar: BarSize): HistError | undefined {
+/**
+ * What a gateway refuses for this duration and bar size, and the simulator's own bounds
+ * (docs/wire-facts/history.md#what-a-gateway-refuses): a duration too long for its unit (321),
+ * too many bars under a minute (162 `invalid step`); then the simulator's span and reply bounds.
+ * IB's step-size table is a guide and refuses nothing.
+ */
+export function checkDurationAndBarSize(d: Duration, bar: BarSize): HistError | undefined {
+  const unit = durationUnitRefusal(d);
+  if (unit) return validationError('bS', unit);
+  if (tooManySmallBars(d, bar.seconds)) return hmdsError(`invalid step: ${bar.seconds}`);
   const secs = nominalSeconds(d);
   if (secs > MAX_SPAN_SECONDS) {
-    return hmdsError(`Historical data request for duration ${d.text} is not supported (the simulator serves at most 30 Y per request)`);
-  }
-  const smallest = smallestBarSize(d).text;
-  if (bar.seconds < smallestBarSeconds(d)) {
-    return hmdsError(
-      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (step size too small: the smallest bar size for this duration is ${smallest})`,
-    );
+    return hmdsError(`Historical data request for duration ${d.text} is not supported by the simulator (it serves at most 30 Y per request)`);
   }
   const estimate = Math.ceil(secs / bar.seconds);
   if (estimate > MAX_BARS) {
     return hmdsError(
-      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported (about ${estimate} bars; at most ${MAX_BARS} per request)`,
+      `Historical data request for duration ${d.text} and bar size ${bar.text} is not supported by the simulator (about ${estimate} bars; it serves at most ${MAX_BARS} per request: ask for a shorter duration or a larger bar size)`,
     );
   }
   return undefined;
@@ -76,8 +94,9 @@ export type WhatToShow = (typeof SUPPORTED_WHAT_TO_SHOW)[number];
 export function parseWhatToShow(text: string): WhatToShow | HistError {
   const t = findWhatToShow(text);
   if (t && (SUPPORTED_WHAT_TO_SHOW as readonly string[]).includes(t)) return t as WhatToShow;
-  // Legal for TWS but not simulated: answered with an explicit "not supported" rather than "invalid".
-  if (t) return validationError('bM', `whatToShow ${t} is not supported by the simulator (supported: ${SUPPORTED_WHAT_TO_SHOW.join(', ')})`);
+  // Legal for TWS but not simulated: an explicit "not simulated" (322, which ends the request in
+  // every client; 321 would not in ib_async) rather than "invalid". docs/wire-facts/unmodelled.md#not-simulated
+  if (t) return IbRefusal.notSimulated(`REQ_HISTORICAL_DATA with whatToShow ${t} (simulated: ${SUPPORTED_WHAT_TO_SHOW.join(', ')})`);
   return validationError('bM', `Invalid whatToShow ${quote(text)}. Legal ones are: ${WHAT_TO_SHOW.join(', ')}`);
 }
 

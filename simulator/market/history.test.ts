@@ -174,22 +174,69 @@ describe('historical request parameters', () => {
     }
   });
 
-  it("refuses steps smaller than IB's guidance and oversized requests with a 162", () => {
+  it("serves what IB's step-size guide advises against but gateways serve: 5 D of 1 min, 1 M of 5 mins, 1 Y of 1 hour", () => {
+    // ib_insync#268: 1,950 one-minute bars for 5 D (5 × 390 regular-hours minutes).
+    expect(ok(run({ barSize: '1 min', duration: '5 D' })).bars).toHaveLength(5 * 390);
+    expect(ok(run({ barSize: '5 mins', duration: '1 M' })).bars.length).toBeGreaterThan(19 * 78);
+    const hourly = ok(run({ barSize: '1 hour', duration: '1 Y' })).bars;
+    expect(hourly.length).toBeGreaterThan(240 * 7);
+    expect(hourly[0]!.date.slice(0, 4)).toBe('2024');
+    expect(ok(run({ barSize: '30 mins', duration: '2 M' })).bars.length).toBeGreaterThan(0);
+    expect(ok(run({ barSize: '1 day', duration: '30 Y' })).bars.length).toBeGreaterThan(7_000);
+  });
+
+  it('refuses a duration too long for its unit with the 321 IB sends, which asks for years', () => {
+    expect(run({ barSize: '1 day', duration: '366 D' })).toEqual({
+      ok: false,
+      code: 321,
+      message: "Error validating request.-'bS' : cause - Historical data requests for durations longer than 365 days must be made in years.",
+    });
+    expect(run({ barSize: '1 day', duration: '365 D' }).ok).toBe(true);
+    expect(run({ barSize: '1 day', duration: '53 W' })).toMatchObject({
+      code: 321,
+      message: expect.stringContaining('longer than 52 weeks must be made in years'),
+    });
+    expect(run({ barSize: '1 day', duration: '13 M' })).toMatchObject({
+      code: 321,
+      message: expect.stringContaining('longer than 12 months must be made in years'),
+    });
+    expect(run({ barSize: '1 min', duration: '86401 S' })).toMatchObject({
+      code: 321,
+      message: expect.stringContaining('greater than 86400 seconds rejected'),
+    });
+    expect(run({ barSize: '1 min', duration: '86400 S' }).ok).toBe(true);
+  });
+
+  it('refuses more than 2,000 bars under a minute with 162 "invalid step", as gateways do for 1 D of 1 secs', () => {
     expect(run({ barSize: '1 secs', duration: '1 D' })).toEqual({
       ok: false,
       code: 162,
-      message:
-        'Historical Market Data Service error message:Historical data request for duration 1 D and bar size 1 secs is not supported (step size too small: the smallest bar size for this duration is 1 min)',
+      message: 'Historical Market Data Service error message:invalid step: 1',
     });
-    expect(run({ barSize: '30 mins', duration: '2 M' })).toMatchObject({
+    expect(run({ barSize: '1 secs', duration: '2001 S' })).toMatchObject({ code: 162, message: expect.stringContaining('invalid step') });
+    const at = { endDateTime: '20251112 15:00:00 US/Eastern' };
+    expect(ok(run({ barSize: '1 secs', duration: '2000 S', ...at })).bars).toHaveLength(2000);
+    expect(run({ barSize: '30 secs', duration: '1 D' })).toMatchObject({ code: 162, message: expect.stringContaining('invalid step: 30') });
+    expect(run({ barSize: '30 secs', duration: '60000 S', ...at }).ok).toBe(true);
+    // From a minute up, no combination is refused for its step.
+    expect(run({ barSize: '1 min', duration: '1 M' }).ok).toBe(true);
+  });
+
+  it("refuses replies beyond the simulator's own bound with a 162 that says so and how to ask instead", () => {
+    expect(run({ barSize: '1 min', duration: '2 M' })).toEqual({
+      ok: false,
       code: 162,
-      message: expect.stringContaining('smallest bar size for this duration is 1 day'),
+      message:
+        'Historical Market Data Service error message:Historical data request for duration 2 M and bar size 1 min is not supported by the simulator (about 86400 bars; it serves at most 50000 per request: ask for a shorter duration or a larger bar size)',
     });
-    expect(run({ barSize: '1 day', duration: '30 Y' })).toMatchObject({ code: 162, message: expect.stringContaining('at most 10000 per request') });
+    expect(run({ barSize: '1 month', duration: '31 Y' })).toMatchObject({ code: 162, message: expect.stringContaining('at most 30 Y per request') });
   });
 
   it('handles whatToShow values TWS knows but the simulator does not, and unknown ones', () => {
-    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({ code: 321, message: expect.stringContaining('not supported by the simulator') });
+    expect(run({ whatToShow: 'HISTORICAL_VOLATILITY' })).toMatchObject({
+      code: 322,
+      message: expect.stringContaining('whatToShow HISTORICAL_VOLATILITY (simulated: TRADES'),
+    });
     expect(run({ whatToShow: 'FOO' })).toMatchObject({ code: 321, message: expect.stringContaining('Invalid whatToShow "FOO"') });
   });
 
@@ -201,17 +248,13 @@ describe('historical request parameters', () => {
     });
   });
 
-  it('refuses keepUpToDate: with an end date as TWS does, otherwise as unsupported', () => {
+  it('refuses keepUpToDate with an end date as TWS does, and serves it without one', () => {
     expect(run({ keepUpToDate: true, endDateTime: '20251112 12:00:00 US/Eastern' })).toEqual({
       ok: false,
       code: 321,
       message: "Error validating request.-'bX' : cause - End date not supported with live updates",
     });
-    expect(run({ keepUpToDate: true })).toMatchObject({
-      ok: false,
-      code: 321,
-      message: expect.stringContaining('keepUpToDate=1) are not supported by the simulator'),
-    });
+    expect(run({ keepUpToDate: true })).toEqual(run({}));
   });
 
   it('reads every endDateTime form as the same instant', () => {

@@ -5,9 +5,9 @@
  */
 import type { ClientMessageOf } from '../protocol/client-messages.ts';
 import type { ServerMessageOf } from '../protocol/server-messages.ts';
-import { barSlots, windowStart } from './bar-slots.ts';
+import { barSlots, windowStart, type BarSlot } from './bar-slots.ts';
 import {
-  checkStepSize,
+  checkDurationAndBarSize,
   IMPLIED_ZONE_WARNING,
   isHistError,
   parseBarSize,
@@ -18,9 +18,12 @@ import {
   whatToShowLabel,
   type HistError,
 } from './history-request.ts';
+import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IbError } from '../../common/ib/errors.ts';
 import type { Instrument } from './instrument.ts';
-import { synthesizeBar, type PriceModel, type PriceSeries } from './price-path.ts';
+import { synthesizeBar, type PriceSeries } from './price-path.ts';
+import { InstrumentQuotes } from './quotes.ts';
+import { aggregateSteps, formingBar } from './tick-bars.ts';
 import { formatYmd, formatZoned } from './time.ts';
 
 export type HistoricalBar = ServerMessageOf<'HISTORICAL_DATA'>['bars'][number];
@@ -41,6 +44,8 @@ export interface HistoryOptions {
   nowMs: number;
   /** Exchange named in "no data" texts; defaults to the request's, else the primary exchange. */
   exchange?: string;
+  /** The instrument's quote model (quotes.ts), shared for its caches; one is made when absent. */
+  quotes?: InstrumentQuotes;
 }
 
 /** A notice to send (as an error message with the request id) before the reply. */
@@ -67,14 +72,12 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   if (req.formatDate !== 1 && req.formatDate !== 2) {
     return failure(validationError('bT', `Date formatting selection of ${req.formatDate} rejected`)); // seen for 0
   }
-  if (req.keepUpToDate) {
-    if (req.endDateTime.trim() !== '') return failure(validationError('bX', 'End date not supported with live updates'));
-    return failure(validationError('bX', 'Live updates (keepUpToDate=1) are not supported by the simulator; request with keepUpToDate=0'));
-  }
+  // keepUpToDate: the bars now, then updates (historyUpdate). docs/wire-facts/market-data.md#keepuptodate-updates
+  if (req.keepUpToDate && req.endDateTime.trim() !== '') return failure(validationError('bX', 'End date not supported with live updates'));
   const end = parseEndDateTime(req.endDateTime, tz, opts.nowMs);
   if (isHistError(end)) return failure(end);
   const warning = end.impliedZone ? IMPLIED_ZONE_WARNING : undefined;
-  const step = checkStepSize(duration, bar);
+  const step = checkDurationAndBarSize(duration, bar);
   if (step) return failure(step, warning);
 
   const kind = req.useRTH ? 'liquid' : 'trading';
@@ -82,31 +85,57 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const endMs = Math.min(end.ms, opts.nowMs);
   const start = windowStart(instrument, kind, duration, endMs);
   const slots = barSlots(instrument, kind, bar, start, endMs);
-  if (slots.length === 0) {
-    const exchange = opts.exchange || req.exchange || instrument.primaryExchange;
-    return failure(IbError.noData(`${instrument.localSymbol}@${exchange} ${whatToShowLabel(what)}`), warning);
-  }
+  const noData = () =>
+    failure(IbError.noData(`${instrument.localSymbol}@${opts.exchange || req.exchange || instrument.primaryExchange} ${whatToShowLabel(what)}`), warning);
+  if (slots.length === 0) return noData();
 
-  const model: PriceModel = {
-    seed: opts.seed,
-    conId: instrument.conId,
-    basePrice: instrument.basePrice,
-    dailyVolatility: instrument.dailyVolatility,
-    minTick: instrument.minTick,
-    avgDailyVolume: instrument.avgDailyVolume,
-  };
+  const quotes = opts.quotes ?? new InstrumentQuotes(instrument, opts.seed);
   const series: PriceSeries = what === 'ADJUSTED_LAST' ? 'TRADES' : what;
-  const bars = slots.map((slot): HistoricalBar => {
-    // The bar still forming at nowMs is cut there, as a live TWS reports it.
-    const b = synthesizeBar(
-      model,
-      { start: slot.start, end: Math.min(slot.end, opts.nowMs), sizeSeconds: bar.seconds, days: slot.days, liquid: slot.liquid },
-      series,
-    );
-    const date = bar.unit !== 'sec' ? formatYmd(slot.day) : req.formatDate === 2 ? String(Math.floor(slot.start / 1000)) : stamp(slot.start, tz);
-    return { date, ...b, hasGaps: 'false' };
-  });
+  const bars: HistoricalBar[] = [];
+  for (const slot of slots) {
+    const b = barOf(quotes, slot, bar.seconds, series, opts.nowMs);
+    if (!b) continue; // a short TRADES bar in which nothing traded: TWS leaves such bars out
+    bars.push({ date: barDate(req, bar, slot, tz), ...b, hasGaps: 'false' });
+  }
+  if (bars.length === 0) return noData();
   const reply: HistoricalReply = { ok: true, startDate: stamp(start, tz), endDate: stamp(endMs, tz), bars };
   if (warning) reply.warning = warning;
   return reply;
+}
+
+const barDate = (req: HistoricalRequest, bar: BarSize, slot: BarSlot, tz: string) =>
+  bar.unit !== 'sec' ? formatYmd(slot.day) : req.formatDate === 2 ? String(Math.floor(slot.start / 1000)) : stamp(slot.start, tz);
+
+/**
+ * A keepUpToDate update: the bar holding `nowMs`, as it stands then (the aggregate of the steps so
+ * far), dated as the request's bars are; undefined when no session holds `nowMs` (no update is
+ * sent while the market is shut) or the request is one buildHistoricalReply refuses.
+ * docs/wire-facts/market-data.md#keepuptodate-updates
+ */
+export function historyUpdate(req: HistoricalRequest, instrument: Instrument, quotes: InstrumentQuotes, nowMs: number): HistoricalBar | undefined {
+  const bar = parseBarSize(req.barSize);
+  const duration = parseDuration(req.duration);
+  const what = parseWhatToShow(req.whatToShow);
+  if (isHistError(bar) || isHistError(duration) || isHistError(what)) return undefined;
+  const kind = req.useRTH ? 'liquid' : 'trading';
+  if (!quotes.sessions.at(nowMs, kind)) return undefined;
+  const from = bar.unit === 'sec' ? nowMs - bar.seconds * 1000 + 1 : windowStart(instrument, kind, duration, nowMs);
+  const slot = barSlots(instrument, kind, bar, from, nowMs + 1).at(-1);
+  if (!slot || slot.end <= nowMs) return undefined;
+  const b = barOf(quotes, slot, bar.seconds, what === 'ADJUSTED_LAST' ? 'TRADES' : what, nowMs);
+  return b && { date: barDate(req, bar, slot, instrument.timeZoneId), ...b, hasGaps: 'false' };
+}
+
+/**
+ * One bar. Bars shorter than a minute, and an intraday bar that `nowMs` cuts short, are aggregated
+ * from the quote model's 250 ms steps (tick-bars.ts), so they agree with the ticks and real-time
+ * bars of the same instants; every other bar comes from price-path.ts, as it always has (a complete
+ * minute is the same either way). docs/wire-facts/market-data.md#one-price-path
+ */
+function barOf(quotes: InstrumentQuotes, slot: BarSlot, seconds: number, series: PriceSeries, nowMs: number) {
+  // Steps at or before now have happened: the one at `now` belongs to the bar.
+  if (seconds < 60) return aggregateSteps(quotes, slot.start, Math.min(slot.end, nowMs + 1), series);
+  if (slot.end > nowMs && slot.days === 0) return formingBar(quotes, slot.start, nowMs, series);
+  // A period bar still forming is cut at now, as a live TWS reports it.
+  return synthesizeBar(quotes.model, { start: slot.start, end: Math.min(slot.end, nowMs), sizeSeconds: seconds, days: slot.days, liquid: slot.liquid }, series);
 }

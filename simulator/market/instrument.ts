@@ -5,6 +5,29 @@
  */
 import type { Schedule } from './trading-hours.ts';
 
+/**
+ * What makes a future or an option one contract: its expiry, strike, right and multiplier, and
+ * the instrument it derives from. Dates are exchange-local `yyyyMMdd`.
+ * docs/wire-facts/contracts.md#futures and docs/wire-facts/contracts.md#options.
+ */
+export interface DerivativeTerms {
+  /** `lastTradeDateOrContractMonth` as TWS sends it in contract details (a full date). */
+  lastTradeDate: string;
+  /** `yyyyMM` of the contract month (futures) or of the expiry (options). */
+  contractMonth: string;
+  /** The expiry date (for AM-settled SPX options the Friday after the last trade date). */
+  realExpirationDate: string;
+  /** 0 for futures. */
+  strike: number;
+  /** `C`, `P`, or `` for futures. */
+  right: '' | 'C' | 'P';
+  /** Contract multiplier as text (`50`, `100`). */
+  multiplier: string;
+  underConId: number;
+  underSymbol: string;
+  underSecType: string;
+}
+
 export interface Instrument {
   conId: number;
   /** True for conIds made up by the simulator (reserved range), false for real IB conIds. */
@@ -45,6 +68,8 @@ export interface Instrument {
   dailyVolatility: number;
   /** Typical regular-session volume of one day, in shares. */
   avgDailyVolume: number;
+  /** Futures and options only. */
+  derivative?: DerivativeTerms;
 }
 
 /** Exchanges an instrument can be asked for by name (listing or routing destination). */

@@ -6,6 +6,10 @@ import { IbError } from '../../common/ib/errors.ts';
 import type { MarketData } from '../model/ports.ts';
 import { ContractUniverse } from './contracts.ts';
 import { buildHistoricalReply } from './history.ts';
+import { headTimestamp, historicalSchedule, historicalTicks } from './history-extras.ts';
+import { QuoteBook } from './quotes.ts';
+import { marketRule } from './market-rules.ts';
+import { smartComponents } from './smart-components.ts';
 
 export interface MarketDataOptions {
   /** Run seed; with each conId it fixes all simulated prices. */
@@ -21,6 +25,11 @@ export interface MarketDataOptions {
    * Default true.
    */
   requireExchange?: boolean;
+  /**
+   * "Any symbol" mode: an unknown US stock symbol gets a synthetic, clearly marked contract
+   * instead of error 200 (docs/wire-facts/contracts.md#any-symbol-mode). Default false.
+   */
+  anySymbol?: boolean;
 }
 
 export function loadUniverse(opts: Pick<MarketDataOptions, 'contractsFile' | 'extend' | 'universe'>): ContractUniverse {
@@ -32,30 +41,67 @@ export function loadUniverse(opts: Pick<MarketDataOptions, 'contractsFile' | 'ex
   return opts.extend ? base.merge(file) : file;
 }
 
+/**
+ * The market-data port over a universe: the file's instruments plus the generated futures,
+ * options and (with `anySymbol`) made-up stocks, all of them at the model time of each call.
+ */
 export function createMarketData(opts: MarketDataOptions): MarketData & { universe: ContractUniverse } {
-  const universe = loadUniverse(opts);
+  const universe = loadUniverse(opts).withGenerated({ seed: opts.seed, anySymbol: opts.anySymbol ?? false });
   const requireExchange = opts.requireExchange ?? true;
+  // One quote model per instrument, shared by every request, so its caches serve them all.
+  const book = new QuoteBook(opts.seed);
+  /** An instrument a request was resolved to (resolveInstrument hands out only known conIds). */
+  const known = (ref: { conId: number }) => {
+    const instrument = universe.byConId(ref.conId);
+    if (!instrument) throw new Error(`conId ${ref.conId} is not in the contract universe`);
+    return instrument;
+  };
   return {
     universe,
     matchContracts: cachedMatcher(universe),
     searchSymbols: (pattern) => universe.searchSymbols(pattern),
-    resolveInstrument(req) {
-      const r = universe.resolve(req, { requireExchange });
+    resolveInstrument(req, nowMs) {
+      const r = universe.resolve(req, nowMs, { requireExchange });
       if (!r.ok) return r;
       const { conId, symbol, localSymbol } = r.instrument;
       return { ok: true, instrument: { conId, symbol, localSymbol } };
     },
     historical(req, ref, nowMs) {
-      const instrument = universe.byConId(ref.conId);
+      const instrument = universe.byConId(ref.conId, nowMs, req.includeExpired);
       if (!instrument) return { ok: false, ...IbError.noSecurityDefinition() };
-      return buildHistoricalReply(req, instrument, { seed: opts.seed, nowMs, exchange: req.exchange });
+      return buildHistoricalReply(req, instrument, { seed: opts.seed, nowMs, exchange: req.exchange, quotes: book.of(instrument) });
     },
+    quotes: (ref) => book.of(known(ref)),
+    headTimestamp: (req, ref) => headTimestamp(book.of(known(ref)), req),
+    historicalSchedule: (req, ref, nowMs) => historicalSchedule(book.of(known(ref)), req, nowMs),
+    historicalTicks: (req, ref, nowMs) => historicalTicks(book.of(known(ref)), req, nowMs),
+    optionChains(req, nowMs) {
+      const symbol = req.underlyingSymbol.trim().toUpperCase();
+      const secType = req.underlyingSecType.trim().toUpperCase();
+      const underlyings =
+        req.underlyingConId > 0
+          ? [universe.byConId(req.underlyingConId)].filter((i) => i !== undefined && (!symbol || i.symbol === symbol))
+          : universe.instruments.filter((i) => i.symbol === symbol && (!secType || i.secType === secType));
+      if (underlyings.length === 0) return undefined;
+      // Options on futures (futFopExchange set) are not simulated: the chain list is empty.
+      if (req.futFopExchange.trim()) return [];
+      return underlyings.flatMap((u) =>
+        universe.optionParams(u!.conId, nowMs).map((p) => ({
+          ...p,
+          expirations: p.expirations.map((expiration) => ({ expiration })),
+          strikes: p.strikes.map((strike) => ({ strike })),
+        })),
+      );
+    },
+    marketRule: (id) => marketRule(id),
+    smartComponents: (bbo) => smartComponents(bbo),
   };
 }
 
 /** Contract details only change with the query and the exchange-local date (trading hours). */
 const MATCH_BUCKET_MS = 15 * 60_000;
 const MATCH_CACHE_SIZE = 1_000;
+const MATCH_CACHE_MAX_ROWS = 64;
 
 /**
  * Building full contract details (seven days of trading hours in the exchange's zone) costs tens
@@ -71,6 +117,8 @@ function cachedMatcher(universe: ContractUniverse): MarketData['matchContracts']
     let hit = cache.get(key);
     if (!hit) {
       hit = universe.match(query, nowMs);
+      // Whole option chains (thousands of rows) are rare: built each time rather than kept.
+      if (hit.length > MATCH_CACHE_MAX_ROWS) return hit;
       if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       cache.set(key, hit);
     }

@@ -67,14 +67,21 @@ export function midPriceAt(m: PriceModel, ms: number): number {
   return m.basePrice * Math.exp(logOffset);
 }
 
+/** Decimals of a tick size; memoized, since every bar rounds several prices to the same few ticks. */
+const decimalsCache = new Map<number, number>();
 function decimalsOf(x: number): number {
-  const [mant, exp] = x.toExponential().split('e');
-  const frac = (mant!.split('.')[1] ?? '').length;
-  return Math.max(0, frac - Number(exp));
+  let d = decimalsCache.get(x);
+  if (d === undefined) {
+    const [mant, exp] = x.toExponential().split('e');
+    d = Math.max(0, (mant!.split('.')[1] ?? '').length - Number(exp));
+    if (decimalsCache.size < 1_000) decimalsCache.set(x, d);
+  }
+  return d;
 }
 
-type Rounding = 'nearest' | 'down' | 'up';
-function toStep(x: number, step: number, how: Rounding = 'nearest'): number {
+export type Rounding = 'nearest' | 'down' | 'up';
+/** `x` on the grid of `step` (a price to its tick), rounded as asked; exact decimals (no 0.30000000000000004). */
+export function toStep(x: number, step: number, how: Rounding = 'nearest'): number {
   const q = x / step;
   // Nudge before floor/ceil so that 270.02 / 0.01 = 27001.999… does not round to the wrong tick.
   const n = how === 'down' ? Math.floor(q + 1e-9) : how === 'up' ? Math.ceil(q - 1e-9) : Math.round(q);

@@ -64,11 +64,11 @@ describe('bad input', () => {
     expect(a.closed).toBe(false);
   });
 
-  it('a declared request the simulator does not serve gets 321 for its reqId; the session continues', async () => {
+  it('a declared request the simulator does not serve gets 322 (which ends it in every client) for its reqId; the session continues', async () => {
     const h = harness();
     const a = await h.login(1);
     a.send({
-      type: 'REQ_HEAD_TIMESTAMP',
+      type: 'REQ_HISTOGRAM_DATA',
       reqId: 4,
       conId: 265598,
       symbol: '',
@@ -83,13 +83,12 @@ describe('bad input', () => {
       localSymbol: '',
       tradingClass: '',
       includeExpired: false,
-      useRTH: 1,
-      whatToShow: 'TRADES',
-      formatDate: 1,
+      useRTH: true,
+      timePeriod: '3 days',
     });
     a.send(currentTime());
     await h.advance(0);
-    expect(a.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[4, 321]]);
+    expect(a.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[4, 322]]);
     expect(a.of('CURRENT_TIME')).toHaveLength(1);
   });
 

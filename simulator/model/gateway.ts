@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../../common/clock.ts';
 import { Rng } from '../../common/rng.ts';
-import { FramingError, parseVersionRange, SIM_MAX_VERSION, SIM_MIN_VERSION, type ServerMessage } from '../protocol/index.ts';
+import { FramingError, parseVersionRange, SIM_MIN_VERSION, type ServerMessage } from '../protocol/index.ts';
 import { ClientIdRegistry } from './client-id-registry.ts';
 import { otherSessions, secdefServiceTime } from './contention.ts';
 import type { GatewayPort, IncomingMessage } from './gateway-port.ts';
@@ -8,7 +8,7 @@ import { handleRequest } from './handlers/index.ts';
 import { SessionContext } from './session-context.ts';
 import { HistoryPacing } from './history-pacing.ts';
 import { FARM_NOTICES, IbError, NO_ID, type IbErrorBody } from '../../common/ib/errors.ts';
-import { Journal } from './journal.ts';
+import { Journal, type JournalNoteType } from './journal.ts';
 import { MessageRateMeter } from './message-rate.ts';
 import { ObserverSet } from './observers.ts';
 import type { GatewayObserver, Logger, MarketData, SessionTransport } from './ports.ts';
@@ -17,6 +17,10 @@ import { applyOverrides, type Profile, type ProfileOverrides } from './profile.t
 import { SecdefQueue } from './secdef-queue.ts';
 import { Session, type SessionInfo } from './session.ts';
 import { formatConnectionTime } from './time-format.ts';
+import { TradingDesk } from './trading/desk.ts';
+import type { TradingVenue } from '../orders/venue.ts';
+import { quoteVenue } from '../orders/quote-venue.ts';
+import { ContractUniverse } from '../market/contracts.ts';
 
 export interface GatewayOptions {
   clock: Clock;
@@ -25,6 +29,8 @@ export interface GatewayOptions {
   market: MarketData;
   logger?: Logger;
   journal?: Journal;
+  /** Instruments and prices orders trade at; default: the bundled universe on the price path of `seed`. */
+  venue?: TradingVenue;
 }
 
 type Incoming = IncomingMessage;
@@ -45,6 +51,9 @@ export class GatewayModel implements GatewayPort {
   profile: Profile;
   rng: Rng;
   logger: Logger;
+  /** Orders, executions and the paper account, shared by every session (rebuilt by `reset`). */
+  trading: TradingDesk;
+  private readonly venueOption: TradingVenue | undefined;
   private readonly observers = new ObserverSet();
 
   private _seed: number;
@@ -66,6 +75,21 @@ export class GatewayModel implements GatewayPort {
     this.journal = opts.journal ?? new Journal();
     this.pacing = new HistoryPacing(this.profile.history.pacing);
     this.secdef = new SecdefQueue({ clock: this.clock, serviceTime: (job, waiting) => this.secdefServiceTime(job.sessionId, waiting) });
+    this.venueOption = opts.venue;
+    this.trading = this.newDesk();
+  }
+
+  private newDesk(): TradingDesk {
+    return new TradingDesk(
+      this,
+      this.venueOption ?? quoteVenue((this.market as Partial<{ universe: ContractUniverse }>).universe ?? ContractUniverse.default(), this.market),
+      this._seed,
+    );
+  }
+
+  /** Logged-in sessions (the trading desk routes order events to them). */
+  *readySessions(): Iterable<Session> {
+    for (const s of this.sessions.values()) if (s.state === 'ready') yield s;
   }
 
   // ---- adapter API -------------------------------------------------------------------------------
@@ -75,6 +99,7 @@ export class GatewayModel implements GatewayPort {
     const now = this.clock.now();
     const session = new Session(this.nextSessionId++, remote, now, transport);
     this.sessions.set(session.id, session);
+    this.journal.note(now, session.id, null, 'in', { type: 'CONNECTED', remote });
     this.observers.current.sessionOpened?.();
     if (now < this.downUntil) {
       this.close(session, 'gateway restarting', { holdId: false });
@@ -100,9 +125,11 @@ export class GatewayModel implements GatewayPort {
       this.close(session, (err as Error).message, { holdId: false });
       return;
     }
-    const negotiated = Math.min(range.max, SIM_MAX_VERSION);
+    // docs/wire-facts/handshake.md#version-negotiation, with the profile's maximum.
+    const max = this.profile.maxServerVersion;
+    const negotiated = Math.min(range.max, max);
     if (negotiated < range.min || negotiated < SIM_MIN_VERSION) {
-      const why = `client needs server version ${range.min}..${range.max}; this gateway speaks ${SIM_MIN_VERSION}..${SIM_MAX_VERSION}`;
+      const why = `client needs server version ${range.min}..${range.max}; this gateway speaks ${SIM_MIN_VERSION}..${max}`;
       this.logger.warn({ session: session.id, remote: session.remote }, why);
       this.close(session, why, { holdId: false });
       return;
@@ -162,7 +189,10 @@ export class GatewayModel implements GatewayPort {
     }
     const reqId = (err as { reqId?: number }).reqId;
     this.logger.warn({ session: session.id, clientId: session.clientId, err: err.message }, 'malformed request');
-    this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+    // A malformed frame is a message too: it counts towards the client's rate like any other.
+    const answer = () => this.sendError(session, reqId ?? NO_ID, IbError.readError(err.message));
+    if (session.state === 'awaiting-start') answer();
+    else this.metered(session, now, answer);
   }
 
   /**
@@ -173,7 +203,7 @@ export class GatewayModel implements GatewayPort {
   disconnected(session: Session, clean: boolean, reason?: string): void {
     if (!session.isOpen) return;
     const grace = clean ? this.profile.connections.idGraceCleanMs : this.profile.connections.idGraceMs;
-    this.finish(session, reason ?? (clean ? 'client closed' : 'connection lost'), grace);
+    this.finish(session, reason ?? (clean ? 'client closed' : 'connection lost'), grace, 'client');
   }
 
   /** The subscribed observers as one (for the handler context). */
@@ -186,6 +216,16 @@ export class GatewayModel implements GatewayPort {
     return this.observers.size;
   }
 
+  /** A gateway note about a session (see JOURNAL_NOTES in journal.ts), for journal subscribers. */
+  note(session: Session, message: { type: JournalNoteType; [field: string]: unknown }): void {
+    this.journal.note(this.clock.now(), session.id, session.clientId, 'out', message);
+  }
+
+  /** A gateway-wide event that drops queued work, noted for journal subscribers (sessionId 0). */
+  private noteGatewayEvent(event: 'reset' | 'restart' | 'connectivity-lost' | 'connectivity-restored', dataLost?: boolean): void {
+    this.journal.note(this.clock.now(), 0, null, 'out', { type: 'GATEWAY_EVENT', event, ...(dataLost !== undefined ? { dataLost } : {}) });
+  }
+
   /** Subscribe to measurable events (metrics, scenario records); returns the unsubscribe. */
   observe(observer: GatewayObserver): () => void {
     return this.observers.add(observer);
@@ -196,9 +236,15 @@ export class GatewayModel implements GatewayPort {
   send(session: Session, msg: ServerMessage): void {
     if (!session.isOpen) return;
     session.messagesOut++;
-    this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
+    const entry = this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
     this.observers.current.messageOut?.(msg.type);
-    session.transport.send(msg);
+    session.transport.send(
+      msg,
+      entry &&
+        ((reason) => {
+          entry.withheld = reason;
+        }),
+    );
     const backlog = session.transport.backlog?.() ?? 0;
     if (backlog > this.profile.limits.maxOutboundBytes) {
       this.logger.warn({ session: session.id, clientId: session.clientId, backlog }, 'client is not reading its socket, closing');
@@ -216,13 +262,15 @@ export class GatewayModel implements GatewayPort {
   /** Close from the gateway side. `holdId`: keep the client id held for the grace period. */
   close(session: Session, reason: string, opts: { holdId: boolean }): void {
     if (!session.isOpen) return;
-    this.finish(session, reason, opts.holdId ? this.profile.connections.idGraceMs : 0);
+    this.finish(session, reason, opts.holdId ? this.profile.connections.idGraceMs : 0, 'gateway');
     session.transport.close();
   }
 
-  private finish(session: Session, reason: string, graceMs: number): void {
+  private finish(session: Session, reason: string, graceMs: number, by: 'client' | 'gateway'): void {
     const now = this.clock.now();
     const wasClient = session.isApiClient;
+    const held = wasClient && session.clientId !== null ? { clientIdHeldMs: graceMs } : {};
+    this.journal.note(now, session.id, session.clientId, by === 'client' ? 'in' : 'out', { type: 'DISCONNECTED', reason, by, ...held });
     session.state = 'closed';
     session.closedAt = now;
     session.closeReason = reason;
@@ -278,7 +326,7 @@ export class GatewayModel implements GatewayPort {
     const others = this.sessions.size - 1;
     this.clientIds.claim(clientId, session.id);
     session.state = 'login';
-    session.rate = new MessageRateMeter(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds, session.paceApi);
+    session.rate = new MessageRateMeter(this.profile.messageRate, session.paceApi);
     const c = this.profile.connections;
     const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others;
     this.logger.info({ session: session.id, clientId, remote: session.remote, version: session.version }, 'session started');
@@ -307,36 +355,44 @@ export class GatewayModel implements GatewayPort {
   // ---- request path ---------------------------------------------------------------------------------
 
   private admit(session: Session, msg: Incoming, now: number): void {
-    if (this.profile.messageRate.enabled && session.rate) {
-      const d = session.rate.offer(now);
-      if (d.kind === 'reject') {
-        if (d.notify) {
-          this.sendError(session, d.notify.count, IbError.rateExceeded(this.profile.messageRate.maxPerSecond, d.notify.received, d.notify.count));
-        }
-        if (d.close) {
-          this.logger.warn({ session: session.id, clientId: session.clientId }, 'message rate exceeded for too long, closing');
-          this.close(session, 'message rate exceeded', { holdId: false });
-        }
-        return;
-      }
-      if (d.kind === 'defer') {
-        if (session.pacedBacklog >= this.profile.limits.maxPacedBacklog) {
-          this.logger.warn(
-            { session: session.id, clientId: session.clientId, backlog: session.pacedBacklog },
-            'paced client floods beyond its backlog, closing',
-          );
-          this.close(session, 'paced backlog exceeded', { holdId: false });
-          return;
-        }
-        session.pacedBacklog++;
-        this.sessionTimer(session, d.at! - now, () => {
-          session.pacedBacklog--;
-          this.afterLogin(session, msg);
-        });
-        return;
-      }
+    this.metered(session, now, () => this.afterLogin(session, msg));
+  }
+
+  /**
+   * Offer one arriving frame to the session's message-rate meter and `run` its handling now,
+   * later (a +PACEAPI client's slot) or never (rejected): error 100, the code-0 warning and the
+   * close as the rule says (simulator/model/message-rate.ts, docs/wire-facts/pacing.md#the-rule-the-simulator-applies).
+   */
+  private metered(session: Session, now: number, run: () => void): void {
+    const rate = this.profile.messageRate;
+    if (!rate.enabled || !session.rate) {
+      run();
+      return;
     }
-    this.afterLogin(session, msg);
+    const d = session.rate.offer(now);
+    if (d.kind === 'reject') {
+      if (d.notify) this.sendError(session, d.notify.count, IbError.rateExceeded(rate.maxPerSecond, d.notify.received, d.notify.count));
+      if (d.close) {
+        this.logger.warn({ session: session.id, clientId: session.clientId }, 'message rate exceeded for too long, closing');
+        this.close(session, 'message rate exceeded', { holdId: false });
+      }
+      return;
+    }
+    if (d.kind === 'defer') {
+      if (session.pacedBacklog >= this.profile.limits.maxPacedBacklog) {
+        this.logger.warn({ session: session.id, clientId: session.clientId, backlog: session.pacedBacklog }, 'paced client floods beyond its backlog, closing');
+        this.close(session, 'paced backlog exceeded', { holdId: false });
+        return;
+      }
+      session.pacedBacklog++;
+      this.sessionTimer(session, d.at! - now, () => {
+        session.pacedBacklog--;
+        run();
+      });
+      return;
+    }
+    if (d.warn) this.sendError(session, NO_ID, IbError.rateApproaching(rate.maxPerSecond, d.warn.received));
+    run();
   }
 
   /** Requests that arrive while the login is still in progress are answered once it completes. */
@@ -364,6 +420,13 @@ export class GatewayModel implements GatewayPort {
       otherWaitingClients: () => otherSessions(waiting, sessionId),
       arrivalsWithin: (windowMs) => this.secdef.arrivalsWithin(windowMs),
     });
+  }
+
+  /** Market-data subscriptions of one kind open at the gateway, across every session. docs/wire-facts/market-data.md#100-lines-101 */
+  openLineCount(tickByTick: boolean): number {
+    let n = 0;
+    for (const s of this.sessions.values()) for (const line of s.marketLines.values()) if ((line.kind === 'tickByTick') === tickByTick) n++;
+    return n;
   }
 
   /** Historical requests open at the gateway, across every session. */
@@ -402,6 +465,7 @@ export class GatewayModel implements GatewayPort {
   loseConnectivity(): void {
     if (this.connectivityLost) return;
     this.connectivityLost = true;
+    this.noteGatewayEvent('connectivity-lost');
     this.secdef.pause();
     for (const s of this.sessions.values()) if (s.state === 'ready') this.sendError(s, NO_ID, IbError.connectivityLost());
   }
@@ -410,6 +474,7 @@ export class GatewayModel implements GatewayPort {
   restoreConnectivity(dataLost: boolean): void {
     if (!this.connectivityLost) return;
     this.connectivityLost = false;
+    this.noteGatewayEvent('connectivity-restored', dataLost);
     const held = this.heldWhileLost.splice(0);
     if (dataLost) {
       this.secdef.dropWaiting();
@@ -428,9 +493,17 @@ export class GatewayModel implements GatewayPort {
     return this.connectivityLost;
   }
 
-  /** Gateway restart: every session dropped, ids held for the grace period, new connections refused for a while. */
+  /**
+   * Gateway restart (docs/wire-facts/gateway.md#daily-restart): every connection drops, and the
+   * restarted gateway is a new process that holds no client id — neither the cut sessions' nor
+   * any held after an earlier unclean drop — so a client may come back with its old id as soon as
+   * connections are accepted again, `connections.restartDowntimeMs` later. Order ids survive
+   * (TWS keeps them in its settings).
+   */
   restart(): void {
-    for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: true });
+    for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: false });
+    this.clientIds.clear();
+    this.noteGatewayEvent('restart');
     this.secdef.clear();
     this.pacing.clear();
     this.heldWhileLost = [];
@@ -453,6 +526,7 @@ export class GatewayModel implements GatewayPort {
     this.pacing.clear();
     this.clientIds.clear();
     this.journal.clear();
+    this.noteGatewayEvent('reset');
     this.nextOrderIds.clear();
     this.nextSessionId = 1;
     this.heldWhileLost = [];
@@ -464,12 +538,14 @@ export class GatewayModel implements GatewayPort {
       this.pacing.setRules(this.profile.history.pacing);
     }
     this.rng = new Rng(this._seed);
+    this.trading.dispose();
+    this.trading = this.newDesk();
   }
 
   updateProfile(overrides: ProfileOverrides): Profile {
     this.profile = applyOverrides(this.profile, overrides);
     this.pacing.setRules(this.profile.history.pacing);
-    for (const s of this.sessions.values()) s.rate?.setLimits(this.profile.messageRate.maxPerSecond, this.profile.messageRate.closeAfterViolatingSeconds);
+    for (const s of this.sessions.values()) s.rate?.setLimits(this.profile.messageRate, this.clock.now());
     return this.profile;
   }
 

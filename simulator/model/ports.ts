@@ -4,12 +4,26 @@
  * itself never touches sockets, timers or Math.random.
  */
 import type { ClientMessageOf, ServerMessage, ServerMessageOf } from '../protocol/index.ts';
+import type { InstrumentQuotes } from '../market/quotes.ts';
+import type { HistoricalTicksReply, HistoricalTicksRequest, ScheduleBody } from '../market/history-extras.ts';
+import type { IbErrorBody } from '../../common/ib/errors.ts';
 
 export type ContractQuery = Omit<ClientMessageOf<'REQ_CONTRACT_DATA'>, 'type' | 'reqId'>;
 export type ContractDetailsFields = Omit<ServerMessageOf<'CONTRACT_DATA'>, 'type' | 'reqId'>;
 export type SymbolSample = ServerMessageOf<'SYMBOL_SAMPLES'>['descriptions'][number];
 export type HistoricalRequest = ClientMessageOf<'REQ_HISTORICAL_DATA'>;
+/** The contract fields a data request names its instrument by (REQ_MKT_DATA, REQ_REAL_TIME_BARS, …). */
+export type DataRequestContract = Pick<
+  HistoricalRequest,
+  'conId' | 'symbol' | 'secType' | 'exchange' | 'primaryExchange' | 'currency' | 'localSymbol' | 'tradingClass'
+>;
+export type { InstrumentQuotes, HistoricalTicksReply, HistoricalTicksRequest, ScheduleBody };
 export type Bar = ServerMessageOf<'HISTORICAL_DATA'>['bars'][number];
+
+/** One SECURITY_DEFINITION_OPTION_PARAMETER body (without reqId). */
+export type OptionChainParams = Omit<ServerMessageOf<'SECURITY_DEFINITION_OPTION_PARAMETER'>, 'type' | 'reqId'>;
+export type PriceIncrement = ServerMessageOf<'MARKET_RULE'>['priceIncrements'][number];
+export type SmartComponentEntry = ServerMessageOf<'SMART_COMPONENTS'>['components'][number];
 
 export type HistoricalResult =
   | { ok: true; startDate: string; endDate: string; bars: Bar[]; warning?: { code: number; message: string } }
@@ -26,10 +40,34 @@ export interface MarketData {
   matchContracts(query: ContractQuery, nowMs: number): ContractDetailsFields[];
   /** REQ_MATCHING_SYMBOLS results. */
   searchSymbols(pattern: string): SymbolSample[];
-  /** The single instrument a historical request refers to, or why there is none. */
-  resolveInstrument(req: HistoricalRequest, nowMs: number): { ok: true; instrument: InstrumentRef } | { ok: false; code: number; message: string };
+  /** The single instrument a data request refers to, or why there is none. */
+  resolveInstrument(req: DataRequestContract, nowMs: number): { ok: true; instrument: InstrumentRef } | { ok: false; code: number; message: string };
   /** Bars (or an IB error) for a historical request; deterministic in (seed, conId, bar time). */
   historical(req: HistoricalRequest, instrument: InstrumentRef, nowMs: number): HistoricalResult;
+  /** The quote model of an instrument: every live price (simulator/market/quotes.ts). */
+  quotes(instrument: InstrumentRef): InstrumentQuotes;
+  /** HEAD_TIMESTAMP's text, or the error. docs/wire-facts/market-data.md#head-timestamp */
+  headTimestamp(req: ClientMessageOf<'REQ_HEAD_TIMESTAMP'>, instrument: InstrumentRef): { ok: true; text: string } | ({ ok: false } & IbErrorBody);
+  /** whatToShow SCHEDULE. docs/wire-facts/market-data.md#historical-schedule */
+  historicalSchedule(
+    req: HistoricalRequest,
+    instrument: InstrumentRef,
+    nowMs: number,
+  ): { ok: true; schedule: ScheduleBody; warning?: IbErrorBody } | ({ ok: false } & IbErrorBody);
+  /** REQ_HISTORICAL_TICKS. docs/wire-facts/market-data.md#historical-ticks */
+  historicalTicks(req: HistoricalTicksRequest, instrument: InstrumentRef, nowMs: number): HistoricalTicksReply;
+  /**
+   * REQ_SEC_DEF_OPT_PARAMS: the option chains on an underlying at `nowMs`, one body per exchange
+   * and trading class; `undefined` when the underlying itself is unknown (error 200).
+   */
+  optionChains(
+    req: { underlyingSymbol: string; underlyingSecType: string; underlyingConId: number; futFopExchange: string },
+    nowMs: number,
+  ): OptionChainParams[] | undefined;
+  /** REQ_MARKET_RULE: the rule's price increments, or undefined for an unknown id. */
+  marketRule(marketRuleId: number): readonly PriceIncrement[] | undefined;
+  /** REQ_SMART_COMPONENTS: the exchanges behind a bboExchange name (empty when unknown). */
+  smartComponents(bboExchange: string): readonly SmartComponentEntry[];
 }
 
 export type { Log as Logger } from '../../common/log.ts';
@@ -48,7 +86,11 @@ export interface GatewayObserver {
 
 /** How the model talks back to one client connection. */
 export interface SessionTransport {
-  send(msg: ServerMessage): void;
+  /**
+   * Pass `msg` on to the client. `withheld`, when given, is called (at once or later) if a fault
+   * keeps the message from ever reaching the client, with the reason; the journal marks the frame.
+   */
+  send(msg: ServerMessage, withheld?: (reason: string) => void): void;
   /** Close the connection from the gateway side. */
   close(): void;
   /** Bytes written but not yet taken by the client, to spot clients that never read. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { strictObject } from '../../common/schema.ts';
+import { SIM_HIGHEST_VERSION, SIM_MIN_VERSION } from '../protocol/index.ts';
 
 /** Durations, counts and limits: never negative. */
 const amount = () => z.number().min(0, 'must not be negative');
@@ -15,6 +16,11 @@ export const profileSchema = strictObject({
   description: z.string(),
   accounts: z.array(z.string().min(1)),
   timeZone: z.string().min(1),
+  maxServerVersion: z
+    .number()
+    .int('must be a whole number')
+    .min(SIM_MIN_VERSION, `must be at least ${SIM_MIN_VERSION} (the v100+ handshake)`)
+    .max(SIM_HIGHEST_VERSION, `must be at most ${SIM_HIGHEST_VERSION} (@stoqey/ib 1.6.10's maximum; 178 for ib_async)`),
   connections: strictObject({
     maxClients: amount(),
     idGraceMs: amount(),
@@ -45,7 +51,32 @@ export const profileSchema = strictObject({
       maxBarSeconds: amount().nullable(),
     }),
   }),
-  messageRate: strictObject({ enabled: z.boolean(), maxPerSecond: amount(), closeAfterViolatingSeconds: amount() }),
+  messageRate: strictObject({
+    enabled: z.boolean(),
+    maxPerSecond: amount(),
+    toleranceMs: amount(),
+    warnAbove: amount(),
+    closeAfterViolatingSeconds: amount(),
+  }),
+  marketData: strictObject({
+    permissions: strictObject({ live: z.array(z.string().min(1)), delayed: z.array(z.string().min(1)) }),
+    lines: amount(),
+    delayMs: amount(),
+    tickIntervalMs: z.number().min(1, 'must be at least 1 ms'),
+    snapshotLatency: latency,
+    maxDepth: amount(),
+    maxTickByTick: amount(),
+    realTimeBarPacing: strictObject({ windowMs: amount(), max: amount() }),
+    historyUpdateMs: z.number().min(1, 'must be at least 1 ms'),
+  }),
+  paper: strictObject({
+    startingCash: z.number(),
+    baseCurrency: z.string().length(3, 'must be a three-letter currency code such as USD'),
+    startingPositions: z.array(strictObject({ conId: z.number().int(), position: z.number(), avgCost: amount() })),
+    commissions: z.enum(['fixed', 'tiered']),
+    ackLatencyMs: amount(),
+    readOnly: z.boolean(),
+  }),
   limits: strictObject({ maxOutboundBytes: amount(), maxPacedBacklog: amount() }),
 });
 

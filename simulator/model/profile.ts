@@ -14,7 +14,8 @@ import { profileOverridesSchema, type profileSchema } from './profile-schema.ts'
  *   [choice]   the simulator's own choice where IB documents nothing
  */
 
-import { IB_HISTORICAL_PACING, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
+import { IB_HISTORICAL_PACING, IB_MESSAGE_RATE, type HistoricalPacingRules } from '../../common/ib/pacing.ts';
+import { SIM_MAX_VERSION } from '../protocol/index.ts';
 
 /** A log-normal duration: `median` model ms, `sigma` the spread of the underlying normal (0 = fixed). */
 export interface Latency {
@@ -30,13 +31,21 @@ export interface Profile {
   accounts: string[];
   /** Time-zone id shown in the handshake's connection time. [observed: MET, EST — docs/wire-facts/handshake.md#server-reply-version-and-connection-time] */
   timeZone: string;
+  /**
+   * The gateway's highest server version: the handshake answers min(client's max, this)
+   * (docs/wire-facts/handshake.md#version-negotiation). 178 by default, the highest ib_async 2.0.1
+   * decodes; up to 193, @stoqey/ib 1.6.10's maximum.
+   * [choice — docs/wire-facts/server-versions.md#server-version-profiles]
+   */
+  maxServerVersion: number;
 
   connections: {
     /** Simultaneous API clients; the next one is refused. [IB: 32 — docs/wire-facts/gateway.md#max-32-api-clients] */
     maxClients: number;
     /**
      * After a client vanishes without closing cleanly (reset/timeout), its id stays "in use" for
-     * this long. [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
+     * this long, unless the gateway restarts first (a restart frees every id: docs/wire-facts/gateway.md#daily-restart).
+     * [observed: 30–60 s reported; uncertain — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit]
      */
     idGraceMs: number;
     /** Grace after a clean close (FIN). Real gateways release at once. [observed: 0 — docs/wire-facts/gateway.md#id-held-after-an-unclean-exit] */
@@ -75,12 +84,39 @@ export interface Profile {
     pacing: HistoricalPacingRules & { enabled: boolean };
   };
 
+  /** The per-client rule, applied by simulator/model/message-rate.ts: docs/wire-facts/pacing.md#the-rule-the-simulator-applies. */
   messageRate: {
     enabled: boolean;
-    /** Messages per second a client may send. [IB: 50 — docs/wire-facts/pacing.md#message-rate-100] */
+    /** Messages per second a client may send (the bucket's refill and base capacity). [IB: 50 — docs/wire-facts/pacing.md#message-rate-100] */
     maxPerSecond: number;
+    /**
+     * Delivery jitter forgiven, in model ms: the bucket holds `maxPerSecond × toleranceMs / 1000`
+     * messages more, so a client that paces itself to `maxPerSecond` is never punished for a few
+     * ms of network or event-loop delay. [choice: 200 — docs/wire-facts/pacing.md#the-rule-the-simulator-applies]
+     */
+    toleranceMs: number;
+    /** More messages than this in the last second earn the code-0 warning. [choice: 40 — docs/wire-facts/pacing.md#approaching-the-limit-warning-code-0] */
+    warnAbove: number;
     /** Consecutive seconds with violations after which the connection is closed. [IB: "eventually"; choice: 3 — docs/wire-facts/pacing.md#message-rate-100] */
     closeAfterViolatingSeconds: number;
+  };
+
+  /** Live market data as this account sees it. Facts: docs/wire-facts/market-data.md */
+  marketData: MarketDataProfile;
+  /** The paper account that trades (docs/wire-facts/accounts.md#the-paper-account). */
+  paper: {
+    /** Cash at the start, in `baseCurrency`. [choice: matches the NetLiquidation reported before orders existed] */
+    startingCash: number;
+    /** The account's base currency. [choice] */
+    baseCurrency: string;
+    /** Positions held at the start (conIds of the contract universe); avgCost per share. [choice: none] */
+    startingPositions: Array<{ conId: number; position: number; avgCost: number }>;
+    /** IBKR Pro stock commission plan. [IB: docs/wire-facts/orders.md#commissions] */
+    commissions: 'fixed' | 'tiered';
+    /** placeOrder → first status (PreSubmitted/Submitted). [choice] */
+    ackLatencyMs: number;
+    /** The API's "Read-Only API" setting: every order request gets 321. [IB: docs/wire-facts/orders.md#read-only-api] */
+    readOnly: boolean;
   };
 
   /** Memory bounds. [choice] */
@@ -92,6 +128,37 @@ export interface Profile {
   };
 }
 
+export interface MarketDataProfile {
+  /**
+   * Market data permissions. An instrument streams live when `live` names it, else delayed when
+   * `delayed` names it, else not at all (354). Entries: `*`, a secType (`STK`), or
+   * `secType:exchange` for an instrument's primary or listing exchange (`STK:NASDAQ`).
+   * [IB: a paper account without market data subscriptions sees delayed data only —
+   * docs/wire-facts/market-data.md#permissions-354-and-10167]
+   */
+  permissions: { live: string[]; delayed: string[] };
+  /** Top-of-book lines and real-time bar subscriptions open at once, over all API clients. [IB: 100 — docs/wire-facts/market-data.md#100-lines-101] */
+  lines: number;
+  /** How far delayed data lags, model ms. [IB: 15 minutes for US stocks — docs/wire-facts/market-data.md#delayed-data] */
+  delayMs: number;
+  /**
+   * A streaming line's interval, model ms: each interval it sends what changed. [IB: 250 ms for
+   * stocks and futures — docs/wire-facts/market-data.md#tick-rates] The quote model moves on a
+   * 250 ms grid, so a shorter interval adds no updates.
+   */
+  tickIntervalMs: number;
+  /** A snapshot's values arrive after this, then TICK_SNAPSHOT_END. [observed ≈0.1 s; IB: at most 11 s — docs/wire-facts/market-data.md#snapshots] */
+  snapshotLatency: Latency;
+  /** Market depth subscriptions open at once. [IB: 3 — docs/wire-facts/market-data.md#market-depth] */
+  maxDepth: number;
+  /** Tick-by-tick subscriptions open at once. [IB: the depth formula, 3 at least — docs/wire-facts/market-data.md#tick-by-tick] */
+  maxTickByTick: number;
+  /** At most `max` new real-time bar requests per `windowMs` (420 beyond). [IB: 60 in 10 minutes — docs/wire-facts/pacing.md#real-time-pacing-420] */
+  realTimeBarPacing: { windowMs: number; max: number };
+  /** keepUpToDate: a HISTORICAL_DATA_UPDATE this often, model ms. [choice: "every few seconds" is all that is known — docs/wire-facts/market-data.md#keepuptodate-updates] */
+  historyUpdateMs: number;
+}
+
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 export type ProfileOverrides = DeepPartial<Profile>;
 
@@ -100,6 +167,7 @@ const ibkrPaper: Profile = {
   description: "IB's documented limits (32 clients, 50 msg/s, historical pacing) with a quick secdef service and no extra contention penalty.",
   accounts: ['DU0118471'],
   timeZone: 'MET',
+  maxServerVersion: SIM_MAX_VERSION,
   connections: {
     maxClients: 32,
     idGraceMs: 30_000,
@@ -119,7 +187,25 @@ const ibkrPaper: Profile = {
     service: { median: 150, sigma: 0.3 },
     pacing: { enabled: true, ...IB_HISTORICAL_PACING },
   },
-  messageRate: { enabled: true, maxPerSecond: 50, closeAfterViolatingSeconds: 3 },
+  messageRate: {
+    enabled: true,
+    maxPerSecond: IB_MESSAGE_RATE.maxPerSecond,
+    toleranceMs: 200,
+    warnAbove: 40,
+    closeAfterViolatingSeconds: 3,
+  },
+  marketData: {
+    permissions: { live: [], delayed: ['*'] },
+    lines: 100,
+    delayMs: 15 * 60_000,
+    tickIntervalMs: 250,
+    snapshotLatency: { median: 120, sigma: 0.2 },
+    maxDepth: 3,
+    maxTickByTick: 3,
+    realTimeBarPacing: { windowMs: 600_000, max: 60 },
+    historyUpdateMs: 5_000,
+  },
+  paper: { startingCash: 100_000, baseCurrency: 'USD', startingPositions: [], commissions: 'fixed', ackLatencyMs: 50, readOnly: false },
   limits: { maxOutboundBytes: 8 * 1024 * 1024, maxPacedBacklog: 10_000 },
 };
 
@@ -153,6 +239,9 @@ const instant: Profile = {
   secdef: { ...ibkrPaper.secdef, service: { median: 0, sigma: 0 } },
   history: { service: { median: 0, sigma: 0 }, pacing: { ...ibkrPaper.history.pacing, enabled: false } },
   messageRate: { ...ibkrPaper.messageRate, enabled: false },
+  // Live data everywhere, no latency: unit tests and benchmarks.
+  marketData: { ...ibkrPaper.marketData, permissions: { live: ['*'], delayed: ['*'] }, snapshotLatency: { median: 0, sigma: 0 } },
+  paper: { ...ibkrPaper.paper, ackLatencyMs: 0 },
 };
 
 export const PROFILES: Readonly<Record<string, Profile>> = {

@@ -7,11 +7,13 @@ import type { Rng } from '../../common/rng.ts';
 import type { ServerMessage } from '../protocol/index.ts';
 import type { HandlerContext } from './handlers/context.ts';
 import type { HistoryPacing } from './history-pacing.ts';
+import type { JournalNoteType } from './journal.ts';
 import type { IbErrorBody } from '../../common/ib/errors.ts';
 import type { GatewayObserver, Logger, MarketData } from './ports.ts';
 import type { Profile } from './profile.ts';
 import type { SecdefQueue } from './secdef-queue.ts';
 import type { Session } from './session.ts';
+import type { TradingDesk } from './trading/desk.ts';
 
 /** What the context needs of the model (the GatewayModel provides it). */
 export interface ContextHost {
@@ -23,6 +25,7 @@ export interface ContextHost {
   readonly currentObserver: GatewayObserver;
   readonly secdef: SecdefQueue;
   readonly pacing: HistoryPacing;
+  readonly trading: TradingDesk;
   send(session: Session, msg: ServerMessage): void;
   sendError(session: Session, id: number, body: IbErrorBody): void;
   sessionTimer(session: Session, ms: number, fn: () => void): TimerHandle;
@@ -30,6 +33,8 @@ export interface ContextHost {
   guard(session: Session, what: string, fn: () => void): void;
   nextOrderId(clientId: number, reserve: number): number;
   openHistoryCount(): number;
+  note(session: Session, message: { type: JournalNoteType; [field: string]: unknown }): void;
+  openLineCount(tickByTick: boolean): number;
 }
 
 /** The HandlerContext of one request: the session it came on and the model's services. */
@@ -60,6 +65,9 @@ export class SessionContext implements HandlerContext {
   get pacing(): HistoryPacing {
     return this.gw.pacing;
   }
+  get trading(): TradingDesk {
+    return this.gw.trading;
+  }
   now(): number {
     return this.gw.clock.now();
   }
@@ -83,5 +91,11 @@ export class SessionContext implements HandlerContext {
   }
   openHistoryCount(): number {
     return this.gw.openHistoryCount();
+  }
+  note(message: { type: JournalNoteType; [field: string]: unknown }): void {
+    this.gw.note(this.session, message);
+  }
+  openLineCount(tickByTick: boolean): number {
+    return this.gw.openLineCount(tickByTick);
   }
 }

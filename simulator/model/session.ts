@@ -25,6 +25,10 @@ export class Session {
   pacedBacklog = 0;
   /** Open historical-data requests by reqId (the timer delivers the answer). */
   readonly openHistory = new Map<number, TimerHandle>();
+  /** REQ_MARKET_DATA_TYPE's last value (1 live until the client says otherwise). docs/wire-facts/market-data.md#market-data-types-1-to-4 */
+  marketDataType = 1;
+  /** Open market-data lines (top of book, real-time bars) by reqId; each holds its stream's timer. */
+  readonly marketLines = new Map<number, MarketLine>();
   /** Active account-summary subscriptions (IB allows two). */
   readonly accountSummaries = new Set<number>();
   /** Requests that arrived before login completed; processed once ready. */
@@ -53,7 +57,16 @@ export class Session {
     this.timers.clear();
     for (const t of this.openHistory.values()) t.cancel();
     this.openHistory.clear();
+    for (const line of this.marketLines.values()) line.timer?.cancel();
+    this.marketLines.clear();
   }
+}
+
+/** A market-data subscription: top of book and real-time bars count against the line limit, tick-by-tick against its own. */
+export interface MarketLine {
+  kind: 'top' | 'snapshot' | 'realTimeBars' | 'tickByTick';
+  /** The pending tick or bar (cancelled with the line). */
+  timer: TimerHandle | undefined;
 }
 
 export interface SessionInfo {

@@ -18,8 +18,8 @@ export class ProtocolError extends Error {
  * (docs/wire-facts/framing.md#text-encoding-and-ascii7-escapes).
  */
 export const ASCII7_SINCE = MIN_SERVER_VER_ENCODE_MSG_ASCII7;
-export { escapeAscii7 } from './text.ts';
-import { escapeAscii7 } from './text.ts';
+export { escapeAscii7 } from '../../common/ib/text.ts';
+import { escapeAscii7 } from '../../common/ib/text.ts';
 
 /** IB's "unset" sentinels, read as undefined by the opt* kinds. */
 const UNSET_DOUBLE = '1.7976931348623157E308';
@@ -75,7 +75,7 @@ function plan(fields: readonly Field[], version: number, where: string): Step[] 
     steps = fields.map((f) => {
       const g = f.gate;
       const absent = (g?.since !== undefined && version < g.since) || (g?.before !== undefined && version >= g.before);
-      const name = f.kind === 'const' ? 'version' : f.name;
+      const name = f.kind === 'const' ? (f.name ?? 'version') : f.name;
       return {
         kind: f.kind,
         name,

@@ -17,12 +17,12 @@ import {
   ServerMessages,
   splitFields,
   type ClientMessage,
-  type Field,
   type MessageDef,
   type ServerMessage,
 } from './index.ts';
 import { CLIENT_FRAMES, frameBytes, labelOf, REFERENCE_FRAMES, SERVER_FRAMES, STOQEY_HANDSHAKE, type ReferenceFrame } from './testing/frames.ts';
 import { FrameCache } from '../server/frame-cache.ts';
+import { layoutRanges as layoutRangesIn, staticallyOpen } from './testing/layouts.ts';
 
 /** Split frame bytes by hand (length prefix, NUL-terminated fields), for readable failures. */
 function fieldsOf(bytes: Buffer): string[] {
@@ -88,27 +88,7 @@ describe("the simulator's cached contract-details send path writes the same byte
 const FIRST = 100;
 const LAST = 194;
 
-const staticallyOpen = (f: Field, v: number) => (f.gate?.since === undefined || v >= f.gate.since) && (f.gate?.before === undefined || v < f.gate.before);
-
-/** The fields on the wire at `v`, ignoring data-dependent (`when`) conditions. */
-function layoutAt(fields: readonly Field[], v: number): string {
-  return fields
-    .filter((f) => staticallyOpen(f, v))
-    .map((f) => (f.kind === 'const' ? `#${f.value}` : f.kind === 'list' ? `${f.name}[${layoutAt(f.item, v)}]` : f.name))
-    .join(',');
-}
-
-/** Consecutive server-version ranges over which a message's layout does not change. */
-function layoutRanges(def: MessageDef): Array<{ from: number; to: number }> {
-  const ranges: Array<{ from: number; to: number; layout: string }> = [];
-  for (let v = FIRST; v <= LAST; v++) {
-    const layout = layoutAt(def.fields, v);
-    const last = ranges.at(-1);
-    if (last && last.layout === layout) last.to = v;
-    else ranges.push({ from: v, to: v, layout });
-  }
-  return ranges.map(({ from, to }) => ({ from, to }));
-}
+const layoutRanges = (def: MessageDef) => layoutRangesIn(def, FIRST, LAST);
 
 /** Every declared layout (and data-dependent field) without an encodable reference frame. */
 function missingFrames(frames: readonly ReferenceFrame[]): string[] {
@@ -160,6 +140,14 @@ describe('every declared message has reference frames', () => {
     expect(bounds(ServerMessages.HISTORICAL_DATA)).toEqual([100, 124]);
     expect(bounds(ServerMessages.SYMBOL_SAMPLES)).toEqual([100, 176]);
     expect(bounds(ServerMessages.CONTRACT_DATA)).toEqual([100, 110, 121, 122, 126, 134, 152, 163, 164, 179, 182, 186]);
+    // The order messages, gate by gate as EClient.placeOrder and EOrderDecoder read them (10.34.02).
+    expect(bounds(ClientMessages.PLACE_ORDER)).toEqual([
+      100, 102, 103, 105, 106, 111, 138, 139, 141, 145, 148, 151, 158, 160, 162, 166, 169, 170, 177, 183, 184, 187, 189, 190, 192,
+    ]);
+    expect(bounds(ClientMessages.CANCEL_ORDER)).toEqual([100, 169, 187, 190, 192]);
+    expect(bounds(ServerMessages.OPEN_ORDER)).toEqual([100, 102, 103, 106, 111, 141, 142, 145, 148, 151, 158, 160, 162, 170, 177, 183, 184, 185, 189, 193]);
+    expect(bounds(ServerMessages.COMPLETED_ORDER)).toEqual([100, 102, 103, 111, 141, 145, 170, 177, 183, 184]);
+    expect(bounds(ServerMessages.EXECUTION_DATA)).toEqual([100, 103, 136, 178]);
   });
 
   it('each frame names its source and belongs to a declared message', () => {

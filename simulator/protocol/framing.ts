@@ -1,4 +1,4 @@
-import { escapeAscii7 } from './text.ts';
+import { escapeAscii7 } from '../../common/ib/text.ts';
 
 /**
  * Byte framing of the TWS socket protocol (v100+): an `API\0` prefix from the client, then

@@ -6,7 +6,7 @@ import { decodeFields, encodeFields, ProtocolError, ASCII7_SINCE } from './codec
 import { encodeFrame, splitFields } from './framing.ts';
 import { ClientMessages, clientMessageById, type ClientMessage, type ClientMessageType } from './client-messages.ts';
 import { ServerMessages, serverMessageById, type ServerMessage, type ServerMessageType } from './server-messages.ts';
-import { MIN_CLIENT_VER, MIN_SERVER_VER_PENDING_PRICE_REVISION } from './server-versions.ts';
+import { MIN_CLIENT_VER, MIN_SERVER_VER_CME_TAGGING_FIELDS_IN_OPEN_ORDER, MIN_SERVER_VER_PENDING_PRICE_REVISION } from './server-versions.ts';
 
 export * from './codec.ts';
 export * from './framing.ts';
@@ -15,8 +15,16 @@ export * from './client-messages.ts';
 export * from './server-messages.ts';
 export * from './server-versions.ts';
 
-/** The highest server version the simulator speaks: docs/wire-facts/server-versions.md#why-the-simulator-stops-at-178. */
+/**
+ * The highest server version of the default profiles (`maxServerVersion`), and the version the
+ * project's own test clients announce: docs/wire-facts/server-versions.md#why-the-simulator-stops-at-178.
+ */
 export const SIM_MAX_VERSION = MIN_SERVER_VER_PENDING_PRICE_REVISION;
+/**
+ * The highest `maxServerVersion` a profile may set: @stoqey/ib 1.6.10's maximum, below ERR_MSG's
+ * change at 194 — docs/wire-facts/server-versions.md#server-version-profiles.
+ */
+export const SIM_HIGHEST_VERSION = MIN_SERVER_VER_CME_TAGGING_FIELDS_IN_OPEN_ORDER;
 /** The lowest version the simulator accepts: the v100+ handshake (docs/wire-facts/handshake.md#pre-v100-handshake). */
 export const SIM_MIN_VERSION = MIN_CLIENT_VER;
 

@@ -15,6 +15,9 @@ export interface Gate {
   when?: (msg: Record<string, unknown>) => boolean;
 }
 
+/** The gate of a field that is on the wire from server version `v` on. */
+export const since = (v: number): Gate => ({ since: v });
+
 export type ScalarKind = 'int' | 'optInt' | 'double' | 'optDouble' | 'str' | 'bool';
 
 export interface ScalarField<N extends string = string, K extends ScalarKind = ScalarKind> {
@@ -23,11 +26,16 @@ export interface ScalarField<N extends string = string, K extends ScalarKind = S
   readonly gate?: Gate;
 }
 
-/** A fixed value such as a message's version number: written as given, read and not kept. */
+/**
+ * A fixed value such as a message's version number, or a field a client fills with a constant
+ * (a deprecated or reserved slot): written as given, read and not kept.
+ */
 export interface ConstField {
   readonly kind: 'const';
   readonly value: string;
   readonly gate?: Gate;
+  /** The name error messages use for the field; `version` when not given. */
+  readonly name?: string;
 }
 
 /** A count followed by that many repetitions of `item`. */
@@ -58,6 +66,11 @@ export const optDouble = <const N extends string>(name: N, gate?: Gate): ScalarF
 export const str = <const N extends string>(name: N, gate?: Gate): ScalarField<N, 'str'> => ({ kind: 'str', name, gate });
 export const bool = <const N extends string>(name: N, gate?: Gate): ScalarField<N, 'bool'> => ({ kind: 'bool', name, gate });
 export const version = (value: number, gate?: Gate): ConstField => ({ kind: 'const', value: String(value), gate });
+/**
+ * A slot that clients fill with a constant (e.g. PLACE_ORDER's deprecated `sharesAllocation`,
+ * always empty): written as `value`, read and not kept.
+ */
+export const filler = (name: string, value: string, gate?: Gate): ConstField => ({ kind: 'const', value, gate, name });
 export const list = <const N extends string, const I extends readonly Field[]>(name: N, item: I, gate?: Gate): ListField<N, I> => ({
   kind: 'list',
   name,
@@ -67,6 +80,21 @@ export const list = <const N extends string, const I extends readonly Field[]>(n
 
 export function message<const T extends string, const F extends readonly Field[]>(id: number | null, type: T, fields: F): MessageDef<T, F> {
   return { id, type, fields };
+}
+
+// ---- tables ------------------------------------------------------------------------------------
+
+/** Index definitions by id, refusing a table that declares an id twice or under another type name. */
+export function indexById<D extends MessageDef>(defs: Record<string, D>): Map<number, D> {
+  const map = new Map<number, D>();
+  for (const [key, def] of Object.entries(defs)) {
+    if (def.type !== key) throw new Error(`message ${key} is declared with type ${def.type}`);
+    if (def.id === null) continue;
+    const other = map.get(def.id);
+    if (other) throw new Error(`message id ${def.id} is declared twice: ${other.type} and ${def.type}`);
+    map.set(def.id, def);
+  }
+  return map;
 }
 
 // ---- type inference ---------------------------------------------------------------------------

@@ -2,9 +2,9 @@
  * Named TWS server versions, spelled as the official clients spell them (`MIN_SERVER_VER_<NAME>`),
  * so version gates in the message tables read as what they mean instead of bare numbers.
  *
- * Contents: every version the codec gates on, and every gate between 100 and 194 that
- * @stoqey/ib 1.6.10's encoder or decoder tests (for the market-data and order messages still to be
- * declared). Names and numbers: official `EClient.java` 10.30.01 and @stoqey/ib 1.6.10's
+ * Contents: every version the codec gates on (the client and server tables declare every message
+ * up to v193), and every gate between 100 and 194 that @stoqey/ib 1.6.10's encoder or decoder
+ * tests. Names and numbers: official `EClient.java` 10.30.01 and @stoqey/ib 1.6.10's
  * `MIN_SERVER_VER` enum (identical up to 187), stoqey and rust-ibapi for 188–193, the official
  * 2026 Java client and rust-ibapi above 193 — docs/wire-facts/server-versions.md#names-of-the-gates.
  * Which gates change which served message: docs/wire-facts/server-versions.md#gates-that-matter-for-the-served-messages.

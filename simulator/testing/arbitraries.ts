@@ -124,8 +124,11 @@ const smallInt = fc.oneof(fc.integer({ min: -2, max: 20 }), fc.integer({ min: 0,
 function scalarArb(field: ScalarField): fc.Arbitrary<unknown> {
   const named = BY_NAME[field.name];
   switch (field.kind) {
-    case 'str':
-      return named ? fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...named) }, { weight: 1, arbitrary: anyField }) : anyField;
+    case 'str': {
+      // A NUL cannot be inside a field (it ends it): a valid message never holds one.
+      const text = anyField.filter((s) => !s.includes('\0'));
+      return named ? fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...named) }, { weight: 1, arbitrary: text }) : text;
+    }
     case 'bool':
       return fc.boolean();
     case 'int':

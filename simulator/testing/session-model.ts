@@ -7,7 +7,7 @@
  * deadline, or closed) and a map id → end of its grace period. Its rules, a line or two each in
  * `Reference`:
  *  - an id is taken while a session logging in or ready holds it, and for `idGraceMs` after that
- *    session vanished uncleanly (reset, drop, restart); a clean close frees it after
+ *    session vanished uncleanly (reset, drop) from a running gateway; a clean close frees it after
  *    `idGraceCleanMs` (docs/wire-facts/gateway.md#duplicate-client-id-326,
  *    docs/wire-facts/gateway.md#id-held-after-an-unclean-exit);
  *  - START_API with a taken id → error 326 (id -1, exact text) and the socket closed; the holder
@@ -19,8 +19,9 @@
  *  - a connection without START_API within the handshake timeout is closed; a second START_API on
  *    a started session is ignored (simulator choices, simulator/model/profile.ts);
  *  - login completes `loginLatency + loginPerOtherClientMs × other open connections` after
- *    START_API (sigma 0 here); a restart closes everything, holding the ids, and refuses
- *    connections for `restartDowntimeMs` (docs/wire-facts/gateway.md#daily-restart).
+ *    START_API (sigma 0 here); a restart closes everything, frees every id (held ones too: the
+ *    new process holds none) and refuses connections for `restartDowntimeMs`
+ *    (docs/wire-facts/gateway.md#daily-restart).
  *
  * `agree` compares what the clients and the control methods show with what the model predicts.
  */
@@ -118,7 +119,8 @@ export const Reference = {
   },
 
   restart(m: Model): void {
-    for (const c of Reference.open(m)) Reference.close(m, c, m.setup.idGraceMs);
+    for (const c of Reference.open(m)) Reference.close(m, c, 0);
+    m.held.clear();
     m.downUntil = m.now + m.setup.restartDowntimeMs;
   },
 

@@ -1,21 +1,18 @@
 /**
- * Accounts and positions: minimal, valid answers (one paper account, no positions) so that
- * ib_async's startup sync completes (reference §6).
+ * Accounts, positions and P&L, answered from the paper account (model/trading/account-feeds.ts),
+ * which fills update. Facts: docs/wire-facts/accounts.md#account-subscriptions.
  */
 import { IbError } from '../../../common/ib/errors.ts';
-import { NET_LIQUIDATION, type Handlers } from './context.ts';
+import type { Handlers } from './context.ts';
 
 export const accountHandlers = {
   REQ_MANAGED_ACCTS(ctx) {
     ctx.send({ type: 'MANAGED_ACCTS', accounts: ctx.profile.accounts.join(',') });
   },
   REQ_ACCOUNT_DATA(ctx, msg) {
-    if (!msg.subscribe) return;
-    const account = msg.acctCode || ctx.profile.accounts[0]!;
-    ctx.send({ type: 'ACCT_VALUE', key: 'NetLiquidation', value: NET_LIQUIDATION, currency: 'USD', accountName: account });
-    ctx.send({ type: 'ACCT_UPDATE_TIME', time: new Date(ctx.now()).toISOString().slice(11, 16) });
-    ctx.send({ type: 'ACCT_DOWNLOAD_END', account });
+    ctx.trading.feeds.accountUpdates(ctx.session, msg.subscribe);
   },
+  /** At most two active subscriptions per client (322), docs/wire-facts/accounts.md#account-summary-limit. */
   REQ_ACCOUNT_SUMMARY(ctx, msg) {
     const summaries = ctx.session.accountSummaries;
     if (summaries.size >= 2 && !summaries.has(msg.reqId)) {
@@ -23,34 +20,40 @@ export const accountHandlers = {
       return;
     }
     summaries.add(msg.reqId);
-    for (const account of ctx.profile.accounts) {
-      ctx.send({ type: 'ACCOUNT_SUMMARY', reqId: msg.reqId, account, tag: 'NetLiquidation', value: NET_LIQUIDATION, currency: 'USD' });
-    }
-    ctx.send({ type: 'ACCOUNT_SUMMARY_END', reqId: msg.reqId });
+    ctx.trading.feeds.accountSummary(ctx.session, msg.reqId, msg.tags);
   },
   CANCEL_ACCOUNT_SUMMARY(ctx, msg) {
     ctx.session.accountSummaries.delete(msg.reqId);
+    ctx.trading.feeds.cancelSummary(ctx.session, msg.reqId);
   },
   REQ_ACCOUNT_UPDATES_MULTI(ctx, msg) {
-    const account = msg.account || ctx.profile.accounts[0]!;
-    ctx.send({
-      type: 'ACCOUNT_UPDATE_MULTI',
-      reqId: msg.reqId,
-      account,
-      modelCode: msg.modelCode,
-      key: 'NetLiquidation',
-      value: NET_LIQUIDATION,
-      currency: 'USD',
-    });
-    ctx.send({ type: 'ACCOUNT_UPDATE_MULTI_END', reqId: msg.reqId });
+    ctx.trading.feeds.accountUpdatesMulti(ctx.session, msg.reqId, msg.modelCode);
   },
-  CANCEL_ACCOUNT_UPDATES_MULTI() {},
+  CANCEL_ACCOUNT_UPDATES_MULTI(ctx, msg) {
+    ctx.trading.feeds.cancelUpdatesMulti(ctx.session, msg.reqId);
+  },
   REQ_POSITIONS(ctx) {
-    ctx.send({ type: 'POSITION_END' });
+    ctx.trading.feeds.positions(ctx.session);
   },
-  CANCEL_POSITIONS() {},
+  CANCEL_POSITIONS(ctx) {
+    ctx.trading.feeds.cancelPositions(ctx.session);
+  },
   REQ_POSITIONS_MULTI(ctx, msg) {
-    ctx.send({ type: 'POSITION_MULTI_END', reqId: msg.reqId });
+    ctx.trading.feeds.positionsMulti(ctx.session, msg.reqId, msg.modelCode);
   },
-  CANCEL_POSITIONS_MULTI() {},
+  CANCEL_POSITIONS_MULTI(ctx, msg) {
+    ctx.trading.feeds.cancelPositionsMulti(ctx.session, msg.reqId);
+  },
+  REQ_PNL(ctx, msg) {
+    ctx.trading.feeds.pnl(ctx.session, msg.reqId);
+  },
+  CANCEL_PNL(ctx, msg) {
+    ctx.trading.feeds.cancelPnl(ctx.session, msg.reqId);
+  },
+  REQ_PNL_SINGLE(ctx, msg) {
+    ctx.trading.feeds.pnlSingle(ctx.session, msg.reqId, msg.conId);
+  },
+  CANCEL_PNL_SINGLE(ctx, msg) {
+    ctx.trading.feeds.cancelPnlSingle(ctx.session, msg.reqId);
+  },
 } satisfies Handlers;

@@ -7,11 +7,13 @@ import type { TimerHandle } from '../../../common/clock.ts';
 import type { Rng } from '../../../common/rng.ts';
 import type { ClientMessageOf, ClientMessageType, ServerMessage } from '../../protocol/index.ts';
 import type { HistoryPacing } from '../history-pacing.ts';
+import type { JournalNoteType } from '../journal.ts';
 import type { IbErrorBody } from '../../../common/ib/errors.ts';
 import type { GatewayObserver, Logger, MarketData } from '../ports.ts';
 import type { Profile } from '../profile.ts';
 import type { SecdefQueue } from '../secdef-queue.ts';
 import type { Session } from '../session.ts';
+import type { TradingDesk } from '../trading/desk.ts';
 
 export interface HandlerContext {
   /** The session the request came in on (its id, client id and per-session request state). */
@@ -28,6 +30,8 @@ export interface HandlerContext {
   readonly secdef: SecdefQueue;
   /** Historical-data pacing (gateway-wide). */
   readonly pacing: HistoryPacing;
+  /** Orders, executions and the paper account (gateway-wide). */
+  readonly trading: TradingDesk;
   /** Model time, epoch ms. */
   now(): number;
   /** Send a message to this session (nothing happens once it is closed). */
@@ -44,11 +48,12 @@ export interface HandlerContext {
   nextOrderId(reserve: number): number;
   /** Historical requests open at the gateway, across every session. */
   openHistoryCount(): number;
+  /** A gateway note about this session for journal subscribers (simulator/model/journal.ts JOURNAL_NOTES). */
+  note(message: { type: JournalNoteType; [field: string]: unknown }): void;
+  /** Market-data lines (top of book and real-time bars; or, with `tickByTick`, tick-by-tick subscriptions) open at the gateway, across every session. */
+  openLineCount(tickByTick: boolean): number;
 }
 
 /** One handler per client message type. */
 export type Handler<T extends ClientMessageType> = (ctx: HandlerContext, msg: ClientMessageOf<T>) => void;
 export type Handlers = { [T in ClientMessageType]?: Handler<T> };
-
-/** Net liquidation reported for every account (paper accounts start at 100,000 USD). */
-export const NET_LIQUIDATION = '100000.00';

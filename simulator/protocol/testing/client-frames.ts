@@ -12,7 +12,7 @@ import { clientFrame, SOURCE } from './reference-frame.ts';
 const both = `${SOURCE.eclient}; ${SOURCE.stoqeyEncoder}; ${SOURCE.ibAsyncClient}`;
 
 /** The contract of the requests below: an AAPL call, every field set. */
-const option = {
+export const option = {
   conId: 712345678,
   symbol: 'AAPL',
   secType: 'OPT',
@@ -28,7 +28,7 @@ const option = {
 } as const;
 
 /** AAPL on SMART in USD with nothing else set, as application code usually asks. */
-const aaplOnSmart = {
+export const aaplOnSmart = {
   conId: 0,
   symbol: 'AAPL',
   secType: 'STK',

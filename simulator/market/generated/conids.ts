@@ -1,0 +1,104 @@
+/**
+ * conIds of the instruments the simulator makes up on demand (futures, options, any-symbol
+ * stocks). Each kind owns a block of the generated range and writes what identifies the contract
+ * into the number, so that a conId alone finds its contract again without a table: a client that
+ * stored a conId yesterday qualifies it today. The range lies above the data-file synthetic range
+ * (900000001..999999999) and above every real IB conId seen (below 900 million in 2026), and fits
+ * the wire's 32-bit int. docs/wire-facts/contracts.md#synthetic-conids
+ */
+import { SYNTHETIC_CONID_MAX } from '../contract-schema.ts';
+
+/** The first conId the simulator generates; everything from here to 2^31-1 is synthetic. */
+export const GENERATED_CONID_MIN = 1_000_000_000;
+export const GENERATED_CONID_MAX = 2_147_483_647;
+
+/** Futures: family × 10000 + months since January 2000. */
+const FUTURES_BASE = 1_000_000_000;
+const FUTURES_FAMILIES = 100;
+const FUTURES_MONTHS = 10_000;
+/** Any-symbol stocks: the symbol in bijective base 27 (A–Z and `.`), up to six characters. */
+const ANY_SYMBOL_BASE = 1_100_000_000;
+const SYMBOL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ.';
+export const ANY_SYMBOL_MAX_LENGTH = 6;
+/** Options: ((chain × days + expiry day) × strikes + strike index) × 2 + right. */
+const OPTIONS_BASE = 1_600_000_000;
+export const OPTION_CHAINS = 8;
+/** Expiry days counted from 2015-01-01 (civil day 16436); 16384 days reach 2059. */
+export const OPTION_EPOCH_DAY = 16_436;
+const OPTION_DAYS = 16_384;
+export const OPTION_STRIKES = 2_048;
+
+if (GENERATED_CONID_MIN <= SYNTHETIC_CONID_MAX) throw new Error('generated conIds must lie above the data-file synthetic range');
+if (OPTIONS_BASE + OPTION_CHAINS * OPTION_DAYS * OPTION_STRIKES * 2 - 1 > GENERATED_CONID_MAX) throw new Error('option conIds overflow');
+
+export function isGeneratedConId(conId: number): boolean {
+  return conId >= GENERATED_CONID_MIN && conId <= GENERATED_CONID_MAX;
+}
+
+export interface FutureKey {
+  family: number;
+  year: number;
+  month: number;
+}
+
+export function futureConId(k: FutureKey): number {
+  return FUTURES_BASE + k.family * FUTURES_MONTHS + (k.year - 2000) * 12 + (k.month - 1);
+}
+
+export function decodeFutureConId(conId: number): FutureKey | undefined {
+  const n = conId - FUTURES_BASE;
+  if (n < 0 || n >= FUTURES_FAMILIES * FUTURES_MONTHS) return undefined;
+  const months = n % FUTURES_MONTHS;
+  return { family: Math.floor(n / FUTURES_MONTHS), year: 2000 + Math.floor(months / 12), month: (months % 12) + 1 };
+}
+
+export interface OptionKey {
+  chain: number;
+  /** Civil day of the last trade date. */
+  day: number;
+  strikeIndex: number;
+  right: 'C' | 'P';
+}
+
+/** Undefined when the key lies outside the scheme (a strike or date too far out). */
+export function optionConId(k: OptionKey): number | undefined {
+  const d = k.day - OPTION_EPOCH_DAY;
+  if (k.chain < 0 || k.chain >= OPTION_CHAINS || d < 0 || d >= OPTION_DAYS || k.strikeIndex < 0 || k.strikeIndex >= OPTION_STRIKES) return undefined;
+  return OPTIONS_BASE + ((k.chain * OPTION_DAYS + d) * OPTION_STRIKES + k.strikeIndex) * 2 + (k.right === 'P' ? 1 : 0);
+}
+
+export function decodeOptionConId(conId: number): OptionKey | undefined {
+  let n = conId - OPTIONS_BASE;
+  if (n < 0 || conId > GENERATED_CONID_MAX) return undefined;
+  const right = n % 2 === 1 ? 'P' : 'C';
+  n = Math.floor(n / 2);
+  const strikeIndex = n % OPTION_STRIKES;
+  n = Math.floor(n / OPTION_STRIKES);
+  const day = (n % OPTION_DAYS) + OPTION_EPOCH_DAY;
+  const chain = Math.floor(n / OPTION_DAYS);
+  return chain < OPTION_CHAINS ? { chain, day, strikeIndex, right } : undefined;
+}
+
+/** Undefined for symbols the scheme cannot hold (other characters, longer than six). */
+export function anySymbolConId(symbol: string): number | undefined {
+  if (symbol.length === 0 || symbol.length > ANY_SYMBOL_MAX_LENGTH) return undefined;
+  let n = 0;
+  for (const ch of symbol) {
+    const digit = SYMBOL_ALPHABET.indexOf(ch);
+    if (digit < 0) return undefined;
+    n = n * SYMBOL_ALPHABET.length + digit + 1;
+  }
+  return ANY_SYMBOL_BASE + n;
+}
+
+export function decodeAnySymbolConId(conId: number): string | undefined {
+  let n = conId - ANY_SYMBOL_BASE;
+  if (n <= 0 || conId >= OPTIONS_BASE) return undefined;
+  let out = '';
+  while (n > 0) {
+    const digit = (n - 1) % SYMBOL_ALPHABET.length;
+    out = SYMBOL_ALPHABET[digit]! + out;
+    n = Math.floor((n - 1) / SYMBOL_ALPHABET.length);
+  }
+  return out.length <= ANY_SYMBOL_MAX_LENGTH ? out : undefined;
+}

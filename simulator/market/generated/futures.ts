@@ -1,0 +1,122 @@
+/**
+ * Listed futures: the quarterly contracts of each family (generated/families.ts) that trade on a
+ * given model date, the front month first, each with its expiry, multiplier and generated conId.
+ * Rules: docs/wire-facts/contracts.md#futures.
+ */
+import { CME_EQUITY } from '../../../common/ib/calendars/index.ts';
+import type { Instrument } from '../instrument.ts';
+import { formatYmd, localDay } from '../time.ts';
+import type { Schedule } from '../trading-hours.ts';
+import { decodeFutureConId, futureConId } from './conids.ts';
+import { monthlyExpiry, monthsFrom } from './expiries.ts';
+import { FUTURE_FAMILIES, MONTH_CODES, type FutureFamily } from './families.ts';
+
+export const FUTURES_TIME_ZONE = 'US/Central';
+
+/** CME Globex equity index futures: 17:00 the evening before to 16:00 Central, liquid 08:30–16:00. */
+const CME_EQUITY_SCHEDULE: Schedule = {
+  days: new Set([1, 2, 3, 4, 5]),
+  liquid: [{ start: 510, end: 960 }],
+  trading: [{ start: -420, end: 960 }],
+  holidays: new Set(),
+  calendar: CME_EQUITY,
+};
+
+/** Order types of a CME future (representative). */
+const FUTURE_ORDER_TYPES =
+  'ACTIVETIM,AD,ADJUST,ALERT,ALGO,ALLOC,AVGCOST,BASKET,BENCHPX,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,ICE,IOC,LIT,LMT,LTH,MIT,MKT,MTL,NGCOMB,NONALGO,OCA,PEGBENCH,SCALE,SCALERST,SNAPMID,SNAPMKT,SNAPREL,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF'.split(
+    ',',
+  );
+
+/** The last trade date of a quarterly equity index future: the third Friday of its month. */
+export function futureExpiry(year: number, month: number): number {
+  return monthlyExpiry(year, month, CME_EQUITY);
+}
+
+export function futureInstrument(f: FutureFamily, year: number, month: number): Instrument {
+  const expiry = formatYmd(futureExpiry(year, month));
+  return {
+    conId: futureConId({ family: f.index, year, month }),
+    synthetic: true,
+    symbol: f.symbol,
+    secType: 'FUT',
+    currency: f.currency,
+    primaryExchange: '',
+    listingExchanges: [f.exchange],
+    validExchanges: [f.exchange],
+    orderTypes: FUTURE_ORDER_TYPES,
+    marketName: f.tradingClass,
+    tradingClass: f.tradingClass,
+    localSymbol: `${f.symbol}${MONTH_CODES[month - 1]}${year % 10}`,
+    minTick: f.minTick,
+    longName: f.longName,
+    industry: '',
+    category: '',
+    subcategory: '',
+    timeZoneId: FUTURES_TIME_ZONE,
+    scheduleName: 'cme-equity',
+    schedule: CME_EQUITY_SCHEDULE,
+    secIds: {},
+    stockType: '',
+    minSize: '1',
+    sizeIncrement: '1',
+    suggestedSizeIncrement: '1',
+    marketRuleIds: [f.marketRuleId],
+    aggGroup: 2,
+    priceMagnifier: 1,
+    derivativeSecTypes: [],
+    basePrice: f.basePrice,
+    dailyVolatility: f.dailyVolatility,
+    avgDailyVolume: f.avgDailyVolume,
+    derivative: {
+      lastTradeDate: expiry,
+      contractMonth: expiry.slice(0, 6),
+      realExpirationDate: expiry,
+      strike: 0,
+      right: '',
+      multiplier: f.multiplier,
+      underConId: f.underConId,
+      underSymbol: f.underSymbol,
+      underSecType: 'IND',
+    },
+  };
+}
+
+/** Quarterly contract months [year, month] that trade on `day` (front month first); with `expiredQuarters`, also that many before. */
+function listedMonths(f: FutureFamily, day: number, expiredQuarters: number): Array<[number, number]> {
+  // Start far enough back to hold the expired quarters and the one just expired.
+  const months = monthsFrom(day - (expiredQuarters + 1) * 92, expiredQuarters + f.listedQuarters + 3, 3);
+  const live = months.filter(([y, m]) => futureExpiry(y, m) >= day).slice(0, f.listedQuarters);
+  if (expiredQuarters === 0) return live;
+  const expired = months.filter(([y, m]) => futureExpiry(y, m) < day);
+  return [...expired.slice(Math.max(0, expired.length - expiredQuarters)), ...live];
+}
+
+/** Expired contracts returned when a request sets includeExpired (two years of quarters). */
+const EXPIRED_QUARTERS = 8;
+
+export class ListedFutures {
+  constructor(private readonly families: readonly FutureFamily[] = FUTURE_FAMILIES) {}
+
+  /** Contracts of families matching `symbol` (or every family when empty) listed at `nowMs`. */
+  listed(symbol: string, nowMs: number, includeExpired = false): Instrument[] {
+    const day = localDay(nowMs, FUTURES_TIME_ZONE);
+    return this.families
+      .filter((f) => !symbol || f.symbol === symbol || f.tradingClass === symbol)
+      .flatMap((f) => listedMonths(f, day, includeExpired ? EXPIRED_QUARTERS : 0).map(([y, m]) => futureInstrument(f, y, m)));
+  }
+
+  /** The front month: the listed contract that expires first. */
+  front(symbol: string, nowMs: number): Instrument | undefined {
+    return this.listed(symbol, nowMs)[0];
+  }
+
+  /** The contract with this conId, if it is listed at `nowMs` (or expired, with includeExpired). */
+  byConId(conId: number, nowMs: number, includeExpired = false): Instrument | undefined {
+    const key = decodeFutureConId(conId);
+    const family = key && this.families.find((f) => f.index === key.family);
+    if (!key || !family) return undefined;
+    const listed = this.listed(family.symbol, nowMs, includeExpired);
+    return listed.find((i) => i.conId === conId);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What a top-of-book line (REQ_MKT_DATA) sends: the fields of a quote as IB tick types, and, each
+ * interval, only those that changed. Pure: the handler turns the fields into TICK_PRICE /
+ * TICK_SIZE / TICK_STRING / TICK_GENERIC messages.
+ *
+ * Units: prices in the instrument's currency, sizes in the bars' unit, `lastTime` epoch ms (sent
+ * as epoch seconds). Facts: docs/wire-facts/market-data.md#tick-types,
+ * docs/wire-facts/market-data.md#tick-rates, docs/wire-facts/market-data.md#market-data-types-1-to-4.
+ */
+import { delayedTickType, TickType } from '../../common/ib/tick-types.ts';
+import type { Quote } from './quotes.ts';
+
+/** The values a line shows, keyed by live tick type. `price` fields pair a size (bid, ask, last). */
+export interface LineFields {
+  bid: number;
+  bidSize: number;
+  ask: number;
+  askSize: number;
+  last: number;
+  lastSize: number;
+  high: number;
+  low: number;
+  volume: number;
+  close: number | undefined;
+  open: number | undefined;
+  /** epoch seconds of the last trade */
+  lastTimestamp: number;
+}
+
+/** One tick to send: `tickType` is already the delayed kind on a delayed line. */
+export type Tick =
+  | { kind: 'price'; tickType: number; price: number; size: number | undefined }
+  | { kind: 'size'; tickType: number; size: number }
+  | { kind: 'string'; tickType: number; value: string }
+  | { kind: 'generic'; tickType: number; value: number };
+
+/**
+ * A line's fields for a quote. `showBidAsk` false (a live or delayed line, not frozen, while the
+ * market is shut): bid and ask are -1 with size 0, as TWS reports "no current bid/ask".
+ * docs/wire-facts/market-data.md#market-data-types-1-to-4
+ */
+export function lineFields(q: Quote, showBidAsk: boolean): LineFields {
+  return {
+    bid: showBidAsk ? q.bid : -1,
+    bidSize: showBidAsk ? q.bidSize : 0,
+    ask: showBidAsk ? q.ask : -1,
+    askSize: showBidAsk ? q.askSize : 0,
+    last: q.last,
+    lastSize: q.lastSize,
+    high: q.dayHigh,
+    low: q.dayLow,
+    volume: q.dayVolume,
+    close: q.prevClose,
+    open: q.dayOpen,
+    lastTimestamp: Math.floor(q.lastTime / 1000),
+  };
+}
+
+/**
+ * The ticks that bring a client from `prev` (undefined: nothing sent yet) to `next`. A changed
+ * price is sent with its size (TICK_PRICE); a size that changed alone as TICK_SIZE. The first
+ * round also sends the halted flag (0).
+ */
+export function ticksBetween(prev: LineFields | undefined, next: LineFields, delayed: boolean): Tick[] {
+  const t = (live: number) => (delayed ? delayedTickType(live) : live);
+  const out: Tick[] = [];
+  const pair = (priceType: number, sizeType: number, price: number, size: number, oldPrice: number | undefined, oldSize: number | undefined) => {
+    if (price !== oldPrice) out.push({ kind: 'price', tickType: t(priceType), price, size });
+    else if (size !== oldSize) out.push({ kind: 'size', tickType: t(sizeType), size });
+  };
+  pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
+  pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
+  pair(TickType.LAST, TickType.LAST_SIZE, next.last, next.lastSize, prev?.last, prev?.lastSize);
+  if (next.lastTimestamp !== prev?.lastTimestamp) out.push({ kind: 'string', tickType: t(TickType.LAST_TIMESTAMP), value: String(next.lastTimestamp) });
+  const single = (type: number, value: number | undefined, old: number | undefined) => {
+    if (value !== undefined && value !== old) out.push({ kind: 'price', tickType: t(type), price: value, size: undefined });
+  };
+  single(TickType.HIGH, next.high, prev?.high);
+  single(TickType.LOW, next.low, prev?.low);
+  if (next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
+  single(TickType.CLOSE, next.close, prev?.close);
+  single(TickType.OPEN, next.open, prev?.open);
+  if (!prev) out.push({ kind: 'generic', tickType: t(TickType.HALTED), value: 0 });
+  return out;
+}

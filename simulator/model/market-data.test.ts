@@ -1,0 +1,206 @@
+/**
+ * Live market data in virtual time: market data types, permissions (354 / 10167), snapshots,
+ * streaming and cancel, the line limit (101), generic tick lists, and real-time bars — every value
+ * checked against the quote model it must come from. docs/wire-facts/market-data.md
+ */
+import { describe, expect, it } from 'vitest';
+import { TickType } from '../../common/ib/tick-types.ts';
+import { aggregateSteps } from '../market/tick-bars.ts';
+import { mktDataRequest, realTimeBarsRequest } from '../protocol/requests.ts';
+import { CONID, harness, market } from '../testing/model-harness.ts';
+
+/** Wed 2025-11-12 10:00 New York: regular hours. */
+const OPEN = Date.UTC(2025, 10, 12, 15, 0);
+const aaplQuotes = () => market().quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL' });
+const live = { marketData: { permissions: { live: ['*'], delayed: ['*'] } } };
+
+describe('REQ_MKT_DATA', () => {
+  it('without live permission: 354 naming the delayed feed for live data, 10167 and delayed ticks after REQ_MARKET_DATA_TYPE 3', async () => {
+    const h = harness({ start: OPEN });
+    const c = await h.login(1);
+    c.send(mktDataRequest(1));
+    await h.advance(1000);
+    expect(c.forReq(1).map((m) => m.msg.type)).toEqual(['ERR_MSG']);
+    expect(c.errors(354)[0]!.msg.message).toBe('Requested market data is not subscribed.Delayed market data is available.Error&BEST/STK/Top&BEST/STK/Top');
+
+    c.send({ type: 'REQ_MARKET_DATA_TYPE', marketDataType: 3 });
+    c.send(mktDataRequest(2, { snapshot: true }));
+    await h.advance(2000);
+    const got = c.forReq(2);
+    expect(got[0]!.msg).toMatchObject({ type: 'ERR_MSG', code: 10167 });
+    expect(c.of('MARKET_DATA_TYPE').map((m) => m.msg.marketDataType)).toEqual([3]);
+    expect(got.at(-1)!.msg.type).toBe('TICK_SNAPSHOT_END');
+    const prices = new Map(c.of('TICK_PRICE').map((m) => [m.msg.tickType, m.msg]));
+    // A snapshot shows the quote of 15 minutes before its instant.
+    const end = got.at(-1)!.at;
+    const q = aaplQuotes().quoteAt(end - 15 * 60_000);
+    expect(prices.get(TickType.DELAYED_BID)).toMatchObject({ price: q.bid, size: q.bidSize });
+    expect(prices.get(TickType.DELAYED_ASK)).toMatchObject({ price: q.ask, size: q.askSize });
+    expect(prices.get(TickType.DELAYED_LAST)).toMatchObject({ price: q.last, size: q.lastSize });
+    expect(prices.has(TickType.BID)).toBe(false);
+    // Cancelling an ended snapshot is silent.
+    c.clear();
+    c.send({ type: 'CANCEL_MKT_DATA', reqId: 2 });
+    await h.advance(100);
+    expect(c.forReq(2)).toEqual([]);
+  });
+
+  it('with no permission at all: 354 "not available"; an invalid generic tick list: 321', async () => {
+    const h = harness({ start: OPEN, overrides: { marketData: { permissions: { live: [], delayed: ['STK:IBIS'] } } } });
+    const c = await h.login(1);
+    c.send({ type: 'REQ_MARKET_DATA_TYPE', marketDataType: 4 });
+    c.send(mktDataRequest(1));
+    c.send(mktDataRequest(2, { genericTickList: '233,999' }));
+    await h.advance(500);
+    expect(c.errors(354).map((e) => [e.msg.id, e.msg.message])).toEqual([
+      [1, 'Requested market data is not subscribed. Delayed market data is not available.'],
+    ]);
+    expect(c.errors(321).map((e) => e.msg.id)).toEqual([2]);
+    expect(c.errors(321)[0]!.msg.message).toContain('Incorrect generic tick list of 233,999.  Legal ones for (STK) are: 100(Option Volume)');
+  });
+
+  it('streams live ticks each 250 ms that follow the quote model, and stops on cancel', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    const t0 = h.clock.now();
+    c.send(mktDataRequest(7));
+    await h.advance(10_000);
+    expect(c.of('MARKET_DATA_TYPE').map((m) => m.msg)).toEqual([expect.objectContaining({ reqId: 7, marketDataType: 1 })]);
+    const bids = c.of('TICK_PRICE').filter((m) => m.msg.tickType === TickType.BID);
+    expect(bids.length).toBeGreaterThan(5);
+    for (const b of bids) expect(b.msg.price).toBe(aaplQuotes().quoteAt(b.at).bid);
+    expect(bids.every((b) => (b.at - t0) % 250 === 0)).toBe(true);
+    const volumes = c
+      .of('TICK_SIZE')
+      .filter((m) => m.msg.tickType === TickType.VOLUME)
+      .map((m) => m.msg.size);
+    expect(volumes).toEqual([...volumes].sort((a, b) => a - b));
+
+    c.send({ type: 'CANCEL_MKT_DATA', reqId: 7 });
+    await h.advance(1);
+    c.clear();
+    await h.advance(5_000);
+    expect(c.forReq(7)).toEqual([]);
+    c.send({ type: 'CANCEL_MKT_DATA', reqId: 99 });
+    await h.advance(1);
+    expect(c.errors(300).map((e) => e.msg.id)).toEqual([99]);
+  });
+
+  it('refuses a line beyond the limit with 101 and a running id with 322, over all clients', async () => {
+    const h = harness({ start: OPEN, overrides: { marketData: { ...live.marketData, lines: 2 } } });
+    const a = await h.login(1);
+    const b = await h.login(2);
+    a.send(mktDataRequest(1));
+    a.send(mktDataRequest(1));
+    b.send(mktDataRequest(1));
+    b.send(realTimeBarsRequest(2));
+    await h.advance(10);
+    expect(a.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[1, 322]]);
+    expect(b.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[2, 101]]);
+    expect(b.errors(101)[0]!.msg.message).toBe('Max number of tickers has been reached');
+    a.send({ type: 'CANCEL_MKT_DATA', reqId: 1 });
+    b.send(realTimeBarsRequest(3));
+    await h.advance(10);
+    expect(b.errors().map((e) => e.msg.id)).toEqual([2]);
+  });
+
+  it('with type 1 while the market is shut sends bid and ask as -1; type 2 (frozen) sends the last quote', async () => {
+    const h = harness({ start: Date.UTC(2025, 10, 13, 3, 0), overrides: live }); // 22:00 New York
+    const c = await h.login(1);
+    c.send(mktDataRequest(1, { snapshot: true }));
+    c.send({ type: 'REQ_MARKET_DATA_TYPE', marketDataType: 2 });
+    c.send(mktDataRequest(2, { snapshot: true }));
+    await h.advance(1000);
+    const bid = (reqId: number) => c.of('TICK_PRICE').find((m) => m.msg.reqId === reqId && m.msg.tickType === TickType.BID)!.msg.price;
+    expect(bid(1)).toBe(-1);
+    expect(bid(2)).toBe(aaplQuotes().quoteAt(h.clock.now()).bid);
+    expect(c.of('MARKET_DATA_TYPE').map((m) => [m.msg.reqId, m.msg.marketDataType])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+});
+
+describe('REQ_REAL_TIME_BARS', () => {
+  it('sends a bar every 5 s of model time, aggregated from the same steps as the ticks; cancel stops them', async () => {
+    const h = harness({ start: OPEN + 1_234, overrides: live });
+    const c = await h.login(1);
+    c.send(realTimeBarsRequest(4, { whatToShow: 'MIDPOINT' }));
+    await h.advance(21_000);
+    const bars = c.of('REAL_TIME_BARS');
+    expect(bars.length).toBe(3); // bars start on the next 5 s boundary: 10:00:05, :10 and :15
+    for (const { at, msg } of bars) {
+      expect(msg.time % 5).toBe(0);
+      expect(at).toBe(msg.time * 1000 + 5000); // sent when its 5 seconds are over
+      const agg = aggregateSteps(aaplQuotes(), msg.time * 1000, msg.time * 1000 + 5000, 'MIDPOINT')!;
+      expect([msg.open, msg.high, msg.low, msg.close, msg.volume]).toEqual([agg.open, agg.high, agg.low, agg.close, -1]);
+    }
+    c.send({ type: 'CANCEL_REAL_TIME_BARS', reqId: 4 });
+    await h.advance(20_000);
+    expect(c.of('REAL_TIME_BARS').length).toBe(3);
+    expect(c.errors()).toEqual([]);
+  });
+
+  it('needs live data: 420 on the delayed-only paper profile', async () => {
+    const h = harness({ start: OPEN });
+    const c = await h.login(1);
+    c.send(realTimeBarsRequest(4));
+    await h.advance(100);
+    expect(c.errors(420).map((e) => e.msg.id)).toEqual([4]);
+    expect(c.errors(420)[0]!.msg.message).toContain('Invalid Real-time Query:No market data permissions for NASDAQ STK');
+  });
+});
+
+describe('REQ_TICK_BY_TICK_DATA', () => {
+  const tbt = (reqId: number, tickType: string) => ({
+    type: 'REQ_TICK_BY_TICK_DATA' as const,
+    reqId,
+    ...contract,
+    tickType,
+    numberOfTicks: 0,
+    ignoreSize: false,
+  });
+  const {
+    type,
+    reqId,
+    comboLegs,
+    deltaNeutralContract,
+    deltaNeutralContractConId,
+    deltaNeutralContractDelta,
+    deltaNeutralContractPrice,
+    genericTickList,
+    snapshot,
+    regulatorySnapshot,
+    mktDataOptions,
+    ...contract
+  } = mktDataRequest(0);
+
+  it('AllLast sends every trade of the quote model after the request, BidAsk every quote change; beyond the limit 10190; cancel stops', async () => {
+    const h = harness({ start: OPEN, overrides: { marketData: { ...live.marketData, maxTickByTick: 2 } } });
+    const c = await h.login(1);
+    const t0 = h.clock.now();
+    c.send(tbt(1, 'AllLast'));
+    c.send(tbt(2, 'BidAsk'));
+    c.send(tbt(3, 'MidPoint'));
+    c.send(tbt(4, 'Bogus'));
+    await h.advance(3_000);
+    const q = aaplQuotes();
+    const trades = q.tradesBetween(t0 + 1, t0 + 3_001);
+    const got = c.of('TICK_BY_TICK').filter((m) => m.msg.reqId === 1);
+    expect(got.map((m) => [m.msg.tickType, m.msg.time, m.msg.price, m.msg.size])).toEqual(trades.map((t) => [2, Math.floor(t.time / 1000), t.price, t.size]));
+    expect(trades.length).toBeGreaterThan(0);
+    const quotes = c.of('TICK_BY_TICK').filter((m) => m.msg.reqId === 2);
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const { at, msg } of quotes) expect([msg.bidPrice, msg.askPrice]).toEqual([q.quoteAt(at).bid, q.quoteAt(at).ask]);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([
+      [3, 10190],
+      [4, 321],
+    ]);
+    c.send({ type: 'CANCEL_TICK_BY_TICK_DATA', reqId: 1 });
+    c.send({ type: 'CANCEL_TICK_BY_TICK_DATA', reqId: 2 });
+    await h.advance(1);
+    c.clear();
+    await h.advance(3_000);
+    expect(c.of('TICK_BY_TICK')).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Live market data as an unmodified @stoqey/ib sees it over real TCP: a snapshot (IBApi and
+ * IBApiNext.getMarketDataSnapshot), a streaming line and its cancel, and 5-second real-time bars.
+ * The model runs at scale 0.02 (a 5 s bar every 100 ms of wall time) from a regular-hours instant;
+ * every value is checked against the quote model it must come from.
+ */
+import { EventName, type IBApi, IBApiNext, IBApiTickType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ScaledClock } from '../common/clock.ts';
+import { CONID } from '../common/testing/fixtures.ts';
+import { createMarketData } from './market/market-data.ts';
+import { GRID_MS } from './market/minute-path.ts';
+import { aggregateSteps } from './market/tick-bars.ts';
+import { startSimulator, type Simulator } from './simulator.ts';
+import { connectIbApi } from './testing/stoqey-client.ts';
+
+/** Wed 2025-11-12 10:00 New York. */
+const OPEN = Date.UTC(2025, 10, 12, 15, 0);
+const AAPL: Contract = { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
+const market = createMarketData({ seed: 7 });
+const quotes = market.quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL' });
+
+let sim: Simulator;
+let clock: ScaledClock;
+const apis: Array<IBApi | IBApiNext> = [];
+
+beforeEach(async () => {
+  clock = new ScaledClock(0.02, OPEN);
+  sim = await startSimulator({ port: 0, profile: 'instant', seed: 7, clock, market });
+});
+afterEach(async () => {
+  for (const api of apis.splice(0)) api.disconnect();
+  await sim.close();
+});
+
+const connectApi = (clientId: number) => connectIbApi(sim.port, clientId, apis);
+
+/**
+ * The bids the quote model had in the `ms` model ms before `at` (a tick was computed then and
+ * received since). 10 s of model time is 200 ms of wall time at this scale: room for a loaded host.
+ */
+const recentBids = (at: number, ms = 10_000) => Array.from({ length: ms / GRID_MS + 1 }, (_, k) => quotes.quoteAt(at - k * GRID_MS).bid);
+
+describe('@stoqey/ib market data against the simulator', () => {
+  it('IBApi snapshot: market data type 1, bid / ask / last from the quote model, then tickSnapshotEnd', async () => {
+    const api = await connectApi(1);
+    const prices = new Map<number, number>();
+    api.on(EventName.tickPrice, (id: number, field: number, value: number) => id === 5 && prices.set(field, value));
+    const type = new Promise<number>((r) => api.once(EventName.marketDataType, (_id: number, t: number) => r(t)));
+    const end = new Promise<number>((r) => api.once(EventName.tickSnapshotEnd, () => r(clock.now())));
+    api.reqMktData(5, AAPL, '', true, false);
+    const at = await end;
+    expect(await type).toBe(1);
+    const bid = prices.get(IBApiTickType.BID)!;
+    expect(recentBids(at)).toContain(bid);
+    expect(prices.get(IBApiTickType.ASK)!).toBeGreaterThan(bid);
+    expect(prices.get(IBApiTickType.LAST)).toBeGreaterThan(0);
+  });
+
+  it('IBApiNext.getMarketDataSnapshot resolves with bid and ask', async () => {
+    const next = new IBApiNext({ host: '127.0.0.1', port: sim.port });
+    apis.push(next);
+    next.connect(2);
+    const data = await next.getMarketDataSnapshot(AAPL, '', false);
+    const bid = data.get(IBApiTickType.BID)!.value!;
+    expect(recentBids(clock.now())).toContain(bid);
+    expect(data.get(IBApiTickType.ASK)!.value!).toBeGreaterThan(bid);
+  });
+
+  it('IBApi streaming line ticks until cancelMktData', async () => {
+    const api = await connectApi(3);
+    const bids: Array<{ at: number; bid: number }> = [];
+    api.on(
+      EventName.tickPrice,
+      (id: number, field: number, value: number) => id === 6 && field === IBApiTickType.BID && bids.push({ at: clock.now(), bid: value }),
+    );
+    api.reqMktData(6, AAPL, '', false, false);
+    await new Promise((r) => setTimeout(r, 400)); // 20 s of model time
+    expect(bids.length).toBeGreaterThan(3);
+    for (const b of bids) expect(recentBids(b.at)).toContain(b.bid);
+    api.cancelMktData(6);
+    await new Promise((r) => setTimeout(r, 50));
+    const n = bids.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(bids.length).toBe(n);
+  });
+
+  it('IBApi real-time bars: one per 5 s of model time, each the aggregate of its 250 ms steps', async () => {
+    const api = await connectApi(4);
+    const bars: Array<{ time: number; ohlc: number[]; volume: number }> = [];
+    const three = new Promise<void>((resolve) => {
+      api.on(EventName.realtimeBar, (id: number, time: number, open: number, high: number, low: number, close: number, volume: number) => {
+        if (id !== 8) return;
+        bars.push({ time, ohlc: [open, high, low, close], volume });
+        if (bars.length === 3) resolve();
+      });
+    });
+    api.reqRealTimeBars(8, AAPL, 5, WhatToShow.TRADES, true);
+    await three;
+    api.cancelRealTimeBars(8);
+    expect(bars[1]!.time - bars[0]!.time).toBe(5);
+    expect(bars[2]!.time - bars[1]!.time).toBe(5);
+    for (const b of bars) {
+      const agg = aggregateSteps(quotes, b.time * 1000, b.time * 1000 + 5000, 'TRADES')!;
+      expect(b.ohlc).toEqual([agg.open, agg.high, agg.low, agg.close]);
+      expect(b.volume).toBe(agg.volume);
+    }
+  });
+
+  it('delayed data on the paper profile: IBApi reqMarketDataType(3) gets 10167, then delayed bid / ask / last from 15 minutes before', async () => {
+    const paperClock = new ScaledClock(0.02, OPEN);
+    const paper = await startSimulator({ port: 0, profile: 'ibkr-paper', seed: 7, clock: paperClock, market });
+    try {
+      const api = await connectIbApi(paper.port, 9, apis);
+      const codes: number[] = [];
+      api.on(EventName.error, (_e: Error, code: number, id: number) => id === 11 && codes.push(code));
+      api.on(EventName.info, (_m: string, code: number) => codes.push(code));
+      const prices = new Map<number, number>();
+      api.on(EventName.tickPrice, (id: number, field: number, value: number) => id === 11 && prices.set(field, value));
+      const end = new Promise<number>((r) => api.once(EventName.tickSnapshotEnd, () => r(paperClock.now())));
+      api.reqMarketDataType(3);
+      api.reqMktData(11, AAPL, '', true, false);
+      const at = await end;
+      expect(codes).toContain(10167);
+      const bid = prices.get(IBApiTickType.DELAYED_BID)!;
+      expect(recentBids(at - 15 * 60_000)).toContain(bid);
+      expect(prices.get(IBApiTickType.DELAYED_ASK)!).toBeGreaterThan(bid);
+      expect(prices.has(IBApiTickType.BID)).toBe(false);
+    } finally {
+      for (const api of apis.splice(0)) api.disconnect();
+      await paper.close();
+    }
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Orders as an unmodified @stoqey/ib sees them over real TCP: a market order and a marketable
+ * limit fill with status, execution and commission; a resting limit is Submitted until cancelled;
+ * positions and the account summary agree with the fills. The model clock starts in regular
+ * hours (Wed 2025-11-12 10:00 New York) and runs 50× faster than real time.
+ */
+import {
+  EventName,
+  IBApi,
+  OrderAction,
+  OrderType,
+  SecType,
+  type CommissionReport,
+  type Contract,
+  type Execution,
+  type Order,
+  type OrderState,
+} from '@stoqey/ib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ScaledClock } from '../common/clock.ts';
+import { IN_RTH } from './orders/testing/book.ts';
+import { startSimulator, type Simulator } from './simulator.ts';
+
+let sim: Simulator;
+let api: IBApi | undefined;
+
+beforeEach(async () => {
+  sim = await startSimulator({ port: 0, profile: 'instant', seed: 7, clock: new ScaledClock(0.02, IN_RTH) });
+});
+afterEach(async () => {
+  api?.disconnect();
+  api = undefined;
+  await sim.close();
+});
+
+const AAPL: Contract = { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
+
+interface Seen {
+  statuses: Array<{ orderId: number; status: string; filled: number; remaining: number; avgFillPrice: number }>;
+  opens: Array<{ orderId: number; order: Order; state: OrderState }>;
+  execs: Execution[];
+  commissions: CommissionReport[];
+  errors: Array<{ id: number; code: number }>;
+}
+
+async function connect(clientId: number): Promise<{ api: IBApi; firstId: number; seen: Seen }> {
+  const a = new IBApi({ host: '127.0.0.1', port: sim.port });
+  api = a;
+  const seen: Seen = { statuses: [], opens: [], execs: [], commissions: [], errors: [] };
+  a.on(EventName.orderStatus, (orderId, status, filled, remaining, avgFillPrice) => seen.statuses.push({ orderId, status, filled, remaining, avgFillPrice }));
+  a.on(EventName.openOrder, (orderId, _c, order, state) => seen.opens.push({ orderId, order, state }));
+  a.on(EventName.execDetails, (_r, _c, e) => seen.execs.push(e));
+  a.on(EventName.commissionReport, (r) => seen.commissions.push(r));
+  a.on(EventName.error, (_e, code, id) => seen.errors.push({ id, code }));
+  const firstId = await new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('no nextValidId')), 5000);
+    a.once(EventName.nextValidId, (id) => {
+      clearTimeout(t);
+      resolve(id);
+    });
+    a.connect(clientId);
+  });
+  return { api: a, firstId, seen };
+}
+
+async function until(what: string, pred: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('@stoqey/ib places orders against the simulator', () => {
+  it('a MKT and a marketable LMT fill with status, execution and commission; a resting LMT is Submitted until cancelled', async () => {
+    const { api: a, firstId, seen } = await connect(11);
+    const mkt = firstId;
+    const lmt = firstId + 1;
+    const resting = firstId + 2;
+    a.placeOrder(mkt, AAPL, { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 100, transmit: true });
+    a.placeOrder(lmt, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 10_000, totalQuantity: 50, transmit: true });
+    a.placeOrder(resting, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 10, transmit: true });
+    const filled = (id: number) => seen.statuses.some((s) => s.orderId === id && s.status === 'Filled');
+    await until('both fills', () => filled(mkt) && filled(lmt) && seen.commissions.length === 2);
+    await until('the resting order', () => seen.statuses.some((s) => s.orderId === resting && s.status === 'Submitted'));
+
+    expect(seen.execs.map((e) => [e.orderId, e.side, e.shares])).toEqual([
+      [mkt, 'BOT', 100],
+      [lmt, 'BOT', 50],
+    ]);
+    const lmtExec = seen.execs[1]!;
+    expect(lmtExec.price).toBeLessThan(10_000); // filled at the offer, not at its limit
+    expect(seen.commissions.map((c) => [c.execId, c.commission, c.currency])).toEqual([
+      [seen.execs[0]!.execId, 1, 'USD'],
+      [lmtExec.execId, 1, 'USD'],
+    ]);
+    const mktFilled = seen.statuses.find((s) => s.orderId === mkt && s.status === 'Filled')!;
+    expect(mktFilled).toMatchObject({ filled: 100, remaining: 0, avgFillPrice: seen.execs[0]!.price });
+    expect(seen.opens.find((o) => o.orderId === resting)?.state.status).toBe('Submitted');
+
+    a.cancelOrder(resting);
+    await until('the cancel', () => seen.statuses.some((s) => s.orderId === resting && s.status === 'Cancelled'));
+    expect(seen.errors).toContainEqual({ id: resting, code: 202 });
+
+    // Positions and the account summary agree with the two fills.
+    const positions: Array<{ conId?: number; pos: number; avgCost?: number }> = [];
+    a.on(EventName.position, (_acct, c, pos, avgCost) => positions.push({ conId: c.conId, pos, avgCost }));
+    const posEnd = new Promise((r) => a.once(EventName.positionEnd, r));
+    a.reqPositions();
+    await posEnd;
+    const spent = seen.execs.reduce((s, e) => s + e.shares! * e.price!, 0);
+    expect(positions).toEqual([{ conId: 265598, pos: 150, avgCost: expect.closeTo((spent + 2) / 150, 6) }]);
+    const summary = new Map<string, string>();
+    a.on(EventName.accountSummary, (_r, _acct, tag, value) => summary.set(tag, value));
+    const sumEnd = new Promise((r) => a.once(EventName.accountSummaryEnd, r));
+    a.reqAccountSummary(5, 'All', 'TotalCashValue,NetLiquidation');
+    await sumEnd;
+    expect(Number(summary.get('TotalCashValue'))).toBeCloseTo(100_000 - spent - 2, 2);
+  });
+
+  it('a duplicate order id and a price off the minimum tick get 103 and 110', async () => {
+    const { api: a, firstId, seen } = await connect(12);
+    a.placeOrder(firstId + 5, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 1, transmit: true });
+    a.placeOrder(firstId, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 1, transmit: true });
+    a.placeOrder(firstId + 6, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1.001, totalQuantity: 1, transmit: true });
+    await until('two errors', () => seen.errors.filter((e) => e.code < 1000).length >= 2);
+    expect(seen.errors.filter((e) => e.code < 1000)).toEqual([
+      { id: firstId, code: 103 },
+      { id: firstId + 6, code: 110 },
+    ]);
+  });
+});
