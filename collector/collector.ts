@@ -47,7 +47,7 @@ import { formatSymbol, InvalidInput, parseSymbol, parseSymbolList, validateHisto
 import { ABUSIVE_STRATEGIES, guardConnector, type LivePolicy } from './live-guard.ts';
 import { ObservedConnector, type ConnectionEvent } from './serve/observed-connector.ts';
 import type { Connectivity } from './session.ts';
-import { DEFAULT_WATCHDOG, type WatchdogOptions } from './watchdog.ts';
+import { defaultWatchdog, type WatchdogOptions } from './watchdog.ts';
 
 export interface CollectorOptions {
   host?: string;
@@ -90,7 +90,8 @@ export interface CollectorOptions {
   leaseStore?: LeaseStore;
   /**
    * Liveness probing of the connection (collector/watchdog.ts): a zombie is dropped and replaced,
-   * a simulator on another time scale refused. Default DEFAULT_WATCHDOG; `false` turns it off.
+   * a simulator on another time scale refused. Default defaultWatchdog(clock) (DEFAULT_WATCHDOG, at
+   * least 5 wall seconds); `false` turns it off.
    */
   watchdog?: WatchdogOptions | false;
   /** A request pending this long (model ms) makes the health state `degraded`. Default 30 s. */
@@ -272,7 +273,7 @@ export class Collector {
       log: opts.log ?? silentLog,
       stallAfterMs: opts.stallAfterMs ?? DEFAULT_STALL_AFTER_MS,
     };
-    const watchdog = opts.watchdog === undefined ? DEFAULT_WATCHDOG : opts.watchdog;
+    const watchdog = opts.watchdog === undefined ? defaultWatchdog(this.clock) : opts.watchdog;
     this.leaseStore = this.coordination?.leases ?? opts.leaseStore;
     const inner =
       opts.connector ??

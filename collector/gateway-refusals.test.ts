@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RealClock, ScaledClock } from '../common/clock.ts';
+import { IbError } from '../common/ib/errors.ts';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
 import { createCollector, type Collector } from './collector.ts';
@@ -47,18 +48,35 @@ async function listen(server: Server | ReturnType<typeof createHttpServer>): Pro
 }
 
 describe('IB errors end requests', () => {
-  it('a 321 (whatToShow the gateway refuses) ends the symbol at once with IB code and text, not at the deadline', async () => {
+  it('a 321 (a request the gateway refuses as sent) ends the symbol at once with IB code and text, not at the deadline', async () => {
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+    // The simulator refuses every input the collector lets through only with a 322 "not simulated"
+    // (next test), so the gateway's 321 is sent by the error fault, with IB's text.
+    const refusal = IbError.validation('bM', 'Historical data bar size setting is invalid.');
+    sim.faults.apply({ kind: 'error', code: refusal.code, text: refusal.message, match: { message: 'REQ_HISTORICAL_DATA' } });
+    const c = await collector(sim.port);
+    const out = await c.collect({ symbols: 'AAPL:USD', duration: '1 D', barSize: '1 hour', deadlineMs: 60_000 });
+    const [r] = out.results;
+    expect(r).toMatchObject({ symbol: 'AAPL:USD', status: 'failed', error: { code: 'GATEWAY_REJECTED' } });
+    expect(r!.error!.message).toContain('error 321');
+    expect(r!.error!.message).toContain(refusal.message);
+    expect(r!.error!.hint).toMatch(/fix the input/);
+    // Ended by the gateway's answer: a fraction of the 60 s deadline (model ms, real clock here).
+    expect(r!.ms).toBeLessThan(10_000);
+    expect(out.status).toBe('failed');
+  });
+
+  it('a 322 (a whatToShow the simulator does not model) ends the symbol at once with IB code and text, not at the deadline', async () => {
     sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
     const c = await collector(sim.port);
     const out = await c.collect({ symbols: 'AAPL:USD', duration: '1 D', barSize: '1 hour', whatToShow: 'HISTORICAL_VOLATILITY', deadlineMs: 60_000 });
     const [r] = out.results;
-    const sent = sim.gateway.journal.query({ type: 'ERR_MSG' }).find((e) => e.message.code === 321);
-    expect(sent, 'the simulator refused the request with a 321').toBeDefined();
+    const sent = sim.gateway.journal.query({ type: 'ERR_MSG' }).find((e) => e.message.code === 322);
+    expect(sent, 'the simulator refused the request with a 322').toBeDefined();
     expect(r).toMatchObject({ symbol: 'AAPL:USD', status: 'failed', error: { code: 'GATEWAY_REJECTED' } });
-    expect(r!.error!.message).toContain('error 321');
+    expect(r!.error!.message).toContain('error 322');
     expect(r!.error!.message).toContain(String(sent!.message.message));
-    expect(r!.error!.hint).toMatch(/fix the input/);
-    // Ended by the gateway's answer: a fraction of the 60 s deadline (model ms, real clock here).
+    expect(r!.error!.hint).toMatch(/could not process the request/);
     expect(r!.ms).toBeLessThan(10_000);
     expect(out.status).toBe('failed');
   });

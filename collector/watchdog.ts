@@ -6,7 +6,7 @@
  * another time scale from ours (two answers far enough apart on our clock must be as far apart on
  * the gateway's).
  */
-import type { Clock, TimerHandle } from '../common/clock.ts';
+import { toModelMs, type Clock, type TimerHandle } from '../common/clock.ts';
 import type { GatewayConnection } from './gateway-client.ts';
 
 export interface WatchdogOptions {
@@ -18,6 +18,20 @@ export interface WatchdogOptions {
 
 /** The collector's default: a zombie is noticed within 20 model seconds. */
 export const DEFAULT_WATCHDOG: WatchdogOptions = { intervalMs: 10_000, timeoutMs: 10_000 };
+
+/** The least wall time the default probe period and timeout stand for (see defaultWatchdog). */
+export const MIN_DEFAULT_PROBE_WALL_MS = 5_000;
+
+/**
+ * DEFAULT_WATCHDOG on `clock`, never shorter than MIN_DEFAULT_PROBE_WALL_MS of wall time: at a small
+ * time scale (0.004 in the multi-host tests) 10 model s are 40 real ms, less than a loaded host
+ * takes to read an answer, and every busy connection would be dropped as a zombie. Explicit
+ * options are used as given.
+ */
+export function defaultWatchdog(clock: Clock): WatchdogOptions {
+  const floor = clock.scale > 0 ? toModelMs(clock, MIN_DEFAULT_PROBE_WALL_MS) : 0;
+  return { intervalMs: Math.max(DEFAULT_WATCHDOG.intervalMs, floor), timeoutMs: Math.max(DEFAULT_WATCHDOG.timeoutMs, floor) };
+}
 
 export interface ProbeAnswer {
   /** When the answer arrived (model ms, our clock). */
