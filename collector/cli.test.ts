@@ -66,6 +66,8 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     const args = ['collect', '--port', String(sim.port), '--db', db, '--data-dir', dir, '--symbols', FIVE, '--duration', '1 D', '--bar', '1 hour'];
     const first = await cli(args);
     expect(first.code, first.stderr).toBe(0);
+    // Piped (not a TTY): no progress line, no logs, nothing on stderr at the default level.
+    expect(first.stderr).toBe('');
     const conIds = { 'TTE:EUR': '900000001', 'WLN:EUR': '900000003', 'AAPL:USD': '265598', 'TSLA:USD': '76792991', 'MSFT:USD': '272093' };
     for (const [symbol, conId] of Object.entries(conIds)) expect(row(first.stdout, symbol).slice(0, 3)).toEqual([symbol, 'ok', conId]);
     expect(row(first.stdout, 'TTE:EUR')[3]).toBe('SMART/SBF');
@@ -146,6 +148,8 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     [['--bar', '1 hours'], /^error: --bar: "1 hours" is not a bar size; legal ones are 1 secs/],
     [['--duration', '1 day'], /^error: --duration: "1 day" is not a duration/],
     [['--port', 'http'], /--port must be an integer/],
+    [['--what', 'SCHEDULE'], /^error: --what: SCHEDULE answers with trading sessions, not bars/],
+    [['--watchdog-timeout', '-1'], /--watchdog-timeout must be between 0 and/],
   ])('bad input %j: one-line error, exit 2, nothing written', async (args, message) => {
     // Concurrent (process start-up dominates), so each has its own directory.
     const own = mkdtempSync(path.join(tmpdir(), 'collect-cli-bad-'));

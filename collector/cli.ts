@@ -8,7 +8,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 import type { Log } from '../common/log.ts';
-import { createLogger, type LogLevel } from '../common/logger.ts';
+import { createLogger, LOG_FORMATS, type LogFormat, type LogLevel } from '../common/logger.ts';
 import { intArg, positiveNumberArg } from '../simulator/cli.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
 import { EXIT, exitCodeOf } from '../common/exit-codes.ts';
@@ -18,6 +18,8 @@ import { LIVE_FLAG, LIVE_FLAG_HELP } from './live-guard.ts';
 import { startServe } from './serve/server.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
 import { DEFAULT_WATCHLIST, parseSymbolList, validateHistorySpec } from './symbols.ts';
+import { DEFAULT_WATCHDOG, defaultWatchdog, MIN_DEFAULT_PROBE_WALL_MS, type WatchdogOptions } from './watchdog.ts';
+import { ProgressLine } from './progress.ts';
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'];
 
@@ -57,6 +59,16 @@ function gatewayOptions(cmd: Command, hostFlag: string, portFlag: string): Comma
     .option('--time-scale <x>', "real seconds per model second; use the simulator's --time-scale", positiveNumberArg('--time-scale'), 1)
     .option('--deadline <ms>', 'give up on one symbol (or request) after this many model ms', intArg('--deadline', 1), 60_000)
     .option('--seed <n>', 'seed for client-id order and jitter (default random)', intArg('--seed', 0, 2 ** 31 - 1))
+    .option(
+      '--watchdog-interval <ms>',
+      `model ms between liveness probes (REQ_CURRENT_TIME) of the gateway connection; 0 turns the watchdog off (default ${DEFAULT_WATCHDOG.intervalMs}, and never less than ${MIN_DEFAULT_PROBE_WALL_MS / 1000} wall s)`,
+      intArg('--watchdog-interval', 0),
+    )
+    .option(
+      '--watchdog-timeout <ms>',
+      `model ms a probe may go unanswered before the connection is dropped as a zombie and replaced; 0 turns the watchdog off (default ${DEFAULT_WATCHDOG.timeoutMs}, and never less than ${MIN_DEFAULT_PROBE_WALL_MS / 1000} wall s)`,
+      intArg('--watchdog-timeout', 0),
+    )
     .option(LIVE_FLAG, LIVE_FLAG_HELP);
 }
 
@@ -70,6 +82,18 @@ function coordinationArg(value: string): string {
   return value;
 }
 
+/**
+ * The watchdog the flags ask for: none given → the library's default (collector/watchdog.ts
+ * defaultWatchdog, at least 5 wall s at any time scale); either 0 → off; otherwise the given
+ * values, the one not given taken from the default.
+ */
+export function watchdogFrom(intervalMs: number | undefined, timeoutMs: number | undefined, clock: Clock): { watchdog?: WatchdogOptions | false } {
+  if (intervalMs === undefined && timeoutMs === undefined) return {};
+  if (intervalMs === 0 || timeoutMs === 0) return { watchdog: false };
+  const fallback = defaultWatchdog(clock);
+  return { watchdog: { intervalMs: intervalMs ?? fallback.intervalMs, timeoutMs: timeoutMs ?? fallback.timeoutMs } };
+}
+
 /** The collector settings both commands take from the options `gatewayOptions` declares. */
 function collectorOptionsFrom(
   o: {
@@ -81,11 +105,14 @@ function collectorOptionsFrom(
     timeScale: number;
     deadline: number;
     seed?: number;
+    watchdogInterval?: number;
+    watchdogTimeout?: number;
     iKnowThisIsLive?: boolean;
   },
   log: Log,
   what: string,
 ) {
+  const clock = clockForScale(o.timeScale);
   return {
     live: { allowLive: Boolean(o.iKnowThisIsLive), what },
     strategy: o.strategy as StrategyName,
@@ -93,9 +120,10 @@ function collectorOptionsFrom(
     coordination: o.coordination,
     ...(o.db ? { dbPath: o.db } : {}),
     role: o.clientRole,
-    clock: clockForScale(o.timeScale),
+    clock,
     deadlineMs: o.deadline,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...watchdogFrom(o.watchdogInterval, o.watchdogTimeout, clock),
     log,
   };
 }
@@ -111,7 +139,8 @@ export function collectCommand(): Command {
     .option('--no-rth', 'include bars outside regular trading hours');
   gatewayOptions(cmd, '--host', '--port')
     .option('--json', 'print the results as JSON instead of a table')
-    .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(LOG_LEVELS).default('warn'))
+    .addOption(new Option('--log-format <format>', 'human lines, or JSON objects for log collectors').choices(LOG_FORMATS).default('human'))
     .action(async (o: CollectFlags) => {
       process.exitCode = await runCollect(o);
     });
@@ -135,8 +164,11 @@ interface CollectFlags {
   timeScale: number;
   deadline: number;
   seed?: number;
+  watchdogInterval?: number;
+  watchdogTimeout?: number;
   json?: boolean;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   iKnowThisIsLive?: boolean;
 }
 
@@ -148,11 +180,12 @@ async function runCollect(o: CollectFlags): Promise<number> {
     hist = validateHistorySpec(
       { duration: o.duration, barSize: o.bar, whatToShow: o.what },
       { duration: '--duration', barSize: '--bar', whatToShow: '--what' },
+      symbols.map((s) => s.secType ?? 'STK'),
     );
   } catch (err) {
     return fail(err, EXIT.usage);
   }
-  const log = createLogger('ibkr-collect', o.logLevel);
+  const log = createLogger('ibkr-collect', o.logLevel, o.logFormat);
   let collector: Collector;
   try {
     collector = await createCollector({ host: o.host, port: o.port, ...collectorOptionsFrom(o, log, 'collect') });
@@ -165,7 +198,13 @@ async function runCollect(o: CollectFlags): Promise<number> {
   let out: CollectOutcome;
   let clientId: number | null = null;
   try {
-    out = await collector.collect({ symbols, ...hist, useRTH: o.rth, deadlineMs: o.deadline }, { signal: abort.signal });
+    // Progress on a terminal only: piped, stderr carries nothing but the error lines.
+    const progress = new ProgressLine(process.stderr, symbols.length);
+    try {
+      out = await collector.collect({ symbols, ...hist, useRTH: o.rth, deadlineMs: o.deadline }, { signal: abort.signal, onResult: (r) => progress.add(r) });
+    } finally {
+      progress.end();
+    }
     clientId = collector.health().clientId;
   } catch (err) {
     await collector.close().catch(() => {});
@@ -220,6 +259,8 @@ async function runCollect(o: CollectFlags): Promise<number> {
 function fail(err: unknown, code: number): number {
   const msg = err instanceof CollectorError ? err.message : errorOf(err).message;
   console.error(`error: ${msg}`);
+  const hint = errorOf(err).hint;
+  if (hint) console.error(`hint: ${hint}`);
   return code;
 }
 
@@ -234,9 +275,10 @@ export function serveCommand(): Command {
       ),
     );
   gatewayOptions(cmd, '--gateway-host', '--gateway-port')
-    .addOption(new Option('--log-level <level>', 'log level (JSON logs on stderr)').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--log-format <format>', 'human lines, or JSON objects for log collectors').choices(LOG_FORMATS).default('human'))
     .action(async (o) => {
-      const log = createLogger('ibkr-serve', o.logLevel as LogLevel);
+      const log = createLogger('ibkr-serve', o.logLevel as LogLevel, o.logFormat as LogFormat);
       let server: Awaited<ReturnType<typeof startServe>>;
       try {
         server = await startServe({
@@ -304,7 +346,7 @@ export function explainFailures(results: readonly SymbolResult[]): string[] {
   const byReason = new Map<string, string[]>();
   for (const r of results) {
     if (!r.error) continue;
-    const reason = `${r.status}: ${r.error.message}`;
+    const reason = `${r.status}: ${r.error.message}${r.error.hint ? ` (${r.error.hint})` : ''}`;
     byReason.set(reason, [...(byReason.get(reason) ?? []), r.symbol]);
   }
   return [...byReason].map(([reason, symbols]) => `${symbols.join(', ')}: ${reason}`);

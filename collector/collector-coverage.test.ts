@@ -48,7 +48,7 @@ describe('the run result reports coverage', () => {
     );
     expect(out).toMatchObject({ status: 'failed' });
     const [r] = (out as Awaited<ReturnType<Collector['collect']>>).results;
-    expect(r).toMatchObject({ status: 'failed', conId: 265598, error: { code: 'GATEWAY_ERROR' } });
+    expect(r).toMatchObject({ status: 'failed', conId: 265598, error: { code: 'GATEWAY_REJECTED' } });
     const end = AFTER_CLOSE / 1000;
     const day = 86_400;
     // Newest first: the last two days are held, the two before are a gap.

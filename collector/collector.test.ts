@@ -115,7 +115,7 @@ describe('createCollector', () => {
       expect(r.error!.message).toContain(`127.0.0.1:${port}`);
     }
     await expect(c.qualify('AAPL:USD', { deadlineMs: 500 })).rejects.toBeInstanceOf(GatewayUnreachable);
-    expect(c.health()).toMatchObject({ state: 'disconnected', clientId: null, lastError: { code: 'GATEWAY_UNREACHABLE' } });
+    expect(c.health()).toMatchObject({ state: 'unreachable', clientId: null, lastError: { code: 'GATEWAY_UNREACHABLE' } });
   });
 
   it('close() releases the client-id lease and ends the connection', async () => {

@@ -32,7 +32,7 @@ import { coverageOf, type SeriesCoverage } from './history-collector.ts';
 import type { LeaseStore } from './ids/index.ts';
 import { processIsAlive } from './ids/lease-store.ts';
 import type { QualifyResult } from './qualifier.ts';
-import { waitBounded } from './session.ts';
+import { waitBounded } from './wait-bounded.ts';
 import { openStore, type CollectorStore, type RunStatus } from './store/index.ts';
 import {
   createStrategy,
@@ -46,6 +46,8 @@ import {
 import { formatSymbol, InvalidInput, parseSymbol, parseSymbolList, validateHistorySpec, type SymbolSpec } from './symbols.ts';
 import { ABUSIVE_STRATEGIES, guardConnector, type LivePolicy } from './live-guard.ts';
 import { ObservedConnector, type ConnectionEvent } from './serve/observed-connector.ts';
+import type { Connectivity } from './session.ts';
+import { defaultWatchdog, type WatchdogOptions } from './watchdog.ts';
 
 export interface CollectorOptions {
   host?: string;
@@ -86,6 +88,14 @@ export interface CollectorOptions {
   leaseTtlMs?: number;
   /** Client-id leases only, for tests that bring their own (the budget and cache then stay in this process). */
   leaseStore?: LeaseStore;
+  /**
+   * Liveness probing of the connection (collector/watchdog.ts): a zombie is dropped and replaced,
+   * a simulator on another time scale refused. Default defaultWatchdog(clock) (DEFAULT_WATCHDOG, at
+   * least 5 wall seconds); `false` turns it off.
+   */
+  watchdog?: WatchdogOptions | false;
+  /** A request pending this long (model ms) makes the health state `degraded`. Default 30 s. */
+  stallAfterMs?: number;
 }
 
 export interface CollectRequest {
@@ -129,7 +139,7 @@ export interface SymbolResult {
   qualifiedFrom?: 'gateway' | 'cache' | 'store' | 'shared';
   /** Model ms from start to result. */
   ms: number;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; hint?: string };
   candidates?: Candidate[];
 }
 
@@ -140,7 +150,16 @@ export interface CollectOutcome {
   ms: number;
 }
 
-export type CollectorState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'closed';
+/**
+ * What `health()` says, in order of precedence: `closed`; `unreachable` (no connection, and the
+ * last attempt failed, or the gateway was refused for good); `connecting` (no connection yet, or
+ * reconnecting after a loss); `connectivity-lost` (connected, but the gateway lost IB's servers:
+ * 1100 and no 1101/1102 since); `degraded` (connected, but a request has been pending longer than
+ * `stallAfterMs`); `connected`; `idle` (never asked to connect).
+ */
+export type CollectorState = 'idle' | 'connecting' | 'connected' | 'degraded' | 'connectivity-lost' | 'unreachable' | 'closed';
+
+export const COLLECTOR_STATES: readonly CollectorState[] = ['idle', 'connecting', 'connected', 'degraded', 'connectivity-lost', 'unreachable', 'closed'];
 
 export interface CollectorHealth {
   state: CollectorState;
@@ -150,12 +169,21 @@ export interface CollectorHealth {
   connectionsOpened: number;
   openConnections: number;
   reconnects: number;
-  lastError: { code: string; message: string } | null;
+  /** IB's link to its servers as the gateway last reported it (1100 / 1101 / 1102). */
+  connectivity: Connectivity;
+  /** Model ms the longest-pending request has waited (0 when none is pending). */
+  stalledMs: number;
+  /** The last answered liveness probe: when (ISO, model time) and its round trip (model ms). */
+  lastProbe: { at: string; rttMs: number } | null;
+  zombiesDropped: number;
+  resentRequests: number;
+  lastError: { code: string; message: string; hint?: string } | null;
   /** The coordination store (pooled): where, and whether it can be reached. */
   coordination: { kind: string; description: string; state: 'ok' | 'unavailable'; error: string | null } | null;
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
+export const DEFAULT_STALL_AFTER_MS = 30_000;
 
 /** Open the store and wire the strategy. Fails (StoreError naming the file) before touching the gateway. */
 export async function createCollector(opts: CollectorOptions = {}): Promise<Collector> {
@@ -163,8 +191,16 @@ export async function createCollector(opts: CollectorOptions = {}): Promise<Coll
   if (!isStrategyName(strategy)) throw new InvalidInput('strategy', `unknown strategy "${String(strategy)}"; choose one of ${STRATEGY_NAMES.join(', ')}`);
   const dataDir = opts.dataDir ?? './data';
   const dbPath = opts.dbPath ?? path.join(dataDir, 'ibkr-harness.db');
-  // Only the default location is created for the user; an explicit --db must point somewhere real.
-  if (opts.dbPath === undefined) mkdirSync(dataDir, { recursive: true });
+  // The database's folder is created (the data dir by default, or an explicit --db's parent), as
+  // `sqlite3` users expect from a file path; an unusable path still fails with StoreError naming it.
+  try {
+    mkdirSync(path.dirname(dbPath), { recursive: true });
+  } catch (err) {
+    throw new InvalidInput(
+      opts.dbPath === undefined ? 'dataDir' : 'dbPath',
+      `cannot create the folder ${path.dirname(dbPath)} for the database: ${describeError(err)}`,
+    );
+  }
   const spec =
     typeof opts.coordination === 'string' || opts.coordination === undefined ? parseCoordination(opts.coordination ?? 'files', 'coordination') : undefined;
   const store = openStore(dbPath);
@@ -207,7 +243,7 @@ export class Collector {
   private readonly strategy: ConnectionStrategy;
   /** The client-id leases of this process's strategy, if it leases ids (pooled). */
   private readonly leaseStore: LeaseStore | undefined;
-  private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log };
+  private readonly o: { process: string; role: 'ui' | 'worker'; deadlineMs: number; log: Log; stallAfterMs: number };
   private readonly shared = new Map<string, CollectorClient>();
   private readonly closing = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -235,7 +271,9 @@ export class Collector {
       role: opts.role ?? 'worker',
       deadlineMs: opts.deadlineMs ?? DEFAULT_DEADLINE_MS,
       log: opts.log ?? silentLog,
+      stallAfterMs: opts.stallAfterMs ?? DEFAULT_STALL_AFTER_MS,
     };
+    const watchdog = opts.watchdog === undefined ? defaultWatchdog(this.clock) : opts.watchdog;
     this.leaseStore = this.coordination?.leases ?? opts.leaseStore;
     const inner =
       opts.connector ??
@@ -259,6 +297,7 @@ export class Collector {
       options: {
         connectTimeoutMs: Math.min(10_000, deadline),
         qualifyDeadlineMs: deadline,
+        ...(watchdog ? { watchdog } : {}),
         ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
         ...opts.options,
       },
@@ -297,33 +336,26 @@ export class Collector {
   async qualify(spec: string | ContractSpec, opts: { deadlineMs?: number; signal?: AbortSignal } = {}): Promise<QualifyResult> {
     const s = toSymbolSpec(spec, 'symbol');
     const deadlineMs = opts.deadlineMs ?? this.o.deadlineMs;
-    return this.track(async () => {
-      const { client, done } = this.client(`${this.o.process}/qualify`);
-      const signal = this.linked(opts.signal);
-      try {
-        return await waitBounded(
-          client.qualify(contractOf(s), { deadlineMs, signal: signal.signal }),
-          this.clock,
-          deadlineMs,
-          signal.signal,
-          `qualification of ${s.label}`,
-          () => new RequestTimeout(`qualification of ${s.label}`, deadlineMs),
-        );
-      } catch (err) {
-        signal.dispose(true);
-        throw this.explain(err, opts.signal);
-      } finally {
-        signal.dispose();
-        await done();
-      }
-    });
+    return this.bounded('qualify', `qualification of ${s.label}`, deadlineMs, opts.signal, (client, signal) =>
+      client.qualify(contractOf(s), { deadlineMs, signal }),
+    );
   }
 
-  /** Qualify and collect every symbol concurrently; one symbol's failure never stops the others. */
-  async collect(req: CollectRequest, opts: { signal?: AbortSignal } = {}): Promise<CollectOutcome> {
+  /**
+   * Qualify and collect every symbol concurrently; one symbol's failure never stops the others.
+   * `onResult` is called as each symbol finishes (for progress); `signal` abandons the rest.
+   */
+  async collect(req: CollectRequest, opts: { signal?: AbortSignal; onResult?: (r: SymbolResult) => void } = {}): Promise<CollectOutcome> {
     const specs = typeof req.symbols === 'string' ? parseSymbolList(req.symbols, 'symbols') : req.symbols.map((s, i) => toSymbolSpec(s, `symbols[${i}]`));
     if (specs.length === 0) throw new InvalidInput('symbols', 'must not be empty');
-    const hist = { ...validateHistorySpec(req), useRTH: req.useRTH ?? true };
+    const hist = {
+      ...validateHistorySpec(
+        req,
+        {},
+        specs.map((s) => s.secType ?? 'STK'),
+      ),
+      useRTH: req.useRTH ?? true,
+    };
     const deadlineMs = req.deadlineMs ?? this.o.deadlineMs;
     if (!(deadlineMs > 0)) throw new InvalidInput('deadlineMs', `must be a positive number of ms, got ${deadlineMs}`);
     return this.track(async () => {
@@ -341,7 +373,10 @@ export class Collector {
       const results = new Array<SymbolResult>(specs.length);
       let next = 0;
       const worker = async () => {
-        for (let i = next++; i < specs.length; i = next++) results[i] = await this.collectOne(specs[i]!, hist, deadlineMs, opts.signal);
+        for (let i = next++; i < specs.length; i = next++) {
+          results[i] = await this.collectOne(specs[i]!, hist, deadlineMs, opts.signal);
+          opts.onResult?.(results[i]!);
+        }
       };
       const width = Math.max(1, Math.min(req.concurrency ?? specs.length, specs.length));
       await Promise.all(Array.from({ length: width }, worker));
@@ -354,20 +389,94 @@ export class Collector {
     });
   }
 
+  /**
+   * Connect now rather than on first use (`serve` does, so that its health says the truth from the
+   * start). Resolves when connected; rejects like a request would. The shared-session strategies
+   * keep the connection; the per-caller ones have nothing to keep, so this is a no-op for them.
+   */
+  async connect(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.strategyName !== 'pooled' && this.strategyName !== 'singleton') return;
+    const { client } = this.client(`${this.o.process}/session`);
+    // Linked to close(): a connect still retrying must not hold close() up.
+    const signal = this.linked(opts.signal);
+    await this.track(() =>
+      waitBounded(client.connect(), this.clock, Number.POSITIVE_INFINITY, signal.signal, `connect to ${this.address}`).finally(() => signal.dispose()),
+    );
+  }
+
+  /**
+   * Readiness: one round trip to the gateway (connecting first if needed) within `timeoutMs`
+   * model ms (default 5 s). Resolves with the client id, the round trip and the gateway's clock;
+   * rejects with why not (typed, naming the gateway), at once when health() says `unreachable`.
+   */
+  async ready(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ clientId: number; roundTripMs: number; gatewayTime: number }> {
+    const timeoutMs = opts.timeoutMs ?? 5_000;
+    // A gateway known to be unreachable answers at once with why (the session keeps retrying in
+    // the background); a readiness probe must not hang for its whole timeout.
+    if (this.health().state === 'unreachable') {
+      const last = this.strategy.liveness().find((s) => s.lastError)?.lastError ?? this.connector.lastFailure;
+      if (last) throw last;
+    }
+    const started = this.clock.now();
+    const r = await this.bounded('ready', `readiness check of ${this.address}`, timeoutMs, opts.signal, (client, signal) => client.probe(signal));
+    return { ...r, roundTripMs: Math.round(this.clock.now() - started) };
+  }
+
+  /**
+   * One caller's piece of work on a client of the strategy, bounded by `ms` model ms (then
+   * RequestTimeout naming `what`) and by the caller's signal and close(); work past its bound is
+   * abandoned (its signal aborts), and the error is explained in the caller's terms.
+   */
+  private bounded<T>(
+    role: string,
+    what: string,
+    ms: number,
+    outer: AbortSignal | undefined,
+    work: (client: CollectorClient, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    return this.track(async () => {
+      const { client, done } = this.client(`${this.o.process}/${role}`);
+      const signal = this.linked(outer);
+      try {
+        return await waitBounded(work(client, signal.signal), this.clock, ms, signal.signal, what, () => new RequestTimeout(what, ms));
+      } catch (err) {
+        signal.dispose(true);
+        throw this.explain(err, outer);
+      } finally {
+        signal.dispose();
+        await done();
+      }
+    });
+  }
+
   health(): CollectorHealth {
     const c = this.connector;
-    // After a failure the session keeps retrying in the background; a retry in flight is still
-    // "disconnected" (with the last error), not "connecting", so health does not flap with it.
+    const sessions = this.strategy.liveness();
+    const now = this.clock.now();
+    const failed = sessions.find((s) => s.state === 'failed');
+    const oldest = Math.min(...sessions.map((s) => s.oldestPendingSince ?? Number.POSITIVE_INFINITY));
+    const stalledMs = Number.isFinite(oldest) ? Math.max(0, Math.round(now - oldest)) : 0;
+    const connectivity: Connectivity = sessions.some((s) => s.state === 'connected' && s.connectivity === 'lost') ? 'lost' : 'ok';
     const state: CollectorState = this.closed
       ? 'closed'
-      : c.openCount > 0
-        ? 'connected'
-        : c.lastFailure
-          ? 'disconnected'
-          : c.connecting > 0
-            ? 'connecting'
-            : 'idle';
-    const last = c.lastFailure;
+      : failed
+        ? 'unreachable'
+        : c.openCount > 0
+          ? connectivity === 'lost'
+            ? 'connectivity-lost'
+            : stalledMs > this.o.stallAfterMs
+              ? 'degraded'
+              : 'connected'
+          : // A connect attempt that failed leaves "unreachable" (with its error) while retries go
+            // on in the background, so health does not flap with each retry; after a lost
+            // connection the session is reconnecting.
+            c.lastFailure && c.lastFailureKind === 'connect'
+            ? 'unreachable'
+            : c.connecting > 0 || c.lastFailureKind === 'loss'
+              ? 'connecting'
+              : 'idle';
+    const last = failed?.lastError ?? c.lastFailure;
+    const probe = sessions.map((s) => s.lastProbe).find((p) => p !== undefined);
     return {
       state,
       clientId: c.currentClientId ?? null,
@@ -376,7 +485,12 @@ export class Collector {
       connectionsOpened: this.strategy.connectionsOpened,
       openConnections: c.openCount,
       reconnects: c.reconnects,
-      lastError: last ? { code: last instanceof CollectorError ? last.code : 'ERROR', message: last.message } : null,
+      connectivity,
+      stalledMs,
+      lastProbe: probe ? { at: new Date(probe.at).toISOString(), rttMs: Math.round(probe.rttMs) } : null,
+      zombiesDropped: sessions.reduce((n, s) => n + s.zombiesDropped, 0),
+      resentRequests: sessions.reduce((n, s) => n + s.resentRequests, 0),
+      lastError: last ? errorOf(last) : null,
       coordination: this.coordinationHealth(),
     };
   }
@@ -568,8 +682,9 @@ function candidateOf(c: ContractInfo): Candidate {
   };
 }
 
-export function errorOf(err: unknown): { code: string; message: string } {
-  if (err instanceof CollectorError) return { code: err.code, message: err.message };
+/** The JSON form of an error: its code, message and (for the collector's typed errors) hint. */
+export function errorOf(err: unknown): { code: string; message: string; hint?: string } {
+  if (err instanceof CollectorError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   return { code: 'ERROR', message: describeError(err) };
 }
 

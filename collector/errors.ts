@@ -17,6 +17,8 @@ export interface CollectorErrorOptions {
   ibCode?: number;
   /** Minimum wait before a retry can succeed (e.g. a pacing penalty); `retry()` honours it. */
   retryAfterMs?: number;
+  /** What the user can do about it ("is the gateway running on …?"), shown after the message. */
+  hint?: string;
 }
 
 export class CollectorError extends Error {
@@ -24,6 +26,7 @@ export class CollectorError extends Error {
   readonly retryable: boolean;
   readonly ibCode: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly hint: string | undefined;
 
   constructor(code: string, message: string, options: CollectorErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +35,7 @@ export class CollectorError extends Error {
     this.retryable = options.retryable;
     this.ibCode = options.ibCode;
     this.retryAfterMs = options.retryAfterMs;
+    this.hint = options.hint;
   }
 }
 
@@ -41,7 +45,7 @@ export function isCollectorError(err: unknown): err is CollectorError {
 
 /** One-line description of any thrown value, for messages that wrap another error. */
 export function describeError(err: unknown): string {
-  if (err instanceof CollectorError) return `${err.code}: ${err.message}`;
+  if (err instanceof CollectorError) return `${err.code}: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}`;
   if (err instanceof Error) return err.message || err.name;
   return String(err);
 }
@@ -81,9 +85,10 @@ export class GatewayUnreachable extends CollectorError {
     readonly host: string,
     readonly port: number,
     cause?: unknown,
+    hint?: string,
   ) {
     const why = cause === undefined ? '' : `: ${describeError(cause)}`;
-    super('GATEWAY_UNREACHABLE', `cannot reach gateway at ${host}:${port}${why}`, { retryable: true, cause });
+    super('GATEWAY_UNREACHABLE', `cannot reach gateway at ${host}:${port}${why}`, { retryable: true, cause, ...(hint ? { hint } : {}) });
   }
 }
 
@@ -107,8 +112,12 @@ export class HandshakeTimeout extends CollectorError {
     readonly address: string,
     readonly clientId: number,
     readonly timeoutMs: number,
+    hint?: string,
   ) {
-    super('HANDSHAKE_TIMEOUT', `gateway ${address} did not complete the API handshake for client id ${clientId} within ${timeoutMs} ms`, { retryable: true });
+    super('HANDSHAKE_TIMEOUT', `gateway ${address} did not complete the API handshake for client id ${clientId} within ${timeoutMs} ms`, {
+      retryable: true,
+      ...(hint ? { hint } : {}),
+    });
   }
 }
 

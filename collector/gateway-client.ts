@@ -77,6 +77,8 @@ export interface GatewayConnection {
    */
   readonly managedAccounts: readonly string[];
   readonly isOpen: boolean;
+  /** When the longest-pending request (contract details, bars) was sent, model ms; undefined when none is. */
+  oldestPendingSince(): number | undefined;
   /** All matching contracts; rejects NoSecurityDefinition on 200 and ConnectionLost if the link drops. */
   contractDetails(spec: ContractSpec): PendingRequest<ContractInfo[]>;
   /** Rejects PacingViolation on a 162 pacing violation, NoHistoricalData on a 162 "no data". */

@@ -26,6 +26,7 @@ import { SeriesFetch, seriesOf } from './history/series-fetch.ts';
 import { coversWindow, subtractWindows, type Window } from './history/windows.ts';
 import type { PacingScheduler } from './pacing/index.ts';
 import type { GatewaySession } from './session.ts';
+import { waitBounded } from './wait-bounded.ts';
 import type { CollectorStore } from './store/index.ts';
 
 export type { SeriesCoverage } from './history/coverage.ts';
@@ -70,7 +71,7 @@ export interface HistoryCollectorOptions {
 
 export class HistoryCollector {
   private readonly o: Required<HistoryCollectorOptions>;
-  private readonly inFlight = new Map<string, Promise<HistoryOutcome>>();
+  private readonly inFlight = new Map<string, { run: Promise<HistoryOutcome>; stop: AbortController; callers: number }>();
   /** The gateway's clock minus ours, as last measured (ms); 0 until a collection has asked. */
   private marketOffsetMs = 0;
 
@@ -80,36 +81,45 @@ export class HistoryCollector {
 
   /**
    * Collect one series. A caller asking for a series that is being fetched right now joins that
-   * fetch: the gateway would call a second, identical request a pacing violation anyway.
+   * fetch: the gateway would call a second, identical request a pacing violation anyway. When every
+   * caller of a fetch has aborted, the fetch stops (its request at the gateway is cancelled).
    * Throws CollectorError BAD_BAR_SIZE, BAD_DURATION, BAD_REQUEST (a request IB would refuse, e.g.
    * an end date with ADJUSTED_LAST) or NO_TIME_ZONE, and whatever the gateway fails it with.
    */
   async collect(contract: ContractInfo, spec: HistorySpec, signal?: AbortSignal, context?: OpContext): Promise<HistoryOutcome> {
     const key = [contract.conId, contract.exchange, spec.barSize, spec.whatToShow ?? 'TRADES', spec.useRTH ?? true, spec.duration, spec.endMs ?? ''].join('|');
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      const op = this.o.recorder.invoke(context ?? this.o.context, 'history', {
-        symbol: contract.symbol,
-        conId: contract.conId,
-        duration: spec.duration,
-        barSize: spec.barSize,
-        joined: true,
-      });
-      try {
-        const r = await pending;
-        op.ok({ received: r.received, added: 0, stored: r.stored, requests: 0, joined: true });
-        return { ...r, added: 0, requests: 0 };
-      } catch (err) {
-        op.fail(err);
-        throw err;
-      }
+    let f = this.inFlight.get(key);
+    const joined = f !== undefined;
+    if (!f) {
+      const stop = new AbortController();
+      const run = this.fetch(contract, spec, stop.signal, context);
+      const entry = { run, stop, callers: 0 };
+      f = entry;
+      this.inFlight.set(key, entry);
+      run.finally(() => this.inFlight.get(key) === entry && this.inFlight.delete(key)).catch(() => {});
     }
-    const run = this.fetch(contract, spec, signal, context);
-    this.inFlight.set(key, run);
+    const fetch = f;
+    fetch.callers++;
+    const op = joined
+      ? this.o.recorder.invoke(context ?? this.o.context, 'history', {
+          symbol: contract.symbol,
+          conId: contract.conId,
+          duration: spec.duration,
+          barSize: spec.barSize,
+          joined: true,
+        })
+      : undefined;
     try {
-      return await run;
-    } finally {
-      this.inFlight.delete(key);
+      const r = await waitBounded(fetch.run, this.o.clock, Number.POSITIVE_INFINITY, signal, `history of ${contract.symbol}`);
+      fetch.callers--;
+      if (!joined) return r;
+      op?.ok({ received: r.received, added: 0, stored: r.stored, requests: 0, joined: true });
+      return { ...r, added: 0, requests: 0 };
+    } catch (err) {
+      fetch.callers--;
+      if (signal?.aborted && fetch.callers === 0) fetch.stop.abort(signal.reason);
+      op?.fail(err);
+      throw err;
     }
   }
 

@@ -10,10 +10,10 @@ import { wallTimeOf, type Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import { describeSpec } from './gateway-client.ts';
-import { ConnectionLost, NoSecurityDefinition, NotConnected, RequestsLost, RequestTimeout, describeError } from './errors.ts';
+import { Aborted, ConnectionLost, NoSecurityDefinition, NotConnected, RequestsLost, RequestTimeout, describeError } from './errors.ts';
 import type { ContractInfo, ContractSpec } from './gateway-client.ts';
 import type { GatewaySession } from './session.ts';
-import { waitBounded } from './session.ts';
+import { waitBounded } from './wait-bounded.ts';
 import { qualificationKey, type CollectorStore } from './store/index.ts';
 import type { QualificationCache } from './coordination/port.ts';
 import type { PacingScheduler } from './pacing/scheduler.ts';
@@ -53,6 +53,10 @@ export interface QualifierOptions {
 interface Flight {
   startedAt: number;
   result: Promise<ContractInfo[]>;
+  /** Callers still waiting for it; when the last one gives up before it was sent, it is dropped. */
+  waiters: number;
+  sent: boolean;
+  cancel: AbortController;
   /** Where the answer came from: the gateway, or the shared cache. */
   source: 'gateway' | 'shared';
 }
@@ -107,6 +111,7 @@ export class Qualifier {
     const flight = this.flights.get(key) ?? this.launch(key, spec);
     const deadlineMs = opts.deadlineMs ?? this.o.deadlineMs;
     let matches: ContractInfo[];
+    flight.waiters++;
     try {
       matches = await waitBounded(
         flight.result,
@@ -117,6 +122,7 @@ export class Qualifier {
         () => new RequestTimeout(`qualification of ${describeSpec(spec)}`, deadlineMs),
       );
     } catch (err) {
+      this.leave(key, flight);
       const ms = clock.now() - started;
       if (err instanceof NoSecurityDefinition) {
         this.o.log.warn({ symbol: spec.symbol, ms }, `unknown contract ${describeSpec(spec)}: no security definition (error 200)`);
@@ -137,6 +143,7 @@ export class Qualifier {
       op.fail(err);
       throw err;
     }
+    flight.waiters--;
     const ms = clock.now() - started;
     const result = interpret(spec, matches, ms);
     if (result.kind === 'qualified') {
@@ -181,24 +188,44 @@ export class Qualifier {
   }
 
   /**
+   * A caller stopped waiting (deadline, abort, failure). When nobody waits any more for a request
+   * still in the client-side queue, it is dropped there: work a client abandoned does not reach the
+   * gateway later. A request already sent stays: its answer cannot be cancelled and will be cached.
+   */
+  private leave(key: string, flight: Flight): void {
+    flight.waiters--;
+    if (flight.waiters > 0 || flight.sent) return;
+    flight.cancel.abort(new Aborted(`qualification of ${key}`, 'every caller gave up before it was sent'));
+    if (this.flights.get(key) === flight) this.flights.delete(key);
+  }
+
+  /**
    * Start the one lookup for `key`; every caller for the same contract shares it. The shared
    * cache is asked first (another process or host may have qualified it), then the gateway.
    */
   private launch(key: string, spec: ContractSpec): Flight {
     const { clock, shared } = this.o;
-    const flight: Flight = { startedAt: clock.now(), result: undefined as unknown as Promise<ContractInfo[]>, source: 'gateway' };
+    const cancel = new AbortController();
+    const flight: Flight = {
+      startedAt: clock.now(),
+      result: undefined as unknown as Promise<ContractInfo[]>,
+      waiters: 0,
+      sent: false,
+      cancel,
+      source: 'gateway',
+    };
     const result = shared
       ? shared.get(key).then((hit) => {
-          if (!hit) return this.ask(spec);
+          if (!hit) return this.ask(spec, flight);
           flight.source = 'shared';
           return [hit];
         })
-      : this.ask(spec);
+      : this.ask(spec, flight);
     flight.result = result;
     this.flights.set(key, flight);
     result.then(
       (matches) => {
-        this.flights.delete(key);
+        if (this.flights.get(key) === flight) this.flights.delete(key);
         const r = interpret(spec, matches, 0);
         if (r.kind === 'ambiguous') setBounded(this.negative, key, { result: r, expiresAt: clock.now() + this.o.negativeTtlMs });
         if (r.kind !== 'qualified') return;
@@ -211,7 +238,7 @@ export class Qualifier {
         }
       },
       (err: unknown) => {
-        this.flights.delete(key);
+        if (this.flights.get(key) === flight) this.flights.delete(key);
         if (err instanceof NoSecurityDefinition)
           setBounded(this.negative, key, { result: { kind: 'unknown', ms: 0 }, expiresAt: clock.now() + this.o.negativeTtlMs });
       },
@@ -219,28 +246,37 @@ export class Qualifier {
     return flight;
   }
 
-  /** Ask the gateway, one request at a time, charged to the login's message rate. */
-  private ask(spec: ContractSpec): Promise<ContractInfo[]> {
+  /**
+   * Ask the gateway, one request at a time, charged to the login's message rate. Dropped from the
+   * queue (never sent) when every caller of `flight` gave up first (see leave).
+   */
+  private ask(spec: ContractSpec, flight: Flight): Promise<ContractInfo[]> {
     const { session } = this.o;
-    return this.queue.add(async () => {
-      // A request lost with its connection never reached an answer: sending it again on the new
-      // connection is safe. A request still pending is never sent twice.
-      for (;;) {
-        const conn = await session.connection();
-        await this.o.messages?.acquireMessages(1, undefined, `contract details for ${describeSpec(spec)}`);
-        if (!conn.isOpen) continue;
-        this.requestsSent++;
-        try {
-          return await conn.contractDetails(spec).result;
-        } catch (err) {
-          if (err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost) {
-            this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
-            continue;
+    const { signal } = flight.cancel;
+    return this.queue.add(
+      async () => {
+        // A request lost with its connection never reached an answer: sending it again on the new
+        // connection is safe. A request still pending is never sent twice.
+        for (;;) {
+          const conn = await session.connection(signal);
+          await this.o.messages?.acquireMessages(1, signal, `contract details for ${describeSpec(spec)}`);
+          if (!conn.isOpen) continue;
+          flight.sent = true;
+          this.requestsSent++;
+          try {
+            return await conn.contractDetails(spec).result;
+          } catch (err) {
+            if (err instanceof ConnectionLost || err instanceof NotConnected || err instanceof RequestsLost) {
+              this.o.log.warn({ symbol: spec.symbol, err: describeError(err) }, 'connection lost while qualifying; sending again after reconnect');
+              session.noteResend();
+              continue;
+            }
+            throw err;
           }
-          throw err;
         }
-      }
-    }) as Promise<ContractInfo[]>;
+      },
+      { signal },
+    ) as Promise<ContractInfo[]>;
   }
 
   private remember(key: string, contract: ContractInfo, share: boolean): void {

@@ -5,26 +5,44 @@
  * while callers wait, bounded, instead of failing. On a 326 it marks the id taken for the
  * gateway's grace period and leases another.
  */
-import { toModelMs, type Clock, type TimerHandle } from '../common/clock.ts';
+import { toModelMs, type Clock } from '../common/clock.ts';
+import { IbCode } from '../common/ib/errors.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
 import type { Rng } from '../common/rng.ts';
-import {
-  Aborted,
-  ClientIdInUse,
-  CollectorError,
-  ConnectionLost,
-  CoordinationUnavailable,
-  DeadlineExceeded,
-  HandshakeTimeout,
-  NotConnected,
-  describeError,
-} from './errors.ts';
+import { ClientIdInUse, CollectorError, ConnectionLost, CoordinationUnavailable, HandshakeTimeout, NotConnected, describeError } from './errors.ts';
+import { TimeScaleMismatch } from './gateway-errors.ts';
 import type { GatewayConnection, GatewayConnector } from './gateway-client.ts';
 import type { ClientIdLease, ClientIdSource } from './ids/index.ts';
 import { backoffDelay, resolveBackoff, type BackoffOptions } from './retry/index.ts';
 import { silentLog, type Log } from '../common/log.ts';
+import { waitBounded } from './wait-bounded.ts';
 
-export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+/** Kept here too for callers that import it from the session (its home is collector/wait-bounded.ts). */
+export { waitBounded } from './wait-bounded.ts';
+import { Watchdog, type ProbeAnswer, type WatchdogOptions } from './watchdog.ts';
+
+/** `failed`: refused for good (a simulator at another time scale); every caller gets that error. */
+export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+/** IB's link to its servers as the current connection last heard (1100 lost; 1101/1102 restored). */
+export type Connectivity = 'ok' | 'lost';
+
+/** What a health check needs to know about one session. */
+export interface SessionLiveness {
+  state: SessionState;
+  connectivity: Connectivity;
+  clientId: number | undefined;
+  /** Why the last connect attempt (or the last connection) failed; cleared by a successful connect. */
+  lastError: Error | undefined;
+  /** The last answered liveness probe of the current connection. */
+  lastProbe: ProbeAnswer | undefined;
+  /** When the longest-pending request of the current connection was sent (model ms). */
+  oldestPendingSince: number | undefined;
+  /** Connections dropped because they stopped answering probes. */
+  zombiesDropped: number;
+  /** Requests sent again after the connection they were on was lost. */
+  resentRequests: number;
+}
 
 export interface GatewaySessionOptions {
   connector: GatewayConnector;
@@ -49,8 +67,8 @@ export interface GatewaySessionOptions {
   maxConnectAttempts?: number;
   /** On a 326: lease another id and retry (default), or fail like the legacy designs did. */
   onClientIdInUse?: 'lease-another' | 'fail';
-  /** Probe liveness with REQ_CURRENT_TIME: a connection silent for `timeoutMs` is a zombie. */
-  watchdog?: { intervalMs: number; timeoutMs: number };
+  /** Probe liveness with REQ_CURRENT_TIME: a connection silent for `timeoutMs` is a zombie (collector/watchdog.ts). */
+  watchdog?: WatchdogOptions;
 }
 
 export class GatewaySession {
@@ -62,8 +80,14 @@ export class GatewaySession {
   private readonly connectionListeners = new Set<(c: GatewayConnection) => void>();
   private readonly noticeListeners = new Set<(code: number, message: string) => void>();
   private readonly excluded = new Set<number>();
-  private watchdogTimer: TimerHandle | undefined;
+  private watchdog: Watchdog | undefined;
   private closing = new AbortController();
+  private connectivity: Connectivity = 'ok';
+  private lastError: Error | undefined;
+  /** Set when the gateway was refused for good (TimeScaleMismatch): every caller gets it. */
+  private fatal: CollectorError | undefined;
+  private zombiesDropped = 0;
+  private resentRequests = 0;
   /** Why the last attempt to get a client id failed, while no id could be had (cleared on success). */
   lastLeaseError: CollectorError | undefined;
   readonly o: Required<Omit<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>> & Pick<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>;
@@ -125,6 +149,7 @@ export class GatewaySession {
    */
   async connection(signal?: AbortSignal): Promise<GatewayConnection> {
     if (this.stateValue === 'closed') throw new NotConnected('use a closed session');
+    if (this.fatal) throw this.fatal;
     if (this.conn?.isOpen) return this.conn;
     const pending = this.connecting ?? this.startConnecting();
     const wait = this.o.maxWaitMs;
@@ -138,12 +163,42 @@ export class GatewaySession {
     );
   }
 
+  /** The session's state for health checks and metrics. */
+  liveness(): SessionLiveness {
+    const conn = this.conn?.isOpen ? this.conn : undefined;
+    return {
+      state: this.stateValue,
+      connectivity: this.connectivity,
+      clientId: conn?.clientId,
+      lastError: this.fatal ?? this.lastError,
+      lastProbe: this.watchdog?.lastAnswer,
+      oldestPendingSince: conn?.oldestPendingSince(),
+      zombiesDropped: this.zombiesDropped,
+      resentRequests: this.resentRequests,
+    };
+  }
+
+  /**
+   * A round trip to the gateway (REQ_CURRENT_TIME on the live connection, connecting first if
+   * needed), for readiness checks. Rejects like `connection()`, or when the signal aborts.
+   */
+  async probe(signal?: AbortSignal): Promise<{ clientId: number; gatewayTime: number }> {
+    const conn = await this.connection(signal);
+    const seconds = await waitBounded(conn.currentTime().result, this.o.clock, Number.POSITIVE_INFINITY, signal, `probe of ${this.address}`);
+    return { clientId: conn.clientId, gatewayTime: seconds * 1000 };
+  }
+
+  /** A caller sends a request again because the connection it was on was lost (for metrics). */
+  noteResend(): void {
+    this.resentRequests++;
+  }
+
   /** Close the connection and release the client id. */
   async close(): Promise<void> {
     if (this.stateValue === 'closed') return;
     this.setState('closed');
     this.closing.abort(new NotConnected('use a session that is closing'));
-    this.watchdogTimer?.cancel();
+    this.watchdog?.stop();
     const conn = this.conn;
     this.conn = undefined;
     if (conn?.isOpen) {
@@ -178,6 +233,7 @@ export class GatewaySession {
     const backoff = resolveBackoff({ ...this.o.backoff, ...(this.o.rng ? { rng: this.o.rng } : {}) });
     for (let attempt = 1; ; attempt++) {
       if (this.isClosed) throw new NotConnected('connect a closed session');
+      if (this.fatal) throw this.fatal;
       try {
         if (!this.lease) this.lease = await this.o.ids.leaseNext(this.o.role, { exclude: this.excluded });
         // A holder whose lease went stale (expired while this process stalled, or a newer fencing
@@ -215,6 +271,7 @@ export class GatewaySession {
       } catch (err) {
         op.fail(err, { clientId });
         if (this.isClosed) throw err;
+        if (err instanceof Error) this.lastError = err;
         if (err instanceof ClientIdInUse && this.o.onClientIdInUse === 'fail') {
           await this.lease.release();
           this.lease = undefined;
@@ -228,8 +285,11 @@ export class GatewaySession {
           continue;
         }
         if ((err instanceof ConnectionLost || err instanceof HandshakeTimeout) && this.o.onClientIdInUse === 'lease-another') {
-          // The gateway saw this id and then the attempt died: it may hold the id for its grace
-          // period, and trying it again would only earn a 326. Use another one next time.
+          // The gateway read our START_API and the attempt then died (a restart during the login,
+          // say): it may hold this id for its grace period (docs/wire-facts/gateway.md#id-held-after-an-unclean-exit),
+          // and another process trying it would earn a 326. Set it aside. Refusals that never
+          // reached the id (TOO_MANY_CLIENTS, GATEWAY_CLOSED_CONNECTION, …) are typed otherwise
+          // and mark nothing.
           await this.setAside(clientId);
         }
         if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) {
@@ -259,9 +319,15 @@ export class GatewaySession {
     this.connectCount++;
     this.watchLease(conn);
     this.excluded.clear();
+    this.lastError = undefined;
+    // A new login starts with IB's link up; the gateway says 1100 again if it is still down.
+    this.connectivity = 'ok';
     this.setState('connected');
     this.o.log.info({ clientId: conn.clientId, address: this.address }, 'connected to gateway');
     conn.onNotice((code, message) => {
+      if (this.conn === conn && code === IbCode.CONNECTIVITY_LOST) this.connectivity = 'lost';
+      if (this.conn === conn && (code === IbCode.CONNECTIVITY_RESTORED_DATA_LOST || code === IbCode.CONNECTIVITY_RESTORED_DATA_MAINTAINED))
+        this.connectivity = 'ok';
       // Farm-status chatter (2100–2199) is noise; connectivity and rate notices are history.
       if (code < 2100 || code >= 2200) {
         this.o.recorder
@@ -280,7 +346,9 @@ export class GatewaySession {
   private handleLoss(conn: GatewayConnection, error: Error): void {
     if (this.conn !== conn || this.stateValue === 'closed') return;
     this.conn = undefined;
-    this.watchdogTimer?.cancel();
+    this.lastError = error;
+    this.watchdog?.stop();
+    this.watchdog = undefined;
     const op = this.o.recorder.invoke(this.o.context, 'connection-lost', undefined, { clientId: conn.clientId });
     op.info(error, { clientId: conn.clientId });
     this.o.log.warn({ clientId: conn.clientId, address: this.address, err: describeError(error) }, 'gateway connection lost');
@@ -322,25 +390,35 @@ export class GatewaySession {
     else lease.lostSignal.addEventListener('abort', onLost, { once: true });
   }
 
-  /** A zombie keeps the socket open and answers nothing; only a probe tells it from an idle link. */
+  /** Probe the connection (collector/watchdog.ts): drop a zombie, refuse a gateway on another time scale. */
   private armWatchdog(conn: GatewayConnection): void {
     const w = this.o.watchdog;
-    if (!w) return;
-    this.watchdogTimer = this.o.clock.setTimer(w.intervalMs, () => {
-      if (this.conn !== conn) return;
-      let answered = false;
-      conn.currentTime().result.then(
-        () => {
-          answered = true;
-        },
-        () => {},
-      );
-      this.watchdogTimer = this.o.clock.setTimer(w.timeoutMs, () => {
+    if (!w || !(w.intervalMs > 0) || !(w.timeoutMs > 0)) return;
+    this.watchdog?.stop();
+    this.watchdog = new Watchdog(conn, this.o.clock, w, {
+      onZombie: (reason) => {
         if (this.conn !== conn) return;
-        if (answered) this.armWatchdog(conn);
-        else this.dropConnection(`no answer to a liveness probe within ${w.timeoutMs} ms`);
-      });
+        this.zombiesDropped++;
+        this.dropConnection(reason);
+      },
+      onClockRate: (ratio) => {
+        if (this.conn !== conn) return;
+        this.refuse(new TimeScaleMismatch(this.address, this.o.clock.scale, this.o.clock.scale / ratio));
+      },
     });
+  }
+
+  /** Refuse this gateway for good: close the connection, stop reconnecting, fail every caller with `err`. */
+  private refuse(err: CollectorError): void {
+    this.fatal = err;
+    this.lastError = err;
+    this.o.log.error({ address: this.address, err: describeError(err) }, err.message);
+    this.watchdog?.stop();
+    this.watchdog = undefined;
+    const conn = this.conn;
+    this.conn = undefined;
+    conn?.close();
+    this.setState('failed');
   }
 
   private setState(s: SessionState): void {
@@ -353,36 +431,4 @@ export class GatewaySession {
 /** The wait a coordination store asked for (wall ms), in model ms of `clock`; 0 when it asked for none. */
 function retryAfterModelMs(err: CollectorError, clock: Clock): number {
   return err instanceof CoordinationUnavailable && err.retryAfterWallMs !== undefined ? toModelMs(clock, err.retryAfterWallMs) : 0;
-}
-
-/** Wait for `p`, but no longer than `ms` model time (then fail with `onTimeout()`) or until `signal` aborts. */
-export function waitBounded<T>(
-  p: Promise<T>,
-  clock: Clock,
-  ms: number,
-  signal: AbortSignal | undefined,
-  what: string,
-  onTimeout: () => Error = () => new DeadlineExceeded(what, ms, 1, undefined),
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new Aborted(what, signal.reason));
-      return;
-    }
-    const timer = clock.setTimer(ms, () => finish(() => reject(onTimeout())));
-    const onAbort = () => finish(() => reject(new Aborted(what, signal?.reason)));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let done = false;
-    const finish = (f: () => void) => {
-      if (done) return;
-      done = true;
-      timer.cancel();
-      signal?.removeEventListener('abort', onAbort);
-      f();
-    };
-    p.then(
-      (v) => finish(() => resolve(v)),
-      (e) => finish(() => reject(e)),
-    );
-  });
 }

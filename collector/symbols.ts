@@ -6,9 +6,9 @@
  * "ambiguous, here are the candidates", which tells the user what to add — guessing a listing
  * would silently collect the wrong series.
  */
-import { BAR_SIZES as LEGAL_BAR_SIZES } from '../common/ib/bar-sizes.ts';
+import { BAR_SIZES as LEGAL_BAR_SIZES, findBarSize } from '../common/ib/bar-sizes.ts';
 import { durationUnitRefusal, MAX_SMALL_BARS, parseDuration, tooManySmallBars } from '../common/ib/durations.ts';
-import { findWhatToShow, WHAT_TO_SHOW } from '../common/ib/what-to-show.ts';
+import { findWhatToShow, WHAT_TO_SHOW, whatToShowRefusal } from '../common/ib/what-to-show.ts';
 import { CollectorError } from './errors.ts';
 import type { ContractSpec } from './gateway-client.ts';
 
@@ -136,10 +136,18 @@ function dedupe(specs: SymbolSpec[]): SymbolSpec[] {
 export const BAR_SIZES: readonly string[] = LEGAL_BAR_SIZES.map((b) => b.text);
 export { WHAT_TO_SHOW };
 
-/** Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI flags). */
+/**
+ * Normalized history parameters, or InvalidInput naming the field (`fields` maps names to CLI
+ * flags). Refused up front, as the gateway would refuse them: a bar size or duration IB does not
+ * know, a duration too long for its unit or too many bars under a minute
+ * (docs/wire-facts/history.md#what-a-gateway-refuses; IB's step-size table is a guide and refuses
+ * nothing), a whatToShow that gives no bars
+ * or is not served for the contracts' `secTypes` (default STK; docs/wire-facts/history.md#whattoshow-values).
+ */
 export function validateHistorySpec(
   spec: { duration: string; barSize: string; whatToShow?: string | undefined },
   fields: { duration?: string; barSize?: string; whatToShow?: string } = {},
+  secTypes: readonly string[] = ['STK'],
 ): { duration: string; barSize: string; whatToShow: string } {
   const parsed = parseDuration(String(spec.duration).toUpperCase());
   if (parsed === undefined)
@@ -150,17 +158,19 @@ export function validateHistorySpec(
   const splitBySeconds = parsed.unit === 'S';
   const tooLong = splitBySeconds ? undefined : durationUnitRefusal(parsed);
   if (tooLong) throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}": ${tooLong.replace(/\.$/, '')} (IB refuses it with error 321)`);
-  const duration = parsed.text;
-  const barSize = String(spec.barSize).trim().toLowerCase();
-  const bar = LEGAL_BAR_SIZES.find((b) => b.text === barSize);
-  if (!bar) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
+  const bar = findBarSize(String(spec.barSize).trim().toLowerCase()) ?? findBarSize(String(spec.barSize).trim());
+  if (bar === undefined) throw new InvalidInput(fields.barSize ?? 'barSize', `"${spec.barSize}" is not a bar size; legal ones are ${BAR_SIZES.join(', ')}`);
   if (!splitBySeconds && tooManySmallBars(parsed, bar.seconds))
     throw new InvalidInput(
       fields.duration ?? 'duration',
-      `"${duration}" of "${barSize}" bars is more than the ${MAX_SMALL_BARS} bars under a minute IB serves per request (it answers 162 "invalid step"); ask for a shorter duration or a larger bar size`,
+      `"${parsed.text}" of "${bar.text}" bars is more than the ${MAX_SMALL_BARS} bars under a minute IB serves per request (it answers 162 "invalid step"); ask for a shorter duration or a larger bar size`,
     );
   const whatToShow = findWhatToShow(String(spec.whatToShow ?? 'TRADES'));
   if (whatToShow === undefined)
     throw new InvalidInput(fields.whatToShow ?? 'whatToShow', `"${spec.whatToShow}" is not a whatToShow; use one of ${WHAT_TO_SHOW.join(', ')}`);
-  return { duration, barSize, whatToShow };
+  for (const secType of new Set(secTypes.map((t) => t.toUpperCase()))) {
+    const why = whatToShowRefusal(whatToShow, secType);
+    if (why) throw new InvalidInput(fields.whatToShow ?? 'whatToShow', why);
+  }
+  return { duration: parsed.text, barSize: bar.text, whatToShow };
 }

@@ -8,7 +8,7 @@
  * | 1    | the thing checked failed: a symbol not collected, a regression, a scenario expectation   |
  * | 2    | a usage or input error: a bad flag or value, an unknown subcommand, a missing or garbled |
  * |      | file, runs that cannot be compared, a live account refused by the guard                  |
- * | 3    | the gateway was unreachable (refused, timed out before the handshake ended)              |
+ * | 3    | the gateway was unreachable (refused, full, closed or timed out before the login ended)  |
  *
  * An unexpected error (a bug) exits 1 with its message, as Node does for an uncaught exception.
  */
@@ -34,9 +34,12 @@ export class UsageError extends Error {
  * Error codes (the `code` of collector errors, docs in collector/errors.ts) that mean the gateway
  * was never reached or never finished the handshake.
  */
-const UNREACHABLE_CODES = new Set(['GATEWAY_UNREACHABLE', 'HANDSHAKE_TIMEOUT']);
-/** Error codes that are the user's input: a bad value, a refused live account (and `STORE_*`: an unusable database file). */
-const INPUT_CODES = new Set(['INVALID_INPUT', 'LIVE_GATEWAY_REFUSED']);
+const UNREACHABLE_CODES = new Set(['GATEWAY_UNREACHABLE', 'HANDSHAKE_TIMEOUT', 'GATEWAY_CLOSED_CONNECTION', 'TOO_MANY_CLIENTS', 'LOGIN_REFUSED']);
+/**
+ * Error codes that are the user's input: a bad value, a refused live account, a port where no
+ * gateway answers, a simulator at another time scale (and `STORE_*`: an unusable database file).
+ */
+const INPUT_CODES = new Set(['INVALID_INPUT', 'LIVE_GATEWAY_REFUSED', 'NOT_A_GATEWAY', 'TIME_SCALE_MISMATCH']);
 /** System errors that name something the user chose: a busy or privileged port, a missing file. */
 const INPUT_ERRNOS = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOENT', 'EISDIR', 'ENOTDIR']);
 

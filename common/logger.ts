@@ -3,9 +3,30 @@ import pino from 'pino';
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
- * Structured JSON logs on stderr, written synchronously: stdout stays free for the lines users and
- * scripts read ("listening on …", result tables), and nothing is lost when a CLI exits.
+ * Logs on stderr, written synchronously: stdout stays free for the lines users and scripts read
+ * ("listening on …", result tables), and nothing is lost when a CLI exits. `format` (default
+ * `json`, structured) or `human` (see humanLine).
  */
-export function createLogger(name: string, level: LogLevel = 'info'): pino.Logger {
-  return pino({ name, level, base: { name } }, pino.destination({ fd: 2, sync: true }));
+export function createLogger(name: string, level: LogLevel = 'info', format: LogFormat = 'json'): pino.Logger {
+  const destination = format === 'json' ? pino.destination({ fd: 2, sync: true }) : { write: (line: string) => process.stderr.write(humanLine(line)) };
+  return pino({ name, level, base: { name } }, destination);
+}
+
+/** `json`: one pino JSON object a line (for log collectors); `human`: `level: message key=value …`. */
+export type LogFormat = 'json' | 'human';
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'human'];
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** One pino JSON line as a human line: its level and message, then the other fields as key=value. */
+export function humanLine(json: string): string {
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const { level, msg, time: _time, pid: _pid, hostname: _host, name: _name, ...rest } = rec;
+  const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
+  return `${LEVEL_NAMES[level as number] ?? String(level)}: ${msg ?? ''}${fields.length ? ` ${fields.join(' ')}` : ''}\n`;
 }

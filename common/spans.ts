@@ -7,12 +7,12 @@
  *    (CONTRACT_DATA… then CONTRACT_DATA_END), or one message that is both (below server version
  *    196 a HISTORICAL_DATA message carries all bars and the end; from 196 HISTORICAL_DATA_END
  *    follows).
- *  - Or by an error bearing its request id that ends it (common/ib/errors.ts `endsRequest`):
+ *  - Or by an error bearing its request id that ends it (common/ib/request-errors.ts `endsRequest`):
  *    warnings such as 2174, sent before the data, do not; 100 carries no request id at all.
  *  - A timeout is not an answer: the recording holds only what crossed the wire, and a request
  *    the client gave up on stays unanswered until the gateway answers it.
  */
-import { endsRequest } from './ib/errors.ts';
+import { endsRequest } from './ib/request-errors.ts';
 
 /** One recorded frame; the simulator's JournalEntry is one. */
 export interface WireEntry {

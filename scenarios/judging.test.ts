@@ -51,9 +51,10 @@ describe('judging', () => {
       expect: [expectThat.noTimeouts()],
     };
     const record = await runScenario(s, { target: 'virtual', seed: 1 });
-    expect(record.connectionError).toMatchObject({ code: 'CONNECTION_LOST', message: expect.stringContaining('closed the connection during the handshake') });
+    // The gateway's refusal is named (collector/gateway-errors.ts): the client cap, not a lost connection.
+    expect(record.connectionError).toMatchObject({ code: 'TOO_MANY_CLIENTS', message: expect.stringContaining('serves its maximum of API clients') });
     const [first, ...rest] = record.expectations;
-    expect(first).toMatchObject({ claim: 'the processes connect to the gateway', ok: false, detail: expect.stringMatching(/^CONNECTION_LOST: /) });
+    expect(first).toMatchObject({ claim: 'the processes connect to the gateway', ok: false, detail: expect.stringMatching(/^TOO_MANY_CLIENTS: /) });
     expect(first!.judged).toBeGreaterThan(0);
     expect(rest.map((e) => e.claim)).toEqual(['no request times out']);
     expect(failedExpectations(record)[0]).toBe(first);

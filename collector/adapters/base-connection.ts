@@ -33,6 +33,8 @@ export abstract class BaseConnection implements GatewayConnection {
     readonly clientId: number,
     readonly address: string,
     readonly managedAccounts: readonly string[],
+    /** Model time, for how long requests have been pending. */
+    private readonly now: () => number,
   ) {}
 
   protected abstract sendContractDetails(reqId: number, spec: ContractSpec): void;
@@ -46,9 +48,13 @@ export abstract class BaseConnection implements GatewayConnection {
     return this.open;
   }
 
+  oldestPendingSince(): number | undefined {
+    return this.book.oldestSince;
+  }
+
   contractDetails(spec: ContractSpec): PendingRequest<ContractInfo[]> {
     const reqId = this.nextReqId++;
-    const result = this.book.add<ContractInfo[]>(reqId, { kind: 'contract', label: describeSpec(spec) });
+    const result = this.book.add<ContractInfo[]>(reqId, { kind: 'contract', label: describeSpec(spec), since: this.now() });
     this.details.set(reqId, []);
     result.finally(() => this.details.delete(reqId)).catch(() => {});
     this.whenOpen(reqId, 'request contract details', () => this.sendContractDetails(reqId, spec));
@@ -57,7 +63,11 @@ export abstract class BaseConnection implements GatewayConnection {
 
   historicalData(q: HistoryQuery): PendingRequest<HistoricalReply> {
     const reqId = this.nextReqId++;
-    const result = this.book.add<HistoricalReply>(reqId, { kind: 'history', label: `${q.contract.symbol} ${q.duration} of ${q.barSize}` });
+    const result = this.book.add<HistoricalReply>(reqId, {
+      kind: 'history',
+      label: `${q.contract.symbol} ${q.duration} of ${q.barSize} ${q.whatToShow}`,
+      since: this.now(),
+    });
     this.whenOpen(reqId, 'request historical data', () => this.sendHistoricalData(reqId, q));
     return { reqId, result };
   }

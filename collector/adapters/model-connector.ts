@@ -11,7 +11,8 @@ import type { GatewayPort } from '../../simulator/model/gateway-port.ts';
 import type { ClientMessage, ServerMessage } from '../../simulator/protocol/index.ts';
 import { contractRequest, historyRequest } from '../../simulator/protocol/requests.ts';
 import { InProcessConnection } from '../../simulator/server/in-process.ts';
-import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
+import { Aborted, ClientIdInUse, ConnectionLost, HandshakeTimeout } from '../errors.ts';
+import { closedDuringHandshake, handshakeTimeoutHint } from '../gateway-errors.ts';
 import type { ConnectOptions, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery } from '../gateway-client.ts';
 import { BaseConnection } from './base-connection.ts';
 
@@ -48,12 +49,14 @@ export class ModelConnector implements GatewayConnector {
     const remote = this.process !== undefined ? `${this.process}:${++this.connections}` : `collector/${opts.clientId}`;
     const conn = InProcessConnection.open(this.gateway, { remote });
     return new Promise((resolve, reject) => {
-      let saw326 = false;
       let sawVersion = false;
       let settled = false;
+      const notices: Array<{ code: number; message: string }> = [];
       let accounts: string[] | undefined;
       let sawNextId = false;
-      const timer = this.clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(this.address, opts.clientId, opts.timeoutMs)));
+      const timer = this.clock.setTimer(opts.timeoutMs, () =>
+        fail(new HandshakeTimeout(this.address, opts.clientId, opts.timeoutMs, handshakeTimeoutHint(sawVersion, undefined))),
+      );
       const onAbort = () => fail(new Aborted(`connect to ${this.address}`, opts.signal?.reason));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => {
@@ -72,21 +75,24 @@ export class ModelConnector implements GatewayConnector {
       const offMessage = conn.onMessage((m) => {
         if (m.type === 'SERVER_VERSION') sawVersion = true;
         if (m.type === 'SERVER_VERSION') conn.send({ type: 'START_API', clientId: opts.clientId, optionalCapabilities: '' });
-        else if (m.type === 'ERR_MSG' && m.id === NO_ID && m.code === IbCode.CLIENT_ID_IN_USE) saw326 = true;
+        else if (m.type === 'ERR_MSG' && m.id === NO_ID) notices.push({ code: m.code, message: m.message });
         else if (m.type === 'MANAGED_ACCTS') accounts = parseManagedAccounts(String(m.accounts));
         else if (m.type === 'NEXT_VALID_ID') sawNextId = true;
         // Both arrive right after START_API, in either order; the connection is ready with both
         // (docs/wire-facts/accounts.md#managed-accounts-list).
         if (sawNextId && accounts !== undefined && !settled) {
           done();
-          resolve(new ModelConnection(conn, opts.clientId, this.address, accounts, new SendPacer(this.clock, this.maxReqPerSec)));
+          resolve(new ModelConnection(conn, opts.clientId, this.address, accounts, new SendPacer(this.clock, this.maxReqPerSec), this.clock));
         }
       });
       const offClose = conn.onClose(() => {
-        if (saw326) fail(new ClientIdInUse(opts.clientId, this.address));
-        // Closed before the version reply: the gateway never saw our client id (e.g. restarting).
-        else if (!sawVersion) fail(new GatewayUnreachable(this.address, 0, new Error('the gateway closed the connection before the handshake reply')));
-        else fail(new ConnectionLost(this.address, opts.clientId, new Error('the gateway closed the connection during the handshake')));
+        // Only a 326 says our client id is in use; every other refusal is typed by what was seen.
+        if (notices.some((n) => n.code === IbCode.CLIENT_ID_IN_USE)) fail(new ClientIdInUse(opts.clientId, this.address));
+        else
+          fail(
+            closedDuringHandshake({ host: this.address, port: 0, clientId: opts.clientId, sawVersion, notices }) ??
+              new ConnectionLost(this.address, opts.clientId, new Error('the gateway closed the connection during the login')),
+          );
       });
       if (opts.signal?.aborted) onAbort();
     });
@@ -100,8 +106,9 @@ class ModelConnection extends BaseConnection {
     address: string,
     managedAccounts: readonly string[],
     private readonly pacer: SendPacer,
+    clock: Clock,
   ) {
-    super(clientId, address, managedAccounts);
+    super(clientId, address, managedAccounts, () => clock.now());
     conn.onMessage((m) => this.onMessage(m));
     conn.onClose(() => this.closed());
   }

@@ -1,5 +1,6 @@
-import { errorRequestId, IbCode, isNoData, isPacingViolation, isWarningCode } from '../../common/ib/errors.ts';
-import { CollectorError, NoHistoricalData, NoSecurityDefinition, PacingViolation } from '../errors.ts';
+import { errorRequestId, isWarningCode, requestEndOf } from '../../common/ib/request-errors.ts';
+import { NoHistoricalData, NoSecurityDefinition, PacingViolation } from '../errors.ts';
+import { GatewayRejected } from '../gateway-errors.ts';
 /**
  * Pending requests of one connection by reqId. Every request ends exactly once — answered,
  * failed by the gateway, or failed because the connection went away — so no caller waits forever.
@@ -7,6 +8,8 @@ import { CollectorError, NoHistoricalData, NoSecurityDefinition, PacingViolation
 interface Entry {
   kind: string;
   label: string;
+  /** When it was sent (model ms, the adapter's clock). */
+  since: number;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -14,7 +17,7 @@ interface Entry {
 export class RequestBook {
   private readonly entries = new Map<number, Entry>();
 
-  add<T>(reqId: number, meta: { kind: string; label: string }): Promise<T> {
+  add<T>(reqId: number, meta: { kind: string; label: string; since: number }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.entries.set(reqId, { ...meta, resolve: resolve as (v: unknown) => void, reject });
     });
@@ -47,6 +50,13 @@ export class RequestBook {
   get size(): number {
     return this.entries.size;
   }
+
+  /** When the longest-pending request was sent (model ms), or undefined when none is pending. */
+  get oldestSince(): number | undefined {
+    let oldest: number | undefined;
+    for (const e of this.entries.values()) if (oldest === undefined || e.since < oldest) oldest = e.since;
+    return oldest;
+  }
 }
 
 /**
@@ -57,17 +67,24 @@ export const isConnectionNotice = (id: number, code: number): boolean => errorRe
 
 export type ErrorOutcome = { kind: 'ignore' } | { kind: 'reject'; error: Error };
 
-/** What an error frame carrying a pending request's id means for that request. */
+/**
+ * What an error frame carrying a pending request's id means for that request, by the one rule of
+ * common/ib/request-errors.ts: a notice leaves it running; "no data" ends it as NoHistoricalData
+ * (the history collector records the window as empty, docs/wire-facts/history.md#no-data-162); every
+ * other error ends it at once with a typed error carrying IB's code and text.
+ */
 export function classifyRequestError(code: number, message: string, label: string): ErrorOutcome {
-  // Warnings name a request the gateway is still serving; every other error ends it.
   if (isWarningCode(code)) return { kind: 'ignore' };
-  if (code === IbCode.NO_SECURITY_DEFINITION) return { kind: 'reject', error: new NoSecurityDefinition(label) };
-  if (isPacingViolation(code, message)) return { kind: 'reject', error: new PacingViolation(label) };
-  if (isNoData(code, message)) return { kind: 'reject', error: new NoHistoricalData(label, message) };
-  return {
-    kind: 'reject',
-    error: new CollectorError('GATEWAY_ERROR', `gateway error ${code} for ${label}: ${message}`, { retryable: false, ibCode: code }),
-  };
+  switch (requestEndOf(code, message)) {
+    case 'unknown-contract':
+      return { kind: 'reject', error: new NoSecurityDefinition(label) };
+    case 'pacing-violation':
+      return { kind: 'reject', error: new PacingViolation(label) };
+    case 'no-data':
+      return { kind: 'reject', error: new NoHistoricalData(label, message) };
+    default:
+      return { kind: 'reject', error: new GatewayRejected(label, code, message) };
+  }
 }
 
 /** Apply an error frame to the book; returns false when no request of that id is pending. */

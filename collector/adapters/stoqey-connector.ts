@@ -11,6 +11,7 @@ import { IbCode } from '../../common/ib/errors.ts';
 import { parseManagedAccounts } from '../../common/ib/accounts.ts';
 import { decodeAscii7 } from '../../common/ib/text.ts';
 import { Aborted, ClientIdInUse, ConnectionLost, GatewayUnreachable, HandshakeTimeout } from '../errors.ts';
+import { closedDuringHandshake, handshakeTimeoutHint, unreachableHint } from '../gateway-errors.ts';
 import type { ConnectOptions, ContractInfo, ContractSpec, GatewayConnection, GatewayConnector, HistoryQuery, RawBar } from '../gateway-client.ts';
 import { BaseConnection } from './base-connection.ts';
 
@@ -36,15 +37,21 @@ export class StoqeyConnector implements GatewayConnector {
     const api = new IBApi({ host, port, maxReqPerSec: clock.scale > 0 ? Math.max(1, Math.floor(rate / clock.scale)) : rate });
     const address = this.address;
     return new Promise<GatewayConnection>((resolve, reject) => {
-      let saw326 = false;
       let sawVersion = false;
-      let unreachable: Error | undefined;
+      let socketError: (Error & { code?: string }) | undefined;
       let settled = false;
+      // Error frames with id -1 (IBApi's `info`) during the login: a 326, the client cap, a refusal.
+      const notices: Array<{ code: number; message: string }> = [];
+      // The first bytes received, kept until the version reply shows they were IB's.
+      let received = Buffer.alloc(0);
       // Both arrive right after START_API, in either order; the connection is ready with both
       // (docs/wire-facts/accounts.md#managed-accounts-list).
       let accounts: string[] | undefined;
       let sawNextId = false;
-      const timer = clock.setTimer(opts.timeoutMs, () => fail(new HandshakeTimeout(address, opts.clientId, opts.timeoutMs)));
+      const foreign = () => (sawVersion ? undefined : foreignPreview(received));
+      const timer = clock.setTimer(opts.timeoutMs, () =>
+        fail(new HandshakeTimeout(address, opts.clientId, opts.timeoutMs, handshakeTimeoutHint(sawVersion, foreign()))),
+      );
       const onAbort = () => fail(new Aborted(`connect to ${address}`, opts.signal?.reason));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -52,6 +59,7 @@ export class StoqeyConnector implements GatewayConnector {
         settled = true;
         timer.cancel();
         opts.signal?.removeEventListener('abort', onAbort);
+        socketOf(api)?.off('data', onData).off('error', onSocketError);
         api
           .off(EventName.info, onInfo)
           .off(EventName.error, onError)
@@ -65,18 +73,29 @@ export class StoqeyConnector implements GatewayConnector {
         api.disconnect();
         reject(err);
       };
-      const onInfo = (_message: string, code: number) => {
-        if (code === IbCode.CLIENT_ID_IN_USE) saw326 = true;
+      const onInfo = (message: string, code: number) => {
+        notices.push({ code, message });
       };
+      const onData = (chunk: Buffer) => {
+        if (!sawVersion && received.length < 64) received = Buffer.concat([received, chunk]).subarray(0, 64);
+      };
+      // IBApi reports a socket error as its own 502 on `error`, with the message only; the socket's
+      // own error event (after IBApi's) carries the system code (ECONNREFUSED …) that says what happened.
       const onError = (err: Error, code: number) => {
-        if (code === IbCode.CONNECT_FAIL) unreachable = err;
+        if (code === IbCode.CONNECT_FAIL) socketError ??= err;
+      };
+      const onSocketError = (err: Error & { code?: string }) => {
+        socketError = err;
       };
       const onDisconnected = () => {
-        if (saw326) fail(new ClientIdInUse(opts.clientId, address));
-        else if (unreachable) fail(new GatewayUnreachable(host, port, unreachable));
-        // Closed before the version reply: the gateway never saw our client id (e.g. restarting).
-        else if (!sawVersion) fail(new GatewayUnreachable(host, port, new Error('the gateway closed the connection before the handshake reply')));
-        else fail(new ConnectionLost(address, opts.clientId, new Error('the gateway closed the connection during the handshake')));
+        // Only a 326 says our client id is in use; every other refusal is typed by what was seen.
+        if (notices.some((n) => n.code === IbCode.CLIENT_ID_IN_USE)) fail(new ClientIdInUse(opts.clientId, address));
+        else if (socketError) fail(new GatewayUnreachable(host, port, socketError, unreachableHint(host, port, socketError.code)));
+        else
+          fail(
+            closedDuringHandshake({ host, port, clientId: opts.clientId, sawVersion, notices, ...optional('foreignBytes', foreign()) }) ??
+              new ConnectionLost(address, opts.clientId, new Error('the gateway closed the connection during the login')),
+          );
       };
       api.once(EventName.server, () => {
         sawVersion = true;
@@ -84,7 +103,7 @@ export class StoqeyConnector implements GatewayConnector {
       const ready = () => {
         if (settled || !sawNextId || accounts === undefined) return;
         cleanup();
-        resolve(new StoqeyConnection(api, opts.clientId, address, accounts));
+        resolve(new StoqeyConnection(api, opts.clientId, address, accounts, clock));
       };
       const onNextId = () => {
         sawNextId = true;
@@ -105,9 +124,27 @@ export class StoqeyConnector implements GatewayConnector {
         return;
       }
       api.connect(opts.clientId);
+      socketOf(api)?.on('data', onData).on('error', onSocketError);
       disableNagle(api);
     });
   }
+}
+
+/** Printable characters of bytes that do not start an IB handshake reply, or undefined if they may. */
+export function foreignPreview(bytes: Buffer): string | undefined {
+  if (bytes.length === 0) return undefined;
+  // IB frames start with a 4-byte big-endian length below 16 MiB: a first byte of 0 (and, for a
+  // version reply, a few bytes more). Anything else — "HTTP/1.1 …", "SSH-2.0…" — is not IB.
+  if (bytes[0] === 0) return undefined;
+  return bytes
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .trim()
+    .slice(0, 40);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** IBApi's TCP socket, which the package does not expose. Pinned to @stoqey/ib 1.6.x internals. */
@@ -133,8 +170,9 @@ class StoqeyConnection extends BaseConnection {
     clientId: number,
     address: string,
     managedAccounts: readonly string[],
+    clock: Clock,
   ) {
-    super(clientId, address, managedAccounts);
+    super(clientId, address, managedAccounts, () => clock.now());
     api.on(EventName.contractDetails, (reqId: number, d: ContractDetails) => this.receivedContract(reqId, toContractInfo(d)));
     api.on(EventName.contractDetailsEnd, (reqId: number) => this.receivedContractEnd(reqId));
     api.on(

@@ -2,7 +2,9 @@
  * Asking the gateway for one piece of a series and recording what it established: the bars, the
  * market-time window they cover, the span of a bar still forming, or a "no data" answer with
  * IB's text. Every request goes through the pacing scheduler, and one lost with its connection,
- * or refused for pacing, is sent again (a bounded number of times).
+ * or refused for pacing, is sent again (a bounded number of times); one nobody waits for any more
+ * (the fetch's signal aborted) is cancelled at the gateway. Any other error IB ends it with
+ * (GatewayRejected, collector/gateway-errors.ts) fails the fetch at once.
  */
 import { toModelMs, type Clock } from '../../common/clock.ts';
 import type { WallTime } from '../../common/clock.ts';
@@ -12,7 +14,8 @@ import type { Log } from '../../common/log.ts';
 import { ConnectionLost, NoHistoricalData, NotConnected, PacingViolation, RequestsLost, RequestTimeout, describeError } from '../errors.ts';
 import type { ContractInfo, GatewayConnection, HistoricalReply } from '../gateway-client.ts';
 import { pacedRequest, type PacingScheduler } from '../pacing/index.ts';
-import { waitBounded, type GatewaySession } from '../session.ts';
+import type { GatewaySession } from '../session.ts';
+import { waitBounded } from '../wait-bounded.ts';
 import { normalizeBarTime, type CollectorStore, type HistoryWindow, type NewHistoryWindow, type SeriesKey } from '../store/index.ts';
 import { barEnd, formingCutoff } from './bar-span.ts';
 import { coveredWindows, type NoDataWindow } from './coverage.ts';
@@ -239,20 +242,32 @@ export class SeriesFetch {
         (error: unknown) => ({ error }),
       );
       const release = await pacing.acquire(req, this.signal);
+      let sent = false;
       try {
         // While this request waited for its slot another caller sharing the store may have fetched it.
         if (!replace && q.start !== undefined && q.endMs !== undefined && coversWindow(this.covered(), { start: q.start, end: q.endMs / 1000 })) return 'held';
         if ('error' in ready) throw ready.error;
         // The link died while we waited for the slot: start over (a new slot, on the new link).
         if (!ready.conn.isOpen) throw new NotConnected('send a historical-data request');
+        const conn = ready.conn;
         this.requests++;
+        sent = true;
         const { barSize, whatToShow, useRTH } = series;
-        return await ready.conn.historicalData({ contract, endDateTime, duration: q.duration, barSize, whatToShow, useRTH }).result;
+        const pending = conn.historicalData({ contract, endDateTime, duration: q.duration, barSize, whatToShow, useRTH });
+        // Nobody waits for it any more: cancel it at the gateway (it ends with Aborted).
+        const cancel = () => conn.cancelHistoricalData(pending.reqId);
+        this.signal?.addEventListener('abort', cancel, { once: true });
+        try {
+          return await pending.result;
+        } finally {
+          this.signal?.removeEventListener('abort', cancel);
+        }
       } catch (err) {
         if (err instanceof NoHistoricalData) return err;
         const retryable = err instanceof ConnectionLost || err instanceof NotConnected || err instanceof PacingViolation || err instanceof RequestsLost;
         if (err instanceof PacingViolation) pacing.pauseUntil(clock.now() + (err.retryAfterMs ?? IB_HISTORICAL_PACING.identicalWindowMs));
         if (!retryable || attempt >= maxAttempts) throw err;
+        if (sent && !(err instanceof PacingViolation)) session.noteResend();
         log.warn({ symbol: contract.symbol, attempt, err: describeError(err) }, 'historical request failed; sending again');
       } finally {
         release();

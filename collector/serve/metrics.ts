@@ -1,13 +1,12 @@
 /**
  * Prometheus metrics of the serve front, on a registry of its own (several servers in one test
  * process must not share the global one). What they answer: is qualification slow or throttled
- * (latency by result), are we connected and with which id, how often did we reconnect, and which
- * errors happen — by code, since in the incident every failure looked like "timeout".
+ * (latency by result), are we connected and with which id, is IB's link up (1100), how often did
+ * we reconnect, drop a zombie or send a request again, and which errors happen — by code, since in
+ * the incident every failure looked like "timeout".
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Collector, CollectorState, CollectOutcome } from '../collector.ts';
-
-const STATES: readonly CollectorState[] = ['idle', 'connecting', 'connected', 'disconnected', 'closed'];
+import { COLLECTOR_STATES, type Collector, type CollectOutcome } from '../collector.ts';
 
 export class ServeMetrics {
   readonly registry = new Registry();
@@ -70,9 +69,39 @@ export class ServeMetrics {
       registers,
       collect() {
         const now = collector.health().state;
-        for (const s of STATES) this.set({ state: s }, s === now ? 1 : 0);
+        for (const s of COLLECTOR_STATES) this.set({ state: s }, s === now ? 1 : 0);
       },
     });
+    new Gauge({
+      name: 'collector_gateway_connectivity',
+      help: "IB's link to its servers as the gateway reports it (1100 lost, 1101/1102 restored): 1 for the current state",
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const now = collector.health().connectivity;
+        for (const s of ['ok', 'lost'] as const) this.set({ state: s }, s === now ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'collector_gateway_stalled_seconds',
+      help: 'How long the longest-pending gateway request has waited (model seconds; 0 when none is pending)',
+      registers,
+      collect() {
+        this.set(collector.health().stalledMs / 1000);
+      },
+    });
+    monotonic(
+      'collector_gateway_resent_requests_total',
+      'Requests sent again after the connection they were on was lost',
+      registers,
+      () => collector.health().resentRequests,
+    );
+    monotonic(
+      'collector_gateway_zombies_dropped_total',
+      'Connections dropped because they stopped answering liveness probes',
+      registers,
+      () => collector.health().zombiesDropped,
+    );
     new Gauge({
       name: 'collector_gateway_client_id',
       help: 'Client id of the current gateway connection (-1 when not connected)',
@@ -120,6 +149,21 @@ export class ServeMetrics {
     this.unsubscribe();
     this.registry.clear();
   }
+}
+
+/** A counter whose value is read from a running total at scrape time. */
+function monotonic(name: string, help: string, registers: Registry[], total: () => number): Counter {
+  let reported = 0;
+  return new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      const now = total();
+      if (now > reported) this.inc(now - reported);
+      reported = Math.max(reported, now);
+    },
+  });
 }
 
 function codeOf(err: unknown): string {

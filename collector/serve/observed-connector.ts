@@ -24,6 +24,8 @@ export class ObservedConnector implements GatewayConnector {
   reconnects = 0;
   /** Why the last connect attempt or connection failed; cleared by the next successful connect. */
   lastFailure: Error | undefined;
+  /** Whether `lastFailure` was a connect attempt that failed or an open connection that was lost. */
+  lastFailureKind: 'connect' | 'loss' | undefined;
 
   constructor(private readonly inner: GatewayConnector) {}
 
@@ -53,6 +55,7 @@ export class ObservedConnector implements GatewayConnector {
       conn = await this.inner.connect(opts);
     } catch (err) {
       this.lastFailure = err instanceof Error ? err : new Error(String(err));
+      this.lastFailureKind = 'connect';
       this.emit({ type: 'connect-failed', clientId: opts.clientId, error: this.lastFailure });
       throw err;
     } finally {
@@ -60,6 +63,7 @@ export class ObservedConnector implements GatewayConnector {
     }
     this.open.push(conn);
     this.lastFailure = undefined;
+    this.lastFailureKind = undefined;
     const reconnect = this.lostSinceLastConnect;
     if (reconnect) this.reconnects++;
     this.lostSinceLastConnect = false;
@@ -68,6 +72,7 @@ export class ObservedConnector implements GatewayConnector {
       if (i >= 0) this.open.splice(i, 1);
       if (error) {
         this.lastFailure = error;
+        this.lastFailureKind = 'loss';
         this.lostSinceLastConnect = true;
         this.emit({ type: 'lost', clientId: conn.clientId, error });
       } else {

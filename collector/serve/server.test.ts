@@ -1,55 +1,33 @@
 /**
  * The serve front over real HTTP, against the simulator over real TCP, with a real SQLite file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulator/simulator.ts';
-import { startServe, type ServeHandle } from './server.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../simulator/simulator.ts';
+import { closedPort } from '../testing/env.ts';
+import type { ServeHandle } from './server.ts';
+import * as http from './testing/http.ts';
 
-let sim: Simulator;
-let dir: string;
+const f = serveFixture();
 let serve: ServeHandle | undefined;
+let sim: Simulator;
 
-beforeEach(async () => {
-  sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
-  dir = mkdtempSync(path.join(tmpdir(), 'serve-'));
-});
-afterEach(async () => {
-  await serve?.close();
-  serve = undefined;
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+/** The shared fixture, with `serve` and `sim` as plain names for the tests below. */
+function serveFixture() {
+  const fx = http.serveFixture('serve-');
+  beforeEach(() => {
+    sim = fx.sim;
+  });
+  return fx;
+}
 
-async function start(opts: Parameters<typeof startServe>[0] = {}): Promise<ServeHandle> {
-  serve = await startServe({ port: 0, gatewayPort: sim.port, dataDir: dir, seed: 5, defaultMetrics: false, ...opts });
+async function start(opts: Parameters<typeof f.start>[0] = {}): Promise<ServeHandle> {
+  serve = await f.start(opts);
   return serve;
 }
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${serve!.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-async function get(path: string): Promise<{ status: number; text: string; type: string | null }> {
-  const res = await fetch(`${serve!.url}${path}`);
-  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+const post = (path: string, body: unknown) => http.post(serve!, path, body);
+const get = (path: string) => http.get(serve!, path);
+const healthWhen = (pred: (h: any) => boolean) => http.healthWhen(serve!, pred);
 
 const contractRequests = (symbol: string) => sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' }).filter((e) => e.message.symbol === symbol);
 
@@ -120,19 +98,17 @@ describe('serve', () => {
       expect(r.status, `${route} ${JSON.stringify(body)}`).toBe(400);
       expect(r.body.error).toMatch(message);
     }
-    expect(sim.gateway.journal.query({ type: 'START_API' })).toHaveLength(0);
+    // serve connects at start; bad input itself never reaches the gateway.
+    expect(contractRequests('AAPL')).toHaveLength(0);
+    expect(sim.gateway.journal.query({ type: 'REQ_HISTORICAL_DATA' })).toHaveLength(0);
     expect((await get('/nope')).status).toBe(404);
   });
 
   it('GET /health and GET /metrics report the connection, client id and counters', async () => {
     await start();
-    expect(JSON.parse((await get('/health')).text)).toMatchObject({
-      ok: true,
-      state: 'idle',
-      clientId: null,
-      strategy: 'pooled',
-      address: `127.0.0.1:${sim.port}`,
-    });
+    // serve connects at start: /health is 200 once the gateway has answered, not before.
+    const first = await healthWhen((h) => h.state === 'connected');
+    expect(first).toMatchObject({ ok: true, state: 'connected', strategy: 'pooled', address: `127.0.0.1:${sim.port}`, connectivity: 'ok', stalledMs: 0 });
     await post('/qualify', { symbol: 'AAPL:USD' });
     await post('/qualify', { symbol: 'TTE' });
     await post('/qualify', {});
@@ -155,7 +131,10 @@ describe('serve', () => {
     expect(m).toContain('collector_collect_requests_total{status="succeeded"} 1');
     expect(m).toMatch(/collector_bars_stored_total [1-9]\d*/);
     expect(m).toContain('collector_gateway_connection_state{state="connected"} 1');
-    expect(m).toContain('collector_gateway_connection_state{state="disconnected"} 0');
+    expect(m).toContain('collector_gateway_connection_state{state="unreachable"} 0');
+    expect(m).toContain('collector_gateway_connectivity{state="ok"} 1');
+    expect(m).toContain('collector_gateway_resent_requests_total 0');
+    expect(m).toContain('collector_gateway_zombies_dropped_total 0');
     expect(m).toContain(`collector_gateway_client_id ${h.clientId}`);
     expect(m).toContain('collector_gateway_connects_total 1');
     expect(m).toContain('collector_gateway_reconnects_total 0');
@@ -176,7 +155,7 @@ describe('serve', () => {
     expect(c.body.results.map((x: { error: { code: string } }) => x.error.code)).toEqual(['GATEWAY_UNREACHABLE', 'GATEWAY_UNREACHABLE']);
     const health = await get('/health');
     expect(health.status).toBe(503);
-    expect(JSON.parse(health.text)).toMatchObject({ ok: false, state: 'disconnected', lastError: { code: 'GATEWAY_UNREACHABLE' } });
+    expect(JSON.parse(health.text)).toMatchObject({ ok: false, state: 'unreachable', lastError: { code: 'GATEWAY_UNREACHABLE' } });
     expect((await get('/metrics')).text).toMatch(/collector_gateway_connect_failures_total\{code="GATEWAY_UNREACHABLE"\} [1-9]/);
   });
 

@@ -14,8 +14,9 @@ import { createCollector, errorOf, type Collector, type CollectOutcome } from '.
 import { CollectorError, describeError } from '../errors.ts';
 import type { LivePolicy } from '../live-guard.ts';
 import type { StrategyName } from '../strategies/index.ts';
+import type { WatchdogOptions } from '../watchdog.ts';
 import { InvalidInput, parseSymbolItems, symbolFromObject } from '../symbols.ts';
-import { collectBodySchema, parseBody, qualifyBodySchema } from './bodies.ts';
+import { collectBodySchema, MAX_SYMBOLS, parseBody, qualifyBodySchema } from './bodies.ts';
 import { ServeMetrics } from './metrics.ts';
 
 export interface ServeOptions {
@@ -47,6 +48,12 @@ export interface ServeOptions {
   collector?: Collector;
   /** Node/process metrics (event-loop lag, heap) on /metrics. Default true. */
   defaultMetrics?: boolean;
+  /** Liveness probing (collector/watchdog.ts); default on, `false` turns it off. */
+  watchdog?: WatchdogOptions | false;
+  /** A request pending this long (model ms) makes /health `degraded`. Default 30 s. */
+  stallAfterMs?: number;
+  /** Connect to the gateway at start, so /health tells the truth before the first request. Default true. */
+  connectAtStart?: boolean;
 }
 
 export interface ServeHandle {
@@ -57,9 +64,19 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
+/** Symbols of one /collect in progress at once. */
+const COLLECT_CONCURRENCY = 16;
+/** How long /ready waits for the gateway's answer (model ms). */
+const READY_TIMEOUT_MS = 5_000;
+
 const GATEWAY_TIMEOUT = new Set(['REQUEST_TIMEOUT', 'DEADLINE_EXCEEDED', 'HANDSHAKE_TIMEOUT']);
 const GATEWAY_TROUBLE = new Set([
   'GATEWAY_UNREACHABLE',
+  'GATEWAY_CLOSED_CONNECTION',
+  'TOO_MANY_CLIENTS',
+  'LOGIN_REFUSED',
+  'NOT_A_GATEWAY',
+  'TIME_SCALE_MISMATCH',
   'CONNECTION_LOST',
   'CONNECTION_DROPPED',
   'NOT_CONNECTED',
@@ -107,6 +124,8 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
       ...(opts.live ? { live: opts.live } : {}),
+      ...(opts.watchdog !== undefined ? { watchdog: opts.watchdog } : {}),
+      ...(opts.stallAfterMs !== undefined ? { stallAfterMs: opts.stallAfterMs } : {}),
     }));
   const metrics = new ServeMetrics(collector, { defaultMetrics: opts.defaultMetrics ?? true });
   const app = buildApp(collector, metrics, log, opts.token);
@@ -118,6 +137,8 @@ export async function startServe(opts: ServeOptions = {}): Promise<ServeHandle> 
     if (owned) await collector.close();
     throw err;
   }
+  // The outcome shows in /health and /ready (and the session keeps trying); nobody awaits it here.
+  if (opts.connectAtStart ?? true) collector.connect().catch((err: unknown) => log.warn({ err: describeError(err) }, 'gateway not reached at start'));
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 8080);
   const host = opts.host ?? '127.0.0.1';
@@ -155,10 +176,11 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log, token: 
   app.post('/qualify', async (req, reply) => {
     const started = performance.now();
     let result = 'error';
+    const abandoned = abandonedBy(reply);
     try {
       const { deadlineMs, ...rest } = parseBody(qualifyBodySchema, req.body);
       const spec = symbolFromObject(rest);
-      const r = await collector.qualify(spec, deadlineMs === undefined ? {} : { deadlineMs });
+      const r = await collector.qualify(spec, { ...(deadlineMs === undefined ? {} : { deadlineMs }), signal: abandoned });
       result = r.kind;
       metrics.recordQualify(result, (performance.now() - started) / 1000);
       return { symbol: spec.label, ...r };
@@ -170,16 +192,26 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log, token: 
 
   app.post('/collect', async (req, reply) => {
     let out: CollectOutcome;
+    const abandoned = abandonedBy(reply);
     try {
       const { symbols, deadlineMs, whatToShow, useRTH, duration, barSize } = parseBody(collectBodySchema, req.body);
-      out = await collector.collect({
-        symbols: parseSymbolItems(symbols, 'symbols'),
-        duration,
-        barSize,
-        ...(whatToShow !== undefined ? { whatToShow } : {}),
-        ...(useRTH !== undefined ? { useRTH } : {}),
-        ...(deadlineMs !== undefined ? { deadlineMs } : {}),
-      });
+      const specs = parseSymbolItems(symbols, 'symbols');
+      if (specs.length > MAX_SYMBOLS)
+        throw new InvalidInput('symbols', `at most ${MAX_SYMBOLS} symbols per request, got ${specs.length}; send several requests`);
+      out = await collector.collect(
+        {
+          symbols: specs,
+          duration,
+          barSize,
+          // The gateway serializes qualification and paces history anyway: a few symbols in
+          // progress at once keep it busy without holding thousands of pending calls in memory.
+          concurrency: COLLECT_CONCURRENCY,
+          ...(whatToShow !== undefined ? { whatToShow } : {}),
+          ...(useRTH !== undefined ? { useRTH } : {}),
+          ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+        },
+        { signal: abandoned },
+      );
     } catch (err) {
       metrics.collectRequests.inc({ status: err instanceof InvalidInput ? 'invalid' : 'error' });
       return sendError(reply, err, metrics);
@@ -196,10 +228,20 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log, token: 
 
   app.get('/health', async (_req, reply) => {
     const h = collector.health();
-    // Readiness: lazily idle is fine; a gateway we cannot reach is not, nor a coordination store
-    // (no client id, no pacing budget can be had without it).
-    const ok = h.state !== 'disconnected' && h.state !== 'closed' && h.coordination?.state !== 'unavailable';
+    // 200 only when connected and answering in time: connecting, IB's link lost (1100), requests
+    // stalled, or no gateway at all are each a 503 that says which; so is a coordination store
+    // that cannot be reached (no client id, no pacing budget can be had without it).
+    const ok = h.state === 'connected' && h.coordination?.state !== 'unavailable';
     return reply.code(ok ? 200 : 503).send({ ok, ...h });
+  });
+  app.get('/ready', async (_req, reply) => {
+    // Readiness reaches the gateway: one round trip on the connection requests would use.
+    try {
+      const r = await collector.ready({ timeoutMs: READY_TIMEOUT_MS, signal: abandonedBy(reply) });
+      return { ready: true, address: collector.address, clientId: r.clientId, roundTripMs: r.roundTripMs, gatewayTime: new Date(r.gatewayTime).toISOString() };
+    } catch (err) {
+      return reply.code(503).send({ ready: false, address: collector.address, error: errorOf(err).message, ...errorOf(err) });
+    }
   });
 
   app.get('/metrics', async (_req, reply) => {
@@ -213,7 +255,20 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log, token: 
 function sendError(reply: FastifyReply, err: unknown, metrics: ServeMetrics): FastifyReply {
   const code = codeOf(err);
   metrics.errors.inc({ code });
-  return reply.code(httpStatusOf(err)).send({ error: errorOf(err).message, code });
+  const hint = errorOf(err).hint;
+  return reply.code(httpStatusOf(err)).send({ error: errorOf(err).message, code, ...(hint ? { hint } : {}) });
+}
+
+/**
+ * A signal that aborts when the client goes away before its answer was sent (it disconnected, or
+ * gave up): the collector then stops the work it was doing for it.
+ */
+function abandonedBy(reply: FastifyReply): AbortSignal {
+  const ctl = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ctl.abort(new Error('the HTTP client went away'));
+  });
+  return ctl.signal;
 }
 
 /** Our codes, or Fastify's own (FST_ERR_CTP_INVALID_JSON_BODY, ...) for errors raised before a handler. */

@@ -17,7 +17,8 @@ import { SeriesFetch, seriesOf } from '../history/series-fetch.ts';
 import { PacingScheduler } from '../pacing/index.ts';
 import { interpret, type QualifyResult } from '../qualifier.ts';
 import { retry } from '../retry/index.ts';
-import { waitBounded, type GatewaySession } from '../session.ts';
+import type { GatewaySession } from '../session.ts';
+import { waitBounded } from '../wait-bounded.ts';
 import type { CollectorClient, StrategyDeps } from './types.ts';
 
 export const LEGACY_TIMEOUTS_MS = [3_000, 15_000, 20_000, 30_000, 60_000];
@@ -117,6 +118,10 @@ export class DirectClient implements CollectorClient {
       op.fail(err);
       throw err;
     }
+  }
+
+  probe(signal?: AbortSignal): Promise<{ clientId: number; gatewayTime: number }> {
+    return this.session.probe(signal);
   }
 
   async close(): Promise<void> {

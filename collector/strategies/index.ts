@@ -64,6 +64,10 @@ abstract class StrategyBase implements ConnectionStrategy {
 
   abstract client(actor: ActorSpec): CollectorClient;
 
+  liveness() {
+    return [...this.sessions].map((s) => s.liveness());
+  }
+
   leaseTrouble(): CollectorError | undefined {
     for (const s of this.sessions) if (s.lastLeaseError) return s.lastLeaseError;
     return undefined;
@@ -90,8 +94,9 @@ abstract class StrategyBase implements ConnectionStrategy {
       ...(o.idGraceMs !== undefined ? { idGraceMs: o.idGraceMs } : {}),
       ...(o.maxWaitMs !== undefined ? { maxWaitMs: o.maxWaitMs } : {}),
       // The incident's designs connect once per call and give up on a 326; they never reconnect.
+      // The singleton (one long-lived connection) gets the watchdog too: its zombie is dropped.
       ...(legacy ? { reconnect: false, maxConnectAttempts: 1, onClientIdInUse: 'fail' as const } : {}),
-      ...(!legacy && o.watchdog ? { watchdog: o.watchdog } : {}),
+      ...(o.watchdog && (!legacy || this.name === 'singleton') ? { watchdog: o.watchdog } : {}),
     });
     this.sessions.add(s);
     return s;
@@ -170,6 +175,7 @@ class PooledStrategy extends StrategyBase {
         await p.session.connection();
       },
       qualify: (spec, opts) => p.qualifier.qualify(spec, { ...opts, context: ctx }),
+      probe: (signal) => p.session.probe(signal),
       collectHistory: (contract, spec, signal) => p.history.collect(contract, spec, signal, ctx),
       coverage: (contract, spec) => p.history.coverage(contract, spec),
       // Callers come and go; the process's session stays until the strategy is closed.

@@ -14,6 +14,8 @@ import type { CoordinationStore } from '../coordination/port.ts';
 import type { LeaseStore } from '../ids/index.ts';
 import type { PacingScheduler } from '../pacing/index.ts';
 import type { QualifyResult } from '../qualifier.ts';
+import type { SessionLiveness } from '../session.ts';
+import type { WatchdogOptions } from '../watchdog.ts';
 import type { CollectorStore } from '../store/index.ts';
 
 export const STRATEGY_NAMES = ['per-page', 'timeout-wrapper', 'task-random-id', 'singleton', 'pooled'] as const;
@@ -40,6 +42,8 @@ export interface CollectorClient {
   coverage?(contract: ContractInfo, spec: HistorySpec): SeriesCoverage;
   /** The client id this caller is connected with, when it has a connection. */
   readonly clientId: number | undefined;
+  /** A round trip to the gateway on this caller's connection (connecting if needed): readiness. */
+  probe(signal?: AbortSignal): Promise<{ clientId: number; gatewayTime: number }>;
   close(): Promise<void>;
 }
 
@@ -56,8 +60,8 @@ export interface StrategyOptions {
   maxWaitMs?: number;
   /** How long a client-id lease lives without renewal, wall ms (pooled). Default 30 s. */
   leaseTtlMs?: number;
-  /** Liveness probing for the pooled session (zombie detection). */
-  watchdog?: { intervalMs: number; timeoutMs: number };
+  /** Liveness probing for the pooled and singleton sessions (zombie detection, collector/watchdog.ts). */
+  watchdog?: WatchdogOptions;
   /** Escalating timeouts of the legacy wrapper, model ms. */
   wrapperTimeoutsMs?: number[];
 }
@@ -95,6 +99,8 @@ export interface ConnectionStrategy {
   client(actor: ActorSpec): CollectorClient;
   /** Connections this instance has opened so far. */
   readonly connectionsOpened: number;
+  /** The state of every session it holds (one for the shared-session strategies). */
+  liveness(): SessionLiveness[];
   /** Why a session of this instance cannot get a client id right now (ids exhausted, coordination store recovering…), if so. */
   leaseTrouble(): CollectorError | undefined;
   close(): Promise<void>;

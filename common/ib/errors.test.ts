@@ -6,11 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRequestError, isConnectionNotice } from '../../collector/adapters/request-book.ts';
 import { ClientIdInUse, NoHistoricalData, NoSecurityDefinition, NotConnected, PacingViolation, RequestsLost } from '../../collector/errors.ts';
+import { GatewayRejected } from '../../collector/gateway-errors.ts';
 import { buildHistoricalReply } from '../../simulator/market/history.ts';
 import { ContractUniverse } from '../../simulator/market/contracts.ts';
 import { CONID } from '../testing/fixtures.ts';
 import { IB_HISTORICAL_PACING } from './pacing.ts';
-import { endsRequest, errorRequestId, IbCode, IbError, isNoData, isPacingViolation, isWarningCode, NO_ID } from './errors.ts';
+import { IbCode, IbError, NO_ID } from './errors.ts';
+import { endsRequest, errorRequestId, isNoData, isPacingViolation, isWarningCode, requestEndOf, type RequestEnd } from './request-errors.ts';
 
 describe('texts clients match on', () => {
   it('are kept verbatim', () => {
@@ -41,9 +43,31 @@ describe('which errors end a request', () => {
   });
 
   it('warnings sent while the request is served do not end it; 321 does', () => {
-    for (const code of [2174, 2104, 2999, 165, 399, 404, 434, 492, 10167])
+    for (const code of [2174, 2104, 2188, 2999, 165, 399, 404, 434, 492, 10089, 10090, 10167])
       expect([code, isWarningCode(code), endsRequest(3, code)]).toEqual([code, true, false]);
-    for (const code of [162, 200, 321, 322, 366, 420, 10314]) expect([code, endsRequest(3, code)]).toEqual([code, true]);
+    for (const code of [162, 200, 320, 321, 322, 354, 366, 420, 10168, 10186, 10197, 10314]) expect([code, endsRequest(3, code)]).toEqual([code, true]);
+  });
+
+  it('why a request ended, read from code and text (docs/wire-facts/request-ends.md#which-codes-end-which-request)', () => {
+    const cases: Array<[number, string, RequestEnd]> = [
+      [200, IbError.noSecurityDefinition().message, 'unknown-contract'],
+      [200, IbError.ambiguousContract('TTE').message, 'ambiguous-contract'],
+      [162, IbError.pacingViolation().message, 'pacing-violation'],
+      [162, IbError.noData('AAPL@SMART Trades').message, 'no-data'],
+      [162, IbError.historicalCancelled(4).message, 'query-cancelled'],
+      [162, 'Historical Market Data Service error message:invalid step: 1', 'hmds-refused'],
+      [321, IbError.validation('bK', 'Historical data bar size setting is invalid.').message, 'invalid-request'],
+      [321, "Error validating request.-'bO' : cause - The API interface is currently in Read-Only mode.", 'read-only'],
+      [322, IbError.processing('bH', 'Duplicate ticker ID for API historical data query').message, 'processing-error'],
+      [354, 'Requested market data is not subscribed.', 'not-subscribed'],
+      [10168, 'Requested market data is not subscribed. Delayed market data is not enabled.', 'not-subscribed'],
+      [366, IbError.noHistoricalQuery(3).message, 'no-such-query'],
+      [420, 'Invalid Real-time Query:Trading TWS session is connected from a different IP address', 'invalid-real-time-query'],
+      [10197, 'No market data during competing live session', 'competing-session'],
+      [10314, IbError.invalidEndDate().message, 'invalid-end-date'],
+      [999, 'something new', 'other'],
+    ];
+    for (const [code, text, reason] of cases) expect([code, text, requestEndOf(code, text)]).toEqual([code, text, reason]);
   });
 });
 
@@ -77,7 +101,14 @@ describe('the collector reads what the simulator sends the way the gateway means
     const rejected = reply({ barSize: '7 mins' });
     expect(!rejected.ok && rejected.code).toBe(IbCode.VALIDATION_ERROR);
     const outcome = !rejected.ok && classify(rejected);
-    expect(outcome && outcome.kind === 'reject' && outcome.error).toMatchObject({ code: 'GATEWAY_ERROR', ibCode: 321 });
+    expect(outcome && outcome.kind === 'reject' && outcome.error).toBeInstanceOf(GatewayRejected);
+    expect(outcome && outcome.kind === 'reject' && outcome.error).toMatchObject({
+      code: 'GATEWAY_REJECTED',
+      ibCode: 321,
+      ibMessage: !rejected.ok && rejected.message,
+      reason: 'invalid-request',
+      retryable: false,
+    });
     const warned = reply({ endDateTime: '20251114 16:00:00' });
     expect(warned.ok && warned.warning && classify(warned.warning)).toEqual({ kind: 'ignore' });
   });

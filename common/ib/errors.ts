@@ -4,7 +4,7 @@
  * because client code matches on them; variable parts are parameters.
  * Codes and texts: docs/wire-facts/errors.md, one section per code (e.g.
  * docs/wire-facts/errors.md#162-historical-data-service-errors); which errors end a request:
- * docs/wire-facts/history.md#what-answers-a-request.
+ * request-errors.ts and docs/wire-facts/request-ends.md#which-codes-end-which-request.
  */
 
 /** The id field of a notice that concerns no request (connection-level). */
@@ -25,7 +25,11 @@ export const IbCode = {
   PROCESSING_ERROR: 322,
   CLIENT_ID_IN_USE: 326,
   AUTO_BIND_NOT_ALLOWED: 327,
+  /** "Requested market data is not subscribed. …" — no live subscription (and no delayed data). */
+  MARKET_DATA_NOT_SUBSCRIBED: 354,
   NO_HISTORICAL_QUERY: 366,
+  /** "Invalid Real-time Query:<reason>" — a real-time request refused (pacing, permissions, competing IP). */
+  INVALID_REAL_TIME_QUERY: 420,
   /** Client side: could not connect (the official clients' text). */
   CONNECT_FAIL: 502,
   /** Client side: not connected. */
@@ -37,6 +41,18 @@ export const IbCode = {
   HMDS_FARM_OK: 2106,
   SECDEF_FARM_OK: 2158,
   IMPLIED_TIME_ZONE: 2174,
+  /** A notice: the account's market data subscription does not extend to the API; delayed data follows. */
+  API_NEEDS_SUBSCRIPTION: 10089,
+  /** A notice: part of the requested market data is not subscribed; the rest keeps coming. */
+  PART_NOT_SUBSCRIBED: 10090,
+  /** A notice: "Requested market data is not subscribed. Displaying delayed market data." */
+  DELAYED_DATA_DISPLAYED: 10167,
+  /** "Requested market data is not subscribed. Delayed market data is not enabled." */
+  DELAYED_DATA_NOT_ENABLED: 10168,
+  /** The same text under the code IB's message table lists it with. */
+  DELAYED_DATA_NOT_ENABLED_ALT: 10186,
+  /** "No market data during competing live session". */
+  COMPETING_SESSION: 10197,
   INVALID_END_DATE: 10314,
 } as const;
 
@@ -46,8 +62,15 @@ export interface IbErrorBody {
 }
 
 const HMDS_PREFIX = 'Historical Market Data Service error message:';
-const PACING_VIOLATION_TEXT = 'Historical data request pacing violation';
-const NO_DATA_TEXT = 'HMDS query returned no data';
+
+/** The parts of IB's texts that tell one 162 (or 200, 321) from another; matched case-insensitively. */
+export const IB_TEXT = {
+  pacingViolation: 'Historical data request pacing violation',
+  noData: 'HMDS query returned no data',
+  queryCancelled: 'API historical data query cancelled',
+  ambiguous: 'is ambiguous',
+  readOnly: 'Read-Only mode',
+} as const;
 
 /** Error and notice bodies the gateway sends, by name. */
 export const IbError = {
@@ -63,10 +86,10 @@ export const IbError = {
   }),
   /** Any 162: the HMDS prefix and the text after it (docs/wire-facts/errors.md#162-historical-data-service-errors). */
   hmds: (text: string): IbErrorBody => ({ code: IbCode.HMDS_ERROR, message: `${HMDS_PREFIX}${text}` }),
-  pacingViolation: (): IbErrorBody => IbError.hmds(PACING_VIOLATION_TEXT),
+  pacingViolation: (): IbErrorBody => IbError.hmds(IB_TEXT.pacingViolation),
   /** `AAPL@SMART Trades`: local symbol, exchange and the whatToShow label. */
-  noData: (what: string): IbErrorBody => IbError.hmds(`${NO_DATA_TEXT}: ${what}`),
-  historicalCancelled: (reqId: number): IbErrorBody => IbError.hmds(`API historical data query cancelled: ${reqId}`),
+  noData: (what: string): IbErrorBody => IbError.hmds(`${IB_TEXT.noData}: ${what}`),
+  historicalCancelled: (reqId: number): IbErrorBody => IbError.hmds(`${IB_TEXT.queryCancelled}: ${reqId}`),
   noSecurityDefinition: (): IbErrorBody => ({ code: IbCode.NO_SECURITY_DEFINITION, message: 'No security definition has been found for the request' }),
   /** A data request whose contract description matches several contracts (contract details list them all instead). */
   ambiguousContract: (symbol: string): IbErrorBody => ({
@@ -137,36 +160,3 @@ export const FARM_NOTICES: readonly IbErrorBody[] = [
   IbError.hmdsFarmOk('euhmds'),
   IbError.secdefFarmOk('secdefil'),
 ];
-
-/** A 162 that reports a pacing violation (rather than no data or a cancellation). */
-export function isPacingViolation(code: number, message: string): boolean {
-  return code === IbCode.HMDS_ERROR && message.toLowerCase().includes(PACING_VIOLATION_TEXT.toLowerCase());
-}
-
-/** A 162 that says the query found nothing: the window holds no bars (docs/wire-facts/history.md#no-data-162). */
-export function isNoData(code: number, message: string): boolean {
-  return code === IbCode.HMDS_ERROR && message.toLowerCase().includes(NO_DATA_TEXT.toLowerCase());
-}
-
-/**
- * The request id an error frame names, or undefined when its id field is not one: -1 marks a
- * connection-level notice, and error 100 carries a violation counter there, not a request id.
- * docs/wire-facts/history.md#what-answers-a-request
- */
-export function errorRequestId(id: number, code: number): number | undefined {
-  return id === NO_ID || code === IbCode.RATE_EXCEEDED ? undefined : id;
-}
-
-/**
- * Warnings and notices that name a request without ending it: 2100–2999 (e.g. 2174, sent before
- * the data), 165, 399, 404, 434, 492, 10167. Every other error bearing a request id ends that
- * request — 321 included: it is a rejection. docs/wire-facts/history.md#what-answers-a-request
- */
-export function isWarningCode(code: number): boolean {
-  return (code >= 2100 && code < 3000) || [IbCode.HMDS_QUERY_MESSAGE, 399, 404, 434, 492, 10167].includes(code);
-}
-
-/** Whether an error frame ends the request it names (see isWarningCode, errorRequestId). */
-export function endsRequest(id: number, code: number): boolean {
-  return errorRequestId(id, code) !== undefined && !isWarningCode(code);
-}

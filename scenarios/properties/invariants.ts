@@ -3,7 +3,8 @@
  * store it wrote to. Each check returns the first violation found, or undefined.
  */
 import { normalizeBarTime, type CollectorStore } from '../../collector/store/index.ts';
-import { IbCode, isPacingViolation } from '../../common/ib/errors.ts';
+import { IbCode } from '../../common/ib/errors.ts';
+import { isPacingViolation } from '../../common/ib/request-errors.ts';
 import { spans } from '../../common/spans.ts';
 import { expectThat } from '../expect.ts';
 import type { JournalEntry } from '../../simulator/model/journal.ts';

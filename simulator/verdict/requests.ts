@@ -8,7 +8,7 @@
  * docs/wire-facts/history.md#what-answers-a-request). Contract details have no cancel, and the
  * gateway serves a request its client has left (docs/wire-facts/verdicts.md#abandoned-requests).
  */
-import { endsRequest, isPacingViolation } from '../../common/ib/errors.ts';
+import { endsRequest, isPacingViolation } from '../../common/ib/request-errors.ts';
 import { ANSWERS } from '../../common/spans.ts';
 import type { JournalEntry } from '../model/journal.ts';
 import { BoundedList } from './bounded.ts';

@@ -1,0 +1,62 @@
+/**
+ * Inputs that used to kill `serve` or let one request tie it up, over real HTTP against the
+ * simulator over real TCP: deadlines of a few nanoseconds (a timer firing before the code waiting
+ * on it existed, then an unhandled rejection), and /collect with thousands of symbols.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ServeHandle } from './server.ts';
+import { MAX_SYMBOLS, MIN_DEADLINE_MS } from './bodies.ts';
+import { get, post, serveFixture } from './testing/http.ts';
+
+const f = serveFixture('serve-inputs-');
+let serve: ServeHandle;
+beforeEach(async () => {
+  serve = await f.start();
+});
+
+const HOURLY = { duration: '1 D', barSize: '1 hour' };
+
+describe('serve inputs', () => {
+  it('tiny, zero, negative and huge deadlines are a 400 naming the bounds; the process keeps serving', async () => {
+    for (const deadlineMs of [1e-9, 1e-6, 1e-3, 0, MIN_DEADLINE_MS - 1, -1, 1e308]) {
+      const q = await post(serve, '/qualify', { symbol: 'MSFT:USD', deadlineMs });
+      expect([deadlineMs, q.status, q.body.error]).toEqual([deadlineMs, 400, `deadlineMs: must be a number of ms between ${MIN_DEADLINE_MS} and 600000`]);
+      const c = await post(serve, '/collect', { symbols: ['MSFT:USD'], ...HOURLY, deadlineMs });
+      expect([deadlineMs, c.status]).toEqual([deadlineMs, 400]);
+    }
+    // The smallest allowed deadline is answered (in time or as a timeout), never a 500.
+    const edge = await post(serve, '/qualify', { symbol: 'MSFT:USD', deadlineMs: MIN_DEADLINE_MS });
+    expect([200, 504]).toContain(edge.status);
+    expect((await get(serve, '/health')).status).toBe(200);
+  });
+
+  it('the library API with a deadline of 1e-9 ms fails that call with a timeout and nothing else', async () => {
+    const err = await serve.collector.qualify({ symbol: 'MSFT', currency: 'USD' }, { deadlineMs: 1e-9 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+    expect(await serve.collector.qualify({ symbol: 'MSFT', currency: 'USD' })).toMatchObject({ kind: 'qualified' });
+  });
+
+  it(`/collect takes at most ${MAX_SYMBOLS} symbols: more is a 400 before anything reaches the gateway`, async () => {
+    const many = Array.from({ length: MAX_SYMBOLS + 1 }, (_, i) => `S${i}:USD`);
+    const asList = await post(serve, '/collect', { symbols: many, ...HOURLY });
+    expect(asList.status).toBe(400);
+    expect(asList.body.error).toBe(`symbols: at most ${MAX_SYMBOLS} symbols per request; send several requests`);
+    const asText = await post(serve, '/collect', { symbols: many.join(','), ...HOURLY });
+    expect(asText.status).toBe(400);
+    expect(asText.body.error).toMatch(new RegExp(`^symbols: at most ${MAX_SYMBOLS} symbols per request, got ${MAX_SYMBOLS + 1}`));
+    expect(f.sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' })).toHaveLength(0);
+  });
+
+  it('work past a /collect deadline is abandoned: no lookups reach the gateway after the answer was sent', async () => {
+    // Every lookup takes 200 ms to reach the gateway; the qualifier sends one at a time.
+    f.sim.faults.apply({ kind: 'delay', ms: 200, match: { message: 'REQ_CONTRACT_DATA' } });
+    const symbols = Array.from({ length: 20 }, (_, i) => `NOSUCH${i}:USD`);
+    const r = await post(serve, '/collect', { symbols, ...HOURLY, deadlineMs: 300 });
+    expect(r.body.results.filter((x: { error?: { code: string } }) => x.error?.code === 'REQUEST_TIMEOUT').length).toBeGreaterThan(15);
+    const lookups = () => f.sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' }).length;
+    await new Promise((done) => setTimeout(done, 2_000));
+    // At most the lookups already on the wire when the deadline passed; the rest were never sent.
+    // (Sent one at a time, 200 ms each, unabandoned work would have added about ten in these 2 s.)
+    expect(lookups()).toBeLessThanOrEqual(3);
+  });
+});
