@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   const verdict = child('verdict', o.frames, o.seed, checkpoints);
   const first = verdict.checkpoints[0]!;
   const last = verdict.checkpoints.at(-1)!;
-  const growth = last.heapMb - first.heapMb;
+  const growth = Math.round((last.heapMb - first.heapMb) * 10) / 10;
   const flat = growth <= o.flatBoundMb;
   const met = last.wallMs / 1000 <= o.goalS;
   const [load1, load5] = os.loadavg();
