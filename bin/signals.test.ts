@@ -5,6 +5,8 @@
  * (package.json). The bin stops cleanly on SIGHUP too (a closed terminal).
  */
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +24,12 @@ interface Stopped {
 }
 
 /**
- * Start `command args` in ROOT in its own process group, send `signal` to that very process (not
- * the group) once the simulator listens, and resolve when it has exited and its output is closed.
+ * Start `command args` in ROOT in its own process group, send `signal` (`times` times, 50 ms apart) to
+ * that very process (not the group) once the simulator listens, and resolve when it has exited and its output is closed.
  * A process it left behind would hold the output open: after a grace period the group is killed
  * (so a failing run leaves nothing behind) and `orphaned` says so.
  */
-function startThenSignal(command: string, args: string[], signal: NodeJS.Signals): Promise<Stopped> {
+function startThenSignal(command: string, args: string[], signal: NodeJS.Signals, times = 1): Promise<Stopped> {
   const child = spawn(command, args, { cwd: ROOT, detached: true });
   let stdout = '';
   let stderr = '';
@@ -47,6 +49,8 @@ function startThenSignal(command: string, args: string[], signal: NodeJS.Signals
     if (m && port < 0) {
       port = Number(m[1]);
       child.kill(signal);
+      // A repeat 50 ms later, as a terminal's and npm's signals arrive (back to back, they would merge into one).
+      for (let i = 1; i < times; i++) setTimeout(() => child.kill(signal), 50 * i);
     }
   });
   child.stderr.on('data', (d) => (stderr += d));
@@ -72,13 +76,21 @@ function listening(port: number): Promise<boolean> {
 }
 
 describe('stopping the simulator with a signal', () => {
-  it('`npm run sim` stopped by SIGTERM to npm itself frees the port; the bin stops on SIGHUP', async () => {
+  it('`npm run sim` stopped by SIGTERM to npm itself frees the port; the bin stops on SIGHUP, and on SIGINT twice writes its verdict', async () => {
     const sim = ['--port', '0', '--profile', 'instant', '--log-level', 'silent'];
-    const [viaNpm, viaBin] = await Promise.all([
+    // Ctrl-C on `npm run sim` signals the simulator twice (the terminal's SIGINT to the group, and
+    // npm's forwarded one): the second must not cut the verdict short.
+    const dir = mkdtempSync(path.join(tmpdir(), 'signals-verdict-'));
+    const [viaNpm, viaBin, twice] = await Promise.all([
       startThenSignal('npm', ['run', '--silent', 'sim', '--', ...sim], 'SIGTERM'),
       startThenSignal(process.execPath, ['bin/ibkr-harness.mjs', 'sim', ...sim], 'SIGHUP'),
+      startThenSignal(process.execPath, ['bin/ibkr-harness.mjs', 'sim', ...sim, '--verdict', dir], 'SIGINT', 2),
     ]);
-    for (const stopped of [viaNpm, viaBin]) {
+    const written = existsSync(path.join(dir, 'verdict.json'));
+    rmSync(dir, { recursive: true, force: true });
+    expect(twice.stdout).toContain('verdict files:');
+    expect(written).toBe(true);
+    for (const stopped of [viaNpm, viaBin, twice]) {
       expect(stopped.port, stopped.stderr).toBeGreaterThan(0);
       expect(stopped.orphaned, 'a process outlived the one signalled').toBe(false);
       expect(stopped.stdout).toContain('simulator stopped');

@@ -147,7 +147,10 @@ export function simCommand(): Command {
             failed(err);
           }
         };
-        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop(signal));
+        // `on`, not `once`: Ctrl-C on `npm run sim` delivers SIGINT twice (from the terminal to the
+        // whole process group, and forwarded by npm); a second signal while stopping must not kill
+        // the process before the verdict is written. Repeats are ignored (SIGKILL still ends it).
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
       });
       console.log(
         `ibkr-harness simulator listening on ${sim.host}:${sim.port} (profile ${sim.gateway.profile.name}, seed ${sim.seed}, time scale ${o.timeScale})${control}`,

@@ -17,6 +17,12 @@ const MINUTE_MS = 60_000;
 const SAMPLE = 5;
 const PEAK_SAMPLE = 10;
 const OTHER_HOSTS = '(other hosts)';
+/**
+ * Connections that left a host's one-minute window are dropped from its array once more than this
+ * many have (and they are at least half of it): the array holds the closed connections' state
+ * alive until then, so a small bound keeps memory flat (amortized O(1) per connect either way).
+ */
+const COMPACT_AFTER = 64;
 
 interface Holder {
   conn: Conn;
@@ -89,7 +95,7 @@ export class ConnectionTracker {
     h.window.push(c);
     h.windowAt.push(at);
     while (h.windowAt[h.head]! <= at - MINUTE_MS) h.head++;
-    if (h.head > 1024 && h.head * 2 > h.window.length) {
+    if (h.head > COMPACT_AFTER && h.head * 2 > h.window.length) {
       h.window.splice(0, h.head);
       h.windowAt.splice(0, h.head);
       h.head = 0;
