@@ -129,4 +129,15 @@ describe('@stoqey/ib places orders against the simulator', () => {
       { id: firstId + 6, code: 110 },
     ]);
   });
+
+  it('a partial-fill fault: the order fills 40 of 100 shares and the rest is cancelled (Cancelled with filled 40, then 202)', async () => {
+    const { api: a, firstId, seen } = await connect(13);
+    sim.faults.apply({ kind: 'partial-fill', shares: 40, remainder: 'cancel', match: { message: 'PLACE_ORDER' }, times: 1 });
+    a.placeOrder(firstId, AAPL, { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 100, transmit: true });
+    await until('the cancel', () => seen.statuses.some((s) => s.orderId === firstId && s.status === 'Cancelled') && seen.errors.some((e) => e.code === 202));
+    expect(seen.execs.map((e) => [e.orderId, e.shares, e.cumQty])).toEqual([[firstId, 40, 40]]);
+    expect(seen.statuses).toContainEqual(expect.objectContaining({ orderId: firstId, status: 'Submitted', filled: 40, remaining: 60 }));
+    expect(seen.statuses.at(-1)).toMatchObject({ orderId: firstId, status: 'Cancelled', filled: 40 });
+    expect(seen.commissions.map((c) => c.execId)).toEqual([seen.execs[0]!.execId]);
+  });
 });

@@ -18,7 +18,7 @@ import type { IbErrorBody } from '../../common/ib/errors.ts';
 import { OrderError } from '../../common/ib/order-errors.ts';
 import { isOpen, nextOpen, sessionAt } from '../market/market-hours.ts';
 import { executionCommission, type CommissionSchedule } from './commissions.ts';
-import { TERMINAL, type Execution, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
+import { TERMINAL, type Execution, type FillCap, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
 import type { PriceSource, TradableInstrument } from './venue.ts';
 
 export interface OrderBookOptions {
@@ -97,6 +97,7 @@ export class OrderBook {
       charged: { shares: 0, value: 0, commission: 0 },
       completedAt: undefined,
       cancelReason: '',
+      fillCap: undefined,
     };
     this.orders.set(k, order);
     return { ok: true, order, modified: false };
@@ -131,6 +132,18 @@ export class OrderBook {
     const open = this.openOrders();
     for (const o of open) this.finish(o, 'Cancelled', now, 'global cancel');
     return open;
+  }
+
+  /**
+   * Force a partial fill of a client's order (the `partial-fill` fault): it fills at most
+   * `cap.shares` in total, then rests or is cancelled (order-types.ts `FillCap`). A cap at or above
+   * the order's quantity changes nothing. Returns false when the client has no such open order.
+   */
+  capFills(clientId: number, orderId: number, cap: FillCap): boolean {
+    const order = this.orders.get(key(clientId, orderId));
+    if (!order || TERMINAL.has(order.status)) return false;
+    order.fillCap = cap;
+    return true;
   }
 
   /** The first grid instant strictly after `ms`. */
@@ -221,10 +234,13 @@ export class OrderBook {
     const limited = ticket.orderType === 'LMT' || ticket.orderType === 'STP LMT';
     const touch = buy ? quote.ask : quote.bid;
     const marketable = !limited || (buy ? touch <= ticket.lmtPrice! : touch >= ticket.lmtPrice!);
-    if (marketable) {
-      const shares = Math.min(ticket.totalQuantity - order.filled, this.touchSize(order.instrument.conId, t));
+    const room = order.fillCap ? order.fillCap.shares - order.filled : Number.POSITIVE_INFINITY;
+    if (marketable && room > 0) {
+      const shares = Math.min(ticket.totalQuantity - order.filled, this.touchSize(order.instrument.conId, t), room);
       this.fill(order, shares, touch, t);
     }
+    const cap = order.fillCap;
+    if (cap?.remainder === 'cancel' && order.filled >= cap.shares && !TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'partial fill (fault)');
     if (ioc && !TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'IOC remainder');
   }
 

@@ -62,6 +62,18 @@ export interface Order {
   completedAt: number | undefined;
   /** Why it was cancelled ('' if not). */
   cancelReason: string;
+  /** A forced partial fill (the `partial-fill` fault): at most this many shares fill, then the order rests or is cancelled. */
+  fillCap: FillCap | undefined;
+}
+
+/**
+ * The most an order may fill, and what becomes of its remainder once it has: `rest` keeps it
+ * working with no further fills (Submitted with `remaining` > 0 until cancelled or its day ends),
+ * `cancel` cancels it at once (Cancelled with `filled` > 0).
+ */
+export interface FillCap {
+  shares: number;
+  remainder: 'rest' | 'cancel';
 }
 
 export interface Execution {

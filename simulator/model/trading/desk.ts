@@ -18,7 +18,7 @@ import { OrderError } from '../../../common/ib/order-errors.ts';
 import { COMMISSION_SCHEDULES, orderCommission } from '../../orders/commissions.ts';
 import { Ledger } from '../../orders/ledger.ts';
 import { OrderBook } from '../../orders/order-book.ts';
-import type { Execution, Order, OrderEvent } from '../../orders/order-types.ts';
+import type { Execution, FillCap, Order, OrderEvent } from '../../orders/order-types.ts';
 import { checkOrder } from '../../orders/validate.ts';
 import type { TradableInstrument, TradingVenue } from '../../orders/venue.ts';
 import type { ServerMessage } from '../../protocol/index.ts';
@@ -129,6 +129,11 @@ export class TradingDesk {
   cancelAll(session: Session): void {
     if (this.host.profile.paper.readOnly) this.host.sendError(session, -1, OrderError.readOnly());
     else this.book.cancelAll(this.host.clock.now());
+  }
+
+  /** The `partial-fill` fault: cap the fills of a client's open order (false: none such). */
+  capFills(clientId: number, orderId: number, cap: FillCap): boolean {
+    return this.book.capFills(clientId, orderId, cap);
   }
 
   /** OPEN_ORDER + ORDER_STATUS for each open order of `clientId` (all clients when undefined), then OPEN_ORDER_END. */
