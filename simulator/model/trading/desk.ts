@@ -167,6 +167,20 @@ export class TradingDesk {
     this.host.send(session, { type: 'EXECUTION_DATA_END', reqId });
   }
 
+  /**
+   * The gateway restarted (docs/wire-facts/orders.md#open-orders-across-a-gateway-restart): orders
+   * it had transmitted live on at IB's servers — GTC orders work on, DAY orders until their session
+   * ends, fills go on while no client is connected — but legs kept back with `transmit` false were
+   * only ever in the gateway and are lost: each is cancelled. Returns the cancelled orders.
+   */
+  restart(): Order[] {
+    const lost = this.untransmitted;
+    this.untransmitted = [];
+    const now = this.host.clock.now();
+    for (const o of lost) this.book.cancel(o.ticket.clientId, o.ticket.orderId, now, 'gateway restart (never transmitted)');
+    return lost;
+  }
+
   /** Stop every timer (gateway reset or shutdown). */
   dispose(): void {
     for (const t of this.timers) t.cancel();
