@@ -18,6 +18,7 @@ import {
 } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
+import { wireTime } from './model/trading/order-messages.ts';
 import { IN_RTH } from './orders/testing/book.ts';
 import { startSimulator, type Simulator } from './simulator.ts';
 
@@ -139,5 +140,19 @@ describe('@stoqey/ib places orders against the simulator', () => {
     expect(seen.statuses).toContainEqual(expect.objectContaining({ orderId: firstId, status: 'Submitted', filled: 40, remaining: 60 }));
     expect(seen.statuses.at(-1)).toMatchObject({ orderId: firstId, status: 'Cancelled', filled: 40 });
     expect(seen.commissions.map((c) => c.execId)).toEqual([seen.execs[0]!.execId]);
+  });
+
+  it('a MOC order placed a minute before the close waits Submitted and fills in full at the 16:00 close at the closing price', async () => {
+    await sim.close();
+    const beforeClose = Date.UTC(2025, 10, 12, 20, 59, 0); // 15:59 New York
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 7, clock: new ScaledClock(0.02, beforeClose) });
+    const { api: a, firstId, seen } = await connect(14);
+    a.placeOrder(firstId, AAPL, { action: OrderAction.BUY, orderType: OrderType.MOC, totalQuantity: 2_500, transmit: true });
+    await until('the acknowledgement', () => seen.statuses.some((s) => s.orderId === firstId && s.status === 'Submitted'));
+    expect(seen.execs).toEqual([]);
+    await until('the closing fill', () => seen.statuses.some((s) => s.orderId === firstId && s.status === 'Filled'), 10_000);
+    const close = Date.UTC(2025, 10, 12, 21, 0, 0);
+    const closing = sim.gateway.trading.venue.prices.quoteAt(265598, close - 1)!.last;
+    expect(seen.execs.map((e) => [e.shares, e.price, e.time])).toEqual([[2_500, closing, wireTime(close, sim.gateway.profile.timeZone)]]);
   });
 });

@@ -11,14 +11,15 @@
  * bid once the bid is at or above); STP and STP LMT trigger when the last trade reaches the stop
  * and then work as MKT / LMT. Each step offers at most the touch size (100–1000 shares), so large
  * orders fill in parts. Orders work in regular hours only unless outsideRth; DAY orders end with
- * their session, IOC orders after their first chance to trade.
+ * their session, IOC orders after their first chance to trade. MOC and LOC wait for the regular
+ * session's close and trade there in full at the closing price (docs/wire-facts/orders.md#moc-and-loc).
  */
 import { hashInts } from '../../common/rng.ts';
 import type { IbErrorBody } from '../../common/ib/errors.ts';
 import { OrderError } from '../../common/ib/order-errors.ts';
 import { isOpen, nextOpen, sessionAt } from '../market/market-hours.ts';
 import { executionCommission, type CommissionSchedule } from './commissions.ts';
-import { TERMINAL, type Execution, type FillCap, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
+import { isOnClose, TERMINAL, type Execution, type FillCap, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
 import type { PriceSource, TradableInstrument } from './venue.ts';
 
 export interface OrderBookOptions {
@@ -106,7 +107,7 @@ export class OrderBook {
   /** The gateway accepted the order: PreSubmitted (held) or Submitted (working) from `now`. */
   acknowledge(order: Order, now: number): void {
     if (order.status !== 'PendingSubmit') return;
-    const kind = order.ticket.outsideRth ? 'trading' : 'liquid';
+    const kind = this.hoursKind(order);
     if (order.ticket.tif === 'DAY') {
       const hours = order.instrument.hours;
       const session = sessionAt(hours, now, kind) ?? sessionAt(hours, nextOpen(hours, now, kind) ?? now, kind);
@@ -191,13 +192,22 @@ export class OrderBook {
 
   // ---- evaluation ---------------------------------------------------------------------------------
 
+  /** The sessions an order works in: all of them with outsideRth, except on-close orders, whose day is the regular session. */
+  private hoursKind(order: Order): 'trading' | 'liquid' {
+    return order.ticket.outsideRth && !isOnClose(order.ticket.orderType) ? 'trading' : 'liquid';
+  }
+
   /** Outside the order's hours (regular, or all sessions with outsideRth). */
   private heldAt(order: Order, t: number): boolean {
-    return !isOpen(order.instrument.hours, t, order.ticket.outsideRth ? 'trading' : 'liquid');
+    return !isOpen(order.instrument.hours, t, this.hoursKind(order));
   }
 
   private evaluate(order: Order, t: number): void {
     const { ticket } = order;
+    if (isOnClose(ticket.orderType)) {
+      this.closingAuction(order, t);
+      return;
+    }
     if (order.expiresAt !== undefined && t >= order.expiresAt) {
       this.finish(order, 'Cancelled', t, 'end of day');
       return;
@@ -242,6 +252,36 @@ export class OrderBook {
     const cap = order.fillCap;
     if (cap?.remainder === 'cancel' && order.filled >= cap.shares && !TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'partial fill (fault)');
     if (ioc && !TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'IOC remainder');
+  }
+
+  /**
+   * MOC / LOC: wait (Submitted in regular hours, PreSubmitted before them) until the close of the
+   * order's regular session, then trade the whole remainder at the closing price — the last trade
+   * of the session — or, for a LOC whose limit the closing price does not meet, cancel it. Early
+   * closes end the session early (market/market-hours.ts). No close known: cancelled.
+   */
+  private closingAuction(order: Order, t: number): void {
+    const close = order.expiresAt;
+    if (close === undefined) {
+      this.finish(order, 'Cancelled', t, 'no regular session to close');
+      return;
+    }
+    if (t < close) {
+      this.setStatus(order, this.heldAt(order, t) ? 'PreSubmitted' : 'Submitted');
+      return;
+    }
+    const price = this.opts.prices.quoteAt(order.instrument.conId, close - 1)?.last;
+    const { ticket } = order;
+    const buy = ticket.action === 'BUY';
+    if (price === undefined) this.finish(order, 'Cancelled', t, 'no closing price');
+    else if (ticket.orderType === 'LOC' && (buy ? price > ticket.lmtPrice! : price < ticket.lmtPrice!))
+      this.finish(order, 'Cancelled', t, 'closing price beyond the limit');
+    else {
+      const room = order.fillCap ? order.fillCap.shares - order.filled : Number.POSITIVE_INFINITY;
+      if (room > 0) this.fill(order, Math.min(ticket.totalQuantity - order.filled, room), price, close);
+      // The auction is over: what it did not fill (a forced partial fill) has nowhere left to trade.
+      if (!TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'closing auction over');
+    }
   }
 
   /** Shares offered at the touch at grid instant t: 100–1000, a hash of (seed, conId, t). */
