@@ -183,6 +183,7 @@ export class TradingDesk {
 
   /** Stop every timer (gateway reset or shutdown). */
   dispose(): void {
+    this.feeds.dispose();
     for (const t of this.timers) t.cancel();
     this.timers.clear();
     this.stepTimer?.cancel();
