@@ -83,11 +83,14 @@ describe('@stoqey/ib IBApiNext trades against the simulator', () => {
     expect(await api.getExecutionDetails({ clientId: '21' })).toEqual([]);
 
     clock.rescale(0.01);
-    const execs = await until(
+    await until(
       'the fill',
       () => api.getExecutionDetails({ clientId: '21' }),
       (e) => e.length > 0,
     );
+    // Asked again once filled: a request in flight at the fill also collects the fill's own push
+    // (IBApiNext adds every execDetails, whatever its reqId, to each open getExecutionDetails).
+    const execs = await api.getExecutionDetails({ clientId: '21' });
     expect(execs).toHaveLength(1);
     const { execution, contract } = execs[0]!;
     expect(contract.conId).toBe(CONID.AAPL);
