@@ -18,7 +18,9 @@ import { hashInts } from '../../common/rng.ts';
 import type { IbErrorBody } from '../../common/ib/errors.ts';
 import { OrderError } from '../../common/ib/order-errors.ts';
 import { isOpen, nextOpen, sessionAt } from '../market/market-hours.ts';
+import { capRoom, closingAuction } from './closing-auction.ts';
 import { executionCommission, type CommissionSchedule } from './commissions.ts';
+import { modificationRefused } from './modify.ts';
 import { isOnClose, TERMINAL, type Execution, type FillCap, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
 import type { PriceSource, TradableInstrument } from './venue.ts';
 
@@ -61,20 +63,8 @@ export class OrderBook {
     const k = key(ticket.clientId, ticket.orderId);
     const existing = this.orders.get(k);
     if (existing) {
-      if (existing.status === 'Filled') return { ok: false, error: OrderError.cannotModifyFilled() };
-      if (existing.status === 'Cancelled') return { ok: false, error: OrderError.duplicateOrderId() };
-      const t = existing.ticket;
-      const changed =
-        t.action !== ticket.action
-          ? 'action'
-          : t.orderType !== ticket.orderType
-            ? 'orderType'
-            : existing.instrument.conId !== instrument.conId
-              ? 'contract'
-              : '';
-      if (changed) return { ok: false, error: OrderError.modifyMismatch(changed) };
-      if (ticket.totalQuantity < existing.filled)
-        return { ok: false, error: OrderError.rejected(`totalQuantity ${ticket.totalQuantity} is below the filled ${existing.filled}`) };
+      const refused = modificationRefused(existing, ticket, instrument);
+      if (refused) return { ok: false, error: refused };
       existing.ticket = ticket;
       if (existing.status !== 'PendingSubmit') this.emit({ kind: 'status', order: existing, status: existing.status });
       return { ok: true, order: existing, modified: true };
@@ -244,7 +234,7 @@ export class OrderBook {
     const limited = ticket.orderType === 'LMT' || ticket.orderType === 'STP LMT';
     const touch = buy ? quote.ask : quote.bid;
     const marketable = !limited || (buy ? touch <= ticket.lmtPrice! : touch >= ticket.lmtPrice!);
-    const room = order.fillCap ? order.fillCap.shares - order.filled : Number.POSITIVE_INFINITY;
+    const room = capRoom(order);
     if (marketable && room > 0) {
       const shares = Math.min(ticket.totalQuantity - order.filled, this.touchSize(order.instrument.conId, t), room);
       this.fill(order, shares, touch, t);
@@ -254,31 +244,13 @@ export class OrderBook {
     if (ioc && !TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'IOC remainder');
   }
 
-  /**
-   * MOC / LOC: wait (Submitted in regular hours, PreSubmitted before them) until the close of the
-   * order's regular session, then trade the whole remainder at the closing price — the last trade
-   * of the session — or, for a LOC whose limit the closing price does not meet, cancel it. Early
-   * closes end the session early (market/market-hours.ts). No close known: cancelled.
-   */
+  /** MOC / LOC: carry out the closing auction's decision (closing-auction.ts). */
   private closingAuction(order: Order, t: number): void {
-    const close = order.expiresAt;
-    if (close === undefined) {
-      this.finish(order, 'Cancelled', t, 'no regular session to close');
-      return;
-    }
-    if (t < close) {
-      this.setStatus(order, this.heldAt(order, t) ? 'PreSubmitted' : 'Submitted');
-      return;
-    }
-    const price = this.opts.prices.quoteAt(order.instrument.conId, close - 1)?.last;
-    const { ticket } = order;
-    const buy = ticket.action === 'BUY';
-    if (price === undefined) this.finish(order, 'Cancelled', t, 'no closing price');
-    else if (ticket.orderType === 'LOC' && (buy ? price > ticket.lmtPrice! : price < ticket.lmtPrice!))
-      this.finish(order, 'Cancelled', t, 'closing price beyond the limit');
+    const outcome = closingAuction(order, t, this.opts.prices);
+    if (outcome.kind === 'wait') this.setStatus(order, this.heldAt(order, t) ? 'PreSubmitted' : 'Submitted');
+    else if (outcome.kind === 'cancel') this.finish(order, 'Cancelled', t, outcome.reason);
     else {
-      const room = order.fillCap ? order.fillCap.shares - order.filled : Number.POSITIVE_INFINITY;
-      if (room > 0) this.fill(order, Math.min(ticket.totalQuantity - order.filled, room), price, close);
+      this.fill(order, outcome.shares, outcome.price, outcome.at);
       // The auction is over: what it did not fill (a forced partial fill) has nowhere left to trade.
       if (!TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'closing auction over');
     }
