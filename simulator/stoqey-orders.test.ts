@@ -1,8 +1,10 @@
 /**
  * Orders as an unmodified @stoqey/ib sees them over real TCP: a market order and a marketable
  * limit fill with status, execution and commission; a resting limit is Submitted until cancelled;
- * positions and the account summary agree with the fills. The model clock starts in regular
- * hours (Wed 2025-11-12 10:00 New York) and runs 50× faster than real time.
+ * positions and the account summary agree with the fills; a partial-fill fault, a MOC order at the
+ * close, and a resting GTC order found again after a gateway restart. The model clock starts in
+ * regular hours (Wed 2025-11-12 10:00 New York; the MOC test a minute before the close) and runs
+ * 50× faster than real time.
  */
 import {
   EventName,
@@ -154,5 +156,22 @@ describe('@stoqey/ib places orders against the simulator', () => {
     const close = Date.UTC(2025, 10, 12, 21, 0, 0);
     const closing = sim.gateway.trading.venue.prices.quoteAt(265598, close - 1)!.last;
     expect(seen.execs.map((e) => [e.shares, e.price, e.time])).toEqual([[2_500, closing, wireTime(close, sim.gateway.profile.timeZone)]]);
+  });
+
+  it('a gateway restart: the reconnecting client finds its resting GTC order in reqOpenOrders', async () => {
+    const first = await connect(15);
+    const gtc = first.firstId;
+    first.api.placeOrder(gtc, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 10, tif: 'GTC', transmit: true });
+    await until('the acknowledgement', () => first.seen.statuses.some((s) => s.orderId === gtc && s.status === 'Submitted'));
+    const closed = new Promise((r) => first.api.once(EventName.disconnected, r));
+    sim.faults.apply({ kind: 'restart' });
+    await closed;
+
+    const again = await connect(15);
+    const ended = new Promise((r) => again.api.once(EventName.openOrderEnd, r));
+    again.api.reqOpenOrders();
+    await ended;
+    expect(again.seen.opens.map((o) => [o.orderId, o.order.tif, o.state.status])).toEqual([[gtc, 'GTC', 'Submitted']]);
+    expect(again.firstId).toBeGreaterThan(gtc); // order ids survive the restart
   });
 });
