@@ -1,8 +1,10 @@
 /**
  * Orders as an unmodified @stoqey/ib sees them over real TCP: a market order and a marketable
  * limit fill with status, execution and commission; a resting limit is Submitted until cancelled;
- * positions and the account summary agree with the fills. The model clock starts in regular
- * hours (Wed 2025-11-12 10:00 New York) and runs 50× faster than real time.
+ * positions and the account summary agree with the fills; a partial-fill fault, a MOC order at the
+ * close, and a resting GTC order found again after a gateway restart. The model clock starts in
+ * regular hours (Wed 2025-11-12 10:00 New York; the MOC test a minute before the close) and runs
+ * 50× faster than real time.
  */
 import {
   EventName,
@@ -18,6 +20,7 @@ import {
 } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
+import { wireTime } from './model/trading/order-messages.ts';
 import { IN_RTH } from './orders/testing/book.ts';
 import { startSimulator, type Simulator } from './simulator.ts';
 
@@ -128,5 +131,47 @@ describe('@stoqey/ib places orders against the simulator', () => {
       { id: firstId, code: 103 },
       { id: firstId + 6, code: 110 },
     ]);
+  });
+
+  it('a partial-fill fault: the order fills 40 of 100 shares and the rest is cancelled (Cancelled with filled 40, then 202)', async () => {
+    const { api: a, firstId, seen } = await connect(13);
+    sim.faults.apply({ kind: 'partial-fill', shares: 40, remainder: 'cancel', match: { message: 'PLACE_ORDER' }, times: 1 });
+    a.placeOrder(firstId, AAPL, { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 100, transmit: true });
+    await until('the cancel', () => seen.statuses.some((s) => s.orderId === firstId && s.status === 'Cancelled') && seen.errors.some((e) => e.code === 202));
+    expect(seen.execs.map((e) => [e.orderId, e.shares, e.cumQty])).toEqual([[firstId, 40, 40]]);
+    expect(seen.statuses).toContainEqual(expect.objectContaining({ orderId: firstId, status: 'Submitted', filled: 40, remaining: 60 }));
+    expect(seen.statuses.at(-1)).toMatchObject({ orderId: firstId, status: 'Cancelled', filled: 40 });
+    expect(seen.commissions.map((c) => c.execId)).toEqual([seen.execs[0]!.execId]);
+  });
+
+  it('a MOC order placed a minute before the close waits Submitted and fills in full at the 16:00 close at the closing price', async () => {
+    await sim.close();
+    const beforeClose = Date.UTC(2025, 10, 12, 20, 59, 0); // 15:59 New York
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 7, clock: new ScaledClock(0.02, beforeClose) });
+    const { api: a, firstId, seen } = await connect(14);
+    a.placeOrder(firstId, AAPL, { action: OrderAction.BUY, orderType: OrderType.MOC, totalQuantity: 2_500, transmit: true });
+    await until('the acknowledgement', () => seen.statuses.some((s) => s.orderId === firstId && s.status === 'Submitted'));
+    expect(seen.execs).toEqual([]);
+    await until('the closing fill', () => seen.statuses.some((s) => s.orderId === firstId && s.status === 'Filled'), 10_000);
+    const close = Date.UTC(2025, 10, 12, 21, 0, 0);
+    const closing = sim.gateway.trading.venue.prices.quoteAt(265598, close - 1)!.last;
+    expect(seen.execs.map((e) => [e.shares, e.price, e.time])).toEqual([[2_500, closing, wireTime(close, sim.gateway.profile.timeZone)]]);
+  });
+
+  it('a gateway restart: the reconnecting client finds its resting GTC order in reqOpenOrders', async () => {
+    const first = await connect(15);
+    const gtc = first.firstId;
+    first.api.placeOrder(gtc, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 10, tif: 'GTC', transmit: true });
+    await until('the acknowledgement', () => first.seen.statuses.some((s) => s.orderId === gtc && s.status === 'Submitted'));
+    const closed = new Promise((r) => first.api.once(EventName.disconnected, r));
+    sim.faults.apply({ kind: 'restart' });
+    await closed;
+
+    const again = await connect(15);
+    const ended = new Promise((r) => again.api.once(EventName.openOrderEnd, r));
+    again.api.reqOpenOrders();
+    await ended;
+    expect(again.seen.opens.map((o) => [o.orderId, o.order.tif, o.state.status])).toEqual([[gtc, 'GTC', 'Submitted']]);
+    expect(again.firstId).toBeGreaterThan(gtc); // order ids survive the restart
   });
 });

@@ -151,7 +151,7 @@ describe('faults: any spec through POST /faults', () => {
     const { control } = await h.start();
     const bad = (spec: unknown) => control.apply(spec as never);
     await expect(bad({ kind: 'explode' })).rejects.toThrow(
-      /400.*"kind" must be one of "ignore", "delay", "error", "stall", "disconnect", "drop", "slow-consumer", "connectivity" or "restart", got "explode"/,
+      /400.*"kind" must be one of "ignore", "delay", "error", "stall", "disconnect", "drop", "slow-consumer", "partial-fill", "connectivity" or "restart", got "explode"/,
     );
     await expect(bad({ kind: 'error' })).rejects.toThrow(/400.*"code" must be an integer, got nothing/);
     await expect(bad({ kind: 'ignore', match: { sym: 'TTE' } })).rejects.toThrow(/unknown field "match\.sym"/);
@@ -162,6 +162,8 @@ describe('faults: any spec through POST /faults', () => {
     await expect(bad({ kind: 'error', code: 1, text: 5 })).rejects.toThrow(/"text" must be a string/);
     await expect(bad({ kind: 'delay', ms: 1e12 })).rejects.toThrow(/"ms" must be <= 2147483647/);
     await expect(bad({ kind: 'connectivity', state: 'restored', forMs: 5 })).rejects.toThrow(/"forMs" only applies to \{"state": "lost"\}/);
+    await expect(bad({ kind: 'partial-fill', shares: 5, fraction: 0.5, match: { message: 'PLACE_ORDER' } })).rejects.toThrow(/"shares" give exactly one of/);
+    await expect(bad({ kind: 'partial-fill', shares: 5 })).rejects.toThrow(/"match\.message" partial-fill acts on orders/);
     await expect(bad(['not', 'an', 'object'])).rejects.toThrow(/must be a JSON object/);
     expect(await control.list()).toEqual([]);
   });

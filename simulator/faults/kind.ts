@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { Clock } from '../../common/clock.ts';
 import { count, integer, strictObject } from '../../common/schema.ts';
 import type { IncomingMessage } from '../model/gateway-port.ts';
+import type { FillCap } from '../orders/order-types.ts';
 import type { Session } from '../model/session.ts';
 
 /** Which sessions and messages a session fault applies to. Every field given must match. */
@@ -68,6 +69,8 @@ export interface FaultedSession {
   stall(faultId: number): void;
   /** From now on the client takes at most `bytesPerSecond` (until the fault is removed). */
   throttle(faultId: number, bytesPerSecond: number): void;
+  /** Cap the fills of this session's client's order `orderId` (false: no such open order). */
+  capOrderFills(orderId: number, cap: FillCap): boolean;
 }
 
 /** What happens to the message that triggered a session fault. */

@@ -11,12 +11,13 @@ import { drop, dropSchema } from './drop.ts';
 import { error, errorSchema } from './error.ts';
 import { ignore, ignoreSchema } from './ignore.ts';
 import type { GatewayFaultKind, SessionFaultKind } from './kind.ts';
+import { partialFill, partialFillSchema } from './partial-fill.ts';
 import { restart, restartSchema } from './restart.ts';
 import { slowConsumer, slowConsumerSchema } from './slow-consumer.ts';
 import { stall, stallSchema } from './stall.ts';
 
 /** Every kind's behaviour. */
-export const FAULT_KINDS = [ignore, delay, error, stall, disconnect, drop, slowConsumer, connectivity, restart] as const;
+export const FAULT_KINDS = [ignore, delay, error, stall, disconnect, drop, slowConsumer, partialFill, connectivity, restart] as const;
 
 /** The schema of every FaultSpec (strict: unknown fields are refused), in the same order. */
 export const faultSpecSchema = z.discriminatedUnion('kind', [
@@ -27,6 +28,7 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   disconnectSchema,
   dropSchema,
   slowConsumerSchema,
+  partialFillSchema,
   connectivitySchema,
   restartSchema,
 ]);

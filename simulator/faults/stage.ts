@@ -11,6 +11,7 @@ import type { GatewayModel } from '../model/gateway.ts';
 import type { GatewayPort, IncomingMessage } from '../model/gateway-port.ts';
 import type { SessionTransport } from '../model/ports.ts';
 import type { Session } from '../model/session.ts';
+import type { FillCap } from '../orders/order-types.ts';
 import { isMessageLevel, type FaultedSession, type SessionFaultKind } from './kind.ts';
 import { matchesMessage, matchesSession } from './match.ts';
 import { describeFault, faultKind, type FaultSpec } from './registry.ts';
@@ -288,6 +289,10 @@ class StageSession implements FaultedSession {
     this.model.disconnected(this.session, clean, reason);
     this.forget();
     this.inner.close();
+  }
+
+  capOrderFills(orderId: number, cap: FillCap): boolean {
+    return this.model.trading.capFills(this.session.clientId ?? 0, orderId, cap);
   }
 
   stall(faultId: number): void {

@@ -510,11 +510,13 @@ export class GatewayModel implements GatewayPort {
    * restarted gateway is a new process that holds no client id — neither the cut sessions' nor
    * any held after an earlier unclean drop — so a client may come back with its old id as soon as
    * connections are accepted again, `connections.restartDowntimeMs` later. Order ids survive
-   * (TWS keeps them in its settings).
+   * (TWS keeps them in its settings), and so do transmitted orders, which live at IB's servers
+   * (docs/wire-facts/orders.md#open-orders-across-a-gateway-restart).
    */
   restart(): void {
     for (const s of [...this.sessions.values()]) this.close(s, 'gateway restart', { holdId: false });
     this.clientIds.clear();
+    this.trading.restart();
     this.noteGatewayEvent('restart');
     this.secdef.clear();
     this.pacing.clear();

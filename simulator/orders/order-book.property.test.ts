@@ -2,19 +2,30 @@
  * Properties of the order engine over random order sequences, in virtual time (the book is
  * stepped on its grid; no clock runs): the same seed and calls give the same fills byte for byte;
  * position = Σ signed fills; cash = start − Σ signed(price × shares) − Σ commissions; no fill
- * outside the order's hours; an order reaches at most one terminal state and reports nothing after.
+ * outside the order's hours (MOC/LOC: exactly at a regular close); no order fills past a forced
+ * partial-fill cap (the `partial-fill` fault); an order reaches at most one terminal state and
+ * reports nothing after.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { propertyParams } from '../../common/testing/property-params.ts';
 import { isOpen } from '../market/market-hours.ts';
 import { Ledger } from './ledger.ts';
-import { TERMINAL, type OrderEvent, type OrderStatus } from './order-types.ts';
+import { isOnClose, TERMINAL, type FillCap, type OrderEvent, type OrderStatus, type OrderType } from './order-types.ts';
 import { AAPL_ID, book, IN_RTH, run, ticket } from './testing/book.ts';
 import { onTick } from './ticks.ts';
 
 type Action =
-  | { kind: 'place'; buy: boolean; type: 'MKT' | 'LMT' | 'STP' | 'STP LMT'; qty: number; ticks: number; tif: 'DAY' | 'GTC' | 'IOC'; outsideRth: boolean }
+  | {
+      kind: 'place';
+      buy: boolean;
+      type: OrderType;
+      qty: number;
+      ticks: number;
+      tif: 'DAY' | 'GTC' | 'IOC';
+      outsideRth: boolean;
+      cap: FillCap | undefined;
+    }
   | { kind: 'cancel'; pick: number }
   | { kind: 'cancelAll' }
   | { kind: 'advance'; ms: number };
@@ -25,11 +36,14 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('place' as const),
       buy: fc.boolean(),
-      type: fc.constantFrom('MKT' as const, 'LMT' as const, 'STP' as const, 'STP LMT' as const),
+      type: fc.constantFrom<OrderType>('MKT', 'LMT', 'STP', 'STP LMT', 'MOC', 'LOC'),
       qty: fc.integer({ min: 1, max: 3000 }),
       ticks: fc.integer({ min: -40, max: 40 }),
       tif: fc.constantFrom('DAY' as const, 'GTC' as const, 'IOC' as const),
       outsideRth: fc.boolean(),
+      cap: fc.option(fc.record({ shares: fc.integer({ min: 1, max: 3000 }), remainder: fc.constantFrom<FillCap['remainder']>('rest', 'cancel') }), {
+        nil: undefined,
+      }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
@@ -53,7 +67,7 @@ function play(seed: number, start: number, actions: Action[]) {
     } else if (a.kind === 'place') {
       const q = v.prices.quoteAt(AAPL_ID, now)!;
       const price = onTick(Math.max(0.01, q.last + a.ticks * 0.05), 0.01);
-      const limited = a.type === 'LMT' || a.type === 'STP LMT';
+      const limited = a.type === 'LMT' || a.type === 'STP LMT' || a.type === 'LOC';
       const stop = a.type === 'STP' || a.type === 'STP LMT';
       const placed = b.place(
         ticket(nextId++, {
@@ -62,13 +76,16 @@ function play(seed: number, start: number, actions: Action[]) {
           totalQuantity: a.qty,
           lmtPrice: limited ? price : undefined,
           auxPrice: stop ? price : undefined,
-          tif: a.tif,
+          tif: isOnClose(a.type) ? 'DAY' : a.tif, // the closing auction takes DAY only (validate.ts)
           outsideRth: a.outsideRth,
         }),
         instrument,
         now,
       );
-      if (placed.ok) b.acknowledge(placed.order, now);
+      if (placed.ok) {
+        if (a.cap) b.capFills(1, placed.order.ticket.orderId, a.cap); // as the partial-fill fault does, before the acknowledgement
+        b.acknowledge(placed.order, now);
+      }
     } else if (a.kind === 'cancel') {
       if (nextId > 1) b.cancel(1, 1 + (a.pick % (nextId - 1)), now);
     } else b.cancelAll(now);
@@ -79,6 +96,8 @@ function play(seed: number, start: number, actions: Action[]) {
 
 describe('order engine properties', () => {
   let runsWithFills = 0;
+  let closingFills = 0;
+  let capsReached = 0;
   it('same seed, same calls → the same events and fills; the ledger equals the sum of the executions', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1000 }), START, fc.array(action, { maxLength: 25 }), async (seed, start, actions) => {
@@ -102,8 +121,12 @@ describe('order engine properties', () => {
         const byPerm = new Map(first.b.allOrders().map((o) => [o.permId, o]));
         for (const e of execs) {
           const o = byPerm.get(e.permId)!;
-          expect(isOpen(o.instrument.hours, e.time, o.ticket.outsideRth ? 'trading' : 'liquid')).toBe(true);
-          expect(e.cumQty).toBeLessThanOrEqual(o.ticket.totalQuantity);
+          if (isOnClose(o.ticket.orderType)) {
+            closingFills++;
+            // The closing auction: exactly at the end of a regular session.
+            expect(isOpen(o.instrument.hours, e.time - 1, 'liquid') && !isOpen(o.instrument.hours, e.time, 'liquid')).toBe(true);
+          } else expect(isOpen(o.instrument.hours, e.time, o.ticket.outsideRth ? 'trading' : 'liquid')).toBe(true);
+          expect(e.cumQty).toBeLessThanOrEqual(Math.min(o.ticket.totalQuantity, o.fillCap?.shares ?? Number.POSITIVE_INFINITY));
         }
         // Terminal states: at most one per order, and no event for it afterwards.
         const ended = new Map<number, OrderStatus>();
@@ -113,10 +136,13 @@ describe('order engine properties', () => {
         }
         for (const o of first.b.allOrders()) if (TERMINAL.has(o.status)) expect(ended.get(o.permId)).toBe(o.status);
         if (execs.length > 0) runsWithFills++;
+        for (const o of first.b.allOrders()) if (o.fillCap && o.filled === o.fillCap.shares && o.filled < o.ticket.totalQuantity) capsReached++;
       }),
       propertyParams('simulator/orders/order-book.property.test.ts', 60),
     );
     // The sequences must actually trade, or the invariants above say little.
     expect(runsWithFills).toBeGreaterThan(0);
+    expect(closingFills).toBeGreaterThan(0);
+    expect(capsReached).toBeGreaterThan(0);
   });
 });

@@ -215,6 +215,8 @@ describe('order checks', () => {
     [{ tif: 'FOK' }, 111],
     [{ lmtPrice: undefined }, 201],
     [{ orderType: 'STP', auxPrice: undefined }, 201],
+    [{ orderType: 'MOC', tif: 'GTC' }, 111],
+    [{ orderType: 'LOC', lmtPrice: undefined }, 201],
   ])('%o → %i', (over, code) => {
     const r = checkOrder({ ...fields, ...over }, 1, 'DU1', i);
     expect(r).toMatchObject({ ok: false, error: { code } });

@@ -11,14 +11,17 @@
  * bid once the bid is at or above); STP and STP LMT trigger when the last trade reaches the stop
  * and then work as MKT / LMT. Each step offers at most the touch size (100–1000 shares), so large
  * orders fill in parts. Orders work in regular hours only unless outsideRth; DAY orders end with
- * their session, IOC orders after their first chance to trade.
+ * their session, IOC orders after their first chance to trade. MOC and LOC wait for the regular
+ * session's close and trade there in full at the closing price (docs/wire-facts/orders.md#moc-and-loc).
  */
 import { hashInts } from '../../common/rng.ts';
 import type { IbErrorBody } from '../../common/ib/errors.ts';
 import { OrderError } from '../../common/ib/order-errors.ts';
 import { isOpen, nextOpen, sessionAt } from '../market/market-hours.ts';
+import { capRoom, closingAuction } from './closing-auction.ts';
 import { executionCommission, type CommissionSchedule } from './commissions.ts';
-import { TERMINAL, type Execution, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
+import { modificationRefused } from './modify.ts';
+import { isOnClose, TERMINAL, type Execution, type FillCap, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
 import type { PriceSource, TradableInstrument } from './venue.ts';
 
 export interface OrderBookOptions {
@@ -60,20 +63,8 @@ export class OrderBook {
     const k = key(ticket.clientId, ticket.orderId);
     const existing = this.orders.get(k);
     if (existing) {
-      if (existing.status === 'Filled') return { ok: false, error: OrderError.cannotModifyFilled() };
-      if (existing.status === 'Cancelled') return { ok: false, error: OrderError.duplicateOrderId() };
-      const t = existing.ticket;
-      const changed =
-        t.action !== ticket.action
-          ? 'action'
-          : t.orderType !== ticket.orderType
-            ? 'orderType'
-            : existing.instrument.conId !== instrument.conId
-              ? 'contract'
-              : '';
-      if (changed) return { ok: false, error: OrderError.modifyMismatch(changed) };
-      if (ticket.totalQuantity < existing.filled)
-        return { ok: false, error: OrderError.rejected(`totalQuantity ${ticket.totalQuantity} is below the filled ${existing.filled}`) };
+      const refused = modificationRefused(existing, ticket, instrument);
+      if (refused) return { ok: false, error: refused };
       existing.ticket = ticket;
       if (existing.status !== 'PendingSubmit') this.emit({ kind: 'status', order: existing, status: existing.status });
       return { ok: true, order: existing, modified: true };
@@ -97,6 +88,7 @@ export class OrderBook {
       charged: { shares: 0, value: 0, commission: 0 },
       completedAt: undefined,
       cancelReason: '',
+      fillCap: undefined,
     };
     this.orders.set(k, order);
     return { ok: true, order, modified: false };
@@ -105,7 +97,7 @@ export class OrderBook {
   /** The gateway accepted the order: PreSubmitted (held) or Submitted (working) from `now`. */
   acknowledge(order: Order, now: number): void {
     if (order.status !== 'PendingSubmit') return;
-    const kind = order.ticket.outsideRth ? 'trading' : 'liquid';
+    const kind = this.hoursKind(order);
     if (order.ticket.tif === 'DAY') {
       const hours = order.instrument.hours;
       const session = sessionAt(hours, now, kind) ?? sessionAt(hours, nextOpen(hours, now, kind) ?? now, kind);
@@ -131,6 +123,18 @@ export class OrderBook {
     const open = this.openOrders();
     for (const o of open) this.finish(o, 'Cancelled', now, 'global cancel');
     return open;
+  }
+
+  /**
+   * Force a partial fill of a client's order (the `partial-fill` fault): it fills at most
+   * `cap.shares` in total, then rests or is cancelled (order-types.ts `FillCap`). A cap at or above
+   * the order's quantity changes nothing. Returns false when the client has no such open order.
+   */
+  capFills(clientId: number, orderId: number, cap: FillCap): boolean {
+    const order = this.orders.get(key(clientId, orderId));
+    if (!order || TERMINAL.has(order.status)) return false;
+    order.fillCap = cap;
+    return true;
   }
 
   /** The first grid instant strictly after `ms`. */
@@ -178,13 +182,22 @@ export class OrderBook {
 
   // ---- evaluation ---------------------------------------------------------------------------------
 
+  /** The sessions an order works in: all of them with outsideRth, except on-close orders, whose day is the regular session. */
+  private hoursKind(order: Order): 'trading' | 'liquid' {
+    return order.ticket.outsideRth && !isOnClose(order.ticket.orderType) ? 'trading' : 'liquid';
+  }
+
   /** Outside the order's hours (regular, or all sessions with outsideRth). */
   private heldAt(order: Order, t: number): boolean {
-    return !isOpen(order.instrument.hours, t, order.ticket.outsideRth ? 'trading' : 'liquid');
+    return !isOpen(order.instrument.hours, t, this.hoursKind(order));
   }
 
   private evaluate(order: Order, t: number): void {
     const { ticket } = order;
+    if (isOnClose(ticket.orderType)) {
+      this.closingAuction(order, t);
+      return;
+    }
     if (order.expiresAt !== undefined && t >= order.expiresAt) {
       this.finish(order, 'Cancelled', t, 'end of day');
       return;
@@ -221,11 +234,26 @@ export class OrderBook {
     const limited = ticket.orderType === 'LMT' || ticket.orderType === 'STP LMT';
     const touch = buy ? quote.ask : quote.bid;
     const marketable = !limited || (buy ? touch <= ticket.lmtPrice! : touch >= ticket.lmtPrice!);
-    if (marketable) {
-      const shares = Math.min(ticket.totalQuantity - order.filled, this.touchSize(order.instrument.conId, t));
+    const room = capRoom(order);
+    if (marketable && room > 0) {
+      const shares = Math.min(ticket.totalQuantity - order.filled, this.touchSize(order.instrument.conId, t), room);
       this.fill(order, shares, touch, t);
     }
+    const cap = order.fillCap;
+    if (cap?.remainder === 'cancel' && order.filled >= cap.shares && !TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'partial fill (fault)');
     if (ioc && !TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'IOC remainder');
+  }
+
+  /** MOC / LOC: carry out the closing auction's decision (closing-auction.ts). */
+  private closingAuction(order: Order, t: number): void {
+    const outcome = closingAuction(order, t, this.opts.prices);
+    if (outcome.kind === 'wait') this.setStatus(order, this.heldAt(order, t) ? 'PreSubmitted' : 'Submitted');
+    else if (outcome.kind === 'cancel') this.finish(order, 'Cancelled', t, outcome.reason);
+    else {
+      this.fill(order, outcome.shares, outcome.price, outcome.at);
+      // The auction is over: what it did not fill (a forced partial fill) has nowhere left to trade.
+      if (!TERMINAL.has(order.status)) this.finish(order, 'Cancelled', t, 'closing auction over');
+    }
   }
 
   /** Shares offered at the touch at grid instant t: 100–1000, a hash of (seed, conId, t). */

@@ -15,8 +15,14 @@ export type OrderStatus = 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'Fill
 export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['Filled', 'Cancelled']);
 
 /** Order types the engine executes. */
-export const ORDER_TYPES = ['MKT', 'LMT', 'STP', 'STP LMT'] as const;
+export const ORDER_TYPES = ['MKT', 'LMT', 'STP', 'STP LMT', 'MOC', 'LOC'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
+
+/**
+ * Market-on-close and limit-on-close: they trade only in the closing auction, at the regular
+ * session's closing price (docs/wire-facts/orders.md#moc-and-loc).
+ */
+export const isOnClose = (t: OrderType): t is 'MOC' | 'LOC' => t === 'MOC' || t === 'LOC';
 export const TIFS = ['DAY', 'GTC', 'IOC'] as const;
 export type Tif = (typeof TIFS)[number];
 
@@ -27,7 +33,7 @@ export interface OrderTicket {
   action: 'BUY' | 'SELL';
   totalQuantity: number;
   orderType: OrderType;
-  /** Limit price (LMT, STP LMT). */
+  /** Limit price (LMT, STP LMT, LOC). */
   lmtPrice: number | undefined;
   /** Stop trigger price (STP, STP LMT). */
   auxPrice: number | undefined;
@@ -54,7 +60,10 @@ export interface Order {
   placedAt: number;
   /** A stop order's trigger has been hit (it now works as MKT / LMT). */
   triggered: boolean;
-  /** A DAY order is cancelled at this instant (the end of its session); undefined for GTC. */
+  /**
+   * A DAY order is cancelled at this instant (the end of its session); undefined for GTC. For MOC
+   * and LOC: the close of the regular session whose auction it trades in.
+   */
   expiresAt: number | undefined;
   /** Commission charged so far and the fills it was charged on. */
   charged: { shares: number; value: number; commission: number };
@@ -62,6 +71,18 @@ export interface Order {
   completedAt: number | undefined;
   /** Why it was cancelled ('' if not). */
   cancelReason: string;
+  /** A forced partial fill (the `partial-fill` fault): at most this many shares fill, then the order rests or is cancelled. */
+  fillCap: FillCap | undefined;
+}
+
+/**
+ * The most an order may fill, and what becomes of its remainder once it has: `rest` keeps it
+ * working with no further fills (Submitted with `remaining` > 0 until cancelled or its day ends),
+ * `cancel` cancels it at once (Cancelled with `filled` > 0).
+ */
+export interface FillCap {
+  shares: number;
+  remainder: 'rest' | 'cancel';
 }
 
 export interface Execution {

@@ -5,7 +5,7 @@
  */
 import type { IbErrorBody } from '../../common/ib/errors.ts';
 import { OrderError } from '../../common/ib/order-errors.ts';
-import { ORDER_TYPES, TIFS, type OrderTicket, type OrderType, type Tif } from './order-types.ts';
+import { isOnClose, ORDER_TYPES, TIFS, type OrderTicket, type OrderType, type Tif } from './order-types.ts';
 import { isOnTick } from './ticks.ts';
 import type { TradableInstrument } from './venue.ts';
 
@@ -31,7 +31,7 @@ const bad = (error: IbErrorBody): Checked => ({ ok: false, error });
 
 /**
  * Check an order's fields against its instrument. `account` fills in an empty account field.
- * Errors: 303 action, 160 size, 387 order type, 111 TIF, 201 missing price, 110 off the tick grid.
+ * Errors: 303 action, 160 size, 387 order type, 111 TIF (MOC/LOC: DAY only), 201 missing price, 110 off the tick grid.
  */
 export function checkOrder(f: OrderFields, clientId: number, account: string, instrument: TradableInstrument): Checked {
   const action = f.action.toUpperCase();
@@ -41,7 +41,9 @@ export function checkOrder(f: OrderFields, clientId: number, account: string, in
   if (!(ORDER_TYPES as readonly string[]).includes(orderType)) return bad(OrderError.unsupportedOrderType());
   const tif = (f.tif || 'DAY').toUpperCase();
   if (!(TIFS as readonly string[]).includes(tif)) return bad(OrderError.tifIncompatible(f.tif, f.orderType));
-  const needsLimit = orderType === 'LMT' || orderType === 'STP LMT';
+  // The closing auction is a DAY event: MOC and LOC take no other TIF (docs/wire-facts/orders.md#moc-and-loc).
+  if (isOnClose(orderType as OrderType) && tif !== 'DAY') return bad(OrderError.tifIncompatible(f.tif, f.orderType));
+  const needsLimit = orderType === 'LMT' || orderType === 'STP LMT' || orderType === 'LOC';
   const needsStop = orderType === 'STP' || orderType === 'STP LMT';
   if (needsLimit && !(f.lmtPrice !== undefined && f.lmtPrice > 0)) return bad(OrderError.rejected(`${orderType} order needs a positive lmtPrice`));
   if (needsStop && !(f.auxPrice !== undefined && f.auxPrice > 0)) return bad(OrderError.rejected(`${orderType} order needs a positive auxPrice (stop price)`));

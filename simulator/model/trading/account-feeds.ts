@@ -1,7 +1,8 @@
 /**
  * The account's subscriptions: reqAccountUpdates, reqAccountSummary, reqPositions(Multi),
  * reqAccountUpdatesMulti, reqPnL and reqPnLSingle — the first answer, and the updates every fill
- * pushes to the subscribed sessions. Values come from `orders/account-values.ts`; which tags and
+ * pushes to the subscribed sessions; reqAccountUpdates also hears the values and portfolio lines
+ * that changed on a 3-minute beat (periodic-push.ts). Values come from `orders/account-values.ts`; which tags and
  * when: docs/wire-facts/accounts.md#account-subscriptions.
  */
 import type { Clock } from '../../../common/clock.ts';
@@ -13,6 +14,7 @@ import type { ServerMessage, ServerMessageOf } from '../../protocol/index.ts';
 import type { Profile } from '../profile.ts';
 import type { Session } from '../session.ts';
 import { contract, contractHeadOf } from './order-messages.ts';
+import { LastSent, PushBeat } from './periodic-push.ts';
 
 export interface FeedHost {
   readonly clock: Clock;
@@ -59,7 +61,9 @@ export function selectSummary(snapshot: AccountSnapshot, tags: string, baseCurre
 }
 
 export class AccountFeeds {
-  private readonly updates = new Set<Session>();
+  /** reqAccountUpdates subscribers, with what each was last sent (the 3-minute beat sends only changes). */
+  private readonly updates = new Map<Session, LastSent>();
+  private readonly beat: PushBeat;
   private readonly summaries: Subscribers<string> = new Map();
   private readonly positionSubs = new Set<Session>();
   private readonly positionMulti: Subscribers<string> = new Map();
@@ -71,7 +75,18 @@ export class AccountFeeds {
     private readonly host: FeedHost,
     private readonly ledger: Ledger,
     private readonly prices: PriceSource,
-  ) {}
+  ) {
+    this.beat = new PushBeat(
+      host.clock,
+      () => this.liveUpdates().length > 0,
+      (at) => this.periodicPush(at),
+    );
+  }
+
+  /** Stop the 3-minute beat (gateway reset or shutdown). */
+  dispose(): void {
+    this.beat.stop();
+  }
 
   private snapshot(now: number): AccountSnapshot {
     return accountSnapshot(this.ledger, this.prices, now);
@@ -92,19 +107,53 @@ export class AccountFeeds {
       this.updates.delete(session);
       return;
     }
-    this.updates.add(session);
+    const sent = new LastSent();
+    this.updates.set(session, sent);
     const now = this.host.clock.now();
     const snap = this.snapshot(now);
-    this.sendValues(session, snap);
-    for (const line of snap.lines) this.host.send(session, this.portfolioValue(line));
+    this.sendValues(session, sent, snap, false);
+    for (const line of snap.lines) this.sendLine(session, sent, line, false);
     this.host.send(session, this.updateTime(now));
     this.host.send(session, { type: 'ACCT_DOWNLOAD_END', account: this.ledger.account });
+    this.beat.ensure();
   }
 
-  private sendValues(session: Session, snap: AccountSnapshot): void {
+  /** Every account value (`onlyChanged`: those that changed since `sent`); returns how many went out. */
+  private sendValues(session: Session, sent: LastSent, snap: AccountSnapshot, onlyChanged: boolean): number {
     const account = this.ledger.account;
     const rows = [...snap.summary, ...snap.ledger, ...snap.ledger.map((v) => ({ ...v, currency: 'BASE' }))];
-    for (const v of rows) this.host.send(session, { type: 'ACCT_VALUE', key: v.tag, value: v.value, currency: v.currency, accountName: account });
+    let n = 0;
+    for (const v of rows) {
+      if (!sent.changed(`${v.tag}|${v.currency}`, v.value) && onlyChanged) continue;
+      this.host.send(session, { type: 'ACCT_VALUE', key: v.tag, value: v.value, currency: v.currency, accountName: account });
+      n++;
+    }
+    return n;
+  }
+
+  /** One portfolio line (`onlyChanged`: only if it changed since `sent`); returns whether it went out. */
+  private sendLine(session: Session, sent: LastSent, line: PortfolioLine, onlyChanged: boolean): boolean {
+    const msg = this.portfolioValue(line);
+    const { type: _type, ...fields } = msg;
+    if (!sent.changed(`conId|${line.position.instrument.conId}`, JSON.stringify(fields)) && onlyChanged) return false;
+    this.host.send(session, msg);
+    return true;
+  }
+
+  /** The 3-minute beat: each subscriber gets the values and portfolio lines that changed, then the time. */
+  private periodicPush(at: number): void {
+    const snap = this.snapshot(at);
+    for (const [s, sent] of this.liveUpdates()) {
+      let n = this.sendValues(s, sent, snap, true);
+      for (const line of snap.lines) if (this.sendLine(s, sent, line, true)) n++;
+      if (n > 0) this.host.send(s, this.updateTime(at));
+    }
+  }
+
+  /** Open subscribers of reqAccountUpdates (closed sessions are dropped). */
+  private liveUpdates(): Array<[Session, LastSent]> {
+    for (const s of this.updates.keys()) if (!s.isOpen) this.updates.delete(s);
+    return [...this.updates];
   }
 
   private updateTime(now: number): ServerMessageOf<'ACCT_UPDATE_TIME'> {
@@ -253,13 +302,9 @@ export class AccountFeeds {
     const snap = this.snapshot(now);
     const p = this.ledger.positions.get(conId);
     const line = snap.lines.find((l) => l.position.instrument.conId === conId);
-    for (const s of [...this.updates]) {
-      if (!s.isOpen) {
-        this.updates.delete(s);
-        continue;
-      }
-      this.sendValues(s, snap);
-      if (line) this.host.send(s, this.portfolioValue(line));
+    for (const [s, sent] of this.liveUpdates()) {
+      this.sendValues(s, sent, snap, false);
+      if (line) this.sendLine(s, sent, line, false);
       this.host.send(s, this.updateTime(now));
     }
     for (const s of [...this.positionSubs]) {

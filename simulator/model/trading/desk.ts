@@ -18,7 +18,7 @@ import { OrderError } from '../../../common/ib/order-errors.ts';
 import { COMMISSION_SCHEDULES, orderCommission } from '../../orders/commissions.ts';
 import { Ledger } from '../../orders/ledger.ts';
 import { OrderBook } from '../../orders/order-book.ts';
-import type { Execution, Order, OrderEvent } from '../../orders/order-types.ts';
+import type { Execution, FillCap, Order, OrderEvent } from '../../orders/order-types.ts';
 import { checkOrder } from '../../orders/validate.ts';
 import type { TradableInstrument, TradingVenue } from '../../orders/venue.ts';
 import type { ServerMessage } from '../../protocol/index.ts';
@@ -131,6 +131,11 @@ export class TradingDesk {
     else this.book.cancelAll(this.host.clock.now());
   }
 
+  /** The `partial-fill` fault: cap the fills of a client's open order (false: none such). */
+  capFills(clientId: number, orderId: number, cap: FillCap): boolean {
+    return this.book.capFills(clientId, orderId, cap);
+  }
+
   /** OPEN_ORDER + ORDER_STATUS for each open order of `clientId` (all clients when undefined), then OPEN_ORDER_END. */
   sendOpenOrders(session: Session, clientId: number | undefined): void {
     for (const o of this.book.openOrders()) {
@@ -162,8 +167,23 @@ export class TradingDesk {
     this.host.send(session, { type: 'EXECUTION_DATA_END', reqId });
   }
 
+  /**
+   * The gateway restarted (docs/wire-facts/orders.md#open-orders-across-a-gateway-restart): orders
+   * it had transmitted live on at IB's servers — GTC orders work on, DAY orders until their session
+   * ends, fills go on while no client is connected — but legs kept back with `transmit` false were
+   * only ever in the gateway and are lost: each is cancelled. Returns the cancelled orders.
+   */
+  restart(): Order[] {
+    const lost = this.untransmitted;
+    this.untransmitted = [];
+    const now = this.host.clock.now();
+    for (const o of lost) this.book.cancel(o.ticket.clientId, o.ticket.orderId, now, 'gateway restart (never transmitted)');
+    return lost;
+  }
+
   /** Stop every timer (gateway reset or shutdown). */
   dispose(): void {
+    this.feeds.dispose();
     for (const t of this.timers) t.cancel();
     this.timers.clear();
     this.stepTimer?.cancel();

@@ -200,6 +200,43 @@ describe('order faults (existing fault kinds on order messages)', () => {
   });
 });
 
+describe('partial-fill fault', () => {
+  it('caps the next order at N shares; the remainder rests Submitted without further fills until cancelled', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    h.faults.apply({ kind: 'partial-fill', shares: 30, match: { message: 'PLACE_ORDER' }, times: 1 });
+    c.send(placeOrderRequest(1));
+    await h.advance(60_000);
+    expect(c.of('EXECUTION_DATA').map((m) => [m.msg.orderId, m.msg.shares, m.msg.cumQty])).toEqual([[1, 30, 30]]);
+    expect(c.of('ORDER_STATUS').at(-1)!.msg).toMatchObject({ orderId: 1, status: 'Submitted', filled: 30, remaining: 70 });
+    c.send(cancelOrderRequest(1));
+    c.send(placeOrderRequest(2)); // times: 1 — the next order fills in full
+    await h.advance(5_000);
+    const status = (id: number) =>
+      c
+        .of('ORDER_STATUS')
+        .filter((m) => m.msg.orderId === id)
+        .at(-1)!.msg;
+    expect(status(1)).toMatchObject({ status: 'Cancelled', filled: 30, remaining: 0 }); // a cancelled order reports no remainder (order-messages.ts);
+    expect(status(2)).toMatchObject({ status: 'Filled', filled: 100, remaining: 0 });
+    c.send({ type: 'REQ_POSITIONS' });
+    await h.advance(0);
+    expect(c.of('POSITION').map((m) => m.msg.position)).toEqual([130]);
+  });
+
+  it('with a fraction and then "cancel", the order fills that part and is cancelled with 202', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    h.faults.apply({ kind: 'partial-fill', fraction: 0.25, remainder: 'cancel', match: { message: 'PLACE_ORDER' } });
+    c.send(placeOrderRequest(1, { totalQuantity: 10 }));
+    await h.advance(5_000);
+    expect(c.of('EXECUTION_DATA').map((m) => m.msg.shares)).toEqual([2]);
+    expect(c.of('ORDER_STATUS').map((m) => [m.msg.status, m.msg.filled, m.msg.remaining])).toContainEqual(['Submitted', 2, 8]);
+    expect(c.of('ORDER_STATUS').at(-1)!.msg).toMatchObject({ orderId: 1, status: 'Cancelled', filled: 2 });
+    expect(c.errors(202).map((e) => e.msg.id)).toEqual([1]);
+  });
+});
+
 describe('account', () => {
   it('reqAccountSummary answers every documented tag, and a third active request gets 322', async () => {
     const h = paperHarness();
