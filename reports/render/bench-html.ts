@@ -5,8 +5,8 @@
 import type { Comparison } from '../bench/compare.ts';
 import type { BenchResults, StrategySummary } from '../bench/schema.ts';
 import { benchFigures, renderFigures } from './bench-figures.ts';
-import { environmentLine, verdictLine, workloadTitle } from './bench-markdown.ts';
-import { countCI, modelDuration, NOISE_FIGURES, noiseText, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
+import { environmentLine, httpLoadTable, verdictLine, workloadTitle } from './bench-markdown.ts';
+import { countCI, NOISE_FIGURES, noiseText, rateCI, secondsCI, shareCI, signedPct } from './format.ts';
 import { escapeHtml, figureHtml, page, tableHtml } from './html-page.ts';
 
 const HEAD = [
@@ -70,25 +70,7 @@ export async function renderBenchHtml(r: BenchResults, cmp?: Comparison): Promis
     )
     .join('\n');
   const http = r.http?.length
-    ? `<h2>HTTP load on <code>serve</code></h2><p>autocannon, wall clock; its percentiles are whole milliseconds, so the mean is shown too. Collector figures are model time from enqueue.</p>${tableHtml(
-        ['Strategy', 'Req/s', 'Mean', 'p50', 'p90', 'p99', 'Max', 'Non-2xx', 'Errors', 'Collector p50', 'Collector p99', 'Conns', 'Gateway requests'],
-        r.http.map((h) => [
-          h.strategy,
-          h.requestsPerSec.toFixed(0),
-          `${h.latencyMs.mean.toFixed(2)} ms`,
-          `${h.latencyMs.p50} ms`,
-          `${h.latencyMs.p90} ms`,
-          `${h.latencyMs.p99} ms`,
-          `${h.latencyMs.max} ms`,
-          String(h.non2xx),
-          String(h.errors + h.timeouts),
-          modelDuration(h.collector.p50),
-          modelDuration(h.collector.p99),
-          String(h.collector.connections),
-          String(h.collector.gatewayRequests),
-        ]),
-        1,
-      )}`
+    ? `<h2>HTTP load on <code>serve</code></h2><p>autocannon, wall clock; its percentiles are whole milliseconds, so the mean is shown too. Collector figures are model time from enqueue.</p>${httpTableHtml(r)}`
     : '';
   return page(
     'Connection strategies, side by side',
@@ -133,4 +115,9 @@ function deltaHtml(cmp: Comparison, workload: string): string {
   return rows.length
     ? `<details><summary>Changes against the baseline (${rows.length})</summary>${tableHtml(['Strategy', 'Figure', 'Baseline', 'Current', 'Change', 'Verdict'], rows, 2)}</details>`
     : '<p>No change against the baseline.</p>';
+}
+
+function httpTableHtml(r: BenchResults): string {
+  const { head, rows } = httpLoadTable(r);
+  return tableHtml(head, rows, 1);
 }

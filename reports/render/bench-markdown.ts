@@ -140,7 +140,11 @@ function noiseTable(r: BenchResults, workload: string): string[] {
 /** A figure the gate does not judge is set in italics. */
 const ungated = (d: Delta, text: string) => (d.gated ? text : `_${text}_`);
 
-function httpMarkdown(r: BenchResults): string[] {
+/**
+ * The `serve` HTTP-load table shared by the Markdown and HTML reports: column heads and one row of
+ * cells per strategy (autocannon's wall-clock figures, then the collector's model-time ones).
+ */
+export function httpLoadTable(r: BenchResults): { head: string[]; rows: string[][] } {
   const head = [
     'Strategy',
     'Req/s (wall)',
@@ -156,23 +160,27 @@ function httpMarkdown(r: BenchResults): string[] {
     'Conns',
     'Gateway requests',
   ];
-  const rows = r.http!.map((h) =>
-    mdRow([
-      h.strategy,
-      h.requestsPerSec.toFixed(0),
-      `${h.latencyMs.mean.toFixed(2)} ms`,
-      `${h.latencyMs.p50} ms`,
-      `${h.latencyMs.p90} ms`,
-      `${h.latencyMs.p99} ms`,
-      `${h.latencyMs.max} ms`,
-      String(h.non2xx),
-      String(h.errors + h.timeouts),
-      modelDuration(h.collector.p50),
-      modelDuration(h.collector.p99),
-      String(h.collector.connections),
-      String(h.collector.gatewayRequests),
-    ]),
-  );
+  const rows = (r.http ?? []).map((h) => [
+    h.strategy,
+    h.requestsPerSec.toFixed(0),
+    `${h.latencyMs.mean.toFixed(2)} ms`,
+    `${h.latencyMs.p50} ms`,
+    `${h.latencyMs.p90} ms`,
+    `${h.latencyMs.p99} ms`,
+    `${h.latencyMs.max} ms`,
+    String(h.non2xx),
+    String(h.errors + h.timeouts),
+    modelDuration(h.collector.p50),
+    modelDuration(h.collector.p99),
+    String(h.collector.connections),
+    String(h.collector.gatewayRequests),
+  ]);
+  return { head, rows };
+}
+
+function httpMarkdown(r: BenchResults): string[] {
+  const { head, rows: cells } = httpLoadTable(r);
+  const rows = cells.map(mdRow);
   const h0 = r.http![0]!;
   return [
     `### HTTP: \`serve\` under autocannon (${h0.connections} connections, ${h0.durationSec} s per strategy, time scale ${h0.timeScale})`,
