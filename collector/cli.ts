@@ -9,13 +9,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 import type { Log } from '../common/log.ts';
 import { createLogger, LOG_FORMATS, type LogFormat, type LogLevel } from '../common/logger.ts';
-import { intArg, positiveNumberArg } from '../simulator/cli.ts';
+import { intArg, positiveNumberArg } from '../common/cli-args.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
 import { EXIT, exitCodeOf } from '../common/exit-codes.ts';
 import { parseCoordination } from './coordination/spec.ts';
 import { CollectorError } from './errors.ts';
 import { LIVE_FLAG, LIVE_FLAG_HELP } from './live-guard.ts';
-import { startServe } from './serve/server.ts';
+import type { startServe } from './serve/server.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
 import { DEFAULT_WATCHLIST, parseSymbolList, validateHistorySpec } from './symbols.ts';
 import { DEFAULT_WATCHDOG, defaultWatchdog, MIN_DEFAULT_PROBE_WALL_MS, type WatchdogOptions } from './watchdog.ts';
@@ -281,6 +281,8 @@ export function serveCommand(): Command {
       const log = createLogger('ibkr-serve', o.logLevel as LogLevel, o.logFormat as LogFormat);
       let server: Awaited<ReturnType<typeof startServe>>;
       try {
+        // Loaded here, not at the top: `collect` need not pay for the HTTP server's start-up.
+        const { startServe } = await import('./serve/server.ts');
         server = await startServe({
           port: o.port,
           host: o.host,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIVE_FLAG, LIVE_FLAG_HELP } from '../collector/live-guard.ts';
 import { EXIT, exitCodeOf, UsageError, type ExitCode } from '../common/exit-codes.ts';
-import { intArg, positiveNumberArg } from '../simulator/cli.ts';
+import { intArg, positiveNumberArg } from '../common/cli-args.ts';
 import { findScenario, SCENARIOS } from './builtin/index.ts';
 import { abusiveReason, failedExpectations, replayCommand, runScenario } from './runner.ts';
 import { fmtSeconds, summarize } from './summary.ts';

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { intArg, positiveNumberArg } from '../simulator/cli.ts';
+import { intArg, positiveNumberArg } from '../common/cli-args.ts';
 import { runsTableMarkdown, expectationsMarkdown } from '../reports/render/markdown.ts';
 import { renderRunsHtml } from '../reports/render/runs-html.ts';
 import { renderFigures, writeFigures } from '../reports/render/bench-figures.ts';

@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { intArg, positiveNumberArg } from '../common/cli-args.ts';
 import { EXIT, UsageError } from '../common/exit-codes.ts';
 import { requireTokenBeyondLoopback } from '../common/http-guard.ts';
 import { CONTROL_TOKEN_HOW } from './control/control-server.ts';
@@ -11,23 +12,6 @@ import { startSimulator, type SimulatorOptions } from './simulator.ts';
 import { loadVerdictConfig, parseFailOn } from './verdict/config.ts';
 import { CHECK_IDS } from './verdict/schema.ts';
 import { outcomeLine } from './verdict/tables.ts';
-
-export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be an integer, got "${value}"`);
-    const n = Number(value);
-    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, got ${n}`);
-    return n;
-  };
-}
-
-export function positiveNumberArg(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}"`);
-    return n;
-  };
-}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -1,7 +1,6 @@
 /** The four files of a bench run, written side by side. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderBenchHtml } from '../render/bench-html.ts';
 import { benchMarkdown } from '../render/bench-markdown.ts';
 import { compareResults, type Comparison, type Thresholds } from './compare.ts';
 import { githubBenchmark } from './github-benchmark.ts';
@@ -48,6 +47,8 @@ export async function writeBenchOutputs(
   };
   writeFileSync(files.results, JSON.stringify(r));
   writeFileSync(files.markdown, benchMarkdown(r, comparison));
+  // The chart renderer loads on use: commands that only read results start faster without it.
+  const { renderBenchHtml } = await import('../render/bench-html.ts');
   writeFileSync(files.html, await renderBenchHtml(r, comparison));
   writeFileSync(files.benchmark, JSON.stringify(githubBenchmark(r), null, 2));
   return { files, ...(comparison ? { comparison } : {}) };

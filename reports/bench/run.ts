@@ -13,7 +13,7 @@ import type { ProfileOverrides } from '../../simulator/model/profile.ts';
 import { summarizeRuns } from './aggregate.ts';
 import { requestEvents, runMetrics } from './metrics.ts';
 import { BENCH_SCHEMA, type BenchEnvironment, type BenchResults, type BenchRun } from './schema.ts';
-import { ALL_STRATEGIES, benchScenario, concurrencyOf, expectedOps, type Workload } from './workload.ts';
+import { ALL_STRATEGIES, benchScenario, defaultRepeats, concurrencyOf, expectedOps, type Workload } from './workload.ts';
 
 export interface BenchOptions {
   workloads: readonly Workload[];
@@ -32,9 +32,6 @@ export interface BenchOptions {
   /** Called after every run (for a progress bar). */
   onRun?: (done: number, total: number, label: string) => void;
 }
-
-/** Default runs per seed: one where a seed replays exactly, three where host noise must be measured. */
-export const defaultRepeats = (target: Target): number => (target === 'virtual' ? 1 : 3);
 
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const strategies = o.strategies ?? ALL_STRATEGIES;

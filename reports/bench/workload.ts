@@ -7,7 +7,7 @@
 import type { ContractSpec } from '../../collector/gateway-client.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../../collector/strategies/index.ts';
 import { ONE_DAY_HOURLY, page, range, task } from '../../scenarios/dsl.ts';
-import type { Scenario } from '../../scenarios/types.ts';
+import type { Scenario, Target } from '../../scenarios/types.ts';
 import type { ProfileOverrides } from '../../simulator/model/profile.ts';
 
 export interface Workload {
@@ -97,3 +97,6 @@ export function benchScenario(strategy: StrategyName, wl: Workload): Scenario {
 }
 
 export const ALL_STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
+
+/** Default runs per seed: one where a seed replays exactly, three where host noise must be measured. */
+export const defaultRepeats = (target: Target): number => (target === 'virtual' ? 1 : 3);

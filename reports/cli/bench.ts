@@ -12,15 +12,12 @@ import { LIVE_FLAG, LIVE_FLAG_HELP } from '../../collector/live-guard.ts';
 import { isStrategyName, type StrategyName } from '../../collector/strategies/index.ts';
 import { EXIT, UsageError, type ExitCode } from '../../common/exit-codes.ts';
 import { textTable } from '../../scenarios/summary.ts';
-import { intArg } from '../../simulator/cli.ts';
+import { intArg } from '../../common/cli-args.ts';
 import { parseAssignments, type ProfileOverrides } from '../../simulator/model/profile.ts';
 import { assertComparable, DEFAULT_THRESHOLDS } from '../bench/compare.ts';
-import { httpLoad } from '../bench/http.ts';
 import { readResults, writeBenchOutputs } from '../bench/outputs.ts';
-import { defaultRepeats, runBench } from '../bench/run.ts';
 import type { BenchResults } from '../bench/schema.ts';
-import { ALL_STRATEGIES, findWorkloads, FULL_MATRIX, QUICK_MATRIX, type Workload } from '../bench/workload.ts';
-import { benchFigures, renderFigures, writeFigures } from '../render/bench-figures.ts';
+import { ALL_STRATEGIES, defaultRepeats, findWorkloads, FULL_MATRIX, QUICK_MATRIX, type Workload } from '../bench/workload.ts';
 import { countCI, NOISE_FIGURES, noiseText, secondsCI, shareCI } from '../render/format.ts';
 import { list, parseSeeds, positive, positiveInt } from './args.ts';
 
@@ -119,6 +116,8 @@ export async function bench(o: BenchCliOptions, log: (line: string) => void = co
       : undefined;
   bar?.start(workloads.length * seeds.length * repeats * strategies.length, 0, { label: 'starting' });
   let results: BenchResults;
+  // The runner, the HTTP load and the chart renderer load on use, not when the CLI starts.
+  const { runBench } = await import('../bench/run.ts');
   try {
     results = await runBench({
       workloads,
@@ -139,6 +138,7 @@ export async function bench(o: BenchCliOptions, log: (line: string) => void = co
   }
   if (o.http) {
     log(`HTTP load: serve per strategy, ${o.httpConnections} connections × ${o.httpDuration ?? preset.httpDurationSec} s`);
+    const { httpLoad } = await import('../bench/http.ts');
     results.http = await httpLoad({
       strategies,
       profile: workloads[0]!.profile,
@@ -151,6 +151,7 @@ export async function bench(o: BenchCliOptions, log: (line: string) => void = co
   const written = await writeBenchOutputs(results, o.out, { ...(baseline ? { baseline } : {}), thresholds: DEFAULT_THRESHOLDS });
   printSummary(results, log);
   if (o.figures) {
+    const { benchFigures, renderFigures, writeFigures } = await import('../render/bench-figures.ts');
     const files = writeFigures(o.figures, await renderFigures(benchFigures(results)));
     log(`Figures: ${files.join(', ')}`);
   }

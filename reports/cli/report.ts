@@ -11,7 +11,6 @@ import { isStrategyName, type StrategyName } from '../../collector/strategies/in
 import { EXIT, UsageError, type ExitCode } from '../../common/exit-codes.ts';
 import { compareResults, DEFAULT_THRESHOLDS, type Thresholds } from '../bench/compare.ts';
 import { readResults, writeBenchOutputs } from '../bench/outputs.ts';
-import { runBench } from '../bench/run.ts';
 import type { BenchResults } from '../bench/schema.ts';
 import { verdictLine } from '../render/bench-markdown.ts';
 import { nonNegative } from './args.ts';
@@ -66,6 +65,7 @@ export async function rerun(baseline: BenchResults, log: (line: string) => void 
   log(
     `Running the bench as the baseline did: ${baseline.workloads.length} workloads × ${e.seeds.length} seeds${repeats > 1 ? ` × ${repeats} runs` : ''} × ${strategies.length} strategies, target ${e.target}${e.target === 'sim' ? `, time scale ${e.timeScale}` : ''}`,
   );
+  const { runBench } = await import('../bench/run.ts');
   const r = await runBench({
     workloads: baseline.workloads,
     strategies,
