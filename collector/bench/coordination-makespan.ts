@@ -52,6 +52,8 @@ export interface RunFigures {
   errors: { 326: number; 162: number; 100: number };
   /** Exit codes other than 0, with the worker's last words. */
   failures: string[];
+  /** Each 326, 162 or 100 the gateway sent: model ms after the run's first message, client id, text. */
+  violations: string[];
 }
 
 export interface MakespanSetup {
@@ -90,12 +92,22 @@ function prepareDataDir(dir: string): string {
   return dir;
 }
 
-function figures(run: RunFigures['run'], fleet: FleetSimulator, results: WorkerRun[], endToEndWallMs: number, scale: number): RunFigures {
+/** The pacing rule the simulator logged for each 162 it sent, by client id and request id. */
+type RulesBroken = Map<string, string>;
+
+function figures(run: RunFigures['run'], fleet: FleetSimulator, results: WorkerRun[], endToEndWallMs: number, scale: number, rules: RulesBroken): RunFigures {
   const journal = fleet.sim.gateway.journal;
   const first = journal.query({ dir: 'in' })[0]?.at ?? Number.NaN;
   const replies = journal.query({ dir: 'out' }).filter((e) => e.message.type === 'HISTORICAL_DATA');
   const last = replies.at(-1)?.at ?? Number.NaN;
   const modelMs = last - first;
+  const violations = journal
+    .query({ dir: 'out' })
+    .filter((e) => e.message.type === 'ERR_MSG' && [326, 162, 100].includes(Number(e.message.code)))
+    .map((e) => {
+      const rule = rules.get(`${e.clientId}/${String(e.message.id)}`);
+      return `+${((e.at - first) / 1000).toFixed(3)} model s, client ${e.clientId}, req ${String(e.message.id)}: ${String(e.message.code)} ${String(e.message.message)}${rule ? ` (rule: ${rule})` : ''}`;
+    });
   return {
     run,
     processes: results.length,
@@ -104,6 +116,7 @@ function figures(run: RunFigures['run'], fleet: FleetSimulator, results: WorkerR
     wallMs: modelMs * scale,
     endToEndWallMs,
     errors: { 326: fleet.errors.get(326) ?? 0, 162: fleet.errors.get(162) ?? 0, 100: fleet.errors.get(100) ?? 0 },
+    violations,
     failures: results
       .filter((r) => r.code !== 0)
       .map((r) => `${r.report?.name ?? r.pid} exited ${r.code}: ${JSON.stringify(r.report?.failed ?? [])} ${r.stderr.slice(-600)}`),
@@ -111,7 +124,13 @@ function figures(run: RunFigures['run'], fleet: FleetSimulator, results: WorkerR
 }
 
 async function withSimulator(s: MakespanSetup, body: (fleet: FleetSimulator) => Promise<WorkerRun[]>, run: RunFigures['run']): Promise<RunFigures> {
+  const rules: RulesBroken = new Map();
+  const note = (obj: object, msg?: string) => {
+    const o = obj as { clientId?: number; reqId?: number; rule?: string };
+    if (msg === 'historical pacing violation') rules.set(`${o.clientId}/${o.reqId}`, String(o.rule));
+  };
   const fleet = await startFleetSimulator({
+    logger: { debug() {}, info: note, warn: note, error: note },
     timeScale: s.timeScale,
     start: AFTER_CLOSE,
     contractsFile: s.contractsFile,
@@ -120,7 +139,7 @@ async function withSimulator(s: MakespanSetup, body: (fleet: FleetSimulator) => 
   try {
     const started = Date.now();
     const results = await body(fleet);
-    return figures(run, fleet, results, Date.now() - started, s.timeScale);
+    return figures(run, fleet, results, Date.now() - started, s.timeScale, rules);
   } finally {
     await fleet.close();
   }

@@ -98,6 +98,7 @@ function runLine(r: RunFigures, boundMs: number): void {
     `${pad(r.run, 8)}${pad(String(r.processes), 11)}${pad(String(r.historicalRequests), 10)}${pad(`${(r.modelMs / 1000).toFixed(1)} s`, 14)}${pad(`${(r.wallMs / 1000).toFixed(2)} s`, 13)}${pad(`${((r.modelMs - boundMs) / 1000).toFixed(1)} s`, 13)}${pad(`${(r.endToEndWallMs / 1000).toFixed(2)} s`, 14)}${err}`,
   );
   for (const f of r.failures) say(`  ${f}`);
+  for (const v of r.violations) say(`  gateway sent ${v}`);
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-coordination-'));
