@@ -81,6 +81,8 @@ function workerConfig(
     connectTimeoutMs: 300_000,
     maxWaitMs: 3_600_000,
     deadlineMs: 36_000_000,
+    // Retries, coordination trouble and watchdog drops are logged, so a failed run says why.
+    logLevel: 'warn',
     ...extra,
   };
 }

@@ -16,7 +16,9 @@
  * A real redis-server (Debian's package) is started on a free loopback port and stopped at the
  * end; the load average is printed before and after each part, since the machine may be shared.
  * Exit code 0 whatever the figures (a benchmark reports; it does not gate), 1 if a run was not
- * valid (a worker failed, or the gateway sent 326, 162 or 100: then the makespan means nothing).
+ * complete (a worker failed or was killed: its makespan means nothing, and no verdict is given)
+ * or the gateway sent a 326, 162 or 100 (the run then finished, its makespan includes the
+ * penalty, and the verdict says so: those are coordination failures in their own right).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -105,6 +107,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bench-coordination-'));
 const redis = await startRedis();
 const out: Record<string, unknown> = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, n, warmup, scale, rounds };
 let valid = true;
+let violations = 0;
 try {
   if (args.only !== 'makespan') {
     const before = load();
@@ -130,7 +133,8 @@ try {
         const r = await run(setup, `round-${i}`);
         runLine(r, bound);
         runs.push(r);
-        if (r.failures.length > 0 || r.errors[326] + r.errors[162] + r.errors[100] > 0 || r.historicalRequests !== 80) valid = false;
+        if (r.failures.length > 0) valid = false;
+        violations += r.errors[326] + r.errors[162] + r.errors[100];
       }
     }
     const pooled = median(runs.filter((r) => r.run === 'pooled').map((r) => r.modelMs));
@@ -147,7 +151,8 @@ try {
       `above the pacing bound (what splitting the work costs): pooled ${((pooled - bound) / 1000).toFixed(1)} model s, fleet ${((fleet - bound) / 1000).toFixed(1)} model s`,
     );
     say(`end to end wall (process start-up included), fleet / pooled: ${endRatio.toFixed(3)}`);
-    say(valid ? `goal (fleet within 10% of pooled): ${ratio <= 1.1 ? 'met' : 'NOT met'}` : 'a run was not valid (see above): no verdict');
+    const caveat = violations > 0 ? ` — but the gateway sent ${violations} coordination error(s) (326/162/100, above): the shared budget was exceeded` : '';
+    say(valid ? `goal (fleet within 10% of pooled): ${ratio <= 1.1 ? 'met' : 'NOT met'}${caveat}` : 'a run did not complete (see above): no verdict');
     out.makespan = {
       runs,
       pooledModelMs: pooled,
@@ -156,6 +161,7 @@ try {
       endToEndRatio: endRatio,
       boundModelMs: bound,
       goalMet: valid && ratio <= 1.1,
+      violations,
       load: { before, after },
     };
   }
@@ -164,4 +170,4 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 if (args.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-process.exit(valid ? 0 : 1);
+process.exit(valid && violations === 0 ? 0 : 1);
