@@ -16,7 +16,7 @@
  * A real redis-server (Debian's package) is started on a free loopback port and stopped at the
  * end; the load average is printed before and after each part, since the machine may be shared.
  * Exit code 0 whatever the figures (a benchmark reports; it does not gate), 1 if a run was not
- * complete (a worker failed or was killed: its makespan means nothing, and no verdict is given)
+ * complete (a worker failed or was killed: its makespan means nothing and the medians leave it out)
  * or the gateway sent a 326, 162 or 100 (the run then finished, its makespan includes the
  * penalty, and the verdict says so: those are coordination failures in their own right).
  */
@@ -137,11 +137,14 @@ try {
         violations += r.errors[326] + r.errors[162] + r.errors[100];
       }
     }
-    const pooled = median(runs.filter((r) => r.run === 'pooled').map((r) => r.modelMs));
-    const fleet = median(runs.filter((r) => r.run === 'fleet').map((r) => r.modelMs));
+    // Medians over complete runs only: a killed run's makespan is not one.
+    const complete = runs.filter((r) => r.failures.length === 0);
+    const pooled = median(complete.filter((r) => r.run === 'pooled').map((r) => r.modelMs));
+    const fleet = median(complete.filter((r) => r.run === 'fleet').map((r) => r.modelMs));
     const ratio = fleet / pooled;
     const endRatio =
-      median(runs.filter((r) => r.run === 'fleet').map((r) => r.endToEndWallMs)) / median(runs.filter((r) => r.run === 'pooled').map((r) => r.endToEndWallMs));
+      median(complete.filter((r) => r.run === 'fleet').map((r) => r.endToEndWallMs)) /
+      median(complete.filter((r) => r.run === 'pooled').map((r) => r.endToEndWallMs));
     const after = load();
     say(`load average after: ${after}`);
     say(
@@ -152,7 +155,12 @@ try {
     );
     say(`end to end wall (process start-up included), fleet / pooled: ${endRatio.toFixed(3)}`);
     const caveat = violations > 0 ? ` — but the gateway sent ${violations} coordination error(s) (326/162/100, above): the shared budget was exceeded` : '';
-    say(valid ? `goal (fleet within 10% of pooled): ${ratio <= 1.1 ? 'met' : 'NOT met'}${caveat}` : 'a run did not complete (see above): no verdict');
+    if (!valid) say(`${runs.length - complete.length} run(s) did not complete (above): the medians leave them out`);
+    say(
+      complete.some((r) => r.run === 'fleet') && complete.some((r) => r.run === 'pooled')
+        ? `goal (fleet within 10% of pooled): ${ratio <= 1.1 ? 'met' : 'NOT met'}${caveat}`
+        : 'no complete run of each kind: no verdict',
+    );
     out.makespan = {
       runs,
       pooledModelMs: pooled,
