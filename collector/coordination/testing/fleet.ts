@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScaledClock } from '../../../common/clock.ts';
+import type { Logger } from '../../../simulator/model/ports.ts';
 import type { ProfileOverrides } from '../../../simulator/model/profile.ts';
 import { startSimulator, type Simulator } from '../../../simulator/simulator.ts';
 import type { WorkerConfig, WorkerReport } from './collect-worker.ts';
@@ -51,6 +52,8 @@ export async function startFleetSimulator(opts: {
   contractsFile: string;
   overrides?: ProfileOverrides;
   seed?: number;
+  /** The simulator's log (e.g. to see which pacing rule a 162 broke); default none. */
+  logger?: Logger;
 }): Promise<FleetSimulator> {
   const clock = new ScaledClock(opts.timeScale, opts.start);
   const sim = await startSimulator({
@@ -62,6 +65,7 @@ export async function startFleetSimulator(opts: {
     extendContracts: true,
     journal: { capacity: 200_000 },
     ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   const errors = new Map<number, number>();
   const received = new Map<string, number>();
