@@ -92,15 +92,21 @@ export class ScaledClock implements Clock {
     const due = this.now() + Math.max(0, ms);
     let timeout: NodeJS.Timeout | undefined;
     let immediate: NodeJS.Immediate | undefined;
+    // Never call `fn` from inside setTimer itself (a due time a few µs ahead may have passed by
+    // the first check): callers keep the handle in state the callback reads.
+    let inSetTimer = true;
     const tick = () => {
       const remainingReal = (due - this.now()) * this.scale;
-      if (remainingReal <= 0) fn();
-      else if (remainingReal >= 1) timeout = setTimeout(tick, Math.min(Math.floor(remainingReal), MAX_TIMEOUT_MS));
+      if (remainingReal <= 0) {
+        if (inSetTimer) immediate = setImmediate(fn);
+        else fn();
+      } else if (remainingReal >= 1) timeout = setTimeout(tick, Math.min(Math.floor(remainingReal), MAX_TIMEOUT_MS));
       else if (this._scale >= 1) timeout = setTimeout(tick, 1);
       else immediate = setImmediate(tick);
     };
     if (ms <= 0) immediate = setImmediate(tick);
     else tick();
+    inSetTimer = false;
     return {
       cancel: () => {
         if (timeout) clearTimeout(timeout);
