@@ -26,6 +26,8 @@ export class StreamSchedule {
   private seq = 0;
   /** Due instants of the wake timers set and not yet fired (one, or two after an earlier entry arrived). */
   private readonly wakes = new Set<number>();
+  /** Inside `wake`: entries scheduled by the lines it runs wait for its own `arm` at the end. */
+  private waking = false;
 
   /** `ctx`: any handler context of the session (timers are the session's, cancelled with it). */
   constructor(private readonly ctx: HandlerContext) {}
@@ -34,7 +36,7 @@ export class StreamSchedule {
   at(due: number, run: (due: number) => void): TimerHandle {
     const entry: Entry = { due, seq: this.seq++, run, cancelled: false };
     this.push(entry);
-    this.arm(this.ctx.now());
+    if (!this.waking) this.arm(this.ctx.now());
     return {
       cancel: () => {
         entry.cancelled = true;
@@ -57,9 +59,14 @@ export class StreamSchedule {
 
   private wake(): void {
     const now = this.ctx.now();
-    while (this.heap.length > 0 && this.heap[0]!.due <= now) {
-      const e = this.pop();
-      if (!e.cancelled) e.run(e.due);
+    this.waking = true;
+    try {
+      while (this.heap.length > 0 && this.heap[0]!.due <= now) {
+        const e = this.pop();
+        if (!e.cancelled) e.run(e.due);
+      }
+    } finally {
+      this.waking = false;
     }
     this.arm(now);
   }
