@@ -85,18 +85,28 @@ export class ScaledClock implements Clock {
     // Fire at the model due time, not "at least ms later": setTimeout only counts whole real
     // milliseconds, which at scale 0.02 is 50 model ms of error per timer. Whole milliseconds are
     // slept with setTimeout (capped: Node turns delays above 2^31-1 ms into 1 ms), the last
-    // fraction is spun off with setImmediate, which still lets I/O run in between.
+    // fraction is spun off with setImmediate, which still lets I/O run in between. At scale ≥ 1 a
+    // real millisecond is at most one model millisecond, so the fraction is slept too (one more
+    // setTimeout, at most about a model ms late): spinning would keep a core busy whenever timers
+    // are due every millisecond or so, as a session's streaming lines are.
     const due = this.now() + Math.max(0, ms);
     let timeout: NodeJS.Timeout | undefined;
     let immediate: NodeJS.Immediate | undefined;
+    // Never call `fn` from inside setTimer itself (a due time a few µs ahead may have passed by
+    // the first check): callers keep the handle in state the callback reads.
+    let inSetTimer = true;
     const tick = () => {
       const remainingReal = (due - this.now()) * this.scale;
-      if (remainingReal <= 0) fn();
-      else if (remainingReal >= 1) timeout = setTimeout(tick, Math.min(Math.floor(remainingReal), MAX_TIMEOUT_MS));
+      if (remainingReal <= 0) {
+        if (inSetTimer) immediate = setImmediate(fn);
+        else fn();
+      } else if (remainingReal >= 1) timeout = setTimeout(tick, Math.min(Math.floor(remainingReal), MAX_TIMEOUT_MS));
+      else if (this._scale >= 1) timeout = setTimeout(tick, 1);
       else immediate = setImmediate(tick);
     };
     if (ms <= 0) immediate = setImmediate(tick);
     else tick();
+    inSetTimer = false;
     return {
       cancel: () => {
         if (timeout) clearTimeout(timeout);

@@ -8,8 +8,8 @@
  *
  *   npx tsx simulator/bench/market-data-fanout.ts [--clients 32] [--lines 100] [--seconds 20] [--json]
  *
- * Not measured here: socket writes and delivery latency over TCP (p99), which need the TCP
- * adapter and a load client in another process (simulator/bench/throughput.ts is the pattern).
+ * Socket writes, the simulator process's CPU at time scale 1 and delivery latency over TCP:
+ * simulator/bench/market-data-fanout-tcp.ts (`npm run bench:fanout` runs both).
  */
 import { parseArgs } from 'node:util';
 import { VirtualClock } from '../../common/clock.ts';

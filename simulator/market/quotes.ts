@@ -94,6 +94,8 @@ export class InstrumentQuotes {
   /** Minute start → the minute, or null when no trading session holds its start. */
   private readonly minutes = new Map<number, MinutePath | null>();
   private readonly days = new Map<number, DayStats>();
+  /** Trading date → the previous date's close (undefined: none), as `previousClose` computes it. */
+  private readonly prevCloses = new Map<number, number | undefined>();
 
   constructor(
     readonly instrument: Instrument,
@@ -273,7 +275,16 @@ export class InstrumentQuotes {
     throw new Error(`minute ${index} lies beyond the sessions of ${formatYmd(s.day)}`);
   }
 
+  /** Built once per trading date: every quote of the day asks for it (each line, every 250 ms). */
   private previousClose(day: number): number | undefined {
+    if (this.prevCloses.has(day)) return this.prevCloses.get(day);
+    if (this.prevCloses.size >= 64) this.prevCloses.clear();
+    const close = this.computePreviousClose(day);
+    this.prevCloses.set(day, close);
+    return close;
+  }
+
+  private computePreviousClose(day: number): number | undefined {
     const prev = this.sessions.previousTradingDay(day, 'liquid');
     if (prev === undefined) return undefined;
     const sessions = this.sessions.on(prev, 'liquid');

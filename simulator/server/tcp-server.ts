@@ -149,6 +149,8 @@ export class TcpGatewayServer {
     /** Bytes read since the gateway decided to close this connection. */
     let readWhileClosing = 0;
     let pending: Buffer[] = [];
+    /** Bytes in `pending` (the model asks for the backlog after every message it sends). */
+    let pendingBytes = 0;
     let session: Session | undefined;
     // Everything sent in one turn of the event loop goes out as one write: replies come in bursts
     // (CONTRACT_DATA then its END, answers to requests that arrived together on this socket), and
@@ -156,6 +158,7 @@ export class TcpGatewayServer {
     const flush = () => {
       const out = pending;
       pending = [];
+      pendingBytes = 0;
       if (socket.destroyed || out.length === 0) return;
       socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
     };
@@ -165,7 +168,9 @@ export class TcpGatewayServer {
         send: (msg) => {
           if (socket.destroyed || closing) return;
           if (pending.length === 0) setImmediate(flush);
-          pending.push(this.frames.encode(msg, session?.version || SIM_MAX_VERSION));
+          const frame = this.frames.encode(msg, session?.version || SIM_MAX_VERSION);
+          pending.push(frame);
+          pendingBytes += frame.length;
         },
         close: () => {
           if (closing) return;
@@ -174,7 +179,7 @@ export class TcpGatewayServer {
           socket.end();
           setTimeout(() => socket.destroy(), CLOSE_FLUSH_MS).unref();
         },
-        backlog: () => socket.writableLength + pending.reduce((n, b) => n + b.length, 0),
+        backlog: () => socket.writableLength + pendingBytes,
       },
       remote,
     );

@@ -10,11 +10,14 @@ import { MarketDataError } from '../../../common/ib/market-data-errors.ts';
 import { isMarketDataType, MarketDataType } from '../../../common/ib/tick-types.ts';
 import { entitlementOf } from '../../market/permissions.ts';
 import type { InstrumentQuotes } from '../../market/quotes.ts';
+import { LineSteps } from '../../market/line-steps.ts';
 import { aggregateSteps } from '../../market/tick-bars.ts';
-import { lineFields, ticksBetween, type LineFields, type Tick } from '../../market/top-of-book.ts';
+import type { LineFields, Tick } from '../../market/top-of-book.ts';
 import type { ClientMessageOf } from '../../protocol/index.ts';
+import type { MarketData } from '../ports.ts';
 import type { MarketLine } from '../session.ts';
 import type { HandlerContext, Handlers } from './context.ts';
+import { streamScheduleOf } from './stream-schedule.ts';
 
 /** Ended snapshots remembered per session, so that cancelling one stays silent (bounded). */
 const ENDED_SNAPSHOTS_KEPT = 1_000;
@@ -31,6 +34,14 @@ function sendTick(ctx: HandlerContext, reqId: number, t: Tick): void {
   else if (t.kind === 'size') ctx.send({ type: 'TICK_SIZE', reqId, tickType: t.tickType, size: t.size });
   else if (t.kind === 'string') ctx.send({ type: 'TICK_STRING', reqId, tickType: t.tickType, value: t.value });
   else ctx.send({ type: 'TICK_GENERIC', reqId, tickType: t.tickType, value: t.value });
+}
+
+/** Line fields per instrument and step, shared by every line of a gateway's market data. */
+const lineSteps = new WeakMap<MarketData, LineSteps>();
+function lineStepsOf(market: MarketData): LineSteps {
+  let steps = lineSteps.get(market);
+  if (!steps) lineSteps.set(market, (steps = new LineSteps()));
+  return steps;
 }
 
 /** Refuse a line beyond the limit. docs/wire-facts/market-data.md#100-lines-101 */
@@ -93,10 +104,8 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   const line: MarketLine = { kind: snapshot ? 'snapshot' : 'top', timer: undefined };
   session.marketLines.set(reqId, line);
   const delayMs = delayed ? profile.marketData.delayMs : 0;
-  const fieldsAt = (now: number): LineFields => {
-    const q = quotes.quoteAt(now - delayMs);
-    return lineFields(q, q.open || frozen);
-  };
+  const steps = lineStepsOf(ctx.market);
+  const fieldsAt = (now: number): LineFields => steps.fieldsAt(quotes, now - delayMs, frozen);
   if (delayed) ctx.error(reqId, MarketDataError.displayingDelayed());
   const shut = !quotes.quoteAt(ctx.now() - delayMs).open;
   const type = delayed
@@ -114,7 +123,7 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
     const { median, sigma } = profile.marketData.snapshotLatency;
     line.timer = ctx.timer(ctx.rng.lognormal(median, sigma), () => {
       if (session.marketLines.get(reqId) !== line) return;
-      for (const t of ticksBetween(undefined, fieldsAt(ctx.now()), delayed)) sendTick(ctx, reqId, t);
+      for (const t of steps.ticksBetween(undefined, fieldsAt(ctx.now()), delayed)) sendTick(ctx, reqId, t);
       ctx.send({ type: 'TICK_SNAPSHOT_END', reqId });
       session.marketLines.delete(reqId);
       rememberEnded(session, reqId);
@@ -123,17 +132,21 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   }
 
   // Streaming: everything now, then each interval what changed. docs/wire-facts/market-data.md#tick-rates
-  let sent = fieldsAt(ctx.now());
-  for (const t of ticksBetween(undefined, sent, delayed)) sendTick(ctx, reqId, t);
+  // The session's lines share one timer (stream-schedule.ts) and, per instrument and step, the
+  // fields and the ticks between steps (line-steps.ts); each line keeps its own phase.
+  const start = ctx.now();
+  let sent = fieldsAt(start);
+  for (const t of steps.ticksBetween(undefined, sent, delayed)) sendTick(ctx, reqId, t);
   const interval = profile.marketData.tickIntervalMs;
-  const next = () => {
+  const schedule = streamScheduleOf(ctx);
+  const next = (due: number) => {
     if (session.marketLines.get(reqId) !== line) return;
-    const now = fieldsAt(ctx.now());
-    for (const t of ticksBetween(sent, now, delayed)) sendTick(ctx, reqId, t);
+    const now = fieldsAt(due);
+    for (const t of steps.ticksBetween(sent, now, delayed)) sendTick(ctx, reqId, t);
     sent = now;
-    line.timer = ctx.timer(interval, next);
+    line.timer = schedule.at(due + interval, next);
   };
-  line.timer = ctx.timer(interval, next);
+  line.timer = schedule.at(start + interval, next);
 }
 
 function rememberEnded(session: object, reqId: number): void {
