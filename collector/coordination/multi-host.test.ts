@@ -141,8 +141,14 @@ describe.runIf(haveRedis)('coordination across processes and hosts on Redis', ()
     const root = await rig(hosts, 'restart');
     const half = symbols.slice(0, 35);
     const runs = hosts.flatMap((host, h) => deal(half, 2).map((part, p) => worker(root, host, p, part, { seed: h * 10 + p + 1, logLevel: 'warn' })));
-    // Mid-run: once 40 of the 70 requests were served, Redis dies and comes back with nothing.
-    await waitFor(() => (fleet.received.get('REQ_HISTORICAL_DATA') ?? 0) >= 40, 120_000, '40 historical requests');
+    // Mid-run: once every worker has logged in (so each holds its lease: a worker that cannot reach
+    // Redis at start refuses to begin, by design) and 40 of the 70 requests were served, Redis dies
+    // and comes back with nothing.
+    await waitFor(
+      () => (fleet.received.get('START_API') ?? 0) >= runs.length && (fleet.received.get('REQ_HISTORICAL_DATA') ?? 0) >= 40,
+      120_000,
+      'every worker logged in and 40 historical requests',
+    );
     await redis.kill();
     await new Promise((r) => setTimeout(r, 1_000));
     await redis.restart();
