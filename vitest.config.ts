@@ -1,9 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
-// Five projects (see README): `npm test` runs unit, properties and scenarios; `npm run test:live`
-// runs the read-only live subset against a gateway on IBKR_HOST:IBKR_PORT; `npm run test:containers`
-// the container tests.
+// Six projects (see README): `npm test` runs unit, properties and scenarios; `npm run test:system`
+// the tests that start whole CLI processes or build the package; `npm run test:live` runs the
+// read-only live subset against a gateway on IBKR_HOST:IBKR_PORT; `npm run test:containers` the
+// container tests. .ci/run runs all of them (live against a simulator).
 const common = ['node_modules/**'];
+/**
+ * System tests: each starts `ibkr-harness` processes (tens of CLI start-ups), packs and builds the
+ * package, or floods a simulator process. They keep `npm test` within its time budget by running
+ * apart (`npm run test:system`), never by being skipped: .ci/run runs them on every landing.
+ */
+const system = [
+  'bin/exit-codes.test.ts',
+  'bin/signals.test.ts',
+  'collector/cli.test.ts',
+  'collector/cli-history.test.ts',
+  'collector/ids/multi-process.test.ts',
+  'collector/serve/http.property.test.ts',
+  'collector/store/concurrent-open.test.ts',
+  'scripts/package.test.ts',
+  'simulator/robustness/hostile-input.test.ts',
+  'simulator/robustness/leaks.test.ts',
+];
 /** Tests whose figures are model time measured over TCP at a small time scale. */
 const timing = ['simulator/calibration.test.ts'];
 
@@ -19,9 +37,18 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{bin,simulator,collector,reports,common,tools,docs,runners,scripts,examples}/**/*.test.ts'],
-          exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts', ...timing],
+          exclude: [...common, '**/*.property.test.ts', '**/*.live.test.ts', ...timing, ...system],
           sequence: { groupOrder: 0 },
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'system',
+          include: system,
+          exclude: common,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -63,7 +90,7 @@ export default defineConfig({
         test: {
           name: 'properties',
           include: ['**/*.property.test.ts'],
-          exclude: common,
+          exclude: [...common, ...system],
           sequence: { groupOrder: 0 },
           testTimeout: 120_000,
         },
