@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { zonedToEpoch } from '../../../common/ib/time-zones.ts';
-import { propertyParams } from '../../../common/testing/property-params.ts';
+import { propertyParams, propertyRuns } from '../../../common/testing/property-params.ts';
 import { isOpen } from '../../market/market-hours.ts';
 import { TERMINAL, type OrderStatus } from '../../orders/order-types.ts';
 import { AAPL_ID, IN_RTH, venue } from '../../orders/testing/book.ts';
@@ -87,6 +87,8 @@ function wireTimeMs(text: string): number {
 class Trader {
   readonly inboxes: TestClient[] = [];
   readonly sent = new Map<number, PlaceOrderRequest>();
+  /** The largest quantity each order id was placed or modified with. */
+  readonly largest = new Map<number, number>();
   private nextId = 1;
   constructor(private readonly h: Harness) {}
 
@@ -123,8 +125,13 @@ class Trader {
       tif: o.gtc ? 'GTC' : 'DAY',
       outsideRth: o.outsideRth,
     });
-    this.sent.set(orderId, req);
+    this.record(req);
     c.send(req);
+  }
+
+  private record(req: PlaceOrderRequest): void {
+    this.sent.set(req.orderId, req);
+    this.largest.set(req.orderId, Math.max(this.largest.get(req.orderId) ?? 0, req.totalQuantity));
   }
 
   async modify(o: Extract<Op, { kind: 'modify' }>): Promise<void> {
@@ -135,7 +142,7 @@ class Trader {
     const prev = this.sent.get(orderId)!;
     const buy = prev.action === 'BUY';
     const req = { ...prev, totalQuantity: o.qty, ...(prev.orderType === 'LMT' ? { lmtPrice: limitPrice(buy, o.marketable) } : {}) };
-    this.sent.set(orderId, req);
+    this.record(req);
     c.send(req);
   }
 
@@ -218,6 +225,7 @@ function judge({ t, last }: Awaited<ReturnType<typeof play>>): void {
     const req = t.sent.get(e.orderId);
     expect(req, `execution ${e.execId} for order ${e.orderId}, never placed`).toBeDefined();
     expect(isOpen(HOURS, wireTimeMs(e.time), req!.outsideRth ? 'trading' : 'liquid'), `fill at ${e.time} (outsideRth ${req!.outsideRth})`).toBe(true);
+    expect(e.cumQty, `order ${e.orderId} filled past every quantity it was sent with`).toBeLessThanOrEqual(t.largest.get(e.orderId)!);
     maxQty.set(e.permId, Math.max(maxQty.get(e.permId) ?? 0, e.cumQty));
   }
 
@@ -246,17 +254,21 @@ function judge({ t, last }: Awaited<ReturnType<typeof play>>): void {
 }
 
 describe('paper trading through the gateway, with faults', () => {
-  it('position = Σ fills, cash = start − Σ price × shares − commissions, fills in hours, one terminal state per order', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.array(op, { minLength: 5, maxLength: 25 }), async (seed, ops) =>
-        judge(await play(seed, ops)),
-      ),
-      propertyParams('simulator/model/trading/orders.property.test.ts', 20),
-    );
-    // No vacuous pass: the runs filled orders, ended orders and hit faults of every kind.
-    expect(totals.fills).toBeGreaterThan(0);
-    expect(totals.terminal).toBeGreaterThan(0);
-    for (const kind of ['disconnect', 'error', 'delay', 'partial-fill', 'restart'])
-      expect(totals.faults.get(kind) ?? 0, `${kind} faults applied`).toBeGreaterThan(0);
-  });
+  it(
+    'position = Σ fills, cash = start − Σ price × shares − commissions, fills in hours, one terminal state per order',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.array(op, { minLength: 5, maxLength: 25 }), async (seed, ops) =>
+          judge(await play(seed, ops)),
+        ),
+        propertyParams('simulator/model/trading/orders.property.test.ts', 20),
+      );
+      // No vacuous pass: the runs filled orders, ended orders and hit faults of every kind.
+      expect(totals.fills).toBeGreaterThan(0);
+      expect(totals.terminal).toBeGreaterThan(0);
+      for (const kind of ['disconnect', 'error', 'delay', 'partial-fill', 'restart'])
+        expect(totals.faults.get(kind) ?? 0, `${kind} faults applied`).toBeGreaterThan(0);
+    },
+    Math.max(60_000, propertyRuns(20) * 1_000),
+  );
 });
