@@ -261,7 +261,7 @@ describe('paper trading through the gateway, with faults', () => {
         fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.array(op, { minLength: 5, maxLength: 25 }), async (seed, ops) =>
           judge(await play(seed, ops)),
         ),
-        propertyParams('simulator/model/trading/orders.property.test.ts', 20),
+        propertyParams('simulator/model/trading/orders.property.test.ts', 15),
       );
       // No vacuous pass: the runs filled orders, ended orders and hit faults of every kind.
       expect(totals.fills).toBeGreaterThan(0);
@@ -269,6 +269,6 @@ describe('paper trading through the gateway, with faults', () => {
       for (const kind of ['disconnect', 'error', 'delay', 'partial-fill', 'restart'])
         expect(totals.faults.get(kind) ?? 0, `${kind} faults applied`).toBeGreaterThan(0);
     },
-    Math.max(60_000, propertyRuns(20) * 1_000),
+    Math.max(60_000, propertyRuns(15) * 1_000),
   );
 });
