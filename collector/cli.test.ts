@@ -150,6 +150,11 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     [['--port', 'http'], /--port must be an integer/],
     [['--what', 'SCHEDULE'], /^error: --what: SCHEDULE answers with trading sessions, not bars/],
     [['--watchdog-timeout', '-1'], /--watchdog-timeout must be between 0 and/],
+    [['--duration', '9999 Y', '--bar', '1 min'], /^error: --duration: "9999 Y" reaches back further than the 68 Y IB lists as its longest duration/],
+    [
+      ['--duration', '2 Y', '--bar', '1 min'],
+      /^error: --duration: "2 Y" of "1 min" bars needs about 730 requests, more than the collector's cap of 720 .*a larger bar size or a shorter duration$/,
+    ],
   ])('bad input %j: one-line error, exit 2, nothing written', async (args, message) => {
     // Concurrent (process start-up dominates), so each has its own directory.
     const own = mkdtempSync(path.join(tmpdir(), 'collect-cli-bad-'));
