@@ -206,8 +206,27 @@ export class GatewaySession {
       conn.close();
       op.ok();
     }
-    await this.lease?.release();
+    await this.releaseLease();
+  }
+
+  /**
+   * Give the client-id lease back, best effort. A store that cannot be reached (Redis down, say)
+   * is a warning, not a failure: the lease ends by itself at its TTL, and reclaimStale frees it on
+   * this host, while failing here would turn a finished run, or the error that ended it, into a
+   * coordination error.
+   */
+  private async releaseLease(): Promise<void> {
+    const lease = this.lease;
     this.lease = undefined;
+    if (!lease) return;
+    try {
+      await lease.release();
+    } catch (err) {
+      this.o.log.warn(
+        { clientId: lease.clientId, address: this.address, err: describeError(err) },
+        `could not release client id ${lease.clientId}; its lease expires by its TTL`,
+      );
+    }
   }
 
   /** Drop the current connection without a clean close (as a crash would) and reconnect. */
@@ -273,8 +292,7 @@ export class GatewaySession {
         if (this.isClosed) throw err;
         if (err instanceof Error) this.lastError = err;
         if (err instanceof ClientIdInUse && this.o.onClientIdInUse === 'fail') {
-          await this.lease.release();
-          this.lease = undefined;
+          await this.releaseLease();
           this.setState('idle');
           throw err;
         }
@@ -293,8 +311,7 @@ export class GatewaySession {
           await this.setAside(clientId);
         }
         if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) {
-          await this.lease?.release();
-          this.lease = undefined;
+          await this.releaseLease();
           this.setState('idle');
           throw err;
         }
