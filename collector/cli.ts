@@ -248,9 +248,15 @@ async function runCollect(o: CollectFlags): Promise<number> {
   }
   if (out.status === 'succeeded') return EXIT.ok;
   const bad = out.results.filter((r) => r.status !== 'ok');
-  if (bad.length === out.results.length && bad.every((r) => r.error && exitCodeOf(r.error) === EXIT.unreachable)) {
-    console.error(`error: gateway unreachable, nothing collected: ${bad[0]!.error!.message}`);
-    return EXIT.unreachable;
+  // Every symbol refused the same way at the connection: the exit code says which (common/exit-codes.ts):
+  // 3 when no gateway could be reached, 2 when the address given is not one to collect from (a port
+  // that answers in another protocol, a simulator at another time scale).
+  const shared = bad.length === out.results.length && bad.every((r) => r.error) ? exitCodeOf(bad[0]!.error) : EXIT.failed;
+  if (shared !== EXIT.failed && bad.every((r) => exitCodeOf(r.error) === shared)) {
+    console.error(
+      `error: ${shared === EXIT.unreachable ? 'gateway unreachable' : 'not a gateway to collect from'}, nothing collected: ${bad[0]!.error!.message}`,
+    );
+    return shared;
   }
   console.error(`error: ${bad.length} of ${out.results.length} symbols not collected: ${bad.map((r) => `${r.symbol} ${r.status}`).join(', ')}`);
   return out.status === 'aborted' ? 130 : EXIT.failed;
