@@ -370,9 +370,16 @@ export function coverageLines(results: readonly SymbolResult[]): string[] {
     const start = c.window.start ?? c.held[0]?.start ?? c.window.end;
     const length = (ws: ReadonlyArray<{ start: number; end: number }>) => ws.reduce((n, w) => n + (w.end - w.start), 0);
     const whole = c.window.end - start;
-    const held = whole > 0 ? `${Math.floor((100 * length(c.held)) / whole)}%` : 'all';
-    const parts = [`${r.symbol}: held ${held} of the window (${formatWindow({ start, end: c.window.end })})`];
-    parts.push(c.gaps.length === 0 ? 'no gaps' : `${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    const parts: string[] = [];
+    if (c.held.length === 0) {
+      // Nothing held: a zero-width window ("held all … no gaps") would read as success.
+      parts.push(`${r.symbol}: nothing held${whole > 0 ? ` of the window (${formatWindow({ start, end: c.window.end })})` : ''}`);
+      if (c.gaps.length > 0) parts.push(`${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    } else {
+      const held = whole > 0 ? `${Math.floor((100 * length(c.held)) / whole)}%` : 'all';
+      parts.push(`${r.symbol}: held ${held} of the window (${formatWindow({ start, end: c.window.end })})`);
+      parts.push(c.gaps.length === 0 ? 'no gaps' : `${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    }
     if (c.noData.length > 0) {
       const reasons = [...new Set(c.noData.map((w) => w.reason))].join('; ');
       parts.push(`no data for ${c.noData.length} window(s) (${c.noData.filter((w) => w.final).length} final): ${reasons}`);
