@@ -106,6 +106,10 @@ describe('exit codes: 0 success, 1 the check failed, 2 usage or input, 3 gateway
     expect(live.gateway.journal.query({ dir: 'in' }).filter((e) => !['START_API'].includes(e.message.type))).toEqual([]);
     const down = await cli('collect', '--port', String(closed), '--symbols', 'AAPL:USD', '--deadline', '300', ...common('c4'));
     expect(down.code).toBe(3);
+    // A port that answers HTTP is the wrong address given (input), as common/exit-codes.ts classes NOT_A_GATEWAY.
+    const http = await cli('collect', '--port', String((webhook.address() as { port: number }).port), '--symbols', 'AAPL:USD', ...common('c5'));
+    expect([http.code, http.err.split('\n')[0]]).toEqual([2, expect.stringMatching(/^error: not a gateway to collect from, nothing collected: .*/)]);
+    expect(http.err).toMatch(/is not an IB gateway: it answered "HTTP\/1\.1 400/);
   });
 
   it('serve: a bad value is a usage error (0 when stopped: collector/cli.test.ts spawns it)', async () => {

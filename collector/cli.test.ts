@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 import { cli, ROOT } from './testing/cli.ts';
+import { coverageLines } from './cli.ts';
 
 const FIVE = 'TTE:EUR,WLN:EUR,AAPL:USD,TSLA:USD,MSFT:USD';
 
@@ -122,6 +123,9 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`AAPL:USD, MSFT:USD: failed: cannot reach gateway at 127.0.0.1:${port}`);
     expect(r.stderr).toMatch(new RegExp(`^error: gateway unreachable, nothing collected: cannot reach gateway at 127\\.0\\.0\\.1:${port}`));
+    // A failed symbol's coverage never reads as success (it said "held all of the window (… → …), no gaps").
+    expect(r.stdout).not.toMatch(/held all|no gaps/);
+    for (const line of r.stdout.split('\n').filter((l) => /^(AAPL|MSFT):USD: /.test(l) && !/failed/.test(l))) expect(line).toMatch(/: nothing held/);
     // Measured inside the process (TIME column): start-up time on a loaded machine says nothing.
     const [, status, , , , , , time] = row(r.stdout, 'AAPL:USD');
     expect(status).toBe('failed');
@@ -150,6 +154,11 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     [['--port', 'http'], /--port must be an integer/],
     [['--what', 'SCHEDULE'], /^error: --what: SCHEDULE answers with trading sessions, not bars/],
     [['--watchdog-timeout', '-1'], /--watchdog-timeout must be between 0 and/],
+    [['--duration', '9999 Y', '--bar', '1 min'], /^error: --duration: "9999 Y" reaches back further than the 68 Y IB lists as its longest duration/],
+    [
+      ['--duration', '2 Y', '--bar', '1 min'],
+      /^error: --duration: "2 Y" of "1 min" bars needs about 730 requests, more than the collector's cap of 720 .*a larger bar size or a shorter duration$/,
+    ],
   ])('bad input %j: one-line error, exit 2, nothing written', async (args, message) => {
     // Concurrent (process start-up dominates), so each has its own directory.
     const own = mkdtempSync(path.join(tmpdir(), 'collect-cli-bad-'));
@@ -248,5 +257,22 @@ describe('ibkr-harness serve', { timeout: 90_000 }, () => {
     expect(await exited).toBe(0);
     expect(stdout).toContain('serve stopped');
     expect(readdirSync(path.join(dir, 'leases')).filter((f) => f.endsWith('.lease'))).toEqual([]);
+  });
+});
+
+describe('coverage lines', () => {
+  it('a failed symbol that holds nothing says so plainly, never "held all of the window (…), no gaps"', () => {
+    const end = Date.UTC(2026, 11, 1, 5, 18) / 1000;
+    const failed = {
+      symbol: 'AAPL:USD',
+      status: 'failed',
+      ms: 10,
+      coverage: { window: { start: null, end }, held: [], noData: [], gaps: [], formingFrom: null },
+    };
+    expect(coverageLines([failed] as never)).toEqual(['AAPL:USD: nothing held']);
+    const placed = { ...failed, coverage: { ...failed.coverage, window: { start: end - 3600, end }, gaps: [{ start: end - 3600, end }] } };
+    expect(coverageLines([placed] as never)).toEqual([
+      'AAPL:USD: nothing held of the window (2026-12-01 04:18 → 05:18 UTC), 1 gap(s): 2026-12-01 04:18 → 05:18 UTC',
+    ]);
   });
 });

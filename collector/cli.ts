@@ -248,9 +248,15 @@ async function runCollect(o: CollectFlags): Promise<number> {
   }
   if (out.status === 'succeeded') return EXIT.ok;
   const bad = out.results.filter((r) => r.status !== 'ok');
-  if (bad.length === out.results.length && bad.every((r) => r.error && exitCodeOf(r.error) === EXIT.unreachable)) {
-    console.error(`error: gateway unreachable, nothing collected: ${bad[0]!.error!.message}`);
-    return EXIT.unreachable;
+  // Every symbol refused the same way at the connection: the exit code says which (common/exit-codes.ts):
+  // 3 when no gateway could be reached, 2 when the address given is not one to collect from (a port
+  // that answers in another protocol, a simulator at another time scale).
+  const shared = bad.length === out.results.length && bad.every((r) => r.error) ? exitCodeOf(bad[0]!.error) : EXIT.failed;
+  if (shared !== EXIT.failed && bad.every((r) => exitCodeOf(r.error) === shared)) {
+    console.error(
+      `error: ${shared === EXIT.unreachable ? 'gateway unreachable' : 'not a gateway to collect from'}, nothing collected: ${bad[0]!.error!.message}`,
+    );
+    return shared;
   }
   console.error(`error: ${bad.length} of ${out.results.length} symbols not collected: ${bad.map((r) => `${r.symbol} ${r.status}`).join(', ')}`);
   return out.status === 'aborted' ? 130 : EXIT.failed;
@@ -366,9 +372,16 @@ export function coverageLines(results: readonly SymbolResult[]): string[] {
     const start = c.window.start ?? c.held[0]?.start ?? c.window.end;
     const length = (ws: ReadonlyArray<{ start: number; end: number }>) => ws.reduce((n, w) => n + (w.end - w.start), 0);
     const whole = c.window.end - start;
-    const held = whole > 0 ? `${Math.floor((100 * length(c.held)) / whole)}%` : 'all';
-    const parts = [`${r.symbol}: held ${held} of the window (${formatWindow({ start, end: c.window.end })})`];
-    parts.push(c.gaps.length === 0 ? 'no gaps' : `${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    const parts: string[] = [];
+    if (c.held.length === 0) {
+      // Nothing held: a zero-width window ("held all … no gaps") would read as success.
+      parts.push(`${r.symbol}: nothing held${whole > 0 ? ` of the window (${formatWindow({ start, end: c.window.end })})` : ''}`);
+      if (c.gaps.length > 0) parts.push(`${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    } else {
+      const held = whole > 0 ? `${Math.floor((100 * length(c.held)) / whole)}%` : 'all';
+      parts.push(`${r.symbol}: held ${held} of the window (${formatWindow({ start, end: c.window.end })})`);
+      parts.push(c.gaps.length === 0 ? 'no gaps' : `${c.gaps.length} gap(s): ${c.gaps.map(formatWindow).join(', ')}`);
+    }
     if (c.noData.length > 0) {
       const reasons = [...new Set(c.noData.map((w) => w.reason))].join('; ');
       parts.push(`no data for ${c.noData.length} window(s) (${c.noData.filter((w) => w.final).length} final): ${reasons}`);

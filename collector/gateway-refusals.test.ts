@@ -126,16 +126,24 @@ describe('refused connections are named', () => {
     expect((err as { hint?: string }).hint).toMatch(/restarting/);
   });
 
-  it('a simulator at another time scale: the watchdog sees its clock run at another pace and refuses it with TIME_SCALE_MISMATCH', async () => {
+  it('a simulator at another time scale: the clock check at connect sees its clock run at another pace and refuses it with TIME_SCALE_MISMATCH', async () => {
     // The simulator runs in real time; this collector thinks one model second takes 50 ms.
     sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
     const c = await collector(sim.port, { clock: new ScaledClock(0.05), watchdog: { intervalMs: 2_000, timeoutMs: 20_000 } });
-    await c.connect();
+    await expect(c.connect()).rejects.toMatchObject({ code: 'TIME_SCALE_MISMATCH' });
     const deadline = Date.now() + 10_000;
     while (c.health().state !== 'unreachable' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(c.health()).toMatchObject({ state: 'unreachable', lastError: { code: 'TIME_SCALE_MISMATCH' } });
     expect(c.health().lastError!.hint).toMatch(/--time-scale/);
     await expect(c.qualify({ symbol: 'AAPL', currency: 'USD' })).rejects.toMatchObject({ code: 'TIME_SCALE_MISMATCH' });
+  });
+
+  it('a short run against a simulator at another time scale is refused at connect, before the watchdog first judges the pace', async () => {
+    // The simulator's clock runs 50 times faster than this collector's (sim --time-scale 0.02, collect at scale 1).
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1, timeScale: 0.02 });
+    const c = await collector(sim.port, { clock: new ScaledClock(1), watchdog: { intervalMs: 60_000, timeoutMs: 20_000 } });
+    await expect(c.qualify({ symbol: 'AAPL', currency: 'USD' })).rejects.toMatchObject({ code: 'TIME_SCALE_MISMATCH' });
+    expect(sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' })).toHaveLength(0);
   });
 
   it('the same time scale on both sides is not a mismatch (several probes over 30 model seconds)', async () => {

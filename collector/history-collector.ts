@@ -15,7 +15,7 @@
  */
 import { wallTimeOf, type Clock } from '../common/clock.ts';
 import { findBarSize } from '../common/ib/bar-sizes.ts';
-import { durationStart, fitsOneRequest, longestRequest, parseDuration, splitWindow, type Duration } from '../common/ib/durations.ts';
+import { durationStart, fitsOneRequest, longestRequest, parseDuration, windowPieces, type Duration } from '../common/ib/durations.ts';
 import { sameTradingDayStart, tradingDaysBounds } from './history/trading-days.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
@@ -203,6 +203,14 @@ export class HistoryCollector {
       );
     }
     const span = { start: durationStart(asked, endMs, f.timeZone ?? 'UTC') / 1000, end: endMs / 1000 };
+    if (span.start < 0)
+      throw new CollectorError(
+        'BAD_REQUEST',
+        `"${asked.text}" ending ${new Date(endMs).toISOString()} reaches before 1970, where no bars exist; ask for a shorter duration`,
+        {
+          retryable: false,
+        },
+      );
     await this.fetchMissing(f, span);
     return { window: span, span };
   }
@@ -290,9 +298,14 @@ export class HistoryCollector {
       // their date: a piece may reach back only into what is held already.
       const heldBefore = covered.find((c) => c.end === m.start)?.start ?? m.start;
       const earliest = f.bar.unit === 'sec' ? Number.NEGATIVE_INFINITY : heldBefore * 1000;
-      const pieces = splitWindow(m.start * 1000, m.end * 1000, f.bar.seconds, f.timeZone, earliest);
-      if (pieces.length === 0) throw new CollectorError('BAD_REQUEST', `IB serves no request of ${f.bar.text} bars`, { retryable: false });
-      for (const p of pieces) await f.piece({ duration: p.duration.text, endMs: p.endMs, start: Math.max(m.start, p.startMs / 1000) });
+      // Lazily: each piece is computed only after the previous one was answered, so a long window
+      // never blocks the event loop while it is split.
+      let sent = 0;
+      for (const p of windowPieces(m.start * 1000, m.end * 1000, f.bar.seconds, f.timeZone, earliest)) {
+        sent++;
+        await f.piece({ duration: p.duration.text, endMs: p.endMs, start: Math.max(m.start, p.startMs / 1000) });
+      }
+      if (sent === 0) throw new CollectorError('BAD_REQUEST', `IB serves no request of ${f.bar.text} bars`, { retryable: false });
     }
   }
 }

@@ -6,11 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
+import { silentLog } from '../common/log.ts';
+import { InMemoryLeaseStore } from './ids/index.ts';
 import type { GatewayModel } from '../simulator/model/gateway.ts';
 import { startSimulator } from '../simulator/simulator.ts';
 import { WireClient } from '../simulator/testing/wire-client.ts';
 import { StoqeyConnector } from './adapters/stoqey-connector.ts';
-import { ClientIdInUse, GatewayUnreachable, HandshakeTimeout, NotConnected, RequestTimeout } from './errors.ts';
+import { ClientIdInUse, CoordinationUnavailable, GatewayUnreachable, HandshakeTimeout, NotConnected, RequestTimeout } from './errors.ts';
 import {
   autoCleanup,
   AAPL,
@@ -263,6 +265,24 @@ describe('GatewaySession in virtual time', () => {
     await kit.session.close();
     await expect(kit.session.connection()).rejects.toBeInstanceOf(NotConnected);
     expect((await kit.leases.list(env.connector.address)).filter((e) => e.kind === 'lease' && e.live)).toHaveLength(0);
+    await env.clock.advance(10);
+    expect(env.gateway.sessionCount).toBe(0);
+  });
+
+  it('a lease store unreachable at close is a warning, not a failure: close resolves and the lease is left to its TTL', async () => {
+    const env = virtualEnv();
+    const leases = new InMemoryLeaseStore({ clock: env.clock });
+    const warnings: string[] = [];
+    const log = { ...silentLog, warn: (_: object, msg?: string) => void warnings.push(msg ?? '') };
+    const kit = leasedSession(env.connector, env.clock, { leases, log });
+    await drive(env.clock, kit.session.connection());
+    const down = new CoordinationUnavailable('redis://127.0.0.1:6379/0 (prefix fleet)', 'release a client-id lease', 'unreachable', {
+      cause: new Error("Stream isn't writeable"),
+    });
+    leases.release = () => Promise.reject(down);
+    const id = kit.session.clientId;
+    await expect(kit.session.close()).resolves.toBeUndefined();
+    expect(warnings).toContain(`could not release client id ${id}; its lease expires by its TTL`);
     await env.clock.advance(10);
     expect(env.gateway.sessionCount).toBe(0);
   });

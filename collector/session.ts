@@ -19,7 +19,7 @@ import { waitBounded } from './wait-bounded.ts';
 
 /** Kept here too for callers that import it from the session (its home is collector/wait-bounded.ts). */
 export { waitBounded } from './wait-bounded.ts';
-import { Watchdog, type ProbeAnswer, type WatchdogOptions } from './watchdog.ts';
+import { ClockRateCheck, Watchdog, type ProbeAnswer, type WatchdogOptions } from './watchdog.ts';
 
 /** `failed`: refused for good (a simulator at another time scale); every caller gets that error. */
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -206,8 +206,27 @@ export class GatewaySession {
       conn.close();
       op.ok();
     }
-    await this.lease?.release();
+    await this.releaseLease();
+  }
+
+  /**
+   * Give the client-id lease back, best effort. A store that cannot be reached (Redis down, say)
+   * is a warning, not a failure: the lease ends by itself at its TTL, and reclaimStale frees it on
+   * this host, while failing here would turn a finished run, or the error that ended it, into a
+   * coordination error.
+   */
+  private async releaseLease(): Promise<void> {
+    const lease = this.lease;
     this.lease = undefined;
+    if (!lease) return;
+    try {
+      await lease.release();
+    } catch (err) {
+      this.o.log.warn(
+        { clientId: lease.clientId, address: this.address, err: describeError(err) },
+        `could not release client id ${lease.clientId}; its lease expires by its TTL`,
+      );
+    }
   }
 
   /** Drop the current connection without a clean close (as a crash would) and reconnect. */
@@ -265,6 +284,7 @@ export class GatewaySession {
       const op = this.o.recorder.invoke(this.o.context, this.connectCount === 0 ? 'connect' : 'reconnect', { attempt }, { clientId });
       try {
         const conn = await this.o.connector.connect({ clientId, timeoutMs: this.o.connectTimeoutMs, signal: this.closing.signal });
+        await this.checkTimeScale(conn);
         op.ok({ clientId }, { clientId });
         this.adopt(conn);
         return conn;
@@ -273,8 +293,7 @@ export class GatewaySession {
         if (this.isClosed) throw err;
         if (err instanceof Error) this.lastError = err;
         if (err instanceof ClientIdInUse && this.o.onClientIdInUse === 'fail') {
-          await this.lease.release();
-          this.lease = undefined;
+          await this.releaseLease();
           this.setState('idle');
           throw err;
         }
@@ -293,9 +312,8 @@ export class GatewaySession {
           await this.setAside(clientId);
         }
         if (!(err instanceof CollectorError) || !err.retryable || attempt >= this.o.maxConnectAttempts) {
-          await this.lease?.release();
-          this.lease = undefined;
-          this.setState('idle');
+          await this.releaseLease();
+          this.setState(this.fatal ? 'failed' : 'idle');
           throw err;
         }
         const delay = backoffDelay(Math.min(attempt - 1, 16), backoff);
@@ -390,6 +408,42 @@ export class GatewaySession {
     else lease.lostSignal.addEventListener('abort', onLost, { once: true });
   }
 
+  /**
+   * Before handing the first connection out: two REQ_CURRENT_TIME probes TIME_SCALE_CHECK_WALL_MS wall
+   * ms apart, so that even a run shorter than the watchdog's first judged span refuses a gateway
+   * whose clock runs at another pace (a simulator at another --time-scale; the watchdog's later
+   * probes catch smaller drifts). IB's clock has whole seconds: the check flags only a pace off by
+   * more than a factor of two beyond that slack (ClockRateCheck), which a real gateway never is.
+   * Only on scaled clocks with a watchdog (in virtual time both sides share one clock). Throws
+   * TimeScaleMismatch (the session is then refused for good) or, when a probe is not answered
+   * within connectTimeoutMs, HandshakeTimeout.
+   */
+  private async checkTimeScale(conn: GatewayConnection): Promise<void> {
+    const { clock } = this.o;
+    // The first connection only: a reconnect is not delayed by it (the watchdog keeps judging the pace).
+    if (this.connectCount > 0 || !(clock.scale > 0) || !this.o.watchdog || !(this.o.watchdog.intervalMs > 0)) return;
+    const check = new ClockRateCheck(0);
+    for (let i = 0; i < 2; i++) {
+      if (i > 0) await clock.sleep(toModelMs(clock, TIME_SCALE_CHECK_WALL_MS), this.closing.signal);
+      const sentAt = clock.now();
+      const timer = new AbortController();
+      const seconds = await Promise.race([
+        conn.currentTime().result,
+        clock.sleep(this.o.connectTimeoutMs, AbortSignal.any([timer.signal, this.closing.signal])).then(() => {
+          throw new HandshakeTimeout(this.address, conn.clientId, this.o.connectTimeoutMs);
+        }),
+      ]).finally(() => timer.abort());
+      const at = clock.now();
+      const ratio = check.add((sentAt + at) / 2, seconds * 1000, at - sentAt);
+      if (ratio !== undefined) {
+        conn.close();
+        const err = new TimeScaleMismatch(this.address, clock.scale, clock.scale / ratio);
+        this.refuse(err);
+        throw err;
+      }
+    }
+  }
+
   /** Probe the connection (collector/watchdog.ts): drop a zombie, refuse a gateway on another time scale. */
   private armWatchdog(conn: GatewayConnection): void {
     const w = this.o.watchdog;
@@ -427,6 +481,9 @@ export class GatewaySession {
     for (const l of this.stateListeners) l(s);
   }
 }
+
+/** Wall ms between the two probes of the time-scale check at connect (GatewaySession.checkTimeScale). */
+export const TIME_SCALE_CHECK_WALL_MS = 500;
 
 /** The wait a coordination store asked for (wall ms), in model ms of `clock`; 0 when it asked for none. */
 function retryAfterModelMs(err: CollectorError, clock: Clock): number {

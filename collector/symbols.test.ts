@@ -95,4 +95,15 @@ describe('history parameters the gateway would refuse', () => {
     expect(validateHistorySpec({ duration: '345600 S', barSize: '1 min' }).duration).toBe('345600 S');
     expect(validateHistorySpec({ duration: '7200 S', barSize: '1 secs' }).duration).toBe('7200 S');
   });
+
+  it("a window that would take hours of requests, or reaches past IB's longest duration, is refused with the fix", () => {
+    expect(validateHistorySpec({ duration: '68 Y', barSize: '1 day' }).duration).toBe('68 Y');
+    expect(validateHistorySpec({ duration: '1 Y', barSize: '1 min' }).duration).toBe('1 Y');
+    expect(errorOf(() => validateHistorySpec({ duration: '69 Y', barSize: '1 day' })).message).toMatch(/"69 Y" reaches back further than the 68 Y IB lists/);
+    expect(errorOf(() => validateHistorySpec({ duration: '9999 Y', barSize: '1 min' })).message).toMatch(/ask for at most "68 Y"/);
+    // Seconds are split too, so they are capped the same way: 800 days of 1-minute bars.
+    expect(errorOf(() => validateHistorySpec({ duration: `${800 * 86_400} S`, barSize: '1 min' })).message).toMatch(
+      /needs about 800 requests, more than the collector's cap of 720 per series \(at IB's 60 requests per 10 minutes, 720 take 120 minutes\); ask for a larger bar size or a shorter duration/,
+    );
+  });
 });

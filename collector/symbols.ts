@@ -7,7 +7,15 @@
  * would silently collect the wrong series.
  */
 import { BAR_SIZES as LEGAL_BAR_SIZES, findBarSize } from '../common/ib/bar-sizes.ts';
-import { durationUnitRefusal, MAX_SMALL_BARS, parseDuration, tooManySmallBars } from '../common/ib/durations.ts';
+import {
+  durationUnitRefusal,
+  MAX_REQUESTS_PER_WINDOW,
+  MAX_SMALL_BARS,
+  MAX_UNITS,
+  parseDuration,
+  requestsForWindow,
+  tooManySmallBars,
+} from '../common/ib/durations.ts';
 import { findWhatToShow, WHAT_TO_SHOW, whatToShowRefusal } from '../common/ib/what-to-show.ts';
 import { CollectorError } from './errors.ts';
 import type { ContractSpec } from './gateway-client.ts';
@@ -143,6 +151,8 @@ export { WHAT_TO_SHOW };
  * (docs/wire-facts/history.md#what-a-gateway-refuses; IB's step-size table is a guide and refuses
  * nothing), a whatToShow that gives no bars
  * or is not served for the contracts' `secTypes` (default STK; docs/wire-facts/history.md#whattoshow-values).
+ * Also refused, as the collector's own limits: more than 68 Y (IB's longest listed duration) and a
+ * window needing more than MAX_REQUESTS_PER_WINDOW requests (common/ib/durations.ts).
  */
 export function validateHistorySpec(
   spec: { duration: string; barSize: string; whatToShow?: string | undefined },
@@ -164,6 +174,19 @@ export function validateHistorySpec(
     throw new InvalidInput(
       fields.duration ?? 'duration',
       `"${parsed.text}" of "${bar.text}" bars is more than the ${MAX_SMALL_BARS} bars under a minute IB serves per request (it answers 162 "invalid step"); ask for a shorter duration or a larger bar size`,
+    );
+  // A window the collector would take hours to ask for, or that reaches before any data IB serves,
+  // is refused here rather than split into millions of requests (docs/wire-facts/history.md#longest-request-per-unit).
+  if (parsed.unit === 'Y' && parsed.n > MAX_UNITS.Y)
+    throw new InvalidInput(
+      fields.duration ?? 'duration',
+      `"${parsed.text}" reaches back further than the ${MAX_UNITS.Y} Y IB lists as its longest duration; ask for at most "${MAX_UNITS.Y} Y"`,
+    );
+  const requests = requestsForWindow(parsed, bar.seconds);
+  if (requests > MAX_REQUESTS_PER_WINDOW)
+    throw new InvalidInput(
+      fields.duration ?? 'duration',
+      `"${parsed.text}" of "${bar.text}" bars needs about ${requests} requests, more than the collector's cap of ${MAX_REQUESTS_PER_WINDOW} per series (at IB's 60 requests per 10 minutes, ${MAX_REQUESTS_PER_WINDOW} take ${MAX_REQUESTS_PER_WINDOW / 6} minutes); ask for a larger bar size or a shorter duration`,
     );
   const whatToShow = findWhatToShow(String(spec.whatToShow ?? 'TRADES'));
   if (whatToShow === undefined)

@@ -113,6 +113,9 @@ export class Watchdog {
 export class ClockRateCheck {
   private first: { ours: number; theirs: number; rtt: number } | undefined;
 
+  /** `minSpanMs`: the least model ms between the two samples judged (default 8 s; the slack keeps shorter spans safe, just less sensitive). */
+  constructor(private readonly minSpanMs = MIN_SPAN_MS) {}
+
   /** Add a sample; returns the gateway's pace relative to ours once it is clearly not 1. */
   add(ours: number, theirs: number, rtt: number): number | undefined {
     if (!this.first) {
@@ -120,7 +123,7 @@ export class ClockRateCheck {
       return undefined;
     }
     const span = ours - this.first.ours;
-    if (span < MIN_SPAN_MS) return undefined;
+    if (span < this.minSpanMs) return undefined;
     const theirSpan = theirs - this.first.theirs;
     const slack = 1_000 + (this.first.rtt + rtt) / 2 + 500;
     if (theirSpan > 2 * span + slack || theirSpan < span / 2 - slack) return Math.max(theirSpan, 500) / span;

@@ -30,6 +30,16 @@ describe('serve inputs', () => {
     expect((await get(serve, '/health')).status).toBe(200);
   });
 
+  it('a window of thousands of years is a 400 before anything reaches the gateway; /health keeps answering', async () => {
+    expect((await post(serve, '/qualify', { symbol: 'MSFT:USD' })).status).toBe(200); // connected, so /health is 200
+    const r = await post(serve, '/collect', { symbols: ['MSFT:USD'], duration: '9999 Y', barSize: '1 min' });
+    expect([r.status, r.body.error]).toEqual([400, expect.stringMatching(/^duration: "9999 Y" reaches back further than the 68 Y IB lists/)]);
+    const two = await post(serve, '/collect', { symbols: ['MSFT:USD'], duration: '2 Y', barSize: '1 min' });
+    expect([two.status, two.body.error]).toEqual([400, expect.stringMatching(/needs about 730 requests, more than the collector's cap of 720/)]);
+    expect((await get(serve, '/health')).status).toBe(200);
+    expect(f.sim.gateway.journal.query({ type: 'REQ_HISTORICAL_DATA' })).toHaveLength(0);
+  });
+
   it('the library API with a deadline of 1e-9 ms fails that call with a timeout and nothing else', async () => {
     const err = await serve.collector.qualify({ symbol: 'MSFT', currency: 'USD' }, { deadlineMs: 1e-9 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'REQUEST_TIMEOUT' });

@@ -2,7 +2,7 @@
  * The five connection strategies, by name. Four are the incident's designs (two broken, two
  * fixes); `pooled` is the recommended one. See README "Strategies".
  */
-import type { CollectorError } from '../errors.ts';
+import { describeError, type CollectorError } from '../errors.ts';
 import { ClientIdAllocator, RandomIdStrategy, type ClientIdSource } from '../ids/index.ts';
 import { HistoryCollector } from '../history-collector.ts';
 import { PacingScheduler } from '../pacing/index.ts';
@@ -185,7 +185,10 @@ class PooledStrategy extends StrategyBase {
 
   override async close(): Promise<void> {
     await super.close();
-    await this.parts?.allocator.releaseAll();
+    // Best effort, as in GatewaySession: an unreachable store leaves the leases to their TTL.
+    await this.parts?.allocator
+      .releaseAll()
+      .catch((err: unknown) => this.deps.log.warn({ err: describeError(err) }, 'could not release client-id leases; they expire by their TTL'));
   }
 
   private build(role: string) {

@@ -86,7 +86,8 @@ function tradingDaysStart(n: number, endMs: number, timeZone: string, firstSessi
 /**
 /**
  * The longest duration IB accepts in each unit: beyond it the gateway answers 321 and asks for
- * the duration in years (`S` has no larger unit to offer). `Y` has no such limit.
+ * the duration in years (`S` has no larger unit to offer). `Y` has no such 321 limit; IB lists
+ * `68 Y` as the longest duration (MAX_UNITS), and the collector refuses longer windows itself.
  * docs/wire-facts/history.md#duration-limits-per-unit
  */
 export const DURATION_UNIT_LIMITS: Readonly<Partial<Record<DurationUnit, { max: number; text: string }>>> = {
@@ -195,10 +196,18 @@ export interface WindowPiece {
  * size fits no request at all. docs/wire-facts/history.md#longest-request-per-unit
  */
 export function splitWindow(fromMs: number, toMs: number, barSeconds: number, timeZone?: string, earliestMs = fromMs): WindowPiece[] {
+  return [...windowPieces(fromMs, toMs, barSeconds, timeZone, earliestMs)];
+}
+
+/**
+ * `splitWindow`'s pieces one at a time, newest first, computed only as they are taken: a caller
+ * that sends each piece before taking the next never holds or computes more than it sends, so no
+ * window, however long, blocks the event loop while it is split.
+ */
+export function* windowPieces(fromMs: number, toMs: number, barSeconds: number, timeZone?: string, earliestMs = fromMs): Generator<WindowPiece> {
   const maxSeconds = longestRequest('S', barSeconds);
-  if (maxSeconds === 0 || !(toMs > fromMs)) return [];
+  if (maxSeconds === 0 || !(toMs > fromMs)) return;
   const calendarUnits = timeZone ? (['Y', 'M', 'W'] as const).map((unit) => [unit, longestRequest(unit, barSeconds)] as const) : [];
-  const pieces: WindowPiece[] = [];
   let end = toMs;
   while (end > fromMs) {
     const seconds = Math.min(maxSeconds, Math.ceil((end - fromMs) / 1000));
@@ -224,8 +233,27 @@ export function splitWindow(fromMs: number, toMs: number, barSeconds: number, ti
     // The piece that finishes the job with the least asked twice, else the one that covers most.
     const finishing = candidates.filter((c) => c.startMs <= fromMs && c.startMs >= earliestMs).sort((a, b) => b.startMs - a.startMs)[0];
     const best = finishing ?? candidates.filter((c) => c.startMs > fromMs).sort((a, b) => a.startMs - b.startMs)[0]!;
-    pieces.push(best);
+    yield best;
     end = best.startMs;
   }
-  return pieces;
+}
+
+/**
+ * The most requests the collector will send for one series' window. **Our choice**, not IB's: at
+ * IB's historical pacing of 60 requests per 10 minutes (docs/wire-facts/pacing.md#60-requests-in-10-minutes)
+ * N requests take N/6 minutes, so 720 is two hours of asking — a year of 1-minute bars (365
+ * requests) fits, two years do not. A larger window is refused up front with the fix (a larger
+ * bar size or a shorter duration) rather than left to run for hours.
+ */
+export const MAX_REQUESTS_PER_WINDOW = 720;
+
+/**
+ * How many requests a window of `d` with bars of `barSeconds` needs at least, by nominal length:
+ * the duration divided by the longest one request may span (`longestRequest` over S, W, M, Y,
+ * each unit at its nominal length). Infinity when the bar size fits no request. Cheap: it never
+ * splits the window.
+ */
+export function requestsForWindow(d: Duration, barSeconds: number): number {
+  const longest = Math.max(...(['S', 'W', 'M', 'Y'] as const).map((u) => longestRequest(u, barSeconds) * NOMINAL_SECONDS[u]));
+  return longest > 0 ? Math.ceil(nominalSeconds(d) / longest) : Number.POSITIVE_INFINITY;
 }
