@@ -21,6 +21,8 @@ import type { BudgetRules, ChargeResult, PacingCharge } from './port.ts';
 /** One charge as kept: a paced request (weight > 0, its keys) and/or messages. */
 export interface ChargedRecord extends SentRecord {
   messages: number;
+  /** Set for a charge granted with `sendWithinMs`: what `markSent` names it by. */
+  chargeId?: string;
 }
 
 /**
@@ -61,7 +63,9 @@ export function impossibleCharge(charge: PacingCharge, rules: BudgetRules): stri
 }
 
 /**
- * Decide `charge` at `now` against `history` (records at or before now). `pausedUntil`: no
+ * Decide `charge` at `now` against `history`: records at or before now, and charges not yet
+ * marked sent, stamped at the latest instant they may go out (so until then they count as
+ * possibly sent right now, and a send delayed past the margin cannot let the window overflow). `pausedUntil`: no
  * historical request before then (after an unexpected 162). Message-only charges are not paused.
  */
 export function judgeCharge(history: readonly ChargedRecord[], charge: PacingCharge, rules: BudgetRules, now: number, pausedUntil: number): ChargeResult {
@@ -86,11 +90,16 @@ export function judgeCharge(history: readonly ChargedRecord[], charge: PacingCha
   return { granted: false, retryInMs: at - now, reason };
 }
 
-/** The record a granted charge leaves. */
-export function recordOf(charge: PacingCharge, rules: BudgetRules, at: number): ChargedRecord {
+/**
+ * The record a granted charge leaves, judged at `now`: stamped `now`, or — for a charge sent after
+ * the grant (`sendWithinMs`) — at the latest instant it may be sent, until `markSent` says when it was.
+ */
+export function recordOf(charge: PacingCharge, rules: BudgetRules, now: number, chargeId?: string): ChargedRecord {
   const paced = charge.req !== null && isPaced(charge.req, rules);
+  const pending = charge.sendWithinMs !== undefined;
   return {
-    at,
+    at: pending ? now + charge.sendWithinMs! : now,
+    ...(pending && chargeId !== undefined ? { chargeId } : {}),
     identityKey: paced ? charge.req!.identityKey : '',
     contractKey: paced ? charge.req!.contractKey : '',
     weight: paced ? weightOf(charge.req!, rules) : 0,

@@ -251,6 +251,45 @@ describe.each(rigs)('coordination store: %s', (_name, enabled, make) => {
     expect(await budget.tryCharge({ req: null, messages: 1 }, rules)).toEqual({ granted: true });
   });
 
+  it.runIf(enabled)('judges by when a request was sent: a send delayed past the margin holds the window from its send instant', async () => {
+    rig = await make();
+    const budget = rig.store.pacing(gateway);
+    // Small real-time windows (Redis keeps its own clock): 1 request and 1 message per 300 ms.
+    const tight: BudgetRules = { ...rules, windowMs: 300, windowMax: 1, messageWindowMs: 300, maxMessages: 1 };
+    const late = await budget.tryCharge({ req: req(11), messages: 1, sendWithinMs: 5_000 }, tight);
+    expect(late).toMatchObject({ granted: true, chargeId: expect.any(String) });
+    const chargeId = (late as { chargeId: string }).chargeId;
+    // Past the window counted from the charge, but the request has not gone out yet: it may go
+    // out at any moment, so it still counts. (Judged by charge instants, the next one went through
+    // here, and the gateway then saw both within 300 ms.)
+    await rig.advance(400 + rig.slackMs);
+    expect(await budget.tryCharge({ req: req(12), messages: 1 }, tight)).toMatchObject({ granted: false, reason: 'window' });
+    expect(await budget.tryCharge({ req: null, messages: 1 }, tight)).toMatchObject({ granted: false, reason: 'messages' });
+    // It goes out now: the window runs from this send instant, not from its charge 400 ms earlier.
+    await budget.markSent(chargeId);
+    for (const charge of [
+      { req: req(12), messages: 1 },
+      { req: null, messages: 1 },
+    ]) {
+      const held = await budget.tryCharge(charge, tight);
+      expect(held).toMatchObject({ granted: false, reason: charge.req ? 'window' : 'messages' });
+      expect((held as { retryInMs: number }).retryInMs).toBeGreaterThan(300 - rig.slackMs - 1);
+      expect((held as { retryInMs: number }).retryInMs).toBeLessThanOrEqual(300);
+    }
+    await rig.advance(300 + rig.slackMs);
+    expect(await budget.tryCharge({ req: req(12), messages: 1 }, tight)).toEqual({ granted: true });
+    // Marking an unknown or an already marked charge changes nothing.
+    await budget.markSent('no-such-charge');
+    await budget.markSent(chargeId);
+    await rig.advance(300 + rig.slackMs);
+    // A grant never used (its process died) counts until the window after its send deadline has passed.
+    expect(await budget.tryCharge({ req: req(13), messages: 1, sendWithinMs: 1_000 }, tight)).toMatchObject({ granted: true });
+    await rig.advance(300 + rig.slackMs);
+    expect(await budget.tryCharge({ req: req(14), messages: 1 }, tight)).toMatchObject({ granted: false, reason: 'window' });
+    await rig.advance(1_000 + rig.slackMs);
+    expect(await budget.tryCharge({ req: req(14), messages: 1 }, tight)).toEqual({ granted: true });
+  });
+
   it.runIf(enabled)('shares qualifications until they expire', async () => {
     rig = await make();
     const cache = rig.store.qualifications(gateway);

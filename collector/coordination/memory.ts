@@ -22,6 +22,7 @@ export class MemoryPacingBudget implements PacingBudget {
   private history: ChargedRecord[] = [];
   private pausedUntil = -Infinity;
   private readonly time: WallTime;
+  private charges = 0;
 
   constructor(clock: Clock) {
     this.time = wallTimeOf(clock);
@@ -35,10 +36,20 @@ export class MemoryPacingBudget implements PacingBudget {
   chargeNow(charge: PacingCharge, rules: BudgetRules): ChargeResult {
     const now = this.time.now();
     const horizon = now - budgetHorizonMs(rules);
+    // Records are in charge order; re-stamped ones (markSent) only move earlier, never below their charge instant.
     if (this.history.length > 0 && this.history[0]!.at <= horizon) this.history = this.history.filter((r) => r.at > horizon);
     const verdict = judgeCharge(this.history, charge, rules, now, this.pausedUntil);
-    if (verdict.granted) this.history.push(recordOf(charge, rules, now));
-    return verdict;
+    if (!verdict.granted) return verdict;
+    const chargeId = charge.sendWithinMs === undefined ? undefined : `m${this.charges++}`;
+    this.history.push(recordOf(charge, rules, now, chargeId));
+    return chargeId === undefined ? verdict : { granted: true, chargeId };
+  }
+
+  async markSent(chargeId: string): Promise<void> {
+    const rec = this.history.find((r) => r.chargeId === chargeId);
+    if (!rec) return;
+    rec.at = Math.min(rec.at, this.time.now());
+    delete rec.chargeId;
   }
 
   async pause(forMs: number): Promise<void> {

@@ -31,10 +31,25 @@ export interface PacingCharge {
   req: PacedRequest | null;
   /** Messages this charge sends (1 per request). */
   messages: number;
+  /**
+   * Given: the caller sends only after the grant (an await, a Redis round trip, event-loop lag)
+   * and promises to send within this many wall ms of asking, or not at all. The charge is then
+   * recorded as sent at the latest instant it may go out (the store's now + sendWithinMs), so
+   * every judgement until `markSent` counts it as possibly sent right now, and `markSent`
+   * re-stamps it with the instant it was really written. Without it the charge is recorded as
+   * sent at the store's now, and the caller must send at once. Why: IB counts requests when they
+   * arrive (docs/wire-facts/pacing.md#60-requests-in-10-minutes); a request charged at t and sent
+   * late must not let a later one through early.
+   */
+  sendWithinMs?: number;
 }
 
 export type ChargeResult =
-  | { granted: true }
+  | {
+      granted: true;
+      /** With `sendWithinMs`: what to pass to `markSent` once the request is written. */
+      chargeId?: string;
+    }
   | {
       granted: false;
       /** Wall ms until the charge may fit (the earliest instant no rule forbids, as of now). */
@@ -51,6 +66,14 @@ export interface PacingBudget {
    * outcome is then unknown: the charge may have been recorded, which only ever costs budget).
    */
   tryCharge(charge: PacingCharge, rules: BudgetRules): Promise<ChargeResult>;
+  /**
+   * The charge `chargeId` (granted with `sendWithinMs`) was written to the gateway just before
+   * this call: re-stamp it with the store's now, never later than the instant it was recorded
+   * at. Unknown ids (forgotten, or from before a data loss) are ignored. Throws
+   * CoordinationUnavailable when the store cannot be reached (the record then keeps its later,
+   * safe instant).
+   */
+  markSent(chargeId: string): Promise<void>;
   /** After an unexpected 162: nobody sharing the budget sends a historical request for `forMs` wall ms. */
   pause(forMs: number): Promise<void>;
 }

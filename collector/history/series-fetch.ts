@@ -12,7 +12,7 @@ import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IB_HISTORICAL_PACING } from '../../common/ib/pacing.ts';
 import type { Log } from '../../common/log.ts';
 import { ConnectionLost, NoHistoricalData, NotConnected, PacingViolation, RequestsLost, RequestTimeout, describeError } from '../errors.ts';
-import type { ContractInfo, GatewayConnection, HistoricalReply } from '../gateway-client.ts';
+import type { ContractInfo, GatewayConnection, HistoricalReply, PendingRequest } from '../gateway-client.ts';
 import { pacedRequest, type PacingScheduler } from '../pacing/index.ts';
 import type { GatewaySession } from '../session.ts';
 import { waitBounded } from '../wait-bounded.ts';
@@ -241,7 +241,8 @@ export class SeriesFetch {
         (conn) => ({ conn }),
         (error: unknown) => ({ error }),
       );
-      const release = await pacing.acquire(req, this.signal);
+      const grant = await pacing.acquireToSend(req, this.signal);
+      const release = grant.release;
       let sent = false;
       try {
         // While this request waited for its slot another caller sharing the store may have fetched it.
@@ -250,10 +251,16 @@ export class SeriesFetch {
         // The link died while we waited for the slot: start over (a new slot, on the new link).
         if (!ready.conn.isOpen) throw new NotConnected('send a historical-data request');
         const conn = ready.conn;
+        const { barSize, whatToShow, useRTH } = series;
+        let written: PendingRequest<HistoricalReply> | undefined;
+        // The budget re-stamps the charge with this instant; a grant past its deadline is not used.
+        if (!grant.send(() => (written = conn.historicalData({ contract, endDateTime, duration: q.duration, barSize, whatToShow, useRTH })))) {
+          attempt--; // the process stalled: not the gateway's doing, and nothing was sent
+          continue;
+        }
+        const pending = written!;
         this.requests++;
         sent = true;
-        const { barSize, whatToShow, useRTH } = series;
-        const pending = conn.historicalData({ contract, endDateTime, duration: q.duration, barSize, whatToShow, useRTH });
         // Nobody waits for it any more: cancel it at the gateway (it ends with Aborted).
         const cancel = () => conn.cancelHistoricalData(pending.reqId);
         this.signal?.addEventListener('abort', cancel, { once: true });

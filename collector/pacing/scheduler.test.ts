@@ -83,6 +83,29 @@ describe('PacingScheduler', () => {
     expect(scheduler.waiting).toBe(0);
   });
 
+  it('counts a request granted to be sent later from when it was sent, and drops a grant used past its deadline', async () => {
+    const { clock, scheduler, sentAt, send } = setup({ windowMax: 1, windowMs: 1_000 });
+    const grant = await scheduler.acquireToSend(req('late'));
+    await clock.advance(400); // the process stalled between grant and send
+    let written = 0;
+    expect(grant.send(() => written++)).toBe(true);
+    expect(() => grant.send(() => written++)).toThrow(/already used/);
+    expect(written).toBe(1);
+    grant.release();
+    const next = send(req('next'));
+    await clock.runUntilIdle();
+    (await next)();
+    // 1,000 ms after it was sent (400), not after it was granted (0).
+    expect(sentAt.next).toBe(1_400);
+    const granted = scheduler.acquireToSend(req('stale'));
+    await clock.runUntilIdle();
+    const stale = await granted;
+    await clock.advance(2_000); // sendWithinWallMs
+    expect(stale.send(() => written++)).toBe(false);
+    expect(written).toBe(1);
+    stale.release();
+  });
+
   it('pauses after an unexpected pacing violation', async () => {
     const { clock, scheduler, sentAt, send } = setup();
     scheduler.pauseUntil(clock.now() + 15_000);

@@ -9,6 +9,20 @@ import { DEFAULT_PACING_RULES, type PacedRequest, type PacingRules } from './rul
 /** Call when the answer (or error) for the request has arrived; frees its in-flight slot. Idempotent. */
 export type ReleasePacingSlot = () => void;
 
+/**
+ * A slot granted by `acquireToSend`: the request is charged as "possibly sent at any moment until
+ * its deadline" until `send` writes it, and then re-stamped with the instant it really went out.
+ */
+export interface PacingGrant {
+  /**
+   * Write the request now (`write` must put it on the wire synchronously) and tell the budget
+   * when it went out. Returns false without calling `write` when the grant is older than its
+   * send deadline (the process stalled): the charge stands, and the caller must acquire again.
+   */
+  send(write: () => void): boolean;
+  release: ReleasePacingSlot;
+}
+
 export interface PacingSchedulerOptions {
   /** The process's model clock: pacing windows are the gateway's model durations, kept in wall ms. */
   clock: Clock;
@@ -23,11 +37,21 @@ export interface PacingSchedulerOptions {
   log?: Log;
   /** How soon to ask an unreachable budget again, wall ms (it is a wall-clock outage). Default 250 ms. */
   unavailableRetryWallMs?: number;
+  /**
+   * `acquireToSend`'s send deadline in wall ms, counted from asking the budget: a grant not used
+   * by then is given up. Until it is used the budget counts the request as possibly sent at any
+   * instant up to the deadline, so a longer one holds budget longer only while a send is late.
+   * Wall ms because it guards against event-loop and store latency, which do not scale with a
+   * model clock. Default 2,000.
+   */
+  sendWithinWallMs?: number;
 }
 
 interface Waiter {
   req: PacedRequest;
-  resolve: (release: ReleasePacingSlot) => void;
+  /** Sent by the caller after the grant (acquireToSend), not at once. */
+  later: boolean;
+  resolve: (grant: PacingGrant) => void;
   reject: (err: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -51,7 +75,7 @@ export class PacingScheduler {
   private readonly clock: Clock;
   private readonly budget: PacingBudget;
   private readonly wallRules: BudgetRules;
-  private readonly o: { onWait: PacingSchedulerOptions['onWait']; log: Log; unavailableRetryMs: number };
+  private readonly o: { onWait: PacingSchedulerOptions['onWait']; log: Log; unavailableRetryMs: number; sendWithinWallMs: number };
   private readonly queue: Waiter[] = [];
   private open = 0;
   private pausedUntil = -Infinity;
@@ -68,16 +92,38 @@ export class PacingScheduler {
     this.rules = { ...DEFAULT_PACING_RULES, ...opts.rules };
     this.budget = opts.budget ?? new MemoryPacingBudget(opts.clock);
     this.wallRules = budgetRulesInWallMs(this.rules, wallPerModel(opts.clock));
-    this.o = { onWait: opts.onWait, log: opts.log ?? silentLog, unavailableRetryMs: toModelMs(opts.clock, opts.unavailableRetryWallMs ?? 250) };
+    this.o = {
+      onWait: opts.onWait,
+      log: opts.log ?? silentLog,
+      unavailableRetryMs: toModelMs(opts.clock, opts.unavailableRetryWallMs ?? 250),
+      sendWithinWallMs: opts.sendWithinWallMs ?? 2_000,
+    };
   }
 
-  /** Resolves when `req` may be sent; the caller must call the returned release when it is answered. */
+  /**
+   * Resolves when `req` may be sent; the caller must send it at once (in the same turn), and call
+   * the returned release when it is answered. A caller that cannot send at once uses acquireToSend.
+   */
   acquire(req: PacedRequest, signal?: AbortSignal): Promise<ReleasePacingSlot> {
+    return this.enqueue(req, signal, false).then((grant) => grant.release);
+  }
+
+  /**
+   * Resolves when `req` may be sent, with a grant whose `send` writes it and tells the budget when
+   * it really went out: the budget judges by send instants, so a send delayed past the margin
+   * (event-loop lag, a store round trip) cannot let a later request through early
+   * (docs/wire-facts/pacing.md#60-requests-in-10-minutes). Call `release` when it is answered.
+   */
+  acquireToSend(req: PacedRequest, signal?: AbortSignal): Promise<PacingGrant> {
+    return this.enqueue(req, signal, true);
+  }
+
+  private enqueue(req: PacedRequest, signal: AbortSignal | undefined, later: boolean): Promise<PacingGrant> {
     const impossible = impossibleCharge({ req, messages: 1 }, this.wallRules);
     if (impossible) return Promise.reject(new RangeError(`request ${req.identityKey} can never be sent: ${impossible}`));
     if (signal?.aborted) return Promise.reject(new Aborted(`waiting to send ${req.identityKey}`, signal.reason));
-    return new Promise<ReleasePacingSlot>((resolve, reject) => {
-      const waiter: Waiter = { req, resolve, reject, signal, onAbort: undefined };
+    return new Promise<PacingGrant>((resolve, reject) => {
+      const waiter: Waiter = { req, later, resolve, reject, signal, onAbort: undefined };
       if (signal) {
         waiter.onAbort = () => this.abandon(waiter);
         signal.addEventListener('abort', waiter.onAbort, { once: true });
@@ -167,8 +213,10 @@ export class PacingScheduler {
   /** Ask the budget for the head's charge: grant it, or wait as long as the budget says. */
   private async chargeHead(head: Waiter): Promise<'again' | 'wait'> {
     let verdict: ChargeResult;
+    const askedAt = this.clock.now();
     try {
-      verdict = await this.budget.tryCharge({ req: head.req, messages: 1 }, this.wallRules);
+      const sendWithin = head.later ? { sendWithinMs: this.o.sendWithinWallMs } : {};
+      verdict = await this.budget.tryCharge({ req: head.req, messages: 1, ...sendWithin }, this.wallRules);
       this.noteAvailable();
     } catch (err) {
       this.noteUnavailable(err);
@@ -184,7 +232,7 @@ export class PacingScheduler {
       return 'wait';
     }
     this.queue.shift();
-    this.grant(head);
+    this.grant(head, askedAt, verdict.chargeId);
     return 'again';
   }
 
@@ -197,16 +245,32 @@ export class PacingScheduler {
     });
   }
 
-  private grant(waiter: Waiter): void {
+  /** `askedAt`: when the charge was asked for (model ms), from which the send deadline counts. */
+  private grant(waiter: Waiter, askedAt: number, chargeId: string | undefined): void {
     if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
     this.open++;
     let released = false;
-    waiter.resolve(() => {
+    const release = () => {
       if (released) return;
       released = true;
       this.open--;
       this.pump();
-    });
+    };
+    const deadline = askedAt + toModelMs(this.clock, this.o.sendWithinWallMs);
+    let used = false;
+    const send = (write: () => void): boolean => {
+      if (used) throw new Error(`the pacing grant for ${waiter.req.identityKey} was already used`);
+      used = true;
+      // The budget counts the request as sent no later than the deadline: past it, it must not go.
+      if (this.clock.now() >= deadline) {
+        this.o.log.warn({ request: waiter.req.identityKey }, 'a pacing grant went unused past its send deadline (the process stalled); asking again');
+        return false;
+      }
+      write();
+      if (chargeId !== undefined) this.budget.markSent(chargeId).catch((err: unknown) => this.noteUnavailable(err));
+      return true;
+    };
+    waiter.resolve({ send, release });
   }
 
   private abandon(waiter: Waiter): void {

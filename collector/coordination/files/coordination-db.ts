@@ -7,6 +7,7 @@
  * better-sqlite3 is synchronous: each call is a few row reads and writes, and waits for another
  * process's lock at most `busyTimeoutMs`.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,7 +53,14 @@ export class CoordinationDb {
       this.db.pragma('journal_mode = WAL');
       // Schema creation is idempotent and runs inside one write transaction, so processes opening
       // a new file at the same moment take turns instead of seeing each other's half-made schema.
-      this.db.transaction(() => this.db.exec(SCHEMA)).immediate();
+      this.db
+        .transaction(() => {
+          this.db.exec(SCHEMA);
+          // Files made before charges could be marked sent lack the column; add it.
+          const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('pacing_sent') as Array<{ name: string }>;
+          if (!columns.some((c) => c.name === 'charge_id')) this.db.exec('ALTER TABLE pacing_sent ADD COLUMN charge_id TEXT');
+        })
+        .immediate();
       this.st = prepare(this.db);
     } catch (err) {
       throw toStoreError(err, this.file, 'open the coordination database');
@@ -79,14 +87,19 @@ export class CoordinationDb {
           }));
           const pause = this.st.pausedUntil.get(login) as { until: number } | undefined;
           const verdict = judgeCharge(history, charge, rules, now, pause?.until ?? -Infinity);
-          if (verdict.granted) {
-            const r = recordOf(charge, rules, now);
-            this.st.record.run(login, r.at, r.identityKey, r.contractKey, r.weight, r.messages);
-          }
-          return verdict;
+          if (!verdict.granted) return verdict;
+          const chargeId = charge.sendWithinMs === undefined ? undefined : randomUUID();
+          const r = recordOf(charge, rules, now, chargeId);
+          this.st.record.run(login, r.at, r.identityKey, r.contractKey, r.weight, r.messages, chargeId ?? null);
+          return chargeId === undefined ? verdict : { granted: true as const, chargeId };
         })
         .immediate(),
     );
+  }
+
+  /** Re-stamp `login`'s charge `chargeId` as sent at `now` (never later than it was recorded at). */
+  markSent(login: string, chargeId: string, now: number): void {
+    this.guard('mark a charge sent', () => this.st.markSent.run(now, login, chargeId));
   }
 
   pause(login: string, until: number): void {
@@ -123,7 +136,8 @@ function prepare(db: Database.Database) {
     nextFence: db.prepare('INSERT INTO fences (gateway, value) VALUES (?, 1) ON CONFLICT (gateway) DO UPDATE SET value = value + 1 RETURNING value'),
     forget: db.prepare('DELETE FROM pacing_sent WHERE login = ? AND at <= ?'),
     history: db.prepare('SELECT at, identity_key, contract_key, weight, messages FROM pacing_sent WHERE login = ? ORDER BY at'),
-    record: db.prepare('INSERT INTO pacing_sent (login, at, identity_key, contract_key, weight, messages) VALUES (?, ?, ?, ?, ?, ?)'),
+    record: db.prepare('INSERT INTO pacing_sent (login, at, identity_key, contract_key, weight, messages, charge_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    markSent: db.prepare('UPDATE pacing_sent SET at = min(at, ?), charge_id = NULL WHERE login = ? AND charge_id = ?'),
     pausedUntil: db.prepare('SELECT until FROM pacing_pause WHERE login = ?'),
     pause: db.prepare('INSERT INTO pacing_pause (login, until) VALUES (?, ?) ON CONFLICT (login) DO UPDATE SET until = max(until, excluded.until)'),
     forgetQualifications: db.prepare('DELETE FROM qualification_cache WHERE expires_at <= ?'),

@@ -66,6 +66,13 @@ export class FileCoordination implements CoordinationStore {
           throw unavailable('take pacing budget', err);
         }
       },
+      async markSent(chargeId: string): Promise<void> {
+        try {
+          db.markSent(gateway, chargeId, time.now());
+        } catch (err) {
+          throw unavailable('mark a charge sent', err);
+        }
+      },
       async pause(forMs: number): Promise<void> {
         try {
           db.pause(gateway, time.now() + forMs);

@@ -12,7 +12,7 @@ import type { CoordinationState } from '../port.ts';
 import type { CoordinationSpec } from '../spec.ts';
 import * as scripts from './scripts.ts';
 
-export type ScriptName = 'ACQUIRE' | 'RENEW' | 'RELEASE' | 'VALIDATE' | 'MARK_TAKEN' | 'NOW' | 'CHARGE' | 'RESTORE' | 'PAUSE';
+export type ScriptName = 'ACQUIRE' | 'RENEW' | 'RELEASE' | 'VALIDATE' | 'MARK_TAKEN' | 'NOW' | 'CHARGE' | 'RESTORE' | 'PAUSE' | 'MARK_SENT';
 
 export interface RedisLinkOptions {
   log?: Log;

@@ -72,6 +72,7 @@ export class RedisPacingBudget implements PacingBudget {
       rules.maxMessages,
       member,
       atMs === undefined ? '' : Math.round(atMs),
+      charge.sendWithinMs === undefined ? '' : Math.ceil(charge.sendWithinMs),
     ];
     const [granted, value, reason, epoch] = (await this.link.script('CHARGE', keys, args, 'take pacing budget')) as [number, number, string, string];
     this.o.onEpoch(this.login, String(epoch));
@@ -87,7 +88,32 @@ export class RedisPacingBudget implements PacingBudget {
       messages: charge.messages,
       keepUntil: at + budgetHorizonMs(rules),
     });
-    return { granted: true };
+    return charge.sendWithinMs === undefined ? { granted: true } : { granted: true, chargeId: member };
+  }
+
+  markSent(chargeId: string): Promise<void> {
+    return this.markSentAt(chargeId, undefined);
+  }
+
+  /** `markSent`, at `atMs` instead of the server's clock when given (tests, as chargeAt). */
+  async markSentAt(chargeId: string, atMs: number | undefined): Promise<void> {
+    const c = this.own.find((o) => o.member === chargeId);
+    if (!c) return;
+    const keys = [
+      this.key('pace', 'all'),
+      this.key('pace', 'contract', c.contractKey),
+      this.key('pace', 'identical', c.identityKey),
+      this.key('pace', 'messages'),
+    ];
+    const args = [
+      c.weight > 0 ? `${c.member}|${c.weight}` : '',
+      c.messages > 0 ? `${c.member}|${c.messages}` : '',
+      c.at,
+      atMs === undefined ? '' : Math.round(atMs),
+    ];
+    const kept = Number(await this.link.script('MARK_SENT', keys, args, 'mark a charge sent'));
+    // What a restore puts back is the instant it was sent.
+    c.at = Math.min(c.at, kept);
   }
 
   async pause(forMs: number): Promise<void> {

@@ -118,8 +118,9 @@ end
  * 7 sameContractMs, 8 sameContractMax, 9 windowMs, 10 windowMax, 11 messageWindowMs,
  * 12 maxMessages, 13 member id, 14 optional: the time to judge at, ms (tests compare this script
  * with judgeCharge at exact times; every decision reads times from the data, so expiry is only
- * garbage collection and a test clock ahead of the server's is safe).
- * Reply: {1, now, '', epoch} charged; {0, waitMs, reason, epoch} not now.
+ * garbage collection and a test clock ahead of the server's is safe), 15 optional: sendWithinMs
+ * (port.ts PacingCharge), the records are then stamped now + sendWithinMs.
+ * Reply: {1, stamp, '', epoch} charged; {0, waitMs, reason, epoch} not now.
  */
 export const CHARGE = `${PRELUDE}${EARLIEST}
 if ARGV[14] and ARGV[14] ~= '' then now = tonumber(ARGV[14]) end
@@ -139,19 +140,42 @@ if historical then
 end
 if messages > 0 then later(earliest(KEYS[6], tonumber(ARGV[11]), tonumber(ARGV[12]) - messages), 'messages') end
 if why ~= '' then return {0, at - now, why, epoch} end
+-- A charge sent after the grant is stamped at the latest instant it may go out, until MARK_SENT.
+local within = tonumber(ARGV[15] or '') or 0
+local stamp = now + within
 if paced then
   local member = ARGV[13] .. '|' .. ARGV[4]
-  redis.call('ZADD', KEYS[3], now, member)
-  redis.call('PEXPIRE', KEYS[3], ARGV[9])
-  redis.call('ZADD', KEYS[4], now, member)
-  redis.call('PEXPIRE', KEYS[4], ARGV[7])
-  redis.call('SET', KEYS[5], int(now), 'PX', ARGV[6])
+  redis.call('ZADD', KEYS[3], stamp, member)
+  redis.call('PEXPIRE', KEYS[3], int(tonumber(ARGV[9]) + within))
+  redis.call('ZADD', KEYS[4], stamp, member)
+  redis.call('PEXPIRE', KEYS[4], int(tonumber(ARGV[7]) + within))
+  redis.call('SET', KEYS[5], int(stamp), 'PX', int(tonumber(ARGV[6]) + within))
 end
 if messages > 0 then
-  redis.call('ZADD', KEYS[6], now, ARGV[13] .. '|' .. ARGV[5])
-  redis.call('PEXPIRE', KEYS[6], ARGV[11])
+  redis.call('ZADD', KEYS[6], stamp, ARGV[13] .. '|' .. ARGV[5])
+  redis.call('PEXPIRE', KEYS[6], int(tonumber(ARGV[11]) + within))
 end
-return {1, now, '', epoch}
+return {1, stamp, '', epoch}
+`;
+
+/**
+ * A charge made with a send deadline was written to the gateway: re-stamp its records with the
+ * server's now, never later than they were (ZADD XX: a record already forgotten stays so).
+ * KEYS: all, contract, identical, messages. ARGV: 1 paced member ('' if none), 2 messages member
+ * ('' if none), 3 the stamp it was charged with, 4 optional: the time to mark at, ms (tests).
+ * Reply: the stamp now kept.
+ */
+export const MARK_SENT = `${PRELUDE}
+if ARGV[4] and ARGV[4] ~= '' then now = tonumber(ARGV[4]) end
+local stamp = tonumber(ARGV[3])
+if now >= stamp then return int(stamp) end
+if ARGV[1] ~= '' then
+  redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+  redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
+  if redis.call('GET', KEYS[3]) == int(stamp) then redis.call('SET', KEYS[3], int(now), 'KEEPTTL') end
+end
+if ARGV[2] ~= '' then redis.call('ZADD', KEYS[4], 'XX', now, ARGV[2]) end
+return int(now)
 `;
 
 /**
