@@ -126,11 +126,11 @@ describe('refused connections are named', () => {
     expect((err as { hint?: string }).hint).toMatch(/restarting/);
   });
 
-  it('a simulator at another time scale: the clock check at connect sees its clock run at another pace and refuses it with TIME_SCALE_MISMATCH', async () => {
+  it('a simulator at another time scale: the watchdog sees its clock run at another pace and refuses it with TIME_SCALE_MISMATCH', async () => {
     // The simulator runs in real time; this collector thinks one model second takes 50 ms.
     sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
     const c = await collector(sim.port, { clock: new ScaledClock(0.05), watchdog: { intervalMs: 2_000, timeoutMs: 20_000 } });
-    await expect(c.connect()).rejects.toMatchObject({ code: 'TIME_SCALE_MISMATCH' });
+    await c.connect();
     const deadline = Date.now() + 10_000;
     while (c.health().state !== 'unreachable' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(c.health()).toMatchObject({ state: 'unreachable', lastError: { code: 'TIME_SCALE_MISMATCH' } });

@@ -414,14 +414,17 @@ export class GatewaySession {
    * whose clock runs at another pace (a simulator at another --time-scale; the watchdog's later
    * probes catch smaller drifts). IB's clock has whole seconds: the check flags only a pace off by
    * more than a factor of two beyond that slack (ClockRateCheck), which a real gateway never is.
-   * Only on scaled clocks with a watchdog (in virtual time both sides share one clock). Throws
+   * Only at real pace (scale ≥ 1: `collect` and `serve` by default, the case of a simulator left at
+   * a small --time-scale) with a watchdog. Below scale 1 (tests, scenarios) the wall pause would be
+   * many model seconds and would change the run, so the watchdog's probes judge the pace there; in
+   * virtual time both sides share one clock. Throws
    * TimeScaleMismatch (the session is then refused for good) or, when a probe is not answered
    * within connectTimeoutMs, HandshakeTimeout.
    */
   private async checkTimeScale(conn: GatewayConnection): Promise<void> {
     const { clock } = this.o;
     // The first connection only: a reconnect is not delayed by it (the watchdog keeps judging the pace).
-    if (this.connectCount > 0 || !(clock.scale > 0) || !this.o.watchdog || !(this.o.watchdog.intervalMs > 0)) return;
+    if (this.connectCount > 0 || !(clock.scale >= 1) || !this.o.watchdog || !(this.o.watchdog.intervalMs > 0)) return;
     const check = new ClockRateCheck(0);
     for (let i = 0; i < 2; i++) {
       if (i > 0) await clock.sleep(toModelMs(clock, TIME_SCALE_CHECK_WALL_MS), this.closing.signal);

@@ -68,7 +68,9 @@ export const zombieSession: Scenario = {
   gateway: { profile: 'lynx-paper' },
   timeScale: 0.05,
   needsControl: true,
-  faults: [at(1_500, { kind: 'stall' }, 'every session stops answering')],
+  // Late enough that both sessions have logged in even on a loaded host (a login is ≈0.4 s plus
+  // ≈0.7 s per other client): a stall during the login is a failed connect, not a zombie.
+  faults: [at(5_000, { kind: 'stall' }, 'every session stops answering')],
   processes: [
     {
       name: 'legacy',
@@ -77,7 +79,7 @@ export const zombieSession: Scenario = {
       actors: [
         actor('page', 'ui', async (ctx) => {
           await ctx.qualify(AAPL);
-          await ctx.sleep(1_500);
+          await ctx.sleep(5_000);
           await ctx.qualify(TTE);
         }),
       ],
@@ -89,7 +91,7 @@ export const zombieSession: Scenario = {
       actors: [
         actor('page', 'ui', async (ctx) => {
           await ctx.qualify(MSFT);
-          await ctx.sleep(1_500);
+          await ctx.sleep(5_000);
           await ctx.qualify(WLN);
         }),
       ],
