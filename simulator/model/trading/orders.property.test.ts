@@ -253,6 +253,24 @@ function judge({ t, last }: Awaited<ReturnType<typeof play>>): void {
   totals.terminal += completed.length;
 }
 
+/** Each fault kind once, each followed by the order it acts on and time for it to play out. */
+const buyNow = (qty: number): Op => ({ kind: 'place', buy: true, mkt: true, marketable: true, qty, gtc: false, outsideRth: false });
+const everyFaultOnce: Op[] = [
+  { kind: 'fault', spec: { kind: 'disconnect', deliverFirst: true, ...onNextOrder } },
+  buyNow(100),
+  { kind: 'pass', ms: 5_000 },
+  { kind: 'fault', spec: { kind: 'error', code: 201, text: 'Order rejected - reason: simulated', ...onNextOrder } },
+  buyNow(100),
+  { kind: 'fault', spec: { kind: 'delay', ms: 500, ...onNextOrder } },
+  buyNow(100),
+  { kind: 'pass', ms: 5_000 },
+  { kind: 'fault', spec: { kind: 'partial-fill', fraction: 0.5, remainder: 'rest', ...onNextOrder } },
+  buyNow(1_000),
+  { kind: 'pass', ms: 5_000 },
+  { kind: 'fault', spec: { kind: 'restart' } },
+  { kind: 'pass', ms: 600_000 },
+];
+
 describe('paper trading through the gateway, with faults', () => {
   it(
     'position = Σ fills, cash = start − Σ price × shares − commissions, fills in hours, one terminal state per order',
@@ -261,7 +279,12 @@ describe('paper trading through the gateway, with faults', () => {
         fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.array(op, { minLength: 5, maxLength: 25 }), async (seed, ops) =>
           judge(await play(seed, ops)),
         ),
-        propertyParams('simulator/model/trading/orders.property.test.ts', 15),
+        {
+          ...propertyParams('simulator/model/trading/orders.property.test.ts', 15),
+          // One sequence that surely applies every fault kind, so the coverage checks below never
+          // depend on the random runs alone.
+          examples: [[1, everyFaultOnce]],
+        },
       );
       // No vacuous pass: the runs filled orders, ended orders and hit faults of every kind.
       expect(totals.fills).toBeGreaterThan(0);
