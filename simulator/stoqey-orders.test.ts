@@ -6,23 +6,13 @@
  * regular hours (Wed 2025-11-12 10:00 New York; the MOC test a minute before the close) and runs
  * 50× faster than real time.
  */
-import {
-  EventName,
-  IBApi,
-  OrderAction,
-  OrderType,
-  SecType,
-  type CommissionReport,
-  type Contract,
-  type Execution,
-  type Order,
-  type OrderState,
-} from '@stoqey/ib';
+import { EventName, type IBApi, OrderAction, OrderType, SecType, type Contract } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
 import { wireTime } from './model/trading/order-messages.ts';
 import { IN_RTH } from './orders/testing/book.ts';
 import { startSimulator, type Simulator } from './simulator.ts';
+import { connectWatching, until, type SeenOrders } from './testing/stoqey-order-watch.ts';
 
 let sim: Simulator;
 let api: IBApi | undefined;
@@ -38,39 +28,12 @@ afterEach(async () => {
 
 const AAPL: Contract = { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
 
-interface Seen {
-  statuses: Array<{ orderId: number; status: string; filled: number; remaining: number; avgFillPrice: number }>;
-  opens: Array<{ orderId: number; order: Order; state: OrderState }>;
-  execs: Execution[];
-  commissions: CommissionReport[];
-  errors: Array<{ id: number; code: number }>;
-}
-
-async function connect(clientId: number): Promise<{ api: IBApi; firstId: number; seen: Seen }> {
-  const a = new IBApi({ host: '127.0.0.1', port: sim.port });
-  api = a;
-  const seen: Seen = { statuses: [], opens: [], execs: [], commissions: [], errors: [] };
-  a.on(EventName.orderStatus, (orderId, status, filled, remaining, avgFillPrice) => seen.statuses.push({ orderId, status, filled, remaining, avgFillPrice }));
-  a.on(EventName.openOrder, (orderId, _c, order, state) => seen.opens.push({ orderId, order, state }));
-  a.on(EventName.execDetails, (_r, _c, e) => seen.execs.push(e));
-  a.on(EventName.commissionReport, (r) => seen.commissions.push(r));
-  a.on(EventName.error, (_e, code, id) => seen.errors.push({ id, code }));
-  const firstId = await new Promise<number>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no nextValidId')), 5000);
-    a.once(EventName.nextValidId, (id) => {
-      clearTimeout(t);
-      resolve(id);
-    });
-    a.connect(clientId);
-  });
-  return { api: a, firstId, seen };
-}
-
-async function until(what: string, pred: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
+async function connect(clientId: number): Promise<{ api: IBApi; firstId: number; seen: SeenOrders }> {
+  const opened: IBApi[] = [];
+  try {
+    return await connectWatching(sim.port, clientId, opened);
+  } finally {
+    api = opened[0];
   }
 }
 
