@@ -16,8 +16,8 @@ describe('secdefServiceTime', () => {
     expect(secdefServiceTime(lynx, state({ liveClients: 0 }))).toBe(30);
   });
 
-  it('adds perOtherClientMs for each other live client (lynx-paper: 220 ms)', () => {
-    expect(secdefServiceTime(lynx, state({ liveClients: 3 }))).toBe(30 + 2 * 220);
+  it('adds perOtherClientMs for each other live client (lynx-paper: 260 ms)', () => {
+    expect(secdefServiceTime(lynx, state({ liveClients: 3 }))).toBe(30 + 2 * 260);
   });
 
   it('adds perWaitingClientMs for each other client with requests waiting (lynx-paper: 60 ms)', () => {
@@ -33,7 +33,7 @@ describe('secdefServiceTime', () => {
   it('sums every term', () => {
     const t = lynx.throttle;
     const s = state({ baseMs: 25, liveClients: 4, otherWaitingClients: () => 3, arrivalsWithin: () => t.threshold + 1 });
-    expect(secdefServiceTime(lynx, s)).toBe(25 + 3 * 220 + 3 * 60 + t.penaltyMs + t.perExcessMs);
+    expect(secdefServiceTime(lynx, s)).toBe(25 + 3 * 260 + 3 * 60 + t.penaltyMs + t.perExcessMs);
   });
 
   it('asks for the queue and the arrivals only when the profile charges for them', () => {

@@ -219,7 +219,10 @@ const lynxPaper: Profile = {
   history: { ...ibkrPaper.history, service: { median: 1500, sigma: 0.2 } },
   secdef: {
     service: { median: 30, sigma: 0.25 },
-    perOtherClientMs: 220,
+    // Calibrated to the incident's "second concurrent TTE qualification ≈1 s" (README "Calibration"):
+    // 220 until logins counted only API clients (limits.md#what-slows-a-login), which staggers two
+    // tasks' logins by one loginPerOtherClientMs and so shortened their overlap in the queue. [incident]
+    perOtherClientMs: 260,
     perWaitingClientMs: 60,
     throttle: { windowMs: 10_000, threshold: 20, penaltyMs: 400, perExcessMs: 60 },
   },
