@@ -7,17 +7,23 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ScaledClock } from '../common/clock.ts';
+import { AFTER_CLOSE } from '../common/testing/fixtures.ts';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 import { createCollector, type Collector } from './collector.ts';
 import { GatewayUnreachable } from './errors.ts';
 import { DEFAULT_WATCHLIST, InvalidInput } from './symbols.ts';
 
 let sim: Simulator;
+let clock: ScaledClock;
 let dir: string;
 const open: Collector[] = [];
 
 beforeEach(async () => {
-  sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+  // One clock for both sides, at real pace from a fixed instant after the US close: what the
+  // collector finds complete (and so skips on a second run) must not depend on the time of day.
+  clock = new ScaledClock(1, AFTER_CLOSE);
+  sim = await startSimulator({ port: 0, profile: 'instant', seed: 1, clock });
   dir = mkdtempSync(path.join(tmpdir(), 'collector-'));
 });
 afterEach(async () => {
@@ -27,7 +33,7 @@ afterEach(async () => {
 });
 
 async function collector(opts: Parameters<typeof createCollector>[0] = {}): Promise<Collector> {
-  const c = await createCollector({ port: sim.port, dataDir: dir, seed: 3, ...opts });
+  const c = await createCollector({ port: sim.port, dataDir: dir, seed: 3, clock, ...opts });
   open.push(c);
   return c;
 }

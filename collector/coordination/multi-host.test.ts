@@ -160,12 +160,18 @@ describe.runIf(haveRedis)('coordination across processes and hosts on Redis', ()
     expect(busiestWindow()).toBeLessThanOrEqual(60);
     expect(fleet.received.get('REQ_HISTORICAL_DATA')).toBe(70);
     // The processes still collecting when Redis died said what happened: gone, back, data lost.
+    // A process whose work ended during the outage cannot see Redis come back: it says instead
+    // that its lease is left to expire by its TTL (the release at shutdown is best-effort).
     const witnesses = results.filter((r) => /is unreachable/.test(r.stderr));
-    expect(witnesses.length).toBeGreaterThan(0);
+    const sawItBack = witnesses.filter((r) => /is reachable again/.test(r.stderr));
+    expect(sawItBack.length, witnesses.map((r) => r.stderr.slice(-600)).join('\n---\n')).toBeGreaterThan(0);
     for (const r of witnesses) {
       expect(r.stderr).toMatch(/coordination store redis:\/\/127\.0\.0\.1:\d+\/0 \(prefix fleet\) is unreachable/);
-      expect(r.stderr).toMatch(/is reachable again/);
-      expect(r.stderr).toMatch(/lost its data/);
+      if (sawItBack.includes(r)) expect(r.stderr).toMatch(/lost its data/);
+      else
+        expect(r.stderr, 'a process that never saw Redis back must have ended during the outage').toMatch(
+          /could not release client id \d+; its lease expires by its TTL/,
+        );
     }
   }, 150_000);
 });
