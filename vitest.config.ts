@@ -49,6 +49,7 @@ export default defineConfig({
       {
         test: {
           name: 'system',
+          isolate: false,
           include: system,
           exclude: common,
           testTimeout: 120_000,

@@ -15,7 +15,7 @@
  */
 import { wallTimeOf, type Clock } from '../common/clock.ts';
 import { findBarSize } from '../common/ib/bar-sizes.ts';
-import { durationStart, fitsOneRequest, longestRequest, parseDuration, windowPieces, type Duration } from '../common/ib/durations.ts';
+import { durationStart, fitsOneRequest, longestRequest, notADuration, parseDuration, windowPieces, type Duration } from '../common/ib/durations.ts';
 import { sameTradingDayStart, tradingDaysBounds } from './history/trading-days.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type OpContext, type Recorder } from '../common/op-history.ts';
@@ -129,7 +129,7 @@ export class HistoryCollector {
     const bar = findBarSize(spec.barSize);
     if (!bar) throw new CollectorError('BAD_BAR_SIZE', `unknown bar size "${spec.barSize}" (e.g. "1 min", "1 hour", "1 day")`, { retryable: false });
     const asked = parseDuration(spec.duration);
-    if (!asked) throw new CollectorError('BAD_DURATION', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`, { retryable: false });
+    if (!asked) throw new CollectorError('BAD_DURATION', notADuration(spec.duration), { retryable: false });
     const series = seriesOf(contract, { barSize: bar.text, whatToShow, useRTH: spec.useRTH ?? true });
     const op = this.o.recorder.invoke(context ?? this.o.context, 'history', {
       symbol: contract.symbol,

@@ -91,6 +91,10 @@ describe('history parameters the gateway would refuse', () => {
     expect(errorOf(() => validateHistorySpec({ duration: '1 D', barSize: '1 secs' })).message).toMatch(
       /more than the 2000 bars under a minute IB serves per request/,
     );
+    // A zero-length window is not a duration; the message says what n must be.
+    expect(errorOf(() => validateHistorySpec({ duration: '0 D', barSize: '1 hour' })).message).toBe(
+      'duration: "0 D" is not a duration; use "<n> <S|D|W|M|Y>" with n a whole number of at least 1, e.g. "1 D"',
+    );
     // A window in seconds is split into requests within IB's limits, so it is not refused.
     expect(validateHistorySpec({ duration: '345600 S', barSize: '1 min' }).duration).toBe('345600 S');
     expect(validateHistorySpec({ duration: '7200 S', barSize: '1 secs' }).duration).toBe('7200 S');

@@ -12,6 +12,7 @@ import {
   MAX_REQUESTS_PER_WINDOW,
   MAX_SMALL_BARS,
   MAX_UNITS,
+  notADuration,
   parseDuration,
   requestsForWindow,
   tooManySmallBars,
@@ -160,8 +161,7 @@ export function validateHistorySpec(
   secTypes: readonly string[] = ['STK'],
 ): { duration: string; barSize: string; whatToShow: string } {
   const parsed = parseDuration(String(spec.duration).toUpperCase());
-  if (parsed === undefined)
-    throw new InvalidInput(fields.duration ?? 'duration', `"${spec.duration}" is not a duration; use "<integer> <S|D|W|M|Y>", e.g. "1 D"`);
+  if (parsed === undefined) throw new InvalidInput(fields.duration ?? 'duration', notADuration(String(spec.duration)));
   // What the gateway would refuse is refused here, with the fix (docs/wire-facts/history.md#what-a-gateway-refuses).
   // A window in seconds is exempt: the collector splits it into requests that each fit IB's limits
   // (splitWindow), so only D/W/M windows, which are sent as asked, can earn the refusal.

@@ -90,7 +90,7 @@ describe('client-id leases across real processes', () => {
     const log = path.join(dir, 'holds.log');
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
     const runs = Array.from({ length: 4 }, () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', stressScript, path.join(dir, 'leases'), log, String(deadPid), '1500'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', stressScript, path.join(dir, 'leases'), log, String(deadPid), '1500', '4'], {
         cwd: repoRoot,
         stdio: ['ignore', 'inherit', 'inherit'],
       });

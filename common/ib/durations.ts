@@ -36,6 +36,11 @@ export function parseDuration(text: string): Duration | undefined {
   return { text: `${n} ${m[2]}`, n, unit: m[2] as DurationUnit };
 }
 
+/** Why `text` is not a duration, and what one looks like: the one wording for every caller. */
+export function notADuration(text: string): string {
+  return `"${text}" is not a duration; use "<n> <S|D|W|M|Y>" with n a whole number of at least 1, e.g. "1 D"`;
+}
+
 /** A duration's length on IB's step-size scale, in seconds (see NOMINAL_SECONDS). */
 export function nominalSeconds(d: Duration): number {
   return d.n * NOMINAL_SECONDS[d.unit];
