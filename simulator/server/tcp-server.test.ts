@@ -144,3 +144,13 @@ describe('binding', () => {
     expect(warnings).toHaveLength(1);
   });
 });
+
+describe('a port already in use', () => {
+  it("rejects startSimulator with EADDRINUSE and logs nothing of it: the caller's one report is the error", async () => {
+    const taken = await sim();
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (o: { err?: string }, msg?: string) => errors.push(`${msg}: ${o.err}`) };
+    await expect(startSimulator({ port: taken.port, profile: 'instant', logger })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    expect(errors).toEqual([]);
+  });
+});

@@ -58,7 +58,11 @@ export class TcpGatewayServer {
       },
     });
     this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.server.on('error', (err) => this.logger.error({ err: err.message }, 'server error'));
+    // An error while binding is listen()'s rejection, reported once by its caller; only errors of
+    // a listening server are logged here.
+    this.server.on('error', (err) => {
+      if (this.server.listening) this.logger.error({ err: err.message }, 'server error');
+    });
   }
 
   /**
