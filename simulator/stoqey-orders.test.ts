@@ -1,6 +1,7 @@
 /**
  * Orders as an unmodified @stoqey/ib sees them over real TCP: a market order and a marketable
- * limit fill with status, execution and commission; a resting limit is Submitted until cancelled;
+ * limit fill with status, execution and commission; a resting limit is Submitted until cancelled,
+ * and a modification of one is acknowledged with its new fields;
  * positions and the account summary agree with the fills; a partial-fill fault, a MOC order at the
  * close, and a resting GTC order found again after a gateway restart. The model clock starts in
  * regular hours (Wed 2025-11-12 10:00 New York; the MOC test a minute before the close) and runs
@@ -82,6 +83,16 @@ describe('@stoqey/ib places orders against the simulator', () => {
     a.reqAccountSummary(5, 'All', 'TotalCashValue,NetLiquidation');
     await sumEnd;
     expect(Number(summary.get('TotalCashValue'))).toBeCloseTo(100_000 - spent - 2, 2);
+  });
+
+  it('a modify (placeOrder with the same id) of a resting LMT: openOrder and orderStatus show the new quantity and limit', async () => {
+    const { api: a, firstId, seen } = await connect(16);
+    a.placeOrder(firstId, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 10, transmit: true });
+    await until('the acknowledgement', () => seen.statuses.some((s) => s.orderId === firstId && s.status === 'Submitted'));
+    const acked = seen.opens.length;
+    a.placeOrder(firstId, AAPL, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1.5, totalQuantity: 20, transmit: true });
+    await until('the modification', () => seen.statuses.some((s) => s.orderId === firstId && s.remaining === 20));
+    expect(seen.opens.slice(acked).map((o) => [o.orderId, o.order.totalQuantity, o.order.lmtPrice, o.state.status])).toEqual([[firstId, 20, 1.5, 'Submitted']]);
   });
 
   it('a duplicate order id and a price off the minimum tick get 103 and 110', async () => {

@@ -98,8 +98,16 @@ export class TradingDesk {
       this.host.send(session, openOrderMessage(req, order, 'PreSubmitted', this.whatIf(ticket.action, ticket.totalQuantity, instrument, now)));
       return undefined;
     }
+    // A modification's OPEN_ORDER goes out from inside book.place (its status event), and OPEN_ORDER
+    // echoes the stored request: store the new one first, and put the old one back if refused.
+    const modifying = this.book.find(ticket.clientId, ticket.orderId);
+    const previous = modifying && this.requests.get(modifying.permId);
+    if (modifying) this.requests.set(modifying.permId, req);
     const placed = this.book.place(ticket, instrument, now);
-    if (!placed.ok) return placed.error;
+    if (!placed.ok) {
+      if (modifying && previous) this.requests.set(modifying.permId, previous);
+      return placed.error;
+    }
     this.requests.set(placed.order.permId, req);
     if (placed.modified) return undefined;
     // transmit false (the first legs of a bracket): held until a transmitted order of the same

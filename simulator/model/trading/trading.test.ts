@@ -55,6 +55,25 @@ describe('orders through the gateway model', () => {
     expect(c.errors().map((e) => e.msg.code)).toEqual([202, 10148, 10147]);
   });
 
+  it('a modification (same id, new quantity and limit) is acknowledged with an OPEN_ORDER showing the new fields; a refused one (105) changes nothing', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    c.send(placeOrderRequest(1, { orderType: 'LMT', lmtPrice: 1, totalQuantity: 100 }));
+    await h.advance(2_000);
+    c.clear();
+    c.send(placeOrderRequest(1, { orderType: 'LMT', lmtPrice: 1.5, totalQuantity: 250 }));
+    await h.advance(0);
+    expect(c.of('OPEN_ORDER').map((m) => [m.msg.status, m.msg.totalQuantity, m.msg.lmtPrice])).toEqual([['Submitted', 250, 1.5]]);
+    expect(c.of('ORDER_STATUS').map((m) => [m.msg.status, m.msg.remaining])).toEqual([['Submitted', 250]]);
+
+    c.clear();
+    c.send(placeOrderRequest(1, { action: 'SELL', orderType: 'LMT', lmtPrice: 2, totalQuantity: 300 }));
+    c.send({ type: 'REQ_OPEN_ORDERS' });
+    await h.advance(0);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[1, 105]]);
+    expect(c.of('OPEN_ORDER').map((m) => [m.msg.action, m.msg.totalQuantity, m.msg.lmtPrice])).toEqual([['BUY', 250, 1.5]]);
+  });
+
   it('answers a duplicate id with 103, a price off the tick with 110 and an unknown contract with 200, each with the order id', async () => {
     const h = paperHarness();
     const c = await h.login(1);
