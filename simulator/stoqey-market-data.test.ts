@@ -1,6 +1,7 @@
 /**
  * Live market data as an unmodified @stoqey/ib sees it over real TCP: a snapshot (IBApi and
- * IBApiNext.getMarketDataSnapshot), a streaming line and its cancel, and 5-second real-time bars.
+ * IBApiNext.getMarketDataSnapshot, also of a generated future), a streaming line and its cancel, and
+ * 5-second real-time bars.
  * The model runs at scale 0.02 (a 5 s bar every 100 ms of wall time) from a regular-hours instant;
  * every value is checked against the quote model it must come from.
  */
@@ -64,6 +65,20 @@ describe('@stoqey/ib market data against the simulator', () => {
     const data = await next.getMarketDataSnapshot(AAPL, '', false);
     const bid = data.get(IBApiTickType.BID)!.value!;
     expect(recentBids(clock.now())).toContain(bid);
+    expect(data.get(IBApiTickType.ASK)!.value!).toBeGreaterThan(bid);
+  });
+
+  it('IBApiNext.getMarketDataSnapshot of the ES front month (a generated future, by conId) resolves with bid and ask', async () => {
+    const next = new IBApiNext({ host: '127.0.0.1', port: sim.port });
+    apis.push(next);
+    next.connect(5);
+    const [front] = await next.getContractDetails({ symbol: 'ES', secType: SecType.FUT, exchange: 'CME', currency: 'USD' });
+    const { conId, symbol, localSymbol } = front!.contract;
+    const data = await next.getMarketDataSnapshot({ conId, exchange: 'CME' }, '', false);
+    const bid = data.get(IBApiTickType.BID)!.value!;
+    const es = market.quotes({ conId: conId!, symbol: symbol!, localSymbol: localSymbol! });
+    const at = clock.now();
+    expect(Array.from({ length: 10_000 / GRID_MS + 1 }, (_, k) => es.quoteAt(at - k * GRID_MS).bid)).toContain(bid);
     expect(data.get(IBApiTickType.ASK)!.value!).toBeGreaterThan(bid);
   });
 

@@ -6,6 +6,7 @@ import { IbError } from '../../common/ib/errors.ts';
 import type { MarketData } from '../model/ports.ts';
 import { ContractUniverse } from './contracts.ts';
 import { buildHistoricalReply } from './history.ts';
+import type { Instrument } from './instrument.ts';
 import { headTimestamp, historicalSchedule, historicalTicks } from './history-extras.ts';
 import { QuoteBook } from './quotes.ts';
 import { marketRule } from './market-rules.ts';
@@ -50,9 +51,15 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
   const requireExchange = opts.requireExchange ?? true;
   // One quote model per instrument, shared by every request, so its caches serve them all.
   const book = new QuoteBook(opts.seed);
+  /**
+   * Generated instruments (futures, options, any-symbol stocks) that resolveInstrument handed out:
+   * they are listed only at a model time, which the quote calls below do not have. A generated
+   * contract is a pure function of its conId, so one kept here never goes stale.
+   */
+  const generated = new Map<number, Instrument>();
   /** An instrument a request was resolved to (resolveInstrument hands out only known conIds). */
   const known = (ref: { conId: number }) => {
-    const instrument = universe.byConId(ref.conId);
+    const instrument = universe.byConId(ref.conId) ?? generated.get(ref.conId);
     if (!instrument) throw new Error(`conId ${ref.conId} is not in the contract universe`);
     return instrument;
   };
@@ -64,6 +71,7 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
       const r = universe.resolve(req, nowMs, { requireExchange });
       if (!r.ok) return r;
       const { conId, symbol, localSymbol } = r.instrument;
+      if (!universe.byConId(conId)) generated.set(conId, r.instrument);
       return { ok: true, instrument: { conId, symbol, localSymbol } };
     },
     historical(req, ref, nowMs) {

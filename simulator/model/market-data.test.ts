@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { TickType } from '../../common/ib/tick-types.ts';
 import { aggregateSteps } from '../market/tick-bars.ts';
-import { mktDataRequest, realTimeBarsRequest } from '../protocol/requests.ts';
+import { contractRequest, mktDataRequest, realTimeBarsRequest } from '../protocol/requests.ts';
 import { CONID, harness, market } from '../testing/model-harness.ts';
 
 /** Wed 2025-11-12 10:00 New York: regular hours. */
@@ -202,5 +202,35 @@ describe('REQ_TICK_BY_TICK_DATA', () => {
     c.clear();
     await h.advance(3_000);
     expect(c.of('TICK_BY_TICK')).toEqual([]);
+  });
+});
+
+describe('generated contracts (futures, options)', () => {
+  it('a snapshot and real-time bars for the ES front month and a snapshot for an AAPL option, asked by conId: served, the session stays open', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    c.send(contractRequest(1, { symbol: 'ES', secType: 'FUT', exchange: 'CME' }));
+    c.send(contractRequest(2, { symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', right: 'C' }));
+    await h.advance(5_000);
+    const firstRow = (reqId: number) => c.forReq(reqId).find((m) => m.msg.type === 'CONTRACT_DATA')!.msg as { conId: number };
+    const es = firstRow(1).conId;
+    const option = firstRow(2).conId;
+    c.send(mktDataRequest(3, { conId: es, symbol: '', secType: '', exchange: 'CME', snapshot: true }));
+    c.send(mktDataRequest(4, { conId: option, symbol: '', secType: '', exchange: 'SMART', snapshot: true }));
+    c.send(realTimeBarsRequest(5, { conId: es, symbol: '', secType: '', exchange: 'CME', useRTH: false }));
+    await h.advance(16_000);
+    expect(c.closed).toBe(false);
+    for (const reqId of [3, 4]) {
+      const got = c.forReq(reqId);
+      expect(got.at(-1)?.msg.type, `snapshot ${reqId}`).toBe('TICK_SNAPSHOT_END');
+      const prices = new Map(
+        c
+          .of('TICK_PRICE')
+          .filter((m) => m.msg.reqId === reqId)
+          .map((m) => [m.msg.tickType, m.msg.price]),
+      );
+      expect(prices.get(TickType.BID)!, `snapshot ${reqId}`).toBeLessThan(prices.get(TickType.ASK)!);
+    }
+    expect(c.forReq(5).filter((m) => m.msg.type === 'REAL_TIME_BARS').length).toBeGreaterThanOrEqual(2);
   });
 });
