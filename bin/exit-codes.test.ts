@@ -88,6 +88,8 @@ describe('exit codes: 0 success, 1 the check failed, 2 usage or input, 3 gateway
 
   it('sim: a bad value, an unknown profile field, a busy port are usage errors (0 on SIGTERM: spawned below)', async () => {
     expect((await cli('sim', '--port', 'x')).code).toBe(2);
+    const zoneless = await cli('sim', '--port', '0', '--start', '2026-11-30T15:00:00');
+    expect(zoneless).toMatchObject({ code: 2, err: expect.stringContaining('--start must be an ISO 8601 time with its zone') });
     const unknownField = await cli('sim', '--port', '0', '--set', 'secdef.nosuch=1', '--log-level', 'silent');
     expect(unknownField).toMatchObject({ code: 2, err: expect.stringContaining('unknown field "secdef.nosuch"') });
     const busy = await cli('sim', '--port', String(paper.port), '--log-level', 'silent');

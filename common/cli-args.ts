@@ -22,3 +22,19 @@ export function positiveNumberArg(name: string) {
     return n;
   };
 }
+
+/**
+ * An instant given as ISO 8601 with its zone (`Z` or `±hh:mm`), e.g. `2026-11-30T15:00:00Z`;
+ * returns epoch ms. A time without a zone is refused rather than read in the host's zone, so one
+ * command means one instant on every machine (a CI runner's zone is often UTC, a laptop's not).
+ */
+export function instantArg(name: string) {
+  return (value: string): number => {
+    const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value.trim());
+    const ms = zoned ? Date.parse(value.trim()) : Number.NaN;
+    if (!Number.isFinite(ms)) {
+      throw new InvalidArgumentError(`${name} must be an ISO 8601 time with its zone, e.g. 2026-11-30T15:00:00Z or 2026-11-30T10:00:00-05:00, got "${value}"`);
+    }
+    return ms;
+  };
+}

@@ -139,6 +139,12 @@ export class IbkrSimulatorContainer extends GenericContainer {
     return this;
   }
 
+  /** The model time to start at (default: the container's now), so a suite meets the same market hours whenever it runs. */
+  withStart(start: Date): this {
+    this.settings.IBKR_SIM_START = start.toISOString();
+    return this;
+  }
+
   /** Share the host's network: the simulator listens on free loopback ports picked at start. */
   withHostNetwork(): this {
     this.hostNetwork = true;

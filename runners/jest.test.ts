@@ -40,4 +40,11 @@ describe('the Jest global setup and teardown', () => {
     });
     expect(() => optionsFromEnv({ IBKR_SIM_TIME_SCALE: 'fast' })).toThrow('IBKR_SIM_TIME_SCALE must be a number, got "fast"');
   });
+
+  it('read IBKR_SIM_START as a zoned ISO 8601 time, refusing one without its zone', () => {
+    expect(optionsFromEnv({ IBKR_SIM_START: '2026-11-30T10:00:00-05:00' })).toEqual({ start: Date.UTC(2026, 10, 30, 15) });
+    expect(() => optionsFromEnv({ IBKR_SIM_START: '2026-11-30T10:00:00' })).toThrow(
+      'IBKR_SIM_START must be an ISO 8601 time with its zone, e.g. 2026-11-30T15:00:00Z or 2026-11-30T10:00:00-05:00, got "2026-11-30T10:00:00"',
+    );
+  });
 });

@@ -10,9 +10,10 @@
  * | `IBKR_CONTROL_URL` | the control plane, `http://127.0.0.1:…` |
  *
  * Options come from the caller, else from `IBKR_SIM_PORT`, `IBKR_SIM_PROFILE`, `IBKR_SIM_SEED`,
- * `IBKR_SIM_TIME_SCALE`, else the simulator's defaults (a free port, profile `lynx-paper`, seed 1,
+ * `IBKR_SIM_TIME_SCALE`, `IBKR_SIM_START` (ISO 8601 with its zone), else the simulator's defaults (a free port, profile `lynx-paper`, seed 1,
  * real time).
  */
+import { instantArg } from '../common/cli-args.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator/simulator.ts';
 
 /** Where a suite's tests find the simulator: the variables above, by name. */
@@ -29,7 +30,7 @@ export interface SuiteSimulator {
   close(): Promise<void>;
 }
 
-/** Read the `IBKR_SIM_*` variables; throws naming the variable when one is not a number. */
+/** Read the `IBKR_SIM_*` variables; throws naming the variable when one is not a number (or not a zoned time). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   const num = (name: string): number | undefined => {
     const raw = env[name];
@@ -41,7 +42,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   const port = num('IBKR_SIM_PORT');
   const seed = num('IBKR_SIM_SEED');
   const timeScale = num('IBKR_SIM_TIME_SCALE');
+  const start = env.IBKR_SIM_START ? instantArg('IBKR_SIM_START')(env.IBKR_SIM_START) : undefined;
   return {
+    ...(start !== undefined ? { start } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(timeScale !== undefined ? { timeScale } : {}),

@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { intArg, positiveNumberArg } from '../common/cli-args.ts';
+import { instantArg, intArg, positiveNumberArg } from '../common/cli-args.ts';
 import { EXIT, UsageError } from '../common/exit-codes.ts';
 import { requireTokenBeyondLoopback } from '../common/http-guard.ts';
 import { CONTROL_TOKEN_HOW } from './control/control-server.ts';
@@ -41,6 +41,9 @@ export function simCommand(): Command {
         .default(1),
     )
     .addOption(withEnv('--time-scale <x>', 'real seconds per model second (0.01 = 100x faster)').argParser(positiveNumberArg('--time-scale')).default(1))
+    .addOption(
+      withEnv('--start <time>', 'model time to start at, ISO 8601 with its zone, e.g. 2026-11-30T15:00:00Z (default: now)').argParser(instantArg('--start')),
+    )
     .addOption(withEnv('--control-port <port>', 'HTTP control plane port (off unless given)').argParser(intArg('--control-port', 0, 65535)))
     .addOption(withEnv('--control-host <host>', 'address of the control plane (beyond loopback it needs --control-token)').default('127.0.0.1'))
     .addOption(
@@ -98,6 +101,7 @@ export function simCommand(): Command {
         overrides,
         seed: o.seed,
         timeScale: o.timeScale,
+        ...(o.start !== undefined ? { start: o.start } : {}),
         logger,
         journal: { enabled: o.journal, capacity: o.journalSize, maxBytes: o.journalBytes },
         pending: { maxPendingConnections: o.maxPendingConnections, maxPendingBytes: o.maxPendingBytes },

@@ -30,6 +30,12 @@ export interface SimulatorOptions {
   seed?: number;
   /** Real ms per model ms: 0.01 runs the model 100x faster. Ignored when `clock` is given. */
   timeScale?: number;
+  /**
+   * The model time to start at, epoch ms (default: now). Fixing it makes what a run meets — open
+   * or closed markets, which bars exist, when orders can fill — the same whatever the hour the run
+   * is started. Ignored when `clock` is given.
+   */
+  start?: number;
   clock?: Clock;
   /** Replace the bundled contract universe with this file (or extend it, see `extendContracts`). */
   contractsFile?: string;
@@ -123,7 +129,7 @@ function perSessionLog(logger: Logger, clock: Clock): Logger {
 
 /** Start a simulator: the model behind a TCP listener, and optionally the control plane. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
-  const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1);
+  const clock = opts.clock ?? new ScaledClock(opts.timeScale ?? 1, opts.start ?? Date.now());
   const seed = opts.seed ?? 1;
   const gateway = createGateway({ ...opts, clock, seed });
   const faults = new FaultStage(gateway);
