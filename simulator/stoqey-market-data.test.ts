@@ -19,7 +19,7 @@ import { connectIbApi } from './testing/stoqey-client.ts';
 const OPEN = Date.UTC(2025, 10, 12, 15, 0);
 const AAPL: Contract = { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
 const market = createMarketData({ seed: 7 });
-const quotes = market.quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL' });
+const quotes = market.quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' });
 
 let sim: Simulator;
 let clock: ScaledClock;
@@ -76,7 +76,7 @@ describe('@stoqey/ib market data against the simulator', () => {
     const { conId, symbol, localSymbol } = front!.contract;
     const data = await next.getMarketDataSnapshot({ conId, exchange: 'CME' }, '', false);
     const bid = data.get(IBApiTickType.BID)!.value!;
-    const es = market.quotes({ conId: conId!, symbol: symbol!, localSymbol: localSymbol! });
+    const es = market.quotes({ conId: conId!, symbol: symbol!, localSymbol: localSymbol!, secType: 'FUT' });
     const at = clock.now();
     expect(Array.from({ length: 10_000 / GRID_MS + 1 }, (_, k) => es.quoteAt(at - k * GRID_MS).bid)).toContain(bid);
     expect(data.get(IBApiTickType.ASK)!.value!).toBeGreaterThan(bid);

@@ -39,7 +39,7 @@ describe('createMarketData (the gateway port)', () => {
 
   it('resolves a conId + exchange request and serves its bars', () => {
     const r = md.resolveInstrument(histReq(), NOW);
-    expect(r).toEqual({ ok: true, instrument: { conId: 265598, symbol: 'AAPL', localSymbol: 'AAPL' } });
+    expect(r).toEqual({ ok: true, instrument: { conId: 265598, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' } });
     if (!r.ok) return;
     const h = md.historical(histReq(), r.instrument, NOW);
     expect(h.ok && h.bars.length).toBe(7);
@@ -49,8 +49,11 @@ describe('createMarketData (the gateway port)', () => {
     expect(md.resolveInstrument(histReq({ conId: 0, symbol: 'TTE', secType: 'STK' }), NOW)).toMatchObject({ ok: false, code: 200 });
     expect(md.resolveInstrument(histReq({ exchange: '' }), NOW)).toMatchObject({ ok: false, code: 321 });
     expect(createMarketData({ seed: 7, requireExchange: false }).resolveInstrument(histReq({ exchange: '' }), NOW)).toMatchObject({ ok: true });
-    expect(md.historical(histReq(), { conId: 1, symbol: 'X', localSymbol: 'X' }, NOW)).toMatchObject({ ok: false, code: 200 });
-    expect(md.historical(histReq({ barSize: '7 mins' }), { conId: 265598, symbol: 'AAPL', localSymbol: 'AAPL' }, NOW)).toMatchObject({ ok: false, code: 321 });
+    expect(md.historical(histReq(), { conId: 1, symbol: 'X', localSymbol: 'X', secType: 'STK' }, NOW)).toMatchObject({ ok: false, code: 200 });
+    expect(md.historical(histReq({ barSize: '7 mins' }), { conId: 265598, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' }, NOW)).toMatchObject({
+      ok: false,
+      code: 321,
+    });
   });
 
   it('matches contracts and symbols', () => {

@@ -70,9 +70,9 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
     resolveInstrument(req, nowMs) {
       const r = universe.resolve(req, nowMs, { requireExchange });
       if (!r.ok) return r;
-      const { conId, symbol, localSymbol } = r.instrument;
+      const { conId, symbol, localSymbol, secType } = r.instrument;
       if (!universe.byConId(conId)) generated.set(conId, r.instrument);
-      return { ok: true, instrument: { conId, symbol, localSymbol } };
+      return { ok: true, instrument: { conId, symbol, localSymbol, secType } };
     },
     historical(req, ref, nowMs) {
       const instrument = universe.byConId(ref.conId, nowMs, req.includeExpired);

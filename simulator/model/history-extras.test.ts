@@ -65,7 +65,7 @@ describe('history-side requests', () => {
     const [last] = c.of('HISTORICAL_TICKS_LAST');
     const start = Date.UTC(2025, 10, 12, 15);
     const trades = market()
-      .quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL' })
+      .quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' })
       .tradesBetween(start, start + 60_000, 60);
     expect(last!.msg.done).toBe(true);
     expect(last!.msg.ticks.length).toBeGreaterThanOrEqual(50);
@@ -86,7 +86,7 @@ describe('history-side requests', () => {
     expect(c.of('HISTORICAL_DATA')).toHaveLength(1);
     const updates = c.of('HISTORICAL_DATA_UPDATE');
     expect(updates.length).toBe(2);
-    const q = market().quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL' });
+    const q = market().quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' });
     for (const { at, msg } of updates) {
       const minute = Math.floor(at / 60_000) * 60_000;
       const bar = formingBar(q, minute, at, 'TRADES')!;

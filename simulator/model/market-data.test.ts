@@ -11,7 +11,7 @@ import { CONID, harness, market } from '../testing/model-harness.ts';
 
 /** Wed 2025-11-12 10:00 New York: regular hours. */
 const OPEN = Date.UTC(2025, 10, 12, 15, 0);
-const aaplQuotes = () => market().quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL' });
+const aaplQuotes = () => market().quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' });
 const live = { marketData: { permissions: { live: ['*'], delayed: ['*'] } } };
 
 describe('REQ_MKT_DATA', () => {

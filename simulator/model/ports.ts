@@ -33,6 +33,8 @@ export interface InstrumentRef {
   conId: number;
   symbol: string;
   localSymbol: string;
+  /** STK, CASH, FUT, OPT, IND, … (what an order on it may do depends on it). */
+  secType: string;
 }
 
 export interface MarketData {

@@ -19,7 +19,7 @@ import type { IbErrorBody } from '../../common/ib/errors.ts';
 import { OrderError } from '../../common/ib/order-errors.ts';
 import { isOpen, nextOpen, sessionAt } from '../market/market-hours.ts';
 import { capRoom, closingAuction } from './closing-auction.ts';
-import { executionCommission, type CommissionSchedule } from './commissions.ts';
+import { executionCommission, scheduleFor, type CommissionPlan } from './commissions.ts';
 import { modificationRefused } from './modify.ts';
 import { isOnClose, TERMINAL, type Execution, type FillCap, type Order, type OrderEvent, type OrderStatus, type OrderTicket } from './order-types.ts';
 import type { PriceSource, TradableInstrument } from './venue.ts';
@@ -27,7 +27,8 @@ import type { PriceSource, TradableInstrument } from './venue.ts';
 export interface OrderBookOptions {
   seed: number;
   prices: PriceSource;
-  commissions: CommissionSchedule;
+  /** The plan commissions are charged under; each order pays its contract's schedule (commissions.ts scheduleFor). */
+  commissions: CommissionPlan;
   /** Evaluation grid, model ms. Default 1000. */
   stepMs?: number;
   /** Receives every status change and execution, in order. */
@@ -263,7 +264,8 @@ export class OrderBook {
 
   private fill(order: Order, shares: number, price: number, t: number): void {
     const value = shares * price;
-    const commission = executionCommission(this.opts.commissions, order.charged, shares, value);
+    const schedule = scheduleFor(this.opts.commissions, order.instrument.secType);
+    const commission = executionCommission(schedule, order.charged, shares, value);
     order.charged = { shares: order.charged.shares + shares, value: order.charged.value + value, commission: order.charged.commission + commission };
     order.avgFillPrice = (order.avgFillPrice * order.filled + value) / (order.filled + shares);
     order.filled += shares;
@@ -283,7 +285,7 @@ export class OrderBook {
       cumQty: order.filled,
       avgPrice: order.avgFillPrice,
       commission,
-      commissionCurrency: this.opts.commissions.currency,
+      commissionCurrency: schedule.currency,
       orderRef: order.ticket.orderRef,
     };
     this.execs.push(execution);

@@ -15,7 +15,7 @@
 import type { Clock, TimerHandle } from '../../../common/clock.ts';
 import type { IbErrorBody } from '../../../common/ib/errors.ts';
 import { OrderError } from '../../../common/ib/order-errors.ts';
-import { COMMISSION_SCHEDULES, orderCommission } from '../../orders/commissions.ts';
+import { scheduleFor, orderCommission } from '../../orders/commissions.ts';
 import { Ledger } from '../../orders/ledger.ts';
 import { OrderBook } from '../../orders/order-book.ts';
 import type { Execution, FillCap, Order, OrderEvent } from '../../orders/order-types.ts';
@@ -61,7 +61,7 @@ export class TradingDesk {
     this.book = new OrderBook({
       seed,
       prices: venue.prices,
-      commissions: COMMISSION_SCHEDULES[paper.commissions],
+      commissions: paper.commissions,
       onEvent: (e) => this.onEvent(e),
     });
     const account = host.profile.accounts[0] ?? '';
@@ -88,6 +88,8 @@ export class TradingDesk {
     if (profile.paper.readOnly) return OrderError.readOnly();
     const resolved = this.host.market.resolveInstrument(req as unknown as HistoricalRequest, now);
     if (!resolved.ok) return { code: resolved.code, message: resolved.message };
+    const untradable = untradableSecType(resolved.instrument.secType);
+    if (untradable) return OrderError.rejected(untradable);
     const instrument = this.venue.instrument(resolved.instrument.conId);
     if (!instrument) return OrderError.noSecurityDefinition();
     const checked = checkOrder(req, session.clientId ?? 0, profile.accounts[0] ?? '', instrument);
@@ -236,7 +238,7 @@ export class TradingDesk {
     const q = this.venue.prices.quoteAt(instrument.conId, now);
     const price = q ? (action === 'BUY' ? q.ask : q.bid) : 0;
     const value = quantity * price;
-    const schedule = COMMISSION_SCHEDULES[this.host.profile.paper.commissions];
+    const schedule = scheduleFor(this.host.profile.paper.commissions, instrument.secType);
     const commission = orderCommission(schedule, quantity, value);
     const before = this.feeds.margins(now);
     const initChange = 0.5 * value;
@@ -289,4 +291,18 @@ export class TradingDesk {
       this.host.logger.error({ err: (err as Error).message }, 'internal error in the order desk');
     }
   }
+}
+
+/**
+ * Why an order on a contract of `secType` is refused before it reaches the book (201, with the
+ * order id; docs/wire-facts/orders.md#order-errors): an index cannot be traded at all, and orders
+ * on futures and options are not simulated (no multipliers or margins yet), although those
+ * contracts qualify and stream.
+ */
+export function untradableSecType(secType: string): string | undefined {
+  if (secType === 'IND') return 'an index (secType IND) cannot be traded; trade a future or an option on it';
+  if (['FUT', 'CONTFUT', 'OPT', 'FOP'].includes(secType)) {
+    return `orders on ${secType} contracts are not simulated by ibkr-harness (stocks, ETFs and spot forex trade)`;
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * Facts: docs/wire-facts/orders.md, docs/wire-facts/accounts.md.
  */
 import { describe, expect, it } from 'vitest';
-import { accountSummaryRequest, cancelOrderRequest, executionsRequest, placeOrderRequest, pnlRequest } from '../../protocol/requests.ts';
+import { accountSummaryRequest, cancelOrderRequest, contractRequest, executionsRequest, placeOrderRequest, pnlRequest } from '../../protocol/requests.ts';
 import { harness } from '../../testing/model-harness.ts';
 import { IN_RTH } from '../../orders/testing/book.ts';
 import { ACCOUNT_SUMMARY_TAGS } from '../../orders/account-values.ts';
@@ -72,6 +72,34 @@ describe('orders through the gateway model', () => {
     await h.advance(0);
     expect(c.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[1, 105]]);
     expect(c.of('OPEN_ORDER').map((m) => [m.msg.action, m.msg.totalQuantity, m.msg.lmtPrice])).toEqual([['BUY', 250, 1.5]]);
+  });
+
+  it('spot forex pays IB forex schedule: 20,000 EUR.USD is charged the USD 2.00 minimum, not a per-unit stock rate', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    c.send(placeOrderRequest(1, { conId: 12087792, symbol: 'EUR', secType: 'CASH', exchange: 'IDEALPRO', currency: 'USD', totalQuantity: 20_000 }));
+    await h.advance(120_000);
+    expect(c.of('ORDER_STATUS').at(-1)?.msg.status).toBe('Filled');
+    const reports = c.of('COMMISSION_REPORT').map((m) => m.msg);
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.reduce((sum, r) => sum + r.commission, 0)).toBeCloseTo(2, 9);
+    expect(new Set(reports.map((r) => r.currency))).toEqual(new Set(['USD']));
+  });
+
+  it('an order on an index is refused with 201 saying it cannot be traded; on a future, with 201 saying it is not simulated', async () => {
+    const h = paperHarness();
+    const c = await h.login(1);
+    c.send(placeOrderRequest(1, { conId: 416904, symbol: 'SPX', secType: 'IND', exchange: 'CBOE', currency: 'USD' }));
+    c.send(contractRequest(9, { symbol: 'ES', secType: 'FUT', exchange: 'CME' }));
+    await h.advance(5_000);
+    const es = (c.forReq(9).find((m) => m.msg.type === 'CONTRACT_DATA')!.msg as { conId: number }).conId;
+    c.send(placeOrderRequest(2, { conId: es, symbol: '', secType: '', exchange: 'CME', currency: 'USD' }));
+    await h.advance(1_000);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message])).toEqual([
+      [1, 201, 'Order rejected - reason:an index (secType IND) cannot be traded; trade a future or an option on it'],
+      [2, 201, 'Order rejected - reason:orders on FUT contracts are not simulated by ibkr-harness (stocks, ETFs and spot forex trade)'],
+    ]);
+    expect(c.of('ORDER_STATUS')).toHaveLength(0);
   });
 
   it('answers a duplicate id with 103, a price off the tick with 110 and an unknown contract with 200, each with the order id', async () => {

@@ -1,6 +1,5 @@
 /** Test helpers for the order engine: a book on the bundled universe's price path, and tickets. */
 import { CONID } from '../../../common/testing/fixtures.ts';
-import { COMMISSION_SCHEDULES } from '../commissions.ts';
 import { OrderBook } from '../order-book.ts';
 import type { OrderEvent, OrderTicket } from '../order-types.ts';
 import { createMarketData } from '../../market/market-data.ts';
@@ -19,7 +18,7 @@ export function venue(seed = 1): TradingVenue {
 export function book(seed = 1): { book: OrderBook; events: OrderEvent[]; venue: TradingVenue } {
   const events: OrderEvent[] = [];
   const v = venue(seed);
-  const b = new OrderBook({ seed, prices: v.prices, commissions: COMMISSION_SCHEDULES.fixed, onEvent: (e) => events.push(e) });
+  const b = new OrderBook({ seed, prices: v.prices, commissions: 'fixed', onEvent: (e) => events.push(e) });
   return { book: b, events, venue: v };
 }
 
