@@ -4,10 +4,15 @@
  * reconnect. Over real TCP with @stoqey/ib where the socket behaviour matters, in virtual time
  * where exact model timing is the point.
  */
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
+import { Rng } from '../common/rng.ts';
 import { silentLog } from '../common/log.ts';
 import { InMemoryLeaseStore } from './ids/index.ts';
+import { RandomIdStrategy } from './ids/random-strategy.ts';
+import { OpRecorder } from '../common/op-history.ts';
+import { GatewaySession } from './session.ts';
 import type { GatewayModel } from '../simulator/model/gateway.ts';
 import { startSimulator } from '../simulator/simulator.ts';
 import { WireClient } from '../simulator/testing/wire-client.ts';
@@ -312,5 +317,29 @@ describe('GatewaySession in virtual time', () => {
       expect(conn.clientId).toBe(1);
       expect(kit.session.connectCount).toBe(2);
     });
+  });
+});
+
+describe('GatewaySession and the lease it watches', () => {
+  it('a closed session leaves no listener on its lease: the shared never-lost signal of random ids does not grow per task', async () => {
+    const env = virtualEnv({ profile: 'instant' });
+    const ids = new RandomIdStrategy({ worker: { min: 4, max: 999 } }, new Rng(3), env.connector.address);
+    const shared = ids.draw('worker').lostSignal;
+    const before = getEventListeners(shared, 'abort').length;
+    // The incident's task-random-id design: a new session per task, closed after it.
+    for (let task = 0; task < 12; task++) {
+      const session = new GatewaySession({
+        connector: env.connector,
+        ids,
+        role: 'worker',
+        clock: env.clock,
+        rng: new Rng(task),
+        recorder: new OpRecorder(() => env.clock.now()),
+      });
+      await drive(env.clock, session.connection());
+      await drive(env.clock, session.close());
+    }
+    // Before: one listener per task stayed on the module-level signal, holding each closed session.
+    expect(getEventListeners(shared, 'abort').length).toBe(before);
   });
 });

@@ -404,8 +404,16 @@ export class GatewaySession {
       conn.close();
       this.handleLoss(conn, new CollectorError('CLIENT_ID_LEASE_LOST', reason, { retryable: true }));
     };
-    if (lease.lostSignal.aborted) onLost();
-    else lease.lostSignal.addEventListener('abort', onLost, { once: true });
+    const signal = lease.lostSignal;
+    if (signal.aborted) {
+      onLost();
+      return;
+    }
+    signal.addEventListener('abort', onLost, { once: true });
+    // Only while this connection lasts: a lease lost between connections is caught by confirm()
+    // before the next one uses it, and random ids share one signal that is never aborted, which
+    // would otherwise keep every closed session alive.
+    conn.onClose(() => signal.removeEventListener('abort', onLost));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Rng } from '../../common/rng.ts';
 import { ClientIdsExhausted } from '../errors.ts';
 import { boundsOf, roleRange, validateRoles, type ClientIdLease, type ClientIdSource, type LeaseRequestOptions, type RoleRanges } from './roles.ts';
@@ -44,6 +45,9 @@ export class RandomIdStrategy implements ClientIdSource {
 
 /** Nothing watches an uncoordinated id, so it can never be lost; one shared signal serves all. */
 const NEVER_LOST = new AbortController().signal;
+// Every open session watches its lease's signal, so many concurrent tasks (30 in the incident's
+// batches) listen to this one: not a leak (each listener goes with its connection), no warning.
+setMaxListeners(0, NEVER_LOST);
 
 function uncoordinatedLease(clientId: number, role: string, gateway: string): ClientIdLease {
   return new UncoordinatedLease(clientId, role, gateway);

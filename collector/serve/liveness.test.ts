@@ -62,7 +62,13 @@ describe('serve liveness', () => {
     const after = await healthWhen(s, (h) => h.state === 'connected');
     expect(after).toMatchObject({ status: 200, zombiesDropped: 1, stalledMs: 0 });
     expect(after.clientId).not.toBe(first.clientId);
-    expect((await get(s, '/metrics')).text).toContain('collector_gateway_zombies_dropped_total 1');
+    // The dropped zombie is a lost connection and the new one a reconnect (before: counted as a
+    // clean close, so /health said reconnects 0 and both counters stayed 0).
+    expect(after.reconnects).toBe(1);
+    const metrics = (await get(s, '/metrics')).text;
+    expect(metrics).toContain('collector_gateway_zombies_dropped_total 1');
+    expect(metrics).toContain('collector_gateway_connections_lost_total 1');
+    expect(metrics).toContain('collector_gateway_reconnects_total 1');
   });
 
   it('the watchdog is on by default (DEFAULT_WATCHDOG): the first probe is sent at connect', async () => {

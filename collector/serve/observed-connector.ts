@@ -4,6 +4,7 @@
  * client id in use, reconnects — and, when a call times out, the last connect failure, which is
  * what tells "gateway down at host:port" from "gateway slow".
  */
+import { CollectorError } from '../errors.ts';
 import type { ConnectOptions, GatewayConnection, GatewayConnector } from '../gateway-client.ts';
 
 export type ConnectionEvent =
@@ -67,9 +68,22 @@ export class ObservedConnector implements GatewayConnector {
     const reconnect = this.lostSinceLastConnect;
     if (reconnect) this.reconnects++;
     this.lostSinceLastConnect = false;
-    conn.onClose((error) => {
+    // destroy() is how a session drops a connection that stopped answering (a zombie): the
+    // connection then closes without an error, yet it was lost, not closed on purpose.
+    let dropped = false;
+    const destroy = conn.destroy.bind(conn);
+    conn.destroy = () => {
+      dropped = true;
+      destroy();
+    };
+    conn.onClose((closeError) => {
       const i = this.open.indexOf(conn);
       if (i >= 0) this.open.splice(i, 1);
+      const error =
+        closeError ??
+        (dropped
+          ? new CollectorError('CONNECTION_DROPPED', `connection to ${conn.address} (client id ${conn.clientId}) dropped`, { retryable: true })
+          : undefined);
       if (error) {
         this.lastFailure = error;
         this.lastFailureKind = 'loss';
