@@ -124,6 +124,9 @@ function collectorOptionsFrom(
     deadlineMs: o.deadline,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...watchdogFrom(o.watchdogInterval, o.watchdogTimeout, clock),
+    // At every --time-scale: a collector faster than its gateway (a simulator left at scale 1) is
+    // refused before it sends anything, not after a burst of requests paced for the wrong clock.
+    options: { checkTimeScale: true },
     log,
   };
 }

@@ -146,6 +146,14 @@ describe('refused connections are named', () => {
     expect(sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' })).toHaveLength(0);
   });
 
+  it('a collector faster than its simulator (collect --time-scale 0.02, sim at 1 with a modelled login) is refused at connect, before any request', async () => {
+    sim = await startSimulator({ port: 0, profile: 'lynx-paper', seed: 1, timeScale: 1 });
+    // What `collect` and `serve` pass: the check at every scale (collector/cli.ts).
+    const c = await collector(sim.port, { clock: new ScaledClock(0.02), options: { checkTimeScale: true } });
+    await expect(c.qualify({ symbol: 'AAPL', currency: 'USD' })).rejects.toMatchObject({ code: 'TIME_SCALE_MISMATCH' });
+    expect(sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' })).toHaveLength(0);
+  });
+
   it('the same time scale on both sides is not a mismatch (several probes over 30 model seconds)', async () => {
     sim = await startSimulator({ port: 0, profile: 'instant', seed: 1, timeScale: 0.05 });
     const clock = new ScaledClock(0.05);

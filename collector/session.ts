@@ -69,6 +69,8 @@ export interface GatewaySessionOptions {
   onClientIdInUse?: 'lease-another' | 'fail';
   /** Probe liveness with REQ_CURRENT_TIME: a connection silent for `timeoutMs` is a zombie (collector/watchdog.ts). */
   watchdog?: WatchdogOptions;
+  /** Check the gateway's pace before the first connection is used (checkTimeScale). Default: at clock scale ≥ 1 only. */
+  checkTimeScale?: boolean;
 }
 
 export class GatewaySession {
@@ -90,7 +92,8 @@ export class GatewaySession {
   private resentRequests = 0;
   /** Why the last attempt to get a client id failed, while no id could be had (cleared on success). */
   lastLeaseError: CollectorError | undefined;
-  readonly o: Required<Omit<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>> & Pick<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff'>;
+  readonly o: Required<Omit<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff' | 'checkTimeScale'>> &
+    Pick<GatewaySessionOptions, 'rng' | 'watchdog' | 'backoff' | 'checkTimeScale'>;
   /** Connections made over the session's life (1 = never reconnected). */
   connectCount = 0;
 
@@ -422,17 +425,19 @@ export class GatewaySession {
    * whose clock runs at another pace (a simulator at another --time-scale; the watchdog's later
    * probes catch smaller drifts). IB's clock has whole seconds: the check flags only a pace off by
    * more than a factor of two beyond that slack (ClockRateCheck), which a real gateway never is.
-   * Only at real pace (scale ≥ 1: `collect` and `serve` by default, the case of a simulator left at
-   * a small --time-scale) with a watchdog. Below scale 1 (tests, scenarios) the wall pause would be
-   * many model seconds and would change the run, so the watchdog's probes judge the pace there; in
-   * virtual time both sides share one clock. Throws
+   * By default only at real pace (scale ≥ 1, the case of a simulator left at a small --time-scale)
+   * with a watchdog; `checkTimeScale: true` (what `collect` and `serve` set) checks at every scale,
+   * catching a collector faster than the gateway. Below scale 1 in tests and scenarios the wall
+   * pause would be many model seconds and would change the run, so there the watchdog's probes
+   * judge the pace; in virtual time both sides share one clock. Throws
    * TimeScaleMismatch (the session is then refused for good) or, when a probe is not answered
    * within connectTimeoutMs, HandshakeTimeout.
    */
   private async checkTimeScale(conn: GatewayConnection): Promise<void> {
     const { clock } = this.o;
     // The first connection only: a reconnect is not delayed by it (the watchdog keeps judging the pace).
-    if (this.connectCount > 0 || !(clock.scale >= 1) || !this.o.watchdog || !(this.o.watchdog.intervalMs > 0)) return;
+    const wanted = this.o.checkTimeScale ?? clock.scale >= 1;
+    if (this.connectCount > 0 || !wanted || !(clock.scale > 0) || !this.o.watchdog || !(this.o.watchdog.intervalMs > 0)) return;
     const check = new ClockRateCheck(0);
     for (let i = 0; i < 2; i++) {
       if (i > 0) await clock.sleep(toModelMs(clock, TIME_SCALE_CHECK_WALL_MS), this.closing.signal);

@@ -97,6 +97,7 @@ abstract class StrategyBase implements ConnectionStrategy {
       // The singleton (one long-lived connection) gets the watchdog too: its zombie is dropped.
       ...(legacy ? { reconnect: false, maxConnectAttempts: 1, onClientIdInUse: 'fail' as const } : {}),
       ...(o.watchdog && (!legacy || this.name === 'singleton') ? { watchdog: o.watchdog } : {}),
+      ...(o.checkTimeScale !== undefined ? { checkTimeScale: o.checkTimeScale } : {}),
     });
     this.sessions.add(s);
     return s;

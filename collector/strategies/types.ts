@@ -62,6 +62,13 @@ export interface StrategyOptions {
   leaseTtlMs?: number;
   /** Liveness probing for the pooled and singleton sessions (zombie detection, collector/watchdog.ts). */
   watchdog?: WatchdogOptions;
+  /**
+   * Check the gateway's pace against ours before the first connection is used (two probes half a
+   * wall second apart; collector/session.ts checkTimeScale). Default: only at scale ≥ 1, since below
+   * it the pause is many model seconds and would change a scenario's run; `collect` and `serve`
+   * turn it on at every scale.
+   */
+  checkTimeScale?: boolean;
   /** Escalating timeouts of the legacy wrapper, model ms. */
   wrapperTimeoutsMs?: number[];
 }
