@@ -152,9 +152,12 @@ export class TcpGatewayServer {
     /** Bytes in `pending` (the model asks for the backlog after every message it sends). */
     let pendingBytes = 0;
     let session: Session | undefined;
-    // Everything sent in one turn of the event loop goes out as one write: replies come in bursts
-    // (CONTRACT_DATA then its END, answers to requests that arrived together on this socket), and
-    // each write is a system call. setImmediate runs right after the loop has read all sockets.
+    // Everything sent in one callback (one chunk read from this socket, one model timer) goes out
+    // as one write: replies come in bursts (CONTRACT_DATA then its END, answers to requests that
+    // arrived together, a session's streaming lines due at one wake), and each write is a system
+    // call. A microtask runs as soon as that callback returns: a session's bytes do not wait for
+    // the other sessions' timers due in the same turn of the event loop (with setImmediate, the
+    // first of 32 sessions woken together waited for all 32 to be computed).
     const flush = () => {
       const out = pending;
       pending = [];
@@ -167,7 +170,7 @@ export class TcpGatewayServer {
       {
         send: (msg) => {
           if (socket.destroyed || closing) return;
-          if (pending.length === 0) setImmediate(flush);
+          if (pending.length === 0) queueMicrotask(flush);
           const frame = this.frames.encode(msg, session?.version || SIM_MAX_VERSION);
           pending.push(frame);
           pendingBytes += frame.length;
