@@ -6,11 +6,14 @@
  * the clients' CPU, and tick delivery latency p50 / p99 / max.
  *
  *   npx tsx simulator/bench/market-data-fanout-tcp.ts [--clients 32] [--lines 100] [--seconds 20]
- *     [--diagnose] [--client-parse deferred|live] [--journal on|off] [--json]
+ *     [--diagnose] [--baseline together|after] [--client-parse deferred|live] [--journal on|off] [--json]
  *
  * Baseline in the same run: a bare server (child process) that frames the handshake and login
  * with canned replies and then writes, every 250 ms, as many pre-encoded tick frames per client
- * as the simulator sent — the cost of the sockets alone on this machine.
+ * as the simulator sends (counted over 2 s first) — the cost of the sockets alone on this machine.
+ * By default (`--baseline together`) it streams to its own 32 clients beside the simulator and
+ * both are recorded over the same seconds, so both meet the same host load; `after` records it
+ * alone after the simulator, as before 2026-12-01.
  *
  * Latency: the gap between the model instant a tick is due and its arrival at the client, in wall
  * ms. A line's updates are due at its request instant t0 + k × 250 ms (stream-schedule.ts). t0 is
@@ -47,6 +50,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     diagnose: { type: 'boolean', default: false },
     'client-parse': { type: 'string', default: 'deferred' },
+    baseline: { type: 'string', default: 'together' },
     journal: { type: 'string', default: 'on' },
     serve: { type: 'string' },
     'per-step': { type: 'string', default: '0' },
@@ -59,6 +63,7 @@ const diagnose = values.diagnose;
 if (values['client-parse'] !== 'deferred' && values['client-parse'] !== 'live') throw new Error('--client-parse is deferred or live');
 const deferParse = values['client-parse'] === 'deferred';
 if (values.journal !== 'on' && values.journal !== 'off') throw new Error('--journal is on or off');
+if (values.baseline !== 'together' && values.baseline !== 'after') throw new Error('--baseline is together or after');
 const journal = values.journal === 'on';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuUs = (u: NodeJS.CpuUsage) => u.user + u.system;
@@ -151,7 +156,16 @@ function phasesOf(starts: Array<[number, number, number]>): Phases {
   return { maxPerMs: Math.max(...perMs), maxPer10Ms };
 }
 
-async function run(target: 'sim' | 'bare', perStep: number): Promise<Result> {
+/** A server child with its clients connected, lines open and line starts mapped to this process's clock. */
+interface Fleet {
+  target: 'sim' | 'bare';
+  child: Child;
+  conns: FanoutClient[];
+  errorMs: number;
+  starts: Array<[number, number, number]>;
+}
+
+async function setUp(target: 'sim' | 'bare', perStep: number): Promise<Fleet> {
   const child = await spawn(target, perStep);
   const conns = Array.from({ length: clients }, (_, i) => new FanoutClient(child.port, i + 1, lines, deferParse));
   await Promise.all(conns.map((c) => c.ready));
@@ -161,40 +175,74 @@ async function run(target: 'sim' | 'bare', perStep: number): Promise<Result> {
   const { starts } = await child.ask<{ starts: Array<[number, number, number]> }>('starts');
   const byClient = new Map(conns.map((c) => [c.clientId, c]));
   for (const [clientId, reqId, at] of starts) byClient.get(clientId)?.t0.set(reqId, at + offset);
+  return { target, child, conns, errorMs, starts };
+}
+
+/** Tick frames per client and 250 ms step the simulator sends now (2 s counted), for the bare server to match. */
+async function ticksPerStep(sim: Fleet): Promise<number> {
+  const w0 = performance.now();
+  for (const c of sim.conns) c.startRecording();
+  await sleep(2000);
+  for (const c of sim.conns) c.stopRecording();
+  const perSecond = sim.conns.reduce((n, c) => n + c.ticks, 0) / ((performance.now() - w0) / 1000);
+  for (const c of sim.conns) c.reset();
+  return Math.round(perSecond / clients / (1000 / STEP_MS));
+}
+
+/** Record every fleet over the same `seconds`; the clients' CPU and loop figures are this process's, shared by all. */
+async function record(fleets: Fleet[]): Promise<Result[]> {
   const clientLoop = new LoopProbe();
   const load0 = os.loadavg();
-  await child.ask('record-start');
-  const cpu0 = await child.ask<{ cpu: NodeJS.CpuUsage }>('cpu');
+  for (const f of fleets) await f.child.ask('record-start');
+  const cpu0 = await Promise.all(fleets.map((f) => f.child.ask<{ cpu: NodeJS.CpuUsage }>('cpu')));
   const client0 = process.cpuUsage();
   const w0 = performance.now();
   if (diagnose) clientLoop.start();
-  for (const c of conns) c.startRecording();
+  for (const f of fleets) for (const c of f.conns) c.startRecording();
   await sleep(seconds * 1000);
   const elapsedS = (performance.now() - w0) / 1000;
   const clientUs = cpuUs(process.cpuUsage(client0));
-  const cpu1 = await child.ask<{ cpu: NodeJS.CpuUsage }>('cpu');
-  const { diagnosis } = await child.ask<{ diagnosis: ServerDiagnosis | undefined }>('record-stop');
+  const cpu1 = await Promise.all(fleets.map((f) => f.child.ask<{ cpu: NodeJS.CpuUsage }>('cpu')));
+  const diagnoses: Array<ServerDiagnosis | undefined> = [];
+  for (const f of fleets) diagnoses.push((await f.child.ask<{ diagnosis: ServerDiagnosis | undefined }>('record-stop')).diagnosis);
   const clientReport = diagnose ? clientLoop.stop() : undefined;
-  for (const c of conns) c.stopRecording();
+  for (const f of fleets) for (const c of f.conns) c.stopRecording();
   const load1 = os.loadavg();
-  for (const c of conns) c.socket.destroy();
-  await child.stop();
+  for (const f of fleets) {
+    for (const c of f.conns) c.socket.destroy();
+    await f.child.stop();
+  }
+  return fleets.map((f, i) => {
+    const ticks = f.conns.reduce((n, c) => n + c.ticks, 0);
+    const serverUs = cpuUs(cpu1[i]!.cpu) - cpuUs(cpu0[i]!.cpu);
+    return {
+      target: f.target === 'sim' ? `simulator (scale 1, journal ${values.journal})` : 'bare server (canned frames)',
+      ticksPerSecond: ticks / elapsedS,
+      serverCpuPct: serverUs / 1e4 / elapsedS,
+      clientCpuPct: clientUs / 1e4 / elapsedS,
+      serverCpuMsPer12800: ((serverUs / 1000) * 12_800) / Math.max(1, ticks),
+      latencyMs: spreadOf(f.conns.flatMap((c) => c.latencies)),
+      clockErrorMs: f.errorMs,
+      errors: f.conns.reduce((n, c) => n + c.errors, 0),
+      loadAverage: [(load0[0]! + load1[0]!) / 2],
+      phases: phasesOf(f.starts),
+      ...(clientReport ? { diagnosis: { server: diagnoses[i], client: clientReport } } : {}),
+    };
+  });
+}
 
-  const ticks = conns.reduce((n, c) => n + c.ticks, 0);
-  const serverUs = cpuUs(cpu1.cpu) - cpuUs(cpu0.cpu);
-  return {
-    target: target === 'sim' ? `simulator (scale 1, journal ${values.journal})` : 'bare server (canned frames)',
-    ticksPerSecond: ticks / elapsedS,
-    serverCpuPct: serverUs / 1e4 / elapsedS,
-    clientCpuPct: clientUs / 1e4 / elapsedS,
-    serverCpuMsPer12800: ((serverUs / 1000) * 12_800) / Math.max(1, ticks),
-    latencyMs: spreadOf(conns.flatMap((c) => c.latencies)),
-    clockErrorMs: errorMs,
-    errors: conns.reduce((n, c) => n + c.errors, 0),
-    loadAverage: [(load0[0]! + load1[0]!) / 2],
-    phases: phasesOf(starts),
-    ...(clientReport ? { diagnosis: { server: diagnosis, client: clientReport } } : {}),
-  };
+/**
+ * `together`: the bare server streams beside the simulator and both are recorded over the same
+ * seconds, so both see the same host (a shared machine's load changes from minute to minute); its
+ * own cost is small (≈ 1 % of a core, its clients' decoding is deferred). `after`: one after the other.
+ */
+async function runAll(): Promise<Result[]> {
+  const sim = await setUp('sim', 0);
+  const perStep = await ticksPerStep(sim);
+  if (values.baseline === 'together') return record([sim, await setUp('bare', perStep)]);
+  const [simResult] = await record([sim]);
+  const [bareResult] = await record([await setUp('bare', perStep)]);
+  return [simResult!, bareResult!];
 }
 
 const ms = (s: Spread | undefined) => (s ? `${s.p50.toFixed(2)} / ${s.p99.toFixed(2)} / ${s.max.toFixed(1)}` : '—');
@@ -226,14 +274,12 @@ function printDiagnosis(r: Result): void {
 }
 
 if (!values.serve) {
-  const sim = await run('sim', 0);
-  const perStep = Math.round(sim.ticksPerSecond / clients / (1000 / STEP_MS));
-  const bare = await run('bare', perStep);
-  const rows = [sim, bare];
-  if (values.json) console.log(JSON.stringify({ clients, lines, seconds, deferParse, machine: { cpus: os.cpus().length }, rows }));
+  const rows = await runAll();
+  const [sim, bare] = rows as [Result, Result];
+  if (values.json) console.log(JSON.stringify({ clients, lines, seconds, deferParse, baseline: values.baseline, machine: { cpus: os.cpus().length }, rows }));
   else {
     console.log(
-      `${clients} clients × ${lines} lines over TCP, ${seconds} s (time scale 1, 10:00 New York); ${os.cpus().length} cores; client parse ${values['client-parse']}`,
+      `${clients} clients × ${lines} lines over TCP, ${seconds} s (time scale 1, 10:00 New York); ${os.cpus().length} cores; client parse ${values['client-parse']}, baseline ${values.baseline}`,
     );
     console.log('target                            ticks/s  server CPU  per 12,800 ticks  client CPU  latency p50 / p99 / max (ms)  errors  load avg');
     for (const r of rows) {

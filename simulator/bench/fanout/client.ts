@@ -36,7 +36,7 @@ export class FanoutClient {
   private arrivals: number[] = [];
   ticks = 0;
   errors = 0;
-  readonly latencies: number[] = [];
+  latencies: number[] = [];
 
   constructor(
     port: number,
@@ -90,6 +90,13 @@ export class FanoutClient {
     this.arrivals = [];
     for (let i = 0; i < chunks.length; i++) this.parse(chunks[i]!, arrivals[i]!);
     this.recording = false;
+  }
+
+  /** Forget what was recorded (after a calibration window). */
+  reset(): void {
+    this.ticks = 0;
+    this.errors = 0;
+    this.latencies = [];
   }
 
   /** Open the lines at REQUESTS_PER_SECOND (the message rate limit applies). */
