@@ -33,7 +33,7 @@
  * due → handed to socket.write; and this process's own event-loop delay. The probes cost CPU
  * (the journal subscription stays on), so CPU figures of a diagnose run are not the simulator's.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,6 +51,7 @@ const { values } = parseArgs({
     diagnose: { type: 'boolean', default: false },
     'client-parse': { type: 'string', default: 'deferred' },
     baseline: { type: 'string', default: 'together' },
+    pin: { type: 'boolean', default: false },
     journal: { type: 'string', default: 'on' },
     serve: { type: 'string' },
     'per-step': { type: 'string', default: '0' },
@@ -90,6 +91,7 @@ async function spawn(target: 'sim' | 'bare', perStep = 0): Promise<Child> {
   const proc: ChildProcess = fork(fileURLToPath(import.meta.url), diagnose ? [...args, '--diagnose'] : args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (values.pin) pin(proc.pid!, 1);
   const port = await new Promise<number>((resolve, reject) => {
     proc.once('message', (m: { port?: number }) => (m.port ? resolve(m.port) : reject(new Error('bad hello'))));
     proc.once('exit', (code) => reject(new Error(`${target} exited with ${code}`)));
@@ -108,6 +110,16 @@ async function spawn(target: 'sim' | 'bare', perStep = 0): Promise<Child> {
       }),
   };
 }
+
+/**
+ * `--pin`: this process (the clients) on core 0, the servers on core 1 (Linux taskset, all threads).
+ * Unpinned, the kernel tends to wake a client on the core of the server that just wrote to it
+ * (loopback sockets wake their reader synchronously), so every write can preempt the server.
+ */
+function pin(pid: number, core: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+}
+if (values.pin && !values.serve) pin(process.pid, 0);
 
 const stocks = createMarketData({ seed: 1 }).universe.instruments.filter((i) => i.secType === 'STK');
 
@@ -279,7 +291,7 @@ if (!values.serve) {
   if (values.json) console.log(JSON.stringify({ clients, lines, seconds, deferParse, baseline: values.baseline, machine: { cpus: os.cpus().length }, rows }));
   else {
     console.log(
-      `${clients} clients × ${lines} lines over TCP, ${seconds} s (time scale 1, 10:00 New York); ${os.cpus().length} cores; client parse ${values['client-parse']}, baseline ${values.baseline}`,
+      `${clients} clients × ${lines} lines over TCP, ${seconds} s (time scale 1, 10:00 New York); ${os.cpus().length} cores; client parse ${values['client-parse']}, baseline ${values.baseline}${values.pin ? ', clients pinned to core 0 and servers to core 1' : ''}`,
     );
     console.log('target                            ticks/s  server CPU  per 12,800 ticks  client CPU  latency p50 / p99 / max (ms)  errors  load avg');
     for (const r of rows) {
