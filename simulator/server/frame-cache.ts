@@ -7,8 +7,8 @@
  *    contract (cached per conId, a few variants each);
  *  - a tick (TICK_PRICE / TICK_SIZE / TICK_STRING / TICK_GENERIC) goes with the same fields to
  *    every streaming line of its instrument in a 250 ms step — 80 lines each when 3,200 lines
- *    share 40 stocks (cached in a small direct-mapped table per type and version: a new value
- *    simply takes its slot).
+ *    share 40 stocks (cached in a small two-way hashed table per type and version: a new body
+ *    takes the less recently used of its two slots, so the table stays bounded).
  *
  * A hit requires every declared field to be identical (`===`, lists by identity) to the cached
  * message's, except the varying one: a message that differs in any field the encoder reads is
@@ -22,8 +22,8 @@ type Fields = Record<string, unknown>;
 
 /**
  * What is cached: per message type the field that varies, and either the field that identifies a
- * body (`key`: kept per key value, a few variants each) or a hash of the fields (`hash`: one slot
- * per hash value in a fixed table, the newest body wins).
+ * body (`key`: kept per key value, a few variants each) or a hash of the fields (`hash`: two
+ * slots per hash value in a fixed table).
  */
 type Rule = { varying: string } & ({ key: string; hash?: never } | { hash: (m: Fields) => number; key?: never });
 
