@@ -5,11 +5,15 @@
  * simulator process's CPU (process.cpuUsage in the child, so the clients' CPU is not counted),
  * the clients' CPU, and tick delivery latency p50 / p99 / max.
  *
- *   npx tsx simulator/bench/market-data-fanout-tcp.ts [--clients 32] [--lines 100] [--seconds 20] [--json]
+ *   npx tsx simulator/bench/market-data-fanout-tcp.ts [--clients 32] [--lines 100] [--seconds 20]
+ *     [--diagnose] [--baseline together|after] [--client-parse deferred|live] [--journal on|off] [--json]
  *
  * Baseline in the same run: a bare server (child process) that frames the handshake and login
  * with canned replies and then writes, every 250 ms, as many pre-encoded tick frames per client
- * as the simulator sent — the cost of the sockets alone on this machine.
+ * as the simulator sends (counted over 2 s first) — the cost of the sockets alone on this machine.
+ * By default (`--baseline together`) it streams to its own 32 clients beside the simulator and
+ * both are recorded over the same seconds, so both meet the same host load; `after` records it
+ * alone after the simulator, as before 2026-12-01.
  *
  * Latency: the gap between the model instant a tick is due and its arrival at the client, in wall
  * ms. A line's updates are due at its request instant t0 + k × 250 ms (stream-schedule.ts). t0 is
@@ -20,18 +24,23 @@
  * mapping's error bound, reported). Both clocks run on performance.now(), so they do not drift. A
  * tick arriving at model instant m on a line is attributed to the latest due instant ≤ m, which
  * is right while latency stays below 250 ms. The bare baseline's "lines" are due at its timer's
- * instants, measured the same way.
+ * instants, measured the same way. Arrival is stamped when a socket's data is read and decoded
+ * after recording (`--client-parse deferred`, the default; `live` decodes as data comes, as
+ * before 2026-12-01: see fanout/client.ts).
+ *
+ * `--diagnose` adds where the latency goes (fanout/probes.ts), per server process: event-loop
+ * delay, GC pauses, timer lateness and callback length, per tick due → sent by the model and
+ * due → handed to socket.write; and this process's own event-loop delay. The probes cost CPU
+ * (the journal subscription stays on), so CPU figures of a diagnose run are not the simulator's.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ScaledClock } from '../../common/clock.ts';
 import { createMarketData } from '../market/market-data.ts';
-import { encodeClientMessage, encodeHandshake, encodeServerMessage, FrameDecoder, SIM_MAX_VERSION } from '../protocol/index.ts';
-import { mktDataRequest } from '../protocol/requests.ts';
-import { startSimulator } from '../simulator.ts';
+import { FanoutClient } from './fanout/client.ts';
+import { LoopProbe, type LoopReport, type Spread, spreadOf } from './fanout/probes.ts';
+import { type FromServer, type ServerDiagnosis, STEP_MS, serveBare, serveSimulator, type ToServer, wallNow } from './fanout/servers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +48,11 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '20' },
     json: { type: 'boolean', default: false },
+    diagnose: { type: 'boolean', default: false },
+    'client-parse': { type: 'string', default: 'deferred' },
+    baseline: { type: 'string', default: 'together' },
+    pin: { type: 'boolean', default: false },
+    journal: { type: 'string', default: 'on' },
     serve: { type: 'string' },
     'per-step': { type: 'string', default: '0' },
   },
@@ -46,102 +60,20 @@ const { values } = parseArgs({
 const clients = Number(values.clients);
 const lines = Number(values.lines);
 const seconds = Number(values.seconds);
-const V = SIM_MAX_VERSION;
-const STEP_MS = 250;
-/** Wed 2025-11-12 10:00 New York: regular hours, every US line ticking. */
-const OPEN = Date.UTC(2025, 10, 12, 15, 0);
-/** The messages per second a client may send (IB's 50, with room). docs/wire-facts/pacing.md */
-const REQUESTS_PER_SECOND = 25;
-const wallNow = () => performance.timeOrigin + performance.now();
+const diagnose = values.diagnose;
+if (values['client-parse'] !== 'deferred' && values['client-parse'] !== 'live') throw new Error('--client-parse is deferred or live');
+const deferParse = values['client-parse'] === 'deferred';
+if (values.journal !== 'on' && values.journal !== 'off') throw new Error('--journal is on or off');
+if (values.baseline !== 'together' && values.baseline !== 'after') throw new Error('--baseline is together or after');
+const journal = values.journal === 'on';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuUs = (u: NodeJS.CpuUsage) => u.user + u.system;
 
-// ---- child processes: the simulator and the bare baseline ------------------------------------------
-
-type ToChild = 'cpu' | 'starts' | 'exit' | { ping: number };
-type FromChild = { port: number } | { cpu: NodeJS.CpuUsage } | { starts: Array<[number, number, number]> } | { pong: number; model: number };
-
-async function serveSimulator(): Promise<(m: ToChild) => FromChild | undefined> {
-  const clock = new ScaledClock(1, OPEN);
-  const sim = await startSimulator({
-    port: 0,
-    clock,
-    seed: 1,
-    overrides: { marketData: { lines: clients * lines, permissions: { live: ['*'], delayed: ['*'] } } },
-  });
-  const starts: Array<[number, number, number]> = [];
-  const unsubscribe = sim.gateway.journal.subscribe((e) => {
-    if (e.dir === 'out' && e.message.type === 'MARKET_DATA_TYPE') starts.push([e.clientId ?? 0, e.message.reqId as number, e.at]);
-  });
-  process.send!({ port: sim.port });
-  return (m) => {
-    if (m === 'starts') {
-      unsubscribe();
-      return { starts };
-    }
-    if (typeof m === 'object') return { pong: m.ping, model: clock.now() };
-    return undefined;
-  };
-}
-
-/** Frames the login with canned replies, then every 250 ms writes `perStep` tick frames per client. */
-async function serveBare(perStep: number): Promise<(m: ToChild) => FromChild | undefined> {
-  const hello = encodeServerMessage({ type: 'SERVER_VERSION', serverVersion: V, connectionTime: '20251112 16:00:00 MET' }, V);
-  const login = Buffer.concat([
-    encodeServerMessage({ type: 'MANAGED_ACCTS', accounts: 'DU0118471' }, V),
-    encodeServerMessage({ type: 'NEXT_VALID_ID', orderId: 1 }, V),
-  ]);
-  const ticks = Array.from({ length: lines }, (_, i) =>
-    encodeServerMessage({ type: 'TICK_PRICE', reqId: i + 1, tickType: 1, price: 123.45, size: 300, attrMask: 0 }, V),
-  );
-  const step = Buffer.concat(Array.from({ length: perStep }, (_, i) => ticks[i % lines]!));
-  const sockets = new Set<net.Socket>();
-  const clientIds = new Map<net.Socket, number>();
-  const server = net.createServer({ noDelay: true }, (socket) => {
-    const decoder = new FrameDecoder({ expectApiPrefix: true });
-    let frames = 0;
-    socket.on('data', (chunk: Buffer) => {
-      for (const f of decoder.push(chunk)) {
-        if (frames === 0) socket.write(hello);
-        else if (frames === 1) {
-          clientIds.set(socket, Number(f.toString('latin1').split('\0')[2]));
-          socket.write(login);
-          sockets.add(socket);
-        }
-        frames++;
-      }
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const t0 = wallNow();
-  let k = 0;
-  // Never before the due instant (a timer may fire up to a millisecond early): like the simulator's clock.
-  const tick = () => {
-    const wait = t0 + (k + 1) * STEP_MS - wallNow();
-    if (wait > 0) {
-      setTimeout(tick, Math.max(1, Math.floor(wait)));
-      return;
-    }
-    k++;
-    for (const s of sockets) s.write(step);
-    setTimeout(tick, Math.max(1, Math.floor(t0 + (k + 1) * STEP_MS - wallNow())));
-  };
-  setTimeout(tick, STEP_MS);
-  process.send!({ port: (server.address() as net.AddressInfo).port });
-  return (m) => {
-    if (m === 'starts')
-      return { starts: [...clientIds.values()].flatMap((c) => Array.from({ length: lines }, (_, i): [number, number, number] => [c, i + 1, t0])) };
-    if (typeof m === 'object') return { pong: m.ping, model: wallNow() };
-    return undefined;
-  };
-}
-
 if (values.serve) {
-  const answer = values.serve === 'sim' ? await serveSimulator() : await serveBare(Number(values['per-step']));
+  const opts = { clients, lines, diagnose, journal };
+  const answer = values.serve === 'sim' ? await serveSimulator(opts) : await serveBare(opts, Number(values['per-step']));
   process.on('disconnect', () => process.exit(0)); // the parent is gone: do not linger
-  process.on('message', (m: ToChild) => {
+  process.on('message', (m: ToServer) => {
     if (m === 'exit') process.exit(0);
     if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
     else process.send!(answer(m)!);
@@ -150,25 +82,23 @@ if (values.serve) {
 
 interface Child {
   port: number;
-  ask<T extends FromChild>(m: ToChild): Promise<T>;
+  ask<T extends FromServer>(m: ToServer): Promise<T>;
   stop(): Promise<void>;
 }
 
 async function spawn(target: 'sim' | 'bare', perStep = 0): Promise<Child> {
-  const proc: ChildProcess = fork(
-    fileURLToPath(import.meta.url),
-    ['--serve', target, '--per-step', String(perStep), '--lines', String(lines), '--clients', String(clients)],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
+  const args = ['--serve', target, '--per-step', String(perStep), '--lines', String(lines), '--clients', String(clients), '--journal', values.journal!];
+  const proc: ChildProcess = fork(fileURLToPath(import.meta.url), diagnose ? [...args, '--diagnose'] : args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  if (values.pin) pin(proc.pid!, 1);
   const port = await new Promise<number>((resolve, reject) => {
     proc.once('message', (m: { port?: number }) => (m.port ? resolve(m.port) : reject(new Error('bad hello'))));
     proc.once('exit', (code) => reject(new Error(`${target} exited with ${code}`)));
   });
   return {
     port,
-    ask: <T>(m: ToChild) =>
+    ask: <T>(m: ToServer) =>
       new Promise<T>((resolve) => {
         proc.once('message', (r) => resolve(r as T));
         proc.send(m);
@@ -181,72 +111,17 @@ async function spawn(target: 'sim' | 'bare', perStep = 0): Promise<Child> {
   };
 }
 
-// ---- clients (this process) ------------------------------------------------------------------------------
+/**
+ * `--pin`: this process (the clients) on core 0, the servers on core 1 (Linux taskset, all threads).
+ * Unpinned, the kernel tends to wake a client on the core of the server that just wrote to it
+ * (loopback sockets wake their reader synchronously), so every write can preempt the server.
+ */
+function pin(pid: number, core: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+}
+if (values.pin && !values.serve) pin(process.pid, 0);
 
 const stocks = createMarketData({ seed: 1 }).universe.instruments.filter((i) => i.secType === 'STK');
-/** Message ids of the tick messages (simulator/protocol/server/market-data.ts). */
-const TICK_IDS = new Set(['1', '2', '45', '46']);
-
-class FanoutClient {
-  readonly socket: net.Socket;
-  private readonly decoder = new FrameDecoder();
-  readonly ready: Promise<void>;
-  /** MARKET_DATA_TYPE messages received: lines open. */
-  types = 0;
-  /** reqId → the line's t0 in this process's wall ms (set before recording). */
-  t0 = new Map<number, number>();
-  recording = false;
-  ticks = 0;
-  errors = 0;
-  latencies: number[] = [];
-
-  constructor(
-    port: number,
-    readonly clientId: number,
-  ) {
-    this.socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
-    let loggedIn!: () => void;
-    this.ready = new Promise((r) => (loggedIn = r));
-    this.socket.on('error', () => {});
-    this.socket.on('data', (chunk: Buffer) => {
-      const arrived = wallNow();
-      for (const f of this.decoder.push(chunk)) {
-        const a = f.indexOf(0);
-        const id = f.toString('latin1', 0, a);
-        if (id === '9') loggedIn();
-        if (id === '58') this.types++;
-        if (!this.recording) continue;
-        if (id === '4') this.errors++;
-        if (!TICK_IDS.has(id)) continue;
-        const b = f.indexOf(0, a + 1);
-        const reqId = Number(f.toString('latin1', b + 1, f.indexOf(0, b + 1)));
-        const t0 = this.t0.get(reqId);
-        this.ticks++;
-        if (t0 === undefined) continue;
-        this.latencies.push((arrived - t0) % STEP_MS);
-      }
-    });
-    this.socket.write(Buffer.concat([encodeHandshake(100, V), encodeClientMessage({ type: 'START_API', clientId, optionalCapabilities: '' }, V)]));
-  }
-
-  /** Open the lines at REQUESTS_PER_SECOND (the message rate limit applies). */
-  async openLines(confirmed: boolean): Promise<void> {
-    for (let l = 0; l < lines; l += REQUESTS_PER_SECOND) {
-      const batch: Buffer[] = [];
-      for (let i = l; i < Math.min(lines, l + REQUESTS_PER_SECOND); i++) {
-        const s = stocks[((this.clientId - 1) * lines + i) % stocks.length]!;
-        batch.push(encodeClientMessage(mktDataRequest(i + 1, { conId: s.conId, symbol: '', exchange: 'SMART', currency: '' }), V));
-      }
-      this.socket.write(Buffer.concat(batch));
-      if (l + REQUESTS_PER_SECOND < lines) await sleep(1000);
-    }
-    // Each open line answers with MARKET_DATA_TYPE first (the bare server does not answer).
-    for (let waited = 0; confirmed && this.types < lines; waited += 50) {
-      if (waited > 120_000) throw new Error(`client ${this.clientId}: only ${this.types} of ${lines} lines open after 2 minutes`);
-      await sleep(50);
-    }
-  }
-}
 
 /** Model → this process's wall ms: the offset from the ping with the shortest round trip. */
 async function clockOffset(child: Child): Promise<{ offset: number; errorMs: number }> {
@@ -260,77 +135,177 @@ async function clockOffset(child: Child): Promise<{ offset: number; errorMs: num
   return best;
 }
 
-function percentile(sorted: Float64Array, q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
-}
-
 interface Result {
   target: string;
   ticksPerSecond: number;
   serverCpuPct: number;
   clientCpuPct: number;
   serverCpuMsPer12800: number;
-  latencyMs: { p50: number; p99: number; max: number };
+  latencyMs: Spread;
   clockErrorMs: number;
   errors: number;
   loadAverage: number[];
+  /** How the lines' due instants bunch up in the step (the simulator's follow the requests' arrival). */
+  phases: Phases;
+  diagnosis?: { server: ServerDiagnosis | undefined; client: LoopReport };
 }
 
-async function run(target: 'sim' | 'bare', perStep: number): Promise<Result> {
+/** How the lines' due instants fall in the 250 ms step: the most lines due in one ms, and in the busiest 10 ms. */
+interface Phases {
+  maxPerMs: number;
+  maxPer10Ms: number;
+}
+
+function phasesOf(starts: Array<[number, number, number]>): Phases {
+  const perMs = new Array<number>(STEP_MS).fill(0);
+  for (const [, , at] of starts) perMs[Math.floor(((at % STEP_MS) + STEP_MS) % STEP_MS)]!++;
+  let maxPer10Ms = 0;
+  for (let i = 0; i < STEP_MS; i++) {
+    let n = 0;
+    for (let j = 0; j < 10; j++) n += perMs[(i + j) % STEP_MS]!;
+    maxPer10Ms = Math.max(maxPer10Ms, n);
+  }
+  return { maxPerMs: Math.max(...perMs), maxPer10Ms };
+}
+
+/** A server child with its clients connected, lines open and line starts mapped to this process's clock. */
+interface Fleet {
+  target: 'sim' | 'bare';
+  child: Child;
+  conns: FanoutClient[];
+  errorMs: number;
+  starts: Array<[number, number, number]>;
+}
+
+async function setUp(target: 'sim' | 'bare', perStep: number): Promise<Fleet> {
   const child = await spawn(target, perStep);
-  const conns = Array.from({ length: clients }, (_, i) => new FanoutClient(child.port, i + 1));
+  const conns = Array.from({ length: clients }, (_, i) => new FanoutClient(child.port, i + 1, lines, deferParse));
   await Promise.all(conns.map((c) => c.ready));
-  await Promise.all(conns.map((c) => c.openLines(target === 'sim')));
+  await Promise.all(conns.map((c) => c.openLines(stocks, target === 'sim')));
   await sleep(2000); // every line past its first round
   const { offset, errorMs } = await clockOffset(child);
   const { starts } = await child.ask<{ starts: Array<[number, number, number]> }>('starts');
   const byClient = new Map(conns.map((c) => [c.clientId, c]));
   for (const [clientId, reqId, at] of starts) byClient.get(clientId)?.t0.set(reqId, at + offset);
+  return { target, child, conns, errorMs, starts };
+}
+
+/** Tick frames per client and 250 ms step the simulator sends now (2 s counted), for the bare server to match. */
+async function ticksPerStep(sim: Fleet): Promise<number> {
+  const w0 = performance.now();
+  for (const c of sim.conns) c.startRecording();
+  await sleep(2000);
+  for (const c of sim.conns) c.stopRecording();
+  const perSecond = sim.conns.reduce((n, c) => n + c.ticks, 0) / ((performance.now() - w0) / 1000);
+  for (const c of sim.conns) c.reset();
+  return Math.round(perSecond / clients / (1000 / STEP_MS));
+}
+
+/** Record every fleet over the same `seconds`; the clients' CPU and loop figures are this process's, shared by all. */
+async function record(fleets: Fleet[]): Promise<Result[]> {
+  const clientLoop = new LoopProbe();
   const load0 = os.loadavg();
-  const cpu0 = await child.ask<{ cpu: NodeJS.CpuUsage }>('cpu');
+  for (const f of fleets) await f.child.ask('record-start');
+  const cpu0 = await Promise.all(fleets.map((f) => f.child.ask<{ cpu: NodeJS.CpuUsage }>('cpu')));
   const client0 = process.cpuUsage();
   const w0 = performance.now();
-  for (const c of conns) c.recording = true;
+  if (diagnose) clientLoop.start();
+  for (const f of fleets) for (const c of f.conns) c.startRecording();
   await sleep(seconds * 1000);
-  for (const c of conns) c.recording = false;
   const elapsedS = (performance.now() - w0) / 1000;
   const clientUs = cpuUs(process.cpuUsage(client0));
-  const cpu1 = await child.ask<{ cpu: NodeJS.CpuUsage }>('cpu');
+  const cpu1 = await Promise.all(fleets.map((f) => f.child.ask<{ cpu: NodeJS.CpuUsage }>('cpu')));
+  const diagnoses: Array<ServerDiagnosis | undefined> = [];
+  for (const f of fleets) diagnoses.push((await f.child.ask<{ diagnosis: ServerDiagnosis | undefined }>('record-stop')).diagnosis);
+  const clientReport = diagnose ? clientLoop.stop() : undefined;
+  for (const f of fleets) for (const c of f.conns) c.stopRecording();
   const load1 = os.loadavg();
-  for (const c of conns) c.socket.destroy();
-  await child.stop();
+  for (const f of fleets) {
+    for (const c of f.conns) c.socket.destroy();
+    await f.child.stop();
+  }
+  return fleets.map((f, i) => {
+    const ticks = f.conns.reduce((n, c) => n + c.ticks, 0);
+    const serverUs = cpuUs(cpu1[i]!.cpu) - cpuUs(cpu0[i]!.cpu);
+    return {
+      target: f.target === 'sim' ? `simulator (scale 1, journal ${values.journal})` : 'bare server (canned frames)',
+      ticksPerSecond: ticks / elapsedS,
+      serverCpuPct: serverUs / 1e4 / elapsedS,
+      clientCpuPct: clientUs / 1e4 / elapsedS,
+      serverCpuMsPer12800: ((serverUs / 1000) * 12_800) / Math.max(1, ticks),
+      latencyMs: spreadOf(f.conns.flatMap((c) => c.latencies)),
+      clockErrorMs: f.errorMs,
+      errors: f.conns.reduce((n, c) => n + c.errors, 0),
+      loadAverage: [(load0[0]! + load1[0]!) / 2],
+      phases: phasesOf(f.starts),
+      ...(clientReport ? { diagnosis: { server: diagnoses[i], client: clientReport } } : {}),
+    };
+  });
+}
 
-  const ticks = conns.reduce((n, c) => n + c.ticks, 0);
-  const serverUs = cpuUs(cpu1.cpu) - cpuUs(cpu0.cpu);
-  const lat = Float64Array.from(conns.flatMap((c) => c.latencies)).sort();
-  return {
-    target: target === 'sim' ? 'simulator (scale 1, journal on)' : 'bare server (canned frames)',
-    ticksPerSecond: ticks / elapsedS,
-    serverCpuPct: serverUs / 1e4 / elapsedS,
-    clientCpuPct: clientUs / 1e4 / elapsedS,
-    serverCpuMsPer12800: ((serverUs / 1000) * 12_800) / Math.max(1, ticks),
-    latencyMs: { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: lat.at(-1) ?? Number.NaN },
-    clockErrorMs: errorMs,
-    errors: conns.reduce((n, c) => n + c.errors, 0),
-    loadAverage: [(load0[0]! + load1[0]!) / 2],
-  };
+/**
+ * `together`: the bare server streams beside the simulator and both are recorded over the same
+ * seconds, so both see the same host (a shared machine's load changes from minute to minute); its
+ * own cost is small (≈ 1 % of a core, its clients' decoding is deferred). `after`: one after the other.
+ */
+async function runAll(): Promise<Result[]> {
+  const sim = await setUp('sim', 0);
+  const perStep = await ticksPerStep(sim);
+  if (values.baseline === 'together') return record([sim, await setUp('bare', perStep)]);
+  const [simResult] = await record([sim]);
+  const [bareResult] = await record([await setUp('bare', perStep)]);
+  return [simResult!, bareResult!];
+}
+
+const ms = (s: Spread | undefined) => (s ? `${s.p50.toFixed(2)} / ${s.p99.toFixed(2)} / ${s.max.toFixed(1)}` : '—');
+
+function printDiagnosis(r: Result): void {
+  const d = r.diagnosis;
+  if (!d) return;
+  const s = d.server;
+  const gc = (l: LoopReport) =>
+    (['minor', 'major', 'incremental'] as const)
+      .map((k) => `${k} ${l.gc[k].count}× total ${l.gc[k].totalMs.toFixed(0)} max ${l.gc[k].maxMs.toFixed(1)}`)
+      .join('; ');
+  console.log(`  ${r.target}  (p50 / p99 / max, ms)`);
+  const sched = (l: LoopReport) =>
+    `${l.runQueueWaitMs === undefined ? '—' : `${l.runQueueWaitMs.toFixed(0)} ms (${((100 * l.runQueueWaitMs) / l.wallMs).toFixed(1)} % of the time)`}, preempted ${l.preemptions}×`;
+  if (s) {
+    console.log(`    server waiting for a core   ${sched(s)}`);
+    console.log(`    server event-loop delay     ${ms(s.loopDelay)}`);
+    console.log(`    server GC pauses            ${gc(s)}`);
+    if (s.timerLateness) console.log(`    timer lateness              ${ms(s.timerLateness)}   (${s.timerLateness.n} callbacks)`);
+    if (s.timerCallbackMs) console.log(`    timer callback length       ${ms(s.timerCallbackMs)}`);
+    if (s.tickSent) console.log(`    tick due → sent by model    ${ms(s.tickSent)}`);
+    console.log(`    tick due → socket.write     ${ms(s.tickWritten)}`);
+  }
+  console.log(`    client waiting for a core   ${sched(d.client)}`);
+  console.log(`    client event-loop delay     ${ms(d.client.loopDelay)}`);
+  console.log(`    client GC pauses            ${gc(d.client)}`);
+  console.log(`    tick due → client arrival   ${ms(r.latencyMs)}`);
 }
 
 if (!values.serve) {
-  const sim = await run('sim', 0);
-  const perStep = Math.round(sim.ticksPerSecond / clients / (1000 / STEP_MS));
-  const bare = await run('bare', perStep);
-  const rows = [sim, bare];
-  if (values.json) console.log(JSON.stringify({ clients, lines, seconds, machine: { cpus: os.cpus().length }, rows }));
+  const rows = await runAll();
+  const [sim, bare] = rows as [Result, Result];
+  if (values.json) console.log(JSON.stringify({ clients, lines, seconds, deferParse, baseline: values.baseline, machine: { cpus: os.cpus().length }, rows }));
   else {
-    console.log(`${clients} clients × ${lines} lines over TCP, ${seconds} s (time scale 1, 10:00 New York); ${os.cpus().length} cores`);
+    console.log(
+      `${clients} clients × ${lines} lines over TCP, ${seconds} s (time scale 1, 10:00 New York); ${os.cpus().length} cores; client parse ${values['client-parse']}, baseline ${values.baseline}${values.pin ? ', clients pinned to core 0 and servers to core 1' : ''}`,
+    );
     console.log('target                            ticks/s  server CPU  per 12,800 ticks  client CPU  latency p50 / p99 / max (ms)  errors  load avg');
     for (const r of rows) {
-      const lat = `${r.latencyMs.p50.toFixed(2)} / ${r.latencyMs.p99.toFixed(2)} / ${r.latencyMs.max.toFixed(1)}`;
       console.log(
-        `${r.target.padEnd(32)}${r.ticksPerSecond.toFixed(0).padStart(9)}${`${r.serverCpuPct.toFixed(1)} %`.padStart(12)}${`${r.serverCpuMsPer12800.toFixed(0)} ms`.padStart(18)}${`${r.clientCpuPct.toFixed(1)} %`.padStart(12)}${lat.padStart(30)}${String(r.errors).padStart(8)}${r.loadAverage[0]!.toFixed(1).padStart(10)}`,
+        `${r.target.padEnd(32)}${r.ticksPerSecond.toFixed(0).padStart(9)}${`${r.serverCpuPct.toFixed(1)} %`.padStart(12)}${`${r.serverCpuMsPer12800.toFixed(0)} ms`.padStart(18)}${`${r.clientCpuPct.toFixed(1)} %`.padStart(12)}${ms(r.latencyMs).padStart(30)}${String(r.errors).padStart(8)}${r.loadAverage[0]!.toFixed(1).padStart(10)}`,
       );
     }
     console.log(`clock mapping error ≤ ${Math.max(sim.clockErrorMs, bare.clockErrorMs).toFixed(3)} ms (half the shortest IPC round trip)`);
+    console.log(
+      `lines due in one ms / in the busiest 10 ms of the 250 ms step: simulator ${sim.phases.maxPerMs} / ${sim.phases.maxPer10Ms}, bare server ${bare.phases.maxPerMs} / ${bare.phases.maxPer10Ms} (of ${clients * lines})`,
+    );
+    if (diagnose) {
+      console.log('where the latency goes (--diagnose; probes cost CPU, so CPU figures above are not the simulator’s):');
+      for (const r of rows) printDiagnosis(r);
+    }
   }
 }

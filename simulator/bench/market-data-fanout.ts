@@ -1,10 +1,12 @@
 /**
  * Market-data fan-out cost of the gateway model: `clients` API clients × `lines` streaming
  * top-of-book lines, run for `seconds` of model time on a virtual clock, every message encoded to
- * its wire frame (as the TCP adapter would) but not written to a socket. Reported: tick messages
+ * its wire frame as the TCP adapter does (server/frame-cache.ts, one cache for all clients) but not
+ * written to a socket. Reported: tick messages
  * per model second and the CPU the model spends per model second (= the share of one core it
  * needs at time scale 1). Baseline in the same run: the same number of quote reads, tick diffs and
- * encodings done in a plain loop, without the gateway (sessions, timers, handlers).
+ * encodings (through a frame cache of its own) done in a plain loop, without the gateway
+ * (sessions, timers, handlers, journal).
  *
  *   npx tsx simulator/bench/market-data-fanout.ts [--clients 32] [--lines 100] [--seconds 20] [--json]
  *
@@ -15,8 +17,9 @@ import { parseArgs } from 'node:util';
 import { VirtualClock } from '../../common/clock.ts';
 import { createMarketData } from '../market/market-data.ts';
 import { lineFields, ticksBetween } from '../market/top-of-book.ts';
-import { encodeServerMessage, SIM_MAX_VERSION } from '../protocol/index.ts';
+import { SIM_MAX_VERSION } from '../protocol/index.ts';
 import { mktDataRequest } from '../protocol/requests.ts';
+import { FrameCache } from '../server/frame-cache.ts';
 import { InProcessConnection } from '../server/in-process.ts';
 import { createGateway } from '../simulator.ts';
 
@@ -46,10 +49,11 @@ async function gatewayRun(): Promise<{ messages: number; bytes: number; cpuMs: n
   let messages = 0;
   let bytes = 0;
   let counting = false;
+  const frames = new FrameCache();
   const conns = Array.from({ length: clients }, (_, i) => {
     const conn = InProcessConnection.open(gw);
     conn.onMessage((msg) => {
-      const frame = encodeServerMessage(msg, SIM_MAX_VERSION);
+      const frame = frames.encode(msg, SIM_MAX_VERSION);
       if (!counting) return;
       messages++;
       bytes += frame.length;
@@ -75,6 +79,7 @@ function baselineRun(): { messages: number; cpuMs: number } {
   const books = Array.from({ length: clients * lines }, (_, n) => market.quotes(stocks[n % stocks.length]!));
   const prev = books.map((q) => lineFields(q.quoteAt(OPEN + 6_000), true));
   let messages = 0;
+  const frames = new FrameCache();
   const start = process.cpuUsage();
   for (let t = OPEN + 6_250; t <= OPEN + 6_000 + seconds * 1000; t += 250) {
     books.forEach((q, n) => {
@@ -88,7 +93,7 @@ function baselineRun(): { messages: number; cpuMs: number } {
               : tick.kind === 'string'
                 ? ({ type: 'TICK_STRING', reqId: n, tickType: tick.tickType, value: tick.value } as const)
                 : ({ type: 'TICK_GENERIC', reqId: n, tickType: tick.tickType, value: tick.value } as const);
-        encodeServerMessage(msg, SIM_MAX_VERSION);
+        frames.encode(msg, SIM_MAX_VERSION);
         messages++;
       }
       prev[n] = next;
@@ -105,7 +110,7 @@ const rows = [
 ];
 if (values.json) console.log(JSON.stringify({ clients, lines, seconds, rows }));
 else {
-  console.log(`${clients} clients × ${lines} lines, ${seconds} s of model time (AAPL… at 10:00 New York), every message encoded`);
+  console.log(`${clients} clients × ${lines} lines, ${seconds} s of model time (AAPL… at 10:00 New York), every message encoded (frame cache)`);
   console.log('target          tick msgs / model s   CPU ms / model s   share of one core at scale 1');
   for (const r of rows) {
     console.log(

@@ -130,6 +130,39 @@ describe('the frame cache of the TCP send path (server/frame-cache.ts)', () => {
     expect(cache.size).toBeGreaterThan(0);
   });
 
+  it('gives exactly the bytes of the codec for ticks, whose bodies share a small table (collisions, reuse, any reqId)', () => {
+    const cache = new FrameCache();
+    const types = ['TICK_PRICE', 'TICK_SIZE', 'TICK_GENERIC', 'TICK_STRING'] as const;
+    // Few distinct values, so that bodies repeat and share or fight over slots; all fields drawn by the codec's arbitraries too.
+    const tick = fc.oneof(
+      fc.record({
+        type: fc.constant('TICK_PRICE'),
+        tickType: fc.constantFrom(1, 2, 4, 66),
+        price: fc.constantFrom(-1, 0, 123.45, 123.46, 0.1 + 0.2),
+        size: fc.constantFrom(undefined, 0, 100, 1.5),
+        attrMask: fc.constantFrom(0, 1),
+      }),
+      fc.record({ type: fc.constant('TICK_SIZE'), tickType: fc.constantFrom(0, 3, 5, 8), size: fc.constantFrom(0, 100, 2.25) }),
+      fc.record({ type: fc.constant('TICK_GENERIC'), tickType: fc.constantFrom(49, 23), value: fc.constantFrom(0, 1, 0.5) }),
+      fc.record({ type: fc.constant('TICK_STRING'), tickType: fc.constantFrom(45, 88), value: fc.constantFrom('', '1762959600', '1762959601', 'é') }),
+      fc.constantFrom(...types).chain((type) => messageArb(ServerMessages[type].fields, 178).map((m) => ({ ...m, type }))),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...VERSIONS),
+        fc.array(fc.tuple(tick, fc.integer({ min: -1, max: 2 ** 31 - 1 })), { minLength: 1, maxLength: 40 }),
+        (version, ticks) => {
+          for (const [body, reqId] of ticks) {
+            const msg = { ...body, reqId } as unknown as ServerMessage;
+            expect(cache.encode(msg, version)).toEqual(encodeServerMessage(msg, version));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(cache.size).toBeGreaterThan(0);
+  });
+
   it('passes other messages to the codec unchanged', () => {
     const cache = new FrameCache();
     const end = { type: 'CONTRACT_DATA_END', reqId: 5 } as const;

@@ -39,6 +39,8 @@ export class TcpGatewayServer {
   private readonly frames = new FrameCache();
   /** Connections that have not logged in yet, with what they hold buffered. */
   private readonly pending: PendingConnections<net.Socket>;
+  /** Inside a socket's 'data' handler: replies then wait for the end of the turn (see `accept`). */
+  private reading = false;
   /** Evictions come in floods when they come: their lines share one budget (real time). */
   private readonly evictionLog: Logger;
 
@@ -156,10 +158,15 @@ export class TcpGatewayServer {
     /** Bytes in `pending` (the model asks for the backlog after every message it sends). */
     let pendingBytes = 0;
     let session: Session | undefined;
-    // Everything sent in one turn of the event loop goes out as one write: replies come in bursts
-    // (CONTRACT_DATA then its END, answers to requests that arrived together on this socket), and
-    // each write is a system call. setImmediate runs right after the loop has read all sockets.
+    // Replies to what the sockets sent are written once the loop has read them all (setImmediate):
+    // requests that arrive together (pipelined, several reads of one socket in one turn) get one
+    // write, and each write is a system call. What the model sends on its own (a timer: a session's
+    // streaming lines due at one wake, a delayed answer) is written as soon as that callback
+    // returns (a microtask): it must not wait for the other sessions' timers due in the same turn
+    // (with setImmediate, the first of 32 sessions woken together waited for all 32 to be computed).
+    let flushQueued: 'no' | 'turn' | 'now' = 'no';
     const flush = () => {
+      flushQueued = 'no';
       const out = pending;
       pending = [];
       pendingBytes = 0;
@@ -171,7 +178,15 @@ export class TcpGatewayServer {
       {
         send: (msg) => {
           if (socket.destroyed || closing) return;
-          if (pending.length === 0) setImmediate(flush);
+          if (this.reading) {
+            if (flushQueued === 'no') {
+              flushQueued = 'turn';
+              setImmediate(flush);
+            }
+          } else if (flushQueued !== 'now') {
+            flushQueued = 'now';
+            queueMicrotask(flush);
+          }
           const frame = this.frames.encode(msg, session?.version || SIM_MAX_VERSION);
           pending.push(frame);
           pendingBytes += frame.length;
@@ -201,7 +216,12 @@ export class TcpGatewayServer {
         return;
       }
       // Whatever one client sends, an unexpected failure ends that client's session, never the process.
-      this.gateway.guard(s, 'reading a request', () => this.onData(s, decoder, chunk));
+      this.reading = true;
+      try {
+        this.gateway.guard(s, 'reading a request', () => this.onData(s, decoder, chunk));
+      } finally {
+        this.reading = false;
+      }
       if (!s.isOpen || s.isApiClient) this.pending.forget(socket);
       else {
         const victim = this.pending.buffered(socket, decoder.pendingBytes);

@@ -10,12 +10,20 @@ import type { TimerHandle } from '../../../common/clock.ts';
 import type { Session } from '../session.ts';
 import type { HandlerContext } from './context.ts';
 
-interface Entry {
-  /** Model epoch ms. */
-  due: number;
-  seq: number;
-  run: (due: number) => void;
-  cancelled: boolean;
+/** A scheduled run, and its own handle: a line reschedules every 250 ms, so no closure is made per step. */
+class Entry implements TimerHandle {
+  cancelled = false;
+
+  constructor(
+    /** Model epoch ms. */
+    readonly due: number,
+    readonly seq: number,
+    readonly run: (due: number) => void,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
 }
 
 const before = (a: Entry, b: Entry) => a.due < b.due || (a.due === b.due && a.seq < b.seq);
@@ -34,14 +42,10 @@ export class StreamSchedule {
 
   /** Run `run(due)` at model instant `due`, unless the handle is cancelled first. */
   at(due: number, run: (due: number) => void): TimerHandle {
-    const entry: Entry = { due, seq: this.seq++, run, cancelled: false };
+    const entry = new Entry(due, this.seq++, run);
     this.push(entry);
     if (!this.waking) this.arm(this.ctx.now());
-    return {
-      cancel: () => {
-        entry.cancelled = true;
-      },
-    };
+    return entry;
   }
 
   private arm(now: number): void {
