@@ -66,7 +66,9 @@ describe('serve inputs', () => {
     const before = f.sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' }).length;
     const r = await post(serve, '/collect', { symbols, ...HOURLY, deadlineMs: 300 });
     const codes = r.body.results.map((x: { error?: { code: string } }) => x.error?.code ?? 'ok');
-    expect(codes.filter((c: string) => c === 'REQUEST_TIMEOUT').length, codes.join(',')).toBeGreaterThan(15);
+    // Past the deadline a symbol ends as REQUEST_TIMEOUT (its lookup was waiting) or DEADLINE_EXCEEDED
+    // (the deadline passed between two steps, as it does under host load): either way, not served.
+    expect(codes.filter((c: string) => c === 'REQUEST_TIMEOUT' || c === 'DEADLINE_EXCEEDED').length, codes.join(',')).toBeGreaterThan(15);
     const lookups = () => f.sim.gateway.journal.query({ type: 'REQ_CONTRACT_DATA' }).length - before;
     await new Promise((done) => setTimeout(done, 2_000));
     // At most the lookups already on the wire when the deadline passed; the rest were never sent.

@@ -74,13 +74,17 @@ describe('the quick matrix in virtual time', () => {
     const run = (strategy: string) => r.runs.find((x) => x.workload === '5sym-4p2t' && x.strategy === strategy && x.seed === 1)!;
     const bars = (strategy: string) => timelineBars(run(strategy).requests, run(strategy).metrics.makespanMs);
 
-    // Serialization: with a connection per page, page n+1's answers all come after page n's.
+    // Serialization: the pages' connections log in together (each login slowed by the others) and
+    // then share one gateway queue, which answers one qualification at a time: no two answers at
+    // the same instant, whichever page asked.
     const pages = [1, 2, 3, 4].map((i) =>
       run('per-page')
         .requests.filter((e) => e.op === 'qualify' && e.actor === `ui/page-${i}`)
         .map((e) => e.end!),
     );
-    for (let i = 1; i < pages.length; i++) expect(Math.min(...pages[i]!)).toBeGreaterThan(Math.max(...pages[i - 1]!));
+    for (const page of pages) expect(page.length).toBeGreaterThan(0);
+    const ends = pages.flat().sort((a, b) => a - b);
+    for (let i = 1; i < ends.length; i++) expect(ends[i]!).toBeGreaterThan(ends[i - 1]!);
     expect(new Set(bars('per-page').map((b) => b.row)).size).toBe(6);
     // Timeouts: the wrapper abandons attempts at every level.
     expect(bars('timeout-wrapper').filter((b) => b.mark === 'timeout' && b.kind === 'qualify (abandoned attempt)').length).toBeGreaterThan(20);

@@ -334,7 +334,9 @@ export class GatewayModel implements GatewayPort {
       return;
     }
     // Every other API client (a session that sent START_API: logging in or ready) slows the login
-    // down; sockets that never got as far as START_API do not (docs/wire-facts/limits.md#what-slows-a-login).
+    // down; sockets that never got as far as START_API do not. A login already under way is slowed
+    // by one that starts meanwhile, so logins that overlap see each other whichever began first
+    // (docs/wire-facts/limits.md#what-slows-a-login).
     const others = this.clientIds.liveCount;
     this.clientIds.claim(clientId, session.id);
     session.state = 'login';
@@ -342,7 +344,24 @@ export class GatewayModel implements GatewayPort {
     const c = this.profile.connections;
     const latency = this.rng.lognormal(c.loginLatency.median, c.loginLatency.sigma) + c.loginPerOtherClientMs * others;
     this.logger.info({ session: session.id, clientId, remote: session.remote, version: session.version }, 'session started');
-    this.sessionTimer(session, latency, () => this.completeLogin(session));
+    if (c.loginPerOtherClientMs > 0) {
+      for (const other of this.sessions.values())
+        if (other !== session && other.state === 'login') this.scheduleLogin(other, other.login!.dueAt + c.loginPerOtherClientMs, now);
+    }
+    this.scheduleLogin(session, now + latency, now);
+  }
+
+  /** (Re)arm a session's login to complete at `dueAt` (model ms). */
+  private scheduleLogin(session: Session, dueAt: number, now: number): void {
+    if (session.login) {
+      session.login.timer.cancel();
+      session.timers.delete(session.login.timer);
+    }
+    const timer = this.sessionTimer(session, dueAt - now, () => {
+      session.login = undefined;
+      this.completeLogin(session);
+    });
+    session.login = { dueAt, timer };
   }
 
   private completeLogin(session: Session): void {

@@ -173,6 +173,29 @@ describe('login', () => {
     expect(await latency(e, 4)).toBe(400 + 350);
   });
 
+  it("two logins that overlap each see the other, whichever sent START_API first: the incident's two parallel tasks both ≈1.1 s next to the UI", async () => {
+    const h = harness({ profile: 'lynx-paper', overrides: { connections: { loginLatency: { median: 400, sigma: 0 }, loginPerOtherClientMs: 350 } } });
+    const ui = h.connect();
+    ui.startApi(1);
+    await h.until(() => ui.ready);
+    const t = h.clock.now();
+    const [a, b] = [h.connect(), h.connect()];
+    a.startApi(639);
+    await h.advance(5); // b's START_API arrives 5 ms after a's, while a is logging in
+    b.startApi(145);
+    await h.until(() => a.ready && b.ready);
+    // a: 400 + 350 (the UI) + 350 (b, starting during a's login); b: 400 + 2 × 350, from 5 ms later.
+    expect(a.of('NEXT_VALID_ID')[0]!.at - t).toBe(1_100);
+    expect(b.of('NEXT_VALID_ID')[0]!.at - t).toBe(5 + 1_100);
+    // A client that arrives once both are ready pushes nobody back.
+    const c = h.connect();
+    const u = h.clock.now();
+    c.startApi(7);
+    await h.until(() => c.ready);
+    expect(c.of('NEXT_VALID_ID')[0]!.at - u).toBe(400 + 3 * 350);
+    expect(a.of('NEXT_VALID_ID')).toHaveLength(1);
+  });
+
   it('lynx-paper: 100 idle TCP connections that never handshake (and 20 that never send START_API) do not delay a login', async () => {
     /** START_API → NEXT_VALID_ID of client 1 on a fresh lynx-paper gateway of seed 3, after `crowd`. */
     const login = async (crowd: (h: ReturnType<typeof harness>) => Promise<void>) => {

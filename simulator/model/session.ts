@@ -16,6 +16,8 @@ export class Session {
   /** Connected with `+PACEAPI`: excess messages are queued, not rejected. */
   paceApi = false;
   readyAt: number | undefined;
+  /** While logging in: when the login completes (model ms) and its timer, which later logins may push back. */
+  login: { dueAt: number; timer: TimerHandle } | undefined;
   closedAt: number | undefined;
   closeReason: string | undefined;
   messagesIn = 0;

@@ -19,7 +19,7 @@
  *  - a connection without START_API within the handshake timeout is closed; a second START_API on
  *    a started session is ignored (simulator choices, simulator/model/profile.ts);
  *  - login completes `loginLatency + loginPerOtherClientMs × other API clients` after
- *    START_API (sigma 0 here); a restart closes everything, frees every id (held ones too: the
+ *    START_API, plus `loginPerOtherClientMs` for each API client that starts meanwhile (sigma 0 here); a restart closes everything, frees every id (held ones too: the
  *    new process holds none) and refuses connections for `restartDowntimeMs`
  *    (docs/wire-facts/gateway.md#daily-restart).
  *
@@ -106,8 +106,10 @@ export const Reference = {
     if (Reference.taken(m, id)) Reference.close(m, conn, 0, 326);
     else if (Reference.liveIds(m).length >= m.setup.maxClients) Reference.close(m, conn, 0, 502);
     else {
-      // Only API clients count, not sockets short of START_API (docs/wire-facts/limits.md#what-slows-a-login).
+      // Only API clients count, not sockets short of START_API; a login under way is pushed back by
+      // one that starts meanwhile (docs/wire-facts/limits.md#what-slows-a-login).
       const others = Reference.liveIds(m).length;
+      for (const c of m.conns) if (c !== conn && c.state === 'api' && c.readyAt! > m.now) c.readyAt! += PER_OTHER_MS;
       Object.assign(conn, { state: 'api', readyAt: m.now + LOGIN_MS + PER_OTHER_MS * others });
       m.held.delete(id);
     }
