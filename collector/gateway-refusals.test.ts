@@ -83,10 +83,11 @@ describe('IB errors end requests', () => {
 });
 
 describe('refused connections are named', () => {
-  it('a full gateway: TOO_MANY_CLIENTS with IB text and a hint; no id is marked, so the ui id 1 connects as soon as room is made', async () => {
-    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1, overrides: { connections: { maxClients: 2 } } });
+  it('a full gateway (its 32 API clients): TOO_MANY_CLIENTS with IB text and a hint; no id is marked, so the ui id 1 connects as soon as room is made', async () => {
+    sim = await startSimulator({ port: 0, profile: 'instant', seed: 1 });
+    expect(sim.gateway.profile.connections.maxClients).toBe(32); // docs/wire-facts/gateway.md#max-32-api-clients
     const connector = new StoqeyConnector({ host: '127.0.0.1', port: sim.port, clock: new RealClock() });
-    for (const clientId of [101, 102]) fillers.push(await connector.connect({ clientId, timeoutMs: 5_000 }));
+    for (let clientId = 101; clientId < 101 + 32; clientId++) fillers.push(await connector.connect({ clientId, timeoutMs: 5_000 }));
 
     const ui = await collector(sim.port, { role: 'ui', deadlineMs: 1_500 });
     const refused = await ui.qualify({ symbol: 'AAPL', currency: 'USD' }).catch((e: unknown) => e);

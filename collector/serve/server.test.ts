@@ -61,6 +61,20 @@ describe('serve', () => {
     expect(sim.gateway.journal.query({ type: 'START_API' })).toHaveLength(1);
   });
 
+  it('a non-ASCII long name crosses HTTP intact: from the gateway, then from the store after a restart of serve', async () => {
+    await start();
+    const lvmh = 'LVMH MOËT HENNESSY LOUIS VUITTON';
+    const first = await post('/collect', { symbols: ['MC:EUR'], duration: '1 D', barSize: '1 hour' });
+    expect(first.status).toBe(200);
+    expect(first.body.results[0]).toMatchObject({ symbol: 'MC:EUR', status: 'ok', longName: lvmh, qualifiedFrom: 'gateway' });
+    expect((await post('/qualify', { symbol: 'MC:EUR' })).body).toMatchObject({ kind: 'qualified', contract: { longName: lvmh } });
+    // A new serve on the same data directory answers from the SQLite store: stored as text, not mangled.
+    await serve!.close();
+    await start();
+    const again = await post('/collect', { symbols: ['MC:EUR'], duration: '1 D', barSize: '1 hour' });
+    expect(again.body.results[0]).toMatchObject({ longName: lvmh, qualifiedFrom: 'store' });
+  });
+
   it('POST /collect returns one result per symbol and stores the bars', async () => {
     await start();
     const r = await post('/collect', { symbols: ['TTE:EUR', 'WLN:EUR', { symbol: 'AAPL', currency: 'USD' }, 'TTE'], duration: '1 D', barSize: '1 hour' });
