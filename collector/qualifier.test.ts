@@ -194,4 +194,27 @@ describe('Qualifier in virtual time (model connector)', () => {
     expect(q.pending).toBe(0);
     expect(await drive(env.clock, q.qualify(AAPL))).toMatchObject({ source: 'cache' });
   });
+
+  it('a slow qualification says where the time went: waiting to send (login, lease) or at the gateway', async () => {
+    const warnings = (lines: string[]) => ({ debug() {}, info() {}, error() {}, warn: (_o: object, msg?: string) => void lines.push(msg ?? '') });
+    // ibkr-paper's login (≈300 model ms) is on this side of the request; the answer is quick.
+    const slowLogin = virtualEnv({ profile: 'ibkr-paper' });
+    const first: string[] = [];
+    const q1 = qualifierOn(closeLater(leasedSession(slowLogin.connector, slowLogin.clock)), slowLogin.clock, { slowThresholdMs: 100, log: warnings(first) });
+    await drive(slowLogin.clock, q1.qualify(AAPL));
+    expect(first).toEqual([
+      expect.stringMatching(
+        /^qualifying AAPL took \d+ ms: \d+ ms of it waiting to send \(a gateway connection, a client id or the message budget\), \d+ ms at the gateway$/,
+      ),
+    ]);
+    // A 2 s sec-def service: the time is the gateway's.
+    const slowGateway = virtualEnv({ profile: 'instant', overrides: { secdef: { service: { median: 2_000, sigma: 0 } } } });
+    const second: string[] = [];
+    const q2 = qualifierOn(closeLater(leasedSession(slowGateway.connector, slowGateway.clock)), slowGateway.clock, {
+      slowThresholdMs: 1_000,
+      log: warnings(second),
+    });
+    await drive(slowGateway.clock, q2.qualify(AAPL));
+    expect(second).toEqual([expect.stringMatching(/^qualifying AAPL took \d+ ms: \d+ ms of it at the gateway, which may be throttling$/)]);
+  });
 });

@@ -56,6 +56,8 @@ interface Flight {
   /** Callers still waiting for it; when the last one gives up before it was sent, it is dropped. */
   waiters: number;
   sent: boolean;
+  /** When the request was last written to a connection (model ms): the wait before it is ours (a connection, a client id, the message budget), the wait after it the gateway's. */
+  sentAt?: number;
   cancel: AbortController;
   /** Where the answer came from: the gateway, or the shared cache. */
   source: 'gateway' | 'shared';
@@ -149,9 +151,17 @@ export class Qualifier {
     if (result.kind === 'qualified') {
       this.o.log.info({ symbol: spec.symbol, conId: result.contract.conId, ms: Math.round(ms) }, `Contract qualified in ${Math.round(ms)} ms`);
       if (ms > this.o.slowThresholdMs) {
+        // Name where the time went: before the request was sent (a connection, a client id, the
+        // message budget) is this side's wait; only the time after it points at the gateway.
+        const atGateway = flight.sentAt === undefined ? 0 : clock.now() - Math.max(flight.sentAt, started);
+        const before = Math.round(ms - atGateway);
+        const why =
+          atGateway > this.o.slowThresholdMs
+            ? `${Math.round(atGateway)} ms of it at the gateway, which may be throttling`
+            : `${before} ms of it waiting to send (a gateway connection, a client id or the message budget), ${Math.round(atGateway)} ms at the gateway`;
         this.o.log.warn(
-          { symbol: spec.symbol, ms: Math.round(ms), thresholdMs: this.o.slowThresholdMs },
-          `qualifying ${spec.symbol} took ${Math.round(ms)} ms: gateway may be throttling`,
+          { symbol: spec.symbol, ms: Math.round(ms), atGatewayMs: Math.round(atGateway), thresholdMs: this.o.slowThresholdMs },
+          `qualifying ${spec.symbol} took ${Math.round(ms)} ms: ${why}`,
         );
       }
       if (flight.source === 'shared') result.source = 'shared';
@@ -262,6 +272,7 @@ export class Qualifier {
           await this.o.messages?.acquireMessages(1, signal, `contract details for ${describeSpec(spec)}`);
           if (!conn.isOpen) continue;
           flight.sent = true;
+          flight.sentAt = this.o.clock.now();
           this.requestsSent++;
           try {
             return await conn.contractDetails(spec).result;
