@@ -122,7 +122,7 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`AAPL:USD, MSFT:USD: failed: cannot reach gateway at 127.0.0.1:${port}`);
-    expect(r.stderr).toMatch(new RegExp(`^error: gateway unreachable, nothing collected: cannot reach gateway at 127\\.0\\.0\\.1:${port}`));
+    expect(r.stderr).toMatch(new RegExp(`^error: no gateway connection, nothing collected: cannot reach gateway at 127\\.0\\.0\\.1:${port}`));
     // A failed symbol's coverage never reads as success (it said "held all of the window (… → …), no gaps").
     expect(r.stdout).not.toMatch(/held all|no gaps/);
     for (const line of r.stdout.split('\n').filter((l) => /^(AAPL|MSFT):USD: /.test(l) && !/failed/.test(l))) expect(line).toMatch(/: nothing held/);
@@ -144,6 +144,14 @@ describe('ibkr-harness collect', { timeout: 90_000 }, () => {
     ]);
     expect(readFileSync(db).equals(bytes)).toBe(true);
     expect(readdirSync(dir)).toEqual(['corrupt.db']);
+  });
+
+  it('a --db whose folder cannot be made: the error names --db (not the library option), exit 2', async () => {
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, '');
+    const r = await cli(['collect', '--port', '1', '--db', path.join(file, 'sub', 'x.db'), '--data-dir', path.join(dir, 'data')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: --db: cannot create the folder .*a-file\/sub for the database: ENOTDIR/);
   });
 
   it.concurrent.each([

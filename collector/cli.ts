@@ -17,7 +17,7 @@ import { CollectorError } from './errors.ts';
 import { LIVE_FLAG, LIVE_FLAG_HELP } from './live-guard.ts';
 import type { startServe } from './serve/server.ts';
 import { STRATEGY_NAMES, type StrategyName } from './strategies/index.ts';
-import { DEFAULT_WATCHLIST, parseSymbolList, validateHistorySpec } from './symbols.ts';
+import { DEFAULT_WATCHLIST, InvalidInput, parseSymbolList, validateHistorySpec } from './symbols.ts';
 import { DEFAULT_WATCHDOG, defaultWatchdog, MIN_DEFAULT_PROBE_WALL_MS, type WatchdogOptions } from './watchdog.ts';
 import { ProgressLine } from './progress.ts';
 
@@ -131,6 +131,16 @@ function collectorOptionsFrom(
   };
 }
 
+/** The library's option names, as the flags that set them. */
+const FLAG_OF: Readonly<Record<string, string>> = { dataDir: '--data-dir', dbPath: '--db', strategy: '--strategy', coordination: '--coordination' };
+
+/** An InvalidInput naming a library option, renamed to the flag the user typed (`dbPath` → `--db`). */
+function asFlagError(err: unknown): unknown {
+  if (!(err instanceof InvalidInput)) return err;
+  const flag = FLAG_OF[err.field];
+  return flag ? new InvalidInput(flag, err.message.slice(err.field.length + 2)) : err;
+}
+
 export function collectCommand(): Command {
   const cmd = new Command('collect')
     .description('Qualify a watchlist and store its historical bars in SQLite, through one gateway connection strategy.')
@@ -193,7 +203,7 @@ async function runCollect(o: CollectFlags): Promise<number> {
   try {
     collector = await createCollector({ host: o.host, port: o.port, ...collectorOptionsFrom(o, log, 'collect') });
   } catch (err) {
-    return fail(err, EXIT.usage);
+    return fail(asFlagError(err), EXIT.usage);
   }
   const abort = new AbortController();
   const onSignal = () => (abort.signal.aborted ? process.exit(130) : abort.abort(new Error('interrupted')));
@@ -257,7 +267,7 @@ async function runCollect(o: CollectFlags): Promise<number> {
   const shared = bad.length === out.results.length && bad.every((r) => r.error) ? exitCodeOf(bad[0]!.error) : EXIT.failed;
   if (shared !== EXIT.failed && bad.every((r) => exitCodeOf(r.error) === shared)) {
     console.error(
-      `error: ${shared === EXIT.unreachable ? 'gateway unreachable' : 'not a gateway to collect from'}, nothing collected: ${bad[0]!.error!.message}`,
+      `error: ${shared === EXIT.unreachable ? 'no gateway connection' : 'not a gateway to collect from'}, nothing collected: ${bad[0]!.error!.message}`,
     );
     return shared;
   }
@@ -301,7 +311,7 @@ export function serveCommand(): Command {
           ...collectorOptionsFrom(o, log, 'serve'),
         });
       } catch (err) {
-        process.exitCode = fail(err, exitCodeOf(err));
+        process.exitCode = fail(asFlagError(err), exitCodeOf(err));
         return;
       }
       console.log(
