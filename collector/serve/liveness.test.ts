@@ -46,8 +46,13 @@ describe('serve liveness', () => {
     f.sim.gateway.loseConnectivity();
     expect(await healthWhen(s, (h) => h.state === 'connectivity-lost')).toMatchObject({ status: 503, ok: false, connectivity: 'lost' });
     expect((await get(s, '/metrics')).text).toContain('collector_gateway_connectivity{state="lost"} 1');
+    // Not ready either: the gateway answers its clock, but data requests would wait.
+    const lost = await get(s, '/ready');
+    expect([lost.status, JSON.parse(lost.text)]).toMatchObject([503, { ready: false, code: 'CONNECTIVITY_LOST' }]);
     f.sim.gateway.restoreConnectivity(false);
     expect(await healthWhen(s, (h) => h.state === 'connected')).toMatchObject({ status: 200, ok: true, connectivity: 'ok' });
+    const back = await get(s, '/ready');
+    expect([back.status, JSON.parse(back.text)]).toMatchObject([200, { ready: true }]);
   });
 
   it('a zombie under serve: degraded while a request stalls, dropped by the watchdog, the request answered on a new connection', async () => {

@@ -238,7 +238,18 @@ function buildApp(collector: Collector, metrics: ServeMetrics, log: Log, token: 
     // Readiness reaches the gateway: one round trip on the connection requests would use.
     try {
       const r = await collector.ready({ timeoutMs: READY_TIMEOUT_MS, signal: abandonedBy(reply) });
-      return { ready: true, address: collector.address, clientId: r.clientId, roundTripMs: r.roundTripMs, gatewayTime: new Date(r.gatewayTime).toISOString() };
+      const answered = { address: collector.address, clientId: r.clientId, roundTripMs: r.roundTripMs, gatewayTime: new Date(r.gatewayTime).toISOString() };
+      // The gateway answers, but has lost IB's servers (1100): data requests would go unanswered
+      // until 1101/1102, so traffic should go elsewhere (docs/wire-facts/gateway.md#connectivity-loss-and-restore-1100-1101-1102).
+      if (collector.health().connectivity === 'lost') {
+        return reply.code(503).send({
+          ready: false,
+          ...answered,
+          code: 'CONNECTIVITY_LOST',
+          error: 'the gateway answers but has lost its connection to IB (error 1100); data requests wait until it reports 1101 or 1102',
+        });
+      }
+      return { ready: true, ...answered };
     } catch (err) {
       return reply.code(503).send({ ready: false, address: collector.address, error: errorOf(err).message, ...errorOf(err) });
     }
