@@ -21,6 +21,7 @@ const REQUEST_END_HINTS: Partial<Record<RequestEnd, string>> = {
   'competing-session': 'the same user is logged in elsewhere (another TWS, the mobile app) with a live session: log out there',
   'invalid-end-date': 'use "yyyymmdd hh:mm:ss <zone>" or "yyyymmdd-hh:mm:ss" (UTC)',
   'processing-error': 'the gateway could not process the request (e.g. a duplicate request id, or too many requests of one kind at once)',
+  'not-simulated': 'the ibkr-harness simulator does not model this request (docs/simulated.md lists what it does); a real gateway may serve it',
   'invalid-real-time-query': 'a real-time request was refused: pacing, permissions, or a session connected from another IP address',
 };
 

@@ -76,7 +76,8 @@ describe('IB errors end requests', () => {
     expect(r).toMatchObject({ symbol: 'AAPL:USD', status: 'failed', error: { code: 'GATEWAY_REJECTED' } });
     expect(r!.error!.message).toContain('error 322');
     expect(r!.error!.message).toContain(String(sent!.message.message));
-    expect(r!.error!.hint).toMatch(/could not process the request/);
+    // The 322 says the simulator does not model it: the hint says so, not "a duplicate request id".
+    expect(r!.error!.hint).toMatch(/^the ibkr-harness simulator does not model this request \(docs\/simulated\.md/);
     expect(r!.ms).toBeLessThan(10_000);
     expect(out.status).toBe('failed');
   });

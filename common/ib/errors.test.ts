@@ -11,6 +11,7 @@ import { buildHistoricalReply } from '../../simulator/market/history.ts';
 import { ContractUniverse } from '../../simulator/market/contracts.ts';
 import { CONID } from '../testing/fixtures.ts';
 import { IB_HISTORICAL_PACING } from './pacing.ts';
+import { IbRefusal } from './refusals.ts';
 import { IbCode, IbError, NO_ID } from './errors.ts';
 import { endsRequest, errorRequestId, isNoData, isPacingViolation, isWarningCode, requestEndOf, type RequestEnd } from './request-errors.ts';
 
@@ -59,6 +60,7 @@ describe('which errors end a request', () => {
       [321, IbError.validation('bK', 'Historical data bar size setting is invalid.').message, 'invalid-request'],
       [321, "Error validating request.-'bO' : cause - The API interface is currently in Read-Only mode.", 'read-only'],
       [322, IbError.processing('bH', 'Duplicate ticker ID for API historical data query').message, 'processing-error'],
+      [322, IbRefusal.notSimulated('REQ_HISTORICAL_DATA whatToShow HISTORICAL_VOLATILITY').message, 'not-simulated'],
       [354, 'Requested market data is not subscribed.', 'not-subscribed'],
       [10168, 'Requested market data is not subscribed. Delayed market data is not enabled.', 'not-subscribed'],
       [366, IbError.noHistoricalQuery(3).message, 'no-such-query'],

@@ -6,6 +6,9 @@
  */
 import { IbError, type IbErrorBody } from './errors.ts';
 
+/** The words by which the simulator's 322 for a request it does not model is told apart from IB's own 322s. */
+export const NOT_SIMULATED_MARK = 'is not simulated by ibkr-harness';
+
 export const RefusalCode = {
   /** Fundamentals (the Reuters/LSEG reports) without the research subscription. */
   FUNDAMENTALS_NOT_ALLOWED: 10358,
@@ -44,5 +47,5 @@ export const IbRefusal = {
    * end of the request, with a text naming the request and where the table of what is simulated
    * lives. docs/wire-facts/unmodelled.md#not-simulated
    */
-  notSimulated: (request: string): IbErrorBody => IbError.processing('sim', `${request} is not simulated by ibkr-harness; see docs/simulated.md for what is`),
+  notSimulated: (request: string): IbErrorBody => IbError.processing('sim', `${request} ${NOT_SIMULATED_MARK}; see docs/simulated.md for what is`),
 } as const;

@@ -6,6 +6,7 @@
  * docs/wire-facts/request-ends.md#which-codes-end-which-request.
  */
 import { IB_TEXT, IbCode, NO_ID } from './errors.ts';
+import { NOT_SIMULATED_MARK } from './refusals.ts';
 
 /**
  * The request id an error frame names, or undefined when its id field is not one: -1 marks a
@@ -57,6 +58,7 @@ export type RequestEnd =
   | 'invalid-request'
   | 'read-only'
   | 'processing-error'
+  | 'not-simulated'
   | 'not-subscribed'
   | 'no-such-query'
   | 'invalid-real-time-query'
@@ -82,7 +84,7 @@ export function requestEndOf(code: number, message: string): RequestEnd {
     case IbCode.VALIDATION_ERROR:
       return has(text, IB_TEXT.readOnly) ? 'read-only' : 'invalid-request';
     case IbCode.PROCESSING_ERROR:
-      return 'processing-error';
+      return has(text, NOT_SIMULATED_MARK) ? 'not-simulated' : 'processing-error';
     case IbCode.MARKET_DATA_NOT_SUBSCRIBED:
     case IbCode.DELAYED_DATA_NOT_ENABLED:
     case IbCode.DELAYED_DATA_NOT_ENABLED_ALT:
