@@ -40,6 +40,19 @@ async function connect(clientId: number): Promise<{ api: IBApi; ms: number }> {
   return { api, ms: modelNow() - t0 };
 }
 
+/**
+ * The gateway's modeled login of `clientId`'s (last) session: START_API read → NEXT_VALID_ID sent,
+ * model ms from the journal, free of the client process's host noise.
+ */
+function modeledLoginMs(clientId: number): number {
+  const start = sim.gateway.journal
+    .query({ type: 'START_API', dir: 'in' })
+    .filter((e) => e.message.clientId === clientId)
+    .at(-1)!;
+  const ready = sim.gateway.journal.query({ type: 'NEXT_VALID_ID', dir: 'out', sessionId: start.sessionId }).at(0)!;
+  return ready.at - start.at;
+}
+
 let nextReqId = 1;
 
 /** reqContractDetails; resolves with the number of results and the model time it took. */
@@ -115,18 +128,24 @@ describe('calibration: lynx-paper at time scale 0.02', () => {
     expect(ui.ms).toBeLessThan(600);
 
     const task = async () => {
-      const conn = await connect(rng.int(4, 999));
+      const clientId = rng.int(4, 999);
+      const conn = await connect(clientId);
+      const loginMs = modeledLoginMs(clientId);
       const q = await qualify(conn.api, stock('TTE', 'EUR'));
       const h = await history(conn.api);
       conn.api.disconnect();
-      return { connectMs: conn.ms, qualifyMs: q.ms, results: q.results, bars: h };
+      return { connectMs: conn.ms, loginMs, qualifyMs: q.ms, results: q.results, bars: h };
     };
     const tasks = await Promise.all([task(), task()]);
     const total = modelNow() - start;
 
     for (const t of tasks) {
-      expect(t.connectMs).toBeGreaterThan(800);
-      expect(t.connectMs).toBeLessThan(1500);
+      // The incident's ≈1.1 s is asserted on the gateway's modeled login; what the client saw
+      // agrees with it within the host's noise (one real ms is 50 model ms here).
+      expect(t.loginMs).toBeGreaterThan(800);
+      expect(t.loginMs).toBeLessThan(1500);
+      expect(t.connectMs).toBeGreaterThanOrEqual(t.loginMs);
+      expect(t.connectMs).toBeLessThan(t.loginMs + HOST_NOISE_MS);
       expect(t.results).toBe(1);
       expect(t.qualifyMs).toBeGreaterThan(300);
       expect(t.qualifyMs).toBeLessThan(1500);

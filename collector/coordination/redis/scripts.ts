@@ -21,6 +21,10 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local now_us = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local function int(x) return string.format('%.0f', x) end
+-- Pacing records expire only as garbage collection (every verdict reads times from the data), so
+-- they are kept at least a minute: a window of a few ms must not vanish while a stalled caller
+-- (a loaded host, a test judging at its own instants) is between two steps.
+local function gc_ttl(ms) return int(math.max(tonumber(ms), 60000)) end
 local function born(key, recovery)
   local b = redis.call('HMGET', key, 'epoch', 'until')
   if b[1] then return b[1], tonumber(b[2]) end
@@ -146,14 +150,14 @@ local stamp = now + within
 if paced then
   local member = ARGV[13] .. '|' .. ARGV[4]
   redis.call('ZADD', KEYS[3], stamp, member)
-  redis.call('PEXPIRE', KEYS[3], int(tonumber(ARGV[9]) + within))
+  redis.call('PEXPIRE', KEYS[3], gc_ttl(tonumber(ARGV[9]) + within))
   redis.call('ZADD', KEYS[4], stamp, member)
-  redis.call('PEXPIRE', KEYS[4], int(tonumber(ARGV[7]) + within))
-  redis.call('SET', KEYS[5], int(stamp), 'PX', int(tonumber(ARGV[6]) + within))
+  redis.call('PEXPIRE', KEYS[4], gc_ttl(tonumber(ARGV[7]) + within))
+  redis.call('SET', KEYS[5], int(stamp), 'PX', gc_ttl(tonumber(ARGV[6]) + within))
 end
 if messages > 0 then
   redis.call('ZADD', KEYS[6], stamp, ARGV[13] .. '|' .. ARGV[5])
-  redis.call('PEXPIRE', KEYS[6], int(tonumber(ARGV[11]) + within))
+  redis.call('PEXPIRE', KEYS[6], gc_ttl(tonumber(ARGV[11]) + within))
 end
 return {1, stamp, '', epoch}
 `;
@@ -193,12 +197,12 @@ for i = 0, n - 1 do
   local at, member, weight, messages = tonumber(ARGV[6 + i * 4]), ARGV[7 + i * 4], tonumber(ARGV[8 + i * 4]), tonumber(ARGV[9 + i * 4])
   local contract, identical = KEYS[4 + i * 2], KEYS[5 + i * 2]
   if weight > 0 then
-    if at > now - window_ms then redis.call('ZADD', KEYS[2], at, member .. '|' .. weight); redis.call('PEXPIRE', KEYS[2], window_ms) end
-    if at > now - contract_ms then redis.call('ZADD', contract, at, member .. '|' .. weight); redis.call('PEXPIRE', contract, contract_ms) end
+    if at > now - window_ms then redis.call('ZADD', KEYS[2], at, member .. '|' .. weight); redis.call('PEXPIRE', KEYS[2], gc_ttl(window_ms)) end
+    if at > now - contract_ms then redis.call('ZADD', contract, at, member .. '|' .. weight); redis.call('PEXPIRE', contract, gc_ttl(contract_ms)) end
     local left = at + identical_ms - now
-    if left > 0 and tonumber(redis.call('GET', identical) or '-1') < at then redis.call('SET', identical, int(at), 'PX', int(left)) end
+    if left > 0 and tonumber(redis.call('GET', identical) or '-1') < at then redis.call('SET', identical, int(at), 'PX', gc_ttl(left)) end
   end
-  if messages > 0 and at > now - msg_ms then redis.call('ZADD', KEYS[3], at, member .. '|' .. messages); redis.call('PEXPIRE', KEYS[3], msg_ms) end
+  if messages > 0 and at > now - msg_ms then redis.call('ZADD', KEYS[3], at, member .. '|' .. messages); redis.call('PEXPIRE', KEYS[3], gc_ttl(msg_ms)) end
 end
 return epoch
 `;
