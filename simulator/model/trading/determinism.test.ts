@@ -4,13 +4,11 @@
  * version); a different seed fills the same orders in different pieces (fill sizes are a hash of
  * the seed: simulator/orders/order-book.ts), with different permIds.
  */
-import { describe, expect, it } from 'vitest';
-import { encodeServerMessage, type ServerMessage } from '../../protocol/index.ts';
+import { describe, it } from 'vitest';
 import { cancelOrderRequest, executionsRequest, placeOrderRequest } from '../../protocol/requests.ts';
 import { harness } from '../../testing/model-harness.ts';
 import { IN_RTH } from '../../orders/testing/book.ts';
-
-const ORDER_FRAMES = new Set(['OPEN_ORDER', 'ORDER_STATUS', 'EXECUTION_DATA', 'COMMISSION_REPORT', 'COMPLETED_ORDER', 'POSITION', 'ERR_MSG']);
+import { expectSeedReproducesFills, orderFrames } from '../../testing/trading-determinism.ts';
 
 /** The scripted session: market orders large enough to fill in several pieces, a modify, a cancel, a night. */
 async function tradingRun(seed: number) {
@@ -29,11 +27,7 @@ async function tradingRun(seed: number) {
   c.send({ type: 'REQ_COMPLETED_ORDERS', apiOnly: false });
   c.send({ type: 'REQ_POSITIONS' });
   await h.advance(1_000);
-  const version = c.session.version;
-  const frames = h.gw.journal
-    .query({ dir: 'out', sessionId: c.session.id })
-    .filter((e) => ORDER_FRAMES.has(e.message.type))
-    .map((e) => ({ at: e.at, frame: encodeServerMessage(e.message as unknown as ServerMessage, version).toString('hex') }));
+  const frames = orderFrames(h.gw.journal, c.session);
   const fills = c
     .of('EXECUTION_DATA')
     .filter((m) => m.msg.reqId === 7)
@@ -43,16 +37,6 @@ async function tradingRun(seed: number) {
 
 describe('a seed reproduces the fills', () => {
   it('same seed and requests: the same order frames, byte for byte; another seed: other fills', async () => {
-    const a = await tradingRun(7);
-    const b = await tradingRun(7);
-    expect(a.fills.length).toBeGreaterThan(3);
-    expect(a.frames.length).toBeGreaterThan(2 * a.fills.length);
-    expect(b.frames).toEqual(a.frames);
-
-    const other = await tradingRun(8);
-    expect(other.fills).not.toEqual(a.fills);
-    // The same orders fill in full either way: only how they are cut into pieces differs.
-    const total = (fills: typeof a.fills) => fills.reduce((s, f) => s + (f[2] as number), 0);
-    expect(total(other.fills)).toBe(total(a.fills));
+    await expectSeedReproducesFills(tradingRun);
   });
 });
