@@ -25,14 +25,6 @@ export function list(v: string): string[] {
     .filter(Boolean);
 }
 
-export function positive(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
-    return n;
-  };
-}
-
 export function nonNegative(name: string) {
   return (v: string): number => {
     const n = Number(v);

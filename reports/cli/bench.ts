@@ -19,7 +19,8 @@ import { readResults, writeBenchOutputs } from '../bench/outputs.ts';
 import type { BenchResults } from '../bench/schema.ts';
 import { ALL_STRATEGIES, defaultRepeats, findWorkloads, FULL_MATRIX, QUICK_MATRIX, type Workload } from '../bench/workload.ts';
 import { countCI, NOISE_FIGURES, noiseText, secondsCI, shareCI } from '../render/format.ts';
-import { list, parseSeeds, positive, positiveInt } from './args.ts';
+import { positiveNumberArg } from '../../common/cli-args.ts';
+import { list, parseSeeds, positiveInt } from './args.ts';
 
 type BenchTarget = 'virtual' | 'sim' | 'live';
 
@@ -71,7 +72,7 @@ export function benchCommand(): Command {
       `runs of each seed (default 1 in virtual time, 3 on sim/live, quick ${QUICK.simRepeats}): their spread is the run-to-run noise`,
       positiveInt('--repeats'),
     )
-    .option('--time-scale <x>', `real ms per model ms on the simulator (default ${FULL.timeScale})`, positive('--time-scale'))
+    .option('--time-scale <x>', `real ms per model ms on the simulator (default ${FULL.timeScale})`, positiveNumberArg('--time-scale'))
     .option('--set <path=value>', 'override a gateway profile field in every workload, e.g. --set secdef.service.median=33 (repeatable)', collect, [])
     .option('--workloads <names>', `comma-separated (default: ${FULL_MATRIX.map((w) => w.name).join(', ')}); any <N>sym-<P>p<T>t`, list)
     .option('--strategies <names>', 'comma-separated (default: all five)', list)
@@ -80,7 +81,7 @@ export function benchCommand(): Command {
     .option(LIVE_FLAG, LIVE_FLAG_HELP)
     .option('--http', 'also load the HTTP front (serve) of each strategy with autocannon, against an in-process simulator')
     .option('--http-connections <n>', 'autocannon connections', positiveInt('--http-connections'), 8)
-    .option('--http-duration <s>', 'seconds of load per strategy (default 3; quick 1)', positive('--http-duration'))
+    .option('--http-duration <s>', 'seconds of load per strategy (default 3; quick 1)', positiveNumberArg('--http-duration'))
     .option('--baseline <results.json>', 'compare with an earlier run: deltas in report.md, exit 1 on a regression, 2 if the runs cannot be compared')
     .option('--figures <dir>', 'also write the three figures there as SVG files')
     .option('--no-progress', 'no progress bar')
