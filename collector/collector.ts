@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import { RealClock, toModelMs, wallTimeOf, type Clock } from '../common/clock.ts';
+import { RealClock, wallTimeOf, type Clock } from '../common/clock.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { noRecorder, type Recorder } from '../common/op-history.ts';
 import { hostname } from 'node:os';
@@ -47,7 +47,7 @@ import { formatSymbol, InvalidInput, parseSymbol, parseSymbolList, validateHisto
 import { ABUSIVE_STRATEGIES, guardConnector, type LivePolicy } from './live-guard.ts';
 import { ObservedConnector, type ConnectionEvent } from './serve/observed-connector.ts';
 import type { Connectivity } from './session.ts';
-import { defaultWatchdog, MIN_DEFAULT_PROBE_WALL_MS, type WatchdogOptions } from './watchdog.ts';
+import { defaultWatchdog, wallFloorOn, type WatchdogOptions } from './watchdog.ts';
 
 export interface CollectorOptions {
   host?: string;
@@ -296,7 +296,7 @@ export class Collector {
       // No single handshake may outlive the caller's deadline; nor, at a small time scale, may it be
       // shorter than a loaded host or a modelled login takes in wall time (the watchdog's floor).
       options: {
-        connectTimeoutMs: Math.min(Math.max(10_000, this.clock.scale > 0 ? toModelMs(this.clock, MIN_DEFAULT_PROBE_WALL_MS) : 0), deadline),
+        connectTimeoutMs: Math.min(Math.max(10_000, wallFloorOn(this.clock)), deadline),
         qualifyDeadlineMs: deadline,
         ...(watchdog ? { watchdog } : {}),
         ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),

@@ -23,13 +23,22 @@ export const DEFAULT_WATCHDOG: WatchdogOptions = { intervalMs: 10_000, timeoutMs
 export const MIN_DEFAULT_PROBE_WALL_MS = 5_000;
 
 /**
+ * MIN_DEFAULT_PROBE_WALL_MS of wall time in model ms of `clock` (0 in virtual time, where host load
+ * cannot stretch anything): the least a default probe period, probe timeout or handshake timeout
+ * stands for.
+ */
+export function wallFloorOn(clock: Clock): number {
+  return clock.scale > 0 ? toModelMs(clock, MIN_DEFAULT_PROBE_WALL_MS) : 0;
+}
+
+/**
  * DEFAULT_WATCHDOG on `clock`, never shorter than MIN_DEFAULT_PROBE_WALL_MS of wall time: at a small
  * time scale (0.004 in the multi-host tests) 10 model s are 40 real ms, less than a loaded host
  * takes to read an answer, and every busy connection would be dropped as a zombie. Explicit
  * options are used as given.
  */
 export function defaultWatchdog(clock: Clock): WatchdogOptions {
-  const floor = clock.scale > 0 ? toModelMs(clock, MIN_DEFAULT_PROBE_WALL_MS) : 0;
+  const floor = wallFloorOn(clock);
   return { intervalMs: Math.max(DEFAULT_WATCHDOG.intervalMs, floor), timeoutMs: Math.max(DEFAULT_WATCHDOG.timeoutMs, floor) };
 }
 
