@@ -357,11 +357,13 @@ export class GatewayModel implements GatewayPort {
       session.login.timer.cancel();
       session.timers.delete(session.login.timer);
     }
+    const startedAt = session.login?.startedAt ?? now;
     const timer = this.sessionTimer(session, dueAt - now, () => {
       session.login = undefined;
       this.completeLogin(session);
+      this.observers.current.loginCompleted?.(session.clientId!, dueAt - startedAt);
     });
-    session.login = { dueAt, timer };
+    session.login = { startedAt, dueAt, timer };
   }
 
   private completeLogin(session: Session): void {

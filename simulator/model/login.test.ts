@@ -175,6 +175,8 @@ describe('login', () => {
 
   it("two logins that overlap each see the other, whichever sent START_API first: the incident's two parallel tasks both ≈1.1 s next to the UI", async () => {
     const h = harness({ profile: 'lynx-paper', overrides: { connections: { loginLatency: { median: 400, sigma: 0 }, loginPerOtherClientMs: 350 } } });
+    const modeled: Array<[number, number]> = [];
+    h.gw.observe({ loginCompleted: (clientId, ms) => modeled.push([clientId, ms]) });
     const ui = h.connect();
     ui.startApi(1);
     await h.until(() => ui.ready);
@@ -187,6 +189,12 @@ describe('login', () => {
     // a: 400 + 350 (the UI) + 350 (b, starting during a's login); b: 400 + 2 × 350, from 5 ms later.
     expect(a.of('NEXT_VALID_ID')[0]!.at - t).toBe(1_100);
     expect(b.of('NEXT_VALID_ID')[0]!.at - t).toBe(5 + 1_100);
+    // The observer reports each login as modeled, pushes included, from its own START_API.
+    expect(modeled).toEqual([
+      [1, 400],
+      [639, 1_100],
+      [145, 1_100],
+    ]);
     // A client that arrives once both are ready pushes nobody back.
     const c = h.connect();
     const u = h.clock.now();

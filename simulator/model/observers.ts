@@ -5,7 +5,7 @@
  */
 import type { GatewayObserver } from './ports.ts';
 
-const OBSERVER_METHODS = ['sessionOpened', 'sessionClosed', 'errorSent', 'secdefServed', 'historyServed', 'messageIn', 'messageOut'] as const;
+const OBSERVER_METHODS = ['sessionOpened', 'sessionClosed', 'errorSent', 'secdefServed', 'loginCompleted', 'historyServed', 'messageIn', 'messageOut'] as const;
 
 /** One observer that forwards every event to each of `observers`, in order. */
 export function combineObservers(...observers: GatewayObserver[]): GatewayObserver {
@@ -19,7 +19,7 @@ export function combineObservers(...observers: GatewayObserver[]): GatewayObserv
       out[name] = () => {
         for (const f of fns) f();
       };
-    else if (name === 'secdefServed')
+    else if (name === 'secdefServed' || name === 'loginCompleted')
       out[name] = (a, b) => {
         for (const f of fns) f(a, b);
       };

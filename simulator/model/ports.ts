@@ -81,6 +81,11 @@ export interface GatewayObserver {
   sessionClosed?(reason: string): void;
   errorSent?(code: number): void;
   secdefServed?(waitMs: number, serviceMs: number): void;
+  /**
+   * A login completed. `modeledMs`: the login the model chose, START_API to the scheduled end
+   * (model ms), including pushes by overlapping logins but not how late the host ran the timer.
+   */
+  loginCompleted?(clientId: number, modeledMs: number): void;
   historyServed?(latencyMs: number): void;
   messageIn?(type: string): void;
   messageOut?(type: string): void;

@@ -17,7 +17,7 @@ export class Session {
   paceApi = false;
   readyAt: number | undefined;
   /** While logging in: when the login completes (model ms) and its timer, which later logins may push back. */
-  login: { dueAt: number; timer: TimerHandle } | undefined;
+  login: { startedAt: number; dueAt: number; timer: TimerHandle } | undefined;
   closedAt: number | undefined;
   closeReason: string | undefined;
   messagesIn = 0;
