@@ -8,7 +8,10 @@
  * encodings (through a frame cache of its own) done in a plain loop, without the gateway
  * (sessions, timers, handlers, journal).
  *
- *   npx tsx simulator/bench/market-data-fanout.ts [--clients 32] [--lines 100] [--seconds 20] [--json]
+ *   npx tsx simulator/bench/market-data-fanout.ts [--clients 32] [--lines 100] [--seconds 20] [--journal on|off] [--json]
+ *
+ * `--journal off` runs the gateway with its journal ring off (as `sim --journal-size 0`), to show
+ * what recording every frame costs.
  *
  * Socket writes, the simulator process's CPU at time scale 1 and delivery latency over TCP:
  * simulator/bench/market-data-fanout-tcp.ts (`npm run bench:fanout` runs both).
@@ -28,9 +31,11 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '32' },
     lines: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '20' },
+    journal: { type: 'string', default: 'on' },
     json: { type: 'boolean', default: false },
   },
 });
+if (values.journal !== 'on' && values.journal !== 'off') throw new Error('--journal is on or off');
 const clients = Number(values.clients);
 const lines = Number(values.lines);
 const seconds = Number(values.seconds);
@@ -45,7 +50,14 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 
 async function gatewayRun(): Promise<{ messages: number; bytes: number; cpuMs: number }> {
   const clock = new VirtualClock(OPEN);
-  const gw = createGateway({ clock, seed: 1, profile: 'instant', market, overrides: { marketData: { lines: clients * lines } } });
+  const gw = createGateway({
+    clock,
+    seed: 1,
+    profile: 'instant',
+    market,
+    journal: { enabled: values.journal === 'on' },
+    overrides: { marketData: { lines: clients * lines } },
+  });
   let messages = 0;
   let bytes = 0;
   let counting = false;
@@ -105,16 +117,16 @@ function baselineRun(): { messages: number; cpuMs: number } {
 const gw = await gatewayRun();
 const base = baselineRun();
 const rows = [
-  { target: 'gateway model', messagesPerModelSecond: gw.messages / seconds, cpuMsPerModelSecond: gw.cpuMs / seconds },
+  { target: `gateway model, journal ${values.journal}`, messagesPerModelSecond: gw.messages / seconds, cpuMsPerModelSecond: gw.cpuMs / seconds },
   { target: 'baseline loop', messagesPerModelSecond: base.messages / seconds, cpuMsPerModelSecond: base.cpuMs / seconds },
 ];
 if (values.json) console.log(JSON.stringify({ clients, lines, seconds, rows }));
 else {
   console.log(`${clients} clients × ${lines} lines, ${seconds} s of model time (AAPL… at 10:00 New York), every message encoded (frame cache)`);
-  console.log('target          tick msgs / model s   CPU ms / model s   share of one core at scale 1');
+  console.log('target                      tick msgs / model s   CPU ms / model s   share of one core at scale 1');
   for (const r of rows) {
     console.log(
-      `${r.target.padEnd(16)}${r.messagesPerModelSecond.toFixed(0).padStart(19)}${r.cpuMsPerModelSecond.toFixed(1).padStart(19)}${`${(r.cpuMsPerModelSecond / 10).toFixed(1)} %`.padStart(31)}`,
+      `${r.target.padEnd(28)}${r.messagesPerModelSecond.toFixed(0).padStart(19)}${r.cpuMsPerModelSecond.toFixed(1).padStart(19)}${`${(r.cpuMsPerModelSecond / 10).toFixed(1)} %`.padStart(31)}`,
     );
   }
 }

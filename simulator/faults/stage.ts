@@ -204,10 +204,10 @@ export class FaultStage implements GatewayPort, FaultTarget {
   }
 }
 
-/** A message a slow consumer has not read yet, and how to mark it lost. */
+/** A message a slow consumer has not read yet, and its journal seq to mark it lost by. */
 interface HeldMessage {
   msg: ServerMessage;
-  withheld: ((reason: string) => void) | undefined;
+  journalSeq: number;
 }
 
 /** Rough size of a message on the wire: enough to pace a slow consumer and count its backlog. */
@@ -228,10 +228,10 @@ class StageSession implements FaultedSession {
     private readonly inner: SessionTransport,
   ) {
     this.transport = {
-      send: (msg, withheld) => {
-        if (this.stalledBy !== undefined) withheld?.(`stall (fault ${this.stalledBy})`);
-        else if (this.slow) this.hold({ msg, withheld });
-        else inner.send(msg);
+      send: (msg, journalSeq) => {
+        if (this.stalledBy !== undefined) this.model.journal.markWithheld(journalSeq, `stall (fault ${this.stalledBy})`);
+        else if (this.slow) this.hold({ msg, journalSeq });
+        else inner.send(msg, journalSeq);
       },
       close: () => {
         this.forget();
@@ -252,7 +252,7 @@ class StageSession implements FaultedSession {
   }
 
   private lose(held: HeldMessage[], reason: string): void {
-    for (const h of held) h.withheld?.(reason);
+    for (const h of held) this.model.journal.markWithheld(h.journalSeq, reason);
   }
 
   holds(faultId: number): boolean {
@@ -265,7 +265,7 @@ class StageSession implements FaultedSession {
     if (this.slow?.id === faultId) {
       const { queue: queued, id } = this.slow;
       this.slow = undefined;
-      if (this.session.isOpen) for (const h of queued) this.inner.send(h.msg);
+      if (this.session.isOpen) for (const h of queued) this.inner.send(h.msg, h.journalSeq);
       else this.lose(queued, `slow-consumer (fault ${id}): the connection closed before the client read it`);
     }
   }
@@ -324,7 +324,7 @@ class StageSession implements FaultedSession {
       if (this.slow !== slow) return;
       const held = slow.queue.shift()!;
       slow.heldBytes -= size;
-      this.inner.send(held.msg);
+      this.inner.send(held.msg, held.journalSeq);
       this.drainNext();
     });
   }

@@ -247,15 +247,9 @@ export class GatewayModel implements GatewayPort {
   send(session: Session, msg: ServerMessage): void {
     if (!session.isOpen) return;
     session.messagesOut++;
-    const entry = this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
+    const seq = this.journal.record(this.clock.now(), session.id, session.clientId, 'out', msg as JournalMessage);
     this.observers.current.messageOut?.(msg.type);
-    session.transport.send(
-      msg,
-      entry &&
-        ((reason) => {
-          entry.withheld = reason;
-        }),
-    );
+    session.transport.send(msg, seq);
     const backlog = session.transport.backlog?.() ?? 0;
     if (backlog > this.profile.limits.maxOutboundBytes) {
       this.logger.warn({ session: session.id, clientId: session.clientId, backlog }, 'client is not reading its socket, closing');

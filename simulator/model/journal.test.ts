@@ -2,6 +2,7 @@
  * The journal's bounds: entries and bytes, oldest out first; reading it in pages that stay small
  * however large it is.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateJsonBytes, Journal } from './journal.ts';
 
@@ -119,5 +120,86 @@ describe('journal pages', () => {
     const first = j.page({}, { maxEntries: 10, maxBytes: 1000 });
     expect(first.entries.map((e) => e.seq)).toEqual([1]);
     expect(j.page({ sinceSeq: first.nextSinceSeq! }, { maxEntries: 10, maxBytes: 1000 }).entries.map((e) => e.seq)).toEqual([2]);
+  });
+});
+
+describe('journal storage (ticks kept as numbers, everything else by reference)', () => {
+  type Message = { type: string; [field: string]: unknown };
+  const num = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double({ noNaN: false }));
+  const tick: fc.Arbitrary<Message> = fc.oneof(
+    fc.record({
+      type: fc.constant('TICK_PRICE'),
+      reqId: fc.nat(),
+      tickType: fc.nat(99),
+      price: num,
+      size: fc.option(num, { nil: undefined }),
+      attrMask: fc.nat(7),
+    }),
+    fc.record({ type: fc.constant('TICK_SIZE'), reqId: fc.nat(), tickType: fc.nat(99), size: num }),
+    fc.record({ type: fc.constant('TICK_GENERIC'), reqId: fc.nat(), tickType: fc.nat(99), value: num }),
+    fc.record({ type: fc.constant('TICK_STRING'), reqId: fc.nat(), tickType: fc.nat(99), value: fc.string() }),
+    // Ticks of another shape (a field missing, one more, a string where a number goes) stay objects.
+    fc.record({ type: fc.constant('TICK_PRICE'), reqId: fc.nat(), tickType: fc.nat(99), price: num }),
+    fc.record({ type: fc.constant('TICK_SIZE'), reqId: fc.nat(), tickType: fc.nat(99), size: num, extra: fc.string() }),
+    fc.record({ type: fc.constant('TICK_GENERIC'), reqId: fc.string(), tickType: fc.nat(99), value: num }),
+  );
+  const other: fc.Arbitrary<Message> = fc.oneof(
+    fc.record({ type: fc.constant('REQ_CURRENT_TIME') }),
+    fc.record({ type: fc.constant('ERR_MSG'), id: fc.integer(), code: fc.nat(), message: fc.string() }),
+  );
+  const frame = fc.record({
+    at: fc.nat(),
+    sessionId: fc.nat(40),
+    clientId: fc.option(fc.nat(40), { nil: null }),
+    dir: fc.constantFrom('in' as const, 'out' as const),
+    // fast-check's records have no prototype; the gateway's messages are plain objects.
+    message: fc.oneof(tick, other).map((m) => ({ ...m })),
+    withheld: fc.option(fc.constantFrom('stall (fault 1)', 'slow-consumer (fault 2)'), { nil: undefined }),
+  });
+
+  it('reads back every kept frame as recorded — seq, times, ids, message and withheld mark — through ring wrap, resize and filters', () => {
+    fc.assert(
+      fc.property(fc.array(frame, { maxLength: 60 }), fc.integer({ min: 1, max: 25 }), fc.integer({ min: 1, max: 25 }), (frames, capacity, resized) => {
+        const j = new Journal(capacity);
+        const expected: Array<Record<string, unknown>> = [];
+        for (const f of frames) {
+          const seq = j.record(f.at, f.sessionId, f.clientId, f.dir, f.message);
+          if (f.withheld) j.markWithheld(seq, f.withheld);
+          expected.push({
+            seq,
+            at: f.at,
+            sessionId: f.sessionId,
+            clientId: f.clientId,
+            dir: f.dir,
+            message: f.message,
+            ...(f.withheld ? { withheld: f.withheld } : {}),
+          });
+        }
+        expect(j.query()).toStrictEqual(expected.slice(-capacity));
+        // Bytes are counted as for any message (80 for seq, at, ids and dir, then each field), ticks kept as numbers too.
+        const bytesOf = (m: Message) => Object.entries(m).reduce((n, [k, v]) => n + k.length + 4 + estimateJsonBytes(v, 1), 80);
+        expect(j.bytes).toBe(expected.slice(-capacity).reduce((n, e) => n + bytesOf(e.message as Message), 0));
+        for (const type of ['TICK_PRICE', 'TICK_STRING', 'ERR_MSG'])
+          expect(j.query({ type, dir: 'out' })).toStrictEqual(expected.slice(-capacity).filter((e) => (e.message as Message).type === type && e.dir === 'out'));
+        j.resize(resized);
+        expect(j.query()).toStrictEqual(expected.slice(-Math.min(capacity, resized)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a withheld mark for a frame that has left the ring, or for seq 0 (not recorded), changes nothing', () => {
+    const j = new Journal(2);
+    const first = j.record(1, 1, 1, 'out', { type: 'TICK_SIZE', reqId: 1, tickType: 0, size: 5 });
+    j.record(2, 1, 1, 'out', { type: 'TICK_SIZE', reqId: 1, tickType: 0, size: 6 });
+    j.record(3, 1, 1, 'out', { type: 'TICK_SIZE', reqId: 1, tickType: 0, size: 7 });
+    j.markWithheld(first, 'stall (fault 1)');
+    j.markWithheld(0, 'stall (fault 1)');
+    expect(j.query().map((e) => [e.seq, e.withheld])).toEqual([
+      [2, undefined],
+      [3, undefined],
+    ]);
+    const off = new Journal(2, false);
+    expect(off.record(1, 1, 1, 'out', { type: 'TICK_SIZE', reqId: 1, tickType: 0, size: 5 })).toBe(0);
   });
 });

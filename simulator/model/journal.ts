@@ -124,14 +124,115 @@ export function estimateJsonBytes(v: unknown, depth = 0): number {
   }
 }
 
+/** Numbers kept per slot for a tick frame. */
+const NUMS = 5;
+const TICK_PRICE = 1;
+const TICK_SIZE = 2;
+const TICK_STRING = 3;
+const TICK_GENERIC = 4;
+/** Message type of each tick kind (index 0: not a tick). */
+const TICK_TYPES = ['', 'TICK_PRICE', 'TICK_SIZE', 'TICK_STRING', 'TICK_GENERIC'] as const;
+
+/** The fields of the four tick messages (simulator/protocol/server/market-data.ts). */
+interface PackedTick {
+  reqId: number;
+  tickType: number;
+  price?: number;
+  size?: number;
+  attrMask?: number;
+  value?: number | string;
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number';
+
+/**
+ * The tick kind `message` can be kept as (numbers only), or 0 to keep the object: only a tick with
+ * exactly the fields the model sends, each of the expected type, so the rebuilt message is equal.
+ */
+function tickKindOf(message: JournalEntry['message'], maxStringLength: number): number {
+  const m = message as unknown as PackedTick & { type: string };
+  switch (m.type) {
+    case 'TICK_PRICE':
+      return isNum(m.reqId) &&
+        isNum(m.tickType) &&
+        isNum(m.price) &&
+        (m.size === undefined || (isNum(m.size) && !Number.isNaN(m.size))) &&
+        isNum(m.attrMask) &&
+        fieldCount(m) === 6
+        ? TICK_PRICE
+        : 0;
+    case 'TICK_SIZE':
+      return isNum(m.reqId) && isNum(m.tickType) && isNum(m.size) && fieldCount(m) === 4 ? TICK_SIZE : 0;
+    case 'TICK_GENERIC':
+      return isNum(m.reqId) && isNum(m.tickType) && isNum(m.value) && fieldCount(m) === 4 ? TICK_GENERIC : 0;
+    case 'TICK_STRING':
+      return isNum(m.reqId) && isNum(m.tickType) && typeof m.value === 'string' && m.value.length <= maxStringLength && fieldCount(m) === 4 ? TICK_STRING : 0;
+    default:
+      return 0;
+  }
+}
+
+/** A message's estimated JSON bytes as a journal entry, as `Journal.bounded` counts them for one within the limits. */
+function entryBytes(message: Record<string, unknown>): number {
+  let bytes = ENTRY_OVERHEAD;
+  for (const k in message) bytes += k.length + 4 + estimateJsonBytes(message[k], 1);
+  return bytes;
+}
+
+/** Entry bytes of each tick kind with every number present and an empty TICK_STRING value. */
+const TICK_BYTES = [
+  0,
+  entryBytes({ type: 'TICK_PRICE', reqId: 0, tickType: 0, price: 0, size: 0, attrMask: 0 }),
+  entryBytes({ type: 'TICK_SIZE', reqId: 0, tickType: 0, size: 0 }),
+  entryBytes({ type: 'TICK_STRING', reqId: 0, tickType: 0, value: '' }),
+  entryBytes({ type: 'TICK_GENERIC', reqId: 0, tickType: 0, value: 0 }),
+];
+
+/** What `entryBytes` gives for a tick `tickKindOf` accepted, without walking it. */
+function tickBytes(kind: number, message: JournalEntry['message']): number {
+  const m = message as unknown as PackedTick;
+  if (kind === TICK_STRING) return TICK_BYTES[kind]! + (m.value as string).length;
+  if (kind === TICK_PRICE && m.size === undefined) return TICK_BYTES[kind]! - estimateJsonBytes(0, 1);
+  return TICK_BYTES[kind]!;
+}
+
+function fieldCount(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
 /**
  * The ring: at most `capacity` entries and at most `maxBytes` (estimated JSON) of them; when
  * either is full the oldest entries go. Reading is by query (in process) or by bounded pages
  * (`GET /journal`), so no single answer can be larger than a page.
+ *
+ * Kept as columns (typed arrays for the numbers, one array of message references), not as one
+ * object per entry: at 50,000 frames a second (32 clients × 100 streaming lines) an entry object
+ * per frame, and a closure per frame to mark it withheld, were most of what recording cost
+ * (simulator/bench/market-data-fanout.ts `--journal on|off`). Entries are built when read.
  */
 export class Journal {
-  private ring: Array<JournalEntry | undefined>;
-  private sizes: Float64Array;
+  private messages!: Array<JournalEntry['message'] | undefined>;
+  /**
+   * Tick frames are kept as numbers, not as their message objects (see TICK_KINDS): 0 = the
+   * message is in `messages`; otherwise its tick kind, its fields in `nums` (TICK_STRING's
+   * value stays in `messages`). Holding 10,000 message objects made every young-generation GC
+   * copy them, which was the fan-out's latency tail.
+   */
+  private tickKinds!: Uint8Array;
+  /** reqId, tickType, price | size | value, TICK_PRICE's size (NaN: none), attrMask: NUMS per slot. */
+  private nums!: Float64Array;
+  /** Sparse: the reason a fault withheld the frame in that slot. */
+  private withheldBy!: Array<string | undefined>;
+  private seqs!: Float64Array;
+  private ats!: Float64Array;
+  private sessionIds!: Float64Array;
+  /** NaN for null. */
+  private clientIds!: Float64Array;
+  /** 0 in, 1 out. */
+  private dirs!: Uint8Array;
+  private sizes!: Float64Array;
   /** Slot of the oldest entry. */
   private head = 0;
   private count = 0;
@@ -147,15 +248,31 @@ export class Journal {
 
   constructor(capacity = DEFAULT_JOURNAL_CAPACITY, enabled = true, limits: Partial<JournalLimits & { maxBytes: number }> = {}) {
     const { maxBytes, ...perEntry } = limits;
-    this.ring = new Array(Math.max(1, capacity));
-    this.sizes = new Float64Array(this.ring.length);
+    this.allocate(capacity);
     this.enabled = enabled;
     this._maxBytes = maxBytes ?? DEFAULT_JOURNAL_BYTES;
     this.limits = { ...DEFAULT_JOURNAL_LIMITS, ...perEntry };
   }
 
+  private allocate(capacity: number): void {
+    const n = Math.max(1, capacity);
+    this.messages = new Array(n);
+    this.withheldBy = new Array(n);
+    this.tickKinds = new Uint8Array(n);
+    this.nums = new Float64Array(n * NUMS);
+    this.seqs = new Float64Array(n);
+    this.ats = new Float64Array(n);
+    this.sessionIds = new Float64Array(n);
+    this.clientIds = new Float64Array(n);
+    this.dirs = new Uint8Array(n);
+    this.sizes = new Float64Array(n);
+    this.head = 0;
+    this.count = 0;
+    this.totalBytes = 0;
+  }
+
   get capacity(): number {
-    return this.ring.length;
+    return this.messages.length;
   }
 
   /** Bytes (estimated JSON) the entries may take together; the oldest go first. */
@@ -201,28 +318,51 @@ export class Journal {
     return this.totalBytes;
   }
 
-  /** Keep one frame and feed it to subscribers; returns its entry (undefined while the journal is off and unsubscribed). */
-  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): JournalEntry | undefined {
-    if (!this.enabled && this.sinks.length === 0) return undefined;
-    const kept = this.bounded(message);
-    const entry: JournalEntry = { seq: ++this.seq, at, sessionId, clientId, dir, message: kept.message };
+  /**
+   * Keep one frame and feed it to subscribers. Returns its seq, to mark it withheld later
+   * (`markWithheld`), or 0 while the journal is off and unsubscribed (nothing recorded).
+   */
+  record(at: number, sessionId: number, clientId: number | null, dir: 'in' | 'out', message: JournalEntry['message']): number {
+    if (!this.enabled && this.sinks.length === 0) return 0;
+    const seq = ++this.seq;
+    // A tick of the usual shape is within every limit and its size is known without a walk.
+    const kind = tickKindOf(message, this.limits.maxStringLength);
+    const kept = kind === 0 ? this.bounded(message) : { message, bytes: tickBytes(kind, message) };
     if (this.enabled) {
-      if (this.count === this.ring.length) this.dropOldest();
-      const slot = (this.head + this.count) % this.ring.length;
-      this.ring[slot] = entry;
+      if (this.count === this.messages.length) this.dropOldest();
+      const slot = (this.head + this.count) % this.messages.length;
+      this.keepMessage(slot, kept.message, kind);
+      this.seqs[slot] = seq;
+      this.ats[slot] = at;
+      this.sessionIds[slot] = sessionId;
+      this.clientIds[slot] = clientId ?? Number.NaN;
+      this.dirs[slot] = dir === 'in' ? 0 : 1;
       this.sizes[slot] = kept.bytes;
       this.count++;
       this.totalBytes += kept.bytes;
       this.trimToBytes();
     }
-    if (this.sinks.length > 0) this.feed(entry);
-    return entry;
+    if (this.sinks.length > 0) this.feed({ seq, at, sessionId, clientId, dir, message: kept.message });
+    return seq;
+  }
+
+  /**
+   * A fault kept frame `seq` (from `record`) from its client, for `reason`: the entry reads
+   * `withheld: reason` from now on. A frame no longer in the ring, or seq 0, is ignored.
+   */
+  markWithheld(seq: number, reason: string): void {
+    if (seq <= 0 || this.count === 0) return;
+    const offset = seq - this.seqs[this.head]!;
+    if (offset < 0 || offset >= this.count) return;
+    this.withheldBy[(this.head + offset) % this.messages.length] = reason;
   }
 
   private dropOldest(): void {
-    this.totalBytes -= this.sizes[this.head]!;
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.ring.length;
+    const h = this.head;
+    this.totalBytes -= this.sizes[h]!;
+    this.messages[h] = undefined;
+    this.withheldBy[h] = undefined;
+    this.head = (h + 1) % this.messages.length;
     this.count--;
   }
 
@@ -262,27 +402,92 @@ export class Journal {
     return { message: (copy as JournalEntry['message']) ?? message, bytes };
   }
 
-  private matches(e: JournalEntry, q: JournalQuery): boolean {
-    if (q.sinceSeq !== undefined && e.seq <= q.sinceSeq) return false;
-    if (q.sessionId !== undefined && e.sessionId !== q.sessionId) return false;
-    if (q.clientId !== undefined && e.clientId !== q.clientId) return false;
-    if (q.type !== undefined && e.message.type !== q.type) return false;
-    if (q.dir !== undefined && e.dir !== q.dir) return false;
-    return true;
+  /** Store `message` in `slot`: as numbers when it is a tick of the usual shape, else by reference. */
+  private keepMessage(slot: number, message: JournalEntry['message'], kind: number): void {
+    this.tickKinds[slot] = kind;
+    if (kind === 0) {
+      this.messages[slot] = message;
+      return;
+    }
+    const m = message as unknown as PackedTick;
+    const o = slot * NUMS;
+    this.nums[o] = m.reqId;
+    this.nums[o + 1] = m.tickType;
+    if (kind === TICK_PRICE) {
+      this.nums[o + 2] = m.price!;
+      this.nums[o + 3] = m.size ?? Number.NaN;
+      this.nums[o + 4] = m.attrMask!;
+      this.messages[slot] = undefined;
+    } else if (kind === TICK_SIZE) {
+      this.nums[o + 2] = m.size!;
+      this.messages[slot] = undefined;
+    } else if (kind === TICK_GENERIC) {
+      this.nums[o + 2] = m.value as number;
+      this.messages[slot] = undefined;
+    } else {
+      // TICK_STRING: the value string is shared by every line of an instrument's step.
+      this.messages[slot] = m.value as unknown as JournalEntry['message'];
+    }
   }
 
+  private typeAt(slot: number): string {
+    const kind = this.tickKinds[slot]!;
+    return kind === 0 ? this.messages[slot]!.type : TICK_TYPES[kind]!;
+  }
+
+  /** The message in `slot`, rebuilt when it was kept as numbers (fields in the codec's order). */
+  private messageAt(slot: number): JournalEntry['message'] {
+    const kind = this.tickKinds[slot]!;
+    if (kind === 0) return this.messages[slot]!;
+    const o = slot * NUMS;
+    const reqId = this.nums[o]!;
+    const tickType = this.nums[o + 1]!;
+    if (kind === TICK_PRICE) {
+      const size = this.nums[o + 3]!;
+      return { type: 'TICK_PRICE', reqId, tickType, price: this.nums[o + 2]!, size: Number.isNaN(size) ? undefined : size, attrMask: this.nums[o + 4]! };
+    }
+    if (kind === TICK_SIZE) return { type: 'TICK_SIZE', reqId, tickType, size: this.nums[o + 2]! };
+    if (kind === TICK_GENERIC) return { type: 'TICK_GENERIC', reqId, tickType, value: this.nums[o + 2]! };
+    return { type: 'TICK_STRING', reqId, tickType, value: this.messages[slot] as unknown as string };
+  }
+
+  /** The entry in ring position `i` (0 = oldest), built from the columns. */
   private at(i: number): JournalEntry {
-    return this.ring[(this.head + i) % this.ring.length]!;
+    const slot = (this.head + i) % this.messages.length;
+    const clientId = this.clientIds[slot]!;
+    const withheld = this.withheldBy[slot];
+    const entry: JournalEntry = {
+      seq: this.seqs[slot]!,
+      at: this.ats[slot]!,
+      sessionId: this.sessionIds[slot]!,
+      clientId: Number.isNaN(clientId) ? null : clientId,
+      dir: this.dirs[slot] === 0 ? 'in' : 'out',
+      message: this.messageAt(slot),
+    };
+    if (withheld !== undefined) entry.withheld = withheld;
+    return entry;
+  }
+
+  /** Whether ring position `i` matches `q`, read from the columns (no entry is built). */
+  private matchesAt(i: number, q: JournalQuery): boolean {
+    const slot = (this.head + i) % this.messages.length;
+    if (q.sinceSeq !== undefined && this.seqs[slot]! <= q.sinceSeq) return false;
+    if (q.sessionId !== undefined && this.sessionIds[slot] !== q.sessionId) return false;
+    if (q.clientId !== undefined && this.clientIds[slot] !== q.clientId) return false;
+    if (q.type !== undefined && this.typeAt(slot) !== q.type) return false;
+    if (q.dir !== undefined && this.dirs[slot] !== (q.dir === 'in' ? 0 : 1)) return false;
+    return true;
   }
 
   /** Entries matching the query, oldest first; with `limit`, the newest `limit` of them. */
   query(q: JournalQuery = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (let i = 0; i < this.count; i++) {
-      const e = this.at(i);
-      if (this.matches(e, q)) out.push(e);
+    if (q.limit !== undefined) {
+      for (let i = this.count - 1; i >= 0 && out.length < q.limit; i--) if (this.matchesAt(i, q)) out.push(this.at(i));
+      return out.reverse();
     }
-    return q.limit !== undefined && out.length > q.limit ? out.slice(out.length - q.limit) : out;
+    for (let i = 0; i < this.count; i++) if (this.matchesAt(i, q)) out.push(this.at(i));
+    return out;
   }
 
   /**
@@ -293,43 +498,46 @@ export class Journal {
   page(q: JournalQuery, bounds: PageBounds): JournalPage {
     const entries: JournalEntry[] = [];
     let bytes = 0;
-    const full = (i: number) =>
-      entries.length >= bounds.maxEntries || (entries.length > 0 && bytes + this.sizes[(this.head + i) % this.ring.length]! > bounds.maxBytes);
+    const sizeAt = (i: number) => this.sizes[(this.head + i) % this.messages.length]!;
+    const full = (i: number) => entries.length >= bounds.maxEntries || (entries.length > 0 && bytes + sizeAt(i) > bounds.maxBytes);
     if (q.limit !== undefined) {
       const want = Math.min(q.limit, bounds.maxEntries);
       for (let i = this.count - 1; i >= 0 && entries.length < want; i--) {
-        const e = this.at(i);
-        if (!this.matches(e, q)) continue;
+        if (!this.matchesAt(i, q)) continue;
         if (full(i)) break;
-        entries.push(e);
-        bytes += this.sizes[(this.head + i) % this.ring.length]!;
+        entries.push(this.at(i));
+        bytes += sizeAt(i);
       }
       return { entries: entries.reverse(), nextSinceSeq: null };
     }
     for (let i = 0; i < this.count; i++) {
-      const e = this.at(i);
-      if (!this.matches(e, q)) continue;
+      if (!this.matchesAt(i, q)) continue;
       if (full(i)) return { entries, nextSinceSeq: entries.at(-1)!.seq };
-      entries.push(e);
-      bytes += this.sizes[(this.head + i) % this.ring.length]!;
+      entries.push(this.at(i));
+      bytes += sizeAt(i);
     }
     return { entries, nextSinceSeq: null };
   }
 
+  /** Keep at most `capacity` entries from now on; the newest stay. */
   resize(capacity: number): void {
-    const kept = this.query();
-    const keptSizes = kept.map((_, i) => this.sizes[(this.head + i) % this.ring.length]!);
-    this.ring = new Array(Math.max(1, capacity));
-    this.sizes = new Float64Array(this.ring.length);
-    this.head = 0;
-    this.count = 0;
-    this.totalBytes = 0;
-    const from = Math.max(0, kept.length - this.ring.length);
-    for (let i = from; i < kept.length; i++) {
-      this.ring[this.count] = kept[i];
-      this.sizes[this.count] = keptSizes[i]!;
-      this.totalBytes += keptSizes[i]!;
-      this.count++;
+    const from = Math.max(0, this.count - Math.max(1, capacity));
+    const kept = Array.from({ length: this.count - from }, (_, k) => {
+      const i = from + k;
+      return { entry: this.at(i), bytes: this.sizes[(this.head + i) % this.messages.length]! };
+    });
+    this.allocate(capacity);
+    for (const { entry, bytes } of kept) {
+      const slot = this.count++;
+      this.keepMessage(slot, entry.message, tickKindOf(entry.message, Number.POSITIVE_INFINITY));
+      this.withheldBy[slot] = entry.withheld;
+      this.seqs[slot] = entry.seq;
+      this.ats[slot] = entry.at;
+      this.sessionIds[slot] = entry.sessionId;
+      this.clientIds[slot] = entry.clientId ?? Number.NaN;
+      this.dirs[slot] = entry.dir === 'in' ? 0 : 1;
+      this.sizes[slot] = bytes;
+      this.totalBytes += bytes;
     }
     this.trimToBytes();
   }
@@ -341,11 +549,7 @@ export class Journal {
   }
 
   clear(): void {
-    this.ring.fill(undefined);
-    this.sizes.fill(0);
-    this.head = 0;
-    this.count = 0;
-    this.totalBytes = 0;
+    this.allocate(this.messages.length);
     this.seq = 0;
   }
 }

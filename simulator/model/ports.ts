@@ -94,10 +94,11 @@ export interface GatewayObserver {
 /** How the model talks back to one client connection. */
 export interface SessionTransport {
   /**
-   * Pass `msg` on to the client. `withheld`, when given, is called (at once or later) if a fault
-   * keeps the message from ever reaching the client, with the reason; the journal marks the frame.
+   * Pass `msg` on to the client. `journalSeq` is the frame's seq in the gateway's journal (0 when
+   * not recorded): a fault that keeps the message from ever reaching the client marks it there
+   * (`journal.markWithheld`), at once or later, with the reason.
    */
-  send(msg: ServerMessage, withheld?: (reason: string) => void): void;
+  send(msg: ServerMessage, journalSeq: number): void;
   /** Close the connection from the gateway side. */
   close(): void;
   /** Bytes written but not yet taken by the client, to spot clients that never read. */
