@@ -88,6 +88,7 @@ describe('exit codes: 0 success, 1 the check failed, 2 usage or input, 3 gateway
 
   it('sim: a bad value, an unknown profile field, a busy port are usage errors (0 on SIGTERM: spawned below)', async () => {
     expect((await cli('sim', '--port', 'x')).code).toBe(2);
+    expect(await cli('sim', '--port', '0', '--log-format', 'xml')).toMatchObject({ code: 2, err: expect.stringContaining('Allowed choices are json, human') });
     const zoneless = await cli('sim', '--port', '0', '--start', '2026-11-30T15:00:00');
     expect(zoneless).toMatchObject({ code: 2, err: expect.stringContaining('--start must be an ISO 8601 time with its zone') });
     const unknownField = await cli('sim', '--port', '0', '--set', 'secdef.nosuch=1', '--log-level', 'silent');
@@ -194,6 +195,11 @@ describe('exit codes: 0 success, 1 the check failed, 2 usage or input, 3 gateway
     expect((await cli('wait', '--port', 'x')).code).toBe(2);
     expect((await cli('record', '--upstream', 'nowhere', '--out', file('c.jsonl'))).code).toBe(2);
     expect((await cli('replay', file('missing.jsonl'))).code).toBe(2);
+    for (const cmd of ['record', 'replay', 'collect', 'serve'])
+      expect(await cli(cmd, '--log-format', 'yaml'), cmd).toMatchObject({
+        code: 2,
+        err: expect.stringContaining("option '--log-format <format>' argument 'yaml' is invalid"),
+      });
     const capture = path.join(ROOT, 'docs/captures/stoqey-aapl-history.jsonl');
     expect((await cli('diff', capture, '--against', `127.0.0.1:${closed}`)).code).toBe(3);
     writeFileSync(file('garbled.jsonl'), 'not a capture\n');

@@ -8,8 +8,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RealClock, ScaledClock, type Clock } from '../common/clock.ts';
 import type { Log } from '../common/log.ts';
-import { createLogger, LOG_FORMATS, type LogFormat, type LogLevel } from '../common/logger.ts';
-import { intArg, positiveNumberArg } from '../common/cli-args.ts';
+import { createLogger, type LogFormat, type LogLevel } from '../common/logger.ts';
+import { intArg, logFormatOption, positiveNumberArg } from '../common/cli-args.ts';
 import { createCollector, errorOf, type Collector, type CollectOutcome, type SymbolResult } from './collector.ts';
 import { EXIT, exitCodeOf } from '../common/exit-codes.ts';
 import { parseCoordination } from './coordination/spec.ts';
@@ -153,7 +153,7 @@ export function collectCommand(): Command {
   gatewayOptions(cmd, '--host', '--port')
     .option('--json', 'print the results as JSON instead of a table')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(LOG_LEVELS).default('warn'))
-    .addOption(new Option('--log-format <format>', 'human lines, or JSON objects for log collectors').choices(LOG_FORMATS).default('human'))
+    .addOption(logFormatOption('human'))
     .action(async (o: CollectFlags) => {
       process.exitCode = await runCollect(o);
     });
@@ -295,7 +295,7 @@ export function serveCommand(): Command {
     );
   gatewayOptions(cmd, '--gateway-host', '--gateway-port')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').choices(LOG_LEVELS).default('info'))
-    .addOption(new Option('--log-format <format>', 'human lines, or JSON objects for log collectors').choices(LOG_FORMATS).default('human'))
+    .addOption(logFormatOption('human'))
     .action(async (o) => {
       const log = createLogger('ibkr-serve', o.logLevel as LogLevel, o.logFormat as LogFormat);
       let server: Awaited<ReturnType<typeof startServe>>;

@@ -2,7 +2,8 @@
  * Commander argument parsers shared by every subcommand. They live apart from any command so that
  * loading one command does not load another's whole module graph (CLI start-up time).
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { LOG_FORMATS, type LogFormat } from './log-format.ts';
 
 /** An integer flag within [min, max]; anything else is a usage error naming the flag (exit 2). */
 export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
@@ -37,4 +38,15 @@ export function instantArg(name: string) {
     }
     return ms;
   };
+}
+
+/**
+ * `--log-format human|json` for every subcommand that logs to stderr: human lines to read, or one
+ * JSON object a line for log collectors. `fallback`: the subcommand's default (servers a collector
+ * scrapes default to json, tools a person runs to human).
+ */
+export function logFormatOption(fallback: LogFormat): Option {
+  return new Option('--log-format <format>', 'stderr log lines: human (level: message key=value) or json (one object a line, for log collectors)')
+    .choices(LOG_FORMATS)
+    .default(fallback);
 }

@@ -1,4 +1,7 @@
 import pino from 'pino';
+import type { LogFormat } from './log-format.ts';
+
+export { LOG_FORMATS, type LogFormat } from './log-format.ts';
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -11,10 +14,6 @@ export function createLogger(name: string, level: LogLevel = 'info', format: Log
   const destination = format === 'json' ? pino.destination({ fd: 2, sync: true }) : { write: (line: string) => process.stderr.write(humanLine(line)) };
   return pino({ name, level, base: { name } }, destination);
 }
-
-/** `json`: one pino JSON object a line (for log collectors); `human`: `level: message key=value …`. */
-export type LogFormat = 'json' | 'human';
-export const LOG_FORMATS: readonly LogFormat[] = ['json', 'human'];
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 

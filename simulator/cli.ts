@@ -1,10 +1,10 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { instantArg, intArg, positiveNumberArg } from '../common/cli-args.ts';
+import { instantArg, intArg, logFormatOption, positiveNumberArg } from '../common/cli-args.ts';
 import { EXIT, UsageError } from '../common/exit-codes.ts';
 import { requireTokenBeyondLoopback } from '../common/http-guard.ts';
 import { CONTROL_TOKEN_HOW } from './control/control-server.ts';
-import { createLogger, type LogLevel } from '../common/logger.ts';
+import { createLogger, type LogFormat, type LogLevel } from '../common/logger.ts';
 import { parseAssignments, PROFILES, DEFAULT_PROFILE } from './model/profile.ts';
 import { DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_CAPACITY, MAX_JOURNAL_BYTES, MAX_JOURNAL_CAPACITY } from './model/journal.ts';
 import { DEFAULT_PENDING_LIMITS } from './server/pending-connections.ts';
@@ -77,11 +77,12 @@ export function simCommand(): Command {
       DEFAULT_PENDING_LIMITS.maxPendingBytes,
     )
     .addOption(new Option('--log-level <level>', 'log level').choices(['silent', 'error', 'warn', 'info', 'debug']).default('info'))
+    .addOption(logFormatOption('json'))
     .option('--verdict <dir>', 'judge the clients: write verdict.json, verdict.md and verdict.html to <dir> when the simulator stops (SIGINT, SIGTERM, SIGHUP)')
     .option('--fail-on <checks>', `exit 1 if any of these checks finds something: ${CHECK_IDS.join(', ')} (comma-separated), or all`)
     .option('--verdict-config <file>', 'thresholds of the verdict, a JSON file (README "Verdicts")')
     .action(async (o) => {
-      const logger = createLogger('ibkr-sim', o.logLevel as LogLevel);
+      const logger = createLogger('ibkr-sim', o.logLevel as LogLevel, o.logFormat as LogFormat);
       // Whatever stops the simulator from starting is its configuration (a bad --set, an unusable
       // contracts file, a busy port): a usage error, exit 2 (common/exit-codes.ts).
       const usage = (err: unknown) => new UsageError(err instanceof Error ? err.message : String(err));

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { createLogger, type LogLevel } from '../../common/logger.ts';
+import { logFormatOption } from '../../common/cli-args.ts';
+import { createLogger, type LogFormat, type LogLevel } from '../../common/logger.ts';
 import { DEFAULT_PROFILE } from '../../simulator/model/profile.ts';
 import { startSimulator, type Simulator } from '../../simulator/simulator.ts';
 import { startRecorder } from '../record.ts';
@@ -16,6 +17,7 @@ interface RecordArgs {
   seed?: string;
   timeScale?: string;
   logLevel: string;
+  logFormat: string;
 }
 
 /** `ibkr-harness record`: a recording proxy until SIGINT/SIGTERM, then exit 0 with the capture complete. */
@@ -32,13 +34,14 @@ export function recordCommand(): Command {
     .option('--out <file>', 'capture file to write (overwritten)')
     .option('--no-mask', 'keep account ids and other personal fields (masked by default)')
     .option('--log-level <level>', 'silent, error, warn, info or debug (stderr)', 'info')
+    .addOption(logFormatOption('json'))
     .action(
       runAction(async (o: RecordArgs) => {
         if (!o.out) throw new ToolUsageError('--out <file> is required: where to write the capture');
         if (Boolean(o.upstream) === Boolean(o.sim)) throw new ToolUsageError('give exactly one of --upstream host:port or --sim');
         if (!o.sim && (o.profile || o.seed || o.timeScale)) throw new ToolUsageError('--profile, --seed and --time-scale go with --sim');
         const port = parsePort(o.port, '--port', true);
-        const logger = createLogger('ibkr-record', o.logLevel as LogLevel);
+        const logger = createLogger('ibkr-record', o.logLevel as LogLevel, o.logFormat as LogFormat);
         let sim: Simulator | undefined;
         let upstream = o.upstream ? parseAddress(o.upstream, '--upstream') : undefined;
         const setup = o.sim

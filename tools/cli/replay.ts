@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { createLogger, type LogLevel } from '../../common/logger.ts';
+import { logFormatOption } from '../../common/cli-args.ts';
+import { createLogger, type LogFormat, type LogLevel } from '../../common/logger.ts';
 import { readCapture } from '../capture/format.ts';
 import { startReplay } from '../replay.ts';
 import { parsePort, runAction, ToolUsageError, untilStopped } from './args.ts';
@@ -13,12 +14,13 @@ export function replayCommand(): Command {
     .option('--port <port>', 'port to listen on', '4002')
     .option('--timing <mode>', 'asap (answer at once) or recorded (keep the recorded delays)', 'asap')
     .option('--log-level <level>', 'silent, error, warn, info or debug (stderr); unmatched requests are logged at warn', 'info')
+    .addOption(logFormatOption('json'))
     .action(
-      runAction(async (file: string, o: { host: string; port: string; timing: string; logLevel: string }) => {
+      runAction(async (file: string, o: { host: string; port: string; timing: string; logLevel: string; logFormat: string }) => {
         const port = parsePort(o.port, '--port', true);
         if (o.timing !== 'asap' && o.timing !== 'recorded') throw new ToolUsageError(`--timing must be asap or recorded, got "${o.timing}"`);
         const capture = readCapture(file);
-        const logger = createLogger('ibkr-replay', o.logLevel as LogLevel);
+        const logger = createLogger('ibkr-replay', o.logLevel as LogLevel, o.logFormat as LogFormat);
         const server = await startReplay({ capture, source: file, host: o.host, port, timing: o.timing, logger }).catch((err: Error) => {
           throw new ToolUsageError(`cannot replay ${file} on ${o.host}:${port}: ${err.message}`);
         });
