@@ -32,7 +32,7 @@ export function page(name: string, o: Timing & { qualify: readonly ContractSpec[
 }
 
 /** A background task: qualifies and collects history for its symbols, then disconnects. */
-export function task(name: string, o: Timing & { collect: readonly ContractSpec[]; history?: HistorySpec; deadlineMs?: number; holdMs?: number }): ActorPlan {
+export function task(name: string, o: Timing & { collect: readonly ContractSpec[]; history?: HistorySpec; deadlineMs?: number }): ActorPlan {
   return {
     name,
     role: 'worker',
@@ -55,8 +55,6 @@ export function task(name: string, o: Timing & { collect: readonly ContractSpec[
           await ctx.collect(c, o.history);
         }),
       );
-      // Stay connected a while, so that concurrent tasks overlap at the gateway.
-      if (o.holdMs) await ctx.sleep(o.holdMs);
     },
   };
 }

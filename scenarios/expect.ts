@@ -4,6 +4,7 @@
  * explains itself; a claim judged on no operation at all fails (see Verdict).
  */
 import type { Expectation, Verdict } from './types.ts';
+import { hostNoiseMs, modeledDurations, modeledPath } from './modeled.ts';
 import { median, seconds, type RunView } from './view.ts';
 
 /** A verdict: `judged` operations, and `true` or what was seen instead. */
@@ -39,13 +40,33 @@ export const expectThat = {
       return judged(waits.length, max >= ms || `longest wait ${seconds(max)} over ${waits.length} requests`);
     }),
 
-  /** Every successful qualification of these symbols took at most `ms` (client-observed). */
+  /**
+   * Every successful qualification of these symbols took at most `ms`: as the client saw it in
+   * virtual time or against a live gateway; over TCP to a simulator on the gateway's modeled time,
+   * with the client's own time agreeing within one step of host noise (scenarios/modeled.ts).
+   */
   qualifiedWithin: (specs: ReadonlyArray<{ symbol: string }>, ms: number) =>
     claim(`${symbolsOf(specs).join('/')} qualify within ${seconds(ms)}`, (run) => {
-      const times = run.qualifyTimes(symbolsOf(specs));
-      if (times.length === 0) return judged(0, 'nothing was qualified');
-      const max = Math.max(...times);
-      return judged(times.length, max <= ms || `slowest ${seconds(max)} (median ${seconds(median(times))})`);
+      const ok = run.qualified(symbolsOf(specs));
+      if (ok.length === 0) return judged(0, 'nothing was qualified');
+      const times = ok.map((c) => c.ms!);
+      const modeled = modeledDurations(run);
+      if (typeof modeled === 'string') return judged(ok.length, `cannot judge on the gateway's modeled times: ${modeled}`);
+      if (modeled === undefined) {
+        const max = Math.max(...times);
+        return judged(ok.length, max <= ms || `slowest ${seconds(max)} (median ${seconds(median(times))})`);
+      }
+      const noise = hostNoiseMs(run.record);
+      for (const c of ok) {
+        const m = modeled.get(c.invoke.opId)!;
+        if (m > ms) return judged(ok.length, `${c.invoke.actor}: ${seconds(m)} at the gateway (modeled)`);
+        if (c.ms! < m || c.ms! > m + noise)
+          return judged(
+            ok.length,
+            `${c.invoke.actor}: the client saw ${seconds(c.ms!)}, the gateway modeled ${seconds(m)} (host noise allowed: ${seconds(noise)})`,
+          );
+      }
+      return judged(ok.length, true);
     }),
 
   everyQualificationSucceeded: (specs: ReadonlyArray<{ symbol: string }>) =>
@@ -79,10 +100,29 @@ export const expectThat = {
       return judged(operationsOf(run), n === 0 || `${n} timeout(s)`);
     }),
 
+  /**
+   * The run's makespan: as the clients saw it in virtual time or against a live gateway; over TCP to
+   * a simulator on the gateway's modeled path (each actor's planned start plus the modeled durations
+   * of its operations, the longest actor), with the clients' own makespan agreeing within host noise
+   * per sequential step of that actor (scenarios/modeled.ts).
+   */
   makespanBetween: (minMs: number, maxMs: number) =>
-    claim(`the whole run takes ${seconds(minMs)}–${seconds(maxMs)}`, (run) =>
-      judged(operationsOf(run), (run.modelMs >= minMs && run.modelMs <= maxMs) || `took ${seconds(run.modelMs)}`),
-    ),
+    claim(`the whole run takes ${seconds(minMs)}–${seconds(maxMs)}`, (run) => {
+      const modeled = modeledDurations(run);
+      if (typeof modeled === 'string') return judged(operationsOf(run), `cannot judge on the gateway's modeled times: ${modeled}`);
+      if (modeled === undefined) return judged(operationsOf(run), (run.modelMs >= minMs && run.modelMs <= maxMs) || `took ${seconds(run.modelMs)}`);
+      const actors = [...new Set(run.history.filter((e) => e.process !== undefined).map((e) => e.actor))];
+      const paths = actors.map((a) => modeledPath(run, modeled, a));
+      const path = Math.max(...paths.map((p) => p.ms));
+      const noisy = Math.max(...paths.map((p) => p.ms + p.steps * hostNoiseMs(run.record)));
+      if (path < minMs || path > maxMs)
+        return judged(operationsOf(run), `took ${seconds(path)} on the gateway's modeled path (the clients saw ${seconds(run.modelMs)})`);
+      return judged(
+        operationsOf(run),
+        (run.modelMs >= path && run.modelMs <= noisy) ||
+          `the clients saw ${seconds(run.modelMs)}, the gateway's modeled path ${seconds(path)} (with host noise at most ${seconds(noisy)})`,
+      );
+    }),
 
   fewerConnectionsThanBaseline: () =>
     claim('opens fewer connections than the baseline', (run) => {

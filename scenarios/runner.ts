@@ -271,6 +271,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   // The gateway's own account of each contract-details request (queue wait + service), free of
   // the client-side and host noise that wall-clock timing picks up on a scaled clock.
   const secdef: SecdefServed[] | undefined = r.control ? await r.control.secdefServed() : undefined;
+  const modeled = r.control ? await r.control.modeled() : undefined;
   const journal = r.control ? await r.control.journal() : [];
   await r.close();
   if (!opts.store) store.close();
@@ -289,6 +290,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     history: [...recorder.events()],
     journal,
     ...(secdef ? { secdef } : {}),
+    ...(modeled ? { modeled } : {}),
+    plannedStarts: Object.fromEntries(scenario.processes.flatMap((p) => p.actors.filter((a) => a.startAtMs).map((a) => [`${p.name}/${a.name}`, a.startAtMs!]))),
     ...(opts.remote && target === 'sim'
       ? { remote: { gateway: `${opts.remote.gateway.host}:${opts.remote.gateway.port}`, control: opts.remote.control } }
       : {}),

@@ -4,6 +4,7 @@
  */
 import type { OpEvent } from '../common/op-history.ts';
 import { spans } from '../common/spans.ts';
+import type { ModeledTimes } from '../simulator/control/api-types.ts';
 import type { JournalEntry } from '../simulator/model/journal.ts';
 import type { Target } from './target.ts';
 
@@ -23,6 +24,13 @@ export interface RunRecord {
   journal: JournalEntry[];
   /** The simulator's modeled wait and service time of every contract-details request it served. */
   secdef?: Array<{ at: number; waitMs: number; serviceMs: number }>;
+  /**
+   * Against a simulator: the durations its model chose (logins, contract-details and historical-data
+   * requests per client id), on which timing claims over TCP are judged (scenarios/modeled.ts).
+   */
+  modeled?: ModeledTimes;
+  /** Model ms after the start at which actors with a start offset were scheduled to begin, by actor. */
+  plannedStarts?: Record<string, number>;
   connectionsOpened: number;
   /** Run against a simulator in another process: its API address and control plane. */
   remote?: { gateway: string; control: string };
@@ -67,11 +75,16 @@ export class RunView {
     return this.ops('qualify', (e) => symbol === undefined || e.args?.symbol === symbol);
   }
 
+  /** Successful qualifications of these symbols (all symbols when not given). */
+  qualified(symbols?: readonly string[]): Completed[] {
+    return this.ops('qualify', (e) => symbols === undefined || symbols.includes(String(e.args?.symbol))).filter(
+      (c) => c.end?.type === 'ok' && (c.end.value as { kind?: string } | undefined)?.kind === 'qualified',
+    );
+  }
+
   /** Successful qualifications' durations (model ms). */
   qualifyTimes(symbols?: readonly string[]): number[] {
-    return this.ops('qualify', (e) => symbols === undefined || symbols.includes(String(e.args?.symbol)))
-      .filter((c) => c.end?.type === 'ok' && (c.end.value as { kind?: string } | undefined)?.kind === 'qualified')
-      .map((c) => c.ms!);
+    return this.qualified(symbols).map((c) => c.ms!);
   }
 
   /** Completions that failed or ended with an unknown outcome, with an IB code. */

@@ -95,3 +95,18 @@ export interface SecdefServed {
   waitMs: number;
   serviceMs: number;
 }
+
+/**
+ * The durations the gateway model chose since the last reset, per client id, in the order they
+ * ended (model ms): what the model scheduled, not when the host got round to it. On a scaled clock
+ * one real ms of host load reads as 20–50 model ms at the client, so timing claims over TCP are
+ * judged on these (scenarios/view.ts `modeledDurations`).
+ *  - `logins`: START_API to the scheduled end of the login (including pushes by overlapping logins);
+ *  - `secdef`: contract-details requests, queue wait plus service;
+ *  - `history`: historical-data requests answered, the modeled latency.
+ */
+export interface ModeledTimes {
+  logins: Array<{ clientId: number; ms: number }>;
+  secdef: Array<{ clientId: number | null; ms: number }>;
+  history: Array<{ clientId: number | null; ms: number }>;
+}

@@ -20,6 +20,7 @@ import {
   type RemovedCount,
   type ResetOptions,
   type RestartResult,
+  type ModeledTimes,
   type SecdefServed,
   type SessionInfo,
   type SessionsAffected,
@@ -118,6 +119,10 @@ export class ControlClient implements GatewayControl {
 
   secdefServed(): Promise<SecdefServed[]> {
     return this.json('GET', '/secdef');
+  }
+
+  modeled(): Promise<ModeledTimes> {
+    return this.json('GET', '/modeled');
   }
 
   verdict(query: VerdictQuery = {}): Promise<Verdict> {

@@ -80,6 +80,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
     return metrics.registry.metrics();
   });
   app.get('/secdef', async () => control.secdefServed());
+  app.get('/modeled', async () => control.modeled());
   app.get('/verdict', async (req, reply) => {
     const { format, ...query } = parseVerdictQuery(req.query);
     if (!control.analyser)
@@ -178,7 +179,9 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
 function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
-    return { error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /secdef, /verdict, /faults` };
+    return {
+      error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /secdef, /modeled, /verdict, /faults`,
+    };
   });
   // Replaces fastify's parsers: theirs drop the parse error's detail, and accept text/plain bodies.
   app.removeAllContentTypeParsers();

@@ -10,6 +10,7 @@ import type {
   JournalEntry,
   JournalQuery,
   JournalSettings,
+  ModeledTimes,
   Profile,
   ProfileOverrides,
   ResetOptions,
@@ -31,6 +32,8 @@ export interface GatewayControl extends FaultTarget {
   reset(opts?: ResetOptions): Awaitable<{ status: 'reset' }>;
   /** Contract-details requests served since the last reset, with the gateway's modeled wait and service times. */
   secdefServed(): Awaitable<SecdefServed[]>;
+  /** The logins, contract-details and historical-data durations the model chose since the last reset, per client id. */
+  modeled(): Awaitable<ModeledTimes>;
   /**
    * The verdict over what the gateway has seen so far (simulator/verdict/): anti-patterns of the
    * connected clients with their evidence. Throws when the gateway is not analysing its journal.

@@ -12,7 +12,7 @@ import type { GatewayObserver } from '../model/ports.ts';
 import { applyOverrides, getProfile, type Profile, type ProfileOverrides } from '../model/profile.ts';
 import { VerdictAnalyser } from '../verdict/analyser.ts';
 import type { VerdictConfig } from '../verdict/config.ts';
-import type { HealthReport, JournalSettings, ResetOptions, SecdefServed, Verdict, VerdictQuery } from './api-types.ts';
+import type { HealthReport, JournalSettings, ModeledTimes, ResetOptions, SecdefServed, Verdict, VerdictQuery } from './api-types.ts';
 import type { GatewayControl } from './gateway-control.ts';
 
 /** Gauges for metrics, read on scrape. */
@@ -26,10 +26,17 @@ export interface GatewayStats {
 /** How many served contract-details requests are remembered (a ring; the oldest go first). */
 const SECDEF_RECORDS = 100_000;
 
+/** Append to a bounded record like the sec-def ring: a long-running simulator must not grow without end. */
+function keep<T>(list: T[], item: T): void {
+  if (list.length >= SECDEF_RECORDS) list.splice(0, SECDEF_RECORDS / 10);
+  list.push(item);
+}
+
 export class LocalControl implements GatewayControl {
   readonly model: GatewayModel;
   readonly stage: FaultStage;
   private served: SecdefServed[] = [];
+  private modeledTimes: ModeledTimes = { logins: [], secdef: [], history: [] };
   /** Reads the journal as it is recorded, when verdicts were asked for (`opts.verdict`). */
   readonly analyser: VerdictAnalyser | undefined;
   private readonly unsubscribe: () => void;
@@ -44,10 +51,12 @@ export class LocalControl implements GatewayControl {
     this.analyser = opts.verdict ? new VerdictAnalyser(opts.verdict) : undefined;
     this.unsubscribeAnalyser = this.analyser ? this.model.journal.subscribe(this.analyser.sink) : () => {};
     this.unsubscribe = this.model.observe({
-      secdefServed: (waitMs, serviceMs) => {
-        if (this.served.length >= SECDEF_RECORDS) this.served.splice(0, SECDEF_RECORDS / 10);
-        this.served.push({ at: this.model.clock.now(), waitMs, serviceMs });
+      secdefServed: (waitMs, serviceMs, clientId) => {
+        keep(this.served, { at: this.model.clock.now(), waitMs, serviceMs });
+        keep(this.modeledTimes.secdef, { clientId, ms: waitMs + serviceMs });
       },
+      loginCompleted: (clientId, ms) => keep(this.modeledTimes.logins, { clientId, ms }),
+      historyServed: (ms, clientId) => keep(this.modeledTimes.history, { clientId, ms }),
     });
   }
 
@@ -136,11 +145,17 @@ export class LocalControl implements GatewayControl {
     const profile = opts.overrides ? applyOverrides(base ?? this.model.profile, opts.overrides) : base;
     this.model.reset({ ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(profile ? { profile } : {}) });
     this.served = [];
+    this.modeledTimes = { logins: [], secdef: [], history: [] };
     return { status: 'reset' };
   }
 
   secdefServed(): SecdefServed[] {
     return [...this.served];
+  }
+
+  modeled(): ModeledTimes {
+    const m = this.modeledTimes;
+    return { logins: [...m.logins], secdef: [...m.secdef], history: [...m.history] };
   }
 
   verdict(query: VerdictQuery = {}): Verdict {

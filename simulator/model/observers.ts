@@ -9,17 +9,21 @@ const OBSERVER_METHODS = ['sessionOpened', 'sessionClosed', 'errorSent', 'secdef
 
 /** One observer that forwards every event to each of `observers`, in order. */
 export function combineObservers(...observers: GatewayObserver[]): GatewayObserver {
-  const out: Record<string, (a?: unknown, b?: unknown) => void> = {};
+  const out: Record<string, (a?: unknown, b?: unknown, c?: unknown) => void> = {};
   for (const name of OBSERVER_METHODS) {
-    // Every event has at most two arguments: pass them on as they are (no rest-array per call).
-    const fns = observers.filter((o) => o[name]).map((o) => (o[name] as (a?: unknown, b?: unknown) => void).bind(o));
+    // Every event has at most three arguments: pass them on as they are (no rest-array per call).
+    const fns = observers.filter((o) => o[name]).map((o) => (o[name] as (a?: unknown, b?: unknown, c?: unknown) => void).bind(o));
     if (fns.length === 0) continue;
     if (fns.length === 1) out[name] = fns[0]!;
     else if (name === 'sessionOpened')
       out[name] = () => {
         for (const f of fns) f();
       };
-    else if (name === 'secdefServed' || name === 'loginCompleted')
+    else if (name === 'secdefServed')
+      out[name] = (a, b, c) => {
+        for (const f of fns) f(a, b, c);
+      };
+    else if (name === 'loginCompleted' || name === 'historyServed')
       out[name] = (a, b) => {
         for (const f of fns) f(a, b);
       };

@@ -80,13 +80,15 @@ export interface GatewayObserver {
   sessionOpened?(): void;
   sessionClosed?(reason: string): void;
   errorSent?(code: number): void;
-  secdefServed?(waitMs: number, serviceMs: number): void;
+  /** A contract-details request left the sec-def queue: modeled queue wait and service (model ms), and whose it was. */
+  secdefServed?(waitMs: number, serviceMs: number, clientId: number | null): void;
   /**
    * A login completed. `modeledMs`: the login the model chose, START_API to the scheduled end
    * (model ms), including pushes by overlapping logins but not how late the host ran the timer.
    */
   loginCompleted?(clientId: number, modeledMs: number): void;
-  historyServed?(latencyMs: number): void;
+  /** Historical data answered: the modeled latency (model ms, not how late the host ran the timer), and whose it was. */
+  historyServed?(latencyMs: number, clientId: number | null): void;
   messageIn?(type: string): void;
   messageOut?(type: string): void;
 }

@@ -11,7 +11,7 @@ function contractData(ctx: HandlerContext, msg: ClientMessageOf<'REQ_CONTRACT_DA
     enqueuedAt: ctx.now(),
     // Served even if the client has long given up: there is no cancel for contract details.
     complete: ({ waitMs, serviceMs }) => {
-      ctx.observer.secdefServed?.(waitMs, serviceMs);
+      ctx.observer.secdefServed?.(waitMs, serviceMs, session.clientId);
       ctx.note({ type: 'SECDEF_SERVED', reqId: msg.reqId, waitMs, serviceMs, answered: session.isOpen });
       if (!session.isOpen) return;
       ctx.guard('answering a contract-details request', () => answerContractData(ctx, msg));

@@ -52,7 +52,7 @@ function historicalData(ctx: HandlerContext, msg: ClientMessageOf<'REQ_HISTORICA
         return;
       }
       const result = ctx.market.historical(msg, instrument, ctx.now());
-      ctx.observer.historyServed?.(latency);
+      ctx.observer.historyServed?.(latency, session.clientId);
       if (!result.ok) {
         ctx.error(msg.reqId, result);
         return;
