@@ -16,15 +16,26 @@ class WorkerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterator<string>;
 
+  /** How the process ended (or could not start), once it has: for a failure message that says why. */
+  private readonly ended: Promise<string>;
+
   constructor(dir: string, count: number) {
     this.child = spawn(process.execPath, ['--import', 'tsx', workerScript, dir, gateway, String(count)], { cwd: repoRoot });
     this.child.stderr.pipe(process.stderr);
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+    this.ended = new Promise((resolve) => {
+      this.child.once('error', (err) => resolve(`could not be started: ${err.message}`));
+      this.child.once('exit', (code, signal) => resolve(`exited with code ${code}, signal ${signal}`));
+    });
   }
 
   async nextLine(): Promise<string> {
     const { value, done } = await this.lines.next();
-    if (done) throw new Error(`worker ${this.child.pid} exited (code ${this.child.exitCode})`);
+    if (done) {
+      // stdout can close before 'exit' is emitted: wait briefly for how the process ended.
+      const how = await Promise.race([this.ended, new Promise<string>((r) => setTimeout(() => r('closed its stdout and has not exited'), 2_000))]);
+      throw new Error(`worker ${this.child.pid} ${how}`);
+    }
     return value;
   }
 
