@@ -188,7 +188,7 @@ describe('journal storage (ticks kept as numbers, everything else by reference)'
     );
   });
 
-  it('a withheld mark for a frame that has left the ring, or for seq 0 (not recorded), changes nothing', () => {
+  it('a withheld mark finds its frame across seqs the ring never held; one for a frame that has left the ring, or for seq 0 (not recorded), changes nothing', () => {
     const j = new Journal(2);
     const first = j.record(1, 1, 1, 'out', { type: 'TICK_SIZE', reqId: 1, tickType: 0, size: 5 });
     j.record(2, 1, 1, 'out', { type: 'TICK_SIZE', reqId: 1, tickType: 0, size: 6 });
@@ -198,6 +198,24 @@ describe('journal storage (ticks kept as numbers, everything else by reference)'
     expect(j.query().map((e) => [e.seq, e.withheld])).toEqual([
       [2, undefined],
       [3, undefined],
+    ]);
+    // Frames recorded while the ring was off (for a subscriber) take seqs the ring never holds:
+    // a mark must still find its own frame, not the one that many places further on.
+    const gaps = new Journal(10);
+    gaps.record(1, 1, 1, 'out', { type: 'REQ_CURRENT_TIME' });
+    gaps.enabled = false;
+    const unsubscribe = gaps.subscribe(() => {});
+    gaps.record(2, 1, 1, 'out', { type: 'REQ_CURRENT_TIME' });
+    gaps.record(3, 1, 1, 'out', { type: 'REQ_CURRENT_TIME' });
+    unsubscribe();
+    gaps.enabled = true;
+    const kept = [gaps.record(4, 1, 1, 'out', { type: 'REQ_CURRENT_TIME' }), gaps.record(5, 1, 1, 'out', { type: 'REQ_CURRENT_TIME' })];
+    gaps.markWithheld(kept[0]!, 'stall (fault 1)');
+    gaps.markWithheld(2, 'stall (fault 9)'); // never in the ring
+    expect(gaps.query().map((e) => [e.seq, e.withheld])).toEqual([
+      [1, undefined],
+      [4, 'stall (fault 1)'],
+      [5, undefined],
     ]);
     const off = new Journal(2, false);
     expect(off.record(1, 1, 1, 'out', { type: 'TICK_SIZE', reqId: 1, tickType: 0, size: 5 })).toBe(0);

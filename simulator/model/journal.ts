@@ -215,10 +215,10 @@ function fieldCount(o: object): number {
 export class Journal {
   private messages!: Array<JournalEntry['message'] | undefined>;
   /**
-   * Tick frames are kept as numbers, not as their message objects (see TICK_KINDS): 0 = the
-   * message is in `messages`; otherwise its tick kind, its fields in `nums` (TICK_STRING's
-   * value stays in `messages`). Holding 10,000 message objects made every young-generation GC
-   * copy them, which was the fan-out's latency tail.
+   * Tick frames are kept as numbers, not as their message objects (kinds TICK_PRICE…TICK_GENERIC
+   * above): 0 = the message is in `messages`; otherwise its tick kind, its fields in `nums`
+   * (TICK_STRING's value stays in `messages`). Holding 10,000 message objects made every
+   * young-generation GC copy them.
    */
   private tickKinds!: Uint8Array;
   /** reqId, tickType, price | size | value, TICK_PRICE's size (NaN: none), attrMask: NUMS per slot. */
@@ -330,16 +330,7 @@ export class Journal {
     const kept = kind === 0 ? this.bounded(message) : { message, bytes: tickBytes(kind, message) };
     if (this.enabled) {
       if (this.count === this.messages.length) this.dropOldest();
-      const slot = (this.head + this.count) % this.messages.length;
-      this.keepMessage(slot, kept.message, kind);
-      this.seqs[slot] = seq;
-      this.ats[slot] = at;
-      this.sessionIds[slot] = sessionId;
-      this.clientIds[slot] = clientId ?? Number.NaN;
-      this.dirs[slot] = dir === 'in' ? 0 : 1;
-      this.sizes[slot] = kept.bytes;
-      this.count++;
-      this.totalBytes += kept.bytes;
+      this.append(seq, at, sessionId, clientId, dir, kept.message, kind, kept.bytes, undefined);
       this.trimToBytes();
     }
     if (this.sinks.length > 0) this.feed({ seq, at, sessionId, clientId, dir, message: kept.message });
@@ -351,10 +342,18 @@ export class Journal {
    * `withheld: reason` from now on. A frame no longer in the ring, or seq 0, is ignored.
    */
   markWithheld(seq: number, reason: string): void {
-    if (seq <= 0 || this.count === 0) return;
-    const offset = seq - this.seqs[this.head]!;
-    if (offset < 0 || offset >= this.count) return;
-    this.withheldBy[(this.head + offset) % this.messages.length] = reason;
+    if (seq <= 0) return;
+    // Seqs rise along the ring but may skip: frames recorded while `enabled` was off (fed to
+    // subscribers only) took seqs too. So search, rather than count from the oldest.
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seqs[(this.head + mid) % this.messages.length]! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    const slot = (this.head + lo) % this.messages.length;
+    if (lo < this.count && this.seqs[slot] === seq) this.withheldBy[slot] = reason;
   }
 
   private dropOldest(): void {
@@ -400,6 +399,34 @@ export class Journal {
       }
     }
     return { message: (copy as JournalEntry['message']) ?? message, bytes };
+  }
+
+  /**
+   * Put one entry after the newest (the caller has made room); `kind` from tickKindOf, `bytes` its
+   * size. The fields come one by one, not as an entry object: this runs for every frame.
+   */
+  private append(
+    seq: number,
+    at: number,
+    sessionId: number,
+    clientId: number | null,
+    dir: 'in' | 'out',
+    message: JournalEntry['message'],
+    kind: number,
+    bytes: number,
+    withheld: string | undefined,
+  ): void {
+    const slot = (this.head + this.count) % this.messages.length;
+    this.keepMessage(slot, message, kind);
+    this.withheldBy[slot] = withheld;
+    this.seqs[slot] = seq;
+    this.ats[slot] = at;
+    this.sessionIds[slot] = sessionId;
+    this.clientIds[slot] = clientId ?? Number.NaN;
+    this.dirs[slot] = dir === 'in' ? 0 : 1;
+    this.sizes[slot] = bytes;
+    this.count++;
+    this.totalBytes += bytes;
   }
 
   /** Store `message` in `slot`: as numbers when it is a tick of the usual shape, else by reference. */
@@ -527,18 +554,9 @@ export class Journal {
       return { entry: this.at(i), bytes: this.sizes[(this.head + i) % this.messages.length]! };
     });
     this.allocate(capacity);
-    for (const { entry, bytes } of kept) {
-      const slot = this.count++;
-      this.keepMessage(slot, entry.message, tickKindOf(entry.message, Number.POSITIVE_INFINITY));
-      this.withheldBy[slot] = entry.withheld;
-      this.seqs[slot] = entry.seq;
-      this.ats[slot] = entry.at;
-      this.sessionIds[slot] = entry.sessionId;
-      this.clientIds[slot] = entry.clientId ?? Number.NaN;
-      this.dirs[slot] = entry.dir === 'in' ? 0 : 1;
-      this.sizes[slot] = bytes;
-      this.totalBytes += bytes;
-    }
+    // Already within the limits when recorded: only the kind is read again.
+    for (const { entry: e, bytes } of kept)
+      this.append(e.seq, e.at, e.sessionId, e.clientId, e.dir, e.message, tickKindOf(e.message, Number.POSITIVE_INFINITY), bytes, e.withheld);
     this.trimToBytes();
   }
 
