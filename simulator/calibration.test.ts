@@ -121,21 +121,21 @@ describe('calibration: lynx-paper at time scale 0.02', () => {
     sim = await startSimulator({ port: 0, timeScale: SCALE, seed: 12 });
     await warmUp();
     watchLogins();
-    // The gateway's modeled time for each contract-details request (queue wait + service), model ms.
+    // The gateway's modeled time for each contract-details request (queue wait + service) and
+    // each history answer, model ms; also by client id, to follow each task's path.
     const modeledQualify: number[] = [];
     const modeledHistory: number[] = [];
-    const historyByClient = new Map<number, number>();
+    const qualifyByClient = new Map<number | null, number>();
+    const historyByClient = new Map<number | null, number>();
     sim.gateway.observe({
-      secdefServed: (waitMs, serviceMs) => modeledQualify.push(waitMs + serviceMs),
+      secdefServed: (waitMs, serviceMs, clientId) => {
+        modeledQualify.push(waitMs + serviceMs);
+        qualifyByClient.set(clientId, waitMs + serviceMs);
+      },
       historyServed: (latencyMs, clientId) => {
         modeledHistory.push(latencyMs);
-        if (clientId !== null) historyByClient.set(clientId, latencyMs);
+        historyByClient.set(clientId, latencyMs);
       },
-    });
-    // The same per client id, from the journal's SECDEF_SERVED notes, to follow each task's path.
-    const qualifyByClient = new Map<number, number>();
-    sim.gateway.journal.subscribe((e) => {
-      if (e.message.type === 'SECDEF_SERVED' && e.clientId !== null) qualifyByClient.set(e.clientId, Number(e.message.waitMs) + Number(e.message.serviceMs));
     });
     const rng = new Rng(12);
     const start = modelNow();

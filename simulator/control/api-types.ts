@@ -89,18 +89,19 @@ export interface ResetOptions {
   timeScale?: number;
 }
 
-/** One contract-details request served: model time of the answer, modeled queue wait and service (model ms). */
+/** One contract-details request served: model time of the answer, modeled queue wait and service (model ms), and whose it was. */
 export interface SecdefServed {
   at: number;
   waitMs: number;
   serviceMs: number;
+  clientId: number | null;
 }
 
 /**
  * The durations the gateway model chose since the last reset, per client id, in the order they
  * ended (model ms): what the model scheduled, not when the host got round to it. On a scaled clock
  * one real ms of host load reads as 20–50 model ms at the client, so timing claims over TCP are
- * judged on these (scenarios/view.ts `modeledDurations`).
+ * judged on these (scenarios/modeled.ts `modeledDurations`).
  *  - `logins`: START_API to the scheduled end of the login (including pushes by overlapping logins);
  *  - `secdef`: contract-details requests, queue wait plus service;
  *  - `history`: historical-data requests answered, the modeled latency.

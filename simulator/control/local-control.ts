@@ -36,7 +36,8 @@ export class LocalControl implements GatewayControl {
   readonly model: GatewayModel;
   readonly stage: FaultStage;
   private served: SecdefServed[] = [];
-  private modeledTimes: ModeledTimes = { logins: [], secdef: [], history: [] };
+  /** Logins and history answers the model timed (contract details come from `served`). */
+  private modeledTimes: Omit<ModeledTimes, 'secdef'> = { logins: [], history: [] };
   /** Reads the journal as it is recorded, when verdicts were asked for (`opts.verdict`). */
   readonly analyser: VerdictAnalyser | undefined;
   private readonly unsubscribe: () => void;
@@ -51,10 +52,7 @@ export class LocalControl implements GatewayControl {
     this.analyser = opts.verdict ? new VerdictAnalyser(opts.verdict) : undefined;
     this.unsubscribeAnalyser = this.analyser ? this.model.journal.subscribe(this.analyser.sink) : () => {};
     this.unsubscribe = this.model.observe({
-      secdefServed: (waitMs, serviceMs, clientId) => {
-        keep(this.served, { at: this.model.clock.now(), waitMs, serviceMs });
-        keep(this.modeledTimes.secdef, { clientId, ms: waitMs + serviceMs });
-      },
+      secdefServed: (waitMs, serviceMs, clientId) => keep(this.served, { at: this.model.clock.now(), waitMs, serviceMs, clientId }),
       loginCompleted: (clientId, ms) => keep(this.modeledTimes.logins, { clientId, ms }),
       historyServed: (ms, clientId) => keep(this.modeledTimes.history, { clientId, ms }),
     });
@@ -145,7 +143,7 @@ export class LocalControl implements GatewayControl {
     const profile = opts.overrides ? applyOverrides(base ?? this.model.profile, opts.overrides) : base;
     this.model.reset({ ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(profile ? { profile } : {}) });
     this.served = [];
-    this.modeledTimes = { logins: [], secdef: [], history: [] };
+    this.modeledTimes = { logins: [], history: [] };
     return { status: 'reset' };
   }
 
@@ -155,7 +153,7 @@ export class LocalControl implements GatewayControl {
 
   modeled(): ModeledTimes {
     const m = this.modeledTimes;
-    return { logins: [...m.logins], secdef: [...m.secdef], history: [...m.history] };
+    return { logins: [...m.logins], secdef: this.served.map((s) => ({ clientId: s.clientId, ms: s.waitMs + s.serviceMs })), history: [...m.history] };
   }
 
   verdict(query: VerdictQuery = {}): Verdict {
