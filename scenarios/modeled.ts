@@ -81,7 +81,7 @@ export function modeledPath(run: RunView, durations: ReadonlyMap<number, number>
   let ms = start;
   let steps = start > 0 ? 1 : 0;
   let group = { endSeq: -1, ms: 0 };
-  for (const c of opsOf(run, actor)) {
+  for (const c of run.completions((e) => e.actor === actor)) {
     const d = durations.get(c.invoke.opId) ?? 0;
     if (c.invoke.seq < group.endSeq) {
       // Invoked before the previous operations ended: concurrent with them.
@@ -93,14 +93,4 @@ export function modeledPath(run: RunView, durations: ReadonlyMap<number, number>
     group = { endSeq: c.end?.seq ?? Infinity, ms: d };
   }
   return { ms: ms + group.ms, steps };
-}
-
-function opsOf(run: RunView, actor: string): Completed[] {
-  const ends = new Map(run.history.filter((e) => e.type !== 'invoke').map((e) => [e.opId, e]));
-  return run.history
-    .filter((e) => e.type === 'invoke' && e.actor === actor)
-    .map((invoke) => {
-      const end = ends.get(invoke.opId);
-      return { invoke, end, ms: end ? end.at - invoke.at : undefined };
-    });
 }

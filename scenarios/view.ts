@@ -60,10 +60,15 @@ export class RunView {
 
   /** Every invoke of `op` paired with its completion (undefined if it never completed). */
   ops(op: string, filter: (invoke: OpEvent) => boolean = () => true): Completed[] {
+    return this.completions((e) => e.op === op && filter(e));
+  }
+
+  /** Every operation whose invoke passes `filter`, whatever its kind, in invoke order, with its end. */
+  completions(filter: (invoke: OpEvent) => boolean): Completed[] {
     const ends = new Map<number, OpEvent>();
     for (const e of this.record.history) if (e.type !== 'invoke') ends.set(e.opId, e);
     return this.record.history
-      .filter((e) => e.type === 'invoke' && e.op === op && filter(e))
+      .filter((e) => e.type === 'invoke' && filter(e))
       .map((invoke) => {
         const end = ends.get(invoke.opId);
         return { invoke, end, ms: end ? end.at - invoke.at : undefined };
