@@ -42,8 +42,8 @@ export function instantArg(name: string) {
 
 /**
  * `--log-format human|json` for every subcommand that logs to stderr: human lines to read, or one
- * JSON object a line for log collectors. `fallback`: the subcommand's default (servers a collector
- * scrapes default to json, tools a person runs to human).
+ * JSON object a line for log collectors. `fallback`: the subcommand's default, as it logged before
+ * the flag existed (collect and serve human; sim, record and replay json).
  */
 export function logFormatOption(fallback: LogFormat): Option {
   return new Option('--log-format <format>', 'stderr log lines: human (level: message key=value) or json (one object a line, for log collectors)')
