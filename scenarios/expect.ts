@@ -26,10 +26,16 @@ export const expectThat = {
       return judged(connectAttemptsOf(run), n === 0 || `${run.gatewayErrors(326).length} error 326 sent by the gateway`);
     }),
 
-  clientIdClash: (atLeast = 1) =>
-    claim(`a connection is refused with 326 (at least ${atLeast})`, (run) => {
-      const n = run.ibErrors(326).length;
-      return judged(connectAttemptsOf(run), n >= atLeast || `${n} connection(s) failed with 326`);
+  /**
+   * At least `atLeast` connections refused with 326; with `ofProcess`, connections of that process
+   * (the scenario's story says who is refused: another process refused instead fails the claim).
+   */
+  clientIdClash: (atLeast = 1, ofProcess?: string) =>
+    claim(`a connection${ofProcess ? ` of ${ofProcess}` : ''} is refused with 326 (at least ${atLeast})`, (run) => {
+      const refused = run.ibErrors(326);
+      const n = refused.filter((e) => ofProcess === undefined || e.process === ofProcess).length;
+      const who = ofProcess === undefined ? '' : ` of ${ofProcess} (refused: ${[...new Set(refused.map((e) => e.actor))].join(', ') || 'none'})`;
+      return judged(connectAttemptsOf(run), n >= atLeast || `${n} connection(s)${who} failed with 326`);
     }),
 
   /** The gateway held these symbols' requests at least this long (the queue, not the client, is slow). */

@@ -8,6 +8,16 @@ import { actor, AAPL, MSFT, ONE_DAY_HOURLY, page, range, task, TSLA, TTE, WATCHL
 import { expectThat, judged } from '../expect.ts';
 import type { Scenario } from '../types.ts';
 
+/**
+ * When the worker's health check asks for client id 1, model ms after the start: while the first UI
+ * page holds it, so the worker is the one refused with 326, as in the incident. Seconds after the
+ * page's START_API (100 real ms at 0.02, 250 at 0.05), not a race: at 200 ms (4 and 10 real ms) a
+ * page held up that long on the host could lose id 1 to the health check, and without its
+ * watchlist in the queue the 60 s timeout level held by 1–3 model s instead of ≈35 (virtual time;
+ * scenarios/builtin/incident.test.ts measures both).
+ */
+export const HEALTH_CHECK_AT_MS = 5_000;
+
 /** The UI connects at startup (init_global_ibkr_connection), before anyone asks for anything. */
 const uiStartup = actor('startup', 'ui', (ctx) => ctx.client.connect());
 
@@ -24,20 +34,28 @@ export const tteWlnBeforeFix: Scenario = {
     {
       name: 'ui',
       strategy: 'timeout-wrapper',
-      actors: range(4).map((i) => page(`page-${i}`, { at: (i - 1) * 100, qualify: WATCHLIST, ...(i === 1 ? { clientId: 1 } : {}) })),
+      // The pages open together, not 100 ms apart: a page alone at the gateway for half a second has
+      // its whole watchlist answered uncontended, and without its re-sends the queue no longer
+      // outlasts the 60 s timeout. A host pause of 10–25 real ms after page-1 had started (500 model
+      // ms at 0.02–0.05) was enough (scenarios/builtin/incident.test.ts).
+      actors: range(4).map((i) => page(`page-${i}`, { qualify: WATCHLIST, ...(i === 1 ? { clientId: 1 } : {}) })),
     },
     {
       name: 'worker',
       strategy: 'timeout-wrapper',
       actors: [
         // The Celery worker's health check used the default client id 1, like the UI.
-        task('health-check', { at: 200, clientId: 1, collect: [AAPL] }),
+        task('health-check', { at: HEALTH_CHECK_AT_MS, clientId: 1, collect: [AAPL] }),
         task('collect-TTE', { at: 500, collect: [TTE], history: ONE_DAY_HOURLY }),
         task('collect-WLN', { at: 500, collect: [WLN], history: ONE_DAY_HOURLY }),
       ],
     },
   ],
-  expect: [expectThat.gatewayWaitAtLeast([TTE, WLN], 30_000), expectThat.timeoutAtEveryLevel([TTE, WLN], LEGACY_TIMEOUTS_MS), expectThat.clientIdClash(1)],
+  expect: [
+    expectThat.gatewayWaitAtLeast([TTE, WLN], 30_000),
+    expectThat.timeoutAtEveryLevel([TTE, WLN], LEGACY_TIMEOUTS_MS),
+    expectThat.clientIdClash(1, 'worker'),
+  ],
 };
 
 /** test_connection_strategy.py: one persistent UI connection and two concurrent Celery tasks. */
