@@ -6,7 +6,7 @@
  */
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ScaledClock } from '../common/clock.ts';
+import { ScaledClock, toModelMs } from '../common/clock.ts';
 import { Rng } from '../common/rng.ts';
 import { silentLog } from '../common/log.ts';
 import { InMemoryLeaseStore } from './ids/index.ts';
@@ -183,6 +183,19 @@ describe('GatewaySession over TCP', () => {
     expect(received(env.sim.gateway, 'START_API')).toHaveLength(3);
     const timeouts = kit.recorder.events().filter((e) => e.op === 'connect' && e.type === 'fail');
     expect(timeouts.map((e) => e.error?.code)).toEqual(['HANDSHAKE_TIMEOUT']);
+  });
+
+  it('the default handshake deadline is never under 5 s of wall time on a scaled clock: a 12 model s login at 0.02 (240 real ms) connects', async () => {
+    const env = await tcp({ profile: 'instant', timeScale: 0.02, overrides: { connections: { loginLatency: { median: 12_000, sigma: 0 } } } });
+    const kit = closeLater(leasedSession(env.connector, env.clock, { maxConnectAttempts: 1 }));
+    const t0 = env.clock.now();
+    const conn = await kit.session.connection();
+    expect(conn.isOpen).toBe(true);
+    expect(env.clock.now() - t0).toBeGreaterThanOrEqual(12_000); // the login took what the profile says
+    expect(kit.session.o.connectTimeoutMs).toBe(toModelMs(env.clock, 5_000));
+    // Given explicitly, the deadline is used as is: 10 model s is too short for that login.
+    const strict = closeLater(leasedSession(env.connector, env.clock, { maxConnectAttempts: 1, connectTimeoutMs: 10_000 }));
+    expect(await strict.session.connection().catch((e: unknown) => e)).toBeInstanceOf(HandshakeTimeout);
   });
 
   it('zombie over TCP: the watchdog drops a stalled connection, reconnects, and the qualification issued during the stall completes', async () => {

@@ -19,7 +19,7 @@ import { waitBounded } from './wait-bounded.ts';
 
 /** Kept here too for callers that import it from the session (its home is collector/wait-bounded.ts). */
 export { waitBounded } from './wait-bounded.ts';
-import { ClockRateCheck, Watchdog, type ProbeAnswer, type WatchdogOptions } from './watchdog.ts';
+import { ClockRateCheck, Watchdog, wallFloorOn, type ProbeAnswer, type WatchdogOptions } from './watchdog.ts';
 
 /** `failed`: refused for good (a simulator at another time scale); every caller gets that error. */
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -53,7 +53,12 @@ export interface GatewaySessionOptions {
   log?: Log;
   recorder?: Recorder;
   context?: OpContext;
-  /** Handshake deadline per attempt, model ms. */
+  /**
+   * Handshake deadline per attempt, model ms. Default 10 s, and never less than 5 s of wall time on a
+   * scaled clock (watchdog.ts `wallFloorOn`, as `collect` and the default watchdog do): at time scale
+   * 0.02, 10 model s are 200 real ms, which a loaded host can spend before it reads a login's
+   * answer. Given explicitly, it is used as is.
+   */
   connectTimeoutMs?: number;
   /** Backoff between reconnect attempts. */
   backoff?: BackoffOptions;
@@ -102,7 +107,7 @@ export class GatewaySession {
       log: silentLog,
       recorder: noRecorder,
       context: { actor: 'collector' },
-      connectTimeoutMs: 10_000,
+      connectTimeoutMs: Math.max(10_000, wallFloorOn(opts.clock)),
       maxWaitMs: 60_000,
       idGraceMs: 60_000,
       reconnect: true,
