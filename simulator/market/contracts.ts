@@ -11,7 +11,7 @@ import { ContractDataError, parseUniverseData, type RawFields, type UniverseData
 import { contractDetailsFor, symbolSampleFor, type ContractDetailsResult, type SymbolSample } from './contract-details.ts';
 import { agrees, conIdAgrees, hasSecId, normalize, type ContractQuery, type NormalQuery } from './contract-query.ts';
 import { GeneratedInstruments, type GeneratedOptions, type OptionParams } from './generated/index.ts';
-import { isOnExchange, type Instrument } from './instrument.ts';
+import { homeExchange, isOnExchange, type Instrument } from './instrument.ts';
 import type { Schedule } from './trading-hours.ts';
 
 export { ContractDataError } from './contract-schema.ts';
@@ -198,9 +198,4 @@ export class ContractUniverse {
       .slice(0, MAX_SYMBOL_SAMPLES)
       .map((x) => symbolSampleFor(x.inst));
   }
-}
-
-/** Where an instrument trades when no exchange was asked for: its primary exchange, else its first listing. */
-function homeExchange(i: Instrument): string {
-  return i.primaryExchange || i.listingExchanges[0] || i.validExchanges[0]!;
 }

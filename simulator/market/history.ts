@@ -20,7 +20,7 @@ import {
 } from './history-request.ts';
 import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IbError } from '../../common/ib/errors.ts';
-import type { Instrument } from './instrument.ts';
+import { homeExchange, type Instrument } from './instrument.ts';
 import { synthesizeBar, type PriceSeries } from './price-path.ts';
 import { InstrumentQuotes } from './quotes.ts';
 import { aggregateSteps, formingBar, formingPeriodBar } from './tick-bars.ts';
@@ -87,7 +87,7 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const start = windowStart(instrument, kind, duration, endMs);
   const slots = barSlots(instrument, kind, bar, start, endMs);
   const noData = () =>
-    failure(IbError.noData(`${instrument.localSymbol}@${opts.exchange || req.exchange || instrument.primaryExchange} ${whatToShowLabel(what)}`), warning);
+    failure(IbError.noData(`${instrument.localSymbol}@${opts.exchange || req.exchange || homeExchange(instrument)} ${whatToShowLabel(what)}`), warning);
   if (slots.length === 0) return noData();
 
   const quotes = opts.quotes ?? new InstrumentQuotes(instrument, opts.seed);
