@@ -79,6 +79,15 @@ export function isOnExchange(instrument: Instrument, exchange: string): boolean 
 }
 
 /**
+ * Whether the instrument's market reports trades. Spot forex (CASH, IDEALPRO) is a quote-driven
+ * market: TWS shows bid, ask, high, low and close but no last price, last size or volume, and
+ * HMDS has no TRADES history for it. docs/wire-facts/market-data.md#forex-has-no-trades
+ */
+export function reportsTrades(i: Pick<Instrument, 'secType'>): boolean {
+  return i.secType !== 'CASH';
+}
+
+/**
  * Where an instrument trades when no exchange was asked for: its primary exchange, else its first
  * listing (forex, indices, futures and options carry no primary exchange: IDEALPRO, CBOE, CME …).
  * The exchange TWS names in permission texts and tick exchanges. docs/wire-facts/market-data.md#permissions-354-and-10167
