@@ -141,6 +141,17 @@ describe('REQ_REAL_TIME_BARS', () => {
     expect(c.errors()).toEqual([]);
   });
 
+  it('ignores barSize as TWS does: barSize 30 still gets 5-second bars (docs/wire-facts/market-data.md#real-time-bars)', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    c.send(realTimeBarsRequest(4, { barSize: 30 }));
+    await h.advance(16_000);
+    const times = c.of('REAL_TIME_BARS').map((m) => m.msg.time);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual(times.slice(1).map(() => 5));
+    expect(c.errors()).toEqual([]);
+  });
+
   it('needs live data: 420 on the delayed-only paper profile', async () => {
     const h = harness({ start: OPEN });
     const c = await h.login(1);
