@@ -96,7 +96,11 @@ export const IbError = {
    */
   noHistoricalData: (what: string): IbErrorBody => IbError.hmds(`No historical market data for ${what}`),
   historicalCancelled: (reqId: number): IbErrorBody => IbError.hmds(`${IB_TEXT.queryCancelled}: ${reqId}`),
-  noSecurityDefinition: (): IbErrorBody => ({ code: IbCode.NO_SECURITY_DEFINITION, message: 'No security definition has been found for the request' }),
+  /** IB's text; `detail` (the simulator's own explanation, e.g. any-symbol mode's) follows after a full stop. */
+  noSecurityDefinition: (detail?: string): IbErrorBody => ({
+    code: IbCode.NO_SECURITY_DEFINITION,
+    message: `No security definition has been found for the request${detail ? `. ${detail}` : ''}`,
+  }),
   /** A data request whose contract description matches several contracts (contract details list them all instead). */
   ambiguousContract: (symbol: string): IbErrorBody => ({
     code: IbCode.NO_SECURITY_DEFINITION,
