@@ -46,6 +46,13 @@ describe('forming period bars', () => {
     }
   }
 
+  it('kept minutes change nothing: updates in any order equal a fresh computation', () => {
+    const update = (q: InstrumentQuotes, at: number) => historyUpdate({ ...request('1 day', '5 D', 0), keepUpToDate: true }, AAPL, q, at);
+    const shared = new InstrumentQuotes(AAPL, 1);
+    const at = [Date.UTC(2026, 10, 30, 18, 0, 3), Date.UTC(2026, 10, 30, 16, 30, 7), Date.UTC(2026, 10, 30, 18, 0, 8), Date.UTC(2026, 10, 30, 18, 7, 1)];
+    for (const t of at) expect(update(shared, t)).toEqual(update(new InstrumentQuotes(AAPL, 1), t));
+  });
+
   it("a forming week bar is the week's completed daily bars plus today's part", () => {
     const now = instants[2]!;
     const days = bars('1 day', '5 D', 1, now).filter((b) => b.date >= '20261130');

@@ -23,7 +23,8 @@ import { IbError } from '../../common/ib/errors.ts';
 import { homeExchange, reportsTrades, type Instrument } from './instrument.ts';
 import { synthesizeBar, type PriceSeries } from './price-path.ts';
 import { InstrumentQuotes } from './quotes.ts';
-import { aggregateSteps, formingBar, formingPeriodBar } from './tick-bars.ts';
+import { formingPeriodBar } from './forming-period.ts';
+import { aggregateSteps, formingBar } from './tick-bars.ts';
 import type { SessionKind } from './trading-hours.ts';
 import { formatYmd, formatZoned } from './time.ts';
 

@@ -10,11 +10,6 @@
 import type { InstrumentQuotes } from './quotes.ts';
 import { MINUTE_MS, minuteOf, type MinutePath } from './minute-path.ts';
 import { synthesizeBar, type BarSpan, type RawBar } from './price-path.ts';
-import { localDay } from './time.ts';
-import type { SessionKind } from './trading-hours.ts';
-import { NOMINAL_SECONDS } from '../../common/ib/durations.ts';
-
-const DAY_SECONDS = NOMINAL_SECONDS.D;
 
 export type AggregateSeries = 'TRADES' | 'MIDPOINT' | 'BID' | 'ASK' | 'BID_ASK';
 
@@ -80,6 +75,18 @@ export function addMinuteBar(acc: BarAccumulator, bar: RawBar, bidAsk?: { bid: R
   }
 }
 
+/** Merge the bar another accumulator (of the same series) stands for, as if its parts had been added here. */
+export function addAccumulated(acc: BarAccumulator, part: BarAccumulator): void {
+  if (part.empty) return;
+  push(acc, part.open, part.high, part.low, part.close);
+  acc.volume += part.volume;
+  acc.notional += part.notional;
+  acc.count += part.count;
+  acc.bidSum += part.bidSum;
+  acc.askSum += part.askSum;
+  acc.steps += part.steps;
+}
+
 /** Merge a part with these open/high/low/close into the bar (BID_ASK passes 0 for the averaged open and close). */
 function push(acc: BarAccumulator, open: number, hi: number, lo: number, close: number): void {
   if (acc.empty) {
@@ -141,49 +148,10 @@ export function addWholeMinute(q: InstrumentQuotes, acc: BarAccumulator, start: 
 }
 
 /** Add a whole bar of price-path.ts (a minute, or a completed trading date) by its bars of the accumulator's series. */
-function addSynthesized(q: InstrumentQuotes, acc: BarAccumulator, span: BarSpan): void {
+export function addSynthesized(q: InstrumentQuotes, acc: BarAccumulator, span: BarSpan): void {
   if (acc.series === 'BID_ASK') {
     addMinuteBar(acc, synthesizeBar(q.model, span, 'BID'), { bid: synthesizeBar(q.model, span, 'BID'), ask: synthesizeBar(q.model, span, 'ASK') });
     return;
   }
   addMinuteBar(acc, synthesizeBar(q.model, span, acc.series));
-}
-
-/**
- * A day, week or month bar (a period slot of bar-slots.ts, [start, end)) that `now` cuts short:
- * its completed trading dates by their daily bars (exactly what a "1 day" request returns for
- * them), then the current date's sessions of `kind`, minute by minute up to `now` as formingBar
- * builds an intraday bar. So the forming bar's volume, high and low agree with the ticks and with
- * the 1-minute bars of the same sessions so far. Undefined when nothing of the period has happened
- * (or, for TRADES, nothing traded). docs/wire-facts/market-data.md#forming-period-bars
- */
-export function formingPeriodBar(
-  q: InstrumentQuotes,
-  slot: { start: number; end: number },
-  kind: SessionKind,
-  now: number,
-  series: AggregateSeries,
-): RawBar | undefined {
-  const acc = newAccumulator(series);
-  const tz = q.instrument.timeZoneId;
-  const current = minuteOf(now);
-  for (let day = localDay(slot.start, tz) - 1; day <= localDay(now, tz) + 1; day++) {
-    const sessions = q.sessions.on(day, kind).filter((s) => s.start >= slot.start && s.start < slot.end && s.start <= now);
-    if (sessions.length === 0) continue;
-    const close = sessions[sessions.length - 1]!.end;
-    if (close <= now) {
-      addSynthesized(q, acc, { start: sessions[0]!.start, end: close, sizeSeconds: DAY_SECONDS, days: 1, liquid: true });
-      continue;
-    }
-    for (const s of sessions) {
-      for (let t = s.start; t < Math.min(s.end, current); t += MINUTE_MS) addWholeMinute(q, acc, t);
-      if (now < s.end) {
-        q.eachStep(Math.max(s.start, current), now + 1, (m, k) => {
-          addStep(acc, m, k);
-          return true;
-        });
-      }
-    }
-  }
-  return toBar(acc, q.model.minTick);
 }
