@@ -86,6 +86,12 @@ describe('any-symbol mode over TCP (docs/wire-facts/contracts.md#any-symbol-mode
       const details = await api.getContractDetails({ symbol: 'ZZQX', secType: SecType.STK, exchange: 'SMART', currency: 'USD' });
       expect(details).toHaveLength(1);
       expect(details[0]!.longName).toMatch(/synthetic/i);
+      const brk = await api.getContractDetails({ symbol: 'BRK B', secType: SecType.STK, exchange: 'SMART', currency: 'USD' });
+      expect(brk.map((d) => d.contract.symbol)).toEqual(['BRK B']);
+      await expect(api.getContractDetails({ symbol: 'BRK$', secType: SecType.STK, exchange: 'SMART', currency: 'USD' })).rejects.toMatchObject({
+        code: 200,
+        error: { message: expect.stringContaining('any-symbol mode makes contracts only for US stock symbols') },
+      });
       await expect(next.getContractDetails({ symbol: 'ZZQX', secType: SecType.STK, exchange: 'SMART', currency: 'USD' })).rejects.toMatchObject({ code: 200 });
     } finally {
       api.disconnect();

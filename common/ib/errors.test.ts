@@ -57,6 +57,7 @@ describe('which errors end a request', () => {
       [162, IbError.noData('AAPL@SMART Trades').message, 'no-data'],
       [162, IbError.historicalCancelled(4).message, 'query-cancelled'],
       [162, 'Historical Market Data Service error message:invalid step: 1', 'hmds-refused'],
+      [162, IbError.noHistoricalData('EUR/CASH@FXSUBPIP Last 60').message, 'hmds-refused'],
       [321, IbError.validation('bK', 'Historical data bar size setting is invalid.').message, 'invalid-request'],
       [321, "Error validating request.-'bO' : cause - The API interface is currently in Read-Only mode.", 'read-only'],
       [322, IbError.processing('bH', 'Duplicate ticker ID for API historical data query').message, 'processing-error'],

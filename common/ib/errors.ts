@@ -89,8 +89,18 @@ export const IbError = {
   pacingViolation: (): IbErrorBody => IbError.hmds(IB_TEXT.pacingViolation),
   /** `AAPL@SMART Trades`: local symbol, exchange and the whatToShow label. */
   noData: (what: string): IbErrorBody => IbError.hmds(`${IB_TEXT.noData}: ${what}`),
+  /**
+   * HMDS has no data of that kind for the contract, e.g. `EUR/CASH@FXSUBPIP Last 60` for TRADES
+   * bars of a currency pair (symbol/secType@source, the series, the bar size).
+   * docs/wire-facts/market-data.md#forex-has-no-trades
+   */
+  noHistoricalData: (what: string): IbErrorBody => IbError.hmds(`No historical market data for ${what}`),
   historicalCancelled: (reqId: number): IbErrorBody => IbError.hmds(`${IB_TEXT.queryCancelled}: ${reqId}`),
-  noSecurityDefinition: (): IbErrorBody => ({ code: IbCode.NO_SECURITY_DEFINITION, message: 'No security definition has been found for the request' }),
+  /** IB's text; `detail` (the simulator's own explanation, e.g. any-symbol mode's) follows after a full stop. */
+  noSecurityDefinition: (detail?: string): IbErrorBody => ({
+    code: IbCode.NO_SECURITY_DEFINITION,
+    message: `No security definition has been found for the request${detail ? `. ${detail}` : ''}`,
+  }),
   /** A data request whose contract description matches several contracts (contract details list them all instead). */
   ambiguousContract: (symbol: string): IbErrorBody => ({
     code: IbCode.NO_SECURITY_DEFINITION,

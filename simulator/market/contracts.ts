@@ -5,13 +5,13 @@
  * generated futures, options and any-symbol stocks (./generated/).
  */
 import { readFileSync } from 'node:fs';
-import { IbError } from '../../common/ib/errors.ts';
+import { IbError, type IbErrorBody } from '../../common/ib/errors.ts';
 import { fileURLToPath } from 'node:url';
 import { ContractDataError, parseUniverseData, type RawFields, type UniverseData } from './contract-schema.ts';
 import { contractDetailsFor, symbolSampleFor, type ContractDetailsResult, type SymbolSample } from './contract-details.ts';
 import { agrees, conIdAgrees, hasSecId, normalize, type ContractQuery, type NormalQuery } from './contract-query.ts';
 import { GeneratedInstruments, type GeneratedOptions, type OptionParams } from './generated/index.ts';
-import { isOnExchange, type Instrument } from './instrument.ts';
+import { homeExchange, isOnExchange, type Instrument } from './instrument.ts';
 import type { Schedule } from './trading-hours.ts';
 
 export { ContractDataError } from './contract-schema.ts';
@@ -160,13 +160,21 @@ export class ContractUniverse {
       return { ok: false, ...IbError.validation('bh', 'Please enter exchange') };
     }
     const found = new Map(this.listings(query, nowMs).map((l) => [l.instrument.conId, l.instrument]));
-    if (found.size === 0) return { ok: false, ...IbError.noSecurityDefinition() };
+    if (found.size === 0) return { ok: false, ...this.noContract(query) };
     if (found.size > 1) {
       const symbol = q.symbol || [...found.values()][0]!.symbol;
       return { ok: false, ...IbError.ambiguousContract(symbol) };
     }
     const instrument = [...found.values()][0]!;
     return { ok: true, instrument, exchange: q.exchange || homeExchange(instrument) };
+  }
+
+  /**
+   * Error 200 for a query nothing matched: IB's text, and in any-symbol mode why the symbol got no
+   * made-up contract when that is the reason (docs/wire-facts/contracts.md#any-symbol-mode).
+   */
+  noContract(query: ContractQuery): IbErrorBody {
+    return IbError.noSecurityDefinition(this.generated?.unknownStockRefusal(normalize(query)));
   }
 
   /** REQ_SEC_DEF_OPT_PARAMS: the option chains on an underlying of this universe at `nowMs`. */
@@ -198,9 +206,4 @@ export class ContractUniverse {
       .slice(0, MAX_SYMBOL_SAMPLES)
       .map((x) => symbolSampleFor(x.inst));
   }
-}
-
-/** Where an instrument trades when no exchange was asked for: its primary exchange, else its first listing. */
-function homeExchange(i: Instrument): string {
-  return i.primaryExchange || i.listingExchanges[0] || i.validExchanges[0]!;
 }

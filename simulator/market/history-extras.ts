@@ -10,6 +10,7 @@ import { IbError, type IbErrorBody } from '../../common/ib/errors.ts';
 import { windowStart } from './bar-slots.ts';
 import { isHistError, parseDuration, parseEndDateTime, parseWhatToShow } from './history-request.ts';
 import type { InstrumentQuotes, QuoteStep } from './quotes.ts';
+import { homeExchange } from './instrument.ts';
 import { formatYmd, formatZoned } from './time.ts';
 import { sessionsBetween } from './trading-hours.ts';
 
@@ -117,7 +118,7 @@ export function historicalTicks(q: InstrumentQuotes, req: HistoricalTicksRequest
           backwards(from, to, (a, b) => q.tradesBetween(a, b), wanted),
           wanted,
         );
-    const exchange = q.instrument.primaryExchange;
+    const exchange = homeExchange(q.instrument);
     return {
       ok: true,
       type: 'HISTORICAL_TICKS_LAST',

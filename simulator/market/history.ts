@@ -20,10 +20,12 @@ import {
 } from './history-request.ts';
 import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IbError } from '../../common/ib/errors.ts';
-import type { Instrument } from './instrument.ts';
+import { homeExchange, reportsTrades, type Instrument } from './instrument.ts';
 import { synthesizeBar, type PriceSeries } from './price-path.ts';
 import { InstrumentQuotes } from './quotes.ts';
+import { formingPeriodBar } from './forming-period.ts';
 import { aggregateSteps, formingBar } from './tick-bars.ts';
+import type { SessionKind } from './trading-hours.ts';
 import { formatYmd, formatZoned } from './time.ts';
 
 export type HistoricalBar = ServerMessageOf<'HISTORICAL_DATA'>['bars'][number];
@@ -79,21 +81,22 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const warning = end.impliedZone ? IMPLIED_ZONE_WARNING : undefined;
   const step = checkDurationAndBarSize(duration, bar);
   if (step) return failure(step, warning);
+  if ((what === 'TRADES' || what === 'ADJUSTED_LAST') && !reportsTrades(instrument)) return failure(noTradesHistory(instrument, bar), warning);
 
-  const kind = req.useRTH ? 'liquid' : 'trading';
+  const kind: SessionKind = req.useRTH ? 'liquid' : 'trading';
   // History cannot reach past the gateway clock: a future end date means "now".
   const endMs = Math.min(end.ms, opts.nowMs);
   const start = windowStart(instrument, kind, duration, endMs);
   const slots = barSlots(instrument, kind, bar, start, endMs);
   const noData = () =>
-    failure(IbError.noData(`${instrument.localSymbol}@${opts.exchange || req.exchange || instrument.primaryExchange} ${whatToShowLabel(what)}`), warning);
+    failure(IbError.noData(`${instrument.localSymbol}@${opts.exchange || req.exchange || homeExchange(instrument)} ${whatToShowLabel(what)}`), warning);
   if (slots.length === 0) return noData();
 
   const quotes = opts.quotes ?? new InstrumentQuotes(instrument, opts.seed);
   const series: PriceSeries = what === 'ADJUSTED_LAST' ? 'TRADES' : what;
   const bars: HistoricalBar[] = [];
   for (const slot of slots) {
-    const b = barOf(quotes, slot, bar.seconds, series, opts.nowMs);
+    const b = barOf(quotes, slot, bar.seconds, series, opts.nowMs, kind);
     if (!b) continue; // a short TRADES bar in which nothing traded: TWS leaves such bars out
     bars.push({ date: barDate(req, bar, slot, tz), ...b, hasGaps: 'false' });
   }
@@ -101,6 +104,15 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const reply: HistoricalReply = { ok: true, startDate: stamp(start, tz), endDate: stamp(endMs, tz), bars };
   if (warning) reply.warning = warning;
   return reply;
+}
+
+/** HMDS's source of IDEALPRO quotes, as it names it in "no data" texts. docs/wire-facts/market-data.md#forex-has-no-trades */
+const FOREX_HMDS_SOURCE = 'FXSUBPIP';
+
+/** TRADES of a market without trades (forex): `EUR/CASH@FXSUBPIP Last 60`, the bar size in seconds, `1d` for days. */
+function noTradesHistory(instrument: Instrument, bar: BarSize): HistError {
+  const size = bar.unit === 'sec' ? String(bar.seconds) : `1${bar.unit.charAt(0)}`;
+  return IbError.noHistoricalData(`${instrument.symbol}/${instrument.secType}@${FOREX_HMDS_SOURCE} Last ${size}`);
 }
 
 const barDate = (req: HistoricalRequest, bar: BarSize, slot: BarSlot, tz: string) =>
@@ -117,25 +129,24 @@ export function historyUpdate(req: HistoricalRequest, instrument: Instrument, qu
   const duration = parseDuration(req.duration);
   const what = parseWhatToShow(req.whatToShow);
   if (isHistError(bar) || isHistError(duration) || isHistError(what)) return undefined;
-  const kind = req.useRTH ? 'liquid' : 'trading';
+  const kind: SessionKind = req.useRTH ? 'liquid' : 'trading';
   if (!quotes.sessions.at(nowMs, kind)) return undefined;
   const from = bar.unit === 'sec' ? nowMs - bar.seconds * 1000 + 1 : windowStart(instrument, kind, duration, nowMs);
   const slot = barSlots(instrument, kind, bar, from, nowMs + 1).at(-1);
   if (!slot || slot.end <= nowMs) return undefined;
-  const b = barOf(quotes, slot, bar.seconds, what === 'ADJUSTED_LAST' ? 'TRADES' : what, nowMs);
+  const b = barOf(quotes, slot, bar.seconds, what === 'ADJUSTED_LAST' ? 'TRADES' : what, nowMs, kind);
   return b && { date: barDate(req, bar, slot, instrument.timeZoneId), ...b, hasGaps: 'false' };
 }
 
 /**
- * One bar. Bars shorter than a minute, and an intraday bar that `nowMs` cuts short, are aggregated
- * from the quote model's 250 ms steps (tick-bars.ts), so they agree with the ticks and real-time
- * bars of the same instants; every other bar comes from price-path.ts, as it always has (a complete
- * minute is the same either way). docs/wire-facts/market-data.md#one-price-path
+ * One bar. Bars shorter than a minute, and a bar that `nowMs` cuts short, are aggregated from the
+ * quote model's 250 ms steps and 1-minute bars (tick-bars.ts), so they agree with the ticks and
+ * real-time bars of the same instants; every completed bar comes from price-path.ts, as it always
+ * has (a complete minute is the same either way). docs/wire-facts/market-data.md#one-price-path
  */
-function barOf(quotes: InstrumentQuotes, slot: BarSlot, seconds: number, series: PriceSeries, nowMs: number) {
+function barOf(quotes: InstrumentQuotes, slot: BarSlot, seconds: number, series: PriceSeries, nowMs: number, kind: SessionKind) {
   // Steps at or before now have happened: the one at `now` belongs to the bar.
   if (seconds < 60) return aggregateSteps(quotes, slot.start, Math.min(slot.end, nowMs + 1), series);
-  if (slot.end > nowMs && slot.days === 0) return formingBar(quotes, slot.start, nowMs, series);
-  // A period bar still forming is cut at now, as a live TWS reports it.
-  return synthesizeBar(quotes.model, { start: slot.start, end: Math.min(slot.end, nowMs), sizeSeconds: seconds, days: slot.days, liquid: slot.liquid }, series);
+  if (slot.end > nowMs) return slot.days === 0 ? formingBar(quotes, slot.start, nowMs, series) : formingPeriodBar(quotes, slot, kind, nowMs, series);
+  return synthesizeBar(quotes.model, { start: slot.start, end: slot.end, sizeSeconds: seconds, days: slot.days, liquid: slot.liquid }, series);
 }

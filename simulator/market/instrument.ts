@@ -77,3 +77,21 @@ export function isOnExchange(instrument: Instrument, exchange: string): boolean 
   const ex = exchange.toUpperCase();
   return instrument.validExchanges.includes(ex) || instrument.listingExchanges.includes(ex) || instrument.primaryExchange === ex;
 }
+
+/**
+ * Whether the instrument's market reports trades. Spot forex (CASH, IDEALPRO) is a quote-driven
+ * market: TWS shows bid, ask, high, low and close but no last price, last size or volume, and
+ * HMDS has no TRADES history for it. docs/wire-facts/market-data.md#forex-has-no-trades
+ */
+export function reportsTrades(i: Pick<Instrument, 'secType'>): boolean {
+  return i.secType !== 'CASH';
+}
+
+/**
+ * Where an instrument trades when no exchange was asked for: its primary exchange, else its first
+ * listing (forex, indices, futures and options carry no primary exchange: IDEALPRO, CBOE, CME …).
+ * The exchange TWS names in permission texts and tick exchanges. docs/wire-facts/market-data.md#permissions-354-and-10167
+ */
+export function homeExchange(i: Instrument): string {
+  return i.primaryExchange || i.listingExchanges[0] || i.validExchanges[0] || '';
+}

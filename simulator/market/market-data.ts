@@ -66,6 +66,7 @@ export function createMarketData(opts: MarketDataOptions): MarketData & { univer
   return {
     universe,
     matchContracts: cachedMatcher(universe),
+    noContract: (query) => universe.noContract(query),
     searchSymbols: (pattern) => universe.searchSymbols(pattern),
     resolveInstrument(req, nowMs) {
       const r = universe.resolve(req, nowMs, { requireExchange });

@@ -9,7 +9,7 @@
  */
 import type { InstrumentQuotes } from './quotes.ts';
 import { MINUTE_MS, minuteOf, type MinutePath } from './minute-path.ts';
-import { synthesizeBar, type RawBar } from './price-path.ts';
+import { synthesizeBar, type BarSpan, type RawBar } from './price-path.ts';
 
 export type AggregateSeries = 'TRADES' | 'MIDPOINT' | 'BID' | 'ASK' | 'BID_ASK';
 
@@ -75,6 +75,18 @@ export function addMinuteBar(acc: BarAccumulator, bar: RawBar, bidAsk?: { bid: R
   }
 }
 
+/** Merge the bar another accumulator (of the same series) stands for, as if its parts had been added here. */
+export function addAccumulated(acc: BarAccumulator, part: BarAccumulator): void {
+  if (part.empty) return;
+  push(acc, part.open, part.high, part.low, part.close);
+  acc.volume += part.volume;
+  acc.notional += part.notional;
+  acc.count += part.count;
+  acc.bidSum += part.bidSum;
+  acc.askSum += part.askSum;
+  acc.steps += part.steps;
+}
+
 /** Merge a part with these open/high/low/close into the bar (BID_ASK passes 0 for the averaged open and close). */
 function push(acc: BarAccumulator, open: number, hi: number, lo: number, close: number): void {
   if (acc.empty) {
@@ -132,7 +144,11 @@ export function formingBar(q: InstrumentQuotes, from: number, now: number, serie
 export function addWholeMinute(q: InstrumentQuotes, acc: BarAccumulator, start: number): void {
   if (!q.sessions.at(start, 'trading')) return;
   const liquid = q.sessions.at(start, 'liquid') !== undefined;
-  const span = { start, end: start + MINUTE_MS, sizeSeconds: 60, days: 0, liquid };
+  addSynthesized(q, acc, { start, end: start + MINUTE_MS, sizeSeconds: 60, days: 0, liquid });
+}
+
+/** Add a whole bar of price-path.ts (a minute, or a completed trading date) by its bars of the accumulator's series. */
+export function addSynthesized(q: InstrumentQuotes, acc: BarAccumulator, span: BarSpan): void {
   if (acc.series === 'BID_ASK') {
     addMinuteBar(acc, synthesizeBar(q.model, span, 'BID'), { bid: synthesizeBar(q.model, span, 'BID'), ask: synthesizeBar(q.model, span, 'ASK') });
     return;

@@ -7,6 +7,7 @@
 import { TickByTickKind, type TickByTickKindName } from '../../common/ib/tick-types.ts';
 import type { ServerMessageOf } from '../protocol/index.ts';
 import type { InstrumentQuotes, QuoteStep } from './quotes.ts';
+import { homeExchange, reportsTrades } from './instrument.ts';
 
 export type TickByTickBody = Omit<ServerMessageOf<'TICK_BY_TICK'>, 'type' | 'reqId'>;
 
@@ -28,7 +29,10 @@ export function tickByTickBetween(
   const tickType = TickByTickKind[kind];
   const seconds = (ms: number) => Math.floor(ms / 1000);
   if (kind === 'Last' || kind === 'AllLast') {
-    const exchange = q.instrument.primaryExchange;
+    // A market without trades (forex) has none to send: the subscription stays silent (our choice,
+    // docs/wire-facts/market-data.md#forex-has-no-trades).
+    if (!reportsTrades(q.instrument)) return { ticks: [], last: prev };
+    const exchange = homeExchange(q.instrument);
     const ticks = q
       .tradesBetween(from, to)
       .map(

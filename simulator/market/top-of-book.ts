@@ -10,21 +10,25 @@
 import { delayedTickType, TickType } from '../../common/ib/tick-types.ts';
 import type { Quote } from './quotes.ts';
 
-/** The values a line shows, keyed by live tick type. `price` fields pair a size (bid, ask, last). */
+/**
+ * The values a line shows, keyed by live tick type. `price` fields pair a size (bid, ask, last).
+ * Undefined: the line never shows the field (last, last size, volume and last timestamp of a
+ * market without trades, docs/wire-facts/market-data.md#forex-has-no-trades).
+ */
 export interface LineFields {
   bid: number;
   bidSize: number;
   ask: number;
   askSize: number;
-  last: number;
-  lastSize: number;
+  last: number | undefined;
+  lastSize: number | undefined;
   high: number;
   low: number;
-  volume: number;
+  volume: number | undefined;
   close: number | undefined;
   open: number | undefined;
   /** epoch seconds of the last trade */
-  lastTimestamp: number;
+  lastTimestamp: number | undefined;
 }
 
 /** One tick to send: `tickType` is already the delayed kind on a delayed line. */
@@ -37,10 +41,11 @@ export type Tick =
 /**
  * A line's fields for a quote. `showBidAsk` false (a live or delayed line, not frozen, while the
  * market is shut): bid and ask are -1 with size 0, as TWS reports "no current bid/ask".
- * docs/wire-facts/market-data.md#market-data-types-1-to-4
+ * docs/wire-facts/market-data.md#market-data-types-1-to-4. `trades` false (forex): no last,
+ * last size, volume or last timestamp. docs/wire-facts/market-data.md#forex-has-no-trades
  */
-export function lineFields(q: Quote, showBidAsk: boolean): LineFields {
-  return {
+export function lineFields(q: Quote, showBidAsk: boolean, trades = true): LineFields {
+  const fields: LineFields = {
     bid: showBidAsk ? q.bid : -1,
     bidSize: showBidAsk ? q.bidSize : 0,
     ask: showBidAsk ? q.ask : -1,
@@ -54,6 +59,13 @@ export function lineFields(q: Quote, showBidAsk: boolean): LineFields {
     open: q.dayOpen,
     lastTimestamp: Math.floor(q.lastTime / 1000),
   };
+  if (!trades) {
+    fields.last = undefined;
+    fields.lastSize = undefined;
+    fields.volume = undefined;
+    fields.lastTimestamp = undefined;
+  }
+  return fields;
 }
 
 /**
@@ -70,14 +82,15 @@ export function ticksBetween(prev: LineFields | undefined, next: LineFields, del
   };
   pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
   pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
-  pair(TickType.LAST, TickType.LAST_SIZE, next.last, next.lastSize, prev?.last, prev?.lastSize);
-  if (next.lastTimestamp !== prev?.lastTimestamp) out.push({ kind: 'string', tickType: t(TickType.LAST_TIMESTAMP), value: String(next.lastTimestamp) });
+  if (next.last !== undefined) pair(TickType.LAST, TickType.LAST_SIZE, next.last, next.lastSize!, prev?.last, prev?.lastSize);
+  if (next.lastTimestamp !== undefined && next.lastTimestamp !== prev?.lastTimestamp)
+    out.push({ kind: 'string', tickType: t(TickType.LAST_TIMESTAMP), value: String(next.lastTimestamp) });
   const single = (type: number, value: number | undefined, old: number | undefined) => {
     if (value !== undefined && value !== old) out.push({ kind: 'price', tickType: t(type), price: value, size: undefined });
   };
   single(TickType.HIGH, next.high, prev?.high);
   single(TickType.LOW, next.low, prev?.low);
-  if (next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
+  if (next.volume !== undefined && next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
   single(TickType.CLOSE, next.close, prev?.close);
   single(TickType.OPEN, next.open, prev?.open);
   if (!prev) out.push({ kind: 'generic', tickType: t(TickType.HALTED), value: 0 });

@@ -127,4 +127,27 @@ describe('any-symbol mode (docs/wire-facts/contracts.md#any-symbol-mode)', () =>
     expect(match({ symbol: 'ZZQX', secType: 'STK', exchange: 'SBF', currency: 'EUR' }, NOW, anyMarket)).toEqual([]);
     expect(match({ symbol: 'AAPL', secType: 'STK', exchange: 'SMART', currency: 'USD' }, NOW, anyMarket).map((r) => r.conId)).toEqual([265598]);
   });
+
+  it('takes IB\'s share-class symbols with a space ("BRK B") and the dotted form, each its own contract; refuses nonsense with a 200 that says why', () => {
+    const stock = (symbol: string) => ({ symbol, secType: 'STK', exchange: 'SMART', currency: 'USD' });
+    const conIds = ['BRK B', 'BRK.B', 'BF B', 'ZZZZ A', 'A B'].map((symbol) => {
+      const rows = match(stock(symbol), NOW, anyMarket);
+      expect(rows.map((r) => [r.symbol, r.localSymbol])).toEqual([[symbol, symbol]]);
+      expect(match({ conId: rows[0]!.conId }, NOW, anyMarket).map((r) => r.symbol)).toEqual([symbol]);
+      return rows[0]!.conId;
+    });
+    expect(new Set(conIds).size).toBe(conIds.length);
+    for (const nonsense of ['BRK$', 'BRK  B', 'BRKAB C', 'BRK BB', 'TOOLONGX']) {
+      expect(match(stock(nonsense), NOW, anyMarket)).toEqual([]);
+      expect(anyMarket.noContract?.(stock(nonsense) as never)).toEqual({
+        code: 200,
+        message: expect.stringMatching(
+          new RegExp(`^No security definition has been found for the request\\. any-symbol mode .*"${nonsense.replace('$', '\\$')}" is none of these$`),
+        ),
+      });
+    }
+    // Mode off, or not a US stock query: IB's text alone.
+    expect(market.noContract?.(stock('BRK$') as never)?.message).toBe('No security definition has been found for the request');
+    expect(anyMarket.noContract?.({ ...stock('BRK$'), secType: 'FUT' } as never)?.message).toBe('No security definition has been found for the request');
+  });
 });

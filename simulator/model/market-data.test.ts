@@ -141,6 +141,17 @@ describe('REQ_REAL_TIME_BARS', () => {
     expect(c.errors()).toEqual([]);
   });
 
+  it('ignores barSize as TWS does: barSize 30 still gets 5-second bars (docs/wire-facts/market-data.md#real-time-bars)', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    c.send(realTimeBarsRequest(4, { barSize: 30 }));
+    await h.advance(16_000);
+    const times = c.of('REAL_TIME_BARS').map((m) => m.msg.time);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual(times.slice(1).map(() => 5));
+    expect(c.errors()).toEqual([]);
+  });
+
   it('needs live data: 420 on the delayed-only paper profile', async () => {
     const h = harness({ start: OPEN });
     const c = await h.login(1);
@@ -148,6 +159,33 @@ describe('REQ_REAL_TIME_BARS', () => {
     await h.advance(100);
     expect(c.errors(420).map((e) => e.msg.id)).toEqual([4]);
     expect(c.errors(420)[0]!.msg.message).toContain('Invalid Real-time Query:No market data permissions for NASDAQ STK');
+  });
+
+  it('the refusal names the listing exchange of a contract without a primary exchange (EUR.USD on IDEALPRO, an ES future on CME)', async () => {
+    const h = harness({ start: OPEN });
+    const c = await h.login(1);
+    c.send(contractRequest(1, { symbol: 'ES', secType: 'FUT', exchange: 'CME' }));
+    await h.advance(5_000);
+    const es = (c.forReq(1).find((m) => m.msg.type === 'CONTRACT_DATA')!.msg as { conId: number }).conId;
+    const eur = { conId: 12087792, symbol: '', secType: '', exchange: 'IDEALPRO' };
+    c.send(realTimeBarsRequest(2, { ...eur, whatToShow: 'MIDPOINT' }));
+    c.send(realTimeBarsRequest(3, { conId: es, symbol: '', secType: '', exchange: 'CME' }));
+    const {
+      type: _type,
+      reqId: _reqId,
+      barSize: _barSize,
+      whatToShow: _what,
+      useRTH: _useRTH,
+      realTimeBarsOptions: _options,
+      ...contract
+    } = realTimeBarsRequest(0, eur);
+    c.send({ type: 'REQ_TICK_BY_TICK_DATA', reqId: 4, ...contract, tickType: 'BidAsk', numberOfTicks: 0, ignoreSize: false });
+    await h.advance(100);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message.replace(/\. Requested market data requires .*$/, '')])).toEqual([
+      [2, 420, 'Invalid Real-time Query:No market data permissions for IDEALPRO CASH'],
+      [3, 420, 'Invalid Real-time Query:No market data permissions for CME FUT'],
+      [4, 10189, 'Failed to request tick-by-tick data. No market data permissions for IDEALPRO CASH'],
+    ]);
   });
 });
 

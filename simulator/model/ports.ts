@@ -40,6 +40,8 @@ export interface InstrumentRef {
 export interface MarketData {
   /** Contract details matching a REQ_CONTRACT_DATA query (empty: no security definition). */
   matchContracts(query: ContractQuery, nowMs: number): ContractDetailsFields[];
+  /** Error 200 for a REQ_CONTRACT_DATA query `matchContracts` found nothing for (IB's text, perhaps with the simulator's reason). */
+  noContract?(query: ContractQuery): IbErrorBody;
   /** REQ_MATCHING_SYMBOLS results. */
   searchSymbols(pattern: string): SymbolSample[];
   /** The single instrument a data request refers to, or why there is none. */

@@ -8,13 +8,22 @@ import { hashInts } from '../../../common/rng.ts';
 import type { Instrument } from '../instrument.ts';
 import { ANY_SYMBOL_MAX_LENGTH, anySymbolConId, decodeAnySymbolConId } from './conids.ts';
 
-/** Upper-case letters and `.` (BRK.B style), one to six characters. */
-const US_SYMBOL = new RegExp(`^[A-Z][A-Z.]{0,${ANY_SYMBOL_MAX_LENGTH - 1}}$`);
+/**
+ * The symbols a US listing has: upper-case letters, one to six characters with `.` (BRK.B, the
+ * exchanges' style), or IB's own style for a share class, a root of one to four letters, a space
+ * and the class letter (`BRK B`). docs/wire-facts/contracts.md#any-symbol-mode
+ */
+const US_SYMBOL = new RegExp(`^(?:[A-Z][A-Z.]{0,${ANY_SYMBOL_MAX_LENGTH - 1}}|[A-Z]{1,4} [A-Z])$`);
 
 export const ANY_SYMBOL_LONG_NAME_SUFFIX = '(SYNTHETIC: ibkr-harness any-symbol mode)';
 
 export function isAnySymbolCandidate(symbol: string): boolean {
   return US_SYMBOL.test(symbol) && anySymbolConId(symbol) !== undefined;
+}
+
+/** Why any-symbol mode makes no contract for `symbol`: the text added to error 200's. */
+export function anySymbolRefusal(symbol: string): string {
+  return `any-symbol mode makes contracts only for US stock symbols: 1 to ${ANY_SYMBOL_MAX_LENGTH} capital letters or '.', or a root of 1 to 4 letters, a space and a class letter (e.g. "BRK B"); "${symbol}" is none of these`;
 }
 
 /**

@@ -16,6 +16,16 @@ export const GENERATED_CONID_MAX = 2_147_483_647;
 const FUTURES_BASE = 1_000_000_000;
 const FUTURES_FAMILIES = 100;
 const FUTURES_MONTHS = 10_000;
+/**
+ * Any-symbol stocks whose IB symbol has a share class after a space (`BRK B`): the root (one to
+ * four letters) in bijective base 26, minus one, times 26, plus the class letter: 26 × 475,254
+ * conIds between the futures block and the next.
+ */
+const CLASS_SYMBOL_BASE = 1_001_000_000;
+const CLASS_SYMBOL = /^([A-Z]{1,4}) ([A-Z])$/;
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Roots of one to four letters: 26 + 26² + 26³ + 26⁴. */
+const CLASS_ROOTS = 475_254;
 /** Any-symbol stocks: the symbol in bijective base 27 (A–Z and `.`), up to six characters. */
 const ANY_SYMBOL_BASE = 1_100_000_000;
 const SYMBOL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ.';
@@ -28,6 +38,9 @@ export const OPTION_EPOCH_DAY = 16_436;
 const OPTION_DAYS = 16_384;
 export const OPTION_STRIKES = 2_048;
 
+if (CLASS_SYMBOL_BASE < FUTURES_BASE + FUTURES_FAMILIES * FUTURES_MONTHS || CLASS_SYMBOL_BASE + 26 * CLASS_ROOTS > ANY_SYMBOL_BASE) {
+  throw new Error('class-symbol conIds overlap another block');
+}
 if (GENERATED_CONID_MIN <= SYNTHETIC_CONID_MAX) throw new Error('generated conIds must lie above the data-file synthetic range');
 if (OPTIONS_BASE + OPTION_CHAINS * OPTION_DAYS * OPTION_STRIKES * 2 - 1 > GENERATED_CONID_MAX) throw new Error('option conIds overflow');
 
@@ -79,26 +92,44 @@ export function decodeOptionConId(conId: number): OptionKey | undefined {
   return chain < OPTION_CHAINS ? { chain, day, strikeIndex, right } : undefined;
 }
 
-/** Undefined for symbols the scheme cannot hold (other characters, longer than six). */
-export function anySymbolConId(symbol: string): number | undefined {
-  if (symbol.length === 0 || symbol.length > ANY_SYMBOL_MAX_LENGTH) return undefined;
+/** The number of `text` in bijective base `alphabet.length`; undefined if a character is not in it. */
+function bijective(text: string, alphabet: string): number | undefined {
   let n = 0;
-  for (const ch of symbol) {
-    const digit = SYMBOL_ALPHABET.indexOf(ch);
+  for (const ch of text) {
+    const digit = alphabet.indexOf(ch);
     if (digit < 0) return undefined;
-    n = n * SYMBOL_ALPHABET.length + digit + 1;
+    n = n * alphabet.length + digit + 1;
   }
-  return ANY_SYMBOL_BASE + n;
+  return n;
+}
+
+function fromBijective(n: number, alphabet: string): string {
+  let out = '';
+  while (n > 0) {
+    const digit = (n - 1) % alphabet.length;
+    out = alphabet[digit]! + out;
+    n = Math.floor((n - 1) / alphabet.length);
+  }
+  return out;
+}
+
+/**
+ * Undefined for symbols the scheme cannot hold: other characters, longer than six, or a space
+ * other than before a one-letter class after a root of one to four letters.
+ */
+export function anySymbolConId(symbol: string): number | undefined {
+  const classed = CLASS_SYMBOL.exec(symbol);
+  if (classed) return CLASS_SYMBOL_BASE + (bijective(classed[1]!, LETTERS)! - 1) * 26 + LETTERS.indexOf(classed[2]!);
+  if (symbol.length === 0 || symbol.length > ANY_SYMBOL_MAX_LENGTH) return undefined;
+  const n = bijective(symbol, SYMBOL_ALPHABET);
+  return n === undefined ? undefined : ANY_SYMBOL_BASE + n;
 }
 
 export function decodeAnySymbolConId(conId: number): string | undefined {
-  let n = conId - ANY_SYMBOL_BASE;
+  const c = conId - CLASS_SYMBOL_BASE;
+  if (c >= 0 && c < 26 * CLASS_ROOTS) return `${fromBijective(Math.floor(c / 26) + 1, LETTERS)} ${LETTERS[c % 26]}`;
+  const n = conId - ANY_SYMBOL_BASE;
   if (n <= 0 || conId >= OPTIONS_BASE) return undefined;
-  let out = '';
-  while (n > 0) {
-    const digit = (n - 1) % SYMBOL_ALPHABET.length;
-    out = SYMBOL_ALPHABET[digit]! + out;
-    n = Math.floor((n - 1) / SYMBOL_ALPHABET.length);
-  }
+  const out = fromBijective(n, SYMBOL_ALPHABET);
   return out.length <= ANY_SYMBOL_MAX_LENGTH ? out : undefined;
 }

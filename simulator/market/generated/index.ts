@@ -7,7 +7,7 @@
  */
 import type { NormalQuery } from '../contract-query.ts';
 import type { Instrument } from '../instrument.ts';
-import { anySymbolByConId, anySymbolInstrument } from './any-symbol.ts';
+import { anySymbolByConId, anySymbolInstrument, anySymbolRefusal, isAnySymbolCandidate } from './any-symbol.ts';
 import { FUTURE_FAMILIES, OPTION_CHAINS } from './families.ts';
 import { ListedFutures } from './futures.ts';
 import { ListedOptions, type ListedChain, type OptionParams } from './options.ts';
@@ -78,12 +78,27 @@ export class GeneratedInstruments {
    * mode is off or the query is not a plain US stock query (docs/wire-facts/contracts.md#any-symbol-mode).
    */
   unknownStock(q: NormalQuery): Instrument | undefined {
+    const template = this.plainStockQuery(q);
+    return template && anySymbolInstrument(q.symbol, template);
+  }
+
+  /**
+   * Any-symbol mode: why a plain US stock query got no made-up contract (its symbol is not one a US
+   * listing can have), or undefined when the mode is off, the query is another kind, or the symbol
+   * is fine. The text is added to error 200's.
+   */
+  unknownStockRefusal(q: NormalQuery): string | undefined {
+    return this.plainStockQuery(q) && !isAnySymbolCandidate(q.symbol) ? anySymbolRefusal(q.symbol) : undefined;
+  }
+
+  /** The any-symbol template when the mode is on and `q` is a plain US stock query by symbol. */
+  private plainStockQuery(q: NormalQuery): Instrument | undefined {
     const template = this.anySymbolTemplate;
     if (!template || q.conId > 0 || q.secId || !q.symbol) return undefined;
     if ((q.secType && q.secType !== 'STK') || (q.currency && q.currency !== 'USD')) return undefined;
     if (q.primaryExchange && !['NASDAQ', 'ISLAND'].includes(q.primaryExchange)) return undefined;
     if (q.exchange && !template.validExchanges.includes(q.exchange)) return undefined;
-    return anySymbolInstrument(q.symbol, template);
+    return template;
   }
 
   /** REQ_SEC_DEF_OPT_PARAMS for an underlying of the universe. */

@@ -23,7 +23,7 @@ function answerContractData(ctx: HandlerContext, msg: ClientMessageOf<'REQ_CONTR
   // The request itself is the query (its type and reqId are simply not looked at).
   const matches = ctx.market.matchContracts(msg, ctx.now());
   if (matches.length === 0) {
-    ctx.error(msg.reqId, IbError.noSecurityDefinition());
+    ctx.error(msg.reqId, ctx.market.noContract?.(msg) ?? IbError.noSecurityDefinition());
     return;
   }
   for (const m of matches) ctx.send({ type: 'CONTRACT_DATA', reqId: msg.reqId, ...m });

@@ -10,6 +10,7 @@ import { MarketDataError } from '../../../common/ib/market-data-errors.ts';
 import { isMarketDataType, MarketDataType } from '../../../common/ib/tick-types.ts';
 import { entitlementOf } from '../../market/permissions.ts';
 import type { InstrumentQuotes } from '../../market/quotes.ts';
+import { homeExchange } from '../../market/instrument.ts';
 import { LineSteps } from '../../market/line-steps.ts';
 import { aggregateSteps } from '../../market/tick-bars.ts';
 import type { LineFields, Tick } from '../../market/top-of-book.ts';
@@ -181,7 +182,7 @@ function realTimeBars(ctx: HandlerContext, msg: ClientMessageOf<'REQ_REAL_TIME_B
     return;
   }
   if (entitlementOf(profile.marketData.permissions, instrument) !== 'live') {
-    ctx.error(reqId, MarketDataError.realTimeNoPermission(instrument.primaryExchange, instrument.secType));
+    ctx.error(reqId, MarketDataError.realTimeNoPermission(homeExchange(instrument), instrument.secType));
     return;
   }
   // docs/wire-facts/pacing.md#real-time-pacing-420

@@ -6,6 +6,7 @@ import { IbError } from '../../../common/ib/errors.ts';
 import { MarketDataError } from '../../../common/ib/market-data-errors.ts';
 import { findTickByTickKind } from '../../../common/ib/tick-types.ts';
 import { GRID_MS } from '../../market/minute-path.ts';
+import { homeExchange } from '../../market/instrument.ts';
 import { entitlementOf } from '../../market/permissions.ts';
 import type { QuoteStep } from '../../market/quotes.ts';
 import { tickByTickBetween } from '../../market/tick-by-tick.ts';
@@ -27,7 +28,7 @@ export const tickByTickHandlers = {
       return;
     }
     if (entitlementOf(profile.marketData.permissions, instrument) !== 'live') {
-      ctx.error(reqId, MarketDataError.tickByTickNoPermission(instrument.primaryExchange, instrument.secType));
+      ctx.error(reqId, MarketDataError.tickByTickNoPermission(homeExchange(instrument), instrument.secType));
       return;
     }
     if (ctx.openLineCount(true) >= profile.marketData.maxTickByTick) {
