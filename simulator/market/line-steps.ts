@@ -41,7 +41,7 @@ export class LineSteps {
   private readonly memo = new WeakMap<LineFields, TickMemo[]>();
 
   /**
-   * `lineFields(quotes.quoteAt(at), quote.open || frozen)`, the same object for every `at` of
+   * `lineFields(quotes.quoteAt(at), quote.open || frozen, is an index)`, the same object for every `at` of
    * one step. `at` is the instant the line shows (model epoch ms, already minus a delayed line's
    * lag). Throws as `quoteAt` does (no session in the 30 days before `at`).
    */
@@ -53,7 +53,8 @@ export class LineSteps {
     if (!s) {
       const q = quotes.quoteAt(at);
       if (steps.size >= STEPS_KEPT) steps.delete(steps.keys().next().value!);
-      s = { quotes, open: q.open, shown: lineFields(q, true), hidden: q.open ? undefined : lineFields(q, false) };
+      const index = quotes.instrument.secType === 'IND';
+      s = { quotes, open: q.open, shown: lineFields(q, true, index), hidden: q.open ? undefined : lineFields(q, false, index) };
       steps.set(step, s);
     }
     return s.open || frozen ? s.shown : s.hidden!;

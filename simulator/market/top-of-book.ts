@@ -25,6 +25,11 @@ export interface LineFields {
   open: number | undefined;
   /** epoch seconds of the last trade */
   lastTimestamp: number;
+  /**
+   * An index line: no bid, ask or sizes, no volume, and a last without a size (an index is
+   * computed, not traded). docs/wire-facts/market-data.md#index-lines
+   */
+  index: boolean;
 }
 
 /** One tick to send: `tickType` is already the delayed kind on a delayed line. */
@@ -37,22 +42,24 @@ export type Tick =
 /**
  * A line's fields for a quote. `showBidAsk` false (a live or delayed line, not frozen, while the
  * market is shut): bid and ask are -1 with size 0, as TWS reports "no current bid/ask".
- * docs/wire-facts/market-data.md#market-data-types-1-to-4
+ * docs/wire-facts/market-data.md#market-data-types-1-to-4. `index` (an IND line): see LineFields.index.
  */
-export function lineFields(q: Quote, showBidAsk: boolean): LineFields {
+export function lineFields(q: Quote, showBidAsk: boolean, index = false): LineFields {
+  const quoted = showBidAsk && !index;
   return {
-    bid: showBidAsk ? q.bid : -1,
-    bidSize: showBidAsk ? q.bidSize : 0,
-    ask: showBidAsk ? q.ask : -1,
-    askSize: showBidAsk ? q.askSize : 0,
+    bid: quoted ? q.bid : -1,
+    bidSize: quoted ? q.bidSize : 0,
+    ask: quoted ? q.ask : -1,
+    askSize: quoted ? q.askSize : 0,
     last: q.last,
-    lastSize: q.lastSize,
+    lastSize: index ? 0 : q.lastSize,
     high: q.dayHigh,
     low: q.dayLow,
-    volume: q.dayVolume,
+    volume: index ? 0 : q.dayVolume,
     close: q.prevClose,
     open: q.dayOpen,
     lastTimestamp: Math.floor(q.lastTime / 1000),
+    index,
   };
 }
 
@@ -68,8 +75,10 @@ export function ticksBetween(prev: LineFields | undefined, next: LineFields, del
     if (price !== oldPrice) out.push({ kind: 'price', tickType: t(priceType), price, size });
     else if (size !== oldSize) out.push({ kind: 'size', tickType: t(sizeType), size });
   };
-  pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
-  pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
+  if (!next.index) {
+    pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
+    pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
+  }
   pair(TickType.LAST, TickType.LAST_SIZE, next.last, next.lastSize, prev?.last, prev?.lastSize);
   if (next.lastTimestamp !== prev?.lastTimestamp) out.push({ kind: 'string', tickType: t(TickType.LAST_TIMESTAMP), value: String(next.lastTimestamp) });
   const single = (type: number, value: number | undefined, old: number | undefined) => {
@@ -77,7 +86,7 @@ export function ticksBetween(prev: LineFields | undefined, next: LineFields, del
   };
   single(TickType.HIGH, next.high, prev?.high);
   single(TickType.LOW, next.low, prev?.low);
-  if (next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
+  if (!next.index && next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
   single(TickType.CLOSE, next.close, prev?.close);
   single(TickType.OPEN, next.open, prev?.open);
   if (!prev) out.push({ kind: 'generic', tickType: t(TickType.HALTED), value: 0 });
