@@ -28,8 +28,9 @@ const instant = fc
 const pick = fc.record({ chain: fc.constantFrom(...CHAINS), at: instant, expiry: fc.nat(), strike: fc.nat() });
 type Pick = typeof pick extends fc.Arbitrary<infer T> ? T : never;
 
-/** When an option settles (as options.ts sets it); the old code had no such field. */
+/** When an option settles: its terms' instant, or (code before derived prices had none) the last trade date's 16:00 / the AM settlement. */
 function expiryOf(option: Instrument): number {
+  if (option.pricedFrom) return option.pricedFrom.terms.expiryMs;
   const d = option.derivative!;
   return option.tradingClass === 'SPX'
     ? instantOf(parseYmd(d.realExpirationDate)!, 570, 'US/Eastern')
@@ -154,6 +155,23 @@ describe('options priced from their underlying (properties)', () => {
       },
       { ...RUNS, numRuns: 20 },
     );
+  });
+});
+
+describe('options priced from their underlying (sampled)', () => {
+  it("an option's last (its latest trade, possibly seconds old) lies within the current bid and ask at 80 % or more of 60 sampled instants", () => {
+    let inside = 0;
+    let seen = 0;
+    for (const p of fc.sample(pick, { numRuns: 60, seed: 11 })) {
+      const x = pairAt(p);
+      if (!x) continue;
+      for (const q of [...x.calls, ...x.puts]) {
+        seen++;
+        if (q.last >= q.bid && q.last <= q.ask) inside++;
+      }
+    }
+    expect(seen).toBeGreaterThan(100);
+    expect(inside / seen).toBeGreaterThanOrEqual(0.8);
   });
 });
 

@@ -181,8 +181,10 @@ export class ListedOptions {
     const conId = optionConId({ chain: spec.index, day: expiry.lastTradeDay, strikeIndex: Math.round(strike / spec.strikeUnit), right });
     if (conId === undefined) throw new Error(`option ${spec.tradingClass} ${strike} on day ${expiry.lastTradeDay} lies outside the conId scheme`);
     const lastTradeDate = formatYmd(expiry.lastTradeDay);
-    // AM-settled (SPX monthlies): settled on the expiry day's opening prices; PM-settled: at the last trade date's close.
-    const expiryMs = spec.amSettled ? instantOf(expiry.expiryDay, 570, OPTIONS_TIME_ZONE) : instantOf(expiry.lastTradeDay, 960, OPTIONS_TIME_ZONE);
+    // AM-settled (SPX monthlies): settled on the expiry day's opening prices; PM-settled: at the last trade date's close (13:00 on an early close).
+    const early = NYSE.exceptionOn(expiry.lastTradeDay);
+    const close = early?.kind === 'early-close' ? early.liquidClose : 960;
+    const expiryMs = spec.amSettled ? instantOf(expiry.expiryDay, 570, OPTIONS_TIME_ZONE) : instantOf(expiry.lastTradeDay, close, OPTIONS_TIME_ZONE);
     return {
       conId,
       synthetic: true,
