@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { ContractUniverse } from './contracts.ts';
 import { RISK_FREE_RATE, yearsTo } from './derived-price.ts';
 import type { Instrument } from './instrument.ts';
+import { MINUTE_MS } from './minute-path.ts';
+import { synthesizeBar } from './price-path.ts';
 import { QuoteBook, type Quote } from './quotes.ts';
+import { aggregateSteps } from './tick-bars.ts';
 import { instantOf, parseYmd } from './time.ts';
 
 const SEED = 1;
@@ -154,6 +157,26 @@ describe('options priced from their underlying (properties)', () => {
         }
       },
       { ...RUNS, numRuns: 20 },
+    );
+  });
+});
+
+describe('one price path for derived instruments (docs/wire-facts/market-data.md#one-price-path)', () => {
+  it("a minute of an option's or ES's 250 ms steps aggregates to exactly its historical 1-minute bar, every series", () => {
+    forOpenPairs(
+      (x, p) => {
+        const row = universe.match({ symbol: 'ES', secType: 'CONTFUT', exchange: 'CME', currency: 'USD' } as never, p.at)[0]!;
+        const start = Math.floor(p.at / MINUTE_MS) * MINUTE_MS;
+        for (const inst of [x.instruments[0]!, x.instruments[3]!, universe.byConId(row.conId, p.at)!]) {
+          const q = book.of(inst);
+          for (const series of ['TRADES', 'MIDPOINT', 'BID', 'ASK'] as const) {
+            const agg = aggregateSteps(q, start, start + MINUTE_MS, series)!;
+            const bar = synthesizeBar(q.model, { start, end: start + MINUTE_MS, sizeSeconds: 60, days: 0, liquid: true }, series);
+            expect([agg.open, agg.high, agg.low, agg.close]).toEqual([bar.open, bar.high, bar.low, bar.close]);
+          }
+        }
+      },
+      { ...RUNS, numRuns: 15 },
     );
   });
 });
