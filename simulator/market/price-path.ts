@@ -3,7 +3,9 @@
  * sum of smoothed value-noise layers whose periods run from seconds to a year, with amplitudes
  * growing like a random walk's (√period). Because it is a function of time rather than a walk
  * that has to be replayed from some origin, any bar can be computed on its own, overlapping
- * requests agree, and a bar's close equals the next bar's open.
+ * requests agree, and a bar's close equals the next bar's open. A derived instrument (an option,
+ * an index future) has no layers of its own: its mid is its underlying's mid at the same instant put
+ * through its pricing formula (derived-price.ts, docs/wire-facts/market-data.md#derived-prices).
  */
 import { hashInts, rngFor } from '../../common/rng.ts';
 import { derivedPrice, type DerivedTerms } from './derived-price.ts';
