@@ -1,11 +1,11 @@
 /**
  * Live market data as an unmodified @stoqey/ib sees it over real TCP: a snapshot (IBApi and
- * IBApiNext.getMarketDataSnapshot, also of a generated future), a streaming line and its cancel, and
- * 5-second real-time bars.
+ * IBApiNext.getMarketDataSnapshot, also of a generated future, an index and an option), a
+ * streaming line and its cancel, and 5-second real-time bars.
  * The model runs at scale 0.02 (a 5 s bar every 100 ms of wall time) from a regular-hours instant;
  * every value is checked against the quote model it must come from.
  */
-import { EventName, type IBApi, IBApiNext, IBApiTickType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
+import { EventName, type IBApi, IBApiNext, IBApiTickType, OptionType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
 import { CONID } from '../common/testing/fixtures.ts';
@@ -80,6 +80,50 @@ describe('@stoqey/ib market data against the simulator', () => {
     const at = clock.now();
     expect(Array.from({ length: 10_000 / GRID_MS + 1 }, (_, k) => es.quoteAt(at - k * GRID_MS).bid)).toContain(bid);
     expect(data.get(IBApiTickType.ASK)!.value!).toBeGreaterThan(bid);
+  });
+
+  it('IBApi snapshot of SPX (an index): last, high, low and close, no bid, ask, sizes or volume (docs/wire-facts/market-data.md#index-lines)', async () => {
+    const api = await connectApi(6);
+    const prices = new Map<number, number>();
+    const sizes = new Map<number, number>();
+    api.on(EventName.tickPrice, (id: number, field: number, value: number) => id === 12 && prices.set(field, value));
+    api.on(EventName.tickSize, (id: number, field?: number, value?: number) => id === 12 && field !== undefined && sizes.set(field, value ?? 0));
+    const end = new Promise<number>((r) => api.once(EventName.tickSnapshotEnd, () => r(clock.now())));
+    api.reqMktData(12, { symbol: 'SPX', secType: SecType.IND, exchange: 'CBOE', currency: 'USD' }, '', true, false);
+    const at = await end;
+    const spx = market.quotes({ conId: 416904, symbol: 'SPX', localSymbol: 'SPX', secType: 'IND' });
+    const lasts = Array.from({ length: 10_000 / GRID_MS + 1 }, (_, k) => spx.quoteAt(at - k * GRID_MS).last);
+    expect(lasts).toContain(prices.get(IBApiTickType.LAST));
+    for (const field of [IBApiTickType.HIGH, IBApiTickType.LOW, IBApiTickType.CLOSE]) expect(prices.get(field)).toBeGreaterThan(0);
+    for (const field of [IBApiTickType.BID, IBApiTickType.ASK]) expect(prices.has(field)).toBe(false);
+    for (const field of [IBApiTickType.BID_SIZE, IBApiTickType.ASK_SIZE, IBApiTickType.VOLUME]) expect(sizes.has(field)).toBe(false);
+  });
+
+  it('IBApiNext.getMarketDataSnapshot of an in-the-money AAPL call: bid and ask from its quote model, priced at least at intrinsic over AAPL (docs/wire-facts/market-data.md#derived-prices)', async () => {
+    const next = new IBApiNext({ host: '127.0.0.1', port: sim.port });
+    apis.push(next);
+    next.connect(7);
+    const aapl = quotes.quoteAt(clock.now()).mid;
+    const [chain] = (await next.getSecDefOptParams('AAPL', '', SecType.STK, CONID.AAPL)).filter((c) => c.exchange === 'SMART');
+    const strike = Math.max(...chain!.strikes.filter((k) => k < aapl - 10));
+    const [call] = await next.getContractDetails({
+      ...AAPL,
+      secType: SecType.OPT,
+      lastTradeDateOrContractMonth: chain!.expirations[2]!,
+      strike,
+      right: OptionType.Call,
+    });
+    const { conId, symbol, localSymbol } = call!.contract;
+    const data = await next.getMarketDataSnapshot({ conId, exchange: 'SMART' }, '', false);
+    const at = clock.now();
+    const option = market.quotes({ conId: conId!, symbol: symbol!, localSymbol: localSymbol!, secType: 'OPT' });
+    const bid = data.get(IBApiTickType.BID)!.value!;
+    const ask = data.get(IBApiTickType.ASK)!.value!;
+    const steps = Array.from({ length: 10_000 / GRID_MS + 1 }, (_, k) => ({ o: option.quoteAt(at - k * GRID_MS), s: quotes.quoteAt(at - k * GRID_MS) }));
+    const step = steps.find(({ o }) => o.bid === bid && o.ask === ask);
+    expect(step).toBeDefined();
+    expect(ask).toBeGreaterThan(bid);
+    expect(step!.o.mid).toBeGreaterThanOrEqual(step!.s.mid - strike - 0.005);
   });
 
   it('IBApi streaming line ticks until cancelMktData', async () => {

@@ -3,6 +3,7 @@
  * its profile defaults applied. Everything the gateway needs to answer contract-details,
  * symbol-search and historical-data requests for it.
  */
+import type { DerivedTerms } from './derived-price.ts';
 import type { Schedule } from './trading-hours.ts';
 
 /**
@@ -70,6 +71,11 @@ export interface Instrument {
   avgDailyVolume: number;
   /** Futures and options only. */
   derivative?: DerivativeTerms;
+  /**
+   * Generated options and index futures: priced from this underlying's simulated mid at each
+   * instant (simulator/market/derived-price.ts) rather than walking a path of their own.
+   */
+  pricedFrom?: { underlying: Instrument; terms: DerivedTerms };
 }
 
 /** Exchanges an instrument can be asked for by name (listing or routing destination). */

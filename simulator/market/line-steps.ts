@@ -10,8 +10,7 @@
  * (docs/wire-facts/market-data.md#one-price-path, simulator/market/quotes.ts).
  */
 import { GRID_MS, type InstrumentQuotes } from './quotes.ts';
-import { reportsTrades } from './instrument.ts';
-import { lineFields, ticksBetween, type LineFields, type Tick } from './top-of-book.ts';
+import { lineFields, lineShapeOf, ticksBetween, type LineFields, type Tick } from './top-of-book.ts';
 
 interface StepFields {
   quotes: InstrumentQuotes;
@@ -42,7 +41,7 @@ export class LineSteps {
   private readonly memo = new WeakMap<LineFields, TickMemo[]>();
 
   /**
-   * `lineFields(quotes.quoteAt(at), quote.open || frozen, reportsTrades(instrument))`, the same object for every `at` of
+   * `lineFields(quotes.quoteAt(at), quote.open || frozen, lineShapeOf(instrument))`, the same object for every `at` of
    * one step. `at` is the instant the line shows (model epoch ms, already minus a delayed line's
    * lag). Throws as `quoteAt` does (no session in the 30 days before `at`).
    */
@@ -53,9 +52,9 @@ export class LineSteps {
     let s = steps.get(step);
     if (!s) {
       const q = quotes.quoteAt(at);
-      const trades = reportsTrades(quotes.instrument);
+      const shape = lineShapeOf(quotes.instrument);
       if (steps.size >= STEPS_KEPT) steps.delete(steps.keys().next().value!);
-      s = { quotes, open: q.open, shown: lineFields(q, true, trades), hidden: q.open ? undefined : lineFields(q, false, trades) };
+      s = { quotes, open: q.open, shown: lineFields(q, true, shape), hidden: q.open ? undefined : lineFields(q, false, shape) };
       steps.set(step, s);
     }
     return s.open || frozen ? s.shown : s.hidden!;

@@ -14,7 +14,8 @@
  * bundled universe).
  */
 import { hashInts } from '../../common/rng.ts';
-import { synthesizeBar, type PriceModel, type RawBar, type Rounding } from './price-path.ts';
+import { risesWithUnderlying } from './derived-price.ts';
+import { isOneTickMarket, synthesizeBar, type BarSpan, type PriceModel, type RawBar, type Rounding } from './price-path.ts';
 
 /** The tick grid: IB samples stock quotes every 250 ms (docs/wire-facts/market-data.md#tick-rates). */
 export const GRID_MS = 250;
@@ -84,6 +85,16 @@ function knots(m: PriceModel, start: number): [number, number] {
 }
 
 /**
+ * Whose knots and noise a minute follows, and in which direction: a derived instrument's those of
+ * its underlying (a put mirrored: its high where the underlying's low is), so that inside a minute
+ * an option or a future moves with its underlying, not on a path of its own (derived-price.ts).
+ */
+function driverOf(m: PriceModel): { driver: PriceModel; sign: 1 | -1 } {
+  if (m.derived === undefined) return { driver: m, sign: 1 };
+  return { driver: m.derived.underlying, sign: risesWithUnderlying(m.derived.terms) ? 1 : -1 };
+}
+
+/**
  * Fill `out` with a path pinned to the bar at the knots (open at 0, high at `hi`, low at `lo`, close
  * at the last step), noise of at most `amp` in between, clamped to [low, high] and rounded with
  * `round` (`up` at the high, `down` at the low, so the knots hit the bar's values exactly).
@@ -111,6 +122,18 @@ function pinnedPath(out: Float64Array, bar: RawBar, hi: number, lo: number, nois
 }
 
 /**
+ * A derived instrument's noise amplitude for a bar: its underlying's, scaled by how far the bar
+ * moves per unit of the underlying's move (about |delta|), so that inside a minute the derived path
+ * is the underlying's path mapped through its price, not a wider or narrower wiggle of its own.
+ */
+function derivedAmplitude(underlying: PriceModel, span: BarSpan): (bar: RawBar) => number {
+  const u = synthesizeBar(underlying, span, 'MIDPOINT');
+  const range = u.high - u.low;
+  const ampU = Math.min(2 * underlying.minTick, range / 4);
+  return (bar) => (range > 0 ? (ampU * (bar.high - bar.low)) / range : 0);
+}
+
+/**
  * Build the minute starting at `start` (a multiple of 60,000). `liquid`: inside regular hours (the
  * bars' volume depends on it). Pure: the same (model, start, liquid) always give the same minute.
  */
@@ -126,12 +149,14 @@ export function buildMinute(
   const mid = synthesizeBar(m, span, 'MIDPOINT');
   const bid = synthesizeBar(m, span, 'BID');
   const ask = synthesizeBar(m, span, 'ASK');
-  const [hi, lo] = knots(m, start);
+  const { driver, sign } = driverOf(m);
+  const [up, down] = knots(driver, start);
+  const [hi, lo] = sign === 1 ? [up, down] : [down, up];
 
   const noise = new Float64Array(STEPS);
-  for (let k = 0; k < STEPS; k++) noise[k] = u(m.seed, m.conId, NOISE_SALT, start + k * GRID_MS) * 2 - 1;
+  for (let k = 0; k < STEPS; k++) noise[k] = sign * (u(driver.seed, driver.conId, NOISE_SALT, start + k * GRID_MS) * 2 - 1);
   const tick = m.minTick;
-  const amp = (bar: RawBar) => Math.min(2 * tick, (bar.high - bar.low) / 4);
+  const amp = m.derived === undefined ? (bar: RawBar) => Math.min(2 * tick, (bar.high - bar.low) / 4) : derivedAmplitude(driver, span);
   const last = new Float64Array(STEPS);
   const midpoint = new Float64Array(STEPS);
   const bidPrice = new Float64Array(STEPS);
@@ -141,8 +166,15 @@ export function buildMinute(
   // Bid and ask move by the same noise, so the spread between their knots carries over to every step.
   const quoteAmp = Math.min(amp(bid), amp(ask));
   pinnedPath(bidPrice, bid, hi, lo, noise, quoteAmp, (x) => round(x, 'down'));
-  pinnedPath(askPrice, ask, hi, lo, noise, quoteAmp, (x) => round(x, 'up'));
+  // A one-tick market's ask knots are its bid knots plus a tick: rounding both the same way keeps every step one tick wide.
+  const askRounding = isOneTickMarket(m) ? 'down' : 'up';
+  pinnedPath(askPrice, ask, hi, lo, noise, quoteAmp, (x) => round(x, askRounding));
 
+  // A derived instrument's trades and quotes come from paths with different noise amplitudes: keep each trade
+  // between its step's bid and ask (the knots already are, and stay exactly the bar's values).
+  if (m.derived !== undefined) {
+    for (let k = 1; k < STEPS - 1; k++) if (k !== hi && k !== lo) last[k] = Math.min(askPrice[k]!, Math.max(bidPrice[k]!, last[k]!));
+  }
   const { size, count } = tradeSizes(m, start, trades, hi, lo);
   const cumSize = new Float64Array(STEPS);
   const cumHigh = new Float64Array(STEPS);

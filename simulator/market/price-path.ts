@@ -3,9 +3,13 @@
  * sum of smoothed value-noise layers whose periods run from seconds to a year, with amplitudes
  * growing like a random walk's (√period). Because it is a function of time rather than a walk
  * that has to be replayed from some origin, any bar can be computed on its own, overlapping
- * requests agree, and a bar's close equals the next bar's open.
+ * requests agree, and a bar's close equals the next bar's open. A derived instrument (an option,
+ * an index future) has no layers of its own: its mid is its underlying's mid at the same instant put
+ * through its pricing formula (derived-price.ts, docs/wire-facts/market-data.md#derived-prices).
  */
 import { hashInts, rngFor } from '../../common/rng.ts';
+import { derivedPrice, type DerivedTerms } from './derived-price.ts';
+import type { Instrument } from './instrument.ts';
 
 export interface PriceModel {
   seed: number;
@@ -14,6 +18,26 @@ export interface PriceModel {
   dailyVolatility: number;
   minTick: number;
   avgDailyVolume: number;
+  /**
+   * Options and index futures: priced from `underlying`'s mid at each instant (derived-price.ts)
+   * instead of a path of their own; `basePrice` and `dailyVolatility` are then unused.
+   * Undefined for everything else (kept as a property so that every model has one shape).
+   */
+  derived: { terms: DerivedTerms; underlying: PriceModel } | undefined;
+}
+
+/** The price model of an instrument under a run's seed (a derived one's with its underlying's). */
+export function priceModelOf(instrument: Instrument, seed: number): PriceModel {
+  const { pricedFrom } = instrument;
+  return {
+    seed,
+    conId: instrument.conId,
+    basePrice: instrument.basePrice,
+    dailyVolatility: instrument.dailyVolatility,
+    minTick: instrument.minTick,
+    avgDailyVolume: instrument.avgDailyVolume,
+    derived: pricedFrom && { terms: pricedFrom.terms, underlying: priceModelOf(pricedFrom.underlying, seed) },
+  };
 }
 
 export type PriceSeries = 'TRADES' | 'MIDPOINT' | 'BID' | 'ASK' | 'BID_ASK';
@@ -51,8 +75,12 @@ function knot(m: PriceModel, layer: number, index: number): number {
   return (hashInts(m.seed, m.conId, layer, index) / 4294967296) * 2 - 1;
 }
 
-/** The simulated mid price at an instant (unrounded, always > 0). */
+/**
+ * The simulated mid price at an instant (unrounded; > 0, except a derived instrument's, which is
+ * ≥ 0: a worthless option).
+ */
 export function midPriceAt(m: PriceModel, ms: number): number {
+  if (m.derived !== undefined) return derivedPrice(m.derived.terms, midPriceAt(m.derived.underlying, ms), ms);
   let logOffset = 0;
   for (let layer = 0; layer < LAYER_PERIODS_S.length; layer++) {
     const period = LAYER_PERIODS_S[layer]!;
@@ -88,13 +116,48 @@ export function toStep(x: number, step: number, how: Rounding = 'nearest'): numb
   return Number((n * step).toFixed(decimalsOf(step)));
 }
 
-const halfSpread = (m: PriceModel, mid: number) => Math.max(m.minTick, toStep(mid * 0.0002, m.minTick)) / 2;
+/** Quoted spread of a stock or index as a fraction of its price (at least one tick). */
+const SPREAD_FRACTION = 0.0002;
+/**
+ * A one-tick market (a derived instrument with spreadFraction 0: an index future): the bid is the
+ * mid rounded down to the tick and the ask one tick above it, always (minute-path.ts keeps that
+ * inside a minute by rounding its ask path down too).
+ */
+export const isOneTickMarket = (m: PriceModel): boolean => m.derived !== undefined && m.derived.terms.spreadFraction === 0;
+
+function halfSpread(m: PriceModel, mid: number): number {
+  if (isOneTickMarket(m)) return 0;
+  const fraction = m.derived === undefined ? SPREAD_FRACTION : m.derived.terms.spreadFraction;
+  return Math.max(m.minTick, toStep(mid * fraction, m.minTick)) / 2;
+}
+
+/** The ask for a raw price `p` (half spread `hs`): rounded up, or, in a one-tick market, the bid's tick plus one. */
+function askOf(m: PriceModel, p: number, hs: number): number {
+  return isOneTickMarket(m) ? toStep(toStep(p, m.minTick, 'down') + m.minTick, m.minTick) : toStep(p + hs, m.minTick, 'up');
+}
 
 /** Last-trade price: the mid plus a deterministic jitter inside the spread. */
 function tradeAt(m: PriceModel, ms: number): number {
   const mid = midPriceAt(m, ms);
   const jitter = (hashInts(m.seed, m.conId, TRADE_JITTER_SALT, ms) / 4294967296) * 2 - 1;
   return mid + halfSpread(m, mid) * jitter;
+}
+
+/**
+ * A derived instrument's raw high and low over a bar: its price at the underlying's raw high and
+ * low of the same bar (the extremes the underlying's MIDPOINT bar is built from), so that an option
+ * peaks when its underlying does (or bottoms, for a put).
+ */
+function derivedExtremes(d: NonNullable<PriceModel['derived']>, span: BarSpan, dayFraction: number, o: number, c: number): [number, number] {
+  const u = d.underlying;
+  const uo = midPriceAt(u, span.start);
+  const uc = midPriceAt(u, span.end);
+  const rng = rngFor(u.seed, u.conId, span.start, span.sizeSeconds);
+  const excursion = ((uo + uc) / 2) * u.dailyVolatility * Math.sqrt(dayFraction) * 0.5;
+  const at = (span.start + span.end) / 2;
+  const a = derivedPrice(d.terms, Math.max(uo, uc) + excursion * Math.abs(rng.normal()), at);
+  const b = derivedPrice(d.terms, Math.min(uo, uc) - excursion * Math.abs(rng.normal()), at);
+  return [Math.max(o, c, a, b), Math.min(o, c, a, b)];
 }
 
 /** Synthesize one bar; every random draw is keyed by (seed, conId, start, size). */
@@ -105,9 +168,12 @@ export function synthesizeBar(m: PriceModel, span: BarSpan, series: PriceSeries)
   const trades = series === 'TRADES';
   const o = trades ? tradeAt(m, span.start) : midPriceAt(m, span.start);
   const c = trades ? tradeAt(m, span.end) : midPriceAt(m, span.end);
-  const excursion = ((o + c) / 2) * m.dailyVolatility * Math.sqrt(dayFraction) * 0.5;
-  const hiRaw = Math.max(o, c) + excursion * Math.abs(rng.normal());
-  const loRaw = Math.min(o, c) - excursion * Math.abs(rng.normal());
+  let hiRaw: number, loRaw: number;
+  if (m.derived === undefined) {
+    const excursion = ((o + c) / 2) * m.dailyVolatility * Math.sqrt(dayFraction) * 0.5;
+    hiRaw = Math.max(o, c) + excursion * Math.abs(rng.normal());
+    loRaw = Math.min(o, c) - excursion * Math.abs(rng.normal());
+  } else [hiRaw, loRaw] = derivedExtremes(m.derived, span, dayFraction, o, c);
   const hs = halfSpread(m, (o + c) / 2);
 
   let open: number, high: number, low: number, close: number;
@@ -122,19 +188,21 @@ export function synthesizeBar(m: PriceModel, span: BarSpan, series: PriceSeries)
       [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => toStep(p - hs, tick, 'down')) as [number, number, number, number];
       break;
     case 'ASK':
-      [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => toStep(p + hs, tick, 'up')) as [number, number, number, number];
+      [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => askOf(m, p, hs)) as [number, number, number, number];
       break;
     case 'BID_ASK': // IB: open = average bid, high = max ask, low = min bid, close = average ask
       open = toStep((o + c) / 2 - hs, tick, 'down');
-      close = toStep((o + c) / 2 + hs, tick, 'up');
-      high = toStep(hiRaw + hs, tick, 'up');
+      close = askOf(m, (o + c) / 2, hs);
+      high = askOf(m, hiRaw, hs);
       low = toStep(loRaw - hs, tick, 'down');
       break;
   }
-  open = Math.max(open, tick);
-  close = Math.max(close, tick);
+  // Prices stay positive; a derived instrument's bid may be 0 (a worthless option: no bid, offered at a tick).
+  const floor = m.derived === undefined ? tick : series === 'BID' || series === 'BID_ASK' ? 0 : series === 'MIDPOINT' ? tick / 2 : tick;
+  open = Math.max(open, floor);
+  close = Math.max(close, floor);
   high = Math.max(high, open, close);
-  low = Math.max(Math.min(low, open, close), Math.min(tick, open, close));
+  low = Math.max(Math.min(low, open, close), Math.min(floor, open, close));
 
   if (!trades) return { open, high, low, close, volume: -1, wap: -1, barCount: -1 };
 

@@ -10,7 +10,7 @@
  */
 import type { Instrument } from './instrument.ts';
 import { buildMinute, GRID_MS, MINUTE_MS, minuteOf, STEPS, stepOf, stepper, type MinutePath } from './minute-path.ts';
-import { synthesizeBar, type PriceModel, type RawBar } from './price-path.ts';
+import { priceModelOf, synthesizeBar, type PriceModel, type RawBar } from './price-path.ts';
 import { SessionIndex } from './session-index.ts';
 import { formatYmd } from './time.ts';
 import { hashInts } from '../../common/rng.ts';
@@ -101,14 +101,7 @@ export class InstrumentQuotes {
     readonly instrument: Instrument,
     seed: number,
   ) {
-    this.model = {
-      seed,
-      conId: instrument.conId,
-      basePrice: instrument.basePrice,
-      dailyVolatility: instrument.dailyVolatility,
-      minTick: instrument.minTick,
-      avgDailyVolume: instrument.avgDailyVolume,
-    };
+    this.model = priceModelOf(instrument, seed);
     this.sessions = new SessionIndex(instrument);
     this.round = stepper(instrument.minTick);
     this.roundHalf = stepper(instrument.minTick / 2);

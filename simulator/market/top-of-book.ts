@@ -8,6 +8,7 @@
  * docs/wire-facts/market-data.md#tick-rates, docs/wire-facts/market-data.md#market-data-types-1-to-4.
  */
 import { delayedTickType, TickType } from '../../common/ib/tick-types.ts';
+import { reportsTrades, type Instrument } from './instrument.ts';
 import type { Quote } from './quotes.ts';
 
 /**
@@ -29,6 +30,29 @@ export interface LineFields {
   open: number | undefined;
   /** epoch seconds of the last trade */
   lastTimestamp: number | undefined;
+  /**
+   * An index line: no bid, ask or sizes, no volume, and a last without a size (an index is
+   * computed, not traded). docs/wire-facts/market-data.md#index-lines
+   */
+  index: boolean;
+}
+
+/**
+ * What a market shows besides its quote. `trades` false (spot forex): no last, last size, volume
+ * or last timestamp (docs/wire-facts/market-data.md#forex-has-no-trades). `index` true: see
+ * LineFields.index.
+ */
+export interface LineShape {
+  trades: boolean;
+  index: boolean;
+}
+
+/** A traded, quoted market: a stock, a future, an option. */
+export const TRADED_MARKET: LineShape = { trades: true, index: false };
+
+/** The shape of an instrument's market: forex reports no trades, an index (IND) is not quoted. */
+export function lineShapeOf(i: Pick<Instrument, 'secType'>): LineShape {
+  return { trades: reportsTrades(i), index: i.secType === 'IND' };
 }
 
 /** One tick to send: `tickType` is already the delayed kind on a delayed line. */
@@ -41,25 +65,28 @@ export type Tick =
 /**
  * A line's fields for a quote. `showBidAsk` false (a live or delayed line, not frozen, while the
  * market is shut): bid and ask are -1 with size 0, as TWS reports "no current bid/ask".
- * docs/wire-facts/market-data.md#market-data-types-1-to-4. `trades` false (forex): no last,
- * last size, volume or last timestamp. docs/wire-facts/market-data.md#forex-has-no-trades
+ * docs/wire-facts/market-data.md#market-data-types-1-to-4. `shape`: what the market shows besides
+ * its quote (LineShape); a stock's by default.
  */
-export function lineFields(q: Quote, showBidAsk: boolean, trades = true): LineFields {
+export function lineFields(q: Quote, showBidAsk: boolean, shape: LineShape = TRADED_MARKET): LineFields {
+  const { index } = shape;
+  const quoted = showBidAsk && !index;
   const fields: LineFields = {
-    bid: showBidAsk ? q.bid : -1,
-    bidSize: showBidAsk ? q.bidSize : 0,
-    ask: showBidAsk ? q.ask : -1,
-    askSize: showBidAsk ? q.askSize : 0,
+    bid: quoted ? q.bid : -1,
+    bidSize: quoted ? q.bidSize : 0,
+    ask: quoted ? q.ask : -1,
+    askSize: quoted ? q.askSize : 0,
     last: q.last,
-    lastSize: q.lastSize,
+    lastSize: index ? 0 : q.lastSize,
     high: q.dayHigh,
     low: q.dayLow,
-    volume: q.dayVolume,
+    volume: index ? 0 : q.dayVolume,
     close: q.prevClose,
     open: q.dayOpen,
     lastTimestamp: Math.floor(q.lastTime / 1000),
+    index,
   };
-  if (!trades) {
+  if (!shape.trades) {
     fields.last = undefined;
     fields.lastSize = undefined;
     fields.volume = undefined;
@@ -80,8 +107,10 @@ export function ticksBetween(prev: LineFields | undefined, next: LineFields, del
     if (price !== oldPrice) out.push({ kind: 'price', tickType: t(priceType), price, size });
     else if (size !== oldSize) out.push({ kind: 'size', tickType: t(sizeType), size });
   };
-  pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
-  pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
+  if (!next.index) {
+    pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
+    pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
+  }
   if (next.last !== undefined) pair(TickType.LAST, TickType.LAST_SIZE, next.last, next.lastSize!, prev?.last, prev?.lastSize);
   if (next.lastTimestamp !== undefined && next.lastTimestamp !== prev?.lastTimestamp)
     out.push({ kind: 'string', tickType: t(TickType.LAST_TIMESTAMP), value: String(next.lastTimestamp) });
@@ -90,7 +119,7 @@ export function ticksBetween(prev: LineFields | undefined, next: LineFields, del
   };
   single(TickType.HIGH, next.high, prev?.high);
   single(TickType.LOW, next.low, prev?.low);
-  if (next.volume !== undefined && next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
+  if (!next.index && next.volume !== undefined && next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
   single(TickType.CLOSE, next.close, prev?.close);
   single(TickType.OPEN, next.open, prev?.open);
   if (!prev) out.push({ kind: 'generic', tickType: t(TickType.HALTED), value: 0 });

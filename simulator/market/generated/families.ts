@@ -25,6 +25,14 @@ export interface FutureFamily {
   /** Quarterly contracts listed at any time. */
   listedQuarters: number;
   marketRuleId: number;
+  /**
+   * The cash index the future is priced from (its conId in the bundled universe: SPX for ES, NDX
+   * for NQ) at each instant, by cost of carry with this dividend yield (simulator/market/derived-price.ts,
+   * docs/wire-facts/market-data.md#derived-prices). `underConId` stays IB's (the CME index line).
+   */
+  priceIndexConId: number;
+  carryYield: number;
+  /** The future's own walk, used only when the universe lacks `priceIndexConId`. */
   basePrice: number;
   dailyVolatility: number;
   avgDailyVolume: number;
@@ -48,6 +56,8 @@ export interface OptionChainSpec {
   strikeRange: number;
   /** conId resolution of strikes: every strike must be a multiple of it. */
   strikeUnit: number;
+  /** Equity and ETF options are American-style, SPX options European (priced accordingly: simulator/market/derived-price.ts). */
+  exercise: 'american' | 'european';
   /** AM-settled: the last trade date is the trading day before the expiry (SPX monthlies). */
   amSettled: boolean;
   /** How many expiries of each kind are listed ahead (months, weeks, trading days). */
@@ -75,6 +85,8 @@ export const FUTURE_FAMILIES: readonly FutureFamily[] = [
     multiplier: '50',
     underConId: 11004968,
     underSymbol: 'ES',
+    priceIndexConId: 416904,
+    carryYield: 0.013,
     basePrice: 6800,
     dailyVolatility: 0.011,
     avgDailyVolume: 1_500_000,
@@ -88,6 +100,8 @@ export const FUTURE_FAMILIES: readonly FutureFamily[] = [
     multiplier: '20',
     underConId: 11004958,
     underSymbol: 'NQ',
+    priceIndexConId: 416843,
+    carryYield: 0.007,
     basePrice: 25000,
     dailyVolatility: 0.014,
     avgDailyVolume: 600_000,
@@ -116,7 +130,7 @@ const US_OPTION_EXCHANGES = [
   'PSE',
 ] as const;
 
-const EQUITY_OPTION = { exchanges: US_OPTION_EXCHANGES, multiplier: '100', amSettled: false, strikeUnit: 0.5 } as const;
+const EQUITY_OPTION = { exchanges: US_OPTION_EXCHANGES, multiplier: '100', amSettled: false, strikeUnit: 0.5, exercise: 'american' } as const;
 
 export const OPTION_CHAINS: readonly OptionChainSpec[] = [
   {
@@ -167,6 +181,7 @@ export const OPTION_CHAINS: readonly OptionChainSpec[] = [
     strikeStep: 25,
     strikeRange: 0.2,
     strikeUnit: 5,
+    exercise: 'european',
     amSettled: true,
     expiries: { monthly: 8 },
   },
@@ -182,6 +197,7 @@ export const OPTION_CHAINS: readonly OptionChainSpec[] = [
     strikeStep: 5,
     strikeRange: 0.08,
     strikeUnit: 5,
+    exercise: 'european',
     amSettled: false,
     expiries: { weekly: 8, daily: 10 },
   },

@@ -5,7 +5,8 @@
  */
 import { CME_EQUITY } from '../../../common/ib/calendars/index.ts';
 import type { Instrument } from '../instrument.ts';
-import { formatYmd, localDay } from '../time.ts';
+import { RISK_FREE_RATE } from '../derived-price.ts';
+import { formatYmd, instantOf, localDay } from '../time.ts';
 import type { Schedule } from '../trading-hours.ts';
 import { decodeFutureConId, futureConId } from './conids.ts';
 import { monthlyExpiry, monthsFrom } from './expiries.ts';
@@ -33,7 +34,16 @@ export function futureExpiry(year: number, month: number): number {
   return monthlyExpiry(year, month, CME_EQUITY);
 }
 
-export function futureInstrument(f: FutureFamily, year: number, month: number): Instrument {
+/** When a quarterly contract settles: its last trade date's opening (08:30 Central), the index's opening prices. */
+function settlementInstant(year: number, month: number): number {
+  return instantOf(futureExpiry(year, month), 510, FUTURES_TIME_ZONE);
+}
+
+/**
+ * One quarterly contract of a family. With `index` (the family's `priceIndexConId` instrument) it
+ * is priced from that index by cost of carry (derived-price.ts); without, it walks a path of its own.
+ */
+export function futureInstrument(f: FutureFamily, year: number, month: number, index?: Instrument): Instrument {
   const expiry = formatYmd(futureExpiry(year, month));
   return {
     conId: futureConId({ family: f.index, year, month }),
@@ -68,6 +78,12 @@ export function futureInstrument(f: FutureFamily, year: number, month: number): 
     basePrice: f.basePrice,
     dailyVolatility: f.dailyVolatility,
     avgDailyVolume: f.avgDailyVolume,
+    ...(index && {
+      pricedFrom: {
+        underlying: index,
+        terms: { kind: 'future', expiryMs: settlementInstant(year, month), rate: RISK_FREE_RATE, carryYield: f.carryYield, spreadFraction: 0 },
+      },
+    }),
     derivative: {
       lastTradeDate: expiry,
       contractMonth: expiry.slice(0, 6),
@@ -96,14 +112,23 @@ function listedMonths(f: FutureFamily, day: number, expiredQuarters: number): Ar
 const EXPIRED_QUARTERS = 8;
 
 export class ListedFutures {
-  constructor(private readonly families: readonly FutureFamily[] = FUTURE_FAMILIES) {}
+  /** `lookup` finds a family's price index among the universe's instruments (undefined: the family walks on its own). */
+  constructor(
+    private readonly families: readonly FutureFamily[] = FUTURE_FAMILIES,
+    private readonly lookup: (conId: number) => Instrument | undefined = () => undefined,
+  ) {}
 
   /** Contracts of families matching `symbol` (or every family when empty) listed at `nowMs`. */
   listed(symbol: string, nowMs: number, includeExpired = false): Instrument[] {
     const day = localDay(nowMs, FUTURES_TIME_ZONE);
     return this.families
       .filter((f) => !symbol || f.symbol === symbol || f.tradingClass === symbol)
-      .flatMap((f) => listedMonths(f, day, includeExpired ? EXPIRED_QUARTERS : 0).map(([y, m]) => futureInstrument(f, y, m)));
+      .flatMap((f) => listedMonths(f, day, includeExpired ? EXPIRED_QUARTERS : 0).map(([y, m]) => futureInstrument(f, y, m, this.indexOf(f))));
+  }
+
+  private indexOf(f: FutureFamily): Instrument | undefined {
+    const index = this.lookup(f.priceIndexConId);
+    return index?.secType === 'IND' ? index : undefined;
   }
 
   /** The front month: the listed contract that expires first. */

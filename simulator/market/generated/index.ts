@@ -29,12 +29,13 @@ const OCC = /^(.{6})(\d{6})([CP])(\d{8})$/;
 const FUTURE_LOCAL = /^([A-Z0-9]+)[FGHJKMNQUVXZ]\d$/;
 
 export class GeneratedInstruments {
-  readonly futures = new ListedFutures(FUTURE_FAMILIES);
+  readonly futures: ListedFutures;
   readonly options: ListedOptions;
   private readonly anySymbolTemplate: Instrument | undefined;
 
   /** `lookup` finds an underlying (or the any-symbol template) among the file's instruments. */
   constructor(lookup: (conId: number) => Instrument | undefined, opts: GeneratedOptions) {
+    this.futures = new ListedFutures(FUTURE_FAMILIES, lookup);
     const chains: ListedChain[] = [];
     for (const spec of OPTION_CHAINS) {
       const underlying = lookup(spec.underlyingConId);

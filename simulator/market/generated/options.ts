@@ -2,11 +2,14 @@
  * Listed options: for each chain (generated/families.ts) the expiries that trade on a model date
  * and, per expiry, the strikes listed around the underlying's simulated price on the day the
  * expiry was listed. Contract details and REQ_SEC_DEF_OPT_PARAMS both read this one listing, so
- * they agree. Rules: docs/wire-facts/contracts.md#options.
+ * they agree. Rules: docs/wire-facts/contracts.md#options. Each option is priced from its
+ * underlying's simulated mid at the same instant (Black–Scholes, derived-price.ts), not from a
+ * path of its own: docs/wire-facts/market-data.md#derived-prices.
  */
 import { NYSE } from '../../../common/ib/calendars/index.ts';
 import type { Instrument } from '../instrument.ts';
-import { midPriceAt } from '../price-path.ts';
+import { OPTION_SPREAD_FRACTION, RISK_FREE_RATE, TRADING_DAYS_PER_YEAR } from '../derived-price.ts';
+import { midPriceAt, priceModelOf } from '../price-path.ts';
 import { formatYmd, instantOf, localDay } from '../time.ts';
 import type { Schedule } from '../trading-hours.ts';
 import { decodeOptionConId, OPTION_STRIKES, optionConId } from './conids.ts';
@@ -110,7 +113,7 @@ export class ListedOptions {
     if (strikes) return strikes;
     const { spec, underlying } = chain;
     const listedOn = expiry.expiryDay - listingHorizonDays(spec, expiry.kind);
-    const center = midPriceAt({ ...underlying, seed: this.seed }, instantOf(listedOn, 960, OPTIONS_TIME_ZONE));
+    const center = midPriceAt(priceModelOf(underlying, this.seed), instantOf(listedOn, 960, OPTIONS_TIME_ZONE));
     const lo = Math.ceil((center * (1 - spec.strikeRange)) / spec.strikeStep);
     const hi = Math.floor((center * (1 + spec.strikeRange)) / spec.strikeStep);
     strikes = [];
@@ -178,10 +181,10 @@ export class ListedOptions {
     const conId = optionConId({ chain: spec.index, day: expiry.lastTradeDay, strikeIndex: Math.round(strike / spec.strikeUnit), right });
     if (conId === undefined) throw new Error(`option ${spec.tradingClass} ${strike} on day ${expiry.lastTradeDay} lies outside the conId scheme`);
     const lastTradeDate = formatYmd(expiry.lastTradeDay);
-    // A rough premium at listing: intrinsic value plus time value (prices are not tied to the underlying's path).
-    const days = listingHorizonDays(spec, expiry.kind);
-    const intrinsic = Math.max(0, right === 'C' ? underlying.basePrice - strike : strike - underlying.basePrice);
-    const timeValue = underlying.basePrice * underlying.dailyVolatility * Math.sqrt(days) * 0.4;
+    // AM-settled (SPX monthlies): settled on the expiry day's opening prices; PM-settled: at the last trade date's close (13:00 on an early close).
+    const early = NYSE.exceptionOn(expiry.lastTradeDay);
+    const close = early?.kind === 'early-close' ? early.liquidClose : 960;
+    const expiryMs = spec.amSettled ? instantOf(expiry.expiryDay, 570, OPTIONS_TIME_ZONE) : instantOf(expiry.lastTradeDay, close, OPTIONS_TIME_ZONE);
     return {
       conId,
       synthetic: true,
@@ -212,9 +215,23 @@ export class ListedOptions {
       aggGroup: 2,
       priceMagnifier: 1,
       derivativeSecTypes: [],
-      basePrice: Math.max(0.05, Number((intrinsic + timeValue).toFixed(2))),
-      dailyVolatility: 0.08,
+      // Unused while priced from the underlying (pricedFrom); they describe the underlying's walk.
+      basePrice: underlying.basePrice,
+      dailyVolatility: underlying.dailyVolatility,
       avgDailyVolume: 2_000,
+      pricedFrom: {
+        underlying,
+        terms: {
+          kind: 'option',
+          right,
+          strike,
+          expiryMs,
+          exercise: spec.exercise,
+          volatility: underlying.dailyVolatility * Math.sqrt(TRADING_DAYS_PER_YEAR),
+          rate: RISK_FREE_RATE,
+          spreadFraction: OPTION_SPREAD_FRACTION,
+        },
+      },
       derivative: {
         lastTradeDate,
         contractMonth: formatYmd(expiry.expiryDay).slice(0, 6),
