@@ -196,7 +196,8 @@ export function buildMinute(
 }
 
 /**
- * Which steps trade and how much. A busy minute trades at every step; a thin one (bar volume under
+ * Which steps trade and how much. A busy minute trades at every step (an index's always does: its
+ * bar's volume is its 240 published values, price-path.ts `computed`); a thin one (bar volume under
  * 240) at `volume` steps, the four knots among them. The bar's volume and trade count are shared out
  * by random weights, at least 1 per trading step (so a minute thinner than 4 units reports a little
  * more traded volume than its bar; documented in simulator/market/README.md).

@@ -24,6 +24,13 @@ export interface PriceModel {
    * Undefined for everything else (kept as a property so that every model has one shape).
    */
   derived: { terms: DerivedTerms; underlying: PriceModel } | undefined;
+  /**
+   * An index (secType IND): its value is computed, not traded, and disseminated at every 250 ms
+   * step. Its TRADES series is its mid on the tick grid (no jitter inside a spread) and a TRADES
+   * bar's volume and count are the number of steps it covers (one value per step), not traded
+   * quantity. docs/wire-facts/market-data.md#index-lines
+   */
+  computed: boolean;
 }
 
 /** The price model of an instrument under a run's seed (a derived one's with its underlying's). */
@@ -37,6 +44,7 @@ export function priceModelOf(instrument: Instrument, seed: number): PriceModel {
     minTick: instrument.minTick,
     avgDailyVolume: instrument.avgDailyVolume,
     derived: pricedFrom && { terms: pricedFrom.terms, underlying: priceModelOf(pricedFrom.underlying, seed) },
+    computed: instrument.secType === 'IND',
   };
 }
 
@@ -69,6 +77,8 @@ const LAYER_PERIODS_S = [3, 15, 60, 300, 1800, 7200, 86_400, 5 * 86_400, 20 * 86
 /** Seconds in a regular US session: the yardstick that turns bar length into "fraction of a day". */
 const REGULAR_DAY_S = 23_400;
 const TRADE_JITTER_SALT = 7;
+/** Values an index disseminates per second of a session: one per 250 ms step (minute-path.ts's grid). */
+const INDEX_VALUES_PER_S = 4;
 
 /** Uniform in [-1, 1], fixed per (seed, conId, layer, knot). */
 function knot(m: PriceModel, layer: number, index: number): number {
@@ -136,9 +146,10 @@ function askOf(m: PriceModel, p: number, hs: number): number {
   return isOneTickMarket(m) ? toStep(toStep(p, m.minTick, 'down') + m.minTick, m.minTick) : toStep(p + hs, m.minTick, 'up');
 }
 
-/** Last-trade price: the mid plus a deterministic jitter inside the spread. */
+/** Last-trade price: the mid plus a deterministic jitter inside the spread; an index's value is its mid. */
 function tradeAt(m: PriceModel, ms: number): number {
   const mid = midPriceAt(m, ms);
+  if (m.computed) return mid;
   const jitter = (hashInts(m.seed, m.conId, TRADE_JITTER_SALT, ms) / 4294967296) * 2 - 1;
   return mid + halfSpread(m, mid) * jitter;
 }
@@ -207,9 +218,12 @@ export function synthesizeBar(m: PriceModel, span: BarSpan, series: PriceSeries)
   if (!trades) return { open, high, low, close, volume: -1, wap: -1, barCount: -1 };
 
   const activity = span.liquid ? 1 : 0.08;
-  const volume = Math.max(1, Math.round(m.avgDailyVolume * dayFraction * activity * rng.lognormal(1, 0.4)));
+  const volume = m.computed
+    ? Math.round(dayFraction * REGULAR_DAY_S * INDEX_VALUES_PER_S)
+    : Math.max(1, Math.round(m.avgDailyVolume * dayFraction * activity * rng.lognormal(1, 0.4)));
   const mid = (open + close) / 2 + (rng.next() - 0.5) * (high - low) * 0.5;
   const wap = Math.min(high, Math.max(low, Number(mid.toFixed(4))));
-  const barCount = Math.max(1, Math.min(volume, Math.round(volume / rng.int(60, 140))));
+  const perTrade = rng.int(60, 140);
+  const barCount = m.computed ? volume : Math.max(1, Math.min(volume, Math.round(volume / perTrade)));
   return { open, high, low, close, volume, wap, barCount };
 }
