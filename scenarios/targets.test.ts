@@ -20,8 +20,10 @@ const REMOTE_TIME_SCALE = 0.05;
  * fall behind a gateway that kept serving, well beyond the 20 real ms of host noise per step that
  * the timing claims judged over TCP allow (scenarios/modeled.ts). This worker has run every earlier
  * test file with one module graph (`isolate: false`), so its heap is large and its major GCs are
- * long; collecting before each remote run keeps them out of the run. In-process runs need none: a
- * pause there delays the gateway's timers and the clients' alike, in order. (tte-wln-before-fix's
+ * long; collecting before each remote run keeps them out of the run. In process, a pause delays the
+ * gateway's timers and the clients' alike, in order, so no workload changes; a long one still
+ * shows as client-seen time the model did not schedule (once, under a second test run on the same
+ * two cores, 50 real ms in scenarios.test.ts). (tte-wln-before-fix's
  * timeout levels hold by ≥ 35 model s, scenarios/builtin/incident.test.ts.)
  */
 const collectGarbage = (() => {
