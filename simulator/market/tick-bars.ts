@@ -150,7 +150,8 @@ export function addWholeMinute(q: InstrumentQuotes, acc: BarAccumulator, start: 
 /** Add a whole bar of price-path.ts (a minute, or a completed trading date) by its bars of the accumulator's series. */
 export function addSynthesized(q: InstrumentQuotes, acc: BarAccumulator, span: BarSpan): void {
   if (acc.series === 'BID_ASK') {
-    addMinuteBar(acc, synthesizeBar(q.model, span, 'BID'), { bid: synthesizeBar(q.model, span, 'BID'), ask: synthesizeBar(q.model, span, 'ASK') });
+    const bid = synthesizeBar(q.model, span, 'BID');
+    addMinuteBar(acc, bid, { bid, ask: synthesizeBar(q.model, span, 'ASK') });
     return;
   }
   addMinuteBar(acc, synthesizeBar(q.model, span, acc.series));
