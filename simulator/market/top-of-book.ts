@@ -14,7 +14,7 @@ import type { Quote } from './quotes.ts';
 /**
  * The values a line shows, keyed by live tick type. `price` fields pair a size (bid, ask, last).
  * Undefined: the line never shows the field (last, last size, volume and last timestamp of a
- * market without trades, docs/wire-facts/market-data.md#forex-has-no-trades).
+ * market without trades, docs/wire-facts/market-data.md#forex-has-no-trades; the volume of an index).
  */
 export interface LineFields {
   bid: number;
@@ -80,7 +80,7 @@ export function lineFields(q: Quote, showBidAsk: boolean, shape: LineShape = TRA
     lastSize: index ? 0 : q.lastSize,
     high: q.dayHigh,
     low: q.dayLow,
-    volume: index ? 0 : q.dayVolume,
+    volume: index ? undefined : q.dayVolume,
     close: q.prevClose,
     open: q.dayOpen,
     lastTimestamp: Math.floor(q.lastTime / 1000),
@@ -119,7 +119,7 @@ export function ticksBetween(prev: LineFields | undefined, next: LineFields, del
   };
   single(TickType.HIGH, next.high, prev?.high);
   single(TickType.LOW, next.low, prev?.low);
-  if (!next.index && next.volume !== undefined && next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
+  if (next.volume !== undefined && next.volume !== prev?.volume) out.push({ kind: 'size', tickType: t(TickType.VOLUME), size: next.volume });
   single(TickType.CLOSE, next.close, prev?.close);
   single(TickType.OPEN, next.open, prev?.open);
   if (!prev) out.push({ kind: 'generic', tickType: t(TickType.HALTED), value: 0 });
