@@ -10,6 +10,7 @@ import type { GatewayModel } from '../../simulator/model/gateway.ts';
 import { ClientIdInUse, ConnectionLost, HandshakeTimeout, NoHistoricalData, NoSecurityDefinition, NotConnected, PacingViolation } from '../errors.ts';
 import type { ContractInfo, GatewayConnection, GatewayConnector, HistoryQuery } from '../gateway-client.ts';
 import { AFTER_CLOSE, CONID, drive, received, tcpEnv, track, virtualEnv } from '../testing/env.ts';
+import { wallFloorOn } from '../watchdog.ts';
 
 interface AdapterEnv {
   connector: GatewayConnector;
@@ -20,6 +21,11 @@ interface AdapterEnv {
   run<T>(p: Promise<T>): Promise<T>;
   /** Let `ms` model milliseconds pass. */
   pause(ms: number): Promise<void>;
+  /**
+   * The handshake deadline of a connect that must succeed, model ms: 5 s, and over TCP never less
+   * than 5 s of wall time (at scale 0.02, 5 model s are 100 real ms, which a loaded host has missed).
+   */
+  loginDeadlineMs: number;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,7 @@ const adapters: Array<[string, () => Promise<AdapterEnv>]> = [
         now: () => env.clock.now(),
         run: (p) => p,
         pause: (ms) => env.clock.sleep(ms),
+        loginDeadlineMs: Math.max(5_000, wallFloorOn(env.clock)),
         close: () => env.close(),
       };
     },
@@ -56,6 +63,7 @@ const adapters: Array<[string, () => Promise<AdapterEnv>]> = [
         now: () => env.clock.now(),
         run: (p) => drive(env.clock, p, { limitMs: 120_000 }),
         pause: (ms) => env.clock.advance(ms),
+        loginDeadlineMs: 5_000,
         close: async () => {},
       };
     },
@@ -87,7 +95,7 @@ describe.each(adapters)('%s', (_name, make) => {
   });
 
   async function connect(clientId: number): Promise<GatewayConnection> {
-    const c = await env.run(env.connector.connect({ clientId, timeoutMs: 5_000 }));
+    const c = await env.run(env.connector.connect({ clientId, timeoutMs: env.loginDeadlineMs }));
     open.push(c);
     return c;
   }
@@ -193,7 +201,7 @@ describe.each(adapters)('%s', (_name, make) => {
     const conn = await connect(27);
     conn.destroy();
     await env.pause(500);
-    const err = await env.run(env.connector.connect({ clientId: 27, timeoutMs: 5_000 })).catch((e: unknown) => e);
+    const err = await env.run(env.connector.connect({ clientId: 27, timeoutMs: env.loginDeadlineMs })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientIdInUse);
     expect(err).toMatchObject({ clientId: 27, ibCode: 326 });
     expect((err as Error).message).toContain(env.connector.address);

@@ -274,6 +274,7 @@ describe.each(rigs)('coordination store: %s', (_name, enabled, make) => {
     expect(await budget.tryCharge({ req: req(12), messages: 1 }, tight)).toMatchObject({ granted: false, reason: 'window' });
     expect(await budget.tryCharge({ req: null, messages: 1 }, tight)).toMatchObject({ granted: false, reason: 'messages' });
     // It goes out now: the window runs from this send instant, not from its charge 400 ms earlier.
+    const sentFrom = rig.now();
     await budget.markSent(chargeId);
     for (const charge of [
       { req: req(12), messages: 1 },
@@ -281,7 +282,10 @@ describe.each(rigs)('coordination store: %s', (_name, enabled, make) => {
     ]) {
       const held = await budget.tryCharge(charge, tight);
       expect(held).toMatchObject({ granted: false, reason: charge.req ? 'window' : 'messages' });
-      expect((held as { retryInMs: number }).retryInMs).toBeGreaterThan(300 - rig.slackMs - 1);
+      // The window's rest, counted from the send: no more than has passed since the call to mark
+      // it (a loaded host can stretch that past slackMs; measured, not assumed).
+      const passed = Math.max(rig.slackMs, rig.now() - sentFrom);
+      expect((held as { retryInMs: number }).retryInMs).toBeGreaterThan(300 - passed - 1);
       expect((held as { retryInMs: number }).retryInMs).toBeLessThanOrEqual(300);
     }
     await rig.advance(300 + rig.slackMs);
