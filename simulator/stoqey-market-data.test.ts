@@ -5,7 +5,7 @@
  * The model runs at scale 0.02 (a 5 s bar every 100 ms of wall time) from a regular-hours instant;
  * every value is checked against the quote model it must come from.
  */
-import { EventName, type IBApi, IBApiNext, IBApiTickType, OptionType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
+import { EventName, type IBApi, IBApiNext, IBApiNextTickType, IBApiTickType, OptionType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
 import { CONID } from '../common/testing/fixtures.ts';
@@ -99,7 +99,7 @@ describe('@stoqey/ib market data against the simulator', () => {
     for (const field of [IBApiTickType.BID_SIZE, IBApiTickType.ASK_SIZE, IBApiTickType.VOLUME]) expect(sizes.has(field)).toBe(false);
   });
 
-  it('IBApiNext.getMarketDataSnapshot of an in-the-money AAPL call: bid and ask from its quote model, priced at least at intrinsic over AAPL (docs/wire-facts/market-data.md#derived-prices)', async () => {
+  it('IBApiNext.getMarketDataSnapshot of an in-the-money AAPL call: bid and ask from its quote model, priced at least at intrinsic over AAPL, with model greeks (docs/wire-facts/market-data.md#derived-prices, #option-computations)', async () => {
     const next = new IBApiNext({ host: '127.0.0.1', port: sim.port });
     apis.push(next);
     next.connect(7);
@@ -124,6 +124,37 @@ describe('@stoqey/ib market data against the simulator', () => {
     expect(step).toBeDefined();
     expect(ask).toBeGreaterThan(bid);
     expect(step!.o.mid).toBeGreaterThanOrEqual(step!.s.mid - strike - 0.005);
+    // The model's analytics came with the snapshot: an in-the-money call's delta lies in (0.5, 1),
+    // its volatility is AAPL's, and its underlying price is AAPL's mid at a recent step.
+    expect(data.get(IBApiNextTickType.MODEL_OPTION_DELTA)!.value!).toBeGreaterThan(0.5);
+    expect(data.get(IBApiNextTickType.MODEL_OPTION_DELTA)!.value!).toBeLessThan(1);
+    expect(data.get(IBApiNextTickType.MODEL_OPTION_IV)!.value!).toBeCloseTo(0.017 * Math.sqrt(252), 2);
+    expect(data.get(IBApiNextTickType.MODEL_OPTION_GAMMA)!.value!).toBeGreaterThan(0);
+  });
+
+  it('IBApi calculateImpliedVolatility and calculateOptionPrice: one tickOptionComputation each, with the request id, that agree (docs/wire-facts/market-data.md#option-calculations)', async () => {
+    const api = await connectApi(8);
+    const got = new Map<number, { tickType: number; impliedVol: number; optPrice: number; delta: number }>();
+    const both = new Promise<void>((resolve) =>
+      api.on(EventName.tickOptionComputation, (reqId, tickType, _attrib, impliedVol, delta, optPrice) => {
+        got.set(reqId, { tickType: tickType as number, impliedVol: impliedVol!, optPrice: optPrice!, delta: delta! });
+        if (got.size === 2) resolve();
+      }),
+    );
+    const expiry = new Date(OPEN + 60 * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+    const details = await new Promise<Contract>((resolve) => {
+      api.once(EventName.contractDetails, (_id: number, d: { contract: Contract }) => resolve(d.contract));
+      api.reqContractDetails(1, { ...AAPL, secType: SecType.OPT, right: OptionType.Call, lastTradeDateOrContractMonth: expiry.slice(0, 6) });
+    });
+    const option = { conId: details.conId, exchange: 'SMART' };
+    api.calculateOptionPrice(2, option, 0.3, 270);
+    const priced = await new Promise<number>((r) => api.on(EventName.tickOptionComputation, (id, _t, _a, _iv, _d, p) => id === 2 && r(p!)));
+    api.calculateImpliedVolatility(3, option, priced, 270);
+    await both;
+    expect(got.get(2)).toMatchObject({ tickType: 53, impliedVol: 0.3 });
+    expect(got.get(3)!.tickType).toBe(53);
+    expect(got.get(3)!.impliedVol).toBeCloseTo(0.3, 5);
+    expect(got.get(3)!.delta).toBeCloseTo(got.get(2)!.delta, 4);
   });
 
   it('IBApi streaming line ticks until cancelMktData', async () => {

@@ -18,11 +18,18 @@ export const TickType = {
   LOW: 7,
   VOLUME: 8,
   CLOSE: 9,
+  /** TICK_OPTION_COMPUTATION at the bid, ask, last and TWS's model (docs/wire-facts/market-data.md#option-computations). */
+  BID_OPTION: 10,
+  ASK_OPTION: 11,
+  LAST_OPTION: 12,
+  MODEL_OPTION: 13,
   OPEN: 14,
   /** TICK_STRING: the last trade's time, epoch seconds. */
   LAST_TIMESTAMP: 45,
   /** TICK_GENERIC: 0 not halted, 1 halted. */
   HALTED: 49,
+  /** TICK_OPTION_COMPUTATION answering REQ_CALC_IMPLIED_VOLAT / REQ_CALC_OPTION_PRICE (a client's own price or volatility). */
+  CUST_OPTION_COMPUTATION: 53,
   DELAYED_BID: 66,
   DELAYED_ASK: 67,
   DELAYED_LAST: 68,
@@ -35,12 +42,16 @@ export const TickType = {
   DELAYED_CLOSE: 75,
   DELAYED_OPEN: 76,
   DELAYED_LAST_TIMESTAMP: 88,
+  DELAYED_BID_OPTION: 80,
+  DELAYED_ASK_OPTION: 81,
+  DELAYED_LAST_OPTION: 82,
+  DELAYED_MODEL_OPTION: 83,
   DELAYED_HALTED: 90,
 } as const;
 
 export type TickTypeId = (typeof TickType)[keyof typeof TickType];
 
-/** The live tick type → its delayed counterpart (66–76, 88, 90). */
+/** The live tick type → its delayed counterpart (66–76, 80–83, 88, 90). */
 const DELAYED: Readonly<Record<number, number>> = {
   [TickType.BID]: TickType.DELAYED_BID,
   [TickType.ASK]: TickType.DELAYED_ASK,
@@ -55,6 +66,10 @@ const DELAYED: Readonly<Record<number, number>> = {
   [TickType.OPEN]: TickType.DELAYED_OPEN,
   [TickType.LAST_TIMESTAMP]: TickType.DELAYED_LAST_TIMESTAMP,
   [TickType.HALTED]: TickType.DELAYED_HALTED,
+  [TickType.BID_OPTION]: TickType.DELAYED_BID_OPTION,
+  [TickType.ASK_OPTION]: TickType.DELAYED_ASK_OPTION,
+  [TickType.LAST_OPTION]: TickType.DELAYED_LAST_OPTION,
+  [TickType.MODEL_OPTION]: TickType.DELAYED_MODEL_OPTION,
 };
 
 /** The tick type a delayed line reports `live` as (itself when IB has no delayed kind of it). */

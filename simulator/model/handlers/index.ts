@@ -18,6 +18,7 @@ import { contractHandlers } from './contracts.ts';
 import type { HandlerContext, Handlers } from './context.ts';
 import { historyHandlers } from './history.ts';
 import { marketDataHandlers } from './market-data.ts';
+import { optionAnalyticsHandlers } from './option-analytics.ts';
 import { tickByTickHandlers } from './tick-by-tick.ts';
 import { orderHandlers } from './orders.ts';
 import { referenceDataHandlers } from './reference-data.ts';
@@ -32,6 +33,7 @@ const byType: Handlers = {
   ...referenceDataHandlers,
   ...historyHandlers,
   ...marketDataHandlers,
+  ...optionAnalyticsHandlers,
   ...tickByTickHandlers,
   ...accountHandlers,
   ...orderHandlers,

@@ -12,6 +12,7 @@ import { entitlementOf } from '../../market/permissions.ts';
 import type { InstrumentQuotes } from '../../market/quotes.ts';
 import { homeExchange } from '../../market/instrument.ts';
 import { LineSteps } from '../../market/line-steps.ts';
+import { type OptionLineState, type OptionTick, optionSourceOf, optionTicksBetween } from '../../market/option-computations.ts';
 import { aggregateSteps } from '../../market/tick-bars.ts';
 import type { LineFields, Tick } from '../../market/top-of-book.ts';
 import type { ClientMessageOf } from '../../protocol/index.ts';
@@ -35,6 +36,15 @@ function sendTick(ctx: HandlerContext, reqId: number, t: Tick): void {
   else if (t.kind === 'size') ctx.send({ type: 'TICK_SIZE', reqId, tickType: t.tickType, size: t.size });
   else if (t.kind === 'string') ctx.send({ type: 'TICK_STRING', reqId, tickType: t.tickType, value: t.value });
   else ctx.send({ type: 'TICK_GENERIC', reqId, tickType: t.tickType, value: t.value });
+}
+
+/**
+ * tickAttrib 0: a return-based (Black–Scholes) volatility; 1 is IB's price-based volatility of
+ * Bachelier-priced futures options, which the simulator does not list.
+ * docs/wire-facts/market-data.md#option-computations
+ */
+export function sendOptionComputation(ctx: HandlerContext, reqId: number, t: OptionTick): void {
+  ctx.send({ type: 'TICK_OPTION_COMPUTATION', reqId, tickType: t.tickType, tickAttrib: 0, ...t.computation });
 }
 
 /** Line fields per instrument and step, shared by every line of a gateway's market data. */
@@ -107,6 +117,15 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   const delayMs = delayed ? profile.marketData.delayMs : 0;
   const steps = lineStepsOf(ctx.market);
   const fieldsAt = (now: number): LineFields => steps.fieldsAt(quotes, now - delayMs, frozen);
+  // An option line also carries its analytics. docs/wire-facts/market-data.md#option-computations
+  const option = optionSourceOf(quotes, (underlying) => ctx.market.quotes(underlying));
+  let optionSent: OptionLineState | undefined;
+  const sendAnalytics = (fields: LineFields, now: number) => {
+    if (!option) return;
+    const { ticks, state } = optionTicksBetween(option, optionSent, fields, now - delayMs, delayed);
+    for (const t of ticks) sendOptionComputation(ctx, reqId, t);
+    optionSent = state;
+  };
   if (delayed) ctx.error(reqId, MarketDataError.displayingDelayed());
   const shut = !quotes.quoteAt(ctx.now() - delayMs).open;
   const type = delayed
@@ -124,7 +143,9 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
     const { median, sigma } = profile.marketData.snapshotLatency;
     line.timer = ctx.timer(ctx.rng.lognormal(median, sigma), () => {
       if (session.marketLines.get(reqId) !== line) return;
-      for (const t of steps.ticksBetween(undefined, fieldsAt(ctx.now()), delayed)) sendTick(ctx, reqId, t);
+      const fields = fieldsAt(ctx.now());
+      for (const t of steps.ticksBetween(undefined, fields, delayed)) sendTick(ctx, reqId, t);
+      sendAnalytics(fields, ctx.now());
       ctx.send({ type: 'TICK_SNAPSHOT_END', reqId });
       session.marketLines.delete(reqId);
       rememberEnded(session, reqId);
@@ -138,12 +159,14 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   const start = ctx.now();
   let sent = fieldsAt(start);
   for (const t of steps.ticksBetween(undefined, sent, delayed)) sendTick(ctx, reqId, t);
+  sendAnalytics(sent, start);
   const interval = profile.marketData.tickIntervalMs;
   const schedule = streamScheduleOf(ctx);
   const next = (due: number) => {
     if (session.marketLines.get(reqId) !== line) return;
     const now = fieldsAt(due);
     for (const t of steps.ticksBetween(sent, now, delayed)) sendTick(ctx, reqId, t);
+    sendAnalytics(now, due);
     sent = now;
     line.timer = schedule.at(due + interval, next);
   };

@@ -116,14 +116,6 @@ export const unmodelledHandlers = {
     ctx.error(msg.reqId, IbRefusal.notSimulated('REQ_HISTOGRAM_DATA (reqHistogramData)'));
   },
   CANCEL_HISTOGRAM_DATA() {},
-  REQ_CALC_IMPLIED_VOLAT(ctx, msg) {
-    ctx.error(msg.reqId, IbRefusal.notSimulated('REQ_CALC_IMPLIED_VOLAT (calculateImpliedVolatility)'));
-  },
-  CANCEL_CALC_IMPLIED_VOLAT() {},
-  REQ_CALC_OPTION_PRICE(ctx, msg) {
-    ctx.error(msg.reqId, IbRefusal.notSimulated('REQ_CALC_OPTION_PRICE (calculateOptionPrice)'));
-  },
-  CANCEL_CALC_OPTION_PRICE() {},
   EXERCISE_OPTIONS(ctx, msg) {
     ctx.error(msg.reqId, IbRefusal.notSimulated('EXERCISE_OPTIONS (exerciseOptions)'));
   },
