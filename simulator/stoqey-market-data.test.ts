@@ -157,6 +157,30 @@ describe('@stoqey/ib market data against the simulator', () => {
     expect(got.get(3)!.delta).toBeCloseTo(got.get(2)!.delta, 4);
   });
 
+  it('IBApi reqMktDepth (SMART): ten inserted rows, the best ask above the best bid as the line shows them, then updates until cancelMktDepth (docs/wire-facts/market-data.md#market-depth)', async () => {
+    const api = await connectApi(9);
+    const rows: Array<{ position: number; operation: number; side: number; price: number; marketMaker: string; smart?: boolean }> = [];
+    let done: () => void = () => {};
+    const twenty = new Promise<void>((r) => (done = r));
+    api.on(EventName.updateMktDepthL2, (id, position, marketMaker, operation, side, price, _size, isSmartDepth) => {
+      if (id !== 9) return;
+      rows.push({ position, operation, side, price, marketMaker, smart: isSmartDepth });
+      if (rows.length === 20) done();
+    });
+    api.reqMktDepth(9, AAPL, 5, true, []);
+    await twenty;
+    const inserts = rows.slice(0, 10);
+    expect(inserts.map((r) => [r.side, r.position, r.operation])).toEqual([0, 1].flatMap((side) => [0, 1, 2, 3, 4].map((p) => [side, p, 0])));
+    expect(inserts[0]!.price).toBeGreaterThan(inserts[5]!.price);
+    expect(inserts.every((r) => r.smart === true && r.marketMaker !== '')).toBe(true);
+    expect(rows.slice(10).every((r) => r.operation === 1)).toBe(true);
+    api.cancelMktDepth(9, true);
+    await clock.sleep(2_000);
+    const after = rows.length;
+    await clock.sleep(5_000);
+    expect(rows.length).toBe(after);
+  });
+
   it('IBApi streaming line ticks until cancelMktData', async () => {
     const api = await connectApi(3);
     const bids: Array<{ at: number; bid: number }> = [];

@@ -15,7 +15,7 @@ import type { GatewayObserver, Logger, MarketData, SessionTransport } from './po
 import { silentLogger } from './ports.ts';
 import { applyOverrides, type Profile, type ProfileOverrides } from './profile.ts';
 import { SecdefQueue } from './secdef-queue.ts';
-import { Session, type SessionInfo } from './session.ts';
+import { lineLimitOf, type LineLimit, Session, type SessionInfo } from './session.ts';
 import { formatConnectionTime } from './time-format.ts';
 import { TradingDesk } from './trading/desk.ts';
 import type { TradingVenue } from '../orders/venue.ts';
@@ -449,10 +449,10 @@ export class GatewayModel implements GatewayPort {
     });
   }
 
-  /** Market-data subscriptions of one kind open at the gateway, across every session. docs/wire-facts/market-data.md#100-lines-101 */
-  openLineCount(tickByTick: boolean): number {
+  /** Market-data subscriptions counting against `limit`, open at the gateway across every session. docs/wire-facts/market-data.md#100-lines-101 */
+  openLineCount(limit: LineLimit): number {
     let n = 0;
-    for (const s of this.sessions.values()) for (const line of s.marketLines.values()) if ((line.kind === 'tickByTick') === tickByTick) n++;
+    for (const s of this.sessions.values()) for (const line of s.marketLines.values()) if (lineLimitOf(line.kind) === limit) n++;
     return n;
   }
 

@@ -12,7 +12,7 @@ import type { IbErrorBody } from '../../common/ib/errors.ts';
 import type { GatewayObserver, Logger, MarketData } from './ports.ts';
 import type { Profile } from './profile.ts';
 import type { SecdefQueue } from './secdef-queue.ts';
-import type { Session } from './session.ts';
+import type { LineLimit, Session } from './session.ts';
 import type { TradingDesk } from './trading/desk.ts';
 
 /** What the context needs of the model (the GatewayModel provides it). */
@@ -34,7 +34,7 @@ export interface ContextHost {
   nextOrderId(clientId: number, reserve: number): number;
   openHistoryCount(): number;
   note(session: Session, message: { type: JournalNoteType; [field: string]: unknown }): void;
-  openLineCount(tickByTick: boolean): number;
+  openLineCount(limit: LineLimit): number;
 }
 
 /** The HandlerContext of one request: the session it came on and the model's services. */
@@ -95,7 +95,7 @@ export class SessionContext implements HandlerContext {
   note(message: { type: JournalNoteType; [field: string]: unknown }): void {
     this.gw.note(this.session, message);
   }
-  openLineCount(tickByTick: boolean): number {
-    return this.gw.openLineCount(tickByTick);
+  openLineCount(limit: LineLimit): number {
+    return this.gw.openLineCount(limit);
   }
 }

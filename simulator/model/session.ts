@@ -66,9 +66,20 @@ export class Session {
 
 /** A market-data subscription: top of book and real-time bars count against the line limit, tick-by-tick against its own. */
 export interface MarketLine {
-  kind: 'top' | 'snapshot' | 'realTimeBars' | 'tickByTick';
+  kind: 'top' | 'snapshot' | 'realTimeBars' | 'tickByTick' | 'depth';
   /** The pending tick or bar (cancelled with the line). */
   timer: TimerHandle | undefined;
+}
+
+/**
+ * The limit a subscription counts against: market data lines (top of book, snapshots, real-time
+ * bars: 100, error 101), tick-by-tick (10190) or market depth (309).
+ * docs/wire-facts/market-data.md#100-lines-101, #tick-by-tick, #market-depth
+ */
+export type LineLimit = 'lines' | 'tickByTick' | 'depth';
+
+export function lineLimitOf(kind: MarketLine['kind']): LineLimit {
+  return kind === 'tickByTick' || kind === 'depth' ? kind : 'lines';
 }
 
 export interface SessionInfo {

@@ -12,7 +12,7 @@ import type { IbErrorBody } from '../../../common/ib/errors.ts';
 import type { GatewayObserver, Logger, MarketData } from '../ports.ts';
 import type { Profile } from '../profile.ts';
 import type { SecdefQueue } from '../secdef-queue.ts';
-import type { Session } from '../session.ts';
+import type { LineLimit, Session } from '../session.ts';
 import type { TradingDesk } from '../trading/desk.ts';
 
 export interface HandlerContext {
@@ -50,8 +50,8 @@ export interface HandlerContext {
   openHistoryCount(): number;
   /** A gateway note about this session for journal subscribers (simulator/model/journal.ts JOURNAL_NOTES). */
   note(message: { type: JournalNoteType; [field: string]: unknown }): void;
-  /** Market-data lines (top of book and real-time bars; or, with `tickByTick`, tick-by-tick subscriptions) open at the gateway, across every session. */
-  openLineCount(tickByTick: boolean): number;
+  /** Market-data subscriptions counting against `limit` (lines, tick-by-tick or depth), open at the gateway across every session. */
+  openLineCount(limit: LineLimit): number;
 }
 
 /** One handler per client message type. */

@@ -18,6 +18,7 @@ import { contractHandlers } from './contracts.ts';
 import type { HandlerContext, Handlers } from './context.ts';
 import { historyHandlers } from './history.ts';
 import { marketDataHandlers } from './market-data.ts';
+import { marketDepthHandlers } from './market-depth.ts';
 import { optionAnalyticsHandlers } from './option-analytics.ts';
 import { tickByTickHandlers } from './tick-by-tick.ts';
 import { orderHandlers } from './orders.ts';
@@ -33,6 +34,7 @@ const byType: Handlers = {
   ...referenceDataHandlers,
   ...historyHandlers,
   ...marketDataHandlers,
+  ...marketDepthHandlers,
   ...optionAnalyticsHandlers,
   ...tickByTickHandlers,
   ...accountHandlers,

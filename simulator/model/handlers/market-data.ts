@@ -57,7 +57,7 @@ function lineStepsOf(market: MarketData): LineSteps {
 
 /** Refuse a line beyond the limit. docs/wire-facts/market-data.md#100-lines-101 */
 function overLineLimit(ctx: HandlerContext, reqId: number): boolean {
-  if (ctx.openLineCount(false) < ctx.profile.marketData.lines) return false;
+  if (ctx.openLineCount('lines') < ctx.profile.marketData.lines) return false;
   ctx.error(reqId, MarketDataError.maxTickers());
   return true;
 }
@@ -69,7 +69,7 @@ function overLineLimit(ctx: HandlerContext, reqId: number): boolean {
  */
 export function lineInstrument(
   ctx: HandlerContext,
-  msg: ClientMessageOf<'REQ_MKT_DATA'> | ClientMessageOf<'REQ_REAL_TIME_BARS'> | ClientMessageOf<'REQ_TICK_BY_TICK_DATA'>,
+  msg: ClientMessageOf<'REQ_MKT_DATA'> | ClientMessageOf<'REQ_REAL_TIME_BARS'> | ClientMessageOf<'REQ_TICK_BY_TICK_DATA'> | ClientMessageOf<'REQ_MKT_DEPTH'>,
 ): InstrumentQuotes | undefined {
   if (ctx.session.marketLines.has(msg.reqId)) {
     ctx.error(msg.reqId, MarketDataError.duplicateTicker());

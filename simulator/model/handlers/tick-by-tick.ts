@@ -31,7 +31,7 @@ export const tickByTickHandlers = {
       ctx.error(reqId, MarketDataError.tickByTickNoPermission(homeExchange(instrument), instrument.secType));
       return;
     }
-    if (ctx.openLineCount(true) >= profile.marketData.maxTickByTick) {
+    if (ctx.openLineCount('tickByTick') >= profile.marketData.maxTickByTick) {
       ctx.error(reqId, MarketDataError.maxTickByTick());
       return;
     }
