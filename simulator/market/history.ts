@@ -97,7 +97,7 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const bars: HistoricalBar[] = [];
   for (const slot of slots) {
     const b = barOf(quotes, slot, bar.seconds, series, opts.nowMs, kind);
-    if (!b) continue; // a short TRADES bar in which nothing traded: TWS leaves such bars out
+    if (!b) continue; // a bar of a shut market (a TRADES bar without trades is sent: flat, volume 0)
     bars.push({ date: barDate(req, bar, slot, tz), ...b, hasGaps: 'false' });
   }
   if (bars.length === 0) return noData();
