@@ -20,7 +20,8 @@ import {
 } from './history-request.ts';
 import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IbError } from '../../common/ib/errors.ts';
-import { homeExchange, reportsTrades, type Instrument } from './instrument.ts';
+import { homeExchange, type Instrument } from './instrument.ts';
+import { noTradeBars, tradesMissing } from './no-trades.ts';
 import { synthesizeBar, type PriceSeries } from './price-path.ts';
 import { InstrumentQuotes } from './quotes.ts';
 import { formingPeriodBar } from './forming-period.ts';
@@ -81,7 +82,7 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const warning = end.impliedZone ? IMPLIED_ZONE_WARNING : undefined;
   const step = checkDurationAndBarSize(duration, bar);
   if (step) return failure(step, warning);
-  if ((what === 'TRADES' || what === 'ADJUSTED_LAST') && !reportsTrades(instrument)) return failure(noTradesHistory(instrument, bar), warning);
+  if (tradesMissing(instrument, what)) return failure(noTradeBars(instrument, bar), warning);
 
   const kind: SessionKind = req.useRTH ? 'liquid' : 'trading';
   // History cannot reach past the gateway clock: a future end date means "now".
@@ -104,15 +105,6 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const reply: HistoricalReply = { ok: true, startDate: stamp(start, tz), endDate: stamp(endMs, tz), bars };
   if (warning) reply.warning = warning;
   return reply;
-}
-
-/** HMDS's source of IDEALPRO quotes, as it names it in "no data" texts. docs/wire-facts/market-data.md#forex-has-no-trades */
-const FOREX_HMDS_SOURCE = 'FXSUBPIP';
-
-/** TRADES of a market without trades (forex): `EUR/CASH@FXSUBPIP Last 60`, the bar size in seconds, `1d` for days. */
-function noTradesHistory(instrument: Instrument, bar: BarSize): HistError {
-  const size = bar.unit === 'sec' ? String(bar.seconds) : `1${bar.unit.charAt(0)}`;
-  return IbError.noHistoricalData(`${instrument.symbol}/${instrument.secType}@${FOREX_HMDS_SOURCE} Last ${size}`);
 }
 
 const barDate = (req: HistoricalRequest, bar: BarSize, slot: BarSlot, tz: string) =>

@@ -189,6 +189,22 @@ describe('REQ_REAL_TIME_BARS', () => {
   });
 });
 
+describe('REQ_REAL_TIME_BARS for forex (docs/wire-facts/market-data.md#forex-has-no-trades)', () => {
+  it('TRADES bars of EUR.USD get 162 "No historical market data … Last 5" and no line; MIDPOINT bars stream', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    const eur = { conId: 12087792, symbol: '', secType: '', exchange: 'IDEALPRO' };
+    c.send(realTimeBarsRequest(2, { ...eur, whatToShow: 'TRADES' }));
+    c.send(realTimeBarsRequest(3, { ...eur, whatToShow: 'MIDPOINT' }));
+    await h.advance(11_000);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message])).toEqual([
+      [2, 162, 'Historical Market Data Service error message:No historical market data for EUR/CASH@FXSUBPIP Last 5'],
+    ]);
+    expect(c.forReq(2).filter((m) => m.msg.type === 'REAL_TIME_BARS')).toEqual([]);
+    expect(c.forReq(3).filter((m) => m.msg.type === 'REAL_TIME_BARS').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('REQ_TICK_BY_TICK_DATA', () => {
   const tbt = (reqId: number, tickType: string) => ({
     type: 'REQ_TICK_BY_TICK_DATA' as const,
