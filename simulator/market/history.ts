@@ -43,7 +43,7 @@ export type HistoricalRequest = Pick<
 export interface HistoryOptions {
   /** Run seed: with the instrument's conId it fixes every simulated price. */
   seed: number;
-  /** Gateway clock (epoch ms): the default end, and no bar starts at or after it. */
+  /** Gateway clock (epoch ms): the default end; no bar starts after it (one starting exactly then holds the step at it). */
   nowMs: number;
   /** Exchange named in "no data" texts; defaults to the request's, else the primary exchange. */
   exchange?: string;
@@ -88,7 +88,9 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   // History cannot reach past the gateway clock: a future end date means "now".
   const endMs = Math.min(end.ms, opts.nowMs);
   const start = windowStart(instrument, kind, duration, endMs);
-  const slots = barSlots(instrument, kind, bar, start, endMs);
+  // Ending now, the step at `now` has happened (barOf counts it): a bar starting exactly then is
+  // forming, as the day bar holding it is. An earlier end date excludes a bar starting at it.
+  const slots = barSlots(instrument, kind, bar, start, end.ms >= opts.nowMs ? opts.nowMs + 1 : endMs);
   const noData = () =>
     failure(IbError.noData(`${instrument.localSymbol}@${opts.exchange || req.exchange || homeExchange(instrument)} ${whatToShowLabel(what)}`), warning);
   if (slots.length === 0) return noData();
