@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TickType } from '../../common/ib/tick-types.ts';
 import { ContractUniverse } from './contracts.ts';
 import { LineSteps } from './line-steps.ts';
+import { headTimestamp, historicalTicks } from './history-extras.ts';
 import { buildHistoricalReply, type HistoricalRequest } from './history.ts';
 import { InstrumentQuotes } from './quotes.ts';
 import { tickByTickBetween } from './tick-by-tick.ts';
@@ -48,5 +49,25 @@ describe('forex has no trades', () => {
     for (const kind of ['Last', 'AllLast'] as const) expect(tickByTickBetween(q, kind, NOW, NOW + 10_000, false, undefined).ticks).toEqual([]);
     expect(tickByTickBetween(q, 'BidAsk', NOW, NOW + 10_000, false, undefined).ticks.length).toBeGreaterThan(0);
     expect(tickByTickBetween(new InstrumentQuotes(AAPL, 1), 'AllLast', NOW, NOW + 10_000, false, undefined).ticks.length).toBeGreaterThan(0);
+  });
+
+  it('TRADES head timestamp of EUR.USD gets 162 "No head time stamp"; MIDPOINT and AAPL TRADES have one', () => {
+    const head = (q: InstrumentQuotes, whatToShow: string) => headTimestamp(q, { useRTH: 0, whatToShow, formatDate: 2 });
+    const fx = new InstrumentQuotes(EURUSD, 1);
+    expect(head(fx, 'TRADES')).toEqual({ ok: false, code: 162, message: 'Historical Market Data Service error message:No head time stamp' });
+    expect(head(fx, 'adjusted_last ')).toMatchObject({ ok: false, code: 162 });
+    expect(head(fx, 'MIDPOINT')).toMatchObject({ ok: true });
+    expect(head(new InstrumentQuotes(AAPL, 1), 'TRADES')).toMatchObject({ ok: true });
+  });
+
+  it('TRADES historical ticks of EUR.USD are an empty list; BID_ASK ticks and AAPL trades are served', () => {
+    const ticks = (q: InstrumentQuotes, whatToShow: string) =>
+      historicalTicks(q, { startDateTime: '', endDateTime: '20261130-15:10:00', numberOfTicks: 100, whatToShow, useRTH: 0, ignoreSize: false }, NOW);
+    const fx = new InstrumentQuotes(EURUSD, 1);
+    expect(ticks(fx, 'TRADES')).toEqual({ ok: true, type: 'HISTORICAL_TICKS_LAST', ticks: [] });
+    const quotes = ticks(fx, 'BID_ASK');
+    expect(quotes.ok && quotes.ticks.length).toBeGreaterThan(0);
+    const trades = ticks(new InstrumentQuotes(AAPL, 1), 'TRADES');
+    expect(trades.ok && trades.ticks.length).toBeGreaterThan(0);
   });
 });

@@ -35,7 +35,7 @@ const partsByQuotes = new WeakMap<InstrumentQuotes, Map<string, SessionPart>>();
 
 /**
  * The forming bar of a period slot (bar-slots.ts: [start, end), its sessions of `kind`) at `now`;
- * undefined when nothing of the period has happened yet (or, for TRADES, nothing traded).
+ * undefined when nothing of the period has happened yet.
  */
 export function formingPeriodBar(
   q: InstrumentQuotes,

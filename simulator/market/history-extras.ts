@@ -11,6 +11,7 @@ import { windowStart } from './bar-slots.ts';
 import { isHistError, parseDuration, parseEndDateTime, parseWhatToShow } from './history-request.ts';
 import type { InstrumentQuotes, QuoteStep } from './quotes.ts';
 import { homeExchange } from './instrument.ts';
+import { noTradesHeadTimestamp, tradesMissing } from './no-trades.ts';
 import { formatYmd, formatZoned } from './time.ts';
 import { sessionsBetween } from './trading-hours.ts';
 
@@ -25,7 +26,8 @@ const utcStamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace
 
 /**
  * REQ_HEAD_TIMESTAMP: the start of the first session (regular hours with useRTH=1) on or after
- * 2000-01-01; formatDate 1 → `yyyyMMdd-HH:mm:ss` (UTC), 2 → epoch seconds.
+ * 2000-01-01; formatDate 1 → `yyyyMMdd-HH:mm:ss` (UTC), 2 → epoch seconds. TRADES of a market
+ * without trades (forex): 162 `No head time stamp` (no-trades.ts).
  */
 export function headTimestamp(
   q: InstrumentQuotes,
@@ -34,6 +36,7 @@ export function headTimestamp(
   const what = parseWhatToShow(req.whatToShow);
   if (isHistError(what)) return fail(what);
   if (req.formatDate !== 1 && req.formatDate !== 2) return fail(IbError.validation('bT', `Date formatting selection of ${req.formatDate} rejected`));
+  if (tradesMissing(q.instrument, what)) return fail(noTradesHeadTimestamp());
   const first = q.sessions.next(DATA_SINCE_MS - 1, req.useRTH ? 'liquid' : 'trading');
   if (!first) return fail(IbError.noData(`${q.instrument.localSymbol} has no session`));
   return { ok: true, text: req.formatDate === 2 ? String(Math.floor(first.start / 1000)) : utcStamp(first.start) };
@@ -87,7 +90,8 @@ export const MAX_HISTORICAL_TICKS = 1000;
 /**
  * REQ_HISTORICAL_TICKS: exactly one of start and end; at most 1000 ticks (more are capped), plus
  * those completing the last second; never across two sessions. TRADES gives every trade of the
- * quote model, BID_ASK and MIDPOINT each change of the quote (ignoreSize: of the prices only).
+ * quote model (none for forex, no-trades.ts), BID_ASK and MIDPOINT each change of the quote
+ * (ignoreSize: of the prices only).
  */
 export function historicalTicks(q: InstrumentQuotes, req: HistoricalTicksRequest, nowMs: number): HistoricalTicksReply {
   const tz = q.instrument.timeZoneId;
@@ -105,7 +109,8 @@ export function historicalTicks(q: InstrumentQuotes, req: HistoricalTicksRequest
   // One session per request: the one holding the instant, else the next (start) or the last (end).
   const inside = q.sessions.at(at.ms, kind);
   const session = inside ?? (hasStart ? q.sessions.next(at.ms, kind) : q.sessions.latest(at.ms, kind));
-  if (!session) return empty(what);
+  // A market without trades (forex) has none to list: an empty answer, as for a window without trades.
+  if (!session || tradesMissing(q.instrument, what)) return empty(what);
   const from = hasStart ? Math.max(at.ms, session.start) : session.start;
   const to = Math.min(hasStart ? session.end : Math.min(at.ms + 1, session.end), nowMs + 1);
   if (from >= to) return empty(what);

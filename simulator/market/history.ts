@@ -20,7 +20,8 @@ import {
 } from './history-request.ts';
 import type { BarSize } from '../../common/ib/bar-sizes.ts';
 import { IbError } from '../../common/ib/errors.ts';
-import { homeExchange, reportsTrades, type Instrument } from './instrument.ts';
+import { homeExchange, type Instrument } from './instrument.ts';
+import { noTradeBars, tradesMissing } from './no-trades.ts';
 import { synthesizeBar, type PriceSeries } from './price-path.ts';
 import { InstrumentQuotes } from './quotes.ts';
 import { formingPeriodBar } from './forming-period.ts';
@@ -42,7 +43,7 @@ export type HistoricalRequest = Pick<
 export interface HistoryOptions {
   /** Run seed: with the instrument's conId it fixes every simulated price. */
   seed: number;
-  /** Gateway clock (epoch ms): the default end, and no bar starts at or after it. */
+  /** Gateway clock (epoch ms): the default end; no bar starts after it (one starting exactly then holds the step at it). */
   nowMs: number;
   /** Exchange named in "no data" texts; defaults to the request's, else the primary exchange. */
   exchange?: string;
@@ -81,13 +82,15 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const warning = end.impliedZone ? IMPLIED_ZONE_WARNING : undefined;
   const step = checkDurationAndBarSize(duration, bar);
   if (step) return failure(step, warning);
-  if ((what === 'TRADES' || what === 'ADJUSTED_LAST') && !reportsTrades(instrument)) return failure(noTradesHistory(instrument, bar), warning);
+  if (tradesMissing(instrument, what)) return failure(noTradeBars(instrument, bar), warning);
 
   const kind: SessionKind = req.useRTH ? 'liquid' : 'trading';
   // History cannot reach past the gateway clock: a future end date means "now".
   const endMs = Math.min(end.ms, opts.nowMs);
   const start = windowStart(instrument, kind, duration, endMs);
-  const slots = barSlots(instrument, kind, bar, start, endMs);
+  // Ending now, the step at `now` has happened (barOf counts it): a bar starting exactly then is
+  // forming, as the day bar holding it is. An earlier end date excludes a bar starting at it.
+  const slots = barSlots(instrument, kind, bar, start, end.ms >= opts.nowMs ? opts.nowMs + 1 : endMs);
   const noData = () =>
     failure(IbError.noData(`${instrument.localSymbol}@${opts.exchange || req.exchange || homeExchange(instrument)} ${whatToShowLabel(what)}`), warning);
   if (slots.length === 0) return noData();
@@ -97,22 +100,13 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   const bars: HistoricalBar[] = [];
   for (const slot of slots) {
     const b = barOf(quotes, slot, bar.seconds, series, opts.nowMs, kind);
-    if (!b) continue; // a short TRADES bar in which nothing traded: TWS leaves such bars out
+    if (!b) continue; // a bar of a shut market (a TRADES bar without trades is sent: flat, volume 0)
     bars.push({ date: barDate(req, bar, slot, tz), ...b, hasGaps: 'false' });
   }
   if (bars.length === 0) return noData();
   const reply: HistoricalReply = { ok: true, startDate: stamp(start, tz), endDate: stamp(endMs, tz), bars };
   if (warning) reply.warning = warning;
   return reply;
-}
-
-/** HMDS's source of IDEALPRO quotes, as it names it in "no data" texts. docs/wire-facts/market-data.md#forex-has-no-trades */
-const FOREX_HMDS_SOURCE = 'FXSUBPIP';
-
-/** TRADES of a market without trades (forex): `EUR/CASH@FXSUBPIP Last 60`, the bar size in seconds, `1d` for days. */
-function noTradesHistory(instrument: Instrument, bar: BarSize): HistError {
-  const size = bar.unit === 'sec' ? String(bar.seconds) : `1${bar.unit.charAt(0)}`;
-  return IbError.noHistoricalData(`${instrument.symbol}/${instrument.secType}@${FOREX_HMDS_SOURCE} Last ${size}`);
 }
 
 const barDate = (req: HistoricalRequest, bar: BarSize, slot: BarSlot, tz: string) =>

@@ -15,7 +15,7 @@
  */
 import { hashInts } from '../../common/rng.ts';
 import { risesWithUnderlying } from './derived-price.ts';
-import { isOneTickMarket, synthesizeBar, type BarSpan, type PriceModel, type RawBar, type Rounding } from './price-path.ts';
+import { isOneTickMarket, KNOT_TRADES, synthesizeBar, type BarSpan, type PriceModel, type RawBar, type Rounding } from './price-path.ts';
 
 /** The tick grid: IB samples stock quotes every 250 ms (docs/wire-facts/market-data.md#tick-rates). */
 export const GRID_MS = 250;
@@ -198,12 +198,12 @@ export function buildMinute(
 /**
  * Which steps trade and how much. A busy minute trades at every step (an index's always does: its
  * bar's volume is its 240 published values, price-path.ts `computed`); a thin one (bar volume under
- * 240) at `volume` steps, the four knots among them. The bar's volume and trade count are shared out
- * by random weights, at least 1 per trading step (so a minute thinner than 4 units reports a little
- * more traded volume than its bar; documented in simulator/market/README.md).
+ * 240) at `volume` steps, the four knots among them (a bar's volume is at least KNOT_TRADES, so the
+ * steps' sizes sum to exactly the bar's volume). The bar's volume and trade count are shared out by
+ * random weights, at least 1 per trading step.
  */
 function tradeSizes(m: PriceModel, start: number, bar: RawBar, hi: number, lo: number): { size: Int32Array; count: Int32Array } {
-  const n = Math.max(4, Math.min(STEPS, bar.volume));
+  const n = Math.max(KNOT_TRADES, Math.min(STEPS, bar.volume));
   const trading = new Uint8Array(STEPS);
   if (n === STEPS) trading.fill(1);
   else {

@@ -77,6 +77,12 @@ const LAYER_PERIODS_S = [3, 15, 60, 300, 1800, 7200, 86_400, 5 * 86_400, 20 * 86
 /** Seconds in a regular US session: the yardstick that turns bar length into "fraction of a day". */
 const REGULAR_DAY_S = 23_400;
 const TRADE_JITTER_SALT = 7;
+/**
+ * Trades a minute holds at least: its open, high, low and close are trades at four steps of its
+ * 250 ms grid (minute-path.ts), so a 1-minute TRADES bar's volume is never below 4 (the bar of a
+ * thin instrument, an option, included).
+ */
+export const KNOT_TRADES = 4;
 /** Values an index disseminates per second of a session: one per 250 ms step (minute-path.ts's grid). */
 const INDEX_VALUES_PER_S = 4;
 
@@ -218,9 +224,12 @@ export function synthesizeBar(m: PriceModel, span: BarSpan, series: PriceSeries)
   if (!trades) return { open, high, low, close, volume: -1, wap: -1, barCount: -1 };
 
   const activity = span.liquid ? 1 : 0.08;
+  // A minute's ticks trade at least at its four knots (minute-path.ts): its bar says so, so that the
+  // bar is exactly the sum of its ticks, and bars built from minutes sum to the minutes' bars.
+  const least = span.days === 0 && span.sizeSeconds === 60 ? KNOT_TRADES : 1;
   const volume = m.computed
     ? Math.round(dayFraction * REGULAR_DAY_S * INDEX_VALUES_PER_S)
-    : Math.max(1, Math.round(m.avgDailyVolume * dayFraction * activity * rng.lognormal(1, 0.4)));
+    : Math.max(least, Math.round(m.avgDailyVolume * dayFraction * activity * rng.lognormal(1, 0.4)));
   const mid = (open + close) / 2 + (rng.next() - 0.5) * (high - low) * 0.5;
   const wap = Math.min(high, Math.max(low, Number(mid.toFixed(4))));
   const perTrade = rng.int(60, 140);

@@ -250,8 +250,7 @@ export class InstrumentQuotes {
         'TRADES',
       );
       s.bars.push(bar);
-      // A thin minute trades at least 4 units (minute-path.ts, tradeSizes).
-      s.cumVolume.push(s.cumVolume[i]! + Math.max(bar.volume, 4));
+      s.cumVolume.push(s.cumVolume[i]! + bar.volume);
       s.cumHigh.push(Math.max(s.cumHigh[i]!, bar.high));
       s.cumLow.push(Math.min(s.cumLow[i]!, bar.low));
     }

@@ -69,8 +69,8 @@ export function addMinuteBar(acc: BarAccumulator, bar: RawBar, bidAsk?: { bid: R
   }
   push(acc, bar.open, bar.high, bar.low, bar.close);
   if (acc.series === 'TRADES') {
-    acc.volume += Math.max(bar.volume, 4);
-    acc.notional += bar.wap * Math.max(bar.volume, 4);
+    acc.volume += bar.volume;
+    acc.notional += bar.wap * bar.volume;
     acc.count += bar.barCount;
   }
 }
@@ -114,14 +114,34 @@ export function toBar(acc: BarAccumulator, minTick: number): RawBar | undefined 
   return { open: acc.open, high: acc.high, low: acc.low, close: acc.close, volume: -1, wap: -1, barCount: -1 };
 }
 
-/** The bar of the steps in [from, to): undefined when the market was shut throughout (or, for TRADES, nothing traded). */
+/**
+ * The bar of the steps in [from, to): undefined when the market was shut throughout. A TRADES
+ * window of an open market in which nothing traded is still a bar: flat at the last trade price,
+ * volume 0, WAP that price, count 0, as IB reports a bar without trades
+ * (docs/wire-facts/market-data.md#bars-without-trades).
+ */
 export function aggregateSteps(q: InstrumentQuotes, from: number, to: number, series: AggregateSeries): RawBar | undefined {
   const acc = newAccumulator(series);
+  let first: { m: MinutePath; k: number } | undefined;
   q.eachStep(from, to, (m, k) => {
+    first ??= { m, k };
     addStep(acc, m, k);
     return true;
   });
+  if (acc.empty && first && series === 'TRADES') return idleTradesBar(first.m, first.k);
   return toBar(acc, q.model.minTick);
+}
+
+/**
+ * A TRADES bar without trades whose first open step is step `k` of minute `m`: flat at the last
+ * trade at or before that step (step 0 of a minute always trades, minute-path.ts, so it is found
+ * in the same minute).
+ */
+function idleTradesBar(m: MinutePath, k: number): RawBar {
+  let t = k;
+  while (t > 0 && m.size[t] === 0) t--;
+  const price = m.last[t]!;
+  return { open: price, high: price, low: price, close: price, volume: 0, wap: price, barCount: 0 };
 }
 
 /**

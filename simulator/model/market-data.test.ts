@@ -189,6 +189,22 @@ describe('REQ_REAL_TIME_BARS', () => {
   });
 });
 
+describe('REQ_REAL_TIME_BARS for forex (docs/wire-facts/market-data.md#forex-has-no-trades)', () => {
+  it('TRADES bars of EUR.USD get 162 "No historical market data … Last 5" and no line; MIDPOINT bars stream', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    const eur = { conId: 12087792, symbol: '', secType: '', exchange: 'IDEALPRO' };
+    c.send(realTimeBarsRequest(2, { ...eur, whatToShow: 'TRADES' }));
+    c.send(realTimeBarsRequest(3, { ...eur, whatToShow: 'MIDPOINT' }));
+    await h.advance(11_000);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code, e.msg.message])).toEqual([
+      [2, 162, 'Historical Market Data Service error message:No historical market data for EUR/CASH@FXSUBPIP Last 5'],
+    ]);
+    expect(c.forReq(2).filter((m) => m.msg.type === 'REAL_TIME_BARS')).toEqual([]);
+    expect(c.forReq(3).filter((m) => m.msg.type === 'REAL_TIME_BARS').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('REQ_TICK_BY_TICK_DATA', () => {
   const tbt = (reqId: number, tickType: string) => ({
     type: 'REQ_TICK_BY_TICK_DATA' as const,
@@ -270,5 +286,27 @@ describe('generated contracts (futures, options)', () => {
       expect(prices.get(TickType.BID)!, `snapshot ${reqId}`).toBeLessThan(prices.get(TickType.ASK)!);
     }
     expect(c.forReq(5).filter((m) => m.msg.type === 'REAL_TIME_BARS').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('TRADES bars of an AAPL option come every 5 s: 5 s without a trade are a flat bar at the last trade, volume 0 (docs/wire-facts/market-data.md#bars-without-trades)', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    c.send(contractRequest(1, { symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', right: 'C' }));
+    await h.advance(5_000);
+    const option = (c.forReq(1).find((m) => m.msg.type === 'CONTRACT_DATA')!.msg as { conId: number }).conId;
+    c.send(realTimeBarsRequest(2, { conId: option, symbol: '', secType: '', exchange: 'SMART' }));
+    await h.advance(120_000);
+    const bars = c.forReq(2).flatMap((m) => (m.msg.type === 'REAL_TIME_BARS' ? [m.msg] : []));
+    expect(bars.length).toBeGreaterThanOrEqual(22); // 120 s from the first 5 s boundary after the request
+    expect(bars.slice(1).map((b, i) => b.time - bars[i]!.time)).toEqual(bars.slice(1).map(() => 5));
+    const idle = bars.filter((b) => Number(b.volume) === 0);
+    expect(idle.length).toBeGreaterThan(0); // the bundled options trade about 15 times a minute
+    for (const b of idle) {
+      expect([b.high, b.low, b.close, Number(b.wap), b.count]).toEqual([b.open, b.open, b.open, b.open, 0]);
+      const before = bars[bars.indexOf(b) - 1];
+      if (before) expect(b.open).toBe(before.close);
+    }
+    expect(bars.filter((b) => Number(b.volume) > 0).every((b) => b.count > 0)).toBe(true);
+    expect(c.errors()).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { isMarketDataType, MarketDataType } from '../../../common/ib/tick-types.
 import { entitlementOf } from '../../market/permissions.ts';
 import type { InstrumentQuotes } from '../../market/quotes.ts';
 import { homeExchange } from '../../market/instrument.ts';
+import { noTradeBars, tradesMissing } from '../../market/no-trades.ts';
 import { LineSteps } from '../../market/line-steps.ts';
 import { type OptionLineState, type OptionTick, optionSourceOf, optionTicksBetween } from '../../market/option-computations.ts';
 import { aggregateSteps } from '../../market/tick-bars.ts';
@@ -27,6 +28,8 @@ const endedSnapshots = new WeakMap<object, Set<number>>();
 
 /** REAL_TIME_BARS' only bar size. docs/wire-facts/market-data.md#real-time-bars */
 const REAL_TIME_BAR_MS = 5_000;
+/** The one size of a real-time bar, as a bar size (for texts that name it). */
+const REAL_TIME_BAR_SIZE = { unit: 'sec', seconds: REAL_TIME_BAR_MS / 1000 } as const;
 const REAL_TIME_SERIES = new Set(['TRADES', 'MIDPOINT', 'BID', 'ASK']);
 /** New real-time bar requests per session, for the 60-in-10-minutes rule. */
 const realTimeRequests = new WeakMap<object, number[]>();
@@ -206,6 +209,11 @@ function realTimeBars(ctx: HandlerContext, msg: ClientMessageOf<'REQ_REAL_TIME_B
   }
   if (entitlementOf(profile.marketData.permissions, instrument) !== 'live') {
     ctx.error(reqId, MarketDataError.realTimeNoPermission(homeExchange(instrument), instrument.secType));
+    return;
+  }
+  // TRADES of a market without trades (forex). docs/wire-facts/market-data.md#forex-has-no-trades
+  if (tradesMissing(instrument, what)) {
+    ctx.error(reqId, noTradeBars(instrument, REAL_TIME_BAR_SIZE));
     return;
   }
   // docs/wire-facts/pacing.md#real-time-pacing-420
