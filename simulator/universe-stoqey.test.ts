@@ -77,6 +77,16 @@ describe('@stoqey/ib IBApiNext qualifies the wider universe', () => {
   });
 });
 
+describe('a strike that cannot be, over TCP (docs/wire-facts/contracts.md#a-strike-that-cannot-be)', () => {
+  it('an AAPL call with strike −5 in reqContractDetails gets error 200, not a list of every strike', async () => {
+    const query = { symbol: 'AAPL', secType: SecType.OPT, exchange: 'SMART', currency: 'USD', right: OptionType.Call, strike: -5 };
+    await expect(next.getContractDetails(query)).rejects.toMatchObject({
+      code: 200,
+      error: { message: 'No security definition has been found for the request' },
+    });
+  });
+});
+
 describe('any-symbol mode over TCP (docs/wire-facts/contracts.md#any-symbol-mode)', () => {
   it('startSimulator({ anySymbol: true }) qualifies an unknown US symbol to one synthetic contract', async () => {
     const anySim = await startSimulator({ port: 0, profile: 'instant', seed: 7, anySymbol: true });

@@ -87,6 +87,21 @@ describe('options (docs/wire-facts/contracts.md#options)', () => {
     expect(match({ conId: one.conId }).map((r) => [r.symbol, r.secType, r.strike, r.right])).toEqual([['AAPL', 'OPT', one.strike, 'C']]);
   });
 
+  it('a negative strike names no option: nothing matches, and a data request gets 200 "no security definition", not "ambiguous" (docs/wire-facts/contracts.md#a-strike-that-cannot-be)', () => {
+    const expiry = market.optionChains({ underlyingSymbol: 'AAPL', underlyingSecType: 'STK', underlyingConId: 265598, futFopExchange: '' }, NOW)![0]!
+      .expirations[0]!.expiration;
+    const query = { symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', currency: 'USD', lastTradeDateOrContractMonth: expiry, right: 'C' };
+    for (const strike of [-5, -0.5, -1e299]) {
+      expect(match({ ...query, strike })).toEqual([]);
+      expect(market.resolveInstrument({ ...query, strike } as never, NOW)).toEqual({
+        ok: false,
+        code: 200,
+        message: 'No security definition has been found for the request',
+      });
+    }
+    expect(match({ ...query, strike: 0 }).length).toBeGreaterThan(1);
+  });
+
   it('an unknown underlying is undefined (error 200); options on futures are an empty list', () => {
     expect(market.optionChains({ underlyingSymbol: 'NOPE', underlyingSecType: 'STK', underlyingConId: 0, futFopExchange: '' }, NOW)).toBeUndefined();
     expect(market.optionChains({ underlyingSymbol: 'ES', underlyingSecType: 'IND', underlyingConId: 11004968, futFopExchange: 'CME' }, NOW)).toEqual([]);
