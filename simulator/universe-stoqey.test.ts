@@ -98,6 +98,10 @@ describe('any-symbol mode over TCP (docs/wire-facts/contracts.md#any-symbol-mode
       expect(details[0]!.longName).toMatch(/synthetic/i);
       const brk = await api.getContractDetails({ symbol: 'BRK B', secType: SecType.STK, exchange: 'SMART', currency: 'USD' });
       expect(brk.map((d) => d.contract.symbol)).toEqual(['BRK B']);
+      await expect(api.getContractDetails({ symbol: 'BRK.B', secType: SecType.STK, exchange: 'SMART', currency: 'USD' })).rejects.toMatchObject({
+        code: 200,
+        error: { message: expect.stringContaining('ask for "BRK B"') },
+      });
       await expect(api.getContractDetails({ symbol: 'BRK$', secType: SecType.STK, exchange: 'SMART', currency: 'USD' })).rejects.toMatchObject({
         code: 200,
         error: { message: expect.stringContaining('any-symbol mode makes contracts only for US stock symbols') },
