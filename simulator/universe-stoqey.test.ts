@@ -77,6 +77,16 @@ describe('@stoqey/ib IBApiNext qualifies the wider universe', () => {
   });
 });
 
+describe('a strike that cannot be, over TCP (docs/wire-facts/contracts.md#a-strike-that-cannot-be)', () => {
+  it('an AAPL call with strike −5 in reqContractDetails gets error 200, not a list of every strike', async () => {
+    const query = { symbol: 'AAPL', secType: SecType.OPT, exchange: 'SMART', currency: 'USD', right: OptionType.Call, strike: -5 };
+    await expect(next.getContractDetails(query)).rejects.toMatchObject({
+      code: 200,
+      error: { message: 'No security definition has been found for the request' },
+    });
+  });
+});
+
 describe('any-symbol mode over TCP (docs/wire-facts/contracts.md#any-symbol-mode)', () => {
   it('startSimulator({ anySymbol: true }) qualifies an unknown US symbol to one synthetic contract', async () => {
     const anySim = await startSimulator({ port: 0, profile: 'instant', seed: 7, anySymbol: true });
@@ -88,6 +98,10 @@ describe('any-symbol mode over TCP (docs/wire-facts/contracts.md#any-symbol-mode
       expect(details[0]!.longName).toMatch(/synthetic/i);
       const brk = await api.getContractDetails({ symbol: 'BRK B', secType: SecType.STK, exchange: 'SMART', currency: 'USD' });
       expect(brk.map((d) => d.contract.symbol)).toEqual(['BRK B']);
+      await expect(api.getContractDetails({ symbol: 'BRK.B', secType: SecType.STK, exchange: 'SMART', currency: 'USD' })).rejects.toMatchObject({
+        code: 200,
+        error: { message: expect.stringContaining('ask for "BRK B"') },
+      });
       await expect(api.getContractDetails({ symbol: 'BRK$', secType: SecType.STK, exchange: 'SMART', currency: 'USD' })).rejects.toMatchObject({
         code: 200,
         error: { message: expect.stringContaining('any-symbol mode makes contracts only for US stock symbols') },

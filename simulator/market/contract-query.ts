@@ -30,7 +30,10 @@ export interface NormalQuery {
   symbol: string;
   secType: string;
   expiry: string;
-  /** 0 when not given. */
+  /**
+   * 0 when not given; a negative strike is kept as given, so that it matches no contract (error
+   * 200) rather than counting as unset (docs/wire-facts/contracts.md#a-strike-that-cannot-be).
+   */
   strike: number;
   right: '' | 'C' | 'P';
   multiplier: string;
@@ -54,8 +57,11 @@ function normalRight(r: string | undefined): '' | 'C' | 'P' {
   return '';
 }
 
-/** A strike that is really set: clients write unset doubles as 0, "" or Double.MAX_VALUE. */
-const givenNumber = (n: number | undefined) => (n !== undefined && Number.isFinite(n) && n > 0 && n < 1e300 ? n : 0);
+/**
+ * A strike that is really set: clients write unset doubles as 0, "" or Double.MAX_VALUE, so those
+ * read as 0 (not given). Any other number, a negative one included, is a strike the query names.
+ */
+const givenNumber = (n: number | undefined) => (n !== undefined && Number.isFinite(n) && n !== 0 && n < 1e300 ? n : 0);
 
 export function normalize(q: ContractQuery): NormalQuery {
   let exchange = up(q.exchange);

@@ -1,7 +1,7 @@
 /**
  * A market depth (level II) book consistent with the top of book: its first row on each side is
  * the quote's bid and ask with their sizes at the same 250 ms step, and the rows behind them step
- * away one tick each with sizes drawn from (the market's seed, conId, side, price level, minute), so that a row
+ * away one price increment each (the contract's market rule, price-ladder.ts) with sizes drawn from (the market's seed, conId, side, price level, minute), so that a row
  * keeps its size while its price level stays and the minute lasts. And the updates that take a
  * client's book from one state to the next, as MARKET_DEPTH / MARKET_DEPTH_L2 operations.
  * docs/wire-facts/market-data.md#market-depth
@@ -10,7 +10,7 @@
  * instants in model epoch ms.
  */
 import { hashInts } from '../../common/rng.ts';
-import { stepper } from './minute-path.ts';
+import type { PriceLadder } from './price-ladder.ts';
 import type { InstrumentQuotes } from './quotes.ts';
 
 /** The most rows a side carries, whatever the request asks (ib_async documents 5 as the maximum). */
@@ -66,8 +66,7 @@ export function depthAt(quotes: InstrumentQuotes, at: number, req: DepthRequest,
   if (!q.open) return EMPTY_BOOK;
   const { instrument } = quotes;
   const { seed } = quotes.model;
-  const tick = instrument.minTick;
-  const round = stepper(tick);
+  const { ladder } = quotes.model;
   const rows = Math.max(0, Math.min(req.rows, MAX_DEPTH_ROWS));
   const minute = Math.floor(at / MINUTE_MS);
   const usStock = (instrument.secType === 'STK' || instrument.secType === 'ETF') && instrument.currency === 'USD';
@@ -80,9 +79,9 @@ export function depthAt(quotes: InstrumentQuotes, at: number, req: DepthRequest,
     const out: DepthRow[] = [];
     const lot = bestSize >= 100 && bestSize % 100 === 0 ? 100 : 1;
     for (let i = 0; i < rows; i++) {
-      const price = round(s === 1 ? best - i * tick : best + i * tick, 'nearest');
+      const price: number = i === 0 ? best : s === 1 ? below(ladder, out[i - 1]!.price) : ladder.above(out[i - 1]!.price);
       if (!(price > 0)) break;
-      const level = Math.round(price / tick);
+      const level = Math.round(price / ladder.tickAt(price));
       const draw = hashInts(seed, instrument.conId, SIZE_SALT, s, level, minute) / 4294967296;
       const size = i === 0 ? bestSize : Math.max(lot, Math.round((bestSize * (0.5 + 2 * draw)) / lot) * lot);
       out.push({ price, size, marketMaker: holder(s, level) });
@@ -90,6 +89,11 @@ export function depthAt(quotes: InstrumentQuotes, at: number, req: DepthRequest,
     return out;
   };
   return { asks: side(0, q.ask, q.askSize), bids: side(1, q.bid, q.bidSize) };
+}
+
+/** The next ladder price below `price` (on the ladder): across a band edge, the lower band's increment. */
+function below(ladder: PriceLadder, price: number): number {
+  return ladder.round(price - ladder.tickAt(price) / 1000, 'down');
 }
 
 /**

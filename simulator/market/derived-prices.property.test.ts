@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractUniverse } from './contracts.ts';
 import { RISK_FREE_RATE, yearsTo } from './derived-price.ts';
 import type { Instrument } from './instrument.ts';
+import { PriceLadder } from './price-ladder.ts';
 import { MINUTE_MS } from './minute-path.ts';
 import { synthesizeBar } from './price-path.ts';
 import { QuoteBook, type Quote } from './quotes.ts';
@@ -49,7 +50,8 @@ function option(tradingClass: string, expiry: string, strike: number, right: 'C'
 }
 
 interface Pair {
-  tick: number;
+  /** The chain's price increments: a quote is rounded to the tick at its own price (price-ladder.ts). */
+  ladder: PriceLadder;
   european: boolean;
   strikes: [number, number];
   /** Years to expiry. */
@@ -83,7 +85,7 @@ function pairAt(p: Pick): Pair | undefined {
   const [c1, c2, p1, p2] = instruments.map((x) => book.of(x).quoteAt(at)) as [Quote, Quote, Quote, Quote];
   if (!c1.liquid) return undefined;
   return {
-    tick: instruments[0]!.minTick,
+    ladder: PriceLadder.of(instruments[0]!),
     european: chain.european,
     strikes,
     years: yearsTo(expiryOf(instruments[0]!), at),
@@ -109,13 +111,14 @@ function forOpenPairs(check: (x: Pair, p: Pick) => void, runs: fc.Parameters<[Pi
 }
 
 describe('options priced from their underlying (properties)', () => {
-  it('a call is worth at least its intrinsic value, an American put too, a European put at least K·e^{−rT} − S (each up to half a tick)', () => {
+  it('a call is worth at least its intrinsic value, an American put too, a European put at least K·e^{−rT} − S (each up to half a tick at its price)', () => {
     forOpenPairs((x) => {
-      const { s, tick, strikes, calls, puts, years, european } = x;
+      const { s, ladder, strikes, calls, puts, years, european } = x;
       const df = european ? Math.exp(-RISK_FREE_RATE * years) : 1;
       strikes.forEach((k, i) => {
-        expect(calls[i]!.mid).toBeGreaterThanOrEqual(Math.max(0, s.mid - k) - tick / 2);
-        expect(puts[i]!.mid).toBeGreaterThanOrEqual(Math.max(0, k * df - s.mid) - tick / 2);
+        const [c, p] = [calls[i]!.mid, puts[i]!.mid];
+        expect(c).toBeGreaterThanOrEqual(Math.max(0, s.mid - k) - ladder.tickAt(c) / 2);
+        expect(p).toBeGreaterThanOrEqual(Math.max(0, k * df - s.mid) - ladder.tickAt(p) / 2);
       });
     });
   });

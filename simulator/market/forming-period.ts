@@ -65,7 +65,7 @@ export function formingPeriodBar(
       }
     }
   }
-  return toBar(acc, q.model.minTick);
+  return toBar(acc, q.model.ladder);
 }
 
 /** The minutes of session `s` that start before `upTo`, by their 1-minute bars (kept for the next call). */

@@ -26,8 +26,10 @@ const utcStamp = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace
 
 /**
  * REQ_HEAD_TIMESTAMP: the start of the first session (regular hours with useRTH=1) on or after
- * 2000-01-01; formatDate 1 → `yyyyMMdd-HH:mm:ss` (UTC), 2 → epoch seconds. TRADES of a market
- * without trades (forex): 162 `No head time stamp` (no-trades.ts).
+ * 2000-01-01, or for a generated future or option the first session of a trading date on or after
+ * its listing day (Instrument.listingDay); formatDate 1 → `yyyyMMdd-HH:mm:ss` (UTC), 2 → epoch
+ * seconds. TRADES of a market without trades (forex): 162 `No head time stamp` (no-trades.ts).
+ * docs/wire-facts/market-data.md#head-timestamp
  */
 export function headTimestamp(
   q: InstrumentQuotes,
@@ -37,7 +39,9 @@ export function headTimestamp(
   if (isHistError(what)) return fail(what);
   if (req.formatDate !== 1 && req.formatDate !== 2) return fail(IbError.validation('bT', `Date formatting selection of ${req.formatDate} rejected`));
   if (tradesMissing(q.instrument, what)) return fail(noTradesHeadTimestamp());
-  const first = q.sessions.next(DATA_SINCE_MS - 1, req.useRTH ? 'liquid' : 'trading');
+  const kind = req.useRTH ? 'liquid' : 'trading';
+  const listed = q.instrument.listingDay;
+  const first = listed === undefined ? q.sessions.next(DATA_SINCE_MS - 1, kind) : q.sessions.firstFrom(listed, kind);
   if (!first) return fail(IbError.noData(`${q.instrument.localSymbol} has no session`));
   return { ok: true, text: req.formatDate === 2 ? String(Math.floor(first.start / 1000)) : utcStamp(first.start) };
 }

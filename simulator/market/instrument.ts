@@ -72,6 +72,12 @@ export interface Instrument {
   /** Futures and options only. */
   derivative?: DerivativeTerms;
   /**
+   * Generated futures and options: the exchange-local civil day (simulator/market/time.ts) the
+   * contract was listed. Its earliest data (REQ_HEAD_TIMESTAMP) are its first session from that
+   * day on. Undefined: data since 2000 (docs/wire-facts/market-data.md#head-timestamp).
+   */
+  listingDay?: number;
+  /**
    * Generated options and index futures: priced from this underlying's simulated mid at each
    * instant (simulator/market/derived-price.ts) rather than walking a path of their own.
    */

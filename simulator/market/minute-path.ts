@@ -15,7 +15,7 @@
  */
 import { hashInts } from '../../common/rng.ts';
 import { risesWithUnderlying } from './derived-price.ts';
-import { isOneTickMarket, KNOT_TRADES, synthesizeBar, type BarSpan, type PriceModel, type RawBar, type Rounding } from './price-path.ts';
+import { isOneTickMarket, KNOT_TRADES, synthesizeBar, type BarSpan, type PriceModel, type RawBar } from './price-path.ts';
 
 /** The tick grid: IB samples stock quotes every 250 ms (docs/wire-facts/market-data.md#tick-rates). */
 export const GRID_MS = 250;
@@ -32,18 +32,6 @@ const U32 = 4294967296;
 export const minuteOf = (ms: number): number => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 /** The grid step holding `ms` (the instant it stands for is `minuteOf(ms) + step × GRID_MS`). */
 export const stepOf = (ms: number): number => Math.floor((ms - minuteOf(ms)) / GRID_MS);
-
-/** Fast rounding to a price grid (the same values price-path.ts's toStep gives, without text conversions). */
-export function stepper(step: number): (x: number, how: Rounding) => number {
-  const decimals = Math.max(0, Math.min(12, -Math.floor(Math.log10(step)) + 6));
-  // Enough decimals for any tick in use (0.0001 … 5); the division by a power of ten restores exact decimals.
-  const p10 = 10 ** decimals;
-  return (x, how) => {
-    const q = x / step;
-    const n = how === 'down' ? Math.floor(q + 1e-9) : how === 'up' ? Math.ceil(q - 1e-9) : Math.round(q);
-    return Math.round(n * step * p10) / p10;
-  };
-}
 
 /** One series' values at the 240 steps of a minute. */
 export type StepValues = Float64Array;
@@ -137,13 +125,7 @@ function derivedAmplitude(underlying: PriceModel, span: BarSpan): (bar: RawBar) 
  * Build the minute starting at `start` (a multiple of 60,000). `liquid`: inside regular hours (the
  * bars' volume depends on it). Pure: the same (model, start, liquid) always give the same minute.
  */
-export function buildMinute(
-  m: PriceModel,
-  start: number,
-  liquid: boolean,
-  round: ReturnType<typeof stepper>,
-  roundHalf: ReturnType<typeof stepper>,
-): MinutePath {
+export function buildMinute(m: PriceModel, start: number, liquid: boolean): MinutePath {
   const span = { start, end: start + MINUTE_MS, sizeSeconds: 60, days: 0, liquid };
   const trades = synthesizeBar(m, span, 'TRADES');
   const mid = synthesizeBar(m, span, 'MIDPOINT');
@@ -161,14 +143,16 @@ export function buildMinute(
   const midpoint = new Float64Array(STEPS);
   const bidPrice = new Float64Array(STEPS);
   const askPrice = new Float64Array(STEPS);
-  pinnedPath(last, trades, hi, lo, noise, amp(trades), (x) => round(x, 'nearest'));
-  pinnedPath(midpoint, mid, hi, lo, noise, amp(mid), (x) => roundHalf(x, 'nearest'));
+  const ladder = m.ladder;
+  const half = ladder.halved();
+  pinnedPath(last, trades, hi, lo, noise, amp(trades), (x) => ladder.round(x, 'nearest'));
+  pinnedPath(midpoint, mid, hi, lo, noise, amp(mid), (x) => half.round(x, 'nearest'));
   // Bid and ask move by the same noise, so the spread between their knots carries over to every step.
   const quoteAmp = Math.min(amp(bid), amp(ask));
-  pinnedPath(bidPrice, bid, hi, lo, noise, quoteAmp, (x) => round(x, 'down'));
+  pinnedPath(bidPrice, bid, hi, lo, noise, quoteAmp, (x) => ladder.round(x, 'down'));
   // A one-tick market's ask knots are its bid knots plus a tick: rounding both the same way keeps every step one tick wide.
   const askRounding = isOneTickMarket(m) ? 'down' : 'up';
-  pinnedPath(askPrice, ask, hi, lo, noise, quoteAmp, (x) => round(x, askRounding));
+  pinnedPath(askPrice, ask, hi, lo, noise, quoteAmp, (x) => ladder.round(x, askRounding));
 
   // A derived instrument's trades and quotes come from paths with different noise amplitudes: keep each trade
   // between its step's bid and ask (the knots already are, and stay exactly the bar's values).

@@ -10,13 +10,17 @@
 import { hashInts, rngFor } from '../../common/rng.ts';
 import { derivedPrice, type DerivedTerms } from './derived-price.ts';
 import type { Instrument } from './instrument.ts';
+import { PriceLadder, type Rounding } from './price-ladder.ts';
 
 export interface PriceModel {
   seed: number;
   conId: number;
   basePrice: number;
   dailyVolatility: number;
+  /** The smallest price increment (the ladder's lowest): the unit of the path's wiggles. */
   minTick: number;
+  /** The prices trades and quotes land on (price-ladder.ts); mids use its halved form. */
+  ladder: PriceLadder;
   avgDailyVolume: number;
   /**
    * Options and index futures: priced from `underlying`'s mid at each instant (derived-price.ts)
@@ -42,6 +46,7 @@ export function priceModelOf(instrument: Instrument, seed: number): PriceModel {
     basePrice: instrument.basePrice,
     dailyVolatility: instrument.dailyVolatility,
     minTick: instrument.minTick,
+    ladder: PriceLadder.of(instrument),
     avgDailyVolume: instrument.avgDailyVolume,
     derived: pricedFrom && { terms: pricedFrom.terms, underlying: priceModelOf(pricedFrom.underlying, seed) },
     computed: instrument.secType === 'IND',
@@ -111,25 +116,12 @@ export function midPriceAt(m: PriceModel, ms: number): number {
   return m.basePrice * Math.exp(logOffset);
 }
 
-/** Decimals of a tick size; memoized, since every bar rounds several prices to the same few ticks. */
-const decimalsCache = new Map<number, number>();
-function decimalsOf(x: number): number {
-  let d = decimalsCache.get(x);
-  if (d === undefined) {
-    const [mant, exp] = x.toExponential().split('e');
-    d = Math.max(0, (mant!.split('.')[1] ?? '').length - Number(exp));
-    if (decimalsCache.size < 1_000) decimalsCache.set(x, d);
-  }
-  return d;
-}
-
-export type Rounding = 'nearest' | 'down' | 'up';
-/** `x` on the grid of `step` (a price to its tick), rounded as asked; exact decimals (no 0.30000000000000004). */
+/**
+ * `x` on the grid of `step`, rounded as asked; exact decimals (no 0.30000000000000004). The same
+ * values as a one-increment PriceLadder gives.
+ */
 export function toStep(x: number, step: number, how: Rounding = 'nearest'): number {
-  const q = x / step;
-  // Nudge before floor/ceil so that 270.02 / 0.01 = 27001.999… does not round to the wrong tick.
-  const n = how === 'down' ? Math.floor(q + 1e-9) : how === 'up' ? Math.ceil(q - 1e-9) : Math.round(q);
-  return Number((n * step).toFixed(decimalsOf(step)));
+  return PriceLadder.constant(step).round(x, how);
 }
 
 /** Quoted spread of a stock or index as a fraction of its price (at least one tick). */
@@ -141,15 +133,17 @@ const SPREAD_FRACTION = 0.0002;
  */
 export const isOneTickMarket = (m: PriceModel): boolean => m.derived !== undefined && m.derived.terms.spreadFraction === 0;
 
+/** Half the quoted spread at `mid`: a fraction of the price, at least one tick of the ladder at that price. */
 function halfSpread(m: PriceModel, mid: number): number {
   if (isOneTickMarket(m)) return 0;
   const fraction = m.derived === undefined ? SPREAD_FRACTION : m.derived.terms.spreadFraction;
-  return Math.max(m.minTick, toStep(mid * fraction, m.minTick)) / 2;
+  const tick = m.ladder.tickAt(mid);
+  return Math.max(tick, toStep(mid * fraction, tick)) / 2;
 }
 
-/** The ask for a raw price `p` (half spread `hs`): rounded up, or, in a one-tick market, the bid's tick plus one. */
+/** The ask for a raw price `p` (half spread `hs`): rounded up, or, in a one-tick market, the ladder price above the bid's. */
 function askOf(m: PriceModel, p: number, hs: number): number {
-  return isOneTickMarket(m) ? toStep(toStep(p, m.minTick, 'down') + m.minTick, m.minTick) : toStep(p + hs, m.minTick, 'up');
+  return isOneTickMarket(m) ? m.ladder.above(m.ladder.round(p, 'down')) : m.ladder.round(p + hs, 'up');
 }
 
 /** Last-trade price: the mid plus a deterministic jitter inside the spread; an index's value is its mid. */
@@ -180,7 +174,9 @@ function derivedExtremes(d: NonNullable<PriceModel['derived']>, span: BarSpan, d
 /** Synthesize one bar; every random draw is keyed by (seed, conId, start, size). */
 export function synthesizeBar(m: PriceModel, span: BarSpan, series: PriceSeries): RawBar {
   const rng = rngFor(m.seed, m.conId, span.start, span.sizeSeconds);
-  const tick = m.minTick;
+  const ladder = m.ladder;
+  const tick = ladder.minTick;
+  const half = ladder.halved();
   const dayFraction = span.days > 0 ? span.days : Math.max(1, (span.end - span.start) / 1000) / REGULAR_DAY_S;
   const trades = series === 'TRADES';
   const o = trades ? tradeAt(m, span.start) : midPriceAt(m, span.start);
@@ -196,22 +192,22 @@ export function synthesizeBar(m: PriceModel, span: BarSpan, series: PriceSeries)
   let open: number, high: number, low: number, close: number;
   switch (series) {
     case 'TRADES':
-      [open, high, low, close] = [toStep(o, tick), toStep(hiRaw, tick, 'up'), toStep(loRaw, tick, 'down'), toStep(c, tick)];
+      [open, high, low, close] = [ladder.round(o), ladder.round(hiRaw, 'up'), ladder.round(loRaw, 'down'), ladder.round(c)];
       break;
     case 'MIDPOINT': // mids can sit on half ticks
-      [open, high, low, close] = [toStep(o, tick / 2), toStep(hiRaw, tick / 2, 'up'), toStep(loRaw, tick / 2, 'down'), toStep(c, tick / 2)];
+      [open, high, low, close] = [half.round(o), half.round(hiRaw, 'up'), half.round(loRaw, 'down'), half.round(c)];
       break;
     case 'BID':
-      [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => toStep(p - hs, tick, 'down')) as [number, number, number, number];
+      [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => ladder.round(p - hs, 'down')) as [number, number, number, number];
       break;
     case 'ASK':
       [open, high, low, close] = [o, hiRaw, loRaw, c].map((p) => askOf(m, p, hs)) as [number, number, number, number];
       break;
     case 'BID_ASK': // IB: open = average bid, high = max ask, low = min bid, close = average ask
-      open = toStep((o + c) / 2 - hs, tick, 'down');
+      open = ladder.round((o + c) / 2 - hs, 'down');
       close = askOf(m, (o + c) / 2, hs);
       high = askOf(m, hiRaw, hs);
-      low = toStep(loRaw - hs, tick, 'down');
+      low = ladder.round(loRaw - hs, 'down');
       break;
   }
   // Prices stay positive; a derived instrument's bid may be 0 (a worthless option: no bid, offered at a tick).

@@ -9,7 +9,7 @@
  * bundled universe). Pure: a function of (seed, instrument, instant), whatever was asked before.
  */
 import type { Instrument } from './instrument.ts';
-import { buildMinute, GRID_MS, MINUTE_MS, minuteOf, STEPS, stepOf, stepper, type MinutePath } from './minute-path.ts';
+import { buildMinute, GRID_MS, MINUTE_MS, minuteOf, STEPS, stepOf, type MinutePath } from './minute-path.ts';
 import { priceModelOf, synthesizeBar, type PriceModel, type RawBar } from './price-path.ts';
 import { SessionIndex } from './session-index.ts';
 import { formatYmd } from './time.ts';
@@ -89,8 +89,6 @@ interface DayStats {
 export class InstrumentQuotes {
   readonly model: PriceModel;
   readonly sessions: SessionIndex;
-  private readonly round: ReturnType<typeof stepper>;
-  private readonly roundHalf: ReturnType<typeof stepper>;
   /** Minute start → the minute, or null when no trading session holds its start. */
   private readonly minutes = new Map<number, MinutePath | null>();
   private readonly days = new Map<number, DayStats>();
@@ -103,8 +101,6 @@ export class InstrumentQuotes {
   ) {
     this.model = priceModelOf(instrument, seed);
     this.sessions = new SessionIndex(instrument);
-    this.round = stepper(instrument.minTick);
-    this.roundHalf = stepper(instrument.minTick / 2);
   }
 
   /** The minute holding `ms` with its 240 steps, or undefined when the market is shut then. */
@@ -114,7 +110,7 @@ export class InstrumentQuotes {
     if (m === undefined) {
       if (this.minutes.size >= MAX_MINUTES) this.minutes.clear();
       const open = this.sessions.at(start, 'trading') !== undefined;
-      m = open ? buildMinute(this.model, start, this.sessions.at(start, 'liquid') !== undefined, this.round, this.roundHalf) : null;
+      m = open ? buildMinute(this.model, start, this.sessions.at(start, 'liquid') !== undefined) : null;
       this.minutes.set(start, m);
     }
     return m ?? undefined;

@@ -55,6 +55,15 @@ export class SessionIndex {
     return undefined;
   }
 
+  /** The first session of the first trading date on or after `day`, or undefined if none within 30 days. */
+  firstFrom(day: number, kind: SessionKind): Session | undefined {
+    for (let d = day; d <= day + SEARCH_DAYS; d++) {
+      const sessions = this.on(d, kind);
+      if (sessions.length > 0) return sessions[0];
+    }
+    return undefined;
+  }
+
   /** The trading date before `day` that has sessions of `kind`, or undefined within 30 days. */
   previousTradingDay(day: number, kind: SessionKind): number | undefined {
     for (let d = day - 1; d >= day - SEARCH_DAYS; d--) if (this.on(d, kind).length > 0) return d;

@@ -10,6 +10,7 @@
 import type { InstrumentQuotes } from './quotes.ts';
 import { MINUTE_MS, minuteOf, type MinutePath } from './minute-path.ts';
 import { synthesizeBar, type BarSpan, type RawBar } from './price-path.ts';
+import type { PriceLadder } from './price-ladder.ts';
 
 export type AggregateSeries = 'TRADES' | 'MIDPOINT' | 'BID' | 'ASK' | 'BID_ASK';
 
@@ -99,16 +100,15 @@ function push(acc: BarAccumulator, open: number, hi: number, lo: number, close: 
 }
 
 /** The bar an accumulator stands for, or undefined when it saw nothing (a TRADES window without trades). */
-export function toBar(acc: BarAccumulator, minTick: number): RawBar | undefined {
+export function toBar(acc: BarAccumulator, ladder: PriceLadder): RawBar | undefined {
   if (acc.empty) return undefined;
   if (acc.series === 'TRADES') {
     const wap = Math.min(acc.high, Math.max(acc.low, Number((acc.notional / acc.volume).toFixed(4))));
     return { open: acc.open, high: acc.high, low: acc.low, close: acc.close, volume: acc.volume, wap, barCount: Math.max(1, Math.min(acc.count, acc.volume)) };
   }
   if (acc.series === 'BID_ASK') {
-    const onTick = (x: number, up: boolean) => Number(((up ? Math.ceil(x / minTick - 1e-9) : Math.floor(x / minTick + 1e-9)) * minTick).toFixed(8));
-    const open = onTick(acc.bidSum / acc.steps, false);
-    const close = onTick(acc.askSum / acc.steps, true);
+    const open = ladder.round(acc.bidSum / acc.steps, 'down');
+    const close = ladder.round(acc.askSum / acc.steps, 'up');
     return { open, high: Math.max(acc.high, open, close), low: Math.min(acc.low, open, close), close, volume: -1, wap: -1, barCount: -1 };
   }
   return { open: acc.open, high: acc.high, low: acc.low, close: acc.close, volume: -1, wap: -1, barCount: -1 };
@@ -129,7 +129,7 @@ export function aggregateSteps(q: InstrumentQuotes, from: number, to: number, se
     return true;
   });
   if (acc.empty && first && series === 'TRADES') return idleTradesBar(first.m, first.k);
-  return toBar(acc, q.model.minTick);
+  return toBar(acc, q.model.ladder);
 }
 
 /**
@@ -157,7 +157,7 @@ export function formingBar(q: InstrumentQuotes, from: number, now: number, serie
     addStep(acc, m, k);
     return true;
   });
-  return toBar(acc, q.model.minTick);
+  return toBar(acc, q.model.ladder);
 }
 
 /** Add minute `start` (skipped when the market was shut) by its bars. */

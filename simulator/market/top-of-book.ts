@@ -99,6 +99,12 @@ export function lineFields(q: Quote, showBidAsk: boolean, shape: LineShape = TRA
  * The ticks that bring a client from `prev` (undefined: nothing sent yet) to `next`. A changed
  * price is sent with its size (TICK_PRICE); a size that changed alone as TICK_SIZE. The first
  * round also sends the halted flag (0).
+ *
+ * Bid and ask go in the order that widens the book first: the ask first when it rises (the quote
+ * moves up), the bid first otherwise. So a client that applies the ticks one by one never sees a
+ * locked or crossed book between two uncrossed quotes, not even for the one message between the
+ * bid and the ask (a one-tick-wide ES quote moving up one tick would otherwise read bid == ask).
+ * docs/wire-facts/market-data.md#bid-and-ask-order
  */
 export function ticksBetween(prev: LineFields | undefined, next: LineFields, delayed: boolean): Tick[] {
   const t = (live: number) => (delayed ? delayedTickType(live) : live);
@@ -108,8 +114,15 @@ export function ticksBetween(prev: LineFields | undefined, next: LineFields, del
     else if (size !== oldSize) out.push({ kind: 'size', tickType: t(sizeType), size });
   };
   if (!next.index) {
-    pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
-    pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
+    const bid = () => pair(TickType.BID, TickType.BID_SIZE, next.bid, next.bidSize, prev?.bid, prev?.bidSize);
+    const ask = () => pair(TickType.ASK, TickType.ASK_SIZE, next.ask, next.askSize, prev?.ask, prev?.askSize);
+    if (prev && next.ask > prev.ask) {
+      ask();
+      bid();
+    } else {
+      bid();
+      ask();
+    }
   }
   if (next.last !== undefined) pair(TickType.LAST, TickType.LAST_SIZE, next.last, next.lastSize!, prev?.last, prev?.lastSize);
   if (next.lastTimestamp !== undefined && next.lastTimestamp !== prev?.lastTimestamp)

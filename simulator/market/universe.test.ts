@@ -87,6 +87,21 @@ describe('options (docs/wire-facts/contracts.md#options)', () => {
     expect(match({ conId: one.conId }).map((r) => [r.symbol, r.secType, r.strike, r.right])).toEqual([['AAPL', 'OPT', one.strike, 'C']]);
   });
 
+  it('a negative strike names no option: nothing matches, and a data request gets 200 "no security definition", not "ambiguous" (docs/wire-facts/contracts.md#a-strike-that-cannot-be)', () => {
+    const expiry = market.optionChains({ underlyingSymbol: 'AAPL', underlyingSecType: 'STK', underlyingConId: 265598, futFopExchange: '' }, NOW)![0]!
+      .expirations[0]!.expiration;
+    const query = { symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', currency: 'USD', lastTradeDateOrContractMonth: expiry, right: 'C' };
+    for (const strike of [-5, -0.5, -1e299]) {
+      expect(match({ ...query, strike })).toEqual([]);
+      expect(market.resolveInstrument({ ...query, strike } as never, NOW)).toEqual({
+        ok: false,
+        code: 200,
+        message: 'No security definition has been found for the request',
+      });
+    }
+    expect(match({ ...query, strike: 0 }).length).toBeGreaterThan(1);
+  });
+
   it('an unknown underlying is undefined (error 200); options on futures are an empty list', () => {
     expect(market.optionChains({ underlyingSymbol: 'NOPE', underlyingSecType: 'STK', underlyingConId: 0, futFopExchange: '' }, NOW)).toBeUndefined();
     expect(market.optionChains({ underlyingSymbol: 'ES', underlyingSecType: 'IND', underlyingConId: 11004968, futFopExchange: 'CME' }, NOW)).toEqual([]);
@@ -113,6 +128,26 @@ describe('market rules (docs/wire-facts/contracts.md#market-rules)', () => {
 });
 
 describe('any-symbol mode (docs/wire-facts/contracts.md#any-symbol-mode)', () => {
+  it('a share class written the exchanges\' way ("BRK.B") is error 200 as at IB, with IB\'s spelling in the text; no conId finds a dotted symbol (docs/wire-facts/contracts.md#share-classes)', () => {
+    const stock = (symbol: string) => ({ symbol, secType: 'STK', exchange: 'SMART', currency: 'USD' });
+    for (const [dotted, ib] of [
+      ['BRK.B', 'BRK B'],
+      ['BF.B', 'BF B'],
+      ['BRK/A', 'BRK A'],
+    ] as const) {
+      expect(match(stock(dotted), NOW, anyMarket)).toEqual([]);
+      expect(anyMarket.noContract?.(stock(dotted) as never)).toEqual({
+        code: 200,
+        message: `No security definition has been found for the request. IB writes a share class with a space: ask for "${ib}", not "${dotted}"`,
+      });
+      expect(match(stock(ib), NOW, anyMarket).map((r) => r.symbol)).toEqual([ib]);
+    }
+    // Plain symbols are numbered in base 27 with '.' as the 27th digit (conIds stay as earlier versions gave them):
+    // BRKB + 24 is BRKZ, BRKB + 25 would be "BRK.", which no conId finds any more.
+    const brkb = match(stock('BRKB'), NOW, anyMarket)[0]!.conId;
+    expect([24, 25].map((d) => match({ conId: brkb + d }, NOW, anyMarket).map((r) => r.symbol))).toEqual([['BRKZ'], []]);
+  });
+
   it('is off by default: an unknown symbol matches nothing (error 200)', () => {
     expect(match({ symbol: 'ZZQX', secType: 'STK', exchange: 'SMART', currency: 'USD' })).toEqual([]);
   });
@@ -128,21 +163,23 @@ describe('any-symbol mode (docs/wire-facts/contracts.md#any-symbol-mode)', () =>
     expect(match({ symbol: 'AAPL', secType: 'STK', exchange: 'SMART', currency: 'USD' }, NOW, anyMarket).map((r) => r.conId)).toEqual([265598]);
   });
 
-  it('takes IB\'s share-class symbols with a space ("BRK B") and the dotted form, each its own contract; refuses nonsense with a 200 that says why', () => {
+  it('takes IB\'s share-class symbols with a space ("BRK B"), each its own contract; refuses nonsense with a 200 that says why', () => {
     const stock = (symbol: string) => ({ symbol, secType: 'STK', exchange: 'SMART', currency: 'USD' });
-    const conIds = ['BRK B', 'BRK.B', 'BF B', 'ZZZZ A', 'A B'].map((symbol) => {
+    const conIds = ['BRK B', 'BF B', 'ZZZZ A', 'A B', 'BRKB', 'ZZQXYZ'].map((symbol) => {
       const rows = match(stock(symbol), NOW, anyMarket);
       expect(rows.map((r) => [r.symbol, r.localSymbol])).toEqual([[symbol, symbol]]);
       expect(match({ conId: rows[0]!.conId }, NOW, anyMarket).map((r) => r.symbol)).toEqual([symbol]);
       return rows[0]!.conId;
     });
     expect(new Set(conIds).size).toBe(conIds.length);
-    for (const nonsense of ['BRK$', 'BRK  B', 'BRKAB C', 'BRK BB', 'TOOLONGX']) {
+    for (const nonsense of ['BRK$', 'BRK  B', 'BRKAB C', 'BRK BB', 'TOOLONGX', 'A.B.C', '.']) {
       expect(match(stock(nonsense), NOW, anyMarket)).toEqual([]);
       expect(anyMarket.noContract?.(stock(nonsense) as never)).toEqual({
         code: 200,
         message: expect.stringMatching(
-          new RegExp(`^No security definition has been found for the request\\. any-symbol mode .*"${nonsense.replace('$', '\\$')}" is none of these$`),
+          new RegExp(
+            `^No security definition has been found for the request\\. any-symbol mode .*"${nonsense.replace('$', '\\$').replaceAll('.', '\\.')}" is none of these$`,
+          ),
         ),
       });
     }

@@ -32,6 +32,44 @@ describe('history-side requests', () => {
     expect(c.errors()).toEqual([]);
   });
 
+  it("a future's or an option's head timestamp is its listing, not 2000: ESZ6 the day after ESU5 expired, an AAPL January monthly the day after the July monthly expired (docs/wire-facts/market-data.md#head-timestamp)", async () => {
+    const now = Date.UTC(2026, 10, 24, 15);
+    const h = harness({ start: now });
+    const c = await h.login(1);
+    const conIdOf = (q: Record<string, unknown>) => market().matchContracts(q as never, now)[0]!.conId;
+    const esz6 = conIdOf({ symbol: 'ES', secType: 'FUT', exchange: 'CME', lastTradeDateOrContractMonth: '202612' });
+    const option = conIdOf({ symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', lastTradeDateOrContractMonth: '20270115', right: 'C' });
+    const ask = (reqId: number, conId: number, useRTH: number, exchange: string) =>
+      c.send({ type: 'REQ_HEAD_TIMESTAMP', reqId, ...aapl, conId, exchange, useRTH, whatToShow: 'TRADES', formatDate: 1 });
+    ask(1, esz6, 1, 'CME');
+    ask(2, esz6, 0, 'CME');
+    ask(3, option, 1, 'SMART');
+    ask(4, CONID.AAPL, 1, 'SMART');
+    await h.advance(5_000);
+    expect(c.errors()).toEqual([]);
+    expect(
+      c
+        .of('HEAD_TIMESTAMP')
+        .map((m) => [m.msg.reqId, m.msg.headTimestamp])
+        .sort(),
+    ).toEqual([
+      // ESU5's last trade date is Friday 2025-09-19: ESZ6 is listed on the 20th; its first trading date is Monday
+      // the 22nd, whose Globex session opens Sunday 17:00 Chicago (22:00 UTC) and its regular hours at 08:30 (13:30 UTC).
+      [1, '20250922-13:30:00'],
+      [2, '20250921-22:00:00'],
+      // AAPL lists six monthlies: January 2027 joins when July 2026's expires (Friday 2026-07-17); Monday the 20th, 09:30 New York.
+      [3, '20260720-13:30:00'],
+      // A stock's data still begin with 2000.
+      [4, '20000103-14:30:00'],
+    ]);
+    // Contract details agree: neither contract is listed the trading day before its head timestamp, both are that day.
+    const listed = (q: Record<string, unknown>, at: number) => market().matchContracts(q as never, at).length > 0;
+    const es = { symbol: 'ES', secType: 'FUT', exchange: 'CME', lastTradeDateOrContractMonth: '202612' };
+    const jan = { symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', lastTradeDateOrContractMonth: '20270115', right: 'C' };
+    expect([listed(es, Date.UTC(2025, 8, 19, 15)), listed(es, Date.UTC(2025, 8, 22, 15))]).toEqual([false, true]);
+    expect([listed(jan, Date.UTC(2026, 6, 17, 15)), listed(jan, Date.UTC(2026, 6, 20, 15))]).toEqual([false, true]);
+  });
+
   it('whatToShow SCHEDULE answers HISTORICAL_SCHEDULE with the sessions of the window, 2026-11-27 closing at 13:00', async () => {
     const h = harness({ start: Date.UTC(2026, 10, 28, 12) });
     const c = await h.login(1);

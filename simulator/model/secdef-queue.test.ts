@@ -215,6 +215,20 @@ describe('answers', () => {
     expect(doneTimes(a, [6], t0)).toEqual([60]);
   });
 
+  it('an option with strike −5 matches nothing: error 200, not every strike of the chain (docs/wire-facts/contracts.md#a-strike-that-cannot-be)', async () => {
+    const h = exact();
+    const a = await h.login(1);
+    const option = { secType: 'OPT', right: 'C' };
+    a.send(contractReq(5, 'AAPL', { ...option, strike: -5 }));
+    a.send(contractReq(6, 'AAPL', { ...option, strike: 0 }));
+    await h.advance(5_000);
+    expect(a.forReq(5).map((m) => m.msg)).toEqual([
+      { type: 'ERR_MSG', id: 5, code: 200, message: 'No security definition has been found for the request', advancedOrderRejectJson: '', errorTime: 0 },
+    ]);
+    // The same query with the strike unset (0) lists the chain's calls: −5 is not read as unset.
+    expect(a.forReq(6).filter((m) => m.msg.type === 'CONTRACT_DATA').length).toBeGreaterThan(10);
+  });
+
   it('TTE on SMART without a currency: two CONTRACT_DATA (Paris EUR, NYSE USD) then one END', async () => {
     const h = exact();
     const a = await h.login(1);

@@ -5,6 +5,7 @@
  */
 import type { ContractUniverse } from '../market/contracts.ts';
 import type { Instrument } from '../market/instrument.ts';
+import { PriceLadder } from '../market/price-ladder.ts';
 import type { MarketData } from '../model/ports.ts';
 import type { PriceSource, TradableInstrument, TradingVenue } from './venue.ts';
 
@@ -18,7 +19,7 @@ export function tradable(i: Instrument): TradableInstrument {
     primaryExchange: i.primaryExchange,
     localSymbol: i.localSymbol,
     tradingClass: i.tradingClass,
-    minTick: i.minTick,
+    ladder: PriceLadder.of(i),
     hours: { schedule: i.schedule, timeZoneId: i.timeZoneId },
   };
 }

@@ -6,7 +6,6 @@
 import type { IbErrorBody } from '../../common/ib/errors.ts';
 import { OrderError } from '../../common/ib/order-errors.ts';
 import { isOnClose, ORDER_TYPES, TIFS, type OrderTicket, type OrderType, type Tif } from './order-types.ts';
-import { isOnTick } from './ticks.ts';
 import type { TradableInstrument } from './venue.ts';
 
 /** The fields of a PLACE_ORDER the engine reads. */
@@ -48,7 +47,7 @@ export function checkOrder(f: OrderFields, clientId: number, account: string, in
   if (needsLimit && !(f.lmtPrice !== undefined && f.lmtPrice > 0)) return bad(OrderError.rejected(`${orderType} order needs a positive lmtPrice`));
   if (needsStop && !(f.auxPrice !== undefined && f.auxPrice > 0)) return bad(OrderError.rejected(`${orderType} order needs a positive auxPrice (stop price)`));
   for (const p of [needsLimit ? f.lmtPrice : undefined, needsStop ? f.auxPrice : undefined]) {
-    if (p !== undefined && !isOnTick(p, instrument.minTick)) return bad(OrderError.offMinTick());
+    if (p !== undefined && !instrument.ladder.isOn(p)) return bad(OrderError.offMinTick());
   }
   return {
     ok: true,

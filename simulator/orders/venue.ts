@@ -8,6 +8,7 @@
  * tick grid.
  */
 import type { ExchangeHours } from '../market/market-hours.ts';
+import type { PriceLadder } from '../market/price-ladder.ts';
 
 /** An instrument as the order engine sees it. */
 export interface TradableInstrument {
@@ -19,8 +20,11 @@ export interface TradableInstrument {
   primaryExchange: string;
   localSymbol: string;
   tradingClass: string;
-  /** Smallest price step; order prices off this grid are refused (110). */
-  minTick: number;
+  /**
+   * The prices the instrument trades at, by price level (its market rule: SPX options 0.05 below
+   * 3.00, 0.10 from 3.00); order prices off it are refused (110). docs/wire-facts/contracts.md#price-dependent-ticks
+   */
+  ladder: PriceLadder;
   /** The weekly schedule with its calendar, and the exchange's zone (market-hours.ts). */
   hours: ExchangeHours;
 }

@@ -117,11 +117,20 @@ async function overTcp(start: number, seconds: number): Promise<string[]> {
   return received.map((chunks, i) => `${i} ${Buffer.concat(chunks).length} ${createHash('sha256').update(Buffer.concat(chunks)).digest('hex')}`);
 }
 
-/** Per client: messages and a digest of its "instant bytes" lines. */
+/**
+ * Per client: messages and a digest of its "instant bytes" lines, then the same digest with each
+ * instant's messages sorted ("order aside"): when only the first differs between two trees, the
+ * streams hold the same messages at the same instants and differ only in their order within an instant.
+ */
 function digest(name: string, lines: string[]): string[] {
-  return [0, 1, 2, 3].map((c) => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  return [0, 1, 2, 3].flatMap((c) => {
     const mine = lines.filter((l) => l.startsWith(`${c} `));
-    return `${name} client ${c + 1}: ${mine.length} messages, sha256 ${createHash('sha256').update(mine.join('\n')).digest('hex')}`;
+    const orderAside = [...mine].sort();
+    return [
+      `${name} client ${c + 1}: ${mine.length} messages, sha256 ${sha(mine.join('\n'))}`,
+      `${name} client ${c + 1}: order within an instant aside, sha256 ${sha(orderAside.join('\n'))}`,
+    ];
   });
 }
 

@@ -6,24 +6,24 @@
  */
 import { hashInts } from '../../../common/rng.ts';
 import type { Instrument } from '../instrument.ts';
-import { ANY_SYMBOL_MAX_LENGTH, anySymbolConId, decodeAnySymbolConId } from './conids.ts';
-
-/**
- * The symbols a US listing has: upper-case letters, one to six characters with `.` (BRK.B, the
- * exchanges' style), or IB's own style for a share class, a root of one to four letters, a space
- * and the class letter (`BRK B`). docs/wire-facts/contracts.md#any-symbol-mode
- */
-const US_SYMBOL = new RegExp(`^(?:[A-Z][A-Z.]{0,${ANY_SYMBOL_MAX_LENGTH - 1}}|[A-Z]{1,4} [A-Z])$`);
+import { anySymbolConId, decodeAnySymbolConId } from './conids.ts';
+import { ibShareClassSpelling, parseUsStockSymbol, US_SYMBOL_MAX_LENGTH } from './us-stock-symbols.ts';
 
 export const ANY_SYMBOL_LONG_NAME_SUFFIX = '(SYNTHETIC: ibkr-harness any-symbol mode)';
 
+/** Whether any-symbol mode makes a contract for `symbol`: a US stock symbol as IB writes one (us-stock-symbols.ts). */
 export function isAnySymbolCandidate(symbol: string): boolean {
-  return US_SYMBOL.test(symbol) && anySymbolConId(symbol) !== undefined;
+  return parseUsStockSymbol(symbol) !== undefined;
 }
 
-/** Why any-symbol mode makes no contract for `symbol`: the text added to error 200's. */
+/**
+ * Why any-symbol mode makes no contract for `symbol`: the text added to error 200's. A share class
+ * written the exchanges' way (`BRK.B`) is told IB's spelling (docs/wire-facts/contracts.md#share-classes).
+ */
 export function anySymbolRefusal(symbol: string): string {
-  return `any-symbol mode makes contracts only for US stock symbols: 1 to ${ANY_SYMBOL_MAX_LENGTH} capital letters or '.', or a root of 1 to 4 letters, a space and a class letter (e.g. "BRK B"); "${symbol}" is none of these`;
+  const ibSpelling = ibShareClassSpelling(symbol);
+  if (ibSpelling) return `IB writes a share class with a space: ask for "${ibSpelling}", not "${symbol}"`;
+  return `any-symbol mode makes contracts only for US stock symbols: 1 to ${US_SYMBOL_MAX_LENGTH} capital letters, or a root of 1 to 4 letters, a space and a class letter (e.g. "BRK B"); "${symbol}" is none of these`;
 }
 
 /**
@@ -33,7 +33,7 @@ export function anySymbolRefusal(symbol: string): string {
  */
 export function anySymbolInstrument(symbol: string, template: Instrument): Instrument | undefined {
   const conId = anySymbolConId(symbol);
-  if (conId === undefined || !isAnySymbolCandidate(symbol)) return undefined;
+  if (conId === undefined) return undefined;
   const h = hashInts(conId, 0x5eed);
   return {
     ...template,

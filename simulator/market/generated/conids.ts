@@ -7,6 +7,7 @@
  * the wire's 32-bit int. docs/wire-facts/contracts.md#synthetic-conids
  */
 import { SYNTHETIC_CONID_MAX } from '../contract-schema.ts';
+import { parseUsStockSymbol, US_SYMBOL_MAX_LENGTH } from './us-stock-symbols.ts';
 
 /** The first conId the simulator generates; everything from here to 2^31-1 is synthetic. */
 export const GENERATED_CONID_MIN = 1_000_000_000;
@@ -22,14 +23,16 @@ const FUTURES_MONTHS = 10_000;
  * conIds between the futures block and the next.
  */
 const CLASS_SYMBOL_BASE = 1_001_000_000;
-const CLASS_SYMBOL = /^([A-Z]{1,4}) ([A-Z])$/;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** Roots of one to four letters: 26 + 26² + 26³ + 26⁴. */
 const CLASS_ROOTS = 475_254;
-/** Any-symbol stocks: the symbol in bijective base 27 (A–Z and `.`), up to six characters. */
+/**
+ * Any-symbol stocks with a plain symbol: the symbol in bijective base 27, up to six characters.
+ * The 27th digit is `.`, which no symbol takes any more (docs/wire-facts/contracts.md#share-classes):
+ * it stays in the alphabet so that every plain symbol keeps the conId earlier versions gave it.
+ */
 const ANY_SYMBOL_BASE = 1_100_000_000;
 const SYMBOL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ.';
-export const ANY_SYMBOL_MAX_LENGTH = 6;
 /** Options: ((chain × days + expiry day) × strikes + strike index) × 2 + right. */
 const OPTIONS_BASE = 1_600_000_000;
 export const OPTION_CHAINS = 8;
@@ -113,23 +116,20 @@ function fromBijective(n: number, alphabet: string): string {
   return out;
 }
 
-/**
- * Undefined for symbols the scheme cannot hold: other characters, longer than six, or a space
- * other than before a one-letter class after a root of one to four letters.
- */
+/** The conId of a US stock symbol as IB writes one (us-stock-symbols.ts); undefined for any other symbol. */
 export function anySymbolConId(symbol: string): number | undefined {
-  const classed = CLASS_SYMBOL.exec(symbol);
-  if (classed) return CLASS_SYMBOL_BASE + (bijective(classed[1]!, LETTERS)! - 1) * 26 + LETTERS.indexOf(classed[2]!);
-  if (symbol.length === 0 || symbol.length > ANY_SYMBOL_MAX_LENGTH) return undefined;
-  const n = bijective(symbol, SYMBOL_ALPHABET);
-  return n === undefined ? undefined : ANY_SYMBOL_BASE + n;
+  const parsed = parseUsStockSymbol(symbol);
+  if (!parsed) return undefined;
+  if (parsed.kind === 'class') return CLASS_SYMBOL_BASE + (bijective(parsed.root, LETTERS)! - 1) * 26 + LETTERS.indexOf(parsed.shareClass);
+  return ANY_SYMBOL_BASE + bijective(parsed.symbol, SYMBOL_ALPHABET)!;
 }
 
+/** The symbol whose any-symbol conId this is; undefined outside the blocks or for a symbol IB does not write (a `.`). */
 export function decodeAnySymbolConId(conId: number): string | undefined {
   const c = conId - CLASS_SYMBOL_BASE;
   if (c >= 0 && c < 26 * CLASS_ROOTS) return `${fromBijective(Math.floor(c / 26) + 1, LETTERS)} ${LETTERS[c % 26]}`;
   const n = conId - ANY_SYMBOL_BASE;
   if (n <= 0 || conId >= OPTIONS_BASE) return undefined;
   const out = fromBijective(n, SYMBOL_ALPHABET);
-  return out.length <= ANY_SYMBOL_MAX_LENGTH ? out : undefined;
+  return out.length <= US_SYMBOL_MAX_LENGTH && parseUsStockSymbol(out)?.kind === 'plain' ? out : undefined;
 }

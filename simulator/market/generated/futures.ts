@@ -34,6 +34,16 @@ export function futureExpiry(year: number, month: number): number {
   return monthlyExpiry(year, month, CME_EQUITY);
 }
 
+/**
+ * The day a quarterly contract is listed: the day after the contract `listedQuarters` quarters
+ * before it expired, when it became one of the `listedQuarters` contracts listed at a time (ESZ6:
+ * the day after ESU5's last trade date, 2025-09-20). docs/wire-facts/market-data.md#head-timestamp
+ */
+export function futureListingDay(f: FutureFamily, year: number, month: number): number {
+  const months = year * 12 + (month - 1) - 3 * f.listedQuarters;
+  return futureExpiry(Math.floor(months / 12), (months % 12) + 1) + 1;
+}
+
 /** When a quarterly contract settles: its last trade date's opening (08:30 Central), the index's opening prices. */
 function settlementInstant(year: number, month: number): number {
   return instantOf(futureExpiry(year, month), 510, FUTURES_TIME_ZONE);
@@ -46,6 +56,7 @@ function settlementInstant(year: number, month: number): number {
 export function futureInstrument(f: FutureFamily, year: number, month: number, index?: Instrument): Instrument {
   const expiry = formatYmd(futureExpiry(year, month));
   return {
+    listingDay: futureListingDay(f, year, month),
     conId: futureConId({ family: f.index, year, month }),
     synthetic: true,
     symbol: f.symbol,

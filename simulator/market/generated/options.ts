@@ -73,6 +73,14 @@ function listingHorizonDays(spec: OptionChainSpec, kind: ExpiryKind): number {
   return kind === 'monthly' ? n * 31 : kind === 'weekly' ? n * 7 : Math.ceil((n * 7) / 5) + 1;
 }
 
+/** The day whose price an expiry's strikes centre on: as many months, weeks or trading days before it as the chain lists ahead. */
+function strikeCentreDay(spec: OptionChainSpec, expiry: OptionExpiry): number {
+  return expiry.expiryDay - listingHorizonDays(spec, expiry.kind);
+}
+
+/** Days searched back for an expiry's listing day: longer than any chain lists ahead (8 months). */
+const LISTING_SEARCH_DAYS = 400;
+
 /** `AAPL  260116C00250000`: the OCC symbol, root padded to six, strike in thousandths. */
 export function occSymbol(root: string, expiryDay: number, right: 'C' | 'P', strike: number): string {
   const strikeText = String(Math.round(strike * 1000)).padStart(8, '0');
@@ -81,6 +89,7 @@ export function occSymbol(root: string, expiryDay: number, right: 'C' | 'P', str
 
 export class ListedOptions {
   private readonly strikeCache = new Map<string, number[]>();
+  private readonly listingCache = new Map<string, number>();
 
   constructor(
     readonly chains: readonly ListedChain[],
@@ -106,13 +115,37 @@ export class ListedOptions {
     return [...out.values()].sort((a, b) => a.lastTradeDay - b.lastTradeDay);
   }
 
+  /**
+   * The first New York civil day on which `expiry` is among the chain's listed expiries
+   * (`expiriesOn`): from then on contract details answer its options, and their data
+   * (REQ_HEAD_TIMESTAMP) begin. docs/wire-facts/market-data.md#head-timestamp
+   */
+  listingDay(spec: OptionChainSpec, expiry: OptionExpiry): number {
+    const key = `${spec.index}:${expiry.lastTradeDay}`;
+    const known = this.listingCache.get(key);
+    if (known !== undefined) return known;
+    const listed = (day: number) => this.expiriesOn(spec, day).some((e) => e.lastTradeDay === expiry.lastTradeDay);
+    // Once listed an expiry stays listed until it trades for the last time: search for the first listed day.
+    let lo = expiry.lastTradeDay - LISTING_SEARCH_DAYS;
+    let hi = expiry.lastTradeDay;
+    if (listed(lo)) hi = lo;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (listed(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    if (this.listingCache.size > 5_000) this.listingCache.clear();
+    this.listingCache.set(key, hi);
+    return hi;
+  }
+
   /** The strikes listed for one expiry: multiples of the step around the price on its listing day. */
   strikesFor(chain: ListedChain, expiry: OptionExpiry): number[] {
     const key = `${chain.spec.index}:${expiry.lastTradeDay}:${expiry.kind}`;
     let strikes = this.strikeCache.get(key);
     if (strikes) return strikes;
     const { spec, underlying } = chain;
-    const listedOn = expiry.expiryDay - listingHorizonDays(spec, expiry.kind);
+    const listedOn = strikeCentreDay(spec, expiry);
     const center = midPriceAt(priceModelOf(underlying, this.seed), instantOf(listedOn, 960, OPTIONS_TIME_ZONE));
     const lo = Math.ceil((center * (1 - spec.strikeRange)) / spec.strikeStep);
     const hi = Math.floor((center * (1 + spec.strikeRange)) / spec.strikeStep);
@@ -187,6 +220,7 @@ export class ListedOptions {
     const expiryMs = spec.amSettled ? instantOf(expiry.expiryDay, 570, OPTIONS_TIME_ZONE) : instantOf(expiry.lastTradeDay, close, OPTIONS_TIME_ZONE);
     return {
       conId,
+      listingDay: this.listingDay(spec, expiry),
       synthetic: true,
       symbol: spec.underlyingSymbol,
       secType: 'OPT',
