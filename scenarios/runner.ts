@@ -11,6 +11,7 @@
  */
 import { RealClock, ScaledClock, VirtualClock, type Clock } from '../common/clock.ts';
 import { UsageError } from '../common/exit-codes.ts';
+import { LatenessSampler, realEpochMs, type MeasuredLateness } from '../common/host-lateness.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { OpRecorder } from '../common/op-history.ts';
 import { Rng } from '../common/rng.ts';
@@ -32,7 +33,7 @@ import type { JournalSink } from '../simulator/model/journal.ts';
 import { actorContext } from './actor.ts';
 import { connectAttemptsOf } from './expect.ts';
 import type { Scenario, Target, Verdict } from './types.ts';
-import { RunView, type RunRecord } from './view.ts';
+import { RunView, type HostLateness, type RunRecord } from './view.ts';
 
 export interface RunOptions {
   target?: Target;
@@ -203,6 +204,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   // consume each other's draws.
   const rng = new Rng((seed * 2654435761) % 2 ** 31);
   const strategies = new Map<string, ConnectionStrategy>();
+  // Over TCP a late event loop shows in the clients' figures: measure it while the actors run.
+  const sampler = target === 'sim' ? new LatenessSampler().start() : undefined;
+  const realT0 = realEpochMs();
   const t0 = clock.now();
   const timers: Array<{ cancel(): void }> = [];
   const gate = (label: string): Promise<unknown> =>
@@ -261,6 +265,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     }
     await waitForActors(actors, clock, scenario.maxModelMs ?? 600_000, () => report(opts, scenario, recorder, clock.now() - t0), opts.scheduler);
   } finally {
+    sampler?.stop();
     for (const t of timers) t.cancel();
     await Promise.all(faultsApplied);
   }
@@ -291,6 +296,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     journal,
     ...(secdef ? { secdef } : {}),
     ...(modeled ? { modeled } : {}),
+    ...(sampler ? { hostLateness: hostLateness({ clients: sampler.measured() }, (real) => t0 + (real - realT0) / clock.scale) } : {}),
     plannedStarts: Object.fromEntries(scenario.processes.flatMap((p) => p.actors.filter((a) => a.startAtMs).map((a) => [`${p.name}/${a.name}`, a.startAtMs!]))),
     ...(opts.remote && target === 'sim'
       ? { remote: { gateway: `${opts.remote.gateway.host}:${opts.remote.gateway.port}`, control: opts.remote.control } }
@@ -335,6 +341,20 @@ function connectionError(run: RunView): { code: string; message: string } | unde
   if (attempts.length === 0 || attempts.some((c) => c.end?.type === 'ok')) return undefined;
   const first = attempts.find((c) => c.end?.error)?.end?.error;
   return first ? { code: first.code, message: first.message } : { code: 'NEVER_CONNECTED', message: 'no connection attempt completed' };
+}
+
+/**
+ * The lateness the samplers measured (real epoch ms), as the run record keeps it: spans on the
+ * run's model clock, via `toModel`.
+ */
+function hostLateness(measured: Partial<Record<'clients' | 'simulator', MeasuredLateness>>, toModel: (realEpochMs: number) => number): HostLateness {
+  const entries = Object.entries(measured) as Array<['clients' | 'simulator', MeasuredLateness]>;
+  return {
+    everyRealMs: Math.max(...entries.map(([, m]) => m.everyMs)),
+    measured: entries.map(([p]) => p),
+    spans: entries.flatMap(([process, m]) => m.spans.map((s) => ({ from: toModel(s.from), to: toModel(s.to), process }))),
+    ...(entries.some(([, m]) => m.truncated) ? { truncated: true as const } : {}),
+  };
 }
 
 /** Wait until every actor is done, or `maxModelMs` of model time has passed. */
