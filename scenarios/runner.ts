@@ -153,9 +153,10 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
   if (opts.remote) {
     const { gateway: at, control: url } = opts.remote;
     const control = new ControlClient(url);
-    // One time scale for both processes, so that a model second lasts as long on either side.
+    // One time scale for both processes, so that a model second lasts as long on either side; the
+    // simulator measures its own event loop's lateness, which shows in the clients' figures too.
     const timeScale = opts.timeScale ?? scenario.timeScale ?? 0.05;
-    await control.reset({ ...gateway, seed, timeScale });
+    await control.reset({ ...gateway, seed, timeScale, sampleLateness: true });
     const clock = new ScaledClock(timeScale);
     return {
       clock,
@@ -207,6 +208,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   // Over TCP a late event loop shows in the clients' figures: measure it while the actors run.
   const sampler = target === 'sim' ? new LatenessSampler().start() : undefined;
   const realT0 = realEpochMs();
+  let realEnd = realT0;
   const t0 = clock.now();
   const timers: Array<{ cancel(): void }> = [];
   const gate = (label: string): Promise<unknown> =>
@@ -266,6 +268,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     await waitForActors(actors, clock, scenario.maxModelMs ?? 600_000, () => report(opts, scenario, recorder, clock.now() - t0), opts.scheduler);
   } finally {
     sampler?.stop();
+    realEnd = realEpochMs();
     for (const t of timers) t.cancel();
     await Promise.all(faultsApplied);
   }
@@ -278,6 +281,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const secdef: SecdefServed[] | undefined = r.control ? await r.control.secdefServed() : undefined;
   const modeled = r.control ? await r.control.modeled() : undefined;
   const journal = r.control ? await r.control.journal() : [];
+  // Only a simulator in another process measures its own loop (in process, `sampler` measured it).
+  const simulatorLateness = opts.remote && target === 'sim' && r.control ? (await r.control.lateness()).measured : null;
   await r.close();
   if (!opts.store) store.close();
 
@@ -296,7 +301,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     journal,
     ...(secdef ? { secdef } : {}),
     ...(modeled ? { modeled } : {}),
-    ...(sampler ? { hostLateness: hostLateness({ clients: sampler.measured() }, (real) => t0 + (real - realT0) / clock.scale) } : {}),
+    ...(sampler
+      ? {
+          hostLateness: hostLateness(
+            { clients: sampler.measured(), ...(simulatorLateness ? { simulator: simulatorLateness } : {}) },
+            { from: realT0, to: realEnd },
+            (real) => t0 + (real - realT0) / clock.scale,
+          ),
+        }
+      : {}),
     plannedStarts: Object.fromEntries(scenario.processes.flatMap((p) => p.actors.filter((a) => a.startAtMs).map((a) => [`${p.name}/${a.name}`, a.startAtMs!]))),
     ...(opts.remote && target === 'sim'
       ? { remote: { gateway: `${opts.remote.gateway.host}:${opts.remote.gateway.port}`, control: opts.remote.control } }
@@ -344,15 +357,22 @@ function connectionError(run: RunView): { code: string; message: string } | unde
 }
 
 /**
- * The lateness the samplers measured (real epoch ms), as the run record keeps it: spans on the
- * run's model clock, via `toModel`.
+ * The lateness the samplers measured (real epoch ms), as the run record keeps it: the spans within
+ * the run (`run`, real epoch ms; the simulator's sampler ran from its reset on), on the run's model
+ * clock via `toModel`.
  */
-function hostLateness(measured: Partial<Record<'clients' | 'simulator', MeasuredLateness>>, toModel: (realEpochMs: number) => number): HostLateness {
+function hostLateness(
+  measured: Partial<Record<'clients' | 'simulator', MeasuredLateness>>,
+  run: { from: number; to: number },
+  toModel: (realEpochMs: number) => number,
+): HostLateness {
   const entries = Object.entries(measured) as Array<['clients' | 'simulator', MeasuredLateness]>;
+  const within = (spans: MeasuredLateness['spans']) =>
+    spans.map((s) => ({ from: Math.max(s.from, run.from), to: Math.min(s.to, run.to) })).filter((s) => s.to > s.from);
   return {
     everyRealMs: Math.max(...entries.map(([, m]) => m.everyMs)),
     measured: entries.map(([p]) => p),
-    spans: entries.flatMap(([process, m]) => m.spans.map((s) => ({ from: toModel(s.from), to: toModel(s.to), process }))),
+    spans: entries.flatMap(([process, m]) => within(m.spans).map((s) => ({ from: toModel(s.from), to: toModel(s.to), process }))),
     ...(entries.some(([, m]) => m.truncated) ? { truncated: true as const } : {}),
   };
 }
