@@ -5,14 +5,19 @@
  * at whatever waited through it; the scenarios' agreement check (scenarios/modeled.ts) forgives
  * exactly the stretches measured here, and no more.
  *
- * The measurement: a timer due every `everyMs` real ms. When a tick runs `late` ms after it was
- * due, the loop was unavailable during the whole of [due, ran]; that stretch is recorded (a lateness
- * span) when it is at least `minLateMs` long. What happened before `due` is not known (a block that
- * began just after the previous tick costs up to `everyMs` more than recorded), which is why the
- * check adds a fixed floor per step on top of the spans.
+ * The measurement: a timer due `everyMs` real ms after the previous tick ran. When a tick runs at
+ * least `minLateMs` after it was due, the loop was unavailable from the due time until it ran, and
+ * the block may have begun as early as just after the previous tick: any callback that became
+ * ready since the previous tick may have waited until this one ran. That whole stretch,
+ * [previous tick, this tick], is recorded (a lateness span): the most a callback can have been
+ * delayed by what this tick saw, and no more. Shorter lateness (timer jitter) and the time a
+ * step's own work takes are not recorded; the check adds a small floor per step for them.
  */
 
-/** A stretch of real time during which a process's event loop was provably unavailable, epoch ms. */
+/**
+ * A stretch of real time, epoch ms, between two ticks of a sampler the second of which ran late:
+ * the loop was unavailable from the second tick's due time to its end, and perhaps from its start.
+ */
 export interface LatenessSpan {
   from: number;
   to: number;
@@ -96,13 +101,13 @@ export class LatenessSampler {
   }
 
   private schedule(previous: number): void {
-    this.timer = setTimeout(() => this.tick(previous + this.everyMs), this.everyMs);
+    this.timer = setTimeout(() => this.tick(previous), this.everyMs);
     this.timer.unref();
   }
 
-  private tick(due: number): void {
+  private tick(previous: number): void {
     const ran = this.now();
-    if (ran - due >= this.minLateMs) this.record({ from: due, to: ran });
+    if (ran - previous - this.everyMs >= this.minLateMs) this.record({ from: previous, to: ran });
     if (ran - this.started >= this.maxRunMs) {
       this.timer = undefined;
       this.stopped = ran;

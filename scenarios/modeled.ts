@@ -18,9 +18,9 @@ export const HOST_NOISE_REAL_MS = 20;
 
 /**
  * Real ms allowed per sequential step on top of the lateness measured during the run: what a step
- * costs that no sampler sees — loopback round trips, the client's own decoding, the wake-ups of a
- * process that waits on a socket (each shorter than the sampler's 2 ms tick, common/host-lateness.ts)
- * and a block that began before a tick was due. Measured on the project's 2-core host, 2026-12-01,
+ * costs that no sampler sees — loopback round trips, the client's own decoding and the model's
+ * work, timer jitter and lateness under the sampler's 1 ms threshold (common/host-lateness.ts),
+ * and that work running slower on a loaded host (a busy sibling core; cache). Measured on the project's 2-core host, 2026-12-01,
  * tte-wln-after-fix in process at 0.02, 25 runs at load 6–9, some with two busy loops besides: a
  * qualification exceeded its modeled time by up to 5 real ms beyond the measured spans (the
  * makespan by up to 1.4 ms per step); a cold first connect, up to 17 ms (connects are judged only
