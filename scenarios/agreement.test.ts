@@ -4,7 +4,10 @@
  * the clients' event loop is forgiven because the run measured it. One client, one qualification,
  * at the incident scenarios' scale: each run takes well under a second.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../simulator/simulator.ts';
 import { realEpochMs } from '../common/host-lateness.ts';
 import { AAPL, actor, at } from './dsl.ts';
 import { expectThat } from './expect.ts';
@@ -104,5 +107,39 @@ describe('the clients agree with the model within the lateness measured during t
     // lateness gets) could not have told this stall from a slow client.
     const { hostLateness: _, ...unmeasured } = record;
     expect(QUALIFY_WITHIN.check(new RunView(unmeasured)).holds).toMatch(/of fixed host noise: the run measured no lateness\)$/);
+  });
+
+  it('against a simulator that cannot measure itself (an older version), measures the clients alone', async () => {
+    const sim = await startSimulator({ port: 0, controlPort: 0, timeScale: SCALE });
+    // The control plane as an older simulator answers it: no sampleLateness, no GET /lateness.
+    const older = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks).toString();
+      if (body.includes('sampleLateness') || req.url === '/lateness') {
+        res.writeHead(req.url === '/lateness' ? 404 : 400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'reset body: unknown field "sampleLateness"' }));
+        return;
+      }
+      const answer = await fetch(`http://127.0.0.1:${sim.controlPort}${req.url}`, {
+        method: req.method!,
+        ...(body ? { body, headers: { 'content-type': 'application/json' } } : {}),
+      });
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+    try {
+      const remote = { gateway: { host: '127.0.0.1', port: sim.port }, control: `http://127.0.0.1:${(older.address() as AddressInfo).port}` };
+      const record = await runScenario(
+        oneQualification('agreement-older-simulator', () => {}),
+        { target: 'sim', seed: 1, remote },
+      );
+      expect(record.hostLateness?.measured).toEqual(['clients']);
+      expect(record.expectations).toEqual([{ claim: QUALIFY_WITHIN.claim, ok: true, judged: 1 }]);
+    } finally {
+      await new Promise((resolve) => older.close(resolve));
+      await sim.close();
+    }
   });
 });

@@ -24,7 +24,7 @@ import { PacingScheduler } from '../collector/pacing/index.ts';
 import { openStore, type CollectorStore } from '../collector/store/index.ts';
 import { createStrategy, type ConnectionStrategy } from '../collector/strategies/index.ts';
 import type { SecdefServed } from '../simulator/control/api-types.ts';
-import { ControlClient } from '../simulator/control/control-client.ts';
+import { ControlClient, ControlError } from '../simulator/control/control-client.ts';
 import type { GatewayControl } from '../simulator/control/gateway-control.ts';
 import { LocalControl } from '../simulator/control/local-control.ts';
 import { describeFault } from '../simulator/faults/registry.ts';
@@ -117,6 +117,8 @@ interface Rig {
   connector(unthrottled: boolean, process: string): GatewayConnector;
   /** The simulator's control facade (undefined against a live gateway). */
   control: GatewayControl | undefined;
+  /** A simulator in another process measuring its own event-loop lateness for this run (GET /lateness). */
+  simulatorSamples?: boolean;
   close(): Promise<void>;
 }
 
@@ -156,11 +158,21 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
     // One time scale for both processes, so that a model second lasts as long on either side; the
     // simulator measures its own event loop's lateness, which shows in the clients' figures too.
     const timeScale = opts.timeScale ?? scenario.timeScale ?? 0.05;
-    await control.reset({ ...gateway, seed, timeScale, sampleLateness: true });
+    const simulatorSamples = await control.reset({ ...gateway, seed, timeScale, sampleLateness: true }).then(
+      () => true,
+      async (err: unknown) => {
+        // A simulator older than this runner does not know the field: its lateness goes
+        // unmeasured, so the agreement check forgives less, never more.
+        if (!(err instanceof ControlError && err.status === 400 && err.message.includes('sampleLateness'))) throw err;
+        await control.reset({ ...gateway, seed, timeScale });
+        return false;
+      },
+    );
     const clock = new ScaledClock(timeScale);
     return {
       clock,
       control,
+      simulatorSamples,
       connector: (u) => new StoqeyConnector({ host: at.host, port: at.port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
       close: async () => {
         await control.clear();
@@ -282,7 +294,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const modeled = r.control ? await r.control.modeled() : undefined;
   const journal = r.control ? await r.control.journal() : [];
   // Only a simulator in another process measures its own loop (in process, `sampler` measured it).
-  const simulatorLateness = opts.remote && target === 'sim' && r.control ? (await r.control.lateness()).measured : null;
+  const simulatorLateness = r.simulatorSamples && r.control ? (await r.control.lateness()).measured : null;
   await r.close();
   if (!opts.store) store.close();
 
