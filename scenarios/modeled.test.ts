@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { OpRecorder } from '../common/op-history.ts';
 import type { ModeledTimes } from '../simulator/control/api-types.ts';
 import { expectThat } from './expect.ts';
-import { AGREEMENT_FLOOR_REAL_MS, coveredMs, HOST_NOISE_REAL_MS, modeledDurations } from './modeled.ts';
+import { AGREEMENT_FLOOR_REAL_MS, coveredMs, HOST_NOISE_REAL_MS, modeledDurations, recordedLateness } from './modeled.ts';
 import { RunView, type RunRecord } from './view.ts';
 
 const SCALE = 0.02;
@@ -166,5 +166,38 @@ describe('the agreement allowance: measured host lateness plus a floor per step'
     expect(coveredMs(spans, 8, 25)).toBe(12);
     expect(coveredMs(spans, 31, 39)).toBe(0);
     expect(coveredMs([], 0, 100)).toBe(0);
+  });
+
+  it('keeps what the samplers measured within the run, on the run’s model clock', () => {
+    // Real epoch ms 1,000 is the run's model ms 50,000 at 0.02; the run lasted 100 real ms.
+    const toModel = (realMs: number) => 50_000 + (realMs - 1_000) / SCALE;
+    const lateness = recordedLateness(
+      {
+        clients: { everyMs: 2, from: 1_000, to: 1_100, spans: [{ from: 1_010, to: 1_013 }] },
+        // The simulator sampled from its reset, before the run: only the part within the run counts.
+        simulator: {
+          everyMs: 2,
+          from: 900,
+          to: 1_150,
+          spans: [
+            { from: 990, to: 1_004 },
+            { from: 1_090, to: 1_140 },
+          ],
+          truncated: true,
+        },
+      },
+      { from: 1_000, to: 1_100 },
+      toModel,
+    );
+    expect(lateness).toEqual({
+      everyRealMs: 2,
+      measured: ['clients', 'simulator'],
+      spans: [
+        { from: 50_500, to: 50_650, process: 'clients' },
+        { from: 50_000, to: 50_200, process: 'simulator' },
+        { from: 54_500, to: 55_000, process: 'simulator' },
+      ],
+      truncated: true,
+    });
   });
 });

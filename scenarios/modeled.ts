@@ -7,7 +7,8 @@
  * the run plus a small floor per sequential step (`agreementAllowance`). In virtual time the
  * clients' figures are exact and are judged as they are.
  */
-import { seconds, type Completed, type RunRecord, type RunView } from './view.ts';
+import type { MeasuredLateness } from '../common/host-lateness.ts';
+import { seconds, type Completed, type HostLateness, type RunRecord, type RunView } from './view.ts';
 
 /**
  * Real ms allowed per sequential step of a client's path in a record that carries no measured
@@ -78,6 +79,27 @@ export function coveredMs(spans: ReadonlyArray<{ from: number; to: number }>, fr
     end = Math.max(end, s.to);
   }
   return total;
+}
+
+/**
+ * The lateness the samplers measured (real epoch ms), as the run record keeps it: the spans within
+ * the run (`run`, real epoch ms; the simulator's sampler ran from its reset on), on the run's model
+ * clock via `toModel`.
+ */
+export function recordedLateness(
+  measured: Partial<Record<'clients' | 'simulator', MeasuredLateness>>,
+  run: { from: number; to: number },
+  toModel: (realEpochMs: number) => number,
+): HostLateness {
+  const entries = Object.entries(measured) as Array<['clients' | 'simulator', MeasuredLateness]>;
+  const within = (spans: MeasuredLateness['spans']) =>
+    spans.map((s) => ({ from: Math.max(s.from, run.from), to: Math.min(s.to, run.to) })).filter((s) => s.to > s.from);
+  return {
+    everyRealMs: Math.max(...entries.map(([, m]) => m.everyMs)),
+    measured: entries.map(([p]) => p),
+    spans: entries.flatMap(([process, m]) => within(m.spans).map((s) => ({ from: toModel(s.from), to: toModel(s.to), process }))),
+    ...(entries.some(([, m]) => m.truncated) ? { truncated: true as const } : {}),
+  };
 }
 
 /**

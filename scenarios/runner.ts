@@ -11,7 +11,7 @@
  */
 import { RealClock, ScaledClock, VirtualClock, type Clock } from '../common/clock.ts';
 import { UsageError } from '../common/exit-codes.ts';
-import { LatenessSampler, realEpochMs, type MeasuredLateness } from '../common/host-lateness.ts';
+import { LatenessSampler, realEpochMs } from '../common/host-lateness.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { OpRecorder } from '../common/op-history.ts';
 import { Rng } from '../common/rng.ts';
@@ -33,7 +33,8 @@ import type { JournalSink } from '../simulator/model/journal.ts';
 import { actorContext } from './actor.ts';
 import { connectAttemptsOf } from './expect.ts';
 import type { Scenario, Target, Verdict } from './types.ts';
-import { RunView, type HostLateness, type RunRecord } from './view.ts';
+import { recordedLateness } from './modeled.ts';
+import { RunView, type RunRecord } from './view.ts';
 
 export interface RunOptions {
   target?: Target;
@@ -315,7 +316,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     ...(modeled ? { modeled } : {}),
     ...(sampler
       ? {
-          hostLateness: hostLateness(
+          hostLateness: recordedLateness(
             { clients: sampler.measured(), ...(simulatorLateness ? { simulator: simulatorLateness } : {}) },
             { from: realT0, to: realEnd },
             (real) => t0 + (real - realT0) / clock.scale,
@@ -366,27 +367,6 @@ function connectionError(run: RunView): { code: string; message: string } | unde
   if (attempts.length === 0 || attempts.some((c) => c.end?.type === 'ok')) return undefined;
   const first = attempts.find((c) => c.end?.error)?.end?.error;
   return first ? { code: first.code, message: first.message } : { code: 'NEVER_CONNECTED', message: 'no connection attempt completed' };
-}
-
-/**
- * The lateness the samplers measured (real epoch ms), as the run record keeps it: the spans within
- * the run (`run`, real epoch ms; the simulator's sampler ran from its reset on), on the run's model
- * clock via `toModel`.
- */
-function hostLateness(
-  measured: Partial<Record<'clients' | 'simulator', MeasuredLateness>>,
-  run: { from: number; to: number },
-  toModel: (realEpochMs: number) => number,
-): HostLateness {
-  const entries = Object.entries(measured) as Array<['clients' | 'simulator', MeasuredLateness]>;
-  const within = (spans: MeasuredLateness['spans']) =>
-    spans.map((s) => ({ from: Math.max(s.from, run.from), to: Math.min(s.to, run.to) })).filter((s) => s.to > s.from);
-  return {
-    everyRealMs: Math.max(...entries.map(([, m]) => m.everyMs)),
-    measured: entries.map(([p]) => p),
-    spans: entries.flatMap(([process, m]) => within(m.spans).map((s) => ({ from: toModel(s.from), to: toModel(s.to), process }))),
-    ...(entries.some(([, m]) => m.truncated) ? { truncated: true as const } : {}),
-  };
 }
 
 /** Wait until every actor is done, or `maxModelMs` of model time has passed. */
