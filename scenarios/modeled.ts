@@ -48,7 +48,10 @@ export interface Allowance {
  * overlap (two processes descheduled at once) add at most their union. So the allowance is the
  * union of the measured spans within the window plus `AGREEMENT_FLOOR_REAL_MS` per step for what
  * no sampler sees. It is bounded by what was measured: on a quiet host it is the floor alone, and a
- * client that waits without blocking its loop (a slow proxy, a sleep in its path) is not forgiven.
+ * client that waits without blocking a loop (a slow hop, a sleep in its path) is forgiven only as
+ * much of that wait as some loop was measured late meanwhile. Spans are not attributed to the path
+ * (a stall while the client waited on the gateway counts too), so the bound is generous on a
+ * loaded host, never beyond what was measured; the failure message prints the measured part.
  * A record without `hostLateness` gets `HOST_NOISE_REAL_MS` per step instead.
  */
 export function agreementAllowance(record: RunRecord, steps: number, window?: { from: number; to: number }): Allowance {
