@@ -4,7 +4,7 @@
  * explains itself; a claim judged on no operation at all fails (see Verdict).
  */
 import type { Expectation, Verdict } from './types.ts';
-import { hostNoiseMs, modeledDurations, modeledPath } from './modeled.ts';
+import { agreementAllowance, describeAllowance, modeledDurations, modeledPath } from './modeled.ts';
 import { median, seconds, type RunView } from './view.ts';
 
 /** A verdict: `judged` operations, and `true` or what was seen instead. */
@@ -49,7 +49,8 @@ export const expectThat = {
   /**
    * Every successful qualification of these symbols took at most `ms`: as the client saw it in
    * virtual time or against a live gateway; over TCP to a simulator on the gateway's modeled time,
-   * with the client's own time agreeing within one step of host noise (scenarios/modeled.ts).
+   * with the client's own time agreeing within one step's allowance plus the host lateness measured
+   * while it ran (scenarios/modeled.ts `agreementAllowance`).
    */
   qualifiedWithin: (specs: ReadonlyArray<{ symbol: string }>, ms: number) =>
     claim(`${symbolsOf(specs).join('/')} qualify within ${seconds(ms)}`, (run) => {
@@ -62,14 +63,14 @@ export const expectThat = {
         const max = Math.max(...times);
         return judged(ok.length, max <= ms || `slowest ${seconds(max)} (median ${seconds(median(times))})`);
       }
-      const noise = hostNoiseMs(run.record);
       for (const c of ok) {
         const m = modeled.get(c.invoke.opId)!;
         if (m > ms) return judged(ok.length, `${c.invoke.actor}: ${seconds(m)} at the gateway (modeled)`);
-        if (c.ms! < m || c.ms! > m + noise)
+        const allowance = agreementAllowance(run.record, 1, { from: c.invoke.at, to: c.end!.at });
+        if (c.ms! < m || c.ms! > m + allowance.ms)
           return judged(
             ok.length,
-            `${c.invoke.actor}: the client saw ${seconds(c.ms!)}, the gateway modeled ${seconds(m)} (host noise allowed: ${seconds(noise)})`,
+            `${c.invoke.actor}: the client saw ${seconds(c.ms!)}, the gateway modeled ${seconds(m)} (${describeAllowance(allowance, run.record)})`,
           );
       }
       return judged(ok.length, true);
@@ -109,8 +110,9 @@ export const expectThat = {
   /**
    * The run's makespan: as the clients saw it in virtual time or against a live gateway; over TCP to
    * a simulator on the gateway's modeled path (each actor's planned start plus the modeled durations
-   * of its operations, the longest actor), with the clients' own makespan agreeing within host noise
-   * per sequential step of that actor (scenarios/modeled.ts).
+   * of its operations, the longest actor), with the clients' own makespan agreeing within that
+   * actor's allowance: a floor per sequential step plus the host lateness measured during the run
+   * (scenarios/modeled.ts `agreementAllowance`).
    */
   makespanBetween: (minMs: number, maxMs: number) =>
     claim(`the whole run takes ${seconds(minMs)}–${seconds(maxMs)}`, (run) => {
@@ -120,13 +122,15 @@ export const expectThat = {
       const actors = [...new Set(run.history.filter((e) => e.process !== undefined).map((e) => e.actor))];
       const paths = actors.map((a) => modeledPath(run, modeled, a));
       const path = Math.max(...paths.map((p) => p.ms));
-      const noisy = Math.max(...paths.map((p) => p.ms + p.steps * hostNoiseMs(run.record)));
       if (path < minMs || path > maxMs)
         return judged(operationsOf(run), `took ${seconds(path)} on the gateway's modeled path (the clients saw ${seconds(run.modelMs)})`);
+      // The actor whose path plus allowance reaches furthest bounds what the clients may have seen.
+      const bounds = paths.map((p) => ({ p, allowance: agreementAllowance(run.record, p.steps) }));
+      const widest = bounds.reduce((a, b) => (b.p.ms + b.allowance.ms > a.p.ms + a.allowance.ms ? b : a));
       return judged(
         operationsOf(run),
-        (run.modelMs >= path && run.modelMs <= noisy) ||
-          `the clients saw ${seconds(run.modelMs)}, the gateway's modeled path ${seconds(path)} (with host noise at most ${seconds(noisy)})`,
+        (run.modelMs >= path && run.modelMs <= widest.p.ms + widest.allowance.ms) ||
+          `the clients saw ${seconds(run.modelMs)}, the gateway's modeled path ${seconds(path)} (at most ${seconds(widest.p.ms + widest.allowance.ms)}: ${describeAllowance(widest.allowance, run.record)})`,
       );
     }),
 

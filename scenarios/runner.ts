@@ -11,6 +11,7 @@
  */
 import { RealClock, ScaledClock, VirtualClock, type Clock } from '../common/clock.ts';
 import { UsageError } from '../common/exit-codes.ts';
+import { LatenessSampler, realEpochMs } from '../common/host-lateness.ts';
 import { silentLog, type Log } from '../common/log.ts';
 import { OpRecorder } from '../common/op-history.ts';
 import { Rng } from '../common/rng.ts';
@@ -23,7 +24,7 @@ import { PacingScheduler } from '../collector/pacing/index.ts';
 import { openStore, type CollectorStore } from '../collector/store/index.ts';
 import { createStrategy, type ConnectionStrategy } from '../collector/strategies/index.ts';
 import type { SecdefServed } from '../simulator/control/api-types.ts';
-import { ControlClient } from '../simulator/control/control-client.ts';
+import { ControlClient, ControlError } from '../simulator/control/control-client.ts';
 import type { GatewayControl } from '../simulator/control/gateway-control.ts';
 import { LocalControl } from '../simulator/control/local-control.ts';
 import { describeFault } from '../simulator/faults/registry.ts';
@@ -32,6 +33,7 @@ import type { JournalSink } from '../simulator/model/journal.ts';
 import { actorContext } from './actor.ts';
 import { connectAttemptsOf } from './expect.ts';
 import type { Scenario, Target, Verdict } from './types.ts';
+import { recordedLateness } from './modeled.ts';
 import { RunView, type RunRecord } from './view.ts';
 
 export interface RunOptions {
@@ -116,6 +118,8 @@ interface Rig {
   connector(unthrottled: boolean, process: string): GatewayConnector;
   /** The simulator's control facade (undefined against a live gateway). */
   control: GatewayControl | undefined;
+  /** A simulator in another process measuring its own event-loop lateness for this run (GET /lateness). */
+  simulatorSamples?: boolean;
   close(): Promise<void>;
 }
 
@@ -152,13 +156,24 @@ async function rig(scenario: Scenario, target: Target, seed: number, opts: RunOp
   if (opts.remote) {
     const { gateway: at, control: url } = opts.remote;
     const control = new ControlClient(url);
-    // One time scale for both processes, so that a model second lasts as long on either side.
+    // One time scale for both processes, so that a model second lasts as long on either side; the
+    // simulator measures its own event loop's lateness, which shows in the clients' figures too.
     const timeScale = opts.timeScale ?? scenario.timeScale ?? 0.05;
-    await control.reset({ ...gateway, seed, timeScale });
+    const simulatorSamples = await control.reset({ ...gateway, seed, timeScale, sampleLateness: true }).then(
+      () => true,
+      async (err: unknown) => {
+        // A simulator older than this runner does not know the field: its lateness goes
+        // unmeasured, so the agreement check forgives less, never more.
+        if (!(err instanceof ControlError && err.status === 400 && err.message.includes('sampleLateness'))) throw err;
+        await control.reset({ ...gateway, seed, timeScale });
+        return false;
+      },
+    );
     const clock = new ScaledClock(timeScale);
     return {
       clock,
       control,
+      simulatorSamples,
       connector: (u) => new StoqeyConnector({ host: at.host, port: at.port, clock, ...(u ? { maxReqPerSec: 10_000 } : {}) }),
       close: async () => {
         await control.clear();
@@ -203,6 +218,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   // consume each other's draws.
   const rng = new Rng((seed * 2654435761) % 2 ** 31);
   const strategies = new Map<string, ConnectionStrategy>();
+  // Over TCP a late event loop shows in the clients' figures: measure it while the actors run.
+  const sampler = target === 'sim' ? new LatenessSampler().start() : undefined;
+  const realT0 = realEpochMs();
+  let realEnd = realT0;
   const t0 = clock.now();
   const timers: Array<{ cancel(): void }> = [];
   const gate = (label: string): Promise<unknown> =>
@@ -261,6 +280,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     }
     await waitForActors(actors, clock, scenario.maxModelMs ?? 600_000, () => report(opts, scenario, recorder, clock.now() - t0), opts.scheduler);
   } finally {
+    sampler?.stop();
+    realEnd = realEpochMs();
     for (const t of timers) t.cancel();
     await Promise.all(faultsApplied);
   }
@@ -273,6 +294,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const secdef: SecdefServed[] | undefined = r.control ? await r.control.secdefServed() : undefined;
   const modeled = r.control ? await r.control.modeled() : undefined;
   const journal = r.control ? await r.control.journal() : [];
+  // Only a simulator in another process measures its own loop (in process, `sampler` measured it).
+  const simulatorLateness = r.simulatorSamples && r.control ? (await r.control.lateness()).measured : null;
   await r.close();
   if (!opts.store) store.close();
 
@@ -291,6 +314,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     journal,
     ...(secdef ? { secdef } : {}),
     ...(modeled ? { modeled } : {}),
+    ...(sampler
+      ? {
+          hostLateness: recordedLateness(
+            { clients: sampler.measured(), ...(simulatorLateness ? { simulator: simulatorLateness } : {}) },
+            { from: realT0, to: realEnd },
+            (real) => t0 + (real - realT0) / clock.scale,
+          ),
+        }
+      : {}),
     plannedStarts: Object.fromEntries(scenario.processes.flatMap((p) => p.actors.filter((a) => a.startAtMs).map((a) => [`${p.name}/${a.name}`, a.startAtMs!]))),
     ...(opts.remote && target === 'sim'
       ? { remote: { gateway: `${opts.remote.gateway.host}:${opts.remote.gateway.port}`, control: opts.remote.control } }

@@ -29,6 +29,14 @@ export interface RunRecord {
    * requests per client id), on which timing claims over TCP are judged (scenarios/modeled.ts).
    */
   modeled?: ModeledTimes;
+  /**
+   * Over TCP to a simulator: the stretches in which an event loop whose lateness shows in the
+   * clients' figures (the clients' process; the simulator's when it runs in another process) was
+   * measured late during the run, in model ms on the run's clock (common/host-lateness.ts). The
+   * agreement check forgives these and a small floor per step (scenarios/modeled.ts); a record
+   * without it (made before lateness was measured) gets the fixed allowance instead.
+   */
+  hostLateness?: HostLateness;
   /** Model ms after the start at which actors with a start offset were scheduled to begin, by actor. */
   plannedStarts?: Record<string, number>;
   connectionsOpened: number;
@@ -39,6 +47,18 @@ export interface RunRecord {
   /** Each claim's verdict and how many operations it was judged on (see Verdict). */
   expectations: Array<{ claim: string; ok: boolean; judged: number; detail?: string }>;
   baseline?: RunRecord;
+}
+
+/** Measured event-loop lateness of a run (RunRecord.hostLateness). */
+export interface HostLateness {
+  /** Real ms between the samplers' ticks: a block up to this long before a measured span is not in it. */
+  everyRealMs: number;
+  /** Which processes were measured. */
+  measured: Array<'clients' | 'simulator'>;
+  /** Late stretches, model ms on the run's clock (epoch ms, as the history's `at`). */
+  spans: Array<{ from: number; to: number; process: 'clients' | 'simulator' }>;
+  /** A sampler kept fewer spans than it measured: the allowance is smaller than it could be, never larger. */
+  truncated?: true;
 }
 
 export interface Completed {

@@ -2,6 +2,7 @@
  * Shapes of the control plane's JSON responses, shared by the server and the typed client so the
  * two cannot drift apart.
  */
+import type { MeasuredLateness } from '../../common/host-lateness.ts';
 import type { FaultRecord, FaultResult } from '../faults/target.ts';
 import type { FaultSpec } from '../faults/registry.ts';
 import type { FaultedSessionInfo } from '../faults/stage.ts';
@@ -87,6 +88,20 @@ export interface ResetOptions {
   seed?: number;
   /** Real ms per model ms from now on (a scaled clock only). */
   timeScale?: number;
+  /**
+   * Measure this process's event-loop lateness from this reset until the next one (at most 15
+   * minutes), to be read with `GET /lateness`: a scenario runner forgives the simulator's measured
+   * stalls when it checks that its clients' figures agree with the model (scenarios/modeled.ts).
+   */
+  sampleLateness?: boolean;
+}
+
+/**
+ * `GET /lateness`: the simulator process's event-loop lateness measured since the last reset that
+ * asked for it (common/host-lateness.ts; real epoch ms), or null when the last reset did not.
+ */
+export interface LatenessReport {
+  measured: MeasuredLateness | null;
 }
 
 /** One contract-details request served: model time of the answer, modeled queue wait and service (model ms), and whose it was. */

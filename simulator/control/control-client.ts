@@ -20,6 +20,7 @@ import {
   type RemovedCount,
   type ResetOptions,
   type RestartResult,
+  type LatenessReport,
   type ModeledTimes,
   type SecdefServed,
   type SessionInfo,
@@ -123,6 +124,10 @@ export class ControlClient implements GatewayControl {
 
   modeled(): Promise<ModeledTimes> {
     return this.json('GET', '/modeled');
+  }
+
+  lateness(): Promise<LatenessReport> {
+    return this.json('GET', '/lateness');
   }
 
   verdict(query: VerdictQuery = {}): Promise<Verdict> {

@@ -141,6 +141,24 @@ describe('control plane: profile and reset', () => {
     expect(await control.health()).toMatchObject({ profile: 'lynx-paper', seed: 9 });
     expect((await control.profile()).connections).toMatchObject({ idGraceMs: 1_000, loginPerOtherClientMs: 350 });
   });
+
+  it('measures its own event-loop lateness from a reset that asks for it until the next reset', async () => {
+    const { control } = await h.start();
+    expect(await control.lateness()).toEqual({ measured: null });
+    const before = Date.now();
+    await control.reset({ sampleLateness: true });
+    // The server runs in this process: a 30 ms busy loop here is a 30 ms stall of its event loop.
+    const until = performance.now() + 30;
+    while (performance.now() < until) {
+      // busy
+    }
+    const { measured } = await control.lateness();
+    expect(measured).toMatchObject({ everyMs: 2 });
+    expect(measured!.from).toBeGreaterThanOrEqual(before - 1);
+    expect(Math.max(...measured!.spans.map((s) => s.to - s.from))).toBeGreaterThanOrEqual(25);
+    await control.reset();
+    expect(await control.lateness()).toEqual({ measured: null });
+  });
 });
 
 describe('control plane: bad input', () => {
@@ -187,6 +205,10 @@ describe('control plane: bad input', () => {
       body: { error: expect.stringContaining('"profile" must be one of "lynx-paper", "ibkr-paper" or "instant"') },
     });
     expect(await call('POST', '/faults/restart', '{"now":true}')).toMatchObject({ status: 400 });
+    expect(await call('POST', '/reset', '{"sampleLateness":"yes"}')).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('"sampleLateness"') },
+    });
   });
 
   it('surfaces the server message through the typed client', async () => {

@@ -81,6 +81,7 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   });
   app.get('/secdef', async () => control.secdefServed());
   app.get('/modeled', async () => control.modeled());
+  app.get('/lateness', async () => control.lateness());
   app.get('/verdict', async (req, reply) => {
     const { format, ...query } = parseVerdictQuery(req.query);
     if (!control.analyser)
@@ -180,7 +181,7 @@ function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setNotFoundHandler(async (req, reply) => {
     reply.code(404);
     return {
-      error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /secdef, /modeled, /verdict, /faults`,
+      error: `no route ${req.method} ${req.url.split('?')[0]}; see GET /health, /sessions, /journal, /profile, /metrics, /secdef, /modeled, /lateness, /verdict, /faults`,
     };
   });
   // Replaces fastify's parsers: theirs drop the parse error's detail, and accept text/plain bodies.

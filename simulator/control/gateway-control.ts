@@ -10,6 +10,7 @@ import type {
   JournalEntry,
   JournalQuery,
   JournalSettings,
+  LatenessReport,
   ModeledTimes,
   Profile,
   ProfileOverrides,
@@ -34,6 +35,8 @@ export interface GatewayControl extends FaultTarget {
   secdefServed(): Awaitable<SecdefServed[]>;
   /** The logins, contract-details and historical-data durations the model chose since the last reset, per client id. */
   modeled(): Awaitable<ModeledTimes>;
+  /** This process's event-loop lateness since the last reset that asked for it (`ResetOptions.sampleLateness`). */
+  lateness(): Awaitable<LatenessReport>;
   /**
    * The verdict over what the gateway has seen so far (simulator/verdict/): anti-patterns of the
    * connected clients with their evidence. Throws when the gateway is not analysing its journal.

@@ -3,6 +3,7 @@
  * plane serves it over HTTP; the scenario runner drives it directly for in-process targets.
  */
 import { RealClock, ScaledClock } from '../../common/clock.ts';
+import { LatenessSampler } from '../../common/host-lateness.ts';
 import { FaultStage, type FaultedSessionInfo } from '../faults/stage.ts';
 import type { FaultSpec } from '../faults/registry.ts';
 import type { FaultRecord, FaultResult } from '../faults/target.ts';
@@ -12,7 +13,7 @@ import type { GatewayObserver } from '../model/ports.ts';
 import { applyOverrides, getProfile, type Profile, type ProfileOverrides } from '../model/profile.ts';
 import { VerdictAnalyser } from '../verdict/analyser.ts';
 import type { VerdictConfig } from '../verdict/config.ts';
-import type { HealthReport, JournalSettings, ModeledTimes, ResetOptions, SecdefServed, Verdict, VerdictQuery } from './api-types.ts';
+import type { HealthReport, JournalSettings, LatenessReport, ModeledTimes, ResetOptions, SecdefServed, Verdict, VerdictQuery } from './api-types.ts';
 import type { GatewayControl } from './gateway-control.ts';
 
 /** Gauges for metrics, read on scrape. */
@@ -38,6 +39,9 @@ export class LocalControl implements GatewayControl {
   private served: SecdefServed[] = [];
   /** Logins and history answers the model timed (contract details come from `served`). */
   private modeledTimes: Omit<ModeledTimes, 'secdef'> = { logins: [], history: [] };
+  /** Samples this process's event loop between a reset that asks for it and the next reset. */
+  private readonly lateSampler = new LatenessSampler();
+  private sampling = false;
   /** Reads the journal as it is recorded, when verdicts were asked for (`opts.verdict`). */
   readonly analyser: VerdictAnalyser | undefined;
   private readonly unsubscribe: () => void;
@@ -60,6 +64,7 @@ export class LocalControl implements GatewayControl {
 
   /** Stop recording (the gateway outlives this facade). */
   dispose(): void {
+    this.lateSampler.stop();
     this.unsubscribe();
     this.unsubscribeAnalyser();
   }
@@ -144,6 +149,9 @@ export class LocalControl implements GatewayControl {
     this.model.reset({ ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(profile ? { profile } : {}) });
     this.served = [];
     this.modeledTimes = { logins: [], history: [] };
+    this.sampling = opts.sampleLateness === true;
+    if (this.sampling) this.lateSampler.start();
+    else this.lateSampler.stop();
     return { status: 'reset' };
   }
 
@@ -154,6 +162,10 @@ export class LocalControl implements GatewayControl {
   modeled(): ModeledTimes {
     const m = this.modeledTimes;
     return { logins: [...m.logins], secdef: this.served.map((s) => ({ clientId: s.clientId, ms: s.waitMs + s.serviceMs })), history: [...m.history] };
+  }
+
+  lateness(): LatenessReport {
+    return { measured: this.sampling ? this.lateSampler.measured() : null };
   }
 
   verdict(query: VerdictQuery = {}): Verdict {

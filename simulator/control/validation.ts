@@ -152,6 +152,7 @@ const resetSchema = strictObject({
   overrides: z.unknown().optional(),
   seed: integer().optional(),
   timeScale: z.number().positive().max(1_000).optional(),
+  sampleLateness: z.boolean().optional(),
 });
 
 const verdictQuerySchema = strictObject({ failOn: once.optional(), format: z.enum(['json', 'markdown'], 'must be "json" or "markdown"').optional() });
