@@ -97,11 +97,13 @@ describe('ibkr-harness collect: history coverage', { timeout: 120_000 }, () => {
     const first = await collect(fast, db, '--time-scale', '0.02', '--duration', '1 D');
     expect(first.code, first.stderr).toBe(0);
     const real = await sim({ clock: clockForScale(1) });
-    const second = await collect(real, db, '--duration', '1 D', '--json');
+    // Two days of real time, so that the window holds a finished session whatever the hour: with
+    // '1 D' in the first hour of a session (09:30–10:30 New York) no hourly bar had ended yet.
+    const second = await collect(real, db, '--duration', '2 D', '--json');
     const t1 = Date.now();
     expect(second.code, second.stderr).toBe(0);
     const fresh = path.join(dir, 'fresh.db');
-    const alone = await collect(real, fresh, '--duration', '1 D', '--json');
+    const alone = await collect(real, fresh, '--duration', '2 D', '--json');
     expect(alone.code, alone.stderr).toBe(0);
     expect(JSON.parse(second.stdout).results[0].barsAdded).toBeGreaterThan(0);
     // The real-time window holds what a fresh database gets (bars still forming excepted: the
