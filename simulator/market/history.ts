@@ -96,9 +96,13 @@ export function buildHistoricalReply(req: HistoricalRequest, instrument: Instrum
   if (slots.length === 0) return noData();
 
   const quotes = opts.quotes ?? new InstrumentQuotes(instrument, opts.seed);
+  // A future or an option has no data before its listing (its head timestamp): bars that end
+  // before its first session are not served. docs/wire-facts/market-data.md#head-timestamp
+  const listed = instrument.listingDay === undefined ? undefined : quotes.sessions.firstFrom(instrument.listingDay, 'trading')?.start;
+  const served = listed === undefined ? slots : slots.filter((s) => s.end > listed);
   const series: PriceSeries = what === 'ADJUSTED_LAST' ? 'TRADES' : what;
   const bars: HistoricalBar[] = [];
-  for (const slot of slots) {
+  for (const slot of served) {
     const b = barOf(quotes, slot, bar.seconds, series, opts.nowMs, kind);
     if (!b) continue; // a bar of a shut market (a TRADES bar without trades is sent: flat, volume 0)
     bars.push({ date: barDate(req, bar, slot, tz), ...b, hasGaps: 'false' });

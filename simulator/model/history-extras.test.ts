@@ -70,6 +70,24 @@ describe('history-side requests', () => {
     expect([listed(jan, Date.UTC(2026, 6, 17, 15)), listed(jan, Date.UTC(2026, 6, 20, 15))]).toEqual([false, true]);
   });
 
+  it("history agrees with the head timestamp: a future's daily bars begin on its first trading date, and a window wholly before its listing gets 162 (docs/wire-facts/market-data.md#head-timestamp)", async () => {
+    const now = Date.UTC(2025, 9, 8, 15);
+    const h = harness({ start: now });
+    const c = await h.login(1);
+    const esz6 = market().matchContracts({ symbol: 'ES', secType: 'FUT', exchange: 'CME', lastTradeDateOrContractMonth: '202612' } as never, now)[0]!.conId;
+    const es = { ...aapl, conId: esz6, exchange: 'CME' };
+    // Listed on Saturday 2025-09-20 (first trading date Monday the 22nd): a month of daily bars from 2025-10-08 back.
+    c.send(historyRequest(1, { ...es, duration: '1 M', barSize: '1 day', endDateTime: '', useRTH: 1 }));
+    c.send(historyRequest(2, { ...es, duration: '5 D', barSize: '1 hour', endDateTime: '20250915 16:00:00 US/Central', useRTH: 1 }));
+    c.send({ type: 'REQ_HEAD_TIMESTAMP', reqId: 3, ...es, useRTH: 1, whatToShow: 'TRADES', formatDate: 1 });
+    await h.advance(10_000);
+    const dates = c.of('HISTORICAL_DATA').flatMap((m) => (m.msg.reqId === 1 ? m.msg.bars.map((b) => b.date) : []));
+    expect(dates[0]).toBe('20250922');
+    expect(dates.length).toBeGreaterThan(10);
+    expect(c.errors().map((e) => [e.msg.id, e.msg.code])).toEqual([[2, 162]]);
+    expect(c.of('HEAD_TIMESTAMP')[0]!.msg.headTimestamp).toBe('20250922-13:30:00');
+  });
+
   it('whatToShow SCHEDULE answers HISTORICAL_SCHEDULE with the sessions of the window, 2026-11-27 closing at 13:00', async () => {
     const h = harness({ start: Date.UTC(2026, 10, 28, 12) });
     const c = await h.login(1);
