@@ -58,8 +58,9 @@ export interface DepthRequest {
 
 /**
  * The book of `quotes`'s instrument at instant `at`: up to `min(rows, MAX_DEPTH_ROWS)` rows a
- * side; a bid side stops before a price of zero. A SMART book of a US stock names a venue per
- * row; any other SMART book names the instrument's home exchange; a non-SMART book names none.
+ * side; a bid side stops before a price of zero. A SMART book names a venue per row: for a US
+ * stock one of US_VENUES, for anything else one of the contract's valid exchanges (its home
+ * exchange when it lists none but SMART); a non-SMART book names none.
  */
 export function depthAt(quotes: InstrumentQuotes, at: number, req: DepthRequest, homeExchange: string): DepthBook {
   const q = quotes.quoteAt(at);
@@ -70,10 +71,11 @@ export function depthAt(quotes: InstrumentQuotes, at: number, req: DepthRequest,
   const rows = Math.max(0, Math.min(req.rows, MAX_DEPTH_ROWS));
   const minute = Math.floor(at / MINUTE_MS);
   const usStock = (instrument.secType === 'STK' || instrument.secType === 'ETF') && instrument.currency === 'USD';
+  const venues: readonly string[] = usStock ? US_VENUES : instrument.validExchanges.filter((e) => e !== 'SMART');
   const holder = (side: 0 | 1, level: number) => {
     if (!req.smart) return '';
-    if (!usStock) return homeExchange;
-    return US_VENUES[hashInts(seed, instrument.conId, VENUE_SALT, side, level) % US_VENUES.length]!;
+    if (venues.length === 0) return homeExchange;
+    return venues[hashInts(seed, instrument.conId, VENUE_SALT, side, level) % venues.length]!;
   };
   const side = (s: 0 | 1, best: number, bestSize: number): DepthRow[] => {
     const out: DepthRow[] = [];

@@ -8,17 +8,19 @@
  * option-greeks.ts for the greeks' units.
  */
 import { delayedTickType, TickType } from '../../common/ib/tick-types.ts';
-import { derivedPrice, type DerivedTerms, yearsTo } from './derived-price.ts';
+import { blackScholes, derivedPrice, type DerivedTerms, yearsTo } from './derived-price.ts';
 import { computationForPrice, greeksAt, type OptionComputation, type OptionInputs } from './option-greeks.ts';
 import type { Instrument } from './instrument.ts';
 import type { InstrumentQuotes } from './quotes.ts';
 import type { LineFields } from './top-of-book.ts';
 
-type OptionTerms = Extract<DerivedTerms, { kind: 'option' }>;
+/** The pricing terms of an option (derived-price.ts). */
+export type OptionTerms = Extract<DerivedTerms, { kind: 'option' }>;
 
-/** An option line's inputs: the option's pricing terms and its underlying's quote model. */
+/** An option line's inputs: the option's pricing terms, its own quote model and its underlying's. */
 export interface OptionLineSource {
   terms: OptionTerms;
+  option: InstrumentQuotes;
   underlying: InstrumentQuotes;
 }
 
@@ -40,7 +42,7 @@ export interface OptionTick {
 export function optionSourceOf(quotes: InstrumentQuotes, quotesOf: (underlying: Instrument) => InstrumentQuotes): OptionLineSource | undefined {
   const from = quotes.instrument.pricedFrom;
   if (from?.terms.kind !== 'option') return undefined;
-  return { terms: from.terms, underlying: quotesOf(from.underlying) };
+  return { terms: from.terms, option: quotes, underlying: quotesOf(from.underlying) };
 }
 
 /**
@@ -59,8 +61,12 @@ export function optionTicksBetween(
   delayed: boolean,
 ): { ticks: OptionTick[]; state: OptionLineState } {
   const { terms } = source;
-  const undPrice = source.underlying.quoteAt(at).mid;
-  const inputs: OptionInputs = { right: terms.right, strike: terms.strike, years: yearsTo(terms.expiryMs, at), rate: terms.rate };
+  // A shut option's quote is frozen at its last step (quotes.ts): its analytics are of that
+  // instant too, not of an underlying still trading in extended hours.
+  const own = source.option.quoteAt(at);
+  const t = own.open ? at : own.time;
+  const undPrice = source.underlying.quoteAt(t).mid;
+  const inputs = inputsAt(terms, t);
   const type = (live: number) => (delayed ? delayedTickType(live) : live);
   const ticks: OptionTick[] = [];
   const moved = undPrice !== prev?.undPrice;
@@ -71,9 +77,27 @@ export function optionTicksBetween(
   atPrice(TickType.BID_OPTION, fields.bid, prev?.bid);
   atPrice(TickType.ASK_OPTION, fields.ask, prev?.ask);
   atPrice(TickType.LAST_OPTION, fields.last, prev?.last);
-  if (moved) {
-    const model = derivedPrice(terms, undPrice, at);
-    ticks.push({ tickType: type(TickType.MODEL_OPTION), computation: greeksAt(inputs, undPrice, terms.volatility, model) });
-  }
+  if (moved) ticks.push({ tickType: type(TickType.MODEL_OPTION), computation: modelComputation(terms, undPrice, t) });
   return { ticks, state: { bid: fields.bid, ask: fields.ask, last: fields.last, undPrice } };
+}
+
+/** What an option's analytics depend on at instant `at` (model epoch ms). */
+export function inputsAt(terms: OptionTerms, at: number): OptionInputs {
+  return { right: terms.right, strike: terms.strike, years: yearsTo(terms.expiryMs, at), rate: terms.rate };
+}
+
+/**
+ * The model's computation at volatility `sigma` (the option's own by default): the price
+ * derived-price.ts gives and the greeks at it. An American option at its exercise floor (worth
+ * more exercised than Black–Scholes says) moves one for one with its underlying: delta ±1, no
+ * gamma, vega or theta.
+ */
+export function modelComputation(terms: OptionTerms, undPrice: number, at: number, sigma = terms.volatility): OptionComputation {
+  const inputs = inputsAt(terms, at);
+  const price = derivedPrice({ ...terms, volatility: sigma }, undPrice, at);
+  const european = blackScholes(terms.right, undPrice, terms.strike, inputs.years, sigma, terms.rate);
+  if (price > european + 1e-9) {
+    return { impliedVol: sigma, delta: terms.right === 'C' ? 1 : -1, optPrice: price, pvDividend: 0, gamma: 0, vega: 0, theta: 0, undPrice };
+  }
+  return greeksAt(inputs, undPrice, sigma, price);
 }

@@ -87,3 +87,32 @@ describe('InstrumentQuotes (the quote API)', () => {
     expect(q.tradesBetween(from, from + 3600_000, 5)).toHaveLength(5);
   });
 });
+
+describe('the close and open of a shut market', () => {
+  /** SPX (416904): an index with regular hours only, so it is shut until 09:30 New York. */
+  const spx = universe.byConId(416904)!;
+  const closeOf = (book: QuoteBook, day: [number, number, number]) => {
+    const end = Date.UTC(day[0], day[1], day[2], 21, 0); // 16:00 New York (EST)
+    return synthesizeBar(book.of(spx).model, { start: end - MINUTE_MS, end, sizeSeconds: 60, days: 0, liquid: true }, 'TRADES').close;
+  };
+
+  it("before the open of a new day the close is the last session's and there is no open; on the evening of a trading day, still that day's own", () => {
+    const book = new QuoteBook(1);
+    // Friday 2025-11-28 closed early (13:00); Monday 2025-12-01 08:00 New York: shut, a new date.
+    const monday = book.of(spx).quoteAt(Date.UTC(2025, 11, 1, 13, 0));
+    expect(monday.open).toBe(false);
+    expect(monday.dayOpen).toBeUndefined();
+    const fridayEnd = Date.UTC(2025, 10, 28, 18, 0);
+    expect(monday.prevClose).toBe(
+      synthesizeBar(book.of(spx).model, { start: fridayEnd - MINUTE_MS, end: fridayEnd, sizeSeconds: 60, days: 0, liquid: true }, 'TRADES').close,
+    );
+    // Tuesday 2025-11-25 18:00 New York: shut, same date as its session; the close is Monday's, the open Tuesday's.
+    const tuesdayEvening = book.of(spx).quoteAt(Date.UTC(2025, 10, 25, 23, 0));
+    expect(tuesdayEvening.prevClose).toBe(closeOf(book, [2025, 10, 24]));
+    expect(tuesdayEvening.dayOpen).toBeDefined();
+    // Once Monday opens, the close stays Friday's and the open is Monday's.
+    const mondayOpen = book.of(spx).quoteAt(Date.UTC(2025, 11, 1, 14, 31));
+    expect(mondayOpen.prevClose).toBe(monday.prevClose);
+    expect(mondayOpen.dayOpen).toBeDefined();
+  });
+});

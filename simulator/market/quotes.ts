@@ -54,13 +54,16 @@ export interface Quote extends QuoteStep {
   lastTime: number;
   /** The trading date the day fields describe, `yyyyMMdd` in the exchange's zone (the current one, or the last one when shut). */
   day: string;
-  /** The day's first regular-hours price; undefined before the regular open. */
+  /** The day's first regular-hours price; undefined before the regular open (and on a later date than the last session, while shut). */
   dayOpen: number | undefined;
   /** Highest and lowest trade of the day, and its volume, up to `time`. */
   dayHigh: number;
   dayLow: number;
   dayVolume: number;
-  /** The previous trading date's regular-hours close (undefined if none within 30 days). */
+  /**
+   * The previous trading date's regular-hours close (undefined if none within 30 days); while shut
+   * on a later local date than the last session, that session's close.
+   */
   prevClose: number | undefined;
 }
 
@@ -139,6 +142,10 @@ export class InstrumentQuotes {
     const stats = this.dayStats(session.day);
     const i = this.minuteIndex(stats, m.start);
     const liquidStart = stats.liquid[0]?.start;
+    // Shut, on a later local date than its last session (a weekend, the night before an option
+    // market opens): the close TWS shows is the previous day's, i.e. that session's, and the new
+    // day has no open yet. docs/wire-facts/market-data.md#tick-types
+    const newDay = !open && this.sessions.dayOf(at) > session.day;
     return {
       at,
       open,
@@ -148,11 +155,11 @@ export class InstrumentQuotes {
       lastSize: m.size[t]!,
       lastTime: m.start + t * GRID_MS,
       day: formatYmd(session.day),
-      dayOpen: liquidStart !== undefined && time >= liquidStart ? stats.bars[this.minuteIndex(stats, liquidStart)]!.open : undefined,
+      dayOpen: !newDay && liquidStart !== undefined && time >= liquidStart ? stats.bars[this.minuteIndex(stats, liquidStart)]!.open : undefined,
       dayHigh: Math.max(stats.cumHigh[i]!, m.cumHigh[k]!),
       dayLow: Math.min(stats.cumLow[i]!, m.cumLow[k]!),
       dayVolume: stats.cumVolume[i]! + m.cumSize[k]!,
-      prevClose: this.previousClose(session.day),
+      prevClose: this.previousClose(newDay ? this.sessions.dayOf(at) : session.day),
     };
   }
 

@@ -31,6 +31,11 @@ export class SessionIndex {
     return entry[kind];
   }
 
+  /** The exchange-local civil day of `ms` (simulator/market/time.ts days). */
+  dayOf(ms: number): number {
+    return localDay(ms, this.hours.timeZoneId);
+  }
+
   /** The session holding `ms` (start ≤ ms < end), or undefined when shut. */
   at(ms: number, kind: SessionKind): Session | undefined {
     const today = localDay(ms, this.hours.timeZoneId);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_DEPTH_ROWS } from '../market/depth-book.ts';
-import { AAPL_CONID, mktDataRequest } from '../protocol/requests.ts';
+import { AAPL_CONID, contractRequest, mktDataRequest } from '../protocol/requests.ts';
 import type { ClientMessageOf } from '../protocol/index.ts';
 import { harness, type TestClient } from '../testing/model-harness.ts';
 
@@ -122,6 +122,19 @@ describe('REQ_MKT_DEPTH', () => {
     const end = replay(c, 2).at(-1)!;
     expect([end.asks, end.bids]).toEqual([[], []]);
     expect(ops.at(-1)!.at).toBeGreaterThanOrEqual(Date.UTC(2025, 10, 13, 1, 0));
+  });
+
+  it("a SMART book of an option names the option's own exchanges, not one exchange for every row", async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    c.send(contractRequest(1, { symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', right: 'C' }));
+    await h.advance(5_000);
+    const row = c.forReq(1).find((m) => m.msg.type === 'CONTRACT_DATA')!.msg as { conId: number; validExchanges: string };
+    c.send(depthRequest(2, { conId: row.conId, symbol: '', secType: '', exchange: 'SMART' }));
+    await h.advance(1_000);
+    const venues = new Set(c.of('MARKET_DEPTH_L2').map((m) => m.msg.marketMaker));
+    expect(venues.size).toBeGreaterThan(1);
+    for (const v of venues) expect(row.validExchanges.split(',')).toContain(v);
   });
 
   it('refusals with the request id: 321 for no rows, 10092 for an index, 354 without live permission, 309 beyond the limit, 310 for a cancel of nothing', async () => {

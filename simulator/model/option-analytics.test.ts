@@ -22,7 +22,7 @@ const byConId = (conId: number) => ({ conId, symbol: '', secType: '', exchange: 
  * An AAPL call near the money at OPEN with 20 days or more to run (so that every price of its
  * quote carries a volatility), by conId.
  */
-async function aaplCall(h: ReturnType<typeof harness>, c: TestClient): Promise<{ conId: number; strike: number }> {
+async function aaplCall(h: ReturnType<typeof harness>, c: TestClient): Promise<{ conId: number; strike: number; lastTradeDateOrContractMonth: string }> {
   c.send(contractRequest(900, { symbol: 'AAPL', secType: 'OPT', exchange: 'SMART', right: 'C' }));
   await h.advance(5_000);
   type Row = { conId: number; strike: number; lastTradeDateOrContractMonth: string };
@@ -106,6 +106,30 @@ describe('option lines', () => {
   });
 });
 
+describe('option lines while the option market is shut', () => {
+  it("a frozen line after the close: analytics of the option's last step (the underlying then, not its extended-hours moves), sent once, the model price inside the frozen quote", async () => {
+    // 2025-11-12 16:30 New York: AAPL trades until 20:00, its options closed at 16:00.
+    const h = harness({ start: Date.UTC(2025, 10, 12, 21, 30), overrides: live });
+    const c = await h.login(1);
+    const call = await aaplCall(h, c);
+    c.send({ type: 'REQ_MARKET_DATA_TYPE', marketDataType: 2 });
+    c.send(mktDataRequest(1, byConId(call.conId)));
+    await h.advance(5_000);
+    const option = h.gw.market.quotes({ conId: call.conId, symbol: '', localSymbol: '', secType: 'OPT' });
+    const underlying = h.gw.market.quotes(option.instrument.pricedFrom!.underlying);
+    const frozen = option.quoteAt(h.clock.now());
+    expect(frozen.open).toBe(false);
+    const got = computations(c, 1);
+    // One round (bid, ask, last, model) although AAPL moved all the while.
+    expect(got.map((m) => m.msg.tickType)).toEqual([TickType.BID_OPTION, TickType.ASK_OPTION, TickType.LAST_OPTION, TickType.MODEL_OPTION]);
+    expect(underlying.quoteAt(h.clock.now()).mid).not.toBe(underlying.quoteAt(frozen.time).mid);
+    for (const { msg } of got) expect(msg.undPrice).toBe(underlying.quoteAt(frozen.time).mid);
+    const model = got.at(-1)!.msg;
+    expect(model.optPrice).toBeGreaterThanOrEqual(frozen.bid);
+    expect(model.optPrice).toBeLessThanOrEqual(frozen.ask);
+  });
+});
+
 describe('option calculations', () => {
   const calcIv = (reqId: number, over: Partial<ClientMessageOf<'REQ_CALC_IMPLIED_VOLAT'>>): ClientMessageOf<'REQ_CALC_IMPLIED_VOLAT'> => ({
     type: 'REQ_CALC_IMPLIED_VOLAT',
@@ -146,6 +170,25 @@ describe('option calculations', () => {
     expect(implied[0]!.msg.impliedVol).toBeCloseTo(0.3, 5);
     expect(implied[0]!.msg.delta).toBeCloseTo(priced!.msg.delta, 4);
     expect(c.errors()).toEqual([]);
+  });
+
+  it('an American put at its exercise floor: the intrinsic value, delta −1 and no gamma, vega or theta', async () => {
+    const h = harness({ start: OPEN, overrides: live });
+    const c = await h.login(1);
+    const call = await aaplCall(h, c);
+    // The put of the same strike and expiry, far in the money against an underlying price of half the strike.
+    const put = {
+      ...byConId(0),
+      symbol: 'AAPL',
+      secType: 'OPT',
+      right: 'P',
+      strike: call.strike,
+      lastTradeDateOrContractMonth: call.lastTradeDateOrContractMonth,
+    };
+    c.send(calcPrice(1, { ...put, volatility: 0.27, underPrice: call.strike / 2 }));
+    await h.advance(1_000);
+    expect(c.errors()).toEqual([]);
+    expect(computations(c, 1)[0]!.msg).toMatchObject({ optPrice: call.strike / 2, delta: -1, gamma: 0, vega: 0, theta: 0, impliedVol: 0.27 });
   });
 
   it('refuse what cannot be computed with the request id: 321 naming the bad input or the contract that is no option, 200 for no contract', async () => {

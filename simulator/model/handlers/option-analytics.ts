@@ -7,9 +7,8 @@
  */
 import { IbError } from '../../../common/ib/errors.ts';
 import { TickType } from '../../../common/ib/tick-types.ts';
-import { derivedPrice, yearsTo } from '../../market/derived-price.ts';
-import { optionSourceOf } from '../../market/option-computations.ts';
-import { computationForPrice, greeksAt, type OptionComputation, type OptionInputs } from '../../market/option-greeks.ts';
+import { inputsAt, modelComputation, optionSourceOf } from '../../market/option-computations.ts';
+import { computationForPrice, type OptionComputation } from '../../market/option-greeks.ts';
 import type { ClientMessageOf } from '../../protocol/index.ts';
 import type { HandlerContext, Handlers } from './context.ts';
 import { sendOptionComputation } from './market-data.ts';
@@ -44,8 +43,7 @@ function optionOf(ctx: HandlerContext, msg: CalcRequest, request: string) {
     return undefined;
   }
   const { terms } = source;
-  const inputs: OptionInputs = { right: terms.right, strike: terms.strike, years: yearsTo(terms.expiryMs, ctx.now()), rate: terms.rate };
-  return { terms, inputs };
+  return { terms, inputs: inputsAt(terms, ctx.now()) };
 }
 
 /**
@@ -69,12 +67,11 @@ export const optionAnalyticsHandlers = {
     const c = calculation(ctx, msg, 'calculateImpliedVolatility', ['optionPrice', msg.optionPrice]);
     if (c) answer(ctx, msg.reqId, computationForPrice(c.inputs, c.underPrice, c.value));
   },
-  /** The option's model price at the client's volatility (an American option floored at intrinsic value), with the greeks. */
+  /** The option's model price at the client's volatility (an American option floored at intrinsic value, with its greeks there), with the greeks. */
   REQ_CALC_OPTION_PRICE(ctx, msg) {
     const c = calculation(ctx, msg, 'calculateOptionPrice', ['volatility', msg.volatility]);
     if (!c) return;
-    const price = derivedPrice({ ...c.terms, volatility: c.value }, c.underPrice, ctx.now());
-    answer(ctx, msg.reqId, greeksAt(c.inputs, c.underPrice, c.value, price));
+    answer(ctx, msg.reqId, modelComputation(c.terms, c.underPrice, ctx.now(), c.value));
   },
   /** Silent: the one answer has gone, or goes, regardless. */
   CANCEL_CALC_IMPLIED_VOLAT() {},
