@@ -158,11 +158,17 @@ describe.each(rigs)('coordination store: %s', (_name, enabled, make) => {
     // A TTL of a second: Redis judges expiry on its own (real) clock, and a loaded host may stall
     // this process for a few hundred ms between two steps.
     const ttl = 1_000;
+    const acquiredFrom = rig.now();
     const a = (await leases.tryAcquire({ gateway, clientId: 9 }, owner('a'), ttl))!;
     await rig.advance(ttl / 2);
     const renewedAt = rig.now();
-    const renewed = (await leases.renew(a))!;
-    expect(renewed).not.toBeNull();
+    const renewed = await leases.renew(a);
+    if (renewed === null) {
+      // Refused only if the host slept past the lease's expiry before renewing (seen once, in a
+      // full run beside other work); then that is what must have happened.
+      expect(rig.now() - acquiredFrom).toBeGreaterThanOrEqual(ttl - rig.slackMs);
+      return;
+    }
     await rig.advance((ttl * 2) / 3);
     const refused = await leases.tryAcquire({ gateway, clientId: 9 }, owner('b'), ttl);
     // (Real time on a loaded host may have slept past the renewed expiry: then nothing to check.)
