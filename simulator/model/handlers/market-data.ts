@@ -15,6 +15,9 @@ import { noTradeBars, tradesMissing } from '../../market/no-trades.ts';
 import { LineSteps } from '../../market/line-steps.ts';
 import { type OptionLineState, type OptionTick, optionSourceOf, optionTicksBetween } from '../../market/option-computations.ts';
 import { aggregateSteps } from '../../market/tick-bars.ts';
+import { optionVolatility } from '../../market/derived-price.ts';
+import { GENERIC_TICKS_WITH_VALUES, GenericTickLine } from '../../market/generic-ticks.ts';
+import { historyRequest } from '../../protocol/requests.ts';
 import type { LineFields, Tick } from '../../market/top-of-book.ts';
 import type { ClientMessageOf } from '../../protocol/index.ts';
 import type { MarketData } from '../ports.ts';
@@ -163,6 +166,12 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   let sent = fieldsAt(start);
   for (const t of steps.ticksBetween(undefined, sent, delayed)) sendTick(ctx, reqId, t);
   sendAnalytics(sent, start);
+  // docs/wire-facts/market-data.md#generic-tick-values
+  const genericLine = genericTickLine(ctx, msg, quotes, generic.ids);
+  const sendGeneric = (due: number) => {
+    if (genericLine) for (const t of genericLine.ticksAt(due - delayMs)) sendTick(ctx, reqId, t);
+  };
+  sendGeneric(start);
   const interval = profile.marketData.tickIntervalMs;
   const schedule = streamScheduleOf(ctx);
   const next = (due: number) => {
@@ -170,10 +179,41 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
     const now = fieldsAt(due);
     for (const t of steps.ticksBetween(sent, now, delayed)) sendTick(ctx, reqId, t);
     sendAnalytics(now, due);
+    sendGeneric(due);
     sent = now;
     line.timer = schedule.at(due + interval, next);
   };
   line.timer = schedule.at(start + interval, next);
+}
+
+/**
+ * The generic tick values of a streaming line, or undefined when it asked for none the simulator
+ * sends. Daily bars come through the historical port, so they are the bars a client's
+ * REQ_HISTORICAL_DATA gets. docs/wire-facts/market-data.md#generic-tick-values
+ */
+function genericTickLine(
+  ctx: HandlerContext,
+  msg: ClientMessageOf<'REQ_MKT_DATA'>,
+  quotes: InstrumentQuotes,
+  ids: readonly number[],
+): GenericTickLine | undefined {
+  const valued: readonly number[] = Object.values(GENERIC_TICKS_WITH_VALUES);
+  if (!ids.some((id) => valued.includes(id))) return undefined;
+  const instrument = quotes.instrument;
+  const ref = { conId: instrument.conId, symbol: instrument.symbol, localSymbol: instrument.localSymbol, secType: instrument.secType };
+  const dailyBars = (duration: string, at: number) => {
+    const req = historyRequest(msg.reqId, { conId: instrument.conId, exchange: msg.exchange, barSize: '1 day', duration, whatToShow: 'TRADES' });
+    const reply = ctx.market.historical(req, ref, at);
+    return reply.ok ? reply.bars : undefined;
+  };
+  const chains = ids.includes(GENERIC_TICKS_WITH_VALUES.IMPLIED_VOL)
+    ? ctx.market.optionChains(
+        { underlyingSymbol: instrument.symbol, underlyingSecType: instrument.secType, underlyingConId: instrument.conId, futFopExchange: '' },
+        ctx.now(),
+      )
+    : undefined;
+  const impliedVolatility = chains && chains.length > 0 ? optionVolatility(instrument.dailyVolatility) : undefined;
+  return new GenericTickLine({ quotes, ids, dailyBars, impliedVolatility });
 }
 
 function rememberEnded(session: object, reqId: number): void {
