@@ -13,7 +13,7 @@ import { TickType } from '../common/ib/tick-types.ts';
 import { CONID } from '../common/testing/fixtures.ts';
 import { SHORTABLE_EASY, shortableShares } from './market/generic-ticks.ts';
 import { createMarketData } from './market/market-data.ts';
-import { GRID_MS } from './market/minute-path.ts';
+import { GRID_MS, minuteOf } from './market/minute-path.ts';
 import { aggregateSteps } from './market/tick-bars.ts';
 import { historyRequest } from './protocol/requests.ts';
 import { startSimulator, type Simulator } from './simulator.ts';
@@ -291,9 +291,9 @@ describe('@stoqey/ib market data against the simulator', () => {
       expect([price, size]).toEqual([trade!.price, trade!.size]);
       expect(volume).toBe(quotes.quoteAt(time!).dayVolume);
     }
-    // Computed at most a model minute before it arrived (the values are recomputed once a minute).
+    // Computed at the start of the model minute it arrived in, or of the one before.
     const seen = [prices.get(TickType.LOW_52_WEEK), prices.get(TickType.HIGH_52_WEEK)];
-    expect([week52(at), week52(at - 60_000)]).toContainEqual(seen);
+    expect([week52(minuteOf(at)), week52(minuteOf(at) - 60_000)]).toContainEqual(seen);
     expect(generics.get(TickType.SHORTABLE)).toBe(SHORTABLE_EASY);
     expect(sizes.get(TickType.SHORTABLE_SHARES)).toBe(shortableShares(quotes));
   });

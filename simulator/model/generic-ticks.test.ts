@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { TickType } from '../../common/ib/tick-types.ts';
 import { optionVolatility } from '../market/derived-price.ts';
-import { historicalVolatility, SHORTABLE_EASY, shortableShares } from '../market/generic-ticks.ts';
+import { DailyBarsMemo, historicalVolatility, SHORTABLE_EASY, shortableShares } from '../market/generic-ticks.ts';
+import { minuteOf } from '../market/minute-path.ts';
 import { formingAccumulator } from '../market/tick-bars.ts';
 import { historyRequest, mktDataRequest } from '../protocol/requests.ts';
 import { CONID, harness, market } from '../testing/model-harness.ts';
@@ -18,7 +19,7 @@ const AAPL = { conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL', secType: 
 const aaplQuotes = () => market().quotes(AAPL);
 const live = { marketData: { permissions: { live: ['*'], delayed: ['*'] } } };
 
-/** The 1-day TRADES bars a client's REQ_HISTORICAL_DATA with `duration` gets at `at`. */
+/** The 1-day TRADES bars a client's REQ_HISTORICAL_DATA with `duration` gets at `at` (lines read them at the start of a model minute). */
 function dailyBars(duration: string, at: number) {
   const reply = market().historical(historyRequest(99, { conId: CONID.AAPL, exchange: 'SMART', barSize: '1 day', duration }), AAPL, at);
   if (!reply.ok) throw new Error(reply.message);
@@ -72,13 +73,13 @@ describe('generic tick values', () => {
       ['26 W', TickType.LOW_26_WEEK, TickType.HIGH_26_WEEK],
       ['52 W', TickType.LOW_52_WEEK, TickType.HIGH_52_WEEK],
     ] as const) {
-      const bars = dailyBars(duration, t0);
+      const bars = dailyBars(duration, minuteOf(t0));
       expect(one(low)).toBe(Math.min(...bars.map((b) => b.low)));
       expect(one(high)).toBe(Math.max(...bars.map((b) => b.high)));
     }
     expect(one(TickType.LOW_52_WEEK)).toBeLessThanOrEqual(one(TickType.LOW_13_WEEK));
     const today = aaplQuotes().quoteAt(t0).day;
-    const complete = dailyBars('90 D', t0).filter((b) => b.date < today);
+    const complete = dailyBars('90 D', minuteOf(t0)).filter((b) => b.date < today);
     expect(complete.length).toBeGreaterThan(55);
     const avg = c.of('TICK_SIZE').filter((m) => m.msg.tickType === TickType.AVG_VOLUME);
     expect(avg.map((m) => m.msg.size)).toEqual([Math.round(complete.reduce((s, b) => s + b.volume, 0) / complete.length)]);
@@ -90,7 +91,7 @@ describe('generic tick values', () => {
     const q = aaplQuotes();
     expect(generic.map((m) => [m.msg.tickType, m.msg.value])).toEqual([
       [TickType.OPTION_IMPLIED_VOL, optionVolatility(q.instrument.dailyVolatility)],
-      [TickType.RT_HISTORICAL_VOL, historicalVolatility(dailyBars('30 D', t0))],
+      [TickType.RT_HISTORICAL_VOL, historicalVolatility(dailyBars('30 D', minuteOf(t0)))],
       [TickType.SHORTABLE, SHORTABLE_EASY],
     ]);
     expect(SHORTABLE_EASY).toBeGreaterThan(2.5);
@@ -112,6 +113,23 @@ describe('generic tick values', () => {
     const valued = new Set<number>([48, 77, 15, 16, 17, 18, 19, 20, 21, 24, 46, 58, 89]);
     expect(c.forReq(1).filter((m) => 'tickType' in m.msg && valued.has(m.msg.tickType as number))).toEqual([]);
     expect(c.errors()).toEqual([]);
+  });
+
+  it('the shared daily-bars memo answers what a fresh REQ_HISTORICAL_DATA gets at the minute, through a trading day', () => {
+    const memo = new DailyBarsMemo();
+    let fetched = 0;
+    const fetch = (duration: string, at: number) => {
+      fetched++;
+      return dailyBars(duration, at);
+    };
+    for (const hour of [9, 14.5, 17, 20.9, 23])
+      for (const duration of ['13 W', '52 W', '90 D', '30 D']) {
+        const at = Date.UTC(2025, 10, 12) + hour * 3_600_000;
+        expect(memo.bars(CONID.AAPL, duration, at + 30_000, fetch)).toEqual(dailyBars(duration, at));
+        // A second line in the same minute is served from the memo.
+        expect(memo.bars(CONID.AAPL, duration, at + 59_000, fetch)).toEqual(dailyBars(duration, at));
+      }
+    expect(fetched).toBe(5 * 4);
   });
 
   it('a line without generic ticks sends none of these values', async () => {

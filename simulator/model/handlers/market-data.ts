@@ -16,7 +16,7 @@ import { LineSteps } from '../../market/line-steps.ts';
 import { type OptionLineState, type OptionTick, optionSourceOf, optionTicksBetween } from '../../market/option-computations.ts';
 import { aggregateSteps } from '../../market/tick-bars.ts';
 import { optionVolatility } from '../../market/derived-price.ts';
-import { GENERIC_TICKS_WITH_VALUES, GenericTickLine } from '../../market/generic-ticks.ts';
+import { DailyBarsMemo, GENERIC_TICKS_WITH_VALUES, GenericTickLine } from '../../market/generic-ticks.ts';
 import { historyRequest } from '../../protocol/requests.ts';
 import type { LineFields, Tick } from '../../market/top-of-book.ts';
 import type { ClientMessageOf } from '../../protocol/index.ts';
@@ -59,6 +59,14 @@ function lineStepsOf(market: MarketData): LineSteps {
   let steps = lineSteps.get(market);
   if (!steps) lineSteps.set(market, (steps = new LineSteps()));
   return steps;
+}
+
+/** Daily bars for generic ticks, shared by every line of a gateway's market data. */
+const dailyBarsMemos = new WeakMap<MarketData, DailyBarsMemo>();
+function dailyBarsMemoOf(market: MarketData): DailyBarsMemo {
+  let memo = dailyBarsMemos.get(market);
+  if (!memo) dailyBarsMemos.set(market, (memo = new DailyBarsMemo()));
+  return memo;
 }
 
 /** Refuse a line beyond the limit. docs/wire-facts/market-data.md#100-lines-101 */
@@ -201,11 +209,13 @@ function genericTickLine(
   if (!ids.some((id) => valued.includes(id))) return undefined;
   const instrument = quotes.instrument;
   const ref = { conId: instrument.conId, symbol: instrument.symbol, localSymbol: instrument.localSymbol, secType: instrument.secType };
-  const dailyBars = (duration: string, at: number) => {
+  const fetch = (duration: string, at: number) => {
     const req = historyRequest(msg.reqId, { conId: instrument.conId, exchange: msg.exchange, barSize: '1 day', duration, whatToShow: 'TRADES' });
     const reply = ctx.market.historical(req, ref, at);
     return reply.ok ? reply.bars : undefined;
   };
+  const memo = dailyBarsMemoOf(ctx.market);
+  const dailyBars = (duration: string, at: number) => memo.bars(instrument.conId, duration, at, fetch);
   const chains = ids.includes(GENERIC_TICKS_WITH_VALUES.IMPLIED_VOL)
     ? ctx.market.optionChains(
         { underlyingSymbol: instrument.symbol, underlyingSecType: instrument.secType, underlyingConId: instrument.conId, futFopExchange: '' },
