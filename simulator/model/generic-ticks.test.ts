@@ -104,6 +104,41 @@ describe('generic tick values', () => {
     expect(shortableShares(q) % 100).toBe(0);
   });
 
+  it('a delayed line sends RTVolume with its live id, for the trades of 15 minutes before', async () => {
+    const h = harness({ start: OPEN });
+    const c = await h.login(1);
+    c.send({ type: 'REQ_MARKET_DATA_TYPE', marketDataType: 3 });
+    c.send(mktDataRequest(1, { genericTickList: '233' }));
+    await h.advance(3_000);
+    expect(c.errors(10167).length).toBe(1);
+    const rt = c.of('TICK_STRING').filter((m) => m.msg.tickType === TickType.RT_VOLUME);
+    expect(rt.length).toBeGreaterThan(3);
+    for (const m of rt) {
+      const time = Number(m.msg.value.split(';')[2]);
+      expect(m.at - time).toBeGreaterThanOrEqual(15 * 60_000);
+      expect(m.at - time).toBeLessThan(15 * 60_000 + 60_000);
+      expect(Number(m.msg.value.split(';')[3])).toBe(aaplQuotes().quoteAt(time).dayVolume);
+    }
+  });
+
+  it('RTVolume starts the day volume and VWAP over at the first trade of a new trading day', async () => {
+    // 03:59:58 New York: shut; the last trade is yesterday's, then the pre-market opens at 04:00.
+    const h = harness({ start: Date.UTC(2025, 10, 12, 8, 59, 58), overrides: live });
+    const c = await h.login(1);
+    c.send(mktDataRequest(1, { genericTickList: '233' }));
+    await h.advance(4_000);
+    const rt = c.of('TICK_STRING').filter((m) => m.msg.tickType === TickType.RT_VOLUME);
+    const parsed = rt.map((m) => m.msg.value.split(';').map(Number));
+    expect(parsed[0]![2]).toBeLessThan(Date.UTC(2025, 10, 12, 9));
+    expect(parsed.slice(1).every((p) => p[2]! >= Date.UTC(2025, 10, 12, 9))).toBe(true);
+    expect(parsed.length).toBeGreaterThan(2);
+    for (const [price, , time, volume, vwap] of parsed) {
+      expect(volume).toBe(aaplQuotes().quoteAt(time!).dayVolume);
+      if (time! >= Date.UTC(2025, 10, 12, 9)) expect(volume).toBeLessThan(parsed[0]![3]!);
+      expect(Math.abs(vwap! - price!)).toBeLessThan(price! * 0.05);
+    }
+  });
+
   it('EUR.USD: no RTVolume (forex has no trades), no stock-only values; its historical volatility is left out (no TRADES bars)', async () => {
     const h = harness({ start: OPEN, overrides: live });
     const c = await h.login(1);
