@@ -15,14 +15,12 @@ import { noTradeBars, tradesMissing } from '../../market/no-trades.ts';
 import { LineSteps } from '../../market/line-steps.ts';
 import { type OptionLineState, type OptionTick, optionSourceOf, optionTicksBetween } from '../../market/option-computations.ts';
 import { aggregateSteps } from '../../market/tick-bars.ts';
-import { optionVolatility } from '../../market/derived-price.ts';
-import { DailyBarsMemo, GENERIC_TICKS_WITH_VALUES, GenericTickLine } from '../../market/generic-ticks.ts';
-import { historyRequest } from '../../protocol/requests.ts';
 import type { LineFields, Tick } from '../../market/top-of-book.ts';
 import type { ClientMessageOf } from '../../protocol/index.ts';
 import type { MarketData } from '../ports.ts';
 import type { MarketLine } from '../session.ts';
 import type { HandlerContext, Handlers } from './context.ts';
+import { genericTickLine } from './generic-tick-line.ts';
 import { streamScheduleOf } from './stream-schedule.ts';
 
 /** Ended snapshots remembered per session, so that cancelling one stays silent (bounded). */
@@ -59,14 +57,6 @@ function lineStepsOf(market: MarketData): LineSteps {
   let steps = lineSteps.get(market);
   if (!steps) lineSteps.set(market, (steps = new LineSteps()));
   return steps;
-}
-
-/** Daily bars for generic ticks, shared by every line of a gateway's market data. */
-const dailyBarsMemos = new WeakMap<MarketData, DailyBarsMemo>();
-function dailyBarsMemoOf(market: MarketData): DailyBarsMemo {
-  let memo = dailyBarsMemos.get(market);
-  if (!memo) dailyBarsMemos.set(market, (memo = new DailyBarsMemo()));
-  return memo;
 }
 
 /** Refuse a line beyond the limit. docs/wire-facts/market-data.md#100-lines-101 */
@@ -192,38 +182,6 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
     line.timer = schedule.at(due + interval, next);
   };
   line.timer = schedule.at(start + interval, next);
-}
-
-/**
- * The generic tick values of a streaming line, or undefined when it asked for none the simulator
- * sends. Daily bars come through the historical port, so they are the bars a client's
- * REQ_HISTORICAL_DATA gets. docs/wire-facts/market-data.md#generic-tick-values
- */
-function genericTickLine(
-  ctx: HandlerContext,
-  msg: ClientMessageOf<'REQ_MKT_DATA'>,
-  quotes: InstrumentQuotes,
-  ids: readonly number[],
-): GenericTickLine | undefined {
-  const valued: readonly number[] = Object.values(GENERIC_TICKS_WITH_VALUES);
-  if (!ids.some((id) => valued.includes(id))) return undefined;
-  const instrument = quotes.instrument;
-  const ref = { conId: instrument.conId, symbol: instrument.symbol, localSymbol: instrument.localSymbol, secType: instrument.secType };
-  const fetch = (duration: string, at: number) => {
-    const req = historyRequest(msg.reqId, { conId: instrument.conId, exchange: msg.exchange, barSize: '1 day', duration, whatToShow: 'TRADES' });
-    const reply = ctx.market.historical(req, ref, at);
-    return reply.ok ? reply.bars : undefined;
-  };
-  const memo = dailyBarsMemoOf(ctx.market);
-  const dailyBars = (duration: string, at: number) => memo.bars(instrument.conId, duration, at, fetch);
-  const chains = ids.includes(GENERIC_TICKS_WITH_VALUES.IMPLIED_VOL)
-    ? ctx.market.optionChains(
-        { underlyingSymbol: instrument.symbol, underlyingSecType: instrument.secType, underlyingConId: instrument.conId, futFopExchange: '' },
-        ctx.now(),
-      )
-    : undefined;
-  const impliedVolatility = chains && chains.length > 0 ? optionVolatility(instrument.dailyVolatility) : undefined;
-  return new GenericTickLine({ quotes, ids, dailyBars, impliedVolatility });
 }
 
 function rememberEnded(session: object, reqId: number): void {
