@@ -1,17 +1,21 @@
 /**
  * Live market data as an unmodified @stoqey/ib sees it over real TCP: a snapshot (IBApi and
  * IBApiNext.getMarketDataSnapshot, also of a generated future, an index and an option), a
- * streaming line and its cancel, and 5-second real-time bars.
+ * streaming line and its cancel, 5-second real-time bars, and generic tick values
+ * (docs/wire-facts/market-data.md#generic-tick-values).
  * The model runs at scale 0.02 (a 5 s bar every 100 ms of wall time) from a regular-hours instant;
  * every value is checked against the quote model it must come from.
  */
 import { EventName, type IBApi, IBApiNext, IBApiNextTickType, IBApiTickType, OptionType, SecType, WhatToShow, type Contract } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScaledClock } from '../common/clock.ts';
+import { TickType } from '../common/ib/tick-types.ts';
 import { CONID } from '../common/testing/fixtures.ts';
+import { SHORTABLE_EASY, shortableShares } from './market/generic-ticks.ts';
 import { createMarketData } from './market/market-data.ts';
-import { GRID_MS } from './market/minute-path.ts';
+import { GRID_MS, minuteOf } from './market/minute-path.ts';
 import { aggregateSteps } from './market/tick-bars.ts';
+import { historyRequest } from './protocol/requests.ts';
 import { startSimulator, type Simulator } from './simulator.ts';
 import { connectIbApi } from './testing/stoqey-client.ts';
 
@@ -19,7 +23,8 @@ import { connectIbApi } from './testing/stoqey-client.ts';
 const OPEN = Date.UTC(2025, 10, 12, 15, 0);
 const AAPL: Contract = { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
 const market = createMarketData({ seed: 7 });
-const quotes = market.quotes({ conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' });
+const AAPL_REF = { conId: CONID.AAPL, symbol: 'AAPL', localSymbol: 'AAPL', secType: 'STK' };
+const quotes = market.quotes(AAPL_REF);
 
 let sim: Simulator;
 let clock: ScaledClock;
@@ -41,6 +46,13 @@ const connectApi = (clientId: number) => connectIbApi(sim.port, clientId, apis);
  * received since). 10 s of model time is 200 ms of wall time at this scale: room for a loaded host.
  */
 const recentBids = (at: number, ms = 10_000) => Array.from({ length: ms / GRID_MS + 1 }, (_, k) => quotes.quoteAt(at - k * GRID_MS).bid);
+
+/** The 52-week [low, high] of the daily bars a REQ_HISTORICAL_DATA gets at `at`. */
+function week52(at: number): [number, number] {
+  const reply = market.historical(historyRequest(1, { conId: CONID.AAPL, exchange: 'SMART', barSize: '1 day', duration: '52 W' }), AAPL_REF, at);
+  if (!reply.ok) throw new Error(reply.message);
+  return [Math.min(...reply.bars.map((b) => b.low)), Math.max(...reply.bars.map((b) => b.high))];
+}
 
 describe('@stoqey/ib market data against the simulator', () => {
   it('IBApi snapshot: market data type 1, bid / ask / last from the quote model, then tickSnapshotEnd', async () => {
@@ -244,5 +256,45 @@ describe('@stoqey/ib market data against the simulator', () => {
       for (const api of apis.splice(0)) api.disconnect();
       await paper.close();
     }
+  });
+
+  it('IBApi reqMktData with generic ticks 233,165,236 receives RTVolume, 52-week extremes and shortable values', async () => {
+    const api = await connectApi(9);
+    const strings: string[] = [];
+    const prices = new Map<number, number>();
+    const sizes = new Map<number, number>();
+    const generics = new Map<number, number>();
+    const done = new Promise<number>((resolve) => {
+      const check = () => {
+        if (strings.length >= 3 && prices.has(TickType.HIGH_52_WEEK) && generics.has(TickType.SHORTABLE) && sizes.has(TickType.SHORTABLE_SHARES))
+          resolve(clock.now());
+      };
+      api.on(EventName.tickString, (_id: number, type: number, value: string) => {
+        if (type === TickType.RT_VOLUME) strings.push(value);
+        check();
+      });
+      api.on(EventName.tickPrice, (_id: number, type: number, value: number) => prices.set(type, value));
+      api.on(EventName.tickSize, (_id: number, type?: number, value?: number) => {
+        if (type !== undefined && value !== undefined) sizes.set(type, value);
+        check();
+      });
+      api.on(EventName.tickGeneric, (_id: number, type: number, value: number) => {
+        generics.set(type, value);
+        check();
+      });
+    });
+    api.reqMktData(9, AAPL, '233,165,236', false, false);
+    const at = await done;
+    for (const value of strings) {
+      const [price, size, time, volume] = value.split(';').map(Number);
+      const [trade] = quotes.tradesBetween(time!, time! + 1);
+      expect([price, size]).toEqual([trade!.price, trade!.size]);
+      expect(volume).toBe(quotes.quoteAt(time!).dayVolume);
+    }
+    // Computed at the start of the model minute it arrived in, or of the one before.
+    const seen = [prices.get(TickType.LOW_52_WEEK), prices.get(TickType.HIGH_52_WEEK)];
+    expect([week52(minuteOf(at)), week52(minuteOf(at) - 60_000)]).toContainEqual(seen);
+    expect(generics.get(TickType.SHORTABLE)).toBe(SHORTABLE_EASY);
+    expect(sizes.get(TickType.SHORTABLE_SHARES)).toBe(shortableShares(quotes));
   });
 });

@@ -24,12 +24,31 @@ export const TickType = {
   LAST_OPTION: 12,
   MODEL_OPTION: 13,
   OPEN: 14,
+  /**
+   * Generic tick 165 (Misc. Stats): TICK_PRICE lows and highs of the last 13, 26 and 52 weeks and
+   * TICK_SIZE average daily volume. docs/wire-facts/market-data.md#generic-tick-values
+   */
+  LOW_13_WEEK: 15,
+  HIGH_13_WEEK: 16,
+  LOW_26_WEEK: 17,
+  HIGH_26_WEEK: 18,
+  LOW_52_WEEK: 19,
+  HIGH_52_WEEK: 20,
+  AVG_VOLUME: 21,
+  /** TICK_GENERIC, generic tick 106: the 30-day implied volatility (a fraction a year). */
+  OPTION_IMPLIED_VOL: 24,
   /** TICK_STRING: the last trade's time, epoch seconds. */
   LAST_TIMESTAMP: 45,
+  /** TICK_GENERIC, generic tick 236: how easily the contract can be sold short (> 2.5 easy). */
+  SHORTABLE: 46,
+  /** TICK_STRING, generic tick 233: `price;size;epoch ms;day volume;VWAP;single trade flag`. */
+  RT_VOLUME: 48,
   /** TICK_GENERIC: 0 not halted, 1 halted. */
   HALTED: 49,
   /** TICK_OPTION_COMPUTATION answering REQ_CALC_IMPLIED_VOLAT / REQ_CALC_OPTION_PRICE (a client's own price or volatility). */
   CUST_OPTION_COMPUTATION: 53,
+  /** TICK_GENERIC, generic tick 411: the 30-day historical volatility (a fraction a year). */
+  RT_HISTORICAL_VOL: 58,
   DELAYED_BID: 66,
   DELAYED_ASK: 67,
   DELAYED_LAST: 68,
@@ -41,7 +60,11 @@ export const TickType = {
   DELAYED_VOLUME: 74,
   DELAYED_CLOSE: 75,
   DELAYED_OPEN: 76,
+  /** TICK_STRING, generic tick 375: RT_VOLUME's layout, unreportable trades left out. */
+  RT_TRD_VOLUME: 77,
   DELAYED_LAST_TIMESTAMP: 88,
+  /** TICK_SIZE, generic tick 236: shares available to short. */
+  SHORTABLE_SHARES: 89,
   DELAYED_BID_OPTION: 80,
   DELAYED_ASK_OPTION: 81,
   DELAYED_LAST_OPTION: 82,

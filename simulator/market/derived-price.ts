@@ -13,6 +13,12 @@
 export const RISK_FREE_RATE = 0.04;
 /** Trading days a year: turns an underlying's daily volatility into an annual one (σ = daily × √252). */
 export const TRADING_DAYS_PER_YEAR = 252;
+/**
+ * The annual Black–Scholes σ of options written on an underlying with this daily volatility
+ * (σ = daily × √252); also what generic tick 106 reports for the underlying
+ * (docs/wire-facts/market-data.md#generic-tick-values).
+ */
+export const optionVolatility = (dailyVolatility: number): number => dailyVolatility * Math.sqrt(TRADING_DAYS_PER_YEAR);
 /** An option's quoted spread: 1 % of its price, at least one tick (design choice). */
 export const OPTION_SPREAD_FRACTION = 0.01;
 const YEAR_MS = 365.25 * 86_400_000;

@@ -150,6 +150,15 @@ function idleTradesBar(m: MinutePath, k: number): RawBar {
  * any moment is the aggregate of exactly the ticks sent until then.
  */
 export function formingBar(q: InstrumentQuotes, from: number, now: number, series: AggregateSeries): RawBar | undefined {
+  return toBar(formingAccumulator(q, from, now, series), q.model.ladder);
+}
+
+/**
+ * What `formingBar` aggregates, before rounding: complete minutes from `from` by their 1-minute
+ * bars, then the steps of `now`'s minute up to and including the one holding `now`. TRADES:
+ * `volume` and `notional` (Σ price × size) give the unrounded VWAP.
+ */
+export function formingAccumulator(q: InstrumentQuotes, from: number, now: number, series: AggregateSeries): BarAccumulator {
   const acc = newAccumulator(series);
   const current = minuteOf(now);
   for (let t = minuteOf(from); t < current; t += MINUTE_MS) addWholeMinute(q, acc, t);
@@ -157,7 +166,7 @@ export function formingBar(q: InstrumentQuotes, from: number, now: number, serie
     addStep(acc, m, k);
     return true;
   });
-  return toBar(acc, q.model.ladder);
+  return acc;
 }
 
 /** Add minute `start` (skipped when the market was shut) by its bars. */

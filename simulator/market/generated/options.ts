@@ -8,7 +8,7 @@
  */
 import { NYSE } from '../../../common/ib/calendars/index.ts';
 import type { Instrument } from '../instrument.ts';
-import { OPTION_SPREAD_FRACTION, RISK_FREE_RATE, TRADING_DAYS_PER_YEAR } from '../derived-price.ts';
+import { OPTION_SPREAD_FRACTION, optionVolatility, RISK_FREE_RATE } from '../derived-price.ts';
 import { midPriceAt, priceModelOf } from '../price-path.ts';
 import { formatYmd, instantOf, localDay } from '../time.ts';
 import type { Schedule } from '../trading-hours.ts';
@@ -261,7 +261,7 @@ export class ListedOptions {
           strike,
           expiryMs,
           exercise: spec.exercise,
-          volatility: underlying.dailyVolatility * Math.sqrt(TRADING_DAYS_PER_YEAR),
+          volatility: optionVolatility(underlying.dailyVolatility),
           rate: RISK_FREE_RATE,
           spreadFraction: OPTION_SPREAD_FRACTION,
         },

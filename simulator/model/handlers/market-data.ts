@@ -20,6 +20,7 @@ import type { ClientMessageOf } from '../../protocol/index.ts';
 import type { MarketData } from '../ports.ts';
 import type { MarketLine } from '../session.ts';
 import type { HandlerContext, Handlers } from './context.ts';
+import { genericTickLine } from './generic-tick-line.ts';
 import { streamScheduleOf } from './stream-schedule.ts';
 
 /** Ended snapshots remembered per session, so that cancelling one stays silent (bounded). */
@@ -163,6 +164,12 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   let sent = fieldsAt(start);
   for (const t of steps.ticksBetween(undefined, sent, delayed)) sendTick(ctx, reqId, t);
   sendAnalytics(sent, start);
+  // docs/wire-facts/market-data.md#generic-tick-values
+  const genericLine = genericTickLine(ctx, msg, quotes, generic.ids);
+  const sendGeneric = (due: number) => {
+    if (genericLine) for (const t of genericLine.ticksAt(due - delayMs)) sendTick(ctx, reqId, t);
+  };
+  sendGeneric(start);
   const interval = profile.marketData.tickIntervalMs;
   const schedule = streamScheduleOf(ctx);
   const next = (due: number) => {
@@ -170,6 +177,7 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
     const now = fieldsAt(due);
     for (const t of steps.ticksBetween(sent, now, delayed)) sendTick(ctx, reqId, t);
     sendAnalytics(now, due);
+    sendGeneric(due);
     sent = now;
     line.timer = schedule.at(due + interval, next);
   };
