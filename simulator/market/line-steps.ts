@@ -46,6 +46,16 @@ export class LineSteps {
    * lag). Throws as `quoteAt` does (no session in the 30 days before `at`).
    */
   fieldsAt(quotes: InstrumentQuotes, at: number, frozen: boolean): LineFields {
+    const s = this.stepAt(quotes, at);
+    return s.open || frozen ? s.shown : s.hidden!;
+  }
+
+  /** Whether `quotes`'s market is open at the step holding `at` (from the same memo as `fieldsAt`). */
+  openAt(quotes: InstrumentQuotes, at: number): boolean {
+    return this.stepAt(quotes, at).open;
+  }
+
+  private stepAt(quotes: InstrumentQuotes, at: number): StepFields {
     const step = Math.floor(at / GRID_MS);
     let steps = this.byQuotes.get(quotes);
     if (!steps) this.byQuotes.set(quotes, (steps = new Map()));
@@ -57,7 +67,7 @@ export class LineSteps {
       s = { quotes, open: q.open, shown: lineFields(q, true, shape), hidden: q.open ? undefined : lineFields(q, false, shape) };
       steps.set(step, s);
     }
-    return s.open || frozen ? s.shown : s.hidden!;
+    return s;
   }
 
   /**

@@ -310,3 +310,32 @@ describe('generated contracts (futures, options)', () => {
     expect(c.errors()).toEqual([]);
   });
 });
+
+describe('a frozen line across the open and the close', () => {
+  it('reports frozen (2) while SPX is shut and live (1) while it is open, with a MARKET_DATA_TYPE before the first ticks of each (docs/wire-facts/market-data.md#market-data-types-1-to-4)', async () => {
+    // Wed 2025-11-12 09:29:58 New York; SPX (an index) trades 09:30–16:00 only.
+    const h = harness({ start: Date.UTC(2025, 10, 12, 14, 29, 58), overrides: live });
+    const c = await h.login(1);
+    c.send({ type: 'REQ_MARKET_DATA_TYPE', marketDataType: 2 });
+    c.send(mktDataRequest(1, { conId: 416904, symbol: '', secType: '', exchange: 'CBOE' }));
+    c.send({ type: 'REQ_MARKET_DATA_TYPE', marketDataType: 1 });
+    c.send(mktDataRequest(2, { conId: 416904, symbol: '', secType: '', exchange: 'CBOE' }));
+    await h.advance(5_000);
+    const types = (reqId: number) => c.of('MARKET_DATA_TYPE').filter((m) => m.msg.reqId === reqId);
+    expect(types(1).map((m) => m.msg.marketDataType)).toEqual([2, 1]);
+    // The switch came with the line's first update after the open (its phase: within 250 ms), before that update's ticks.
+    const switched = types(1)[1]!;
+    expect(switched.at).toBeGreaterThanOrEqual(Date.UTC(2025, 10, 12, 14, 30));
+    expect(switched.at).toBeLessThan(Date.UTC(2025, 10, 12, 14, 30) + 250);
+    const after = c.messages.filter((m) => m.at === switched.at && 'reqId' in m.msg && m.msg.reqId === 1);
+    expect(after[0]!.msg.type).toBe('MARKET_DATA_TYPE');
+    expect(after.length).toBeGreaterThan(1);
+    // A live line says 1 once, shut or open.
+    expect(types(2).map((m) => m.msg.marketDataType)).toEqual([1]);
+    // And back to frozen at the close.
+    c.clear();
+    await h.advance(Date.UTC(2025, 10, 12, 21, 0, 5) - h.clock.now());
+    expect(types(1).map((m) => m.msg.marketDataType)).toEqual([2]);
+    expect(types(2)).toEqual([]);
+  });
+});

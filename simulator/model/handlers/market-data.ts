@@ -131,14 +131,12 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
     optionSent = state;
   };
   if (delayed) ctx.error(reqId, MarketDataError.displayingDelayed());
-  const shut = !quotes.quoteAt(ctx.now() - delayMs).open;
-  const type = delayed
-    ? frozen && shut
-      ? MarketDataType.DELAYED_FROZEN
-      : MarketDataType.DELAYED
-    : frozen && shut
-      ? MarketDataType.FROZEN
-      : MarketDataType.LIVE;
+  // The type the line's data is of: a frozen request gets frozen data while the market is shut and
+  // live (or delayed) data while it is open, and is told of each switch.
+  // docs/wire-facts/market-data.md#market-data-types-1-to-4
+  const typeAt = (open: boolean) =>
+    delayed ? (frozen && !open ? MarketDataType.DELAYED_FROZEN : MarketDataType.DELAYED) : frozen && !open ? MarketDataType.FROZEN : MarketDataType.LIVE;
+  let type = typeAt(steps.openAt(quotes, ctx.now() - delayMs));
   ctx.send({ type: 'MARKET_DATA_TYPE', reqId, marketDataType: type });
   ctx.send({ type: 'TICK_REQ_PARAMS', reqId, minTick: instrument.minTick, bboExchange: '', snapshotPermissions: delayed ? 0 : 3 });
 
@@ -174,6 +172,10 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   const schedule = streamScheduleOf(ctx);
   const next = (due: number) => {
     if (session.marketLines.get(reqId) !== line) return;
+    if (frozen) {
+      const nowType = typeAt(steps.openAt(quotes, due - delayMs));
+      if (nowType !== type) ctx.send({ type: 'MARKET_DATA_TYPE', reqId, marketDataType: (type = nowType) });
+    }
     const now = fieldsAt(due);
     for (const t of steps.ticksBetween(sent, now, delayed)) sendTick(ctx, reqId, t);
     sendAnalytics(now, due);
