@@ -157,10 +157,12 @@ export class GenericTickLine {
         send('price', lowType, Math.min(...bars.map((b) => b.low)));
         send('price', highType, Math.max(...bars.map((b) => b.high)));
       }
-      send('size', TickType.AVG_VOLUME, averageVolume(this.source.dailyBars(AVG_VOLUME_DURATION, at), quotes.quoteAt(at).day));
+      const q = quotes.quoteAt(at);
+      // While the market is shut every bar of the request is complete, the last session's too.
+      send('size', TickType.AVG_VOLUME, averageVolume(this.source.dailyBars(AVG_VOLUME_DURATION, at), q.open ? q.day : undefined));
     }
     if (stock && ids.includes(GENERIC_TICKS_WITH_VALUES.IMPLIED_VOL)) send('generic', TickType.OPTION_IMPLIED_VOL, impliedVolatility);
-    if (ids.includes(GENERIC_TICKS_WITH_VALUES.RT_HIST_VOL))
+    if (stock && ids.includes(GENERIC_TICKS_WITH_VALUES.RT_HIST_VOL))
       send('generic', TickType.RT_HISTORICAL_VOL, historicalVolatility(this.source.dailyBars(HIST_VOL_DURATION, at)));
     if (stock && ids.includes(GENERIC_TICKS_WITH_VALUES.SHORTABLE)) {
       send('generic', TickType.SHORTABLE, SHORTABLE_EASY);
@@ -185,11 +187,12 @@ function dayThrough(q: InstrumentQuotes, time: number): { end: number; volume: n
 }
 
 /**
- * Tick 21: the mean volume of the complete days among `bars` (a `90 D` request's), today's
- * forming bar left out (our choice). Units: the bars' (shares in the bundled universe).
+ * Tick 21: the mean volume of the complete days among `bars` (a `90 D` request's): `forming` (the
+ * `yyyyMMdd` of a trading day still in session, whose bar is left out; our choice) or undefined when
+ * the market is shut and every bar is complete. Units: the bars' (shares in the bundled universe).
  */
-export function averageVolume(bars: readonly DailyBar[] | undefined, today: string): number | undefined {
-  const days = (bars ?? []).filter((b) => b.date < today);
+export function averageVolume(bars: readonly DailyBar[] | undefined, forming: string | undefined): number | undefined {
+  const days = (bars ?? []).filter((b) => forming === undefined || b.date < forming);
   if (days.length === 0) return undefined;
   return Math.round(days.reduce((sum, b) => sum + b.volume, 0) / days.length);
 }

@@ -174,3 +174,16 @@ describe('schedules naming a calendar', () => {
     expect(load({ opensPreviousDay: 'yes' })).toThrow(/schedules\.s: opensPreviousDay: must be true or false, got "yes"/);
   });
 });
+
+describe('early closes of markets without extended hours', () => {
+  it("an index (SPX: regular hours only) closes at 13:00 New York on 2026-11-27, as the stock's regular hours do; the stock's post-market still runs to 17:00", () => {
+    const spx = u.byConId(416904)!;
+    const thirteen = ny(2026, 11, 27, 13);
+    expect(sessionOn(spx, '20261127', 'trading')).toMatchObject({ status: 'early-close' });
+    expect(sessionOn(spx, '20261127', 'trading').sessions.at(-1)!.close).toBe(thirteen);
+    expect(isOpen(spx, thirteen - 1)).toBe(true);
+    expect(isOpen(spx, thirteen)).toBe(false);
+    expect(sessionOn(AAPL, '20261127', 'trading').sessions.at(-1)!.close).toBe(ny(2026, 11, 27, 17));
+    expect(sessionOn(AAPL, '20261127', 'liquid').sessions.at(-1)!.close).toBe(thirteen);
+  });
+});

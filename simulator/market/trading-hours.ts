@@ -95,13 +95,20 @@ export function isTradingDay(schedule: Schedule, day: number): boolean {
   return dayStatus(schedule, day).status !== 'closed';
 }
 
-/** A trading date's sessions as minutes from its midnight, cut at an early close. */
+/**
+ * A trading date's sessions as minutes from its midnight, cut at an early close: regular hours at
+ * the calendar's regular close; a trading session that runs past the regular hours (a stock's
+ * post-market, a future's evening) at its extended close; one that ends with the regular hours (an
+ * option's, an index's) at the regular close, since it has no extended part to keep.
+ */
 export function sessionSpecsOn(schedule: Schedule, day: number, kind: SessionKind): SessionSpec[] {
   const st = dayStatus(schedule, day);
   if (st.status === 'closed') return [];
   if (st.status === 'regular') return [...schedule[kind]];
-  const close = kind === 'liquid' ? st.exception.liquidClose : st.exception.tradingClose;
-  return schedule[kind].filter((s) => s.start < close).map((s) => ({ start: s.start, end: Math.min(s.end, close) }));
+  const { liquidClose, tradingClose } = st.exception;
+  const regularEnd = Math.max(...schedule.liquid.map((s) => s.end));
+  const closeOf = (s: SessionSpec) => (kind === 'liquid' || s.end <= regularEnd ? liquidClose : tradingClose);
+  return schedule[kind].filter((s) => s.start < closeOf(s)).map((s) => ({ start: s.start, end: Math.min(s.end, closeOf(s)) }));
 }
 
 /** The sessions of a trading date, as instants in the given zone. */

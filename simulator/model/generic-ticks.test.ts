@@ -85,6 +85,24 @@ describe('generic tick values', () => {
     expect(avg.map((m) => m.msg.size)).toEqual([Math.round(complete.reduce((s, b) => s + b.volume, 0) / complete.length)]);
   });
 
+  it("165 while the market is shut: the average volume counts the last session's finished bar (Saturday: Friday's)", async () => {
+    const saturday = Date.UTC(2025, 10, 15, 15, 0);
+    const h = harness({ start: saturday, overrides: live });
+    const c = await h.login(1);
+    const t0 = h.clock.now();
+    c.send(mktDataRequest(1, { genericTickList: '165' }));
+    await h.advance(2_000);
+    const bars = dailyBars('90 D', minuteOf(t0));
+    expect(bars.at(-1)!.date).toBe('20251114');
+    const mean = Math.round(bars.reduce((sum, b) => sum + b.volume, 0) / bars.length);
+    expect(
+      c
+        .of('TICK_SIZE')
+        .filter((m) => m.msg.tickType === TickType.AVG_VOLUME)
+        .map((m) => m.msg.size),
+    ).toEqual([mean]);
+  });
+
   it('236, 106, 411: shortable indicator and shares, the options σ and the 30-day historical volatility, once each', async () => {
     const { c, t0 } = await stream('236,106,411', 3_000);
     const generic = c.of('TICK_GENERIC').filter((m) => m.msg.tickType !== TickType.HALTED);
