@@ -10,6 +10,8 @@
  * instants in model epoch ms.
  */
 import { hashInts } from '../../common/rng.ts';
+import { homeExchange } from './instrument.ts';
+import { MINUTE_MS } from './minute-path.ts';
 import type { PriceLadder } from './price-ladder.ts';
 import type { InstrumentQuotes } from './quotes.ts';
 
@@ -48,7 +50,6 @@ export const EMPTY_BOOK: DepthBook = Object.freeze({ asks: [], bids: [] }) as De
 const US_VENUES = ['NSDQ', 'ARCA', 'NYSE', 'BATS', 'EDGX', 'IEX', 'MEMX', 'BYX'] as const;
 const SIZE_SALT = 31;
 const VENUE_SALT = 32;
-const MINUTE_MS = 60_000;
 
 /** What a book is built for: how many rows, and whether it is a SMART (aggregated) book. */
 export interface DepthRequest {
@@ -62,19 +63,18 @@ export interface DepthRequest {
  * stock one of US_VENUES, for anything else one of the contract's valid exchanges (its home
  * exchange when it lists none but SMART); a non-SMART book names none.
  */
-export function depthAt(quotes: InstrumentQuotes, at: number, req: DepthRequest, homeExchange: string): DepthBook {
+export function depthAt(quotes: InstrumentQuotes, at: number, req: DepthRequest): DepthBook {
   const q = quotes.quoteAt(at);
   if (!q.open) return EMPTY_BOOK;
   const { instrument } = quotes;
-  const { seed } = quotes.model;
-  const { ladder } = quotes.model;
+  const { seed, ladder } = quotes.model;
   const rows = Math.max(0, Math.min(req.rows, MAX_DEPTH_ROWS));
   const minute = Math.floor(at / MINUTE_MS);
   const usStock = (instrument.secType === 'STK' || instrument.secType === 'ETF') && instrument.currency === 'USD';
   const venues: readonly string[] = usStock ? US_VENUES : instrument.validExchanges.filter((e) => e !== 'SMART');
   const holder = (side: 0 | 1, level: number) => {
     if (!req.smart) return '';
-    if (venues.length === 0) return homeExchange;
+    if (venues.length === 0) return homeExchange(instrument);
     return venues[hashInts(seed, instrument.conId, VENUE_SALT, side, level) % venues.length]!;
   };
   const side = (s: 0 | 1, best: number, bestSize: number): DepthRow[] => {

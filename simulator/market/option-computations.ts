@@ -51,7 +51,8 @@ export function optionSourceOf(quotes: InstrumentQuotes, quotesOf: (underlying: 
  * ask and last analytics go when their price or the underlying's changed, and only with a shown
  * price (> 0: a shut market's hidden −1 has none); the model's when the underlying's changed,
  * which includes the first round. The underlying price is its MIDPOINT at `at`, the price the
- * option's own quote was derived from (to within half a tick). Returns the ticks and the new state.
+ * option's own quote was derived from (to within half a tick). `open`: the option's market is open
+ * at `at` (the line already knows, from line-steps.ts). Returns the ticks and the new state.
  */
 export function optionTicksBetween(
   source: OptionLineSource,
@@ -59,12 +60,12 @@ export function optionTicksBetween(
   fields: LineFields,
   at: number,
   delayed: boolean,
+  open: boolean,
 ): { ticks: OptionTick[]; state: OptionLineState } {
   const { terms } = source;
   // A shut option's quote is frozen at its last step (quotes.ts): its analytics are of that
   // instant too, not of an underlying still trading in extended hours.
-  const own = source.option.quoteAt(at);
-  const t = own.open ? at : own.time;
+  const t = open ? at : source.option.quoteAt(at).time;
   const undPrice = source.underlying.quoteAt(t).mid;
   const inputs = inputsAt(terms, t);
   const type = (live: number) => (delayed ? delayedTickType(live) : live);

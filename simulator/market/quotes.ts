@@ -145,7 +145,8 @@ export class InstrumentQuotes {
     // Shut, on a later local date than its last session (a weekend, the night before an option
     // market opens): the close TWS shows is the previous day's, i.e. that session's, and the new
     // day has no open yet. docs/wire-facts/market-data.md#tick-types
-    const newDay = !open && this.sessions.dayOf(at) > session.day;
+    const today = open ? session.day : this.sessions.dayOf(at);
+    const newDay = today > session.day;
     return {
       at,
       open,
@@ -159,7 +160,7 @@ export class InstrumentQuotes {
       dayHigh: Math.max(stats.cumHigh[i]!, m.cumHigh[k]!),
       dayLow: Math.min(stats.cumLow[i]!, m.cumLow[k]!),
       dayVolume: stats.cumVolume[i]! + m.cumSize[k]!,
-      prevClose: this.previousClose(newDay ? this.sessions.dayOf(at) : session.day),
+      prevClose: this.previousClose(newDay ? today : session.day),
     };
   }
 

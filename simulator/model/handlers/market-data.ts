@@ -126,7 +126,8 @@ function marketDataRequest(ctx: HandlerContext, msg: ClientMessageOf<'REQ_MKT_DA
   let optionSent: OptionLineState | undefined;
   const sendAnalytics = (fields: LineFields, now: number) => {
     if (!option) return;
-    const { ticks, state } = optionTicksBetween(option, optionSent, fields, now - delayMs, delayed);
+    const at = now - delayMs;
+    const { ticks, state } = optionTicksBetween(option, optionSent, fields, at, delayed, steps.openAt(quotes, at));
     for (const t of ticks) sendOptionComputation(ctx, reqId, t);
     optionSent = state;
   };

@@ -8,7 +8,6 @@ import { IbError } from '../../../common/ib/errors.ts';
 import { MarketDataError } from '../../../common/ib/market-data-errors.ts';
 import { IbRefusal } from '../../../common/ib/refusals.ts';
 import { depthAt, type DepthBook, depthUpdates, EMPTY_BOOK } from '../../market/depth-book.ts';
-import { homeExchange } from '../../market/instrument.ts';
 import { GRID_MS } from '../../market/minute-path.ts';
 import { entitlementOf } from '../../market/permissions.ts';
 import type { MarketLine } from '../session.ts';
@@ -44,10 +43,9 @@ export const marketDepthHandlers = {
     const line: MarketLine = { kind: 'depth', timer: undefined };
     session.marketLines.set(reqId, line);
     const request = { rows: msg.numRows, smart: msg.isSmartDepth };
-    const home = homeExchange(instrument);
     let shown: DepthBook = EMPTY_BOOK;
     const step = () => {
-      const next = depthAt(quotes, ctx.now(), request, home);
+      const next = depthAt(quotes, ctx.now(), request);
       for (const u of depthUpdates(shown, next)) {
         if (request.smart) ctx.send({ type: 'MARKET_DEPTH_L2', reqId, ...u, isSmartDepth: true });
         else ctx.send({ type: 'MARKET_DEPTH', reqId, position: u.position, operation: u.operation, side: u.side, price: u.price, size: u.size });
